@@ -1,0 +1,58 @@
+"""The portal's user: one of four roles, officials bound to one region."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Regional official")
+    EXPERT = "expert", _("Expert")
+    MINISTRY = "ministry", _("Ministry staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICIAL, db_index=True)
+    region = models.ForeignKey(
+        "programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="officials", verbose_name=_("region"),
+        help_text=_("The metropolitan government a regional official works for."),
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="official") | models.Q(region__isnull=False),
+                name="official_has_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.OFFICIAL and not self.region_id:
+            raise ValidationError({"region": _("A regional official must belong to a region.")})
+
+    @property
+    def is_official(self) -> bool:
+        return self.role == Role.OFFICIAL
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == Role.EXPERT
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.role == Role.MINISTRY
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser

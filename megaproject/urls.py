@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .health import healthz
+
+# Uploaded files and PDFs are never served as plain media: each download goes
+# through a view that checks permission.
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("calls/", include("programmes.urls")),
+    path("", include("accounts.dashboard_urls")),
+]

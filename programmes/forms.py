@@ -1,0 +1,121 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Call, Region, RubricCriterion, StrategicIndustry
+from .services import validate_rubric_weights
+
+
+class CallForm(forms.ModelForm):
+    eligible_regions = forms.ModelMultipleChoiceField(
+        Region.objects.all(), widget=forms.CheckboxSelectMultiple, label=_("Eligible regions")
+    )
+    strategic_industries = forms.ModelMultipleChoiceField(
+        StrategicIndustry.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        required=False, label=_("Strategic industries"),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "programme", "title", "year", "description",
+            "allows_super_regional", "allows_leap", "eligible_regions", "strategic_industries",
+            "envelope_won", "cap_won", "pilot_years", "max_total_years",
+            "min_local_matching_pct", "matching_basis", "reveal_expert_names",
+            "consulting_start", "consulting_end", "submission_deadline",
+            "review_start", "review_end", "announcement_date",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "consulting_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consulting_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "review_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "review_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "envelope_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
+            "cap_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Basics"), "programme", "title", "year", "description"),
+            Fieldset(
+                _("Cooperation types and eligibility"),
+                Div("allows_super_regional", "allows_leap"),
+                Div("eligible_regions", css_class="columns-3"),
+                Div("strategic_industries", css_class="columns-3"),
+            ),
+            Fieldset(
+                _("Money and duration"),
+                Div(Div("envelope_won", css_class="col-md-6"), Div("cap_won", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("pilot_years", css_class="col-md-3"), Div("max_total_years", css_class="col-md-3"),
+                    Div("min_local_matching_pct", css_class="col-md-3"), Div("matching_basis", css_class="col-md-3"),
+                    css_class="row",
+                ),
+                "reveal_expert_names",
+            ),
+            Fieldset(
+                _("Timeline"),
+                Div(
+                    Div("consulting_start", css_class="col-md-4"), Div("consulting_end", css_class="col-md-4"),
+                    Div("submission_deadline", css_class="col-md-4"), css_class="row",
+                ),
+                Div(
+                    Div("review_start", css_class="col-md-4"), Div("review_end", css_class="col-md-4"),
+                    Div("announcement_date", css_class="col-md-4"), css_class="row",
+                ),
+            ),
+        )
+
+
+class RubricCriterionForm(forms.ModelForm):
+    class Meta:
+        model = RubricCriterion
+        fields = ["name_ko", "name_en", "description", "weight"]
+        widgets = {"description": forms.TextInput()}
+
+
+class BaseRubricFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        weights = [
+            f.cleaned_data["weight"]
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("weight") is not None
+        ]
+        try:
+            validate_rubric_weights(weights)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+    def criteria(self) -> list[dict]:
+        """The rubric as the service takes it, in display order."""
+        items = []
+        for f in self.forms:
+            data = f.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            items.append({
+                "id": f.instance.pk,
+                "name_ko": data["name_ko"],
+                "name_en": data.get("name_en", ""),
+                "description": data.get("description", ""),
+                "weight": data["weight"],
+            })
+        return items
+
+
+RubricFormSet = forms.inlineformset_factory(
+    Call, RubricCriterion, form=RubricCriterionForm, formset=BaseRubricFormSet,
+    extra=2, can_delete=True, min_num=0,
+)

@@ -1,0 +1,24 @@
+"""`manage.py seed_demo`: idempotent demo data; refused unless DEBUG (ALLOW_DEMO_DATA)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load the demo programme, the 2023 call and demo accounts (password demo1234). Idempotent."
+
+    def handle(self, *args, **options):
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError(
+                "seed_demo is refused when DEBUG is off: demo accounts share the password demo1234."
+            )
+        from accounts import demo as accounts_demo
+        from evaluations import demo as evaluations_demo
+        from programmes import demo as programmes_demo
+
+        with transaction.atomic():
+            users = accounts_demo.seed()
+            programmes_demo.seed(actor=users["ministry"])
+            users.update(evaluations_demo.seed())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts, password demo1234."))

@@ -1,0 +1,264 @@
+"""Regions, strategic industries, programmes and calls.
+
+A call holds every rule of the programme that is a number (envelope, cap, pilot
+and total years, local matching), so ministry staff can change them per call.
+Money is an integer number of won; ratios are Decimals.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def _as_local_date(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+class BilingualName(models.Model):
+    """A Korean name first and an English one; `name` follows the active language."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_ko
+
+
+class Region(BilingualName):
+    """One of Korea's 17 metropolitan local governments (loaded by migration)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class StrategicIndustry(BilingualName):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_ko"]
+        verbose_name = _("strategic industry")
+        verbose_name_plural = _("strategic industries")
+
+
+class Programme(BilingualName):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class CooperationType(models.TextChoices):
+    SUPER_REGIONAL = "super_regional", _("Super-regional cooperation type")
+    LEAP = "leap", _("Regional innovation leap type")
+
+
+class MatchingBasis(models.TextChoices):
+    NATIONAL = "national", _("Local funds ≥ % of national funding")
+    TOTAL = "total", _("Local funds ≥ % of total project cost")
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    REVIEW = "review", _("Under review")
+    ANNOUNCED = "announced", _("Results announced")
+
+
+# Allowed moves of a call's status; anything else is refused by the service.
+CALL_TRANSITIONS = {
+    CallStatus.DRAFT: {CallStatus.OPEN},
+    CallStatus.OPEN: {CallStatus.CLOSED, CallStatus.DRAFT},
+    CallStatus.CLOSED: {CallStatus.REVIEW, CallStatus.OPEN},
+    CallStatus.REVIEW: {CallStatus.ANNOUNCED},
+    CallStatus.ANNOUNCED: set(),
+}
+
+
+class Call(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT, db_index=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    allows_super_regional = models.BooleanField(_("super-regional cooperation type allowed"), default=True)
+    allows_leap = models.BooleanField(_("regional innovation leap type allowed"), default=True)
+    eligible_regions = models.ManyToManyField(
+        Region, related_name="calls", verbose_name=_("eligible regions"),
+        help_text=_("Regions whose officials may apply."),
+    )
+    strategic_industries = models.ManyToManyField(
+        StrategicIndustry, related_name="calls", blank=True, verbose_name=_("strategic industries")
+    )
+
+    envelope_won = models.BigIntegerField(
+        _("national envelope (KRW)"), validators=[MinValueValidator(1)],
+        help_text=_("Total national funding available to the call, in won."),
+    )
+    cap_won = models.BigIntegerField(
+        _("per-project national cap (KRW)"), validators=[MinValueValidator(1)],
+        help_text=_("Maximum national funding per project over the pilot, in won."),
+    )
+    pilot_years = models.PositiveSmallIntegerField(
+        _("pilot years"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    max_total_years = models.PositiveSmallIntegerField(
+        _("maximum total years"), default=10, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    min_local_matching_pct = models.DecimalField(
+        _("minimum local matching (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Between 0 and 100."),
+    )
+    matching_basis = models.CharField(
+        _("matching basis"), max_length=20, choices=MatchingBasis.choices, default=MatchingBasis.NATIONAL
+    )
+    reveal_expert_names = models.BooleanField(
+        _("show consultant names to regions"), default=False,
+        help_text=_("If off, regional officials see consulting comments without the experts' names."),
+    )
+
+    consulting_start = models.DateField(_("consulting window opens"))
+    consulting_end = models.DateField(_("consulting window closes"))
+    submission_deadline = models.DateTimeField(_("submission deadline"))
+    review_start = models.DateField(_("review window opens"))
+    review_end = models.DateField(_("review window closes"))
+    announcement_date = models.DateField(_("announcement date"))
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cap_won__lte=models.F("envelope_won")), name="call_cap_within_envelope"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pilot_years__lte=models.F("max_total_years")), name="call_pilot_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.envelope_won and self.cap_won and self.cap_won > self.envelope_won:
+            errors["cap_won"] = _("The per-project cap cannot exceed the call's envelope.")
+        if self.pilot_years and self.max_total_years and self.pilot_years > self.max_total_years:
+            errors["pilot_years"] = _("The pilot cannot be longer than the maximum total years.")
+        if not (self.allows_super_regional or self.allows_leap):
+            errors["allows_leap"] = _("Allow at least one cooperation type.")
+        # The timeline must run forward: each date on or after the one before.
+        order = [
+            ("consulting_start", self.consulting_start),
+            ("consulting_end", self.consulting_end),
+            ("submission_deadline", self.submission_deadline),
+            ("review_start", self.review_start),
+            ("review_end", self.review_end),
+            ("announcement_date", self.announcement_date),
+        ]
+        previous_name, previous = None, None
+        for name, value in order:
+            if value is None:
+                continue
+            day = _as_local_date(value)
+            if previous is not None and day < previous:
+                errors.setdefault(
+                    name,
+                    _("This date must be on or after “%(previous)s”.")
+                    % {"previous": self._meta.get_field(previous_name).verbose_name},
+                )
+            previous_name, previous = name, day
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def cooperation_types(self) -> list:
+        types = []
+        if self.allows_super_regional:
+            types.append(CooperationType.SUPER_REGIONAL)
+        if self.allows_leap:
+            types.append(CooperationType.LEAP)
+        return types
+
+    def allowed_statuses(self) -> set:
+        return CALL_TRANSITIONS[CallStatus(self.status)]
+
+    def rubric_total(self) -> int:
+        return sum(c.weight for c in self.criteria.all())
+
+
+class RubricCriterion(models.Model):
+    """One criterion of a call's evaluation rubric; a call's weights sum to 100."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_ko = models.CharField(_("criterion (Korean)"), max_length=200)
+    name_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight})"
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_ko

@@ -1,0 +1,46 @@
+"""Reads of calls shared by several pages."""
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.rules import is_staff_member
+
+from .models import Call, CallStatus
+
+
+def calls_visible_to(*, user) -> QuerySet[Call]:
+    """Staff see every call; everyone else sees published calls only."""
+    qs = Call.objects.select_related("programme").annotate(
+        region_count=Count("eligible_regions", distinct=True)
+    )
+    if is_staff_member(user):
+        return qs
+    return qs.exclude(status=CallStatus.DRAFT)
+
+
+def call_list(*, user, search: str = "", status: str = "", year: str = "") -> QuerySet[Call]:
+    qs = calls_visible_to(user=user)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    if status in CallStatus.values:
+        qs = qs.filter(status=status)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    return qs.order_by("-year", "-id")
+
+
+def open_calls_for_region(*, region) -> QuerySet[Call]:
+    return (
+        Call.objects.select_related("programme")
+        .filter(status=CallStatus.OPEN, eligible_regions=region)
+        .order_by("submission_deadline")
+    )
+
+
+def call_detail(*, user, pk: int) -> Call:
+    """A call the user may see, with what its page shows; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        calls_visible_to(user=user).prefetch_related("eligible_regions", "strategic_industries", "criteria"),
+        pk=pk,
+    )

@@ -1,0 +1,47 @@
+"""Presentation helpers used on every page: money in 원 and 억원."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+EOK = 100_000_000  # 1억원
+
+
+@register.filter
+def won(amount) -> str:
+    """Full won with thousands separators: 5,500,000,000원."""
+    if amount is None or amount == "":
+        return "—"
+    return _("%(amount)s won") % {"amount": f"{int(amount):,}"}
+
+
+@register.filter
+def eok(amount) -> str:
+    """The amount in 억원 (hundred millions) in Korean, in billions in English."""
+    if amount is None or amount == "":
+        return "—"
+    if (get_language() or "ko").startswith("en"):
+        return f"{_trim(int(amount) / 1_000_000_000)} billion won"
+    return f"{_trim(int(amount) / EOK)}억원"
+
+
+def _trim(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def money(amount) -> str:
+    """One filter for every amount: full won, then 억원 in brackets."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{won(amount)} ({eok(amount)})"
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(value, decimal_pos=None)}%"

@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from . import selectors, services
+from .forms import CallForm, RubricFormSet
+from .models import Call, CallStatus
+
+PAGE_SIZE = 20
+
+
+@login_required
+def call_list(request):
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    year = request.GET.get("year", "")
+    qs = selectors.call_list(user=request.user, search=search, status=status, year=year)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/call_list.html", {
+        "page": page, "search": search, "status": status, "year": year,
+        "statuses": CallStatus.choices,
+    })
+
+
+@login_required
+def call_detail(request, pk):
+    call = selectors.call_detail(user=request.user, pk=pk)
+    return render(request, "programmes/call_detail.html", {"call": call, "statuses": CallStatus})
+
+
+def _call_form_page(request, call: Call, template_title: str):
+    if request.method == "POST":
+        form = CallForm(request.POST, instance=call)
+        formset = RubricFormSet(request.POST, instance=call, prefix="criteria")
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = services.call_save(
+                    actor=request.user,
+                    call=form.save(commit=False),
+                    eligible_regions=form.cleaned_data["eligible_regions"],
+                    strategic_industries=form.cleaned_data["strategic_industries"],
+                    criteria=formset.criteria(),
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The call was saved."))
+                return redirect("programmes:call_detail", pk=saved.pk)
+        messages.error(request, _("Please correct the errors below. Nothing you typed was lost."))
+    else:
+        form = CallForm(instance=call)
+        formset = RubricFormSet(instance=call, prefix="criteria")
+    return render(request, "programmes/call_form.html", {
+        "form": form, "formset": formset, "call": call, "page_title": template_title,
+    })
+
+
+@permission_required("programmes.add_call", raise_exception=True)
+def call_create(request):
+    return _call_form_page(request, Call(), _("New call"))
+
+
+@login_required
+def call_edit(request, pk):
+    call = selectors.call_detail(user=request.user, pk=pk)
+    if not request.user.has_perm("programmes.change_call", call):
+        raise PermissionDenied
+    return _call_form_page(request, call, _("Edit call"))
+
+
+@require_POST
+@login_required
+def call_status(request, pk):
+    call = selectors.call_detail(user=request.user, pk=pk)
+    try:
+        services.call_change_status(actor=request.user, call=call, status=request.POST.get("status", ""))
+    except ValueError:
+        messages.error(request, _("Unknown status."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The call's status was changed."))
+    return redirect("programmes:call_detail", pk=call.pk)
