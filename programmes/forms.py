@@ -119,3 +119,15 @@ RubricFormSet = forms.inlineformset_factory(
     Call, RubricCriterion, form=RubricCriterionForm, formset=BaseRubricFormSet,
     extra=2, can_delete=True, min_num=0,
 )
+
+
+def rubric_formset(data=None, *, instance: Call) -> BaseRubricFormSet:
+    """The rubric formset; a new call starts from the template's criteria."""
+    initial = getattr(instance, "template_criteria", None) if instance.pk is None else None
+    if initial:
+        formset_class = forms.inlineformset_factory(
+            Call, RubricCriterion, form=RubricCriterionForm, formset=BaseRubricFormSet,
+            extra=len(initial) + 1, can_delete=True,
+        )
+        return formset_class(data, instance=instance, prefix="criteria", initial=initial)
+    return RubricFormSet(data, instance=instance, prefix="criteria")

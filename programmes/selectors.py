@@ -44,3 +44,21 @@ def call_detail(*, user, pk: int) -> Call:
         calls_visible_to(user=user).prefetch_related("eligible_regions", "strategic_industries", "criteria"),
         pk=pk,
     )
+
+
+def call_template() -> Call:
+    """An unsaved call pre-filled with the programme's usual rules (the newest call's)."""
+    from .models import Programme
+
+    call = Call(programme=Programme.objects.order_by("id").first())
+    latest = Call.objects.order_by("-year", "-id").first()
+    if latest is not None:
+        for name in ("envelope_won", "cap_won", "pilot_years", "max_total_years", "min_local_matching_pct",
+                     "matching_basis", "allows_super_regional", "allows_leap"):
+            setattr(call, name, getattr(latest, name))
+        call.year = latest.year + 1
+        call.template_criteria = [
+            {"name_ko": c.name_ko, "name_en": c.name_en, "description": c.description, "weight": c.weight}
+            for c in latest.criteria.all()
+        ]
+    return call

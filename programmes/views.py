@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from . import selectors, services
-from .forms import CallForm, RubricFormSet
-from .models import Call, CallStatus
+from .forms import CallForm, rubric_formset
+from .models import CallStatus
 
 PAGE_SIZE = 20
 
@@ -33,10 +33,10 @@ def call_detail(request, pk):
     return render(request, "programmes/call_detail.html", {"call": call, "statuses": CallStatus})
 
 
-def _call_form_page(request, call: Call, template_title: str):
+def _call_form_page(request, call, template_title: str):
     if request.method == "POST":
         form = CallForm(request.POST, instance=call)
-        formset = RubricFormSet(request.POST, instance=call, prefix="criteria")
+        formset = rubric_formset(request.POST, instance=call)
         if form.is_valid() and formset.is_valid():
             try:
                 saved = services.call_save(
@@ -58,7 +58,7 @@ def _call_form_page(request, call: Call, template_title: str):
         messages.error(request, _("Please correct the errors below. Nothing you typed was lost."))
     else:
         form = CallForm(instance=call)
-        formset = RubricFormSet(instance=call, prefix="criteria")
+        formset = rubric_formset(instance=call)
     return render(request, "programmes/call_form.html", {
         "form": form, "formset": formset, "call": call, "page_title": template_title,
     })
@@ -66,7 +66,7 @@ def _call_form_page(request, call: Call, template_title: str):
 
 @permission_required("programmes.add_call", raise_exception=True)
 def call_create(request):
-    return _call_form_page(request, Call(), _("New call"))
+    return _call_form_page(request, selectors.call_template(), _("New call"))
 
 
 @login_required
@@ -81,6 +81,9 @@ def call_edit(request, pk):
 @login_required
 def call_status(request, pk):
     call = selectors.call_detail(user=request.user, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the confirmation box to change the call's status."))
+        return redirect("programmes:call_detail", pk=call.pk)
     try:
         services.call_change_status(actor=request.user, call=call, status=request.POST.get("status", ""))
     except ValueError:

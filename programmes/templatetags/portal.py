@@ -1,7 +1,6 @@
 """Presentation helpers used on every page: money in 원 and 억원."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -44,4 +43,4 @@ def money(amount) -> str:
 def percent(value) -> str:
     if value is None:
         return "—"
-    return f"{number_format(value, decimal_pos=None)}%"
+    return f"{_trim(float(value))}%"
