@@ -27,6 +27,23 @@ def _read(name, reader, **kwargs):
         raise ImproperlyConfigured(f"{name}: invalid value ({exc})") from exc
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(name, default=False, **_ignored):
+    """Strict boolean: a value that is neither true nor false is an error, not False."""
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}: expected true/false (1/0, yes/no, on/off), got {raw!r}")
+
+
 def _required(name, why):
     value = env.str(name, default="")
     if not value:
@@ -34,7 +51,7 @@ def _required(name, why):
     return value
 
 
-DEBUG = _read("DEBUG", env.bool, default=False)
+DEBUG = _bool("DEBUG", default=False)
 
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -51,7 +68,7 @@ ALLOWED_HOSTS = _read(
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 # Demo accounts (password demo1234) are only ever created on a DEBUG install.
-ALLOW_DEMO_DATA = _read("ALLOW_DEMO_DATA", env.bool, default=DEBUG)
+ALLOW_DEMO_DATA = _bool("ALLOW_DEMO_DATA", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -226,14 +243,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", env.bool, default=True)
-    CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", env.bool, default=True)
-    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=True)
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = _read("SECURE_HSTS_INCLUDE_SUBDOMAINS", env.bool, default=True)
-    SECURE_HSTS_PRELOAD = _read("SECURE_HSTS_PRELOAD", env.bool, default=True)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=True)
     # Behind a TLS-terminating proxy (compose: web behind a load balancer).
-    if _read("USE_X_FORWARDED_PROTO", env.bool, default=False):
+    if _bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Health checks from the container runtime come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

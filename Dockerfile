@@ -1,0 +1,30 @@
+# One image for the web server and the Celery worker (the worker changes only its command).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=megaproject.settings
+
+# WeasyPrint's libraries, Korean fonts embedded in PDFs, gettext for the catalogues.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# Build-time only values: collectstatic and compilemessages need settings to load.
+RUN DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-000000 \
+    python manage.py compilemessages -v0 --ignore=.venv \
+ && DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-000000 \
+    python manage.py collectstatic --no-input -v0 \
+ && useradd --system --uid 10001 portal \
+ && mkdir -p /app/media && chown portal /app/media
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "megaproject.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
