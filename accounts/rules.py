@@ -68,6 +68,40 @@ def is_self(user, other):
     return other is not None and user.pk == other.pk
 
 
+@rules.predicate
+def is_participant(user, proposal):
+    """The user's region takes part in the proposal (lead or partner)."""
+    if proposal is None or not getattr(user, "region_id", None):
+        return False
+    return user.region_id in participant_region_ids(proposal)
+
+
+@rules.predicate
+def is_lead_official(user, proposal):
+    return proposal is not None and getattr(user, "region_id", None) == proposal.lead_region_id
+
+
+@rules.predicate
+def proposal_is_editable(user, proposal):
+    from proposals.models import ProposalState
+
+    return proposal is not None and proposal.state in ProposalState.editable()
+
+
+@rules.predicate
+def proposal_is_consortium(user, proposal):
+    return proposal is not None and proposal.is_consortium
+
+
+def participant_region_ids(proposal) -> set:
+    """Region ids of a proposal, cached on the object (one query per request)."""
+    cached = getattr(proposal, "_participant_region_ids", None)
+    if cached is None:
+        cached = set(proposal.participations.values_list("region_id", flat=True))
+        proposal._participant_region_ids = cached
+    return cached
+
+
 # --- Permissions ---------------------------------------------------------------
 
 # Calls
@@ -77,6 +111,23 @@ rules.add_perm("programmes.add_call", is_staff_member)
 rules.add_perm("programmes.change_call", is_staff_member)
 rules.add_perm("programmes.change_call_status", is_staff_member)
 rules.add_perm("programmes.apply_to_call", is_official & call_is_open & region_is_eligible)
+
+# Proposals. State guards (which move from which state) live in the
+# proposals transition table; these say who may act at all.
+is_participating_official = is_official & is_participant
+rules.add_perm("proposals.list_proposals", is_staff_member | is_official)
+rules.add_perm("proposals.view_proposal", is_staff_member | is_participating_official)
+rules.add_perm("proposals.edit_proposal", is_participating_official & proposal_is_editable)
+rules.add_perm("proposals.edit_lead_sections", is_official & is_lead_official & proposal_is_editable)
+rules.add_perm(
+    "proposals.manage_consortium", is_official & is_lead_official & proposal_is_editable & proposal_is_consortium
+)
+rules.add_perm("proposals.sign_off", is_participating_official & proposal_is_editable)
+rules.add_perm("proposals.send_to_consulting", is_official & is_lead_official)
+rules.add_perm("proposals.start_revising", (is_official & is_lead_official) | is_staff_member)
+rules.add_perm("proposals.submit", is_official & is_lead_official)
+rules.add_perm("proposals.withdraw", is_official & is_lead_official)
+rules.add_perm("proposals.check_eligibility", is_staff_member)
 
 # Regions and people
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))

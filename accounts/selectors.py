@@ -9,7 +9,10 @@ from .models import Role, User
 
 
 def official_dashboard(*, user) -> dict:
+    from proposals.selectors import proposal_list
+
     return {
+        "proposals": list(proposal_list(user=user)[:10]),
         "region": user.region,
         "open_calls": list(open_calls_for_region(region=user.region)[:10]),
         "colleagues": list(User.objects.filter(region=user.region, role=Role.OFFICIAL, is_active=True)
@@ -28,7 +31,11 @@ def expert_dashboard(*, user) -> dict:
 
 def ministry_dashboard(*, user) -> dict:
     by_status = dict(Call.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    from proposals.models import Proposal, ProposalState
+
+    by_state = dict(Proposal.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     return {
+        "proposal_counts": [(label, by_state.get(value, 0), value) for value, label in ProposalState.choices],
         "calls": list(calls_visible_to(user=user)[:10]),
         "status_counts": [(label, by_status.get(value, 0), value) for value, label in CallStatus.choices],
     }

@@ -206,6 +206,11 @@ STORAGES = {
     },
 }
 
+# Proposal attachments: the largest accepted file (bytes).
+ATTACHMENT_MAX_BYTES = _read("ATTACHMENT_MAX_BYTES", env.int, default=20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 # --- E-mail -----------------------------------------------------------------
 _email = _read("EMAIL_URL", env.email_url, default="consolemail://")
 vars().update(_email)

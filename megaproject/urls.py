@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("calls/", include("programmes.urls")),
+    path("proposals/", include("proposals.urls")),
     path("", include("accounts.dashboard_urls")),
 ]

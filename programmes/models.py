@@ -81,8 +81,8 @@ class CooperationType(models.TextChoices):
 
 
 class MatchingBasis(models.TextChoices):
-    NATIONAL = "national", _("Local funds ≥ % of national funding")
-    TOTAL = "total", _("Local funds ≥ % of total project cost")
+    NATIONAL = "national", _("Local funds ≥ a share of national funding")
+    TOTAL = "total", _("Local funds ≥ a share of total project cost")
 
 
 class CallStatus(models.TextChoices):

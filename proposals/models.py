@@ -1,5 +1,320 @@
-"""Proposals, consortia, budgets, roadmaps, versions and attachments.
+"""Proposals: the plan a region (or a consortium of regions) submits to a call.
 
-Empty until the proposals capability (issue 3) lands; the app exists so the
-project's layout and migration graph are stable from the start.
+The plan has sections (overview, goals and KPIs, stage roadmap, budget per
+year × region, linked government projects, organisations, attachments).
+Every content edit bumps `revision`; a region's sign-off is valid only for the
+revision it saw. Sending to consulting and submitting freeze a numbered
+`ProposalVersion` (a JSON snapshot) that can be opened and compared later.
 """
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Call, CooperationType, Region, StrategicIndustry
+
+
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONSULTING = "consulting", _("In consulting")
+    REVISING = "revising", _("Revising")
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligibility passed")
+    INELIGIBLE = "ineligible", _("Eligibility failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def editable(cls) -> set:
+        """States in which the regions may still change the plan."""
+        return {cls.DRAFT, cls.CONSULTING, cls.REVISING}
+
+    @classmethod
+    def withdrawable(cls) -> set:
+        return {cls.DRAFT, cls.CONSULTING, cls.REVISING, cls.SUBMITTED}
+
+
+class StageKind(models.TextChoices):
+    BASIC = "basic", _("Basic / foundational technology")
+    DEMONSTRATION = "demonstration", _("Demonstration")
+    APPLICATION = "application", _("Practical application")
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    INSTITUTE = "institute", _("Research institute")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class Proposal(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call"))
+    cooperation_type = models.CharField(_("cooperation type"), max_length=20, choices=CooperationType.choices)
+    lead_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="led_proposals", verbose_name=_("lead region")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ProposalState.choices, default=ProposalState.DRAFT, db_index=True
+    )
+
+    # Overview
+    title_ko = models.CharField(_("title (Korean)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    industry = models.ForeignKey(
+        StrategicIndustry, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals",
+        verbose_name=_("strategic industry"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    problem = models.TextField(_("regional problem it solves"), blank=True)
+    # Goals
+    vision = models.TextField(_("vision"), blank=True)
+    goals = models.TextField(_("mid- and long-term goals"), blank=True)
+
+    # Every content edit bumps `revision`; `section_revisions` guards each
+    # section against a silent overwrite (optimistic locking).
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    section_revisions = models.JSONField(default=dict, blank=True)
+
+    state_reason = models.TextField(_("reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "ko").startswith("en") and self.title_en:
+            return self.title_en
+        return self.title_ko
+
+    @property
+    def is_consortium(self) -> bool:
+        return self.cooperation_type == CooperationType.SUPER_REGIONAL
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in ProposalState.editable()
+
+    @property
+    def start_year(self) -> int:
+        return self.call.year
+
+    def total_years(self) -> int:
+        return sum(s.years for s in self.stages.all())
+
+    def project_years(self) -> list[int]:
+        """Calendar years the roadmap covers (at least the call's pilot)."""
+        total = self.total_years() or self.call.pilot_years
+        return list(range(self.start_year, self.start_year + total))
+
+    def pilot_years(self) -> list[int]:
+        return list(range(self.start_year, self.start_year + self.call.pilot_years))
+
+
+class Participation(models.Model):
+    """A region taking part in a proposal; the lead region has one too."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="participations", verbose_name=_("region"))
+    is_lead = models.BooleanField(_("lead region"), default=False)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    signed_revision = models.PositiveIntegerField(_("signed revision"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_lead", "region__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "region"], name="one_participation_per_region"),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=models.Q(is_lead=True), name="one_lead_per_proposal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}:{self.region}"
+
+    def is_signed_for(self, revision: int) -> bool:
+        return self.signed_off_at is not None and self.signed_revision == revision
+
+
+class KPI(models.Model):
+    """A measurable indicator with a baseline and one target per roadmap stage."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, default=0)
+    targets = models.JSONField(_("targets per stage"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("stage"))
+    kind = models.CharField(_("type"), max_length=20, choices=StageKind.choices)
+    years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
+    goals = models.TextField(_("goals"))
+    deliverables = models.TextField(_("deliverables"), blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "order"], name="one_stage_per_order")]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_kind_display()}"
+
+
+class BudgetLine(models.Model):
+    """One year of one region's money: national requested, local funds, other sources (won)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    national_won = models.BigIntegerField(_("national funding requested"), default=0, validators=[MinValueValidator(0)])
+    local_won = models.BigIntegerField(_("local government funds"), default=0, validators=[MinValueValidator(0)])
+    other_won = models.BigIntegerField(_("other sources"), default=0, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year", "region__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "region", "year"], name="one_budget_line_per_region_year"),
+            models.CheckConstraint(
+                condition=models.Q(national_won__gte=0, local_won__gte=0, other_won__gte=0),
+                name="budget_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+    @property
+    def total_won(self) -> int:
+        return self.national_won + self.local_won + self.other_won
+
+
+class LinkedProject(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="linked_projects")
+    name = models.CharField(_("project name"), max_length=200)
+    ministry = models.CharField(_("ministry"), max_length=100)
+    connection = models.TextField(_("how it connects"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("linked government project")
+        verbose_name_plural = _("linked government projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="organisations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    name = models.CharField(_("organisation"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    role = models.CharField(_("role in the project"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["region__order", "id"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the user's file name on disk: a random name under the proposal.
+    return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10)
+    kind = models.CharField(_("file type"), max_length=20)
+    size = models.PositiveBigIntegerField(_("size"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class VersionKind(models.TextChoices):
+    CONSULTING = "consulting", _("Sent to consulting")
+    SUBMISSION = "submission", _("Submitted")
+
+
+class ProposalVersion(models.Model):
+    """A frozen, numbered copy of the plan (JSON snapshot), read-only forever."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=VersionKind.choices)
+    revision = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_version_number")]
+        verbose_name = _("proposal version")
+        verbose_name_plural = _("proposal versions")
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ProposalEvent(models.Model):
+    """Who did what to a proposal, and when (every state change and sign-off)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"

@@ -44,3 +44,12 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{_trim(float(value))}%"
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template (labels of stored codes)."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

@@ -16,9 +16,11 @@ class Command(BaseCommand):
         from accounts import demo as accounts_demo
         from evaluations import demo as evaluations_demo
         from programmes import demo as programmes_demo
+        from proposals import demo as proposals_demo
 
         with transaction.atomic():
             users = accounts_demo.seed()
             programmes_demo.seed(actor=users["ministry"])
             users.update(evaluations_demo.seed())
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts, password demo1234."))
+            proposals = proposals_demo.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."))

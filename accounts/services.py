@@ -1,0 +1,26 @@
+"""Writes owned by accounts: notifications."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify(*, users, message: str, url: str = "") -> list[Notification]:
+    """In-app notification for each user, e-mailed by a worker after commit."""
+    rows = Notification.objects.bulk_create(
+        [Notification(user=u, message=message[:500], url=url) for u in {u.pk: u for u in users}.values()]
+    )
+    ids = [n.pk for n in rows]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+    return rows
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,157 @@
+"""Demo proposals: the five real 2023 projects (submitted, eligibility passed) and
+a Busan draft in consulting on the open call. Built through the services, so
+the demo obeys the same rules as users do. Idempotent: an existing proposal
+(same call and Korean title) is left as it is."""
+
+import datetime
+
+from django.db import transaction
+
+from accounts.models import User
+from programmes.models import Call, CallStatus, CooperationType, Region, StrategicIndustry
+
+from . import services
+from .models import Proposal, StageKind
+
+EOK = 100_000_000
+
+PROJECTS_2023 = [
+    {
+        "regions": ["gyeongbuk", "daegu"], "industry": "secondary-batteries",
+        "title_ko": "무전처리·초장수명 이차전지 원료소재 재사용 및 업사이클링 기술 개발",
+        "title_en": "Repurposing and upcycling raw-material technology for unmodified / ultra-long-life secondary batteries",
+        "links": [("배터리 규제자유특구", "중소벤처기업부"), ("이차전지 소재부품 R&D", "산업통상자원부")],
+        "orgs": {"gyeongbuk": [("포항공과대학교", "university"), ("에코프로비엠", "company")],
+                 "daegu": [("경북대학교", "university"), ("엘앤에프", "company")]},
+    },
+    {
+        "regions": ["gyeongnam", "ulsan"], "industry": "advanced-mobility",
+        "title_ko": "수소연료전지 하이브리드 분산전기추진 커뮤터 항공기 기술 개발",
+        "title_en": "Commuter aircraft technology using hydrogen fuel-cell hybrid distributed electric propulsion",
+        "links": [("UAM 실증사업", "국토교통부"), ("수소산업 생태계 구축", "산업통상자원부")],
+        "orgs": {"gyeongnam": [("경상국립대학교", "university"), ("한국항공우주산업", "company")],
+                 "ulsan": [("울산과학기술원", "university"), ("현대모비스", "company")]},
+    },
+    {
+        "regions": ["gwangju", "jeonnam"], "industry": "artificial-intelligence",
+        "title_ko": "겹눈 모사 뉴로모픽 반도체 기반 감시정찰 AI 기술 개발",
+        "title_en": "Neuromorphic semiconductor mimicking compound eyes, for surveillance AI",
+        "links": [("인공지능 중심 산업융합 집적단지", "과학기술정보통신부"), ("차세대 지능형 반도체", "산업통상자원부")],
+        "orgs": {"gwangju": [("광주과학기술원", "university"), ("한국광기술원", "institute")],
+                 "jeonnam": [("전남대학교", "university"), ("순천대학교", "university")]},
+    },
+    {
+        "regions": ["chungnam"], "industry": "marine-bio",
+        "title_ko": "해양바이오 전략소재 메타플랫폼 기반기술 개발",
+        "title_en": "Meta-platform foundational technology for marine-bio strategic materials",
+        "links": [("해양바이오 산업화 인큐베이터", "해양수산부")],
+        "orgs": {"chungnam": [("충남대학교", "university"), ("해양바이오산업진흥원", "institute")]},
+    },
+    {
+        "regions": ["jeonbuk"], "industry": "advanced-bio",
+        "title_ko": "동물용 의약품 및 기능성 사료용 농생명 소재 개발",
+        "title_en": "Agricultural life materials for veterinary pharmaceuticals and functional feed",
+        "links": [("동물용 의약품 클러스터", "농림축산식품부")],
+        "orgs": {"jeonbuk": [("전북대학교", "university"), ("안전성평가연구소", "institute")]},
+    },
+]
+
+PILOT_NATIONAL = [15 * EOK, 20 * EOK, 20 * EOK]  # 55억원 over 2023–2025
+
+
+def _official(code: str) -> User:
+    return User.objects.get(username=f"official-{code}")
+
+
+def _fill(proposal: Proposal, spec: dict, lead: User) -> Proposal:
+    call = proposal.call
+    p = services.proposal_save_overview(actor=lead, proposal=proposal, expected_revision=0, data={
+        "title_ko": spec["title_ko"], "title_en": spec["title_en"],
+        "industry": StrategicIndustry.objects.get(code=spec["industry"]),
+        "summary": f"{spec['title_ko']}을(를) 통해 지역 전략산업의 중장기 기술 자립을 달성한다.",
+        "problem": "단기(3년 이하) 사업 위주의 지원으로 자생적 산업 생태계가 형성되지 못한 문제를 해결한다.",
+        "cooperation_type": proposal.cooperation_type,
+    })
+    p = services.proposal_save_roadmap(actor=lead, proposal=p, expected_revision=0, stages=[
+        {"kind": StageKind.BASIC, "years": call.pilot_years, "goals": "원천기술 확보 및 시범 적용",
+         "deliverables": "핵심 원천기술, 특허, 시제품"},
+        {"kind": StageKind.DEMONSTRATION, "years": 3, "goals": "기술 고도화 및 실증", "deliverables": "실증 결과, 표준"},
+        {"kind": StageKind.APPLICATION, "years": 4, "goals": "사업화 및 기술이전", "deliverables": "제품화, 기술이전"},
+    ])
+    p = services.proposal_save_goals(
+        actor=lead, proposal=p, expected_revision=0,
+        vision="지역 주도 혁신성장을 이끄는 세계 수준의 전략산업 거점",
+        goals="10년 내 핵심기술 자립, 기업 유치 및 고용 창출, 지역 인재 양성",
+        kpis=[{"name": "특허 출원", "unit": "건", "baseline": 0, "targets": [20, 50, 100]},
+              {"name": "기술이전", "unit": "건", "baseline": 0, "targets": [2, 10, 25]}],
+    )
+    p = services.proposal_save_links(actor=lead, proposal=p, expected_revision=0, links=[
+        {"name": name, "ministry": ministry, "connection": "실증 인프라와 성과를 연계하여 조기 확산"}
+        for name, ministry in spec["links"]
+    ])
+    share = len(spec["regions"])
+    for code in spec["regions"]:
+        region = Region.objects.get(code=code)
+        official = _official(code)
+        lines = {
+            call.year + i: (amount // share, amount // share // 4, 0)  # local = 25% of national
+            for i, amount in enumerate(PILOT_NATIONAL)
+        }
+        p = services.proposal_save_budget(actor=official, proposal=p, region=region, expected_revision=0, lines=lines)
+        p = services.proposal_save_organisations(
+            actor=official, proposal=p, region=region, expected_revision=0,
+            organisations=[{"name": n, "kind": k, "role": "주관/참여"} for n, k in spec["orgs"][code]],
+        )
+    for code in spec["regions"]:
+        p = Proposal.objects.get(pk=p.pk)
+        services.consortium_sign_off(actor=_official(code), proposal=p, revision=p.revision)
+    return Proposal.objects.get(pk=p.pk)
+
+
+@transaction.atomic
+def seed() -> list[Proposal]:
+    created = []
+    call_2023 = Call.objects.get(programme__code="mega", year=2023)
+    ministry = User.objects.get(username="ministry")
+    status = call_2023.status
+    # The 2023 proposals were submitted while the call was open, before its deadline.
+    Call.objects.filter(pk=call_2023.pk).update(status=CallStatus.OPEN)
+    call_2023.refresh_from_db()
+    before_deadline = call_2023.submission_deadline - datetime.timedelta(days=1)
+    try:
+        for spec in PROJECTS_2023:
+            if Proposal.objects.filter(call=call_2023, title_ko=spec["title_ko"]).exists():
+                continue
+            lead = _official(spec["regions"][0])
+            ctype = CooperationType.SUPER_REGIONAL if len(spec["regions"]) > 1 else CooperationType.LEAP
+            proposal = services.proposal_create(
+                actor=lead, call=call_2023, cooperation_type=ctype, title_ko=spec["title_ko"],
+                title_en=spec["title_en"], industry=StrategicIndustry.objects.get(code=spec["industry"]),
+                partner_regions=list(Region.objects.filter(code__in=spec["regions"][1:])),
+            )
+            proposal = _fill(proposal, spec, lead)
+            proposal = services.proposal_submit(actor=lead, proposal=proposal, now=before_deadline)
+            services.proposal_check_eligibility(actor=ministry, proposal=proposal, passed=True,
+                                                reason="신청 자격 및 제출 서류 요건 충족")
+            created.append(proposal)
+    finally:
+        Call.objects.filter(pk=call_2023.pk).update(status=status)
+
+    call_open = Call.objects.get(programme__code="mega", year=2027)
+    busan_title = "부산 해양 모빌리티 실증 플랫폼 구축"
+    if not Proposal.objects.filter(call=call_open, title_ko=busan_title).exists():
+        busan = _official("busan")
+        proposal = services.proposal_create(
+            actor=busan, call=call_open, cooperation_type=CooperationType.LEAP, title_ko=busan_title,
+            title_en="Busan marine mobility demonstration platform",
+            industry=StrategicIndustry.objects.get(code="advanced-mobility"),
+        )
+        proposal = services.proposal_save_overview(actor=busan, proposal=proposal, expected_revision=0, data={
+            "title_ko": busan_title, "title_en": "Busan marine mobility demonstration platform",
+            "industry": StrategicIndustry.objects.get(code="advanced-mobility"),
+            "summary": "친환경 선박과 자율운항 기술의 실증 플랫폼을 구축한다.",
+            "problem": "조선·해양 산업의 친환경 전환에 필요한 실증 기반이 부족하다.",
+            "cooperation_type": CooperationType.LEAP,
+        })
+        created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal))
+    return created

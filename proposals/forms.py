@@ -1,0 +1,158 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import CooperationType, Region, StrategicIndustry
+
+from .models import OrganisationKind, Proposal, StageKind
+
+
+class RevisionMixin(forms.Form):
+    """The section revision the user saw when the form was opened (optimistic locking)."""
+
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ProposalCreateForm(forms.Form):
+    call = forms.ModelChoiceField(queryset=None, label=_("Call"), empty_label=None)
+    cooperation_type = forms.ChoiceField(choices=CooperationType.choices, label=_("Cooperation type"),
+                                         widget=forms.RadioSelect)
+    title_ko = forms.CharField(label=_("Title (Korean)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    industry = forms.ModelChoiceField(StrategicIndustry.objects.filter(active=True), label=_("Strategic industry"),
+                                      required=False)
+    partner_regions = forms.ModelMultipleChoiceField(
+        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Partner regions"),
+        help_text=_("Super-regional type only: the regions that plan the project with yours."),
+    )
+
+    def __init__(self, *args, calls, own_region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+        self.fields["partner_regions"].queryset = Region.objects.exclude(pk=own_region.pk)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cooperation_type") == CooperationType.SUPER_REGIONAL and not data.get("partner_regions"):
+            self.add_error("partner_regions", _("Choose at least one partner region for a super-regional proposal."))
+        if data.get("cooperation_type") == CooperationType.LEAP and data.get("partner_regions"):
+            self.add_error("partner_regions", _("A regional innovation leap proposal has exactly one region."))
+        return data
+
+
+class OverviewForm(RevisionMixin, forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["title_ko", "title_en", "cooperation_type", "industry", "summary", "problem"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "problem": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = StrategicIndustry.objects.filter(active=True)
+        self.fields["industry"].required = True
+        self.fields["summary"].required = True
+        self.fields["problem"].required = True
+
+
+class GoalsForm(RevisionMixin):
+    vision = forms.CharField(label=_("Vision"), widget=forms.Textarea(attrs={"rows": 3}))
+    goals = forms.CharField(label=_("Mid- and long-term goals"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class KPIForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200)
+    unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=16, decimal_places=2, required=False)
+
+    def __init__(self, *args, stage_count=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, stage_count + 1):
+            self.fields[f"target_{i}"] = forms.DecimalField(
+                label=_("Target, stage %(n)s") % {"n": i}, max_digits=16, decimal_places=2, required=False)
+        self.stage_count = stage_count
+
+    def targets(self):
+        return [self.cleaned_data.get(f"target_{i}") for i in range(1, self.stage_count + 1)]
+
+
+class BaseKPIFormSet(forms.BaseFormSet):
+    def __init__(self, *args, stage_count=1, **kwargs):
+        self.stage_count = stage_count
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "stage_count": self.stage_count}
+
+    @property
+    def empty_form(self):
+        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
+                         use_required_attribute=False, stage_count=self.stage_count, renderer=self.renderer)
+        self.add_fields(form, None)
+        return form
+
+
+KPIFormSet = forms.formset_factory(KPIForm, formset=BaseKPIFormSet, extra=2, can_delete=True)
+
+
+class StageForm(forms.Form):
+    kind = forms.ChoiceField(choices=StageKind.choices, label=_("Type"))
+    years = forms.IntegerField(label=_("Years"), min_value=1, max_value=10)
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}))
+    deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+StageFormSet = forms.formset_factory(StageForm, extra=1, can_delete=True)
+
+
+class LinkForm(forms.Form):
+    name = forms.CharField(label=_("Project name"), max_length=200)
+    ministry = forms.CharField(label=_("Ministry"), max_length=100)
+    connection = forms.CharField(label=_("How it connects"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+LinkFormSet = forms.formset_factory(LinkForm, extra=2, can_delete=True)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Organisation"), max_length=200)
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("Kind"))
+    role = forms.CharField(label=_("Role in the project"), max_length=300, required=False)
+
+
+OrganisationFormSet = forms.formset_factory(OrganisationForm, extra=2, can_delete=True)
+
+
+class BudgetForm(RevisionMixin):
+    """One region's budget: national, local and other funds for each roadmap year (won)."""
+
+    FIELDS = (("national", _("National funding requested")), ("local", _("Local government funds")),
+              ("other", _("Other sources")))
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            for key, label in self.FIELDS:
+                self.fields[f"{key}_{year}"] = forms.IntegerField(
+                    label=f"{year} {label}", min_value=0, required=False,
+                    widget=forms.NumberInput(attrs={"step": 1, "min": 0, "inputmode": "numeric",
+                                                    "class": "form-control text-end budget-input",
+                                                    "data-kind": key, "data-year": year}),
+                    error_messages={"min_value": _("Amounts cannot be negative.")},
+                )
+
+    def lines(self) -> dict[int, tuple[int, int, int]]:
+        return {
+            y: tuple(self.cleaned_data.get(f"{k}_{y}") or 0 for k, _label in self.FIELDS) for y in self.years
+        }
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG."))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -1,0 +1,54 @@
+"""Reads of proposals. Every list and detail goes through `proposals_visible_to`,
+so a proposal the user may not see is a 404, never a leak."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.rules import is_official, is_staff_member
+
+from .models import Proposal, ProposalState
+
+SORTS = {
+    "updated": "-updated_at", "-updated": "updated_at", "title": "title_ko", "-title": "-title_ko",
+    "state": "state", "-state": "-state", "submitted": "-submitted_at", "-submitted": "submitted_at",
+}
+
+
+def proposals_visible_to(*, user) -> QuerySet[Proposal]:
+    qs = Proposal.objects.all()
+    if is_staff_member(user):
+        return qs
+    if is_official(user):
+        return qs.filter(participations__region_id=user.region_id)
+    return qs.none()
+
+
+def proposal_list(*, user, search="", call="", state="", ctype="", region="", industry="", sort="updated"):
+    qs = (
+        proposals_visible_to(user=user)
+        .select_related("call", "lead_region", "industry")
+        .annotate(region_count=Count("participations", distinct=True))
+    )
+    if search:
+        qs = qs.filter(Q(title_ko__icontains=search) | Q(title_en__icontains=search) | Q(summary__icontains=search))
+    if call.isdigit():
+        qs = qs.filter(call_id=int(call))
+    if state in ProposalState.values:
+        qs = qs.filter(state=state)
+    if ctype:
+        qs = qs.filter(cooperation_type=ctype)
+    if region:
+        qs = qs.filter(participations__region__code=region)
+    if industry:
+        qs = qs.filter(industry__code=industry)
+    return qs.order_by(SORTS.get(sort, "-updated_at"), "-id")
+
+
+def proposal_for(*, user, pk: int) -> Proposal:
+    return get_object_or_404(
+        proposals_visible_to(user=user).select_related("call", "call__programme", "lead_region", "industry"), pk=pk
+    )
+
+
+def participations_of(proposal: Proposal) -> list:
+    return list(proposal.participations.select_related("region", "signed_off_by"))

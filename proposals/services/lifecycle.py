@@ -1,0 +1,211 @@
+"""The proposal lifecycle: one transition function beside the table of allowed moves.
+
+check the move is allowed from the current state → check permission → run the
+move's guard (deadline, completeness, sign-offs, reason) → write in a
+transaction → record the event → freeze a version where the move needs one →
+notify after commit.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.rules import require
+from programmes.models import CallStatus, CooperationType
+
+from ..models import Proposal, ProposalEvent, ProposalState, ProposalVersion, VersionKind
+from .budget import budget_problems
+from .editing import budget_cells
+from .versions import snapshot
+
+S = ProposalState
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    sources: frozenset
+    target: str
+    permission: str
+    freezes: str | None = None  # VersionKind to freeze, if any
+    needs_reason: bool = False
+    guards: tuple = field(default=())
+
+
+def _guard_call_open(proposal: Proposal, now) -> None:
+    call = proposal.call
+    if call.status != CallStatus.OPEN:
+        raise ValidationError(_("The call is not open (status: %(status)s).") % {"status": call.get_status_display()})
+
+
+def _guard_before_deadline(proposal: Proposal, now) -> None:
+    deadline = proposal.call.submission_deadline
+    if now > deadline:
+        raise ValidationError(_("The submission deadline has passed (%(deadline)s, Korea time).") % {
+            "deadline": date_format(timezone.localtime(deadline), "Y-m-d H:i:s")})
+
+
+def _guard_complete(proposal: Proposal, now) -> None:
+    missing = [item.label for item in checklist(proposal) if not item.done]
+    if missing:
+        raise ValidationError(_("The proposal is not complete: %(items)s.") % {"items": "; ".join(missing)})
+
+
+MOVES = {
+    "send_to_consulting": Move(gettext_lazy("Send to consulting"), frozenset({S.DRAFT, S.REVISING}), S.CONSULTING,
+                               "proposals.send_to_consulting", freezes=VersionKind.CONSULTING,
+                               guards=(_guard_call_open, _guard_before_deadline)),
+    "start_revising": Move(gettext_lazy("Close the consulting round"), frozenset({S.CONSULTING}), S.REVISING,
+                           "proposals.start_revising"),
+    "submit": Move(gettext_lazy("Submit"), frozenset({S.DRAFT, S.REVISING}), S.SUBMITTED, "proposals.submit",
+                   freezes=VersionKind.SUBMISSION, guards=(_guard_call_open, _guard_before_deadline, _guard_complete)),
+    "pass_eligibility": Move(gettext_lazy("Eligibility passed"), frozenset({S.SUBMITTED}), S.ELIGIBLE,
+                             "proposals.check_eligibility"),
+    "fail_eligibility": Move(gettext_lazy("Eligibility failed"), frozenset({S.SUBMITTED}), S.INELIGIBLE,
+                             "proposals.check_eligibility", needs_reason=True),
+    "withdraw": Move(gettext_lazy("Withdraw"), frozenset(S.withdrawable()), S.WITHDRAWN, "proposals.withdraw",
+                     guards=(_guard_before_deadline,)),
+}
+
+
+def available_moves(*, user, proposal: Proposal) -> list[tuple[str, Move]]:
+    """Moves the user could try now (for buttons); guards are checked on submit."""
+    return [
+        (name, move) for name, move in MOVES.items()
+        if proposal.state in move.sources and user.has_perm(move.permission, proposal)
+    ]
+
+
+@transaction.atomic
+def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str = "", now=None) -> Proposal:
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationError(_("Unknown action."))
+    locked = Proposal.objects.select_for_update().select_related("call", "lead_region").get(pk=proposal.pk)
+    if locked.state not in move.sources:
+        raise ValidationError(_("“%(action)s” is not possible while the proposal is “%(state)s”.") % {
+            "action": move.label, "state": locked.get_state_display()})
+    require(actor, move.permission, locked)
+    if move.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason; the regions will read it.")})
+    now = now or timezone.now()
+    for guard in move.guards:
+        guard(locked, now)
+
+    previous = locked.state
+    locked.state = move.target
+    locked.state_reason = reason.strip()
+    update = ["state", "state_reason", "updated_at"]
+    if move.target == S.SUBMITTED:
+        locked.submitted_at = now
+        update.append("submitted_at")
+    locked.save(update_fields=update)
+    version = None
+    if move.freezes:
+        number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        version = ProposalVersion.objects.create(
+            proposal=locked, number=number, kind=move.freezes, revision=locked.revision,
+            snapshot=snapshot(locked), created_by=actor,
+        )
+    ProposalEvent.objects.create(
+        proposal=locked, actor=actor, action=action, from_state=previous, to_state=locked.state,
+        note=reason.strip() or (f"v{version.number}" if version else ""),
+    )
+    _notify_state_change(locked, actor)
+    return locked
+
+
+def _notify_state_change(proposal: Proposal, actor) -> None:
+    from accounts.models import Role, User
+    from accounts.services import notify
+
+    region_ids = proposal.participations.values_list("region_id", flat=True)
+    users = list(User.objects.filter(role=Role.OFFICIAL, region_id__in=region_ids, is_active=True).exclude(pk=actor.pk))
+    if proposal.state in {S.SUBMITTED, S.CONSULTING}:
+        users += list(User.objects.filter(role=Role.MINISTRY, is_active=True).exclude(pk=actor.pk))
+    message = _("“%(title)s” is now “%(state)s”.") % {"title": proposal.title_ko, "state": proposal.get_state_display()}
+    if proposal.state_reason:
+        message += " " + _("Reason: %(reason)s") % {"reason": proposal.state_reason}
+    notify(users=users, message=message, url=f"/proposals/{proposal.pk}/")
+
+
+# Named entry points, one per move (what views, tests and seeds call).
+def proposal_send_to_consulting(*, actor, proposal, now=None):
+    return proposal_transition(actor=actor, proposal=proposal, action="send_to_consulting", now=now)
+
+
+def proposal_start_revising(*, actor, proposal, now=None):
+    return proposal_transition(actor=actor, proposal=proposal, action="start_revising", now=now)
+
+
+def proposal_submit(*, actor, proposal, now=None):
+    return proposal_transition(actor=actor, proposal=proposal, action="submit", now=now)
+
+
+def proposal_check_eligibility(*, actor, proposal, passed: bool, reason: str = ""):
+    action = "pass_eligibility" if passed else "fail_eligibility"
+    return proposal_transition(actor=actor, proposal=proposal, action=action, reason=reason)
+
+
+def proposal_withdraw(*, actor, proposal, now=None):
+    return proposal_transition(actor=actor, proposal=proposal, action="withdraw", now=now)
+
+
+# --- Completeness -----------------------------------------------------------------
+
+
+@dataclass
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+    step: str
+
+
+def checklist(proposal: Proposal) -> list[ChecklistItem]:
+    """What must be true before submission, in the order of the form's steps."""
+    call = proposal.call
+    participations = list(proposal.participations.all())
+    region_ids = {p.region_id for p in participations}
+    stages = list(proposal.stages.all())
+    lines = list(proposal.budget_lines.all())
+    org_regions = set(proposal.organisations.values_list("region_id", flat=True))
+    if proposal.is_consortium:
+        consortium_ok = len(participations) >= 2
+        consortium_label = _("A super-regional proposal has two or more regions")
+    else:
+        consortium_ok = len(participations) == 1
+        consortium_label = _("A regional innovation leap proposal has exactly one region")
+    roadmap_ok = bool(stages) and stages[0].years == call.pilot_years and (
+        sum(s.years for s in stages) <= call.max_total_years)
+    pilot = proposal.pilot_years()
+    budget_ok = (
+        sum(b.national_won for b in lines if b.year in pilot) > 0
+        and not budget_problems(call=call, cells=budget_cells(proposal), years=proposal.project_years(),
+                                pilot_years=pilot)
+    )
+    items = [
+        ChecklistItem("overview", _("Overview: title, strategic industry, summary and regional problem"),
+                      bool(proposal.title_ko and proposal.industry_id and proposal.summary and proposal.problem),
+                      "overview"),
+        ChecklistItem("goals", _("Vision, goals and at least one KPI"),
+                      bool(proposal.vision and proposal.goals and proposal.kpis.exists()), "goals"),
+        ChecklistItem("roadmap", _("Stage roadmap starting with the pilot, within the maximum years"),
+                      roadmap_ok, "roadmap"),
+        ChecklistItem("budget", _("Budget plan within the cap and the local matching rule"), budget_ok, "budget"),
+        ChecklistItem("links", _("At least one linked government project"),
+                      proposal.linked_projects.exists(), "links"),
+        ChecklistItem("organisations", _("Participating organisations for every region"),
+                      region_ids <= org_regions and bool(region_ids), "organisations"),
+        ChecklistItem("consortium", consortium_label, consortium_ok, "consortium"),
+        ChecklistItem("sign_offs", _("Every region signed off the current version"),
+                      all(p.is_signed_for(proposal.revision) for p in participations), "review"),
+    ]
+    if proposal.cooperation_type not in (CooperationType.SUPER_REGIONAL, CooperationType.LEAP):
+        items[0].done = False
+    return items

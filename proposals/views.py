@@ -1,0 +1,552 @@
+"""Proposal pages. Views turn HTTP into service calls; no rule is decided here."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from programmes.models import CooperationType, Region, StrategicIndustry
+from programmes.selectors import open_calls_for_region
+
+from . import selectors, services
+from .forms import (
+    AttachmentForm,
+    BudgetForm,
+    GoalsForm,
+    KPIFormSet,
+    LinkFormSet,
+    OrganisationFormSet,
+    OverviewForm,
+    ProposalCreateForm,
+    ReasonForm,
+    StageFormSet,
+)
+from .models import OrganisationKind, ProposalState, ProposalVersion, StageKind
+from .services.versions import compare, snapshot
+
+PAGE_SIZE = 25
+
+
+def _labels() -> dict:
+    """Labels of stored codes, for templates that show snapshots and events."""
+    return {
+        "stage_kinds": dict(StageKind.choices), "org_kinds": dict(OrganisationKind.choices),
+        "state_labels": dict(ProposalState.choices),
+        "event_labels": {name: move.label for name, move in services.MOVES.items()} | {
+            "created": _("created"), "signed_off": _("signed off"), "sign_offs_cleared": _("sign-offs cleared by an edit"),
+            "region_invited": _("region invited"), "region_removed": _("region removed")},
+    }
+
+STEPS = [
+    ("overview", gettext_lazy("Overview")),
+    ("consortium", gettext_lazy("Regions")),
+    ("goals", gettext_lazy("Goals and KPIs")),
+    ("roadmap", gettext_lazy("Stage roadmap")),
+    ("budget", gettext_lazy("Budget plan")),
+    ("links", gettext_lazy("Linked projects")),
+    ("organisations", gettext_lazy("Organisations")),
+    ("attachments", gettext_lazy("Attachments")),
+    ("review", gettext_lazy("Review and submit")),
+]
+STEP_KEYS = [k for k, _label in STEPS]
+
+
+# --- Lists and creation -------------------------------------------------------------
+
+
+@login_required
+def proposal_list(request):
+    if not request.user.has_perm("proposals.list_proposals"):
+        raise PermissionDenied
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "call", "state", "type", "region", "industry", "sort")}
+    qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"], ctype=f["type"],
+                                 region=f["region"], industry=f["industry"], sort=f["sort"] or "updated")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    from programmes.selectors import calls_visible_to
+
+    return render(request, "proposals/proposal_list.html", {
+        "page": page, "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
+        "states": ProposalState.choices, "types": CooperationType.choices,
+        "regions": Region.objects.all(), "industries": StrategicIndustry.objects.all(),
+        "calls": calls_visible_to(user=request.user),
+        "can_create": request.user.has_perm("proposals.list_proposals") and getattr(request.user, "is_official", False),
+    })
+
+
+@login_required
+def proposal_create(request):
+    user = request.user
+    if not user.is_official:
+        raise PermissionDenied
+    calls = open_calls_for_region(region=user.region)
+    initial = {"cooperation_type": CooperationType.SUPER_REGIONAL}
+    if request.GET.get("call", "").isdigit():
+        initial["call"] = int(request.GET["call"])
+    form = ProposalCreateForm(request.POST or None, calls=calls, own_region=user.region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            proposal = services.proposal_create(
+                actor=user, call=d["call"], cooperation_type=d["cooperation_type"], title_ko=d["title_ko"],
+                title_en=d["title_en"], industry=d["industry"], partner_regions=list(d["partner_regions"]))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The proposal was created as a draft. Fill in each step; every step is saved."))
+            return redirect("proposals:step", pk=proposal.pk, step="overview")
+    return render(request, "proposals/proposal_create.html", {"form": form, "has_calls": calls.exists()})
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Detail, versions, comparison -----------------------------------------------------
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    participations = selectors.participations_of(proposal)
+    return render(request, "proposals/proposal_detail.html", {
+        "proposal": proposal,
+        "participations": participations,
+        "moves": services.available_moves(user=request.user, proposal=proposal),
+        "versions": list(proposal.versions.select_related("created_by")),
+        "events": list(proposal.events.select_related("actor")[:30]),
+        "checklist": services.checklist(proposal),
+        "snapshot": snapshot(proposal),
+        "budget": _budget_summary(proposal, participations),
+        "reason_form": ReasonForm(),
+        "my_participation": next((p for p in participations if p.region_id == request.user.region_id), None),
+        **_labels(),
+    })
+
+
+@login_required
+def version_detail(request, pk, number):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    version = get_object_or_404(ProposalVersion, proposal=proposal, number=number)
+    return render(request, "proposals/version_detail.html", {
+        "proposal": proposal, "version": version, "snapshot": version.snapshot,
+        "versions": list(proposal.versions.all()), **_labels(),
+    })
+
+
+@login_required
+def version_compare(request, pk):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    versions = list(proposal.versions.all())
+    if len(versions) < 1:
+        messages.info(request, _("There is no frozen version to compare yet."))
+        return redirect("proposals:detail", pk=pk)
+    numbers = {v.number: v for v in versions}
+
+    def pick(name, default):
+        value = request.GET.get(name, "")
+        if value == "current":
+            return "current"
+        return int(value) if value.isdigit() and int(value) in numbers else default
+
+    a = pick("a", versions[0].number)
+    b = pick("b", "current" if len(versions) == 1 else versions[-1].number)
+    snap = {n: v.snapshot for n, v in numbers.items()}
+    snap["current"] = snapshot(proposal)
+    return render(request, "proposals/version_compare.html", {
+        "proposal": proposal, "versions": versions, "a": a, "b": b, "diff": compare(snap[a], snap[b]),
+        "field_labels": {"title_ko": _("Title (Korean)"), "title_en": _("Title (English)"), "summary": _("Summary"),
+                         "problem": _("Regional problem it solves"), "vision": _("Vision"), "goals": _("Goals")},
+    })
+
+
+# --- State changes ------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def proposal_action(request, pk):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the confirmation box first."))
+        return redirect("proposals:detail", pk=pk)
+    try:
+        services.proposal_transition(actor=request.user, proposal=proposal, action=action,
+                                     reason=request.POST.get("reason", ""))
+    except PermissionDenied:
+        messages.error(request, _("You may not do that with this proposal."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done: the proposal is now “%(state)s”.") % {
+            "state": ProposalState(selectors.proposal_for(user=request.user, pk=pk).state).label})
+    return redirect("proposals:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def proposal_sign_off(request, pk):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    revision = request.POST.get("revision", "")
+    try:
+        services.consortium_sign_off(actor=request.user, proposal=proposal,
+                                     revision=int(revision) if revision.isdigit() else -1)
+    except PermissionDenied:
+        messages.error(request, _("You may not sign off this proposal."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your region signed off this version of the proposal."))
+    return redirect("proposals:detail", pk=pk)
+
+
+# --- The multi-step form ------------------------------------------------------------------
+
+
+def _editable_or_403(request, proposal):
+    if not request.user.has_perm("proposals.edit_proposal", proposal):
+        raise PermissionDenied
+
+
+def _step_context(request, proposal, step, **extra):
+    items = services.checklist(proposal)
+    done = {i.step for i in items if i.done}
+    idx = STEP_KEYS.index(step)
+    return {
+        "proposal": proposal, "step": step, "steps": STEPS, "done_steps": done, "step_index": idx + 1,
+        "step_count": len(STEPS), "next_step": STEP_KEYS[idx + 1] if idx + 1 < len(STEPS) else None,
+        "prev_step": STEP_KEYS[idx - 1] if idx > 0 else None,
+        "can_edit_lead": request.user.has_perm("proposals.edit_lead_sections", proposal),
+        "participations": selectors.participations_of(proposal),
+        **extra,
+    }
+
+
+def _after_save(request, proposal, step):
+    messages.success(request, _("Saved."))
+    if "continue" in request.POST:
+        nxt = STEP_KEYS[STEP_KEYS.index(step) + 1]
+        return redirect("proposals:step", pk=proposal.pk, step=nxt)
+    return redirect("proposals:step", pk=proposal.pk, step=step)
+
+
+def _conflict(request, exc):
+    messages.error(request, _(
+        "Someone else saved this section after you opened it. Your text is kept in the form; the saved "
+        "version is shown beside it. Merge the two, then save again."))
+    return services.section_revision(exc.proposal, exc.section)
+
+
+@login_required
+def proposal_step(request, pk, step):
+    if step not in STEP_KEYS:
+        raise Http404
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    if step == "review":
+        return _review(request, proposal)
+    _editable_or_403(request, proposal)
+    handler = {
+        "overview": _overview, "consortium": _consortium, "goals": _goals, "roadmap": _roadmap,
+        "budget": _budget, "links": _links, "organisations": _organisations, "attachments": _attachments,
+    }[step]
+    return handler(request, proposal)
+
+
+def _overview(request, proposal):
+    rev = services.section_revision(proposal, "overview")
+    conflict = None
+    if request.method == "POST":
+        form = OverviewForm(request.POST, instance=proposal)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in ("title_ko", "title_en", "industry", "summary", "problem",
+                                                      "cooperation_type")}
+            try:
+                services.proposal_save_overview(actor=request.user, proposal=proposal,
+                                                expected_revision=form.cleaned_data["expected_revision"], data=data)
+            except services.EditConflict as exc:
+                conflict = exc.proposal
+                form = OverviewForm(request.POST.copy(), instance=proposal)
+                form.data["expected_revision"] = _conflict(request, exc)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied:
+                messages.error(request, _("Only the lead region edits the overview."))
+            else:
+                return _after_save(request, proposal, "overview")
+    else:
+        form = OverviewForm(instance=proposal, initial={"expected_revision": rev})
+    return render(request, "proposals/step_overview.html", _step_context(request, proposal, "overview", form=form,
+                                                                        conflict=conflict))
+
+
+def _consortium(request, proposal):
+    if request.method == "POST":
+        region = get_object_or_404(Region, code=request.POST.get("region", ""))
+        try:
+            if request.POST.get("op") == "remove":
+                services.consortium_remove(actor=request.user, proposal=proposal, region=region)
+                messages.success(request, _("%(region)s was removed from the consortium.") % {"region": region.name})
+            else:
+                services.consortium_invite(actor=request.user, proposal=proposal, region=region)
+                messages.success(request, _("%(region)s was invited.") % {"region": region.name})
+        except PermissionDenied:
+            messages.error(request, _("Only the lead region manages the consortium."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("proposals:step", pk=proposal.pk, step="consortium")
+    participations = selectors.participations_of(proposal)
+    taken = {p.region_id for p in participations}
+    invitable = proposal.call.eligible_regions.exclude(pk__in=taken)
+    return render(request, "proposals/step_consortium.html", _step_context(
+        request, proposal, "consortium", participations=participations, invitable=invitable,
+        can_manage=request.user.has_perm("proposals.manage_consortium", proposal)))
+
+
+def _formset_step(request, proposal, *, step, section, formset_class, initial, save, template, extra_forms=None,
+                  formset_kwargs=None, region=None, conflict_view=None):
+    key = services.section_key(section, region)
+    rev = services.section_revision(proposal, key)
+    formset_kwargs = formset_kwargs or {}
+    conflict = None
+    if request.method == "POST":
+        formset = formset_class(request.POST, prefix="rows", **formset_kwargs)
+        head = extra_forms(request.POST) if extra_forms else None
+        expected = request.POST.get("expected_revision", "")
+        if formset.is_valid() and (head is None or head.is_valid()) and expected.isdigit():
+            rows = [f for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
+                    and f.cleaned_data]
+            try:
+                save(rows=rows, head=head, expected=int(expected))
+            except services.EditConflict as exc:
+                conflict = conflict_view() if conflict_view else True
+                rev = _conflict(request, exc)
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            except PermissionDenied:
+                messages.error(request, _("You may not edit this section."))
+            else:
+                return _after_save(request, proposal, step)
+        else:
+            messages.error(request, _("Please correct the errors below. Nothing you typed was lost."))
+    else:
+        formset = formset_class(initial=initial, prefix="rows", **formset_kwargs)
+        head = extra_forms(None) if extra_forms else None
+    return render(request, template, _step_context(
+        request, proposal, step, formset=formset, head=head, expected_revision=rev, conflict=conflict,
+        region=region))
+
+
+def _goals(request, proposal):
+    stage_count = max(1, proposal.stages.count())
+    kpis = list(proposal.kpis.all())
+    initial = [{"name": k.name, "unit": k.unit, "baseline": k.baseline,
+                **{f"target_{i + 1}": t for i, t in enumerate(k.targets[:stage_count]) if t not in ("", None)}}
+               for k in kpis]
+
+    def head(data):
+        return GoalsForm(data, initial={"vision": proposal.vision, "goals": proposal.goals,
+                                        "expected_revision": services.section_revision(proposal, "goals")})
+
+    def save(*, rows, head, expected):
+        services.proposal_save_goals(
+            actor=request.user, proposal=proposal, expected_revision=expected,
+            vision=head.cleaned_data["vision"], goals=head.cleaned_data["goals"],
+            kpis=[{"name": f.cleaned_data["name"], "unit": f.cleaned_data["unit"],
+                   "baseline": f.cleaned_data["baseline"], "targets": f.targets()} for f in rows])
+
+    return _formset_step(request, proposal, step="goals", section="goals", formset_class=KPIFormSet, initial=initial,
+                         save=save, template="proposals/step_goals.html", extra_forms=head,
+                         formset_kwargs={"stage_count": stage_count},
+                         conflict_view=lambda: {"vision": proposal.vision, "goals": proposal.goals})
+
+
+def _roadmap(request, proposal):
+    initial = [{"kind": s.kind, "years": s.years, "goals": s.goals, "deliverables": s.deliverables}
+               for s in proposal.stages.all()]
+    if not initial:
+        initial = [{"kind": "basic", "years": proposal.call.pilot_years}]
+
+    def save(*, rows, head, expected):
+        services.proposal_save_roadmap(actor=request.user, proposal=proposal, expected_revision=expected,
+                                       stages=[f.cleaned_data for f in rows])
+
+    return _formset_step(request, proposal, step="roadmap", section="roadmap", formset_class=StageFormSet,
+                         initial=initial, save=save, template="proposals/step_roadmap.html")
+
+
+def _links(request, proposal):
+    initial = [{"name": x.name, "ministry": x.ministry, "connection": x.connection}
+               for x in proposal.linked_projects.all()]
+
+    def save(*, rows, head, expected):
+        services.proposal_save_links(actor=request.user, proposal=proposal, expected_revision=expected,
+                                     links=[{k: f.cleaned_data[k] for k in ("name", "ministry", "connection")}
+                                            for f in rows])
+
+    return _formset_step(request, proposal, step="links", section="links", formset_class=LinkFormSet,
+                         initial=initial, save=save, template="proposals/step_links.html")
+
+
+def _region_from_request(request, proposal):
+    """The region whose section is edited: the user's own, or (lead only) any participant's."""
+    participations = selectors.participations_of(proposal)
+    codes = {p.region.code: p.region for p in participations}
+    wanted = request.GET.get("region") or request.POST.get("region") or ""
+    own = next((p.region for p in participations if p.region_id == request.user.region_id), None)
+    if wanted and wanted in codes and codes[wanted] != own:
+        if not request.user.has_perm("proposals.edit_lead_sections", proposal):
+            raise PermissionDenied
+        return codes[wanted], participations
+    return own, participations
+
+
+def _organisations(request, proposal):
+    region, participations = _region_from_request(request, proposal)
+    if region is None:
+        raise PermissionDenied
+    initial = [{"name": o.name, "kind": o.kind, "role": o.role} for o in proposal.organisations.filter(region=region)]
+
+    def save(*, rows, head, expected):
+        services.proposal_save_organisations(
+            actor=request.user, proposal=proposal, region=region, expected_revision=expected,
+            organisations=[{k: f.cleaned_data[k] for k in ("name", "kind", "role")} for f in rows])
+
+    response = _formset_step(request, proposal, step="organisations", section="organisations",
+                             formset_class=OrganisationFormSet, initial=initial, save=save,
+                             template="proposals/step_organisations.html", region=region)
+    return response
+
+
+def _budget_summary(proposal, participations):
+    """The whole grid for display: per year × region, totals, and pilot national vs cap."""
+    lines = {(b.region_id, b.year): b for b in proposal.budget_lines.all()}
+    years = sorted(set(proposal.project_years()) | {y for _r, y in lines})
+    rows = []
+    for y in years:
+        cells = []
+        tn = tl = to = 0
+        for p in participations:
+            b = lines.get((p.region_id, y))
+            n, loc, o = (b.national_won, b.local_won, b.other_won) if b else (0, 0, 0)
+            tn, tl, to = tn + n, tl + loc, to + o
+            cells.append({"region": p.region, "national": n, "local": loc, "other": o})
+        rows.append({"year": y, "cells": cells, "national": tn, "local": tl, "other": to, "total": tn + tl + to,
+                     "pilot": y in proposal.pilot_years()})
+    total = {k: sum(r[k] for r in rows) for k in ("national", "local", "other", "total")}
+    pilot_national = sum(r["national"] for r in rows if r["pilot"])
+    return {"years": years, "rows": rows, "total": total, "pilot_national": pilot_national,
+            "cap": proposal.call.cap_won}
+
+
+def _budget(request, proposal):
+    region, participations = _region_from_request(request, proposal)
+    if region is None:
+        raise PermissionDenied
+    years = proposal.project_years()
+    key = services.section_key("budget", region)
+    existing = {b.year: b for b in proposal.budget_lines.filter(region=region)}
+    years = sorted(set(years) | set(existing))
+    problems = {}
+    conflict = False
+    if request.method == "POST":
+        form = BudgetForm(request.POST, years=years)
+        if form.is_valid():
+            try:
+                services.proposal_save_budget(actor=request.user, proposal=proposal, region=region,
+                                              expected_revision=form.cleaned_data["expected_revision"],
+                                              lines=form.lines())
+            except services.EditConflict as exc:
+                conflict = True
+                form.data = form.data.copy()
+                form.data["expected_revision"] = _conflict(request, exc)
+            except services.BudgetInvalid as exc:
+                problems = exc.problems
+                messages.error(request, _("The budget breaks the call's rules; see the messages at the cells. "
+                                          "Nothing was saved and nothing you typed was lost."))
+            except PermissionDenied:
+                messages.error(request, _("You may edit only your own region's budget."))
+            else:
+                return _after_save(request, proposal, "budget")
+        else:
+            messages.error(request, _("Please correct the errors below. Nothing you typed was lost."))
+    else:
+        initial = {"expected_revision": services.section_revision(proposal, key)}
+        for y, b in existing.items():
+            initial.update({f"national_{y}": b.national_won, f"local_{y}": b.local_won, f"other_{y}": b.other_won})
+        form = BudgetForm(initial=initial, years=years)
+        problems = services.budget_problems(call=proposal.call, cells=services.budget_cells(proposal),
+                                            years=proposal.project_years(), pilot_years=proposal.pilot_years())
+    rows = []
+    for y in years:
+        rows.append({
+            "year": y, "pilot": y in proposal.pilot_years(),
+            "fields": [(form[f"{k}_{y}"], problems.get((region.pk, y, k))) for k, _label in BudgetForm.FIELDS],
+            "year_problem": problems.get(("year", y)),
+        })
+    return render(request, "proposals/step_budget.html", _step_context(
+        request, proposal, "budget", form=form, rows=rows, region=region, participations=participations,
+        summary=_budget_summary(proposal, participations), total_problem=problems.get(("total",)),
+        cap_problem=problems.get(("pilot_national",)), conflict=conflict,
+        other_problems=[v for k, v in problems.items() if len(k) == 3 and k[0] != region.pk],
+        pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis))
+
+
+def _attachments(request, proposal):
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.attachment_add(actor=request.user, proposal=proposal, upload=form.cleaned_data["file"],
+                                        description=form.cleaned_data["description"])
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                messages.success(request, _("The file was attached."))
+                return redirect("proposals:step", pk=proposal.pk, step="attachments")
+    else:
+        form = AttachmentForm()
+    return render(request, "proposals/step_attachments.html", _step_context(
+        request, proposal, "attachments", form=form, attachments=list(proposal.attachments.select_related(
+            "uploaded_by"))))
+
+
+def _review(request, proposal):
+    participations = selectors.participations_of(proposal)
+    return render(request, "proposals/step_review.html", _step_context(
+        request, proposal, "review", checklist=services.checklist(proposal), participations=participations,
+        moves=services.available_moves(user=request.user, proposal=proposal),
+        my_participation=next((p for p in participations if p.region_id == request.user.region_id), None)))
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    attachment = get_object_or_404(proposal.attachments, pk=attachment_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+@login_required
+def attachment_remove(request, pk, attachment_id):
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    attachment = get_object_or_404(proposal.attachments, pk=attachment_id)
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+    except PermissionDenied:
+        messages.error(request, _("You may not remove this file."))
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect(reverse("proposals:step", kwargs={"pk": pk, "step": "attachments"}))
