@@ -254,6 +254,10 @@ def proposal_step(request, pk, step):
     proposal = selectors.proposal_for(user=request.user, pk=pk)
     if step == "review":
         return _review(request, proposal)
+    if not proposal.is_editable:
+        messages.info(request, _("This proposal is “%(state)s” and can no longer be edited.") % {
+            "state": proposal.get_state_display()})
+        return redirect("proposals:detail", pk=proposal.pk)
     _editable_or_403(request, proposal)
     handler = {
         "overview": _overview, "consortium": _consortium, "goals": _goals, "roadmap": _roadmap,

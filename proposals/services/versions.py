@@ -37,7 +37,7 @@ def snapshot(proposal: Proposal) -> dict:
         "links": [{"name": link.name, "ministry": link.ministry, "connection": link.connection}
                   for link in proposal.linked_projects.all()],
         "organisations": [
-            {"region": o.region.code, "name": o.name, "kind": o.kind, "role": o.role}
+            {"region": o.region.code, "region_name": o.region.name_ko, "name": o.name, "kind": o.kind, "role": o.role}
             for o in proposal.organisations.select_related("region")
         ],
         "attachments": [{"name": a.original_name, "size": a.size} for a in proposal.attachments.all()],
