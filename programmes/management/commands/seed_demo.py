@@ -23,4 +23,5 @@ class Command(BaseCommand):
             programmes_demo.seed(actor=users["ministry"])
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."))
+        summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
+        self.stdout.write(self.style.SUCCESS(summary))
