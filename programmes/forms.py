@@ -98,6 +98,13 @@ class BaseRubricFormSet(forms.BaseInlineFormSet):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
 
+    def _construct_form(self, i, **kwargs):
+        # Pre-filled rows (a new call's template rubric) count even if the user
+        # left them untouched; truly empty extra rows are still skipped.
+        if i < len(self.initial_extra or []):
+            kwargs["empty_permitted"] = False
+        return super()._construct_form(i, **kwargs)
+
     def criteria(self) -> list[dict]:
         """The rubric as the service takes it, in display order."""
         items = []

@@ -327,8 +327,10 @@ def _formset_step(request, proposal, *, step, section, formset_class, initial, s
         head = extra_forms(request.POST) if extra_forms else None
         expected = request.POST.get("expected_revision", "")
         if formset.is_valid() and (head is None or head.is_valid()) and expected.isdigit():
-            rows = [f for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
-                    and f.cleaned_data]
+            # Rows shown pre-filled count even when untouched; blank extra rows don't.
+            rows = [f for i, f in enumerate(formset.forms)
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                    and (i < formset.initial_form_count() or f.has_changed())]
             try:
                 save(rows=rows, head=head, expected=int(expected))
             except services.EditConflict as exc:
