@@ -504,7 +504,8 @@ def _budget(request, proposal):
         summary=_budget_summary(proposal, participations), total_problem=problems.get(("total",)),
         cap_problem=problems.get(("pilot_national",)), conflict=conflict,
         other_problems=[v for k, v in problems.items() if len(k) == 3 and k[0] != region.pk],
-        pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis))
+        pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis,
+        basis_label=proposal.call.get_matching_basis_display()))
 
 
 def _attachments(request, proposal):
