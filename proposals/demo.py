@@ -6,6 +6,7 @@ the demo obeys the same rules as users do. Idempotent: an existing proposal
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from programmes.models import Call, CallStatus, CooperationType, Region, StrategicIndustry
@@ -153,5 +154,7 @@ def seed() -> list[Proposal]:
             "problem": "조선·해양 산업의 친환경 전환에 필요한 실증 기반이 부족하다.",
             "cooperation_type": CooperationType.LEAP,
         })
-        created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal))
+        # Sent to consulting during the consulting window, whatever today's date is.
+        sent_at = min(timezone.now(), call_open.submission_deadline - datetime.timedelta(days=30))
+        created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal, now=sent_at))
     return created

@@ -1,16 +1,18 @@
 """Reads of proposals. Every list and detail goes through `proposals_visible_to`,
 so a proposal the user may not see is a 404, never a leak."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
 
-from .models import Proposal, ProposalState
+from .models import Participation, Proposal, ProposalState
 
 SORTS = {
     "updated": "-updated_at", "-updated": "updated_at", "title": "title_ko", "-title": "-title_ko",
-    "state": "state", "-state": "-state", "submitted": "-submitted_at", "-submitted": "submitted_at",
+    "state": "state", "-state": "-state",
+    # Never-submitted proposals go last either way (PostgreSQL puts NULLs first by default).
+    "submitted": F("submitted_at").desc(nulls_last=True), "-submitted": F("submitted_at").asc(nulls_last=True),
 }
 
 
@@ -19,7 +21,9 @@ def proposals_visible_to(*, user) -> QuerySet[Proposal]:
     if is_staff_member(user):
         return qs
     if is_official(user):
-        return qs.filter(participations__region_id=user.region_id)
+        # A subquery, not a join: annotations such as region_count must still
+        # count every participating region, not just the user's.
+        return qs.filter(pk__in=Participation.objects.filter(region_id=user.region_id).values("proposal_id"))
     return qs.none()
 
 

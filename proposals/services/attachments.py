@@ -62,7 +62,9 @@ def clean_filename(name: str) -> str:
         cleaned = get_valid_filename(base)
     except Exception:  # SuspiciousFileOperation for names like ".."
         cleaned = "file"
-    return cleaned[:150] or "file"
+    suffix = PurePath(cleaned).suffix[:10]
+    stem = cleaned[: len(cleaned) - len(suffix)] if suffix else cleaned
+    return (stem[: 150 - len(suffix)] or "file") + suffix
 
 
 def validate_upload(upload) -> tuple[str, str, str]:
@@ -86,16 +88,27 @@ def validate_upload(upload) -> tuple[str, str, str]:
     return name, ext, kind
 
 
+def _touch(actor, proposal: Proposal) -> None:
+    from .editing import _finish_section_save
+
+    proposal._dirty = []
+    _finish_section_save(actor=actor, proposal=proposal, section="attachments", region=None)
+
+
 def attachment_add(*, actor, proposal: Proposal, upload, description: str = "") -> Attachment:
     require(actor, "proposals.edit_proposal", proposal)
     name, ext, kind = validate_upload(upload)
     attachment = Attachment(proposal=proposal, original_name=name, extension=ext, kind=kind, size=upload.size,
                             description=description[:200], uploaded_by=actor)
-    # Store the file first (slow I/O outside the transaction), then the row.
+    # Store the file first (slow I/O outside the transaction), then the row;
+    # an attachment is part of the plan, so it clears the sign-offs like any edit.
     attachment.file.save(name, upload, save=False)
     try:
         with transaction.atomic():
+            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            require(actor, "proposals.edit_proposal", locked)
             attachment.save()
+            _touch(actor, locked)
     except Exception:
         attachment.file.delete(save=False)
         raise
@@ -106,5 +119,8 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
     require(actor, "proposals.edit_proposal", attachment.proposal)
     storage, path = attachment.file.storage, attachment.file.name
     with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=attachment.proposal_id)
+        require(actor, "proposals.edit_proposal", locked)
         attachment.delete()
+        _touch(actor, locked)
     transaction.on_commit(lambda: storage.delete(path))

@@ -59,6 +59,8 @@ def budget_problems(*, call, cells: list[Cell], years: list[int], pilot_years: l
                 "This year is outside the roadmap (%(first)s–%(last)s)."
             ) % {"first": years[0], "last": years[-1]}
             continue
+        if (c.region_id, c.year, "local") in problems:
+            continue  # a negative amount is explained as such, not as a matching shortfall
         need = required_local(national=c.national, local=c.local, other=c.other, pct=pct, basis=basis)
         if not _meets(c.local, need):
             problems[(c.region_id, c.year, "local")] = message(need)
