@@ -41,6 +41,15 @@ class User(AbstractUser):
         if self.role == Role.OFFICIAL and not self.region_id:
             raise ValidationError({"region": _("A regional official must belong to a region.")})
 
+    def has_perm(self, perm, obj=None):
+        # The portal's own permissions are decided by the rules alone: a Django
+        # superuser does not silently pass official-only or expert-only checks.
+        import rules
+
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
     @property
     def is_official(self) -> bool:
         return self.role == Role.OFFICIAL

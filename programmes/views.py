@@ -64,6 +64,7 @@ def _call_form_page(request, call, template_title: str):
     })
 
 
+@login_required
 @permission_required("programmes.add_call", raise_exception=True)
 def call_create(request):
     return _call_form_page(request, selectors.call_template(), _("New call"))
@@ -81,6 +82,8 @@ def call_edit(request, pk):
 @login_required
 def call_status(request, pk):
     call = selectors.call_detail(user=request.user, pk=pk)
+    if not request.user.has_perm("programmes.change_call_status", call):
+        raise PermissionDenied
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the confirmation box to change the call's status."))
         return redirect("programmes:call_detail", pk=call.pk)

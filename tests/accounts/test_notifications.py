@@ -1,0 +1,44 @@
+"""Notification e-mails go out through a Celery task: in-process without a broker, on the worker with one.
+
+The worker test also proves the `celery_worker` fixture points the worker at
+the pytest test database: the task reads the row this test committed and marks it.
+"""
+
+import pytest
+from django.core import mail
+
+from accounts.models import Notification
+from accounts.services import notify
+from accounts.tasks import send_notification_emails
+from tests.factories import OfficialFactory
+from tests.markers import needs_broker, needs_postgres, without_broker
+
+
+@without_broker
+@pytest.mark.django_db
+def test_a_notification_is_mailed_in_process_once_the_transaction_commits(official, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        [notification] = notify(users=[official, official], message="새 공모가 열렸습니다.", url="/calls/1/")
+    assert [(m.to, m.subject) for m in mail.outbox] == [([official.email], "[메가프로젝트 포털] 새 공모가 열렸습니다.")]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+@without_broker
+@pytest.mark.django_db
+def test_a_notification_is_mailed_only_once(official):
+    [notification] = notify(users=[official], message="마감 3일 전입니다.")
+    assert send_notification_emails.delay(notification_ids=[notification.pk]).get() == 1
+    assert send_notification_emails.delay(notification_ids=[notification.pk]).get() == 0
+    assert len(mail.outbox) == 1
+
+
+@needs_postgres
+@needs_broker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_mails_a_notification_stored_in_the_test_database(celery_worker):
+    user = OfficialFactory(email="official@example.kr")
+    notification = Notification.objects.create(user=user, message="제안서가 제출되었습니다.")
+    assert send_notification_emails.delay(notification_ids=[notification.pk]).get(timeout=20) == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None

@@ -1,0 +1,164 @@
+"""Shared fixtures: one user per role, an open call, and a real Celery worker.
+
+Without CELERY_BROKER_URL tasks run eagerly and the worker tests skip; without
+DATABASE_URL the suite runs on SQLite and the PostgreSQL-only tests skip.
+"""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from programmes.models import Region
+
+from .factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every request that `collectstatic` has not been run; tests need no static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a test database of this run's own (test_<name>_<pid>).
+
+    With the default name, a second run on the same server (a developer's and
+    CI's, or the browser suite's beside this one) would drop the database the
+    first run is using.
+    """
+    for db in settings.DATABASES.values():
+        if db["ENGINE"].endswith("postgresql"):
+            test = db.setdefault("TEST", {})
+            test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{os.getpid()}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The locale middleware activates a language in the test thread; never let it leak."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+# --- People -----------------------------------------------------------------
+
+
+@pytest.fixture
+def ministry(db):
+    return MinistryFactory(username="ministry", display_name="과기정통부 김주무관")
+
+
+@pytest.fixture
+def ministry2(db):
+    return MinistryFactory(username="ministry2", display_name="과기정통부 이사무관")
+
+
+@pytest.fixture
+def admin_user(db):
+    """A portal administrator (role admin, staff, not a Django superuser)."""
+    return AdminFactory(username="admin", display_name="관리자")
+
+
+@pytest.fixture
+def official(db):
+    return OfficialFactory(username="official-gwangju", region=Region.objects.get(code="gwangju"))
+
+
+@pytest.fixture
+def partner_official(db):
+    return OfficialFactory(username="official-jeonnam", region=Region.objects.get(code="jeonnam"))
+
+
+@pytest.fixture
+def outsider_official(db):
+    return OfficialFactory(username="official-busan", region=Region.objects.get(code="busan"))
+
+
+@pytest.fixture
+def expert(db):
+    return ExpertFactory(username="expert1", display_name="김민준 교수")
+
+
+# --- Calls ------------------------------------------------------------------
+
+
+@pytest.fixture
+def call(ministry):
+    """An open call, every region eligible, rubric 25/25/20/15/15."""
+    return CallFactory(created_by=ministry, updated_by=ministry)
+
+
+# --- A real Celery worker -----------------------------------------------------
+
+
+def _database_url_for_worker() -> str | None:
+    """A DATABASE_URL for the pytest test database (None: keep the worker's default)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        auth = quote(db.get("USER") or "", safe="")
+        if db.get("PASSWORD"):
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
+    name = str(db.get("NAME") or "")
+    if name and name != ":memory:" and "mode=memory" not in name:
+        return f"sqlite:///{Path(name).resolve()}"
+    return None  # in-memory SQLite cannot be shared with another process
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, tmp_path_factory):
+    """A `celery worker --pool solo` subprocess on the configured broker, talking to the test database."""
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("needs Redis and a Celery worker: CELERY_BROKER_URL is unset (tasks run in-process)")
+    from megaproject.celery_app import app as celery_app
+
+    env = dict(os.environ)
+    database_url = _database_url_for_worker()
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    hostname = f"pytest-{os.getpid()}@%h"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "celery"), "-A", "megaproject", "worker", "--pool", "solo", "-l", "warning",
+             "-n", hostname, "--without-mingle", "--without-gossip"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        prefix = f"pytest-{os.getpid()}@"
+        while True:
+            if worker.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {worker.returncode}:\n{log_path.read_text()}")
+            replies = celery_app.control.inspect(timeout=1).ping() or {}
+            name = next((n for n in replies if n.startswith(prefix)), None)
+            if name:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not answer ping within 30 s:\n{log_path.read_text()}")
+        yield name
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -1,0 +1,139 @@
+"""factory_boy factories for the portal's models.
+
+Regions and strategic industries come from the data migration, so factories
+look them up by code instead of creating them.
+"""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import factory
+from factory.django import DjangoModelFactory, Password
+
+from accounts.models import Role, User
+from evaluations.models import ExpertProfile
+from programmes.models import Call, CallStatus, MatchingBasis, Programme, Region, RubricCriterion, StrategicIndustry
+
+SEOUL = ZoneInfo("Asia/Seoul")
+EOK = 100_000_000
+PASSWORD = "correct-horse-battery-staple"
+DEFAULT_WEIGHTS = [25, 25, 20, 15, 15]
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def industry(code: str) -> StrategicIndustry:
+    return StrategicIndustry.objects.get(code=code)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.kr")
+    display_name = factory.Sequence(lambda n: f"사용자 {n}")
+    password = Password(PASSWORD)
+    role = Role.OFFICIAL
+    region = factory.LazyFunction(lambda: region("gwangju"))
+
+
+class OfficialFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"official{n}")
+    role = Role.OFFICIAL
+
+
+class MinistryFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"ministry{n}")
+    role = Role.MINISTRY
+    region = None
+
+
+class AdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    role = Role.ADMIN
+    region = None
+    is_staff = True
+
+
+class ExpertFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"expert{n}")
+    role = Role.EXPERT
+    region = None
+    profile = factory.RelatedFactory("tests.factories.ExpertProfileFactory", factory_related_name="user")
+
+
+class ExpertProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpertProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(ExpertFactory, profile=None)
+    affiliation = "한국과학기술원"
+    home_region = factory.LazyFunction(lambda: region("daejeon"))
+    keywords = "이차전지, 소재"
+    contact_email = factory.LazyAttribute(lambda p: p.user.email)
+
+    @factory.post_generation
+    def industries(self, create, extracted, **kwargs):
+        if create:
+            self.industries.set(extracted if extracted is not None else [industry("secondary-batteries")])
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = "mega"
+    name_ko = "지역혁신 메가프로젝트"
+    name_en = "Regional Innovation Mega Project"
+
+
+class CallFactory(DjangoModelFactory):
+    """An open 2027 call whose timeline runs forward and whose rubric sums to 100.
+
+    `eligible_regions=[...]` defaults to every region, `criteria=[weights]` to
+    DEFAULT_WEIGHTS (`criteria=[]` for none).
+    """
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"2027년 메가프로젝트 공모 {n}")
+    year = 2027
+    status = CallStatus.OPEN
+    description = "전문가 컨설팅을 거쳐 제안서를 제출하십시오."
+    envelope_won = 220 * EOK
+    cap_won = 55 * EOK
+    pilot_years = 3
+    max_total_years = 10
+    min_local_matching_pct = Decimal("20.00")
+    matching_basis = MatchingBasis.NATIONAL
+    consulting_start = datetime.date(2026, 10, 5)
+    consulting_end = datetime.date(2026, 12, 31)
+    submission_deadline = datetime.datetime(2027, 1, 29, 18, 0, tzinfo=SEOUL)
+    review_start = datetime.date(2027, 2, 8)
+    review_end = datetime.date(2027, 3, 5)
+    announcement_date = datetime.date(2027, 3, 26)
+
+    @factory.post_generation
+    def eligible_regions(self, create, extracted, **kwargs):
+        if create:
+            self.eligible_regions.set(extracted if extracted is not None else Region.objects.all())
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        if not create:
+            return
+        weights = DEFAULT_WEIGHTS if extracted is None else extracted
+        for order, weight in enumerate(weights, start=1):
+            RubricCriterion.objects.create(
+                call=self, order=order, name_ko=f"평가항목 {order}", name_en=f"Criterion {order}", weight=weight
+            )

@@ -1,0 +1,87 @@
+"""What `manage.py seed_demo` loads (README "Demo accounts"), seeded once for the module.
+
+The tests only read; each one still runs in its own transaction, rolled back.
+"""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from accounts.models import Role, User
+from evaluations.models import ExpertProfile
+from programmes.models import Call, CallStatus
+
+DEMO_USERNAMES = [
+    "admin", "ministry", "ministry2",
+    *(f"expert{n}" for n in range(1, 9)),
+    *(f"official-{code}" for code in
+      ["gyeongbuk", "daegu", "gyeongnam", "ulsan", "gwangju", "jeonnam", "chungnam", "jeonbuk", "busan"]),
+]
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once in a transaction that is rolled back after the module."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER, ALLOW_DEMO_DATA=True),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def test_it_holds_the_announced_2023_call_and_the_open_2027_call():
+    assert list(Call.objects.order_by("year").values_list("year", "status")) == [
+        (2023, CallStatus.ANNOUNCED), (2027, CallStatus.OPEN),
+    ]
+
+
+def test_the_2023_call_has_five_criteria_summing_to_100_and_a_cap_of_55_eok():
+    call = Call.objects.get(year=2023)
+    weights = [c.weight for c in call.criteria.all()]
+    assert (len(weights), sum(weights)) == (5, 100)
+    assert (call.cap_won, call.envelope_won) == (5_500_000_000, 30_000_000_000)
+    call.full_clean()  # the demo call obeys the call's own rules
+
+
+def test_the_demo_calls_are_open_to_every_region_and_were_created_by_ministry():
+    assert [(c.eligible_regions.count(), c.created_by.username) for c in Call.objects.order_by("year")] == [
+        (17, "ministry"), (17, "ministry"),
+    ]
+
+
+def test_every_demo_account_exists_and_authenticates_with_demo1234():
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERNAMES)
+    authenticated = {username: authenticate(username=username, password="demo1234") is not None
+                     for username in DEMO_USERNAMES}
+    assert authenticated == dict.fromkeys(DEMO_USERNAMES, True)
+
+
+def test_the_demo_accounts_have_the_roles_the_readme_lists():
+    roles = dict(User.objects.values_list("username", "role"))
+    assert (roles["admin"], roles["ministry"], roles["ministry2"]) == (Role.ADMIN, Role.MINISTRY, Role.MINISTRY)
+    assert {roles[f"expert{n}"] for n in range(1, 9)} == {Role.EXPERT}
+    officials = dict(User.objects.filter(role=Role.OFFICIAL).values_list("username", "region__code"))
+    assert officials == {username: username.removeprefix("official-")
+                         for username in DEMO_USERNAMES if username.startswith("official-")}
+
+
+def test_only_the_admin_account_can_use_the_django_admin():
+    assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["admin"]
+
+
+def test_the_demo_pool_has_eight_available_experts_with_two_fields_each():
+    profiles = ExpertProfile.objects.select_related("user", "home_region").order_by("user__username")
+    assert [p.user.username for p in profiles] == [f"expert{n}" for n in range(1, 9)]
+    assert [(p.available, p.industries.count()) for p in profiles] == [(True, 2)] * 8
+    assert profiles.get(user__username="expert5").home_region.code == "busan"

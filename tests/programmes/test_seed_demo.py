@@ -1,0 +1,82 @@
+"""`manage.py seed_demo`: idempotent, and refused where demo data is not allowed.
+
+What the demo data holds is checked in test_demo_data.py.
+"""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from evaluations.models import ExpertProfile
+from programmes.models import Call, RubricCriterion
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_demo() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Counts and the key fields of everything the command writes."""
+    return {
+        "counts": {
+            "users": User.objects.count(),
+            "calls": Call.objects.count(),
+            "criteria": RubricCriterion.objects.count(),
+            "expert_profiles": ExpertProfile.objects.count(),
+            "call_history": Call.history.count(),
+        },
+        "users": list(User.objects.order_by("username").values_list(
+            "pk", "username", "role", "region__code", "display_name", "email", "is_staff", "is_superuser",
+            "is_active", "password",
+        )),
+        "calls": [
+            (c.pk, c.year, c.title, c.status, c.envelope_won, c.cap_won, c.pilot_years, c.max_total_years,
+             c.min_local_matching_pct, c.matching_basis, c.consulting_start, c.consulting_end,
+             c.submission_deadline, c.review_start, c.review_end, c.announcement_date,
+             c.created_by.username, c.updated_at,
+             sorted(c.eligible_regions.values_list("code", flat=True)),
+             sorted(c.strategic_industries.values_list("code", flat=True)))
+            for c in Call.objects.order_by("year")
+        ],
+        "criteria": list(RubricCriterion.objects.order_by("call__year", "order").values_list(
+            "pk", "call__year", "order", "name_ko", "name_en", "weight",
+        )),
+        "expert_profiles": [
+            (p.user.username, p.affiliation, p.home_region.code, p.keywords, p.contact_email, p.available,
+             sorted(p.industries.values_list("code", flat=True)))
+            for p in ExpertProfile.objects.order_by("user__username")
+        ],
+        "call_history": list(Call.history.order_by("history_id").values_list(
+            "history_id", "id", "history_type", "status", "history_date",
+        )),
+    }
+
+
+def test_running_it_twice_gives_the_same_data():
+    seed_demo()
+    first = snapshot()
+    seed_demo()
+    assert snapshot() == first
+
+
+def test_a_second_run_keeps_a_changed_password():
+    seed_demo()
+    user = User.objects.get(username="official-gwangju")
+    user.set_password("changed-by-the-user-2027")
+    user.save()
+    seed_demo()
+    assert authenticate(username="official-gwangju", password="changed-by-the-user-2027") == user
+
+
+def test_it_is_refused_when_demo_data_is_not_allowed(settings):
+    settings.ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="demo1234"):
+        seed_demo()
+    assert User.objects.count() == 0
