@@ -102,6 +102,34 @@ def participant_region_ids(proposal) -> set:
     return cached
 
 
+@rules.predicate
+def is_assigned_expert(user, assignment):
+    return assignment is not None and assignment.expert_id == user.pk
+
+
+@rules.predicate
+def assignment_is_cleared(user, assignment):
+    """The expert declared no conflict: content may be shown."""
+    return assignment is not None and assignment.declared_at is not None and not assignment.conflict_declared
+
+
+@rules.predicate
+def is_evaluation_assignment(user, assignment):
+    return assignment is not None and assignment.kind == "evaluation"
+
+
+@rules.predicate
+def is_consulting_assignment(user, assignment):
+    return assignment is not None and assignment.kind == "consulting"
+
+
+@rules.predicate
+def results_announced(user, proposal):
+    from programmes.models import CallStatus
+
+    return proposal is not None and proposal.call.status == CallStatus.ANNOUNCED
+
+
 # --- Permissions ---------------------------------------------------------------
 
 # Calls
@@ -128,6 +156,19 @@ rules.add_perm("proposals.start_revising", (is_official & is_lead_official) | is
 rules.add_perm("proposals.submit", is_official & is_lead_official)
 rules.add_perm("proposals.withdraw", is_official & is_lead_official)
 rules.add_perm("proposals.check_eligibility", is_staff_member)
+
+# Experts, panels, consulting and scoring
+rules.add_perm("evaluations.manage_panels", is_staff_member)
+rules.add_perm("evaluations.import_experts", is_staff_member)
+rules.add_perm("evaluations.view_ranking", is_staff_member)
+rules.add_perm("evaluations.reopen_scoresheet", is_staff_member)
+rules.add_perm("evaluations.list_assignments", is_expert)
+rules.add_perm("evaluations.view_assignment", is_expert & is_assigned_expert)
+rules.add_perm("evaluations.score", is_expert & is_assigned_expert & assignment_is_cleared & is_evaluation_assignment)
+rules.add_perm("evaluations.comment", is_expert & is_assigned_expert & assignment_is_cleared & is_consulting_assignment)
+rules.add_perm("evaluations.view_consulting", is_staff_member | is_participating_official)
+rules.add_perm("evaluations.answer_comments", is_participating_official)
+rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_official & results_announced))
 
 # Regions and people
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))

@@ -22,7 +22,10 @@ def official_dashboard(*, user) -> dict:
 
 def expert_dashboard(*, user) -> dict:
     profile = getattr(user, "expert_profile", None)
+    from evaluations.selectors import assignments_of
+
     return {
+        "assignments": list(assignments_of(user=user)[:8]),
         "profile": profile,
         "industries": list(profile.industries.all()) if profile else [],
         "published_calls": list(calls_visible_to(user=user).exclude(status=CallStatus.ANNOUNCED)[:5]),

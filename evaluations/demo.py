@@ -37,3 +37,100 @@ def seed() -> dict:
         profile.industries.set([industries[c] for c in fields])
         users[username] = user
     return users
+
+
+# --- Consulting, panels and scores on the 2023 call -----------------------------------
+
+CONSULTING_COMMENTS = [
+    ("overview", "지역 문제 정의가 포괄적입니다. 지역 산업 생태계의 구체적 병목을 수치로 제시하십시오."),
+    ("roadmap", "2단계 실증 목표와 1단계 원천기술 성과 사이의 연결 고리를 명확히 하십시오."),
+    ("budget", "지방비 대응 비율은 충족하나 연차별 집행 계획의 근거를 보완하십시오."),
+    ("links", "타 부처 연계사업과의 성과 공유 방식을 구체적으로 기술하십시오."),
+]
+
+
+def _score_profile(selected: bool, expert_index: int, criterion_index: int) -> str:
+    """Deterministic demo scores (0–10): the selected projects score higher."""
+    base = 8.6 if selected else 6.8
+    wobble = ((expert_index * 7 + criterion_index * 3) % 9 - 4) / 10  # −0.4 … +0.4
+    return f"{min(10.0, base + wobble):.1f}"
+
+
+def seed_panels() -> int:
+    """Idempotent: skips a proposal that already has an evaluation panel."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from programmes.models import Call
+    from proposals.demo import PROJECTS_2023
+    from proposals.models import Proposal, ProposalState, VersionKind
+
+    from .models import (
+        Assignment,
+        AssignmentKind,
+        CommentAnswer,
+        ConsultingComment,
+        ConsultingRound,
+        PanelResult,
+    )
+    from .services import assignment_declare, panel_auto_confirm, panel_auto_plan, scoresheet_save
+
+    call = Call.objects.get(programme__code="mega", year=2023)
+    ministry = User.objects.get(username="ministry")
+    selected_titles = {p["title_ko"] for p in PROJECTS_2023}
+    proposals = list(Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).order_by("pk"))
+
+    # Consulting history (the rounds happened before submission; written as records).
+    experts = list(User.objects.filter(username__in=[e[0] for e in EXPERTS]).order_by("username"))
+    for proposal in proposals:
+        version = proposal.versions.filter(kind=VersionKind.CONSULTING).order_by("number").first()
+        if version is None or ConsultingRound.objects.filter(proposal=proposal).exists():
+            continue
+        rnd = ConsultingRound.objects.create(proposal=proposal, version=version, number=1,
+                                             closed_at=timezone.now())
+        region_ids = set(proposal.participations.values_list("region_id", flat=True))
+        consultants = [e for e in experts if e.expert_profile.home_region_id not in region_ids][:2]
+        lead = User.objects.filter(username=f"official-{proposal.lead_region.code}").first()
+        for i, expert in enumerate(consultants):
+            a = Assignment.objects.create(kind=AssignmentKind.CONSULTING, expert=expert, proposal=proposal,
+                                          assigned_by=ministry, declared_at=timezone.now())
+            for section, text in CONSULTING_COMMENTS[i * 2:(i + 1) * 2]:
+                c = ConsultingComment.objects.create(round=rnd, assignment=a, section=section, text=text)
+                if lead:
+                    CommentAnswer.objects.create(comment=c, author=lead,
+                                                 text="의견을 반영하여 해당 부분을 보완하였습니다.")
+
+    # Evaluation panels, through the same automatic assignment staff use.
+    if not Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call).exists():
+        plan = panel_auto_plan(call=call)
+        panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
+
+    criteria = list(call.criteria.all())
+    count = 0
+    for index, a in enumerate(Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call)
+                              .select_related("expert", "proposal").order_by("pk")):
+        if a.declared_at is None:
+            assignment_declare(actor=a.expert, assignment=a, conflict=False)
+            a.refresh_from_db()
+        sheet = getattr(a, "scoresheet", None)
+        if sheet is not None and sheet.is_locked:
+            continue
+        selected = a.proposal.title_ko in selected_titles
+        values = {
+            c.pk: (_score_profile(selected, index, ci),
+                   f"{c.name_ko} 측면에서 계획의 타당성과 실행 가능성을 검토하였으며 전반적으로 "
+                   f"{'우수' if selected else '보통'} 수준으로 판단됩니다.")
+            for ci, c in enumerate(criteria)
+        }
+        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+                        overall_comment="지역 주도 중장기 기획의 완성도를 중심으로 평가하였습니다.")
+        count += 1
+    for proposal in proposals:
+        selected = proposal.title_ko in selected_titles
+        PanelResult.objects.get_or_create(proposal=proposal, defaults={
+            "updated_by": ministry,
+            "consensus_comment": ("지역 전략산업과의 연계성과 단계별 로드맵이 우수하며 지자체 의지가 뚜렷함."
+                                  if selected else "기획의 방향은 타당하나 실증 계획과 재원 조달의 구체성이 부족함."),
+            "decision_reason": "권역별 심층평가 결과 상위 과제로 선정" if selected else "권역별 심층평가 결과 미선정",
+        })
+    return count

@@ -1,5 +1,11 @@
-"""Experts (this issue: their profiles); conflicts, consulting, panels and
-scores come with the evaluation capability."""
+"""Experts, conflicts of interest, consulting rounds, panels and scores.
+
+An `Assignment` ties one expert to one proposal for one purpose (consulting or
+evaluation). Before the expert sees any content, they declare on the
+assignment that they have no conflict (or declare one, which withdraws them).
+A `Scoresheet` belongs to one evaluation assignment: one score per rubric
+criterion, saved as a draft, then submitted and locked.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +25,7 @@ class ExpertProfile(models.Model):
     )
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     available = models.BooleanField(_("available"), default=True)
 
     class Meta:
@@ -27,3 +34,160 @@ class ExpertProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.affiliation})"
+
+
+class AssignmentKind(models.TextChoices):
+    CONSULTING = "consulting", _("Consulting")
+    EVALUATION = "evaluation", _("Evaluation")
+
+
+class Assignment(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=AssignmentKind.choices)
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("expert")
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    # Conflict-of-interest declaration, made before any content is shown.
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    conflict_declared = models.BooleanField(_("conflict declared"), default=False)
+    conflict_note = models.TextField(_("conflict"), blank=True)
+
+    class Meta:
+        ordering = ["proposal_id", "expert_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "expert", "proposal"], name="one_assignment_per_purpose"),
+        ]
+        indexes = [models.Index(fields=["expert", "kind"])]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.expert} → {self.proposal_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.conflict_declared
+
+    @property
+    def is_cleared(self) -> bool:
+        """Declared no conflict: the content may be shown."""
+        return self.declared_at is not None and not self.conflict_declared
+
+
+class ConsultingRound(models.Model):
+    """One round of the middle-out loop: experts comment on a frozen version."""
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="consulting_rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    version = models.ForeignKey("proposals.ProposalVersion", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_round_number")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} round {self.number}"
+
+
+class PlanSection(models.TextChoices):
+    OVERVIEW = "overview", _("Overview")
+    GOALS = "goals", _("Goals and KPIs")
+    ROADMAP = "roadmap", _("Stage roadmap")
+    BUDGET = "budget", _("Budget plan")
+    LINKS = "links", _("Linked projects")
+
+
+class ConsultingComment(models.Model):
+    round = models.ForeignKey(ConsultingRound, on_delete=models.CASCADE, related_name="comments")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="comments")
+    section = models.CharField(_("section"), max_length=20, choices=PlanSection.choices)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round__number", "section", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class CommentAnswer(models.Model):
+    comment = models.OneToOneField(ConsultingComment, on_delete=models.CASCADE, related_name="answer")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("answer"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ScoresheetState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Scoresheet(models.Model):
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="scoresheet")
+    state = models.CharField(max_length=20, choices=ScoresheetState.choices, default=ScoresheetState.DRAFT)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scoresheet")
+        verbose_name_plural = _("scoresheets")
+
+    def __str__(self) -> str:
+        return f"scoresheet {self.assignment_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ScoresheetState.SUBMITTED
+
+
+class Score(models.Model):
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey("programmes.RubricCriterion", on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scoresheet", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
+
+class ScoresheetEvent(models.Model):
+    """Submissions and reopenings, with who and why (scores are never edited silently)."""
+
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class PanelResult(models.Model):
+    """The panel's consensus comment and the decision's reason for one proposal."""
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="panel_result")
+    consensus_comment = models.TextField(_("panel's consensus comment"), blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"panel result {self.proposal_id}"

@@ -236,6 +236,10 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Run `celery -A megaproject beat` beside the workers for the periodic reminders.
+CELERY_BEAT_SCHEDULE = {
+    "remind-unsubmitted-scores": {"task": "evaluations.tasks.remind_all_calls_under_review", "schedule": 24 * 3600},
+}
 
 # --- Forms and messages ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

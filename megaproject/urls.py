@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("calls/", include("programmes.urls")),
     path("proposals/", include("proposals.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("", include("accounts.dashboard_urls")),
 ]

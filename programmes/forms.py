@@ -24,6 +24,7 @@ class CallForm(forms.ModelForm):
             "allows_super_regional", "allows_leap", "eligible_regions", "strategic_industries",
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
             "min_local_matching_pct", "matching_basis", "reveal_expert_names",
+            "panel_size", "score_comment_min_length", "reveal_panel_names",
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
@@ -39,8 +40,13 @@ class CallForm(forms.ModelForm):
             "cap_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
         }
 
+    # Settings with a sensible default may be left blank: the default applies.
+    DEFAULTED = ("panel_size", "score_comment_min_length")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED:
+            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -63,6 +69,12 @@ class CallForm(forms.ModelForm):
                 "reveal_expert_names",
             ),
             Fieldset(
+                _("Evaluation"),
+                Div(Div("panel_size", css_class="col-md-6"), Div("score_comment_min_length", css_class="col-md-6"),
+                    css_class="row"),
+                "reveal_panel_names",
+            ),
+            Fieldset(
                 _("Timeline"),
                 Div(
                     Div("consulting_start", css_class="col-md-4"), Div("consulting_end", css_class="col-md-4"),
@@ -76,11 +88,26 @@ class CallForm(forms.ModelForm):
         )
 
 
+    def clean(self):
+        data = super().clean()
+        for name in self.DEFAULTED:
+            if data.get(name) in (None, ""):
+                data[name] = Call._meta.get_field(name).default
+        return data
+
+
 class RubricCriterionForm(forms.ModelForm):
     class Meta:
         model = RubricCriterion
-        fields = ["name_ko", "name_en", "description", "weight"]
+        fields = ["name_ko", "name_en", "description", "weight", "max_score"]
         widgets = {"description": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["max_score"].required = False
+
+    def clean_max_score(self):
+        return self.cleaned_data.get("max_score") or RubricCriterion._meta.get_field("max_score").default
 
 
 class BaseRubricFormSet(forms.BaseInlineFormSet):
@@ -118,6 +145,7 @@ class BaseRubricFormSet(forms.BaseInlineFormSet):
                 "name_en": data.get("name_en", ""),
                 "description": data.get("description", ""),
                 "weight": data["weight"],
+                "max_score": data.get("max_score") or 10,
             })
         return items
 

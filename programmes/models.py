@@ -153,6 +153,18 @@ class Call(models.Model):
         help_text=_("If off, regional officials see consulting comments without the experts' names."),
     )
 
+    panel_size = models.PositiveSmallIntegerField(
+        _("evaluators per proposal"), default=5, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    score_comment_min_length = models.PositiveSmallIntegerField(
+        _("minimum comment length per criterion"), default=20, validators=[MaxValueValidator(2000)],
+        help_text=_("Characters an evaluator must write to justify each criterion's score."),
+    )
+    reveal_panel_names = models.BooleanField(
+        _("show the panel's names with the results"), default=True,
+        help_text=_("After the announcement, regions see who sat on the panel (never which score is whose)."),
+    )
+
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
     submission_deadline = models.DateTimeField(_("submission deadline"))
@@ -247,6 +259,10 @@ class RubricCriterion(models.Model):
     description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("highest score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Evaluators score this criterion from 0 to this number."),
     )
 
     class Meta:

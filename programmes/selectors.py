@@ -58,7 +58,8 @@ def call_template() -> Call:
             setattr(call, name, getattr(latest, name))
         call.year = latest.year + 1
         call.template_criteria = [
-            {"name_ko": c.name_ko, "name_en": c.name_en, "description": c.description, "weight": c.weight}
+            {"name_ko": c.name_ko, "name_en": c.name_en, "description": c.description, "weight": c.weight,
+             "max_score": c.max_score}
             for c in latest.criteria.all()
         ]
     return call

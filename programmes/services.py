@@ -54,6 +54,7 @@ def call_save(
             "name_en": item.get("name_en", ""),
             "description": item.get("description", ""),
             "weight": item["weight"],
+            "max_score": item.get("max_score") or 10,
         }
         criterion_id = item.get("id")
         if criterion_id:

@@ -57,6 +57,31 @@ PROJECTS_2023 = [
     },
 ]
 
+# Other 2023 proposals that were evaluated but not selected (27 were submitted).
+OTHER_2023 = [
+    {
+        "regions": ["busan"], "industry": "marine-bio", "selected": False,
+        "title_ko": "해양 미세조류 기반 고부가 바이오소재 생산기술 개발",
+        "title_en": "High-value biomaterials from marine microalgae",
+        "links": [("해양바이오 소재 실증", "해양수산부")],
+        "orgs": {"busan": [("부경대학교", "university"), ("한국해양과학기술원", "institute")]},
+    },
+    {
+        "regions": ["ulsan"], "industry": "hydrogen-energy", "selected": False,
+        "title_ko": "부생수소 기반 수소 모빌리티 실증 플랫폼 구축",
+        "title_en": "By-product hydrogen mobility demonstration platform",
+        "links": [("수소도시 조성", "국토교통부")],
+        "orgs": {"ulsan": [("울산대학교", "university"), ("울산테크노파크", "institute")]},
+    },
+    {
+        "regions": ["daegu", "gyeongnam"], "industry": "smart-manufacturing", "selected": False,
+        "title_ko": "제조 AI 기반 초광역 스마트공장 고도화 기술 개발",
+        "title_en": "Manufacturing-AI smart factories across regions",
+        "links": [("스마트제조 혁신", "중소벤처기업부")],
+        "orgs": {"daegu": [("계명대학교", "university")], "gyeongnam": [("창원대학교", "university")]},
+    },
+]
+
 PILOT_NATIONAL = [15 * EOK, 20 * EOK, 20 * EOK]  # 55억원 over 2023–2025
 
 
@@ -64,7 +89,7 @@ def _official(code: str) -> User:
     return User.objects.get(username=f"official-{code}")
 
 
-def _fill(proposal: Proposal, spec: dict, lead: User) -> Proposal:
+def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
     call = proposal.call
     p = services.proposal_save_overview(actor=lead, proposal=proposal, expected_revision=0, data={
         "title_ko": spec["title_ko"], "title_en": spec["title_en"],
@@ -103,6 +128,14 @@ def _fill(proposal: Proposal, spec: dict, lead: User) -> Proposal:
             actor=official, proposal=p, region=region, expected_revision=0,
             organisations=[{"name": n, "kind": k, "role": "주관/참여"} for n, k in spec["orgs"][code]],
         )
+    # Middle-out: the draft went to the expert consultants, then was revised.
+    p = services.proposal_send_to_consulting(actor=lead, proposal=Proposal.objects.get(pk=p.pk), now=now)
+    p = services.proposal_start_revising(actor=lead, proposal=p, now=now)
+    p = services.proposal_save_overview(actor=lead, proposal=p, expected_revision=1, data={
+        "title_ko": spec["title_ko"], "title_en": spec["title_en"], "industry": p.industry,
+        "summary": p.summary + " 컨설팅 의견을 반영하여 단계별 실증 계획과 기술이전 경로를 구체화하였다.",
+        "problem": p.problem, "cooperation_type": p.cooperation_type,
+    })
     for code in spec["regions"]:
         p = Proposal.objects.get(pk=p.pk)
         services.consortium_sign_off(actor=_official(code), proposal=p, revision=p.revision)
@@ -120,7 +153,7 @@ def seed() -> list[Proposal]:
     call_2023.refresh_from_db()
     before_deadline = call_2023.submission_deadline - datetime.timedelta(days=1)
     try:
-        for spec in PROJECTS_2023:
+        for spec in PROJECTS_2023 + OTHER_2023:
             if Proposal.objects.filter(call=call_2023, title_ko=spec["title_ko"]).exists():
                 continue
             lead = _official(spec["regions"][0])
@@ -130,7 +163,7 @@ def seed() -> list[Proposal]:
                 title_en=spec["title_en"], industry=StrategicIndustry.objects.get(code=spec["industry"]),
                 partner_regions=list(Region.objects.filter(code__in=spec["regions"][1:])),
             )
-            proposal = _fill(proposal, spec, lead)
+            proposal = _fill(proposal, spec, lead, before_deadline)
             proposal = services.proposal_submit(actor=lead, proposal=proposal, now=before_deadline)
             services.proposal_check_eligibility(actor=ministry, proposal=proposal, passed=True,
                                                 reason="신청 자격 및 제출 서류 요건 충족")

@@ -97,7 +97,8 @@ KPIFormSet = forms.formset_factory(KPIForm, formset=BaseKPIFormSet, extra=2, can
 
 
 class StageForm(forms.Form):
-    kind = forms.ChoiceField(choices=StageKind.choices, label=_("Type"))
+    # An initial value, so an untouched blank row does not count as filled in.
+    kind = forms.ChoiceField(choices=StageKind.choices, label=_("Type"), initial=StageKind.BASIC)
     years = forms.IntegerField(label=_("Years"), min_value=1, max_value=10)
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}))
     deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -117,7 +118,7 @@ LinkFormSet = forms.formset_factory(LinkForm, extra=2, can_delete=True)
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Organisation"), max_length=200)
-    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("Kind"))
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("Kind"), initial=OrganisationKind.UNIVERSITY)
     role = forms.CharField(label=_("Role in the project"), max_length=300, required=False)
 
 

@@ -221,9 +221,12 @@ def _editable_or_403(request, proposal):
 def _step_context(request, proposal, step, **extra):
     items = services.checklist(proposal)
     done = {i.step for i in items if i.done}
+    if proposal.attachments.exists():
+        done.add("attachments")
     idx = STEP_KEYS.index(step)
     return {
         "proposal": proposal, "step": step, "steps": STEPS, "done_steps": done, "step_index": idx + 1,
+        "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
         "step_count": len(STEPS), "next_step": STEP_KEYS[idx + 1] if idx + 1 < len(STEPS) else None,
         "prev_step": STEP_KEYS[idx - 1] if idx > 0 else None,
         "can_edit_lead": request.user.has_perm("proposals.edit_lead_sections", proposal),

@@ -9,6 +9,7 @@
   function num(input) { var v = parseInt(input.value, 10); return isNaN(v) || v < 0 ? 0 : v; }
   function won(v) { return v.toLocaleString("ko-KR") + (lang === "en" ? " won" : "원"); }
   function eok(v) {
+    if (v < 1e7) { return ""; }
     if (lang === "en") { return (v / 1e9).toLocaleString("en", {maximumFractionDigits: 2}) + " billion won"; }
     return (v / 1e8).toLocaleString("ko-KR", {maximumFractionDigits: 2}) + "억원";
   }

@@ -149,8 +149,8 @@ def test_role_journey(portal, page, username, dashboard):
 
     rubric = page.locator("section[aria-labelledby='rubric-heading'] table")
     expect(rubric.locator("tbody tr")).to_have_count(5)
-    expect(rubric.locator("tfoot td")).to_have_text("100")
-    weights = [int(w) for w in rubric.locator("tbody td.num").all_inner_texts()]
+    expect(rubric.locator("tfoot td").first).to_have_text("100")
+    weights = [int(w) for w in rubric.locator("tbody td:nth-child(3)").all_inner_texts()]
     assert sum(weights) == 100, weights
     check_accessibility(page, f"{username}-call-detail")
 

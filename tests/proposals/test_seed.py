@@ -45,8 +45,15 @@ def regions_of(proposal) -> list[str]:
     return list(proposal.participations.values_list("region__code", flat=True))
 
 
+OTHER_2023 = [
+    ("해양 미세조류 기반 고부가 바이오소재 생산기술 개발", CooperationType.LEAP, ["busan"]),
+    ("부생수소 기반 수소 모빌리티 실증 플랫폼 구축", CooperationType.LEAP, ["ulsan"]),
+    ("제조 AI 기반 초광역 스마트공장 고도화 기술 개발", CooperationType.SUPER_REGIONAL, ["daegu", "gyeongnam"]),
+]
+
+
 def test_the_five_2023_proposals_passed_eligibility(seeded):
-    proposals = Proposal.objects.filter(call__year=2023).order_by("pk")
+    proposals = Proposal.objects.filter(call__year=2023, title_ko__in=TITLES_2023).order_by("pk")
     assert [(p.title_ko, p.state, p.cooperation_type, regions_of(p)) for p in proposals] == [
         (TITLES_2023[0], ProposalState.ELIGIBLE, CooperationType.SUPER_REGIONAL, ["gyeongbuk", "daegu"]),
         (TITLES_2023[1], ProposalState.ELIGIBLE, CooperationType.SUPER_REGIONAL, ["gyeongnam", "ulsan"]),
@@ -54,6 +61,12 @@ def test_the_five_2023_proposals_passed_eligibility(seeded):
         (TITLES_2023[3], ProposalState.ELIGIBLE, CooperationType.LEAP, ["chungnam"]),
         (TITLES_2023[4], ProposalState.ELIGIBLE, CooperationType.LEAP, ["jeonbuk"]),
     ]
+
+
+def test_three_other_2023_proposals_were_evaluated_beside_them(seeded):
+    others = Proposal.objects.filter(call__year=2023).exclude(title_ko__in=TITLES_2023).order_by("pk")
+    assert [(p.title_ko, p.state, p.cooperation_type, regions_of(p)) for p in others] == [
+        (title, ProposalState.ELIGIBLE, ctype, regions) for title, ctype, regions in OTHER_2023]
 
 
 def test_every_region_of_a_2023_proposal_signed_off_the_revision_that_was_submitted(seeded):
@@ -65,11 +78,14 @@ def test_every_region_of_a_2023_proposal_signed_off_the_revision_that_was_submit
             (code, submission.revision, f"official-{code}", True) for code in regions_of(proposal)]
 
 
-def test_the_2023_proposals_went_through_submission_and_eligibility_in_order(seeded):
+def test_the_2023_proposals_went_through_consulting_submission_and_eligibility_in_order(seeded):
     for proposal in Proposal.objects.filter(call__year=2023):
-        moves = ProposalEvent.objects.filter(proposal=proposal, action__in=["submit", "pass_eligibility"])
+        moves = ProposalEvent.objects.filter(
+            proposal=proposal, action__in=["send_to_consulting", "start_revising", "submit", "pass_eligibility"])
         assert list(moves.order_by("id").values_list("action", "from_state", "to_state", "actor__username")) == [
-            ("submit", "draft", "submitted", proposal.created_by.username),
+            ("send_to_consulting", "draft", "consulting", proposal.created_by.username),
+            ("start_revising", "consulting", "revising", proposal.created_by.username),
+            ("submit", "revising", "submitted", proposal.created_by.username),
             ("pass_eligibility", "submitted", "eligible", "ministry"),
         ]
         assert proposal.submitted_at < proposal.call.submission_deadline
@@ -94,4 +110,4 @@ def test_running_seed_demo_again_creates_nothing_new(seeded, settings):
     call_command("seed_demo", stdout=out)
     assert everything() == first
     assert "0 new proposals" in out.getvalue()
-    assert "6 new proposals" in seeded
+    assert "9 new proposals" in seeded

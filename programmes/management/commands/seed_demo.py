@@ -23,5 +23,6 @@ class Command(BaseCommand):
             programmes_demo.seed(actor=users["ministry"])
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
+            evaluations_demo.seed_panels()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,19 @@
+"""Every write of the evaluations app (and the reads pages share)."""
+
+from .conflicts import expert_conflicts, proposal_facts  # noqa: F401
+from .consulting import comments_for, consulting_answer, consulting_comment_add, current_round  # noqa: F401
+from .experts import experts_import  # noqa: F401
+from .panels import (  # noqa: F401
+    exclusions_for,
+    panel_assign,
+    panel_auto_confirm,
+    panel_auto_plan,
+    panel_unassign,
+)
+from .scoring import (  # noqa: F401
+    assignment_declare,
+    scoresheet_for,
+    scoresheet_reopen,
+    scoresheet_save,
+    unsubmitted_evaluations,
+)

@@ -1,0 +1,142 @@
+"""Score aggregation: one pure module, used by the ranking board, the feedback
+page, the reports and the tests. All figures are on a 0–100 scale.
+
+- An evaluator's weighted total: Σ (score / highest score) × weight.
+- Per proposal: mean; trimmed mean (with at least TRIM_FROM evaluators the single
+  highest and lowest totals are dropped, common practice in Korean R&D
+  evaluation); population standard deviation; a disagreement flag when the
+  totals spread over DISAGREEMENT_RANGE points or more.
+- Optional z-score normalisation per evaluator: each evaluator's totals across
+  the call are standardised and mapped back onto the call's overall mean and
+  standard deviation, correcting harsh and lenient scorers. An evaluator with
+  fewer than two scoresheets or no spread keeps raw totals.
+- Ranking: by the chosen score (trimmed mean, or its normalised variant), then
+  the plain mean, then the points on the heaviest criterion, then the earlier
+  submission, then the lower proposal number (TIE_BREAK_RULE).
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import fmean, pstdev
+
+TRIM_FROM = 5
+DISAGREEMENT_RANGE = 20.0
+TIE_BREAK_RULE = (
+    "Ties are broken by the higher plain mean, then the higher points on the heaviest criterion, "
+    "then the earlier submission, then the lower proposal number."
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: int
+    weight: int
+    max_score: int
+
+
+@dataclass
+class Sheet:
+    """One evaluator's submitted scores on one proposal: {criterion id: score}."""
+
+    expert_id: int
+    proposal_id: int
+    values: dict
+
+
+@dataclass
+class ProposalResult:
+    proposal_id: int
+    totals: dict = field(default_factory=dict)  # expert id → weighted total
+    mean: float | None = None
+    trimmed_mean: float | None = None
+    std: float | None = None
+    normalised_mean: float | None = None
+    normalised_trimmed: float | None = None
+    by_criterion: dict = field(default_factory=dict)  # criterion id → mean points (0..weight)
+    by_criterion_score: dict = field(default_factory=dict)  # criterion id → mean raw score
+    disagreement: bool = False
+    evaluators: int = 0
+
+
+def weighted_total(values: dict, criteria: list[Criterion]) -> float:
+    return sum(float(values[c.id]) / c.max_score * c.weight for c in criteria if values.get(c.id) is not None)
+
+
+def trimmed_mean(values: list[float]) -> float | None:
+    if not values:
+        return None
+    if len(values) >= TRIM_FROM:
+        ordered = sorted(values)
+        return fmean(ordered[1:-1])
+    return fmean(values)
+
+
+def normalise(sheets: list[Sheet], criteria: list[Criterion]) -> dict:
+    """{(expert id, proposal id): normalised total} over every sheet of the call."""
+    totals = {(s.expert_id, s.proposal_id): weighted_total(s.values, criteria) for s in sheets}
+    if not totals:
+        return {}
+    overall_mean = fmean(totals.values())
+    overall_sd = pstdev(totals.values())
+    by_expert: dict[int, list[float]] = {}
+    for (expert, _proposal), total in totals.items():
+        by_expert.setdefault(expert, []).append(total)
+    out = {}
+    for (expert, proposal), total in totals.items():
+        own = by_expert[expert]
+        sd = pstdev(own) if len(own) >= 2 else 0.0
+        if sd == 0 or overall_sd == 0:
+            out[(expert, proposal)] = total
+        else:
+            out[(expert, proposal)] = overall_mean + (total - fmean(own)) / sd * overall_sd
+    return out
+
+
+def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, ProposalResult]:
+    normalised = normalise(sheets, criteria)
+    results: dict[int, ProposalResult] = {}
+    for s in sheets:
+        r = results.setdefault(s.proposal_id, ProposalResult(proposal_id=s.proposal_id))
+        r.totals[s.expert_id] = weighted_total(s.values, criteria)
+    for pid, r in results.items():
+        totals = list(r.totals.values())
+        r.evaluators = len(totals)
+        r.mean = fmean(totals)
+        r.trimmed_mean = trimmed_mean(totals)
+        r.std = pstdev(totals)
+        r.disagreement = len(totals) >= 2 and (max(totals) - min(totals)) >= DISAGREEMENT_RANGE
+        norm = [normalised[(e, pid)] for e in r.totals]
+        r.normalised_mean = fmean(norm)
+        r.normalised_trimmed = trimmed_mean(norm)
+        own = [s for s in sheets if s.proposal_id == pid]
+        for c in criteria:
+            scores = [float(s.values[c.id]) for s in own if s.values.get(c.id) is not None]
+            if scores:
+                r.by_criterion_score[c.id] = fmean(scores)
+                r.by_criterion[c.id] = fmean(scores) / c.max_score * c.weight
+    return results
+
+
+def rank(results: dict[int, ProposalResult], criteria: list[Criterion], *, submitted_at: dict,
+         normalised: bool = False) -> list[ProposalResult]:
+    """Best first, by the stated rule; proposals with no score come last."""
+    heaviest = max(criteria, key=lambda c: (c.weight, -c.id)).id if criteria else None
+
+    def key(r: ProposalResult):
+        score = r.normalised_trimmed if normalised else r.trimmed_mean
+        return (
+            -(score if score is not None else -1),
+            -(r.mean if r.mean is not None else -1),
+            -r.by_criterion.get(heaviest, 0),
+            submitted_at[r.proposal_id].timestamp() if submitted_at.get(r.proposal_id) else float("inf"),
+            r.proposal_id,
+        )
+
+    return sorted(results.values(), key=key)
+
+
+def shown(value: float | None, places: int = 2) -> str:
+    """A figure as shown on pages and reports (half-up rounding)."""
+    if value is None:
+        return "—"
+    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

@@ -1,0 +1,187 @@
+"""Assigning experts: by hand or automatically, never conflicted (checked here,
+the one place every path goes through)."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.rules import require
+from accounts.services import notify
+from proposals.models import Proposal, ProposalState
+
+from ..models import Assignment, AssignmentKind, ExpertProfile
+from .conflicts import expert_conflicts, proposal_facts
+
+# Which proposals each kind of assignment is for.
+ASSIGNABLE_STATES = {
+    AssignmentKind.CONSULTING: {ProposalState.DRAFT, ProposalState.CONSULTING, ProposalState.REVISING},
+    AssignmentKind.EVALUATION: {ProposalState.ELIGIBLE},
+}
+
+
+def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None) -> None:
+    if expert.role != Role.EXPERT:
+        raise ValidationError(_("%(user)s is not an expert.") % {"user": expert})
+    profile = getattr(expert, "expert_profile", None)
+    reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts)
+    if reasons:
+        raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
+            "expert": expert, "reasons": " ".join(reasons)})
+    if proposal.state not in ASSIGNABLE_STATES[kind]:
+        raise ValidationError(_("Experts cannot be assigned for %(kind)s while the proposal is “%(state)s”.") % {
+            "kind": AssignmentKind(kind).label, "state": proposal.get_state_display()})
+
+
+@transaction.atomic
+def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = AssignmentKind.EVALUATION) -> Assignment:
+    require(actor, "evaluations.manage_panels")
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _check_assignable(proposal=proposal, expert=expert, kind=kind)
+    existing = Assignment.objects.filter(kind=kind, expert=expert, proposal=proposal).first()
+    if existing:
+        raise ValidationError(_("%(expert)s is already assigned.") % {"expert": expert})
+    assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor)
+    _notify_assigned([assignment])
+    return assignment
+
+
+@transaction.atomic
+def panel_unassign(*, actor, assignment: Assignment) -> None:
+    require(actor, "evaluations.manage_panels")
+    sheet = getattr(assignment, "scoresheet", None)
+    if sheet is not None and sheet.is_locked:
+        raise ValidationError(_("This expert already submitted scores; reopen them before removing the expert."))
+    if assignment.comments.exists():
+        raise ValidationError(_("This expert already commented; their comments stay on record."))
+    assignment.delete()
+
+
+def _notify_assigned(assignments: list[Assignment]) -> None:
+    for a in assignments:
+        notify(users=[a.expert], url=f"/evaluations/assignments/{a.pk}/",
+               message=_("You were asked for %(kind)s on a proposal of the call “%(call)s”.") % {
+                   "kind": a.get_kind_display(), "call": a.proposal.call.title})
+
+
+# --- Automatic assignment -------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    proposal: Proposal
+    experts: list = field(default_factory=list)  # [(User, matches_industry: bool)]
+    excluded: list = field(default_factory=list)  # [(User, [reasons])]
+    missing: int = 0
+    already: int = 0
+
+
+@dataclass
+class Plan:
+    rows: list
+    size: int
+    loads: dict  # expert id → number of evaluation assignments after the plan
+
+    @property
+    def problems(self) -> list[str]:
+        return [
+            _("%(title)s: only %(n)s of %(size)s conflict-free experts are available.") % {
+                "title": r.proposal.title, "n": len(r.experts) + r.already, "size": self.size}
+            for r in self.rows if r.missing
+        ]
+
+    @property
+    def signature(self) -> str:
+        """Identifies this exact plan, so what staff confirm is what they reviewed."""
+        data = [[r.proposal.pk, [e.pk for e, _m in r.experts]] for r in self.rows]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+
+
+def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None) -> Plan:
+    """Deterministic: proposals by number; for each, the least-loaded conflict-free
+    available experts, preferring those whose expertise matches the industry, then
+    the lower user id. Existing assignments count towards N and towards loads."""
+    size = size or call.panel_size
+    proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).select_related("industry", "call")
+    if cooperation_type:
+        proposals = proposals.filter(cooperation_type=cooperation_type)
+    proposals = list(proposals.order_by("pk"))
+    experts = list(
+        User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
+        .select_related("expert_profile")
+        .prefetch_related("expert_profile__industries")
+        .annotate(load=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,
+                                                     assignments__proposal__call=call), distinct=True))
+        .order_by("pk")
+    )
+    loads = {e.pk: e.load for e in experts}
+    taken = {}
+    for a in Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__in=proposals):
+        taken.setdefault(a.proposal_id, set()).add(a.expert_id)
+    rows = []
+    for p in proposals:
+        facts = proposal_facts(p)
+        row = PlanRow(proposal=p)
+        already = taken.get(p.pk, set())
+        row.already = len(already)
+        candidates = []
+        for e in experts:
+            if e.pk in already:
+                continue
+            reasons = expert_conflicts(profile=e.expert_profile, proposal=p, facts=facts)
+            if reasons:
+                row.excluded.append((e, reasons))
+                continue
+            matches = p.industry_id is not None and any(i.pk == p.industry_id for i in e.expert_profile.industries.all())
+            candidates.append((e, matches))
+        need = max(0, size - len(already))
+        for _i in range(need):
+            if not candidates:
+                break
+            candidates.sort(key=lambda c: (loads[c[0].pk], not c[1], c[0].pk))
+            chosen = candidates.pop(0)
+            row.experts.append(chosen)
+            loads[chosen[0].pk] += 1
+        row.missing = need - len(row.experts)
+        rows.append(row)
+    return Plan(rows=rows, size=size, loads=loads)
+
+
+@transaction.atomic
+def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: str) -> list[Assignment]:
+    require(actor, "evaluations.manage_panels")
+    # Lock the call's proposals so two confirmations cannot interleave.
+    list(Proposal.objects.select_for_update().filter(call=call, state=ProposalState.ELIGIBLE).values_list("pk"))
+    plan = panel_auto_plan(call=call, cooperation_type=cooperation_type)
+    if plan.signature != signature:
+        raise ValidationError(_("The assignments changed since you reviewed them. Review the new proposal, "
+                                "then confirm again."))
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    created = []
+    for row in plan.rows:
+        for expert, _m in row.experts:
+            _check_assignable(proposal=row.proposal, expert=expert, kind=AssignmentKind.EVALUATION)
+            created.append(Assignment(kind=AssignmentKind.EVALUATION, expert=expert, proposal=row.proposal,
+                                      assigned_by=actor))
+    created = Assignment.objects.bulk_create(created)
+    _notify_assigned(created)
+    return created
+
+
+def exclusions_for(proposal: Proposal) -> list[tuple]:
+    """Every expert excluded from this proposal, with the reasons (for staff)."""
+    facts = proposal_facts(proposal)
+    out = []
+    for profile in ExpertProfile.objects.select_related("user", "home_region"):
+        reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts)
+        if reasons:
+            out.append((profile.user, reasons))
+    declared = Assignment.objects.filter(proposal=proposal, conflict_declared=True).select_related("expert")
+    out += [(a.expert, [_("Declared a conflict: %(note)s") % {"note": a.conflict_note or "—"}]) for a in declared]
+    return out

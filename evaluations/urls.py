@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("experts/", views.expert_pool, name="experts"),
+    path("experts/import/", views.expert_import, name="expert_import"),
+    path("assignments/", views.my_assignments, name="assignments"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/declare/", views.assignment_declare, name="declare"),
+    path("assignments/<int:pk>/scores/", views.scoresheet_save, name="score"),
+    path("assignments/<int:pk>/comments/", views.comment_add, name="comment"),
+    path("proposals/<int:pk>/panel/", views.proposal_panel, name="panel"),
+    path("proposals/<int:pk>/panel-result/", views.panel_result_edit, name="panel_result"),
+    path("proposals/<int:pk>/consulting/", views.proposal_consulting, name="consulting"),
+    path("proposals/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("calls/<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
+    path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("calls/<int:pk>/progress/", views.progress, name="progress"),
+]

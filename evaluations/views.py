@@ -1,0 +1,370 @@
+"""Expert pool, panels, consulting, scoring, ranking and feedback pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from programmes.models import Call, CooperationType, Region, StrategicIndustry
+from programmes.selectors import calls_visible_to
+from proposals.models import VersionKind
+from proposals.selectors import proposal_for
+from proposals.views import _labels
+
+from . import selectors, services
+from .forms import TYPE_CHOICES, AnswerForm, CommentForm, DeclarationForm, ImportForm, PanelResultForm
+from .models import Assignment, AssignmentKind, ConsultingComment, PanelResult, Scoresheet
+from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM, aggregate
+
+
+def _need(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _staff_call(request, pk) -> Call:
+    _need(request.user, "evaluations.manage_panels")
+    return get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+
+
+# --- Expert pool -----------------------------------------------------------------------
+
+
+@login_required
+def expert_pool(request):
+    _need(request.user, "evaluations.manage_panels")
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "industry", "region", "available")}
+    qs = selectors.expert_pool(search=f["q"], industry=f["industry"], region=f["region"], available=f["available"])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "evaluations/expert_pool.html", {
+        "page": page, "f": f, "filtered": any(f.values()),
+        "industries": StrategicIndustry.objects.all(), "regions": Region.objects.all(),
+    })
+
+
+@login_required
+def expert_import(request):
+    _need(request.user, "evaluations.import_experts")
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.experts_import(actor=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if report.refused:
+                messages.warning(request, _("%(ok)s rows imported; %(bad)s rows refused (see below).") % {
+                    "ok": len(report.created) + len(report.updated), "bad": len(report.refused)})
+            else:
+                messages.success(request, _("%(ok)s rows imported.") % {
+                    "ok": len(report.created) + len(report.updated)})
+    return render(request, "evaluations/expert_import.html", {"form": form, "report": report})
+
+
+# --- An expert's assignments ---------------------------------------------------------------
+
+
+@login_required
+def my_assignments(request):
+    _need(request.user, "evaluations.list_assignments")
+    page = Paginator(selectors.assignments_of(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "evaluations/my_assignments.html", {"page": page})
+
+
+def _own_assignment(request, pk) -> Assignment:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("proposal__call", "proposal__lead_region", "proposal__industry"),
+        pk=pk, expert=request.user,
+    )
+    _need(request.user, "evaluations.view_assignment", assignment)
+    return assignment
+
+
+def _version_for(assignment):
+    kind = VersionKind.SUBMISSION if assignment.kind == AssignmentKind.EVALUATION else VersionKind.CONSULTING
+    return assignment.proposal.versions.filter(kind=kind).order_by("-number").first()
+
+
+@login_required
+def assignment_detail(request, pk):
+    assignment = _own_assignment(request, pk)
+    proposal = assignment.proposal
+    context = {"assignment": assignment, "proposal": proposal, **_labels()}
+    if assignment.declared_at is None:
+        facts = services.proposal_facts(proposal)
+        context.update(declaration_form=DeclarationForm(), regions=sorted(facts["region_names"].values()),
+                       organisations=sorted(facts["organisation_names"]))
+        return render(request, "evaluations/declare.html", context)
+    if assignment.conflict_declared:
+        return render(request, "evaluations/withdrawn.html", context)
+    version = _version_for(assignment)
+    context.update(version=version, snapshot=version.snapshot if version else None)
+    if assignment.kind == AssignmentKind.EVALUATION:
+        sheet = services.scoresheet_for(assignment)
+        context.update(sheet=sheet, rows=_score_rows(sheet, request.POST if request.method == "POST" else None))
+        return render(request, "evaluations/scoresheet.html", context)
+    rnd = services.current_round(proposal)
+    context.update(comment_form=CommentForm(), round=rnd,
+                   my_comments=ConsultingComment.objects.filter(assignment=assignment).select_related("round",
+                                                                                                     "answer"))
+    return render(request, "evaluations/consult.html", context)
+
+
+@require_POST
+@login_required
+def assignment_declare(request, pk):
+    assignment = _own_assignment(request, pk)
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the two declarations."))
+        return redirect("evaluations:assignment", pk=pk)
+    try:
+        services.assignment_declare(actor=request.user, assignment=assignment,
+                                    conflict=form.cleaned_data["decision"] == "conflict",
+                                    note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if form.cleaned_data["decision"] == "conflict":
+            messages.info(request, _("Thank you. You were withdrawn from this proposal; ministry staff were told."))
+        else:
+            messages.success(request, _("Declaration recorded. You can now read the proposal."))
+    return redirect("evaluations:assignment", pk=pk)
+
+
+def _score_rows(sheet: Scoresheet, data=None, errors=None):
+    rows = []
+    for s in sheet.scores.select_related("criterion").order_by("criterion__order", "criterion_id"):
+        key = s.criterion_id
+        value = data.get(f"score-{key}", "") if data is not None else ("" if s.value is None else s.value)
+        comment = data.get(f"comment-{key}", "") if data is not None else s.comment
+        rows.append({"criterion": s.criterion, "value": value, "comment": comment,
+                     "score_error": (errors or {}).get(f"score-{key}"),
+                     "comment_error": (errors or {}).get(f"comment-{key}")})
+    return rows
+
+
+@require_POST
+@login_required
+def scoresheet_save(request, pk):
+    assignment = _own_assignment(request, pk)
+    sheet = services.scoresheet_for(assignment)
+    submit = "submit" in request.POST
+    if submit and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the confirmation box to submit: submitted scores are locked."))
+        return _scoresheet_page(request, assignment, sheet, errors={})
+    values = {s.criterion_id: (request.POST.get(f"score-{s.criterion_id}", ""),
+                               request.POST.get(f"comment-{s.criterion_id}", ""))
+              for s in sheet.scores.all()}
+    try:
+        services.scoresheet_save(actor=request.user, assignment=assignment, values=values,
+                                 overall_comment=request.POST.get("overall_comment", ""), submit=submit)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        messages.error(request, _("Please correct the marked fields. Nothing you typed was lost.")
+                       if errors else " ".join(exc.messages))
+        return _scoresheet_page(request, assignment, sheet, errors={k: " ".join(v) for k, v in errors.items()})
+    messages.success(request, _("Scores submitted and locked. Thank you.") if submit else _("Draft saved."))
+    return redirect("evaluations:assignment", pk=pk)
+
+
+def _scoresheet_page(request, assignment, sheet, errors):
+    version = _version_for(assignment)
+    sheet.refresh_from_db()
+    return render(request, "evaluations/scoresheet.html", {
+        "assignment": assignment, "proposal": assignment.proposal, "sheet": sheet, "version": version,
+        "snapshot": version.snapshot if version else None, "rows": _score_rows(sheet, request.POST, errors),
+        "overall_comment": request.POST.get("overall_comment", ""), **_labels(),
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@login_required
+def comment_add(request, pk):
+    assignment = _own_assignment(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consulting_comment_add(actor=request.user, assignment=assignment,
+                                            section=form.cleaned_data["section"], text=form.cleaned_data["text"])
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Comment sent to the region."))
+            return redirect("evaluations:assignment", pk=pk)
+    else:
+        messages.error(request, _("Write at least 10 characters and choose a section."))
+    rnd = services.current_round(assignment.proposal)
+    version = _version_for(assignment)
+    return render(request, "evaluations/consult.html", {
+        "assignment": assignment, "proposal": assignment.proposal, "comment_form": form, "round": rnd,
+        "version": version, "snapshot": version.snapshot if version else None,
+        "my_comments": ConsultingComment.objects.filter(assignment=assignment), **_labels(),
+    }, status=400)
+
+
+# --- Panels (staff) ------------------------------------------------------------------------
+
+
+@login_required
+def proposal_panel(request, pk):
+    _need(request.user, "evaluations.manage_panels")
+    proposal = proposal_for(user=request.user, pk=pk)
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "assign":
+                expert = get_object_or_404(User, pk=request.POST.get("expert"), role=Role.EXPERT)
+                services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
+                                      kind=request.POST.get("kind", AssignmentKind.EVALUATION))
+                messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
+            elif op == "unassign":
+                a = get_object_or_404(Assignment, pk=request.POST.get("assignment"), proposal=proposal)
+                services.panel_unassign(actor=request.user, assignment=a)
+                messages.success(request, _("The assignment was removed."))
+            elif op == "reopen":
+                sheet = get_object_or_404(Scoresheet, pk=request.POST.get("scoresheet"),
+                                          assignment__proposal=proposal)
+                services.scoresheet_reopen(actor=request.user, scoresheet=sheet,
+                                           reason=request.POST.get("reason", ""))
+                messages.success(request, _("The scores were reopened; the expert was told."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("evaluations:panel", pk=pk)
+    assignments = list(proposal.assignments.select_related("expert__expert_profile", "scoresheet"))
+    excluded = services.exclusions_for(proposal)
+    excluded_ids = {u.pk for u, _r in excluded}
+    taken = {(a.kind, a.expert_id) for a in assignments}
+    candidates = (User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
+                  .exclude(pk__in=excluded_ids).select_related("expert_profile").order_by("display_name"))
+    return render(request, "evaluations/panel.html", {
+        "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
+        "taken": taken, "kinds": AssignmentKind.choices,
+    })
+
+
+@login_required
+def auto_assign(request, pk):
+    call = _staff_call(request, pk)
+    ctype = request.GET.get("type", "") or request.POST.get("type", "")
+    if ctype not in CooperationType.values:
+        ctype = ""
+    if request.method == "POST":
+        try:
+            created = services.panel_auto_confirm(actor=request.user, call=call, cooperation_type=ctype,
+                                                  signature=request.POST.get("signature", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)s assignments created; the experts were told.") % {"n": len(created)})
+            return redirect("evaluations:progress", pk=call.pk)
+    plan = services.panel_auto_plan(call=call, cooperation_type=ctype)
+    experts = {e.pk: e for row in plan.rows for e, _m in row.experts}
+    return render(request, "evaluations/auto_assign.html", {
+        "call": call, "plan": plan, "type": ctype, "types": TYPE_CHOICES,
+        "loads": sorted(((experts.get(k) or User.objects.get(pk=k), v) for k, v in plan.loads.items() if v),
+                        key=lambda x: (-x[1], x[0].pk)),
+        "new_count": sum(len(r.experts) for r in plan.rows),
+    })
+
+
+@login_required
+def ranking(request, pk):
+    _need(request.user, "evaluations.view_ranking")
+    call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+    ctype = request.GET.get("type", "")
+    if ctype not in CooperationType.values:
+        ctype = ""
+    normalised = request.GET.get("normalised") == "1"
+    board = selectors.ranking_board(call=call, cooperation_type=ctype, normalised=normalised)
+    return render(request, "evaluations/ranking.html", {
+        "call": call, "board": board, "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
+        "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": _(TIE_BREAK_RULE),
+    })
+
+
+@require_POST
+@login_required
+def panel_result_edit(request, pk):
+    _need(request.user, "evaluations.manage_panels")
+    proposal = proposal_for(user=request.user, pk=pk)
+    form = PanelResultForm(request.POST)
+    if form.is_valid():
+        PanelResult.objects.update_or_create(proposal=proposal, defaults={**form.cleaned_data,
+                                                                          "updated_by": request.user})
+        messages.success(request, _("The panel's comment was saved."))
+    return redirect("evaluations:ranking", pk=proposal.call_id)
+
+
+@login_required
+def progress(request, pk):
+    call = _staff_call(request, pk)
+    if request.method == "POST":
+        from .tasks import remind_unsubmitted
+
+        remind_unsubmitted.delay(call_id=call.pk)
+        messages.success(request, _("Reminders are being sent to experts with unsubmitted scores."))
+        return redirect("evaluations:progress", pk=pk)
+    return render(request, "evaluations/progress.html", {"call": call, **selectors.progress(call=call),
+                                                         "pending": services.unsubmitted_evaluations(call=call).count()})
+
+
+# --- Regions: consulting comments and feedback ----------------------------------------------
+
+
+@login_required
+def proposal_consulting(request, pk):
+    proposal = proposal_for(user=request.user, pk=pk)
+    _need(request.user, "evaluations.view_consulting", proposal)
+    if request.method == "POST":
+        comment = get_object_or_404(ConsultingComment, pk=request.POST.get("comment"), round__proposal=proposal)
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consulting_answer(actor=request.user, comment=comment, text=form.cleaned_data["text"])
+            except PermissionDenied:
+                raise
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Answer saved."))
+        else:
+            messages.error(request, _("Write your answer."))
+        return redirect("evaluations:consulting", pk=pk)
+    return render(request, "evaluations/proposal_consulting.html", {
+        "proposal": proposal, "rounds": services.comments_for(user=request.user, proposal=proposal),
+        "can_answer": request.user.has_perm("evaluations.answer_comments", proposal),
+        "consultants": list(proposal.assignments.filter(kind=AssignmentKind.CONSULTING)
+                        .select_related("expert")) if request.user.has_perm("evaluations.manage_panels") else [],
+    })
+
+
+@login_required
+def feedback(request, pk):
+    proposal = proposal_for(user=request.user, pk=pk)
+    _need(request.user, "evaluations.view_feedback", proposal)
+    call = proposal.call
+    criteria = list(call.criteria.all())
+    results = aggregate(selectors.submitted_sheets(call=call), selectors.criteria_of(call))
+    result = results.get(proposal.pk)
+    panel_names = []
+    if call.reveal_panel_names:
+        panel_names = sorted(
+            {str(a.expert) for a in proposal.assignments.filter(kind=AssignmentKind.EVALUATION,
+                                                                conflict_declared=False).select_related("expert")})
+    return render(request, "evaluations/feedback.html", {
+        "proposal": proposal, "result": result,
+        "criteria": [(c, result.by_criterion_score.get(c.pk) if result else None,
+                      result.by_criterion.get(c.pk) if result else None) for c in criteria],
+        "panel": PanelResult.objects.filter(proposal=proposal).first(), "panel_names": panel_names,
+    })
+
