@@ -1,0 +1,97 @@
+"""An expert declares, scores (draft, return, submit) in Chromium; staff see the ranking board update."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .test_journeys import check_accessibility, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def fresh_assignment(portal):
+    """expert1 newly assigned to a 2023 proposal they are not yet on (and have no conflict with)."""
+    from accounts.models import User
+    from evaluations.models import Assignment, AssignmentKind
+    from evaluations.services import expert_conflicts, panel_assign
+    from proposals.models import Proposal, ProposalState
+
+    expert = User.objects.get(username="expert1")
+    ministry = User.objects.get(username="ministry")
+    for proposal in Proposal.objects.filter(call__year=2023, state=ProposalState.ELIGIBLE).order_by("pk"):
+        on_panel = Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert)
+        if not on_panel.exists() and not expert_conflicts(profile=expert.expert_profile, proposal=proposal):
+            return panel_assign(actor=ministry, proposal=proposal, expert=expert)
+    pytest.fail("the demo data has no 2023 proposal without expert1")
+
+
+def scores_in(page: Page, title: str) -> str:
+    row = page.locator("#ranking-table tbody tr").filter(has_text=title)
+    return row.locator("td").nth(-3).inner_text().strip()
+
+
+def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fresh_assignment):
+    a = fresh_assignment
+    title = a.proposal.title_ko
+    call_id = a.proposal.call_id
+
+    # Staff first: the board shows five scores in for this proposal, six assigned.
+    log_in(page, portal, "ministry")
+    page.goto(f"{portal}/evaluations/calls/{call_id}/ranking/")
+    assert scores_in(page, title) == "5/6"
+    check_accessibility(page, "expert-journey-01-ranking-before")
+    page.click("#logout-button")
+
+    # The expert finds the new assignment on the dashboard; the content is hidden until the declaration.
+    log_in(page, portal, "expert1")
+    expect(page.locator("main")).to_have_attribute("data-dashboard", "expert")
+    page.click(f"main a[href='/evaluations/assignments/{a.pk}/']")
+    expect(page.locator("#declare-submit")).to_be_visible()
+    expect(page.locator("#scoresheet-form")).to_have_count(0)
+    check_accessibility(page, "expert-journey-02-declaration")
+    page.check("#decision-none")
+    with page.expect_navigation():
+        page.click("#declare-submit")
+    expect(page.locator("#scoresheet-form")).to_be_visible()
+    check_accessibility(page, "expert-journey-03-scoresheet")
+
+    # A draft with the first two criteria, then away and back: what was saved is there.
+    inputs = page.locator("input.score-input")
+    count = inputs.count()
+    assert count == 5
+    comments = page.locator("#scoresheet-form textarea[id^='comment-']")
+    inputs.nth(0).fill("8.5")
+    comments.nth(0).fill("기획의 구체성이 높고 단계별 목표가 측정 가능하게 제시되었습니다.")
+    inputs.nth(1).fill("9")
+    with page.expect_navigation():
+        page.click("#save-draft")
+    page.goto(f"{portal}/evaluations/assignments/")
+    page.click(f"a[href='/evaluations/assignments/{a.pk}/']")
+    expect(page.locator("input.score-input").nth(0)).to_have_value("8.5")
+    expect(page.locator("input.score-input").nth(1)).to_have_value("9.0")
+
+    # Submitting with a short comment is refused at the field, typed values kept.
+    for i in range(1, count):
+        page.locator("input.score-input").nth(i).fill("8")
+    with page.expect_navigation():
+        page.check("#confirm-scores")
+        page.click("#submit-scores")
+    expect(page.locator("#scoresheet-form .invalid-feedback").first).to_be_visible()
+    expect(page.locator("input.score-input").nth(4)).to_have_value("8")
+    check_accessibility(page, "expert-journey-04-errors")
+
+    for i in range(count):
+        page.locator("#scoresheet-form textarea[id^='comment-']").nth(i).fill(
+            "근거 자료와 실행 계획을 검토한 결과 해당 항목의 수준은 양호하다고 판단됩니다.")
+    page.check("#confirm-scores")
+    with page.expect_navigation():
+        page.click("#submit-scores")
+    expect(page.locator("#scoresheet-form input.score-input").first).to_be_disabled()
+    check_accessibility(page, "expert-journey-05-submitted")
+    page.click("#logout-button")
+
+    # Staff see the board updated.
+    log_in(page, portal, "ministry")
+    page.goto(f"{portal}/evaluations/calls/{call_id}/ranking/")
+    assert scores_in(page, title) == "6/6"
+    check_accessibility(page, "expert-journey-06-ranking-after")
