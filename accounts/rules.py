@@ -130,6 +130,21 @@ def results_announced(user, proposal):
     return proposal is not None and proposal.call.status == CallStatus.ANNOUNCED
 
 
+@rules.predicate
+def is_preparer(user, decision):
+    return decision is not None and decision.prepared_by_id == user.pk
+
+
+@rules.predicate
+def decision_of_own_region(user, decision):
+    return decision is not None and is_participant(user, decision.proposal)
+
+
+@rules.predicate
+def letter_of_own_region(user, letter):
+    return letter is not None and is_participant(user, letter.decision.proposal)
+
+
 # --- Permissions ---------------------------------------------------------------
 
 # Calls
@@ -156,6 +171,8 @@ rules.add_perm("proposals.start_revising", (is_official & is_lead_official) | is
 rules.add_perm("proposals.submit", is_official & is_lead_official)
 rules.add_perm("proposals.withdraw", is_official & is_lead_official)
 rules.add_perm("proposals.check_eligibility", is_staff_member)
+rules.add_perm("proposals.decide_selection", is_staff_member)
+rules.add_perm("proposals.fund", is_staff_member)
 
 # Experts, panels, consulting and scoring
 rules.add_perm("evaluations.manage_panels", is_staff_member)
@@ -169,6 +186,14 @@ rules.add_perm("evaluations.comment", is_expert & is_assigned_expert & assignmen
 rules.add_perm("evaluations.view_consulting", is_staff_member | is_participating_official)
 rules.add_perm("evaluations.answer_comments", is_participating_official)
 rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_official & results_announced))
+
+# Funding decisions and award letters
+rules.add_perm("funding.view_board", is_staff_member)
+rules.add_perm("funding.prepare", is_staff_member)
+rules.add_perm("funding.approve", is_staff_member & ~is_preparer)
+rules.add_perm("funding.generate_letters", is_staff_member)
+rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region))
+rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region))
 
 # Regions and people
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))

@@ -153,6 +153,7 @@ def _score_rows(sheet: Scoresheet, data=None, errors=None):
 @login_required
 def scoresheet_save(request, pk):
     assignment = _own_assignment(request, pk)
+    _need(request.user, "evaluations.score", assignment)  # before anything is written
     sheet = services.scoresheet_for(assignment)
     submit = "submit" in request.POST
     if submit and request.POST.get("confirm") != "yes":

@@ -85,11 +85,12 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "simple_history",
-    # Our apps; dependencies point one way: programmes <- accounts <- proposals <- evaluations
+    # Our apps; dependencies point one way: programmes <- accounts <- proposals <- evaluations <- funding
     "programmes",
     "accounts",
     "proposals",
     "evaluations",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,11 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = _read("ATTACHMENT_MAX_BYTES", env.int, default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Absolute address of the portal, printed on award letters (verification link).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A letter task gives up visibly after this many attempts (worker crashes included).
+LETTER_MAX_ATTEMPTS = _read("LETTER_MAX_ATTEMPTS", env.int, default=5)
 
 # --- E-mail -----------------------------------------------------------------
 _email = _read("EMAIL_URL", env.email_url, default="consolemail://")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from funding import views as funding_views
+
 from .health import healthz
 
 # Uploaded files and PDFs are never served as plain media: each download goes
@@ -13,5 +15,7 @@ urlpatterns = [
     path("calls/", include("programmes.urls")),
     path("proposals/", include("proposals.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("funding/", include("funding.urls")),
+    path("verify/<str:code>", funding_views.verify, name="verify"),
     path("", include("accounts.dashboard_urls")),
 ]

@@ -25,6 +25,10 @@ class ProposalState(models.TextChoices):
     ELIGIBLE = "eligible", _("Eligibility passed")
     INELIGIBLE = "ineligible", _("Eligibility failed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve (waiting list)")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    FUNDED = "funded", _("Funded")
 
     @classmethod
     def editable(cls) -> set:

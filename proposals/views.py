@@ -182,7 +182,7 @@ def proposal_action(request, pk):
         return redirect("proposals:detail", pk=pk)
     try:
         services.proposal_transition(actor=request.user, proposal=proposal, action=action,
-                                     reason=request.POST.get("reason", ""))
+                                     reason=request.POST.get("reason", ""), by_hand=True)
     except PermissionDenied:
         messages.error(request, _("You may not do that with this proposal."))
     except ValidationError as exc:

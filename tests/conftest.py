@@ -128,6 +128,8 @@ def celery_worker(django_db_setup, tmp_path_factory):
         pytest.skip("needs Redis and a Celery worker: CELERY_BROKER_URL is unset (tasks run in-process)")
     from megaproject.celery_app import app as celery_app
 
+    # Tasks left in the queue by earlier runs point at other databases: drop them.
+    celery_app.control.purge()
     env = dict(os.environ)
     database_url = _database_url_for_worker()
     if database_url:

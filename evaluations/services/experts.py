@@ -28,7 +28,8 @@ class ImportReport:
     refused: list = field(default_factory=list)  # [(line, username, [reasons])]
 
 
-def read_rows(upload) -> list[dict]:
+def read_rows(upload) -> list[tuple[int, dict]]:
+    """(line number in the file, row) for each non-blank data row."""
     name = (upload.name or "").lower()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -39,12 +40,14 @@ def read_rows(upload) -> list[dict]:
         if not rows:
             return []
         header = [str(h or "").strip().lower() for h in rows[0]]
-        return [{header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(r) if i < len(header)}
-                for r in rows[1:] if any(v not in (None, "") for v in r)]
+        return [(line, {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(r) if i < len(header)})
+                for line, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
     if name.endswith(".csv"):
         text = upload.read().decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text))
-        return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+        # The reader skips blank lines; its line_num keeps the file's real line numbers.
+        return [(reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()})
+                for row in reader]
     raise ValidationError(_("Upload a .csv or .xlsx file."))
 
 
@@ -75,7 +78,7 @@ def experts_import(*, actor, upload) -> ImportReport:
     industries = {i.code: i for i in StrategicIndustry.objects.all()}
     report = ImportReport()
     seen = set()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         reasons = _check_row(row, regions, industries)
         if row.get("username") in seen:
             reasons.append(_("The username appears twice in the file."))

@@ -120,15 +120,18 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         .order_by("pk")
     )
     loads = {e.pk: e.load for e in experts}
-    taken = {}
+    taken, active = {}, {}
     for a in Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__in=proposals):
+        # A withdrawn expert (declared conflict) is never picked again and no longer counts.
         taken.setdefault(a.proposal_id, set()).add(a.expert_id)
+        if not a.conflict_declared:
+            active.setdefault(a.proposal_id, set()).add(a.expert_id)
     rows = []
     for p in proposals:
         facts = proposal_facts(p)
         row = PlanRow(proposal=p)
         already = taken.get(p.pk, set())
-        row.already = len(already)
+        row.already = len(active.get(p.pk, set()))
         candidates = []
         for e in experts:
             if e.pk in already:
@@ -139,7 +142,7 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
                 continue
             matches = p.industry_id is not None and any(i.pk == p.industry_id for i in e.expert_profile.industries.all())
             candidates.append((e, matches))
-        need = max(0, size - len(already))
+        need = max(0, size - row.already)
         for _i in range(need):
             if not candidates:
                 break

@@ -52,9 +52,10 @@ def _parse(value):
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return "invalid"
+    return number if number.is_finite() else "invalid"
 
 
 @transaction.atomic

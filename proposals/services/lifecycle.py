@@ -35,6 +35,7 @@ class Move:
     freezes: str | None = None  # VersionKind to freeze, if any
     needs_reason: bool = False
     guards: tuple = field(default=())
+    by_hand: bool = True  # False: only another service makes this move (never a button)
 
 
 def _guard_call_open(proposal: Proposal, now) -> None:
@@ -68,6 +69,14 @@ MOVES = {
                              "proposals.check_eligibility"),
     "fail_eligibility": Move(gettext_lazy("Eligibility failed"), frozenset({S.SUBMITTED}), S.INELIGIBLE,
                              "proposals.check_eligibility", needs_reason=True),
+    "select": Move(gettext_lazy("Select"), frozenset({S.ELIGIBLE, S.RESERVE}), S.SELECTED,
+                   "proposals.decide_selection", needs_reason=True),
+    "reserve": Move(gettext_lazy("Put on the reserve list"), frozenset({S.ELIGIBLE}), S.RESERVE,
+                    "proposals.decide_selection", needs_reason=True),
+    "not_select": Move(gettext_lazy("Do not select"), frozenset({S.ELIGIBLE, S.RESERVE}), S.NOT_SELECTED,
+                       "proposals.decide_selection", needs_reason=True),
+    # Only the funding service moves a proposal to funded, when a decision is approved.
+    "fund": Move(gettext_lazy("Fund"), frozenset({S.SELECTED}), S.FUNDED, "proposals.fund", by_hand=False),
     "withdraw": Move(gettext_lazy("Withdraw"), frozenset(S.withdrawable()), S.WITHDRAWN, "proposals.withdraw",
                      guards=(_guard_before_deadline,)),
 }
@@ -77,14 +86,15 @@ def available_moves(*, user, proposal: Proposal) -> list[tuple[str, Move]]:
     """Moves the user could try now (for buttons); guards are checked on submit."""
     return [
         (name, move) for name, move in MOVES.items()
-        if proposal.state in move.sources and user.has_perm(move.permission, proposal)
+        if move.by_hand and proposal.state in move.sources and user.has_perm(move.permission, proposal)
     ]
 
 
 @transaction.atomic
-def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str = "", now=None) -> Proposal:
+def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str = "", now=None,
+                        by_hand: bool = False) -> Proposal:
     move = MOVES.get(action)
-    if move is None:
+    if move is None or (by_hand and not move.by_hand):
         raise ValidationError(_("Unknown action."))
     locked = Proposal.objects.select_for_update().select_related("call", "lead_region").get(pk=proposal.pk)
     if locked.state not in move.sources:

@@ -32,6 +32,10 @@ SOURCES = {
     "pass_eligibility": {S.SUBMITTED},
     "fail_eligibility": {S.SUBMITTED},
     "withdraw": {S.DRAFT, S.CONSULTING, S.REVISING, S.SUBMITTED},
+    "select": {S.ELIGIBLE, S.RESERVE},
+    "reserve": {S.ELIGIBLE},
+    "not_select": {S.ELIGIBLE, S.RESERVE},
+    "fund": {S.SELECTED},
 }
 TARGET = {
     "send_to_consulting": S.CONSULTING,
@@ -40,6 +44,10 @@ TARGET = {
     "pass_eligibility": S.ELIGIBLE,
     "fail_eligibility": S.INELIGIBLE,
     "withdraw": S.WITHDRAWN,
+    "select": S.SELECTED,
+    "reserve": S.RESERVE,
+    "not_select": S.NOT_SELECTED,
+    "fund": S.FUNDED,
 }
 FREEZES = {"send_to_consulting": VersionKind.CONSULTING, "submit": VersionKind.SUBMISSION}
 # Fixture names of the roles, and which of them may make each move.
@@ -51,7 +59,12 @@ MAY = {
     "pass_eligibility": {"ministry"},
     "fail_eligibility": {"ministry"},
     "withdraw": {"official"},
+    "select": {"ministry"},
+    "reserve": {"ministry"},
+    "not_select": {"ministry"},
+    "fund": {"ministry"},
 }
+NEEDS_REASON = {"fail_eligibility", "select", "reserve", "not_select"}
 REASON = "신청 자격 요건을 충족하지 못함"
 
 CASES = [(action, state) for action in SOURCES for state in S.values]
@@ -102,7 +115,7 @@ def outcome_of_each_role(request, proposal, action, state, now) -> dict[str, str
         actor = request.getfixturevalue(role)
         with transaction.atomic():
             before = events(proposal)
-            reason = REASON if action == "fail_eligibility" else ""
+            reason = REASON if action in NEEDS_REASON else ""
             outcome, messages = attempt(actor=actor, proposal=proposal, action=action, reason=reason, now=now)
             outcomes[role] = outcome
             proposal.refresh_from_db()

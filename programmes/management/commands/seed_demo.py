@@ -24,5 +24,8 @@ class Command(BaseCommand):
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
             evaluations_demo.seed_panels()
+            from funding import demo as funding_demo
+
+            funding_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))

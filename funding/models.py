@@ -1,0 +1,152 @@
+"""Funding decisions within the call's envelope, four-eyes approval, award letters.
+
+A decision is prepared by one staff member and approved by another; approving
+locks the call's row so two approvals can never overspend the envelope. Each
+approved decision version gets one award letter per language, built by a
+Celery worker and verifiable publicly by its code.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DecisionState(models.TextChoices):
+    PREPARED = "prepared", _("Prepared (awaiting approval)")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FundingDecision(models.Model):
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="funding_decisions")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    state = models.CharField(_("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PREPARED)
+    conditions = models.TextField(_("conditions of award"), blank=True)
+    national_total_won = models.BigIntegerField(_("national funding, total"), default=0)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("prepared by"))
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+        verbose_name = _("funding decision")
+        verbose_name_plural = _("funding decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "version"], name="one_decision_per_version"),
+            models.UniqueConstraint(fields=["proposal"], condition=models.Q(state="approved"),
+                                    name="one_approved_decision_per_proposal"),
+            models.CheckConstraint(condition=models.Q(national_total_won__gte=0), name="decision_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} v{self.version}"
+
+    @property
+    def reference(self) -> str:
+        """The award's reference number, e.g. MEGA-2023-0003-v1."""
+        return f"MEGA-{self.proposal.call.year}-{self.proposal_id:04d}-v{self.version}"
+
+
+class FundingYear(models.Model):
+    """National funding granted for one year of the pilot."""
+
+    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    national_won = models.BigIntegerField(_("national funding"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["decision", "year"], name="one_funding_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.national_won}"
+
+
+class LocalObligation(models.Model):
+    """A region's local matching obligation for one year."""
+
+    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="obligations")
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    local_won = models.BigIntegerField(_("local funds"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year", "region__order"]
+        constraints = [models.UniqueConstraint(fields=["decision", "region", "year"], name="one_obligation")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}: {self.local_won}"
+
+
+class SelectionNote(models.Model):
+    """Why a proposal was selected, put on reserve or not selected (for the board and feedback)."""
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="selection_note")
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.reason[:40]
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def new_verification_code() -> str:
+    # 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _i in range(12))
+
+
+class AwardLetter(models.Model):
+    """One letter per approved decision version and language (the unique key makes
+    the task idempotent: re-running replaces the file, never adds a letter)."""
+
+    decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters")
+    language = models.CharField(_("language"), max_length=5, default="ko")
+    status = models.CharField(_("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True,
+                                         default=new_verification_code)
+    file = models.FileField(upload_to="letters/", max_length=300, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey("LetterBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="letters")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_id", "language"]
+        constraints = [models.UniqueConstraint(fields=["decision", "language"], name="one_letter_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.decision.reference} ({self.language})"
+
+
+class LetterBatch(models.Model):
+    """"Generate all letters for this call": progress shown live on the page."""
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="letter_batches")
+    total = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.call}"

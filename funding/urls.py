@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+
+urlpatterns = [
+    path("calls/<int:pk>/selection/", views.selection_board, name="selection"),
+    path("calls/<int:pk>/letters/", views.letters_page, name="letters"),
+    path("proposals/<int:pk>/", views.decision_page, name="decision"),
+    path("batches/<int:pk>/progress/", views.batch_progress, name="batch_progress"),
+    path("letters/<int:pk>/status/", views.letter_status, name="letter_status"),
+    path("letters/<int:pk>/download/", views.letter_download, name="letter_download"),
+    path("letters/<int:pk>/retry/", views.letter_retry, name="letter_retry"),
+]
