@@ -132,8 +132,14 @@ def decision_page(request, pk):
             if op != "prepare":
                 return redirect("funding:decision", pk=pk)
     participations, rows = _decision_grid(proposal, current, data, problems)
+    current_rows = []
+    if current is not None:
+        obligations = {(o.region_id, o.year): o.local_won for o in current.obligations.all()}
+        current_rows = [{"year": fy.year, "national": fy.national_won,
+                         "locals": [obligations.get((p.region_id, fy.year), 0) for p in participations]}
+                        for fy in current.years.all()]
     return render(request, "funding/decision.html", {
-        "proposal": proposal, "decisions": decisions, "current": current, "rows": rows,
+        "proposal": proposal, "decisions": decisions, "current": current, "rows": rows, "current_rows": current_rows,
         "participations": participations, "problems": problems,
         "cap_problem": problems.get(("cap",)), "total_problem": problems.get(("total",)),
         "conditions": data.get("conditions", "") if data is not None else (current.conditions if current else ""),
