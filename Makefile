@@ -35,3 +35,13 @@ lint:
 
 worker: setup
 	.venv/bin/celery -A megaproject worker -l info
+
+## Benchmarks against PostgreSQL and Redis (a separate database, megaproject_bench).
+BENCH_DB ?= postgres://megaproject@127.0.0.1:5432/megaproject_bench
+bench: setup
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAq -c "SELECT 1 FROM pg_database WHERE datname='megaproject_bench'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -d postgres -q -c "CREATE DATABASE megaproject_bench OWNER megaproject"
+	DATABASE_URL=$(BENCH_DB) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	  MEDIA_ROOT=$(CURDIR)/bench/results/media $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DB) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	  MEDIA_ROOT=$(CURDIR)/bench/results/media $(PY) bench/letters.py

@@ -269,11 +269,10 @@ def auto_assign(request, pk):
             messages.success(request, _("%(n)s assignments created; the experts were told.") % {"n": len(created)})
             return redirect("evaluations:progress", pk=call.pk)
     plan = services.panel_auto_plan(call=call, cooperation_type=ctype)
-    experts = {e.pk: e for row in plan.rows for e, _m in row.experts}
+    experts = User.objects.in_bulk([k for k, v in plan.loads.items() if v])
     return render(request, "evaluations/auto_assign.html", {
         "call": call, "plan": plan, "type": ctype, "types": TYPE_CHOICES,
-        "loads": sorted(((experts.get(k) or User.objects.get(pk=k), v) for k, v in plan.loads.items() if v),
-                        key=lambda x: (-x[1], x[0].pk)),
+        "loads": sorted(((experts[k], v) for k, v in plan.loads.items() if v), key=lambda x: (-x[1], x[0].pk)),
         "new_count": sum(len(r.experts) for r in plan.rows),
     })
 

@@ -58,8 +58,15 @@ class ProposalResult:
     evaluators: int = 0
 
 
+PLACES = 9  # figures are rounded here so that equal totals compare equal (no float noise)
+
+
 def weighted_total(values: dict, criteria: list[Criterion]) -> float:
-    return sum(float(values[c.id]) / c.max_score * c.weight for c in criteria if values.get(c.id) is not None)
+    # Exact arithmetic on the Decimal scores, then one rounding.
+    from fractions import Fraction
+
+    total = sum(Fraction(str(values[c.id])) / c.max_score * c.weight for c in criteria if values.get(c.id) is not None)
+    return round(float(total), PLACES)
 
 
 def trimmed_mean(values: list[float]) -> float | None:
@@ -67,8 +74,8 @@ def trimmed_mean(values: list[float]) -> float | None:
         return None
     if len(values) >= TRIM_FROM:
         ordered = sorted(values)
-        return fmean(ordered[1:-1])
-    return fmean(values)
+        return round(fmean(ordered[1:-1]), PLACES)
+    return round(fmean(values), PLACES)
 
 
 def normalise(sheets: list[Sheet], criteria: list[Criterion]) -> dict:
@@ -101,19 +108,19 @@ def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, Propo
     for pid, r in results.items():
         totals = list(r.totals.values())
         r.evaluators = len(totals)
-        r.mean = fmean(totals)
+        r.mean = round(fmean(totals), PLACES)
         r.trimmed_mean = trimmed_mean(totals)
-        r.std = pstdev(totals)
+        r.std = round(pstdev(totals), PLACES)
         r.disagreement = len(totals) >= 2 and (max(totals) - min(totals)) >= DISAGREEMENT_RANGE
         norm = [normalised[(e, pid)] for e in r.totals]
-        r.normalised_mean = fmean(norm)
+        r.normalised_mean = round(fmean(norm), PLACES)
         r.normalised_trimmed = trimmed_mean(norm)
         own = [s for s in sheets if s.proposal_id == pid]
         for c in criteria:
             scores = [float(s.values[c.id]) for s in own if s.values.get(c.id) is not None]
             if scores:
-                r.by_criterion_score[c.id] = fmean(scores)
-                r.by_criterion[c.id] = fmean(scores) / c.max_score * c.weight
+                r.by_criterion_score[c.id] = round(fmean(scores), PLACES)
+                r.by_criterion[c.id] = round(fmean(scores) / c.max_score * c.weight, PLACES)
     return results
 
 

@@ -34,6 +34,16 @@ def proposal_facts(proposal) -> dict:
     }
 
 
+def prefetched_facts(proposal) -> dict:
+    """proposal_facts from prefetched participations__region and organisations (no query)."""
+    participations = list(proposal.participations.all())
+    return {
+        "region_ids": {p.region_id for p in participations},
+        "region_names": {p.region_id: p.region.name for p in participations},
+        "organisation_names": {o.name for o in proposal.organisations.all()},
+    }
+
+
 def expert_conflicts(*, profile, proposal, facts: dict | None = None) -> list[str]:
     facts = facts or proposal_facts(proposal)
     return conflict_reasons(profile=profile, **facts)

@@ -16,7 +16,7 @@ from accounts.services import notify
 from proposals.models import Proposal, ProposalState
 
 from ..models import Assignment, AssignmentKind, ExpertProfile
-from .conflicts import expert_conflicts, proposal_facts
+from .conflicts import expert_conflicts, prefetched_facts, proposal_facts
 
 # Which proposals each kind of assignment is for.
 ASSIGNABLE_STATES = {
@@ -26,6 +26,8 @@ ASSIGNABLE_STATES = {
 
 
 def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None) -> None:
+    if kind not in AssignmentKind.values:
+        raise ValidationError(_("Unknown kind of assignment."))
     if expert.role != Role.EXPERT:
         raise ValidationError(_("%(user)s is not an expert.") % {"user": expert})
     profile = getattr(expert, "expert_profile", None)
@@ -110,13 +112,14 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
     proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).select_related("industry", "call")
     if cooperation_type:
         proposals = proposals.filter(cooperation_type=cooperation_type)
-    proposals = list(proposals.order_by("pk"))
+    proposals = list(proposals.order_by("pk").prefetch_related("participations__region", "organisations"))
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
         .select_related("expert_profile")
         .prefetch_related("expert_profile__industries")
         .annotate(load=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,
-                                                     assignments__proposal__call=call), distinct=True))
+                                                     assignments__proposal__call=call,
+                                                     assignments__conflict_declared=False), distinct=True))
         .order_by("pk")
     )
     loads = {e.pk: e.load for e in experts}
@@ -128,7 +131,7 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
             active.setdefault(a.proposal_id, set()).add(a.expert_id)
     rows = []
     for p in proposals:
-        facts = proposal_facts(p)
+        facts = prefetched_facts(p)
         row = PlanRow(proposal=p)
         already = taken.get(p.pk, set())
         row.already = len(active.get(p.pk, set()))

@@ -4,21 +4,31 @@ Rows are roles, columns are (permission, object). The officials are those of
 Gwangju (home region), Jeonnam (its partner) and Busan (an outsider). The open
 and closed calls are open to Gwangju and Jeonnam only; the third call is open to
 Daegu only.
+
+The evaluations columns are about Gwangju (lead) + Jeonnam proposals, one of a
+call under review and one of a call whose results are announced, and about the
+assignments of the `expert` fixture on them: evaluations and consulting,
+cleared (declared no conflict), undeclared or withdrawn (declared a conflict),
+beside another expert's evaluation.
 """
 
 import pytest
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.rules import require
+from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
+from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
 from tests.factories import AdminFactory, CallFactory, ExpertFactory
+from tests.proposals.conftest import ProposalFactory
 
 Y, N = True, False
 
-COLUMNS = [
+PORTAL_COLUMNS = [
     ("programmes.list_calls", None),
     ("programmes.view_call", "draft call"),
     ("programmes.view_call", "open call"),
@@ -37,10 +47,42 @@ COLUMNS = [
     ("accounts.use_admin_site", None),
 ]
 
+EVALUATION_COLUMNS = [
+    ("evaluations.manage_panels", None),
+    ("evaluations.import_experts", None),
+    ("evaluations.view_ranking", None),
+    ("evaluations.reopen_scoresheet", "submitted scoresheet"),
+    ("evaluations.list_assignments", None),
+    ("evaluations.view_assignment", "own cleared evaluation"),
+    ("evaluations.view_assignment", "another expert's evaluation"),
+    ("evaluations.score", "own cleared evaluation"),
+    ("evaluations.score", "own undeclared evaluation"),
+    ("evaluations.score", "own withdrawn evaluation"),
+    ("evaluations.score", "own cleared consulting"),
+    ("evaluations.score", "another expert's evaluation"),
+    ("evaluations.comment", "own cleared consulting"),
+    ("evaluations.comment", "own undeclared consulting"),
+    ("evaluations.comment", "own cleared evaluation"),
+    ("evaluations.view_consulting", "proposal under review"),
+    ("evaluations.answer_comments", "proposal under review"),
+    ("evaluations.view_feedback", "proposal under review"),
+    ("evaluations.view_feedback", "proposal announced"),
+]
+FUNDING_COLUMNS = [
+    ("funding.view_board", None),
+    ("funding.prepare", None),
+    ("funding.approve", "decision prepared by ministry"),
+    ("funding.generate_letters", None),
+    ("funding.view_decision", "decision prepared by ministry"),
+    ("funding.download_letter", "letter"),
+]
+
+COLUMNS = PORTAL_COLUMNS + EVALUATION_COLUMNS + FUNDING_COLUMNS
+
 # fmt: off
 #                            list  view   view  add   chg   chg    apply apply  apply  dash  dash   pool  prof  prof   manage admin
 #                            calls draft  open  call  call  status open  closed Daegu  Gwangju Busan      self  other  users  site
-TABLE = {
+PORTAL_TABLE = {
     "official":             (Y,    N,     Y,    N,    N,    N,     Y,    N,     N,     Y,    N,     N,    N,    N,     N,     N),
     "partner_official":     (Y,    N,     Y,    N,    N,    N,     Y,    N,     N,     N,    N,     N,    N,    N,     N,     N),
     "outsider_official":    (Y,    N,     Y,    N,    N,    N,     N,    N,     N,     N,    Y,     N,    N,    N,     N,     N),
@@ -49,12 +91,59 @@ TABLE = {
     "admin_user":           (Y,    Y,     Y,    Y,    Y,    Y,     N,    N,     N,     Y,    Y,     Y,    Y,    Y,     Y,     Y),
     "anonymous":            (N,    N,     N,    N,    N,    N,     N,    N,     N,     N,    N,     N,    N,    N,     N,     N),
 }
+# Evaluation columns, numbered in the order of EVALUATION_COLUMNS:
+#   1 manage panels, 2 import experts, 3 view ranking, 4 reopen a submitted scoresheet, 5 list assignments,
+#   6–7 view assignment: own cleared evaluation, another expert's evaluation,
+#   8–12 score: own cleared / undeclared / withdrawn evaluation, own cleared consulting, another expert's evaluation,
+#   13–15 comment: own cleared consulting, own undeclared consulting, own cleared evaluation,
+#   16 view consulting, 17 answer comments, 18–19 view feedback: call under review, results announced.
+#                            1   2   3   4   5   6   7   8   9   10  11  12  13  14  15  16  17  18  19
+EVALUATION_TABLE = {
+    "official":             (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  Y,  Y,  N,  Y),
+    "partner_official":     (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  Y,  Y,  N,  Y),
+    "outsider_official":    (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N),
+    "expert":               (N,  N,  N,  N,  Y,  Y,  N,  Y,  N,  N,  N,  N,  Y,  N,  N,  N,  N,  N,  N),
+    "ministry":             (Y,  Y,  Y,  Y,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  Y,  N,  Y,  Y),
+    "admin_user":           (Y,  Y,  Y,  Y,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  Y,  N,  Y,  Y),
+    "anonymous":            (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N),
+}
+# Funding columns: board, prepare, approve a decision ministry prepared (four eyes), build letters,
+# view the Gwangju + Jeonnam decision, download its letter.
+#                            board prep approve letters view download
+FUNDING_TABLE = {
+    "official":             (N,    N,   N,      N,      Y,   Y),
+    "partner_official":     (N,    N,   N,      N,      Y,   Y),
+    "outsider_official":    (N,    N,   N,      N,      N,   N),
+    "expert":               (N,    N,   N,      N,      N,   N),
+    "ministry":             (Y,    Y,   N,      Y,      Y,   Y),
+    "admin_user":           (Y,    Y,   Y,      Y,      Y,   Y),
+    "anonymous":            (N,    N,   N,      N,      N,   N),
+}
 # fmt: on
+TABLE = {role: PORTAL_TABLE[role] + EVALUATION_TABLE[role] + FUNDING_TABLE[role] for role in PORTAL_TABLE}
+
 
 @pytest.fixture
-def targets(ministry):
+def targets(ministry, expert):
     gwangju, jeonnam = Region.objects.get(code="gwangju"), Region.objects.get(code="jeonnam")
+    another_expert = ExpertFactory(username="expert-other")
+    under_review, announced, third = (
+        ProposalFactory(call=CallFactory(status=status, eligible_regions=[gwangju, jeonnam]), lead_region=gwangju,
+                        partners=["jeonnam"], created_by=ministry)
+        for status in (CallStatus.REVIEW, CallStatus.ANNOUNCED, CallStatus.REVIEW)
+    )
+
+    def assignment(kind, proposal, *, declared=True, conflict=False, of=expert):
+        return Assignment.objects.create(
+            kind=kind, expert=of, proposal=proposal, assigned_by=ministry,
+            declared_at=timezone.now() if declared else None, conflict_declared=conflict,
+            conflict_note="이해관계" if conflict else "")
+
+    cleared = assignment(AssignmentKind.EVALUATION, under_review)
+    decision = FundingDecision.objects.create(proposal=under_review, prepared_by=ministry, national_total_won=1)
     return {
+        "decision prepared by ministry": decision,
+        "letter": AwardLetter.objects.create(decision=decision, requested_by=ministry),
         None: None,
         "draft call": CallFactory(status=CallStatus.DRAFT, created_by=ministry),
         "open call": CallFactory(status=CallStatus.OPEN, eligible_regions=[gwangju, jeonnam]),
@@ -62,7 +151,17 @@ def targets(ministry):
         "open call for Daegu only": CallFactory(eligible_regions=[Region.objects.get(code="daegu")]),
         "Gwangju": gwangju,
         "Busan": Region.objects.get(code="busan"),
-        "another expert": ExpertFactory(username="expert-other"),
+        "another expert": another_expert,
+        "submitted scoresheet": Scoresheet.objects.create(assignment=cleared, state=ScoresheetState.SUBMITTED,
+                                                          submitted_at=timezone.now()),
+        "own cleared evaluation": cleared,
+        "own undeclared evaluation": assignment(AssignmentKind.EVALUATION, announced, declared=False),
+        "own withdrawn evaluation": assignment(AssignmentKind.EVALUATION, third, conflict=True),
+        "own cleared consulting": assignment(AssignmentKind.CONSULTING, under_review),
+        "own undeclared consulting": assignment(AssignmentKind.CONSULTING, announced, declared=False),
+        "another expert's evaluation": assignment(AssignmentKind.EVALUATION, under_review, of=another_expert),
+        "proposal under review": under_review,
+        "proposal announced": announced,
     }
 
 

@@ -1,0 +1,232 @@
+"""Who may reach what in the evaluations app, generated from the URL configuration.
+
+The world: two eligible Gwangju + Jeonnam proposals and one in consulting. The
+panel expert (`expert`) has a cleared evaluation of the first, an undeclared
+evaluation of the second and a cleared consulting assignment (with a comment)
+on the third. Every URL of evaluations.urls is filled in for that world and
+requested with GET and POST by a Busan official, an expert with no assignment
+and an anonymous visitor: none of them gets the page, sees a proposal or
+changes anything. The POST bodies are real: the owner of each page (ministry
+staff, the panel expert, the lead region) making the same requests does change
+the database, so the refusals are not vacuous.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Notification, User
+from evaluations import urls as evaluation_urls
+from evaluations.models import (
+    Assignment,
+    AssignmentKind,
+    CommentAnswer,
+    ConsultingComment,
+    ConsultingRound,
+    ExpertProfile,
+    PanelResult,
+    Score,
+    Scoresheet,
+    ScoresheetEvent,
+)
+from evaluations.services import consulting_comment_add, panel_auto_plan
+from programmes.models import Call
+from proposals.models import Proposal
+from proposals.services import proposal_send_to_consulting
+from tests.evaluations.conftest import COMMENT, assign, clear, criteria_of, fill, make_eligible, make_expert
+
+pytestmark = pytest.mark.django_db
+
+POST_ONLY = {"declare", "score", "comment", "panel_result"}
+STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress"}
+OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
+
+CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
+
+# Which object of the world each URL is about.
+FILL = {
+    "experts": None, "expert_import": None, "assignments": None,
+    "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
+    "comment": lambda w: w.consulting.pk,
+    "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
+    "consulting": lambda w: w.in_consulting.pk,
+    "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
+}
+# What a POST to each URL carries: a real change its owner could make.
+PAYLOADS = {
+    "experts": lambda w: {},
+    "expert_import": lambda w: {"file": SimpleUploadedFile("experts.csv", CSV.encode())},
+    "assignments": lambda w: {},
+    "assignment": lambda w: {},
+    "declare": lambda w: {"decision": "none"},
+    "score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": COMMENT, "draft": "1"},
+    "comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
+    "panel": lambda w: {"op": "assign", "expert": w.spare.pk, "kind": "evaluation"},
+    "panel_result": lambda w: {"consensus_comment": "가로챈 패널 의견", "decision_reason": ""},
+    "consulting": lambda w: {"comment": w.comment.pk, "text": "가로챈 답변"},
+    "feedback": lambda w: {},
+    "auto_assign": lambda w: {"signature": panel_auto_plan(call=w.call).signature},
+    "ranking": lambda w: {},
+    "progress": lambda w: {},
+}
+# Who owns each page (for the check that the same requests work for them).
+OWNER = {
+    **dict.fromkeys(STAFF_ONLY | {"feedback"}, "ministry"),
+    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
+    "consulting": "official",
+}
+WRITES = {"expert_import", "declare", "score", "comment", "panel", "panel_result", "consulting", "auto_assign"}
+NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
+
+NAMES = [p.name for p in evaluation_urls.urlpatterns]
+MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
+          CommentAnswer, PanelResult, Notification, Proposal, Call]
+
+
+def url_of(world, name) -> str:
+    fill_in = FILL[name]
+    return reverse(f"evaluations:{name}", args=[fill_in(world)] if fill_in else [])
+
+
+def db_state() -> dict:
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+
+
+@pytest.fixture
+def world(call, ministry, official, partner_official, expert, make_proposal, before_deadline):
+    call.panel_size = 2
+    call.save()
+    eligible = make_eligible(make_proposal(partners=["jeonnam"], title_ko="평가 과제 가", title_en="Evaluated A"),
+                             ministry=ministry, now=before_deadline)
+    second = make_eligible(make_proposal(partners=["jeonnam"], title_ko="평가 과제 나", title_en="Evaluated B"),
+                           ministry=ministry, now=before_deadline)
+    in_consulting = proposal_send_to_consulting(
+        actor=official, proposal=fill(make_proposal(partners=["jeonnam"], title_ko="컨설팅 과제", title_en="Consulted")),
+        now=before_deadline)
+    evaluation = clear(assign(eligible, expert, by=ministry))
+    undeclared = assign(second, expert, by=ministry)
+    consulting = clear(assign(in_consulting, expert, by=ministry, kind=AssignmentKind.CONSULTING))
+    comment = consulting_comment_add(actor=expert, assignment=consulting, section="overview",
+                                     text="지역 문제 서술을 구체화해 주십시오.")
+    return SimpleNamespace(
+        call=call, eligible=eligible, in_consulting=in_consulting, evaluation=evaluation, undeclared=undeclared,
+        consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"),
+        proposals=[eligible, second, in_consulting],
+    )
+
+
+@pytest.fixture
+def panel_expert(expert):
+    return expert
+
+
+def browser(settings, user=None) -> Client:
+    c = Client()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def outcome(response, url) -> str:
+    if response.status_code == 302 and response["Location"] == f"{reverse('login')}?next={url}":
+        return "login"
+    return str(response.status_code)
+
+
+def shows(body: bytes, proposals) -> bool:
+    """The page gives away one of the world's proposals: a title or its summary."""
+    texts = [t for p in proposals for t in (p.title_ko, p.title_en)] + [proposals[0].summary]
+    return any(text.encode() in body for text in texts)
+
+
+def expected(name, who, method) -> str:
+    if method == "GET" and name in POST_ONLY:
+        return "405"
+    if who == "anonymous":
+        return "login"
+    if name in STAFF_ONLY:
+        return "403"
+    if name in OWN_LIST:
+        return "200" if who == "unassigned expert" else "403"
+    return "404"
+
+
+# --- The guard: no URL can be left out ----------------------------------------------------------
+
+
+def test_every_url_of_the_evaluations_app_is_in_the_matrix():
+    names = set(NAMES)
+    assert len(NAMES) == len(names)
+    assert set(FILL) == set(PAYLOADS) == set(OWNER) == names
+    assert {param for p in evaluation_urls.urlpatterns for param in p.pattern.converters} == {"pk"}
+    assert {name for name, fill_in in FILL.items() if fill_in is None} == {
+        p.name for p in evaluation_urls.urlpatterns if not p.pattern.converters}
+    assert names >= POST_ONLY | STAFF_ONLY | OWN_LIST | WRITES | NOT_POSTED_BY_OWNER
+
+
+# --- Outsiders ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_outsider_an_unassigned_expert_and_an_anonymous_visitor_get_nothing_and_change_nothing(
+    settings, world, outsider_official, name
+):
+    url = url_of(world, name)
+    people = {"outsider": outsider_official, "unassigned expert": make_expert("unassigned"), "anonymous": None}
+    results, wanted = {}, {}
+    for who, user in people.items():
+        c = browser(settings, user)
+        for method in ("GET", "POST"):
+            before = db_state()
+            response = c.get(url) if method == "GET" else c.post(url, PAYLOADS[name](world))
+            results[(who, method)] = {
+                "status": outcome(response, url),
+                "database changed": db_state() != before,
+                "shows a proposal": shows(response.content, world.proposals),
+            }
+            wanted[(who, method)] = {
+                "status": expected(name, who, method), "database changed": False, "shows a proposal": False}
+    assert results == wanted
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_ONLY))
+def test_staff_pages_are_403_for_the_regions_officials_and_the_panel_expert(
+    settings, world, official, partner_official, expert, name
+):
+    url = url_of(world, name)
+    results = {}
+    for user in (official, partner_official, expert):
+        c = browser(settings, user)
+        before = db_state()
+        get, post = c.get(url), c.post(url, PAYLOADS[name](world))
+        results[user.username] = (get.status_code, post.status_code, db_state() != before)
+    get_status = 405 if name in POST_ONLY else 403
+    assert results == dict.fromkeys(("official-gwangju", "official-jeonnam", "expert1"), (get_status, 403, False))
+
+
+# --- The owners: the same requests work ----------------------------------------------------------
+
+
+def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, request, world):
+    results, wanted = {}, {}
+    for name in NAMES:
+        url = url_of(world, name)
+        c = browser(settings, request.getfixturevalue(OWNER[name]))
+        with transaction.atomic():
+            get = c.get(url)
+            before = db_state()
+            post = None if name in NOT_POSTED_BY_OWNER else c.post(url, PAYLOADS[name](world))
+            changed = db_state() != before
+            transaction.set_rollback(True)
+        opens = name not in POST_ONLY
+        shows_world = opens and name not in {"experts", "expert_import"}
+        results[name] = (get.status_code, shows(get.content, world.proposals), post and post.status_code, changed)
+        wanted[name] = (200 if opens else 405, shows_world,
+                        None if name in NOT_POSTED_BY_OWNER else (302 if name in WRITES - {"expert_import"} else 200),
+                        name in WRITES)
+    assert results == wanted
