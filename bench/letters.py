@@ -40,7 +40,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "10"))
 
 def prepare() -> list[int]:
     settings.ALLOW_DEMO_DATA = True
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
     template = Proposal.objects.filter(state=ProposalState.FUNDED).order_by("pk").first()
     decision = template.funding_decisions.get(state=DecisionState.APPROVED)
     ministry = User.objects.get(username="ministry")
