@@ -21,6 +21,19 @@ from .factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
 
+# Each test run sends its tasks to its own queue, consumed only by its own worker:
+# two runs sharing a Redis server never take each other's tasks.
+TEST_QUEUE = f"pytest-{os.getpid()}"
+
+
+def _use_test_queue():
+    from megaproject.celery_app import app as celery_app
+
+    celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+_use_test_queue()
+
 
 def pytest_configure(config):
     # WhiteNoise warns on every request that `collectstatic` has not been run; tests need no static files.
@@ -52,6 +65,17 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Regions and industries again, for transactional tests: Django empties every
+    table after each of them, data migrations included."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("programmes.migrations.0002_reference_data").load(apps, None)
 
 
 # --- People -----------------------------------------------------------------
@@ -141,7 +165,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
             [str(VENV_BIN / "celery"), "-A", "megaproject", "worker", "--pool", "solo", "-l", "warning",
-             "-n", hostname, "--without-mingle", "--without-gossip"],
+             "-n", hostname, "--without-mingle", "--without-gossip", "-Q", TEST_QUEUE],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:

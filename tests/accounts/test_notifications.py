@@ -35,8 +35,8 @@ def test_a_notification_is_mailed_only_once(official):
 
 @needs_postgres
 @needs_broker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_mails_a_notification_stored_in_the_test_database(celery_worker):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_mails_a_notification_stored_in_the_test_database(reference_data, celery_worker):
     user = OfficialFactory(email="official@example.kr")
     notification = Notification.objects.create(user=user, message="제안서가 제출되었습니다.")
     assert send_notification_emails.delay(notification_ids=[notification.pk]).get(timeout=20) == 1

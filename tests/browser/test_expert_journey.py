@@ -10,7 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def fresh_assignment(portal):
-    """expert1 newly assigned to a 2023 proposal they are not yet on (and have no conflict with)."""
+    """expert1 newly assigned to a 2023 proposal they are not yet on (and have no conflict with).
+    The demo's 2023 proposals are decided already; this one is put back under evaluation."""
     from accounts.models import User
     from evaluations.models import Assignment, AssignmentKind
     from evaluations.services import expert_conflicts, panel_assign
@@ -18,10 +19,14 @@ def fresh_assignment(portal):
 
     expert = User.objects.get(username="expert1")
     ministry = User.objects.get(username="ministry")
-    for proposal in Proposal.objects.filter(call__year=2023, state=ProposalState.ELIGIBLE).order_by("pk"):
-        on_panel = Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert)
-        if not on_panel.exists() and not expert_conflicts(profile=expert.expert_profile, proposal=proposal):
-            return panel_assign(actor=ministry, proposal=proposal, expert=expert)
+    for proposal in Proposal.objects.filter(call__year=2023, state=ProposalState.NOT_SELECTED).order_by("pk"):
+        if expert_conflicts(profile=expert.expert_profile, proposal=proposal):
+            continue
+        # If expert1 already scored it, start them afresh on it.
+        Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert).delete()
+        Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ELIGIBLE)
+        proposal.refresh_from_db()
+        return panel_assign(actor=ministry, proposal=proposal, expert=expert)
     pytest.fail("the demo data has no 2023 proposal without expert1")
 
 
@@ -31,14 +36,17 @@ def scores_in(page: Page, title: str) -> str:
 
 
 def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fresh_assignment):
+    from evaluations.models import Scoresheet, ScoresheetState
+
     a = fresh_assignment
     title = a.proposal.title_ko
     call_id = a.proposal.call_id
+    done = Scoresheet.objects.filter(assignment__proposal=a.proposal, state=ScoresheetState.SUBMITTED).count()
 
-    # Staff first: the board shows five scores in for this proposal, six assigned.
+    # Staff first: the board shows the other experts' scores in, one more expert assigned.
     log_in(page, portal, "ministry")
     page.goto(f"{portal}/evaluations/calls/{call_id}/ranking/")
-    assert scores_in(page, title) == "5/6"
+    assert scores_in(page, title) == f"{done}/{done + 1}"
     check_accessibility(page, "expert-journey-01-ranking-before")
     page.click("#logout-button")
 
@@ -93,5 +101,5 @@ def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fre
     # Staff see the board updated.
     log_in(page, portal, "ministry")
     page.goto(f"{portal}/evaluations/calls/{call_id}/ranking/")
-    assert scores_in(page, title) == "6/6"
+    assert scores_in(page, title) == f"{done + 1}/{done + 1}"
     check_accessibility(page, "expert-journey-06-ranking-after")

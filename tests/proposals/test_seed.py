@@ -52,21 +52,21 @@ OTHER_2023 = [
 ]
 
 
-def test_the_five_2023_proposals_passed_eligibility(seeded):
+def test_the_five_2023_proposals_were_funded(seeded):
     proposals = Proposal.objects.filter(call__year=2023, title_ko__in=TITLES_2023).order_by("pk")
     assert [(p.title_ko, p.state, p.cooperation_type, regions_of(p)) for p in proposals] == [
-        (TITLES_2023[0], ProposalState.ELIGIBLE, CooperationType.SUPER_REGIONAL, ["gyeongbuk", "daegu"]),
-        (TITLES_2023[1], ProposalState.ELIGIBLE, CooperationType.SUPER_REGIONAL, ["gyeongnam", "ulsan"]),
-        (TITLES_2023[2], ProposalState.ELIGIBLE, CooperationType.SUPER_REGIONAL, ["gwangju", "jeonnam"]),
-        (TITLES_2023[3], ProposalState.ELIGIBLE, CooperationType.LEAP, ["chungnam"]),
-        (TITLES_2023[4], ProposalState.ELIGIBLE, CooperationType.LEAP, ["jeonbuk"]),
+        (TITLES_2023[0], ProposalState.FUNDED, CooperationType.SUPER_REGIONAL, ["gyeongbuk", "daegu"]),
+        (TITLES_2023[1], ProposalState.FUNDED, CooperationType.SUPER_REGIONAL, ["gyeongnam", "ulsan"]),
+        (TITLES_2023[2], ProposalState.FUNDED, CooperationType.SUPER_REGIONAL, ["gwangju", "jeonnam"]),
+        (TITLES_2023[3], ProposalState.FUNDED, CooperationType.LEAP, ["chungnam"]),
+        (TITLES_2023[4], ProposalState.FUNDED, CooperationType.LEAP, ["jeonbuk"]),
     ]
 
 
 def test_three_other_2023_proposals_were_evaluated_beside_them(seeded):
     others = Proposal.objects.filter(call__year=2023).exclude(title_ko__in=TITLES_2023).order_by("pk")
     assert [(p.title_ko, p.state, p.cooperation_type, regions_of(p)) for p in others] == [
-        (title, ProposalState.ELIGIBLE, ctype, regions) for title, ctype, regions in OTHER_2023]
+        (title, ProposalState.NOT_SELECTED, ctype, regions) for title, ctype, regions in OTHER_2023]
 
 
 def test_every_region_of_a_2023_proposal_signed_off_the_revision_that_was_submitted(seeded):
