@@ -125,7 +125,6 @@ class AwardLetter(models.Model):
     error = models.TextField(blank=True)
     issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
-    batch = models.ForeignKey("LetterBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="letters")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
 
@@ -142,6 +141,8 @@ class LetterBatch(models.Model):
 
     call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="letter_batches")
     total = models.PositiveIntegerField(default=0)
+    # Many-to-many: a letter requested again by a later batch still counts in the earlier one.
+    letters = models.ManyToManyField(AwardLetter, related_name="batches", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
 

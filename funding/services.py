@@ -92,10 +92,17 @@ def decision_problems(*, proposal: Proposal, years: dict, obligations: dict) -> 
     for (region_id, year), local in obligations.items():
         if region_id not in region_ids:
             problems[("local", region_id, year)] = _("This region does not take part in the project.")
+        elif year not in pilot:
+            problems[("local", region_id, year)] = _(
+                "Funding is decided for the pilot years %(first)s–%(last)s only.") % {"first": pilot[0], "last": pilot[-1]}
         elif local < 0:
             problems[("local", region_id, year)] = _("Amounts cannot be negative.")
-        elif local == 0 and years.get(year, 0) > 0:
-            problems[("local", region_id, year)] = _("Each region states its own local funds for every year.")
+    # Every region states its own local funds for every funded year (a missing entry counts as 0).
+    for region_id in region_ids:
+        for year in pilot:
+            if years.get(year, 0) > 0 and obligations.get((region_id, year), 0) == 0:
+                problems.setdefault(("local", region_id, year),
+                                    _("Each region states its own local funds for every year."))
     for year in pilot:
         national = years.get(year, 0)
         local = sum(v for (r, y), v in obligations.items() if y == year)
@@ -153,7 +160,9 @@ def funding_approve(*, actor, decision: FundingDecision) -> FundingDecision:
     """Four eyes and the envelope, safe under concurrency: the call's row is locked
     (SELECT … FOR UPDATE) so approvals of the same call run one after the other."""
     require(actor, "funding.prepare")
+    # One lock order everywhere: call, then proposal, then decision (no deadlock with funding_prepare).
     call = Call.objects.select_for_update().get(pk=decision.proposal.call_id)
+    Proposal.objects.select_for_update().filter(pk=decision.proposal_id).first()
     decision = FundingDecision.objects.select_for_update().select_related("proposal").get(pk=decision.pk)
     if decision.state != DecisionState.PREPARED:
         raise ValidationError(_("This decision is “%(state)s” and cannot be approved.") % {
@@ -207,13 +216,13 @@ def letter_request(*, actor, decision: FundingDecision, language: str = "ko", ba
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
     letter, _created = AwardLetter.objects.select_for_update().get_or_create(
-        decision=decision, language=language, defaults={"requested_by": actor, "batch": batch})
+        decision=decision, language=language, defaults={"requested_by": actor})
+    if batch is not None:
+        batch.letters.add(letter)
     if letter.status == LetterStatus.RUNNING:
         return letter  # already being built: never two builds of one letter
-    fields = {"status": LetterStatus.PENDING, "error": "", "attempts": 0, "requested_by": actor}
-    if batch is not None:
-        fields["batch"] = batch
-    AwardLetter.objects.filter(pk=letter.pk).update(**fields)
+    AwardLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.PENDING, error="", attempts=0,
+                                                    requested_by=actor)
     _enqueue(letter.pk)
     letter.refresh_from_db()
     return letter
