@@ -145,9 +145,13 @@ def _database_url_for_worker() -> str | None:
     return None  # in-memory SQLite cannot be shared with another process
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, tmp_path_factory):
-    """A `celery worker --pool solo` subprocess on the configured broker, talking to the test database."""
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path_factory):
+    """A `celery worker --pool solo` subprocess on the configured broker, talking to the test database.
+
+    One per test that asks for it, stopped before the test's tables are emptied: a
+    worker still running a task would hold locks that make PostgreSQL's TRUNCATE
+    deadlock. Tasks queued by other tests meanwhile are purged when it starts."""
     if not settings.CELERY_BROKER_URL:
         pytest.skip("needs Redis and a Celery worker: CELERY_BROKER_URL is unset (tasks run in-process)")
     from megaproject.celery_app import app as celery_app
