@@ -1,0 +1,50 @@
+"""Every main page of each role, in Chromium, checked by axe-core (no serious or critical
+violation) and fitting a 360 px screen without a sideways scroll of the page itself."""
+
+import pytest
+
+from .test_journeys import OVERFLOW_JS, check_accessibility, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _ids():
+    from programmes.models import Call
+    from proposals.models import Proposal
+
+    call = Call.objects.get(year=2023)
+    funded = Proposal.objects.filter(call=call, state="funded", lead_region__code="gwangju").get()
+    return call.pk, funded.pk
+
+
+STAFF_PAGES = [
+    "/", "/calls/", "/calls/{call}/", "/proposals/", "/proposals/{proposal}/", "/proposals/{proposal}/compare/",
+    "/evaluations/experts/", "/evaluations/experts/import/", "/evaluations/proposals/{proposal}/panel/",
+    "/evaluations/proposals/{proposal}/consulting/", "/evaluations/proposals/{proposal}/feedback/",
+    "/evaluations/calls/{call}/auto-assign/", "/evaluations/calls/{call}/ranking/",
+    "/evaluations/calls/{call}/progress/", "/funding/calls/{call}/selection/", "/funding/calls/{call}/letters/",
+    "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/",
+]
+OFFICIAL_PAGES = [
+    "/", "/proposals/", "/proposals/{proposal}/", "/proposals/new/", "/evaluations/proposals/{proposal}/consulting/",
+    "/evaluations/proposals/{proposal}/feedback/", "/funding/proposals/{proposal}/", "/accounts/notifications/",
+]
+EXPERT_PAGES = ["/", "/evaluations/assignments/"]
+
+
+@pytest.mark.parametrize(("username", "pages"), [
+    ("ministry", STAFF_PAGES), ("official-gwangju", OFFICIAL_PAGES), ("expert1", EXPERT_PAGES),
+])
+def test_each_page_of_the_role_is_accessible_and_fits_360px(portal, new_context, username, pages):
+    call, proposal = _ids()
+    context = new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    log_in(page, portal, username)
+    for template in pages:
+        path = template.format(call=call, proposal=proposal)
+        response = page.goto(f"{portal}{path}")
+        assert response.status == 200, path
+        name = f"sweep-{username}{path.replace('/', '-').rstrip('-')}"
+        check_accessibility(page, name)
+        overflow = page.evaluate(OVERFLOW_JS, 360)
+        assert overflow == [], f"{path} is wider than 360 px: {overflow}"
