@@ -42,4 +42,9 @@ def seed() -> int:
         # The demo's letters carry the call's announcement date, as the real ones did.
         decision.letters.update(issued_on=call.announcement_date)
         funded += 1
+    # A letter whose build never ran (e.g. the broker was down during an earlier seed) is asked for again.
+    from .models import AwardLetter, LetterStatus
+
+    for letter in AwardLetter.objects.filter(decision__proposal__call=call).exclude(status=LetterStatus.DONE):
+        services.letter_request(actor=ministry2, decision=letter.decision, language=letter.language)
     return funded
