@@ -3,12 +3,10 @@
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from accounts.models import Role, User
-from proposals.models import BudgetLine, Proposal, ProposalState
+from proposals.models import BudgetLine, Proposal
 
 from .models import Assignment, AssignmentKind, PanelResult, Score, ScoresheetState
 from .services.aggregation import Criterion, Sheet, aggregate, rank
-
-EVALUATED_STATES = {ProposalState.ELIGIBLE}
 
 
 def criteria_of(call) -> list[Criterion]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
+from accounts.rules import require
 from programmes.models import Call, CooperationType, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import VersionKind
@@ -21,13 +22,8 @@ from .models import Assignment, AssignmentKind, ConsultingComment, PanelResult, 
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM, aggregate
 
 
-def _need(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _staff_call(request, pk) -> Call:
-    _need(request.user, "evaluations.manage_panels")
+    require(request.user, "evaluations.manage_panels")
     return get_object_or_404(calls_visible_to(user=request.user), pk=pk)
 
 
@@ -36,7 +32,7 @@ def _staff_call(request, pk) -> Call:
 
 @login_required
 def expert_pool(request):
-    _need(request.user, "evaluations.manage_panels")
+    require(request.user, "evaluations.manage_panels")
     f = {k: request.GET.get(k, "").strip() for k in ("q", "industry", "region", "available")}
     qs = selectors.expert_pool(search=f["q"], industry=f["industry"], region=f["region"], available=f["available"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -48,7 +44,7 @@ def expert_pool(request):
 
 @login_required
 def expert_import(request):
-    _need(request.user, "evaluations.import_experts")
+    require(request.user, "evaluations.import_experts")
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +67,7 @@ def expert_import(request):
 
 @login_required
 def my_assignments(request):
-    _need(request.user, "evaluations.list_assignments")
+    require(request.user, "evaluations.list_assignments")
     page = Paginator(selectors.assignments_of(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "evaluations/my_assignments.html", {"page": page})
 
@@ -81,7 +77,7 @@ def _own_assignment(request, pk) -> Assignment:
         Assignment.objects.select_related("proposal__call", "proposal__lead_region", "proposal__industry"),
         pk=pk, expert=request.user,
     )
-    _need(request.user, "evaluations.view_assignment", assignment)
+    require(request.user, "evaluations.view_assignment", assignment)
     return assignment
 
 
@@ -153,7 +149,7 @@ def _score_rows(sheet: Scoresheet, data=None, errors=None):
 @login_required
 def scoresheet_save(request, pk):
     assignment = _own_assignment(request, pk)
-    _need(request.user, "evaluations.score", assignment)  # before anything is written
+    require(request.user, "evaluations.score", assignment)  # before anything is written
     sheet = services.scoresheet_for(assignment)
     submit = "submit" in request.POST
     if submit and request.POST.get("confirm") != "yes":
@@ -218,7 +214,7 @@ def comment_add(request, pk):
 
 @login_required
 def proposal_panel(request, pk):
-    _need(request.user, "evaluations.manage_panels")
+    require(request.user, "evaluations.manage_panels")
     proposal = proposal_for(user=request.user, pk=pk)
     if request.method == "POST":
         op = request.POST.get("op")
@@ -279,7 +275,7 @@ def auto_assign(request, pk):
 
 @login_required
 def ranking(request, pk):
-    _need(request.user, "evaluations.view_ranking")
+    require(request.user, "evaluations.view_ranking")
     call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
     ctype = request.GET.get("type", "")
     if ctype not in CooperationType.values:
@@ -295,7 +291,7 @@ def ranking(request, pk):
 @require_POST
 @login_required
 def panel_result_edit(request, pk):
-    _need(request.user, "evaluations.manage_panels")
+    require(request.user, "evaluations.manage_panels")
     proposal = proposal_for(user=request.user, pk=pk)
     form = PanelResultForm(request.POST)
     if form.is_valid():
@@ -324,7 +320,7 @@ def progress(request, pk):
 @login_required
 def proposal_consulting(request, pk):
     proposal = proposal_for(user=request.user, pk=pk)
-    _need(request.user, "evaluations.view_consulting", proposal)
+    require(request.user, "evaluations.view_consulting", proposal)
     if request.method == "POST":
         comment = get_object_or_404(ConsultingComment, pk=request.POST.get("comment"), round__proposal=proposal)
         form = AnswerForm(request.POST)
@@ -351,7 +347,7 @@ def proposal_consulting(request, pk):
 @login_required
 def feedback(request, pk):
     proposal = proposal_for(user=request.user, pk=pk)
-    _need(request.user, "evaluations.view_feedback", proposal)
+    require(request.user, "evaluations.view_feedback", proposal)
     call = proposal.call
     criteria = list(call.criteria.all())
     results = aggregate(selectors.submitted_sheets(call=call), selectors.criteria_of(call))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.rules import require
 from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
+from proposals.selectors import officials_of
 from proposals.services import proposal_transition
 from proposals.services.budget import required_local
 
@@ -190,12 +191,9 @@ def funding_approve(*, actor, decision: FundingDecision) -> FundingDecision:
 
 
 def _notify_regions(proposal: Proposal, message: str, url: str = "") -> None:
-    from accounts.models import Role, User
     from accounts.services import notify
 
-    region_ids = proposal.participations.values_list("region_id", flat=True)
-    notify(users=User.objects.filter(role=Role.OFFICIAL, region_id__in=region_ids, is_active=True),
-           message=message, url=url or f"/funding/proposals/{proposal.pk}/")
+    notify(users=officials_of(proposal), message=message, url=url or f"/funding/proposals/{proposal.pk}/")
 
 
 # --- Letters -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.rules import require
 from evaluations.forms import TYPE_CHOICES
 from evaluations.selectors import ranking_board
 from programmes.models import CooperationType
@@ -20,14 +21,9 @@ from . import services
 from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus
 
 
-def _need(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @login_required
 def selection_board(request, pk):
-    _need(request.user, "funding.view_board")
+    require(request.user, "funding.view_board")
     call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
     ctype = request.GET.get("type", "")
     if ctype not in CooperationType.values:
@@ -95,10 +91,10 @@ def decision_page(request, pk):
     if current is None and not request.user.has_perm("funding.prepare"):
         raise Http404
     if current is not None:
-        _need(request.user, "funding.view_decision", current)
+        require(request.user, "funding.view_decision", current)
     problems, data = {}, None
     if request.method == "POST":
-        _need(request.user, "funding.prepare")
+        require(request.user, "funding.prepare")
         op = request.POST.get("op")
         try:
             if op == "prepare":
@@ -153,7 +149,7 @@ def decision_page(request, pk):
 
 @login_required
 def letters_page(request, pk):
-    _need(request.user, "funding.generate_letters")
+    require(request.user, "funding.generate_letters")
     call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
     if request.method == "POST":
         try:
@@ -177,7 +173,7 @@ def letters_page(request, pk):
 @never_cache
 @login_required
 def batch_progress(request, pk):
-    _need(request.user, "funding.generate_letters")
+    require(request.user, "funding.generate_letters")
     batch = get_object_or_404(LetterBatch, pk=pk)
     return JsonResponse(services.batch_progress(batch))
 

@@ -18,6 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def localized(ko: str, en: str) -> str:
+    """The English text when English is active and there is one; Korean otherwise."""
+    if (get_language() or "ko").startswith("en") and en:
+        return en
+    return ko
+
+
 def _as_local_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -38,9 +45,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ko").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ko
+        return localized(self.name_ko, self.name_en)
 
 
 class Region(BilingualName):
@@ -275,6 +280,4 @@ class RubricCriterion(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ko").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ko
+        return localized(self.name_ko, self.name_en)

@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Call, CooperationType, Region, StrategicIndustry
+from programmes.models import Call, CooperationType, Region, StrategicIndustry, localized
 
 
 class ProposalState(models.TextChoices):
@@ -100,11 +100,7 @@ class Proposal(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "ko").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_ko
+        return localized(self.title_ko, self.title_en)
 
     @property
     def is_consortium(self) -> bool:

@@ -56,3 +56,11 @@ def proposal_for(*, user, pk: int) -> Proposal:
 
 def participations_of(proposal: Proposal) -> list:
     return list(proposal.participations.select_related("region", "signed_off_by"))
+
+
+def officials_of(proposal: Proposal):
+    """Active officials of every region taking part (who is told about the proposal)."""
+    from accounts.models import Role, User
+
+    return User.objects.filter(role=Role.OFFICIAL, is_active=True,
+                               region_id__in=proposal.participations.values("region_id"))

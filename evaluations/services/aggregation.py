@@ -16,7 +16,6 @@ page, the reports and the tests. All figures are on a 0–100 scale.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean, pstdev
 
 TRIM_FROM = 5
@@ -140,10 +139,3 @@ def rank(results: dict[int, ProposalResult], criteria: list[Criterion], *, submi
         )
 
     return sorted(results.values(), key=key)
-
-
-def shown(value: float | None, places: int = 2) -> str:
-    """A figure as shown on pages and reports (half-up rounding)."""
-    if value is None:
-        return "—"
-    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

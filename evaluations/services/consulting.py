@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
-from proposals.models import Proposal, ProposalState, ProposalVersion, VersionKind
+from proposals.models import Proposal, ProposalState, VersionKind
+from proposals.selectors import officials_of
 from proposals.services.versions import snapshot
 
 from ..models import Assignment, CommentAnswer, ConsultingComment, ConsultingRound, PlanSection
@@ -52,11 +53,9 @@ def consulting_comment_add(*, actor, assignment: Assignment, section: str, text:
     if rnd is None:
         raise ValidationError(_("No version was sent to consulting yet."))
     comment = ConsultingComment.objects.create(round=rnd, assignment=assignment, section=section, text=text.strip())
-    from accounts.models import Role, User
     from accounts.services import notify
 
-    region_ids = proposal.participations.values_list("region_id", flat=True)
-    notify(users=User.objects.filter(role=Role.OFFICIAL, region_id__in=region_ids, is_active=True),
+    notify(users=officials_of(proposal),
            message=_("A consultant commented on “%(section)s” of “%(title)s”.") % {
                "section": PlanSection(section).label, "title": proposal.title_ko},
            url=f"/evaluations/proposals/{proposal.pk}/consulting/")
@@ -82,7 +81,6 @@ def comments_for(*, user, proposal: Proposal) -> list[dict]:
     if not (user.has_perm("evaluations.view_consulting", proposal)):
         raise PermissionDenied
     show_names = user.has_perm("evaluations.manage_panels") or proposal.call.reveal_expert_names
-    latest = proposal.versions.order_by("-number").first()
     latest_snap = snapshot(proposal)
     rounds = []
     for rnd in ConsultingRound.objects.filter(proposal=proposal).select_related("version"):
@@ -95,8 +93,5 @@ def comments_for(*, user, proposal: Proposal) -> list[dict]:
                 "answer": getattr(c, "answer", None),
             })
         rounds.append({"round": rnd, "items": items})
-    return rounds if latest or rounds else []
+    return rounds
 
-
-def versions_after(version: ProposalVersion):
-    return version.proposal.versions.filter(number__gt=version.number)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import require
-from programmes.models import CallStatus, CooperationType
+from programmes.models import CallStatus
 
 from ..models import Proposal, ProposalEvent, ProposalState, ProposalVersion, VersionKind
 from .budget import budget_problems
@@ -134,8 +134,9 @@ def _notify_state_change(proposal: Proposal, actor) -> None:
     from accounts.models import Role, User
     from accounts.services import notify
 
-    region_ids = proposal.participations.values_list("region_id", flat=True)
-    users = list(User.objects.filter(role=Role.OFFICIAL, region_id__in=region_ids, is_active=True).exclude(pk=actor.pk))
+    from ..selectors import officials_of
+
+    users = list(officials_of(proposal).exclude(pk=actor.pk))
     if proposal.state in {S.SUBMITTED, S.CONSULTING}:
         users += list(User.objects.filter(role=Role.MINISTRY, is_active=True).exclude(pk=actor.pk))
     message = _("“%(title)s” is now “%(state)s”.") % {"title": proposal.title_ko, "state": proposal.get_state_display()}
@@ -216,6 +217,4 @@ def checklist(proposal: Proposal) -> list[ChecklistItem]:
         ChecklistItem("sign_offs", _("Every region signed off the current version"),
                       all(p.is_signed_for(proposal.revision) for p in participations), "review"),
     ]
-    if proposal.cooperation_type not in (CooperationType.SUPER_REGIONAL, CooperationType.LEAP):
-        items[0].done = False
     return items
