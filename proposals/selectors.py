@@ -27,12 +27,18 @@ def proposals_visible_to(*, user) -> QuerySet[Proposal]:
     return qs.none()
 
 
-def proposal_list(*, user, search="", call="", state="", ctype="", region="", industry="", sort="updated"):
-    qs = (
-        proposals_visible_to(user=user)
-        .select_related("call", "lead_region", "industry")
-        .annotate(region_count=Count("participations", distinct=True))
-    )
+# The list page's filters, by their query-string names (the exports reuse them).
+LIST_FILTERS = ("q", "call", "state", "type", "region", "industry", "sort")
+
+
+def list_filters(params) -> dict:
+    """The list filters from a query string (QueryDict or dict), stripped."""
+    return {k: (params.get(k) or "").strip() for k in LIST_FILTERS}
+
+
+def proposals_filtered(qs: QuerySet[Proposal], *, search="", call="", state="", ctype="", region="",
+                       industry="") -> QuerySet[Proposal]:
+    """The list page's filters applied to any proposal queryset (the list and the exports)."""
     if search:
         qs = qs.filter(Q(title_ko__icontains=search) | Q(title_en__icontains=search) | Q(summary__icontains=search))
     if call.isdigit():
@@ -45,6 +51,16 @@ def proposal_list(*, user, search="", call="", state="", ctype="", region="", in
         qs = qs.filter(participations__region__code=region)
     if industry:
         qs = qs.filter(industry__code=industry)
+    return qs
+
+
+def proposal_list(*, user, search="", call="", state="", ctype="", region="", industry="", sort="updated"):
+    qs = (
+        proposals_visible_to(user=user)
+        .select_related("call", "lead_region", "industry")
+        .annotate(region_count=Count("participations", distinct=True))
+    )
+    qs = proposals_filtered(qs, search=search, call=call, state=state, ctype=ctype, region=region, industry=industry)
     return qs.order_by(SORTS.get(sort, "-updated_at"), "-id")
 
 

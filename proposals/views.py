@@ -64,7 +64,7 @@ STEP_KEYS = [k for k, _label in STEPS]
 def proposal_list(request):
     if not request.user.has_perm("proposals.list_proposals"):
         raise PermissionDenied
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "call", "state", "type", "region", "industry", "sort")}
+    f = selectors.list_filters(request.GET)
     qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"], ctype=f["type"],
                                  region=f["region"], industry=f["industry"], sort=f["sort"] or "updated")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
