@@ -39,6 +39,7 @@ class ExpertProfile(models.Model):
 class AssignmentKind(models.TextChoices):
     CONSULTING = "consulting", _("Consulting")
     EVALUATION = "evaluation", _("Evaluation")
+    STAGE = "stage", _("Stage evaluation")
 
 
 class Assignment(models.Model):
@@ -49,6 +50,10 @@ class Assignment(models.Model):
     proposal = models.ForeignKey(
         "proposals.Proposal", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")
     )
+    # Set for kind "stage": the project's stage evaluation this expert scores.
+    stage_evaluation = models.ForeignKey(
+        "projects.StageEvaluation", on_delete=models.CASCADE, null=True, blank=True, related_name="assignments",
+        verbose_name=_("stage evaluation"))
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     # Conflict-of-interest declaration, made before any content is shown.
@@ -59,7 +64,14 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["proposal_id", "expert_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "expert", "proposal"], name="one_assignment_per_purpose"),
+            models.UniqueConstraint(fields=["kind", "expert", "proposal"], condition=models.Q(stage_evaluation=None),
+                                    name="one_assignment_per_purpose"),
+            models.UniqueConstraint(fields=["expert", "stage_evaluation"], name="one_assignment_per_stage_evaluation"),
+            models.CheckConstraint(
+                condition=models.Q(kind="stage", stage_evaluation__isnull=False)
+                | (~models.Q(kind="stage") & models.Q(stage_evaluation__isnull=True)),
+                name="stage_assignment_has_evaluation",
+            ),
         ]
         indexes = [models.Index(fields=["expert", "kind"])]
         verbose_name = _("assignment")
@@ -67,6 +79,13 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.expert} → {self.proposal_id}"
+
+    def criteria(self):
+        """The rubric this assignment scores against: the round's for a stage
+        evaluation, else the call's."""
+        if self.stage_evaluation_id:
+            return self.stage_evaluation.round.criteria.all()
+        return self.proposal.call.criteria.all()
 
     @property
     def is_active(self) -> bool:

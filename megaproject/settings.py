@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "proposals",
     "evaluations",
     "funding",
+    "projects",
 ]
 
 MIDDLEWARE = [

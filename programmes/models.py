@@ -255,9 +255,13 @@ class Call(models.Model):
 
 
 class RubricCriterion(models.Model):
-    """One criterion of a call's evaluation rubric; a call's weights sum to 100."""
+    """One criterion of a rubric whose weights sum to 100: either a call's selection
+    rubric or a stage evaluation round's own rubric (exactly one of the two)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"),
+                             null=True, blank=True)
+    stage_round = models.ForeignKey("projects.StageRound", on_delete=models.CASCADE, related_name="criteria",
+                                    null=True, blank=True, verbose_name=_("stage evaluation round"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_ko = models.CharField(_("criterion (Korean)"), max_length=200)
     name_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
@@ -274,6 +278,13 @@ class RubricCriterion(models.Model):
         ordering = ["order", "id"]
         verbose_name = _("rubric criterion")
         verbose_name_plural = _("rubric criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(call__isnull=False, stage_round__isnull=True)
+                | models.Q(call__isnull=True, stage_round__isnull=False),
+                name="criterion_of_call_or_stage_round",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight})"

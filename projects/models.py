@@ -1,0 +1,391 @@
+"""A funded project's life after the award: up to ten years in stages.
+
+- `Project`: one per funded proposal, opened when its funding decision is approved.
+- `ProjectStage`: the pilot (stage 1, from the call's pilot years) and each later
+  stage, added only when a stage evaluation continues the project and its
+  follow-up plan is approved. The stages' years never add up to more than the
+  call's maximum total years (10 by default).
+- `AnnualReport` per project and year: KPI values achieved (`KPIResult`), and one
+  `ReportPart` per participating region (its spending and narrative).
+- `StageRound`: staff open a stage evaluation of a call's projects at the end of
+  a stage, with its own rubric (programmes.RubricCriterion rows pointing at the
+  round) and an envelope for the next stage's national funding. Each project in
+  the round gets a `StageEvaluation`; experts are assigned and score through the
+  evaluations app (Assignment kind "stage"), aggregated by the same module.
+- `Condition`: what "continue with conditions" requires, tracked to closure.
+- `StagePlan`: the next stage's plan (goals, years, national and local money per
+  year), drafted by the regions, endorsed by one staff member and approved by
+  another within the round's envelope.
+- `StageReport`: the stage-evaluation report PDF, built by a Celery worker.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WINDING_DOWN = "winding_down", _("Winding down")
+    TERMINATED = "terminated", _("Terminated")
+    COMPLETED = "completed", _("Completed")
+
+
+class Project(models.Model):
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.PROTECT, related_name="project",
+                                    verbose_name=_("proposal"))
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    wind_down_on = models.DateField(_("wind-down date"), null=True, blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal__call__year", "proposal_id"]
+        verbose_name = _("funded project")
+        verbose_name_plural = _("funded projects")
+
+    def __str__(self) -> str:
+        return str(self.proposal)
+
+    @property
+    def title(self) -> str:
+        return self.proposal.title
+
+    @property
+    def is_running(self) -> bool:
+        """Reports and funding continue only while the project is active."""
+        return self.status == ProjectStatus.ACTIVE
+
+
+class StageState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    EVALUATING = "evaluating", _("Under stage evaluation")
+    CLOSED = "closed", _("Closed")
+
+
+class ProjectStage(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(_("stage"))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
+    goals = models.TextField(_("goals"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=StageState.choices, default=StageState.RUNNING)
+
+    class Meta:
+        ordering = ["project_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["project", "number"], name="one_project_stage_number")]
+        verbose_name = _("project stage")
+        verbose_name_plural = _("project stages")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} stage {self.number}"
+
+    @property
+    def end_year(self) -> int:
+        return self.start_year + self.years - 1
+
+    @property
+    def year_list(self) -> list[int]:
+        return list(range(self.start_year, self.start_year + self.years))
+
+
+# --- Annual reports ---------------------------------------------------------------
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class AnnualReport(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    due_on = models.DateField(_("due date"))
+    narrative = models.TextField(_("progress narrative"), blank=True)
+    review_comment = models.TextField(_("staff comments"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="one_report_per_year")]
+        indexes = [models.Index(fields=["state", "due_on"])]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+    def is_overdue(self, today) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED) and today > self.due_on
+
+
+class ReportPart(models.Model):
+    """One participating region's part: what it spent and what it did."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="parts")
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    national_spent_won = models.BigIntegerField(_("national funds spent"), default=0,
+                                                validators=[MinValueValidator(0)])
+    local_spent_won = models.BigIntegerField(_("local funds spent"), default=0, validators=[MinValueValidator(0)])
+    narrative = models.TextField(_("the region's progress"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["report_id", "region__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "region"], name="one_part_per_region"),
+            models.CheckConstraint(condition=models.Q(national_spent_won__gte=0, local_spent_won__gte=0),
+                                   name="spending_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.region}"
+
+
+class KPIResult(models.Model):
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="kpi_results")
+    kpi = models.ForeignKey("proposals.KPI", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator"))
+    achieved = models.DecimalField(_("achieved"), max_digits=16, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kpi__order", "kpi_id"]
+        constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="one_result_per_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.achieved}"
+
+
+def report_attachment_path(instance, filename):
+    return f"reports/{instance.report.project_id}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="attachments")
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=report_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Stage evaluations --------------------------------------------------------------
+
+
+class RoundState(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    SCORING = "scoring", _("Scoring")
+    CLOSED = "closed", _("Closed")
+
+
+class StageRound(models.Model):
+    """A stage evaluation of a call's projects at the end of one stage."""
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="stage_rounds",
+                             verbose_name=_("call"))
+    stage_number = models.PositiveSmallIntegerField(_("stage evaluated"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year of the evaluation"))
+    next_stage_years = models.PositiveSmallIntegerField(
+        _("years of the next stage"), default=3, validators=[MinValueValidator(1)])
+    envelope_won = models.BigIntegerField(_("national envelope for the next stage (KRW)"),
+                                          validators=[MinValueValidator(0)])
+    panel_size = models.PositiveSmallIntegerField(_("evaluators per project"), default=5)
+    state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.PREPARING)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        constraints = [models.UniqueConstraint(fields=["call", "stage_number"], name="one_round_per_stage")]
+        verbose_name = _("stage evaluation round")
+        verbose_name_plural = _("stage evaluation rounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Outcome(models.TextChoices):
+    CONTINUE = "continue", _("Continue")
+    CONDITIONS = "conditions", _("Continue with conditions")
+    TERMINATE = "terminate", _("Terminate")
+
+
+class StageEvaluation(models.Model):
+    round = models.ForeignKey(StageRound, on_delete=models.CASCADE, related_name="evaluations")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations")
+    stage = models.ForeignKey(ProjectStage, on_delete=models.PROTECT, related_name="evaluations")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    panel_comment = models.TextField(_("panel's comment"), blank=True)
+    outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
+    wind_down_on = models.DateField(_("wind-down date"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round_id", "project_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "project"], name="one_evaluation_per_round")]
+        verbose_name = _("stage evaluation")
+        verbose_name_plural = _("stage evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.project}"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.outcome)
+
+
+class ConditionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+
+
+class Condition(models.Model):
+    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.CASCADE, related_name="conditions")
+    text = models.TextField(_("condition"))
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ConditionState.choices, default=ConditionState.OPEN)
+    evidence = models.TextField(_("how it was met"), blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("closed by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["evaluation_id", "id"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- The next stage's plan ------------------------------------------------------------
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft (regions)")
+    SUBMITTED = "submitted", _("Submitted to the ministry")
+    ENDORSED = "endorsed", _("Endorsed (awaiting approval)")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class StagePlan(models.Model):
+    """The follow-up support plan for the stage after a continued evaluation."""
+
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="plan")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="plans")
+    stage_number = models.PositiveSmallIntegerField(_("stage"))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
+    goals = models.TextField(_("goals of the stage"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT)
+    national_total_won = models.BigIntegerField(_("national funding, total"), default=0)
+    comment = models.TextField(_("staff comments"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("endorsed by"))
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "stage_number"]
+        verbose_name = _("follow-up support plan")
+        verbose_name_plural = _("follow-up support plans")
+
+    def __str__(self) -> str:
+        return f"{self.project} stage {self.stage_number}"
+
+    @property
+    def year_list(self) -> list[int]:
+        return list(range(self.start_year, self.start_year + self.years))
+
+
+class PlanYear(models.Model):
+    """One year of one region's money in a stage plan (national and local)."""
+
+    plan = models.ForeignKey(StagePlan, on_delete=models.CASCADE, related_name="lines")
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    national_won = models.BigIntegerField(_("national funding"), default=0, validators=[MinValueValidator(0)])
+    local_won = models.BigIntegerField(_("local funds"), default=0, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year", "region__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "year"], name="one_plan_line"),
+            models.CheckConstraint(condition=models.Q(national_won__gte=0, local_won__gte=0),
+                                   name="plan_amounts_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}"
+
+
+# --- The stage-evaluation report (PDF) ---------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class StageReport(models.Model):
+    """One report per stage evaluation (the one-to-one key makes the task idempotent)."""
+
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="report")
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    file = models.FileField(upload_to="stage-reports/", max_length=300, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage-evaluation report")
+        verbose_name_plural = _("stage-evaluation reports")
+
+    def __str__(self) -> str:
+        return f"report {self.evaluation_id}"
