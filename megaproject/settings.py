@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "evaluations",
     "funding",
     "projects",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A letter task gives up visibly after this many attempts (worker crashes included).
 LETTER_MAX_ATTEMPTS = _read("LETTER_MAX_ATTEMPTS", env.int, default=5)
+# Exports with more rows than this run as a Celery task (progress page, download link);
+# their files are kept this many hours, then deleted by a periodic task.
+EXPORT_SYNC_MAX_ROWS = _read("EXPORT_SYNC_MAX_ROWS", env.int, default=5000)
+EXPORT_KEEP_HOURS = _read("EXPORT_KEEP_HOURS", env.int, default=24)
 
 # --- E-mail -----------------------------------------------------------------
 _email = _read("EMAIL_URL", env.email_url, default="consolemail://")
@@ -246,6 +251,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Run `celery -A megaproject beat` beside the workers for the periodic reminders.
 CELERY_BEAT_SCHEDULE = {
     "remind-unsubmitted-scores": {"task": "evaluations.tasks.remind_all_calls_under_review", "schedule": 24 * 3600},
+    "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": 3600},
 }
 
 # --- Forms and messages ---------------------------------------------------------

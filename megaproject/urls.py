@@ -16,6 +16,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("funding/", include("funding.urls")),
+    path("reports/", include("reports.urls")),
     path("verify/<str:code>", funding_views.verify, name="verify"),
     path("", include("accounts.dashboard_urls")),
 ]
