@@ -1,0 +1,328 @@
+"""Who gets what, for every URL of the portal and every role.
+
+The URL patterns are walked from the root URLconf (admin/ is one block); each
+is filled in with real objects of one world and requested by nine people. The
+world: a Gwangju (lead) + Jeonnam proposal submitted and eligible, with an
+attachment, an expert assigned and cleared, an expert who declared a conflict
+and an expert with no assignment; a second Gwangju + Jeonnam proposal in
+consulting with a comment; a third selected and funded (decision approved,
+letter built, a batch); and a Busan proposal (the other region's own).
+
+EXPECTED holds one row per URL: the status each person gets, in the order of
+ROLES ("login" = redirected to the log-in page). POST-only endpoints also get a
+POST row; a POST refused leaves every table of the portal's apps unchanged.
+Every request runs in a transaction rolled back afterwards, so one cell never
+changes the world of the next. A URL pattern without a row fails the test with
+its name: a new page must say who may open it.
+
+To see the table as it is now (to add a row for a new URL):
+ACCESS_MATRIX_PRINT=1 .venv/bin/pytest tests/megaproject/test_access_matrix.py -q -s
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.services import notify
+from evaluations.models import AssignmentKind
+from evaluations.services import assignment_declare, consulting_comment_add
+from funding import services as funding_services
+from funding.models import AwardLetter
+from proposals.services import attachment_add, proposal_send_to_consulting
+from proposals.views import STEP_KEYS
+from tests.evaluations.conftest import assign, clear, criteria_of, fill, make_eligible, make_expert
+from tests.funding.conftest import (  # noqa: F401  (fixtures)
+    _english,
+    _media_root,
+    approve,
+    approved,
+    build_letter,
+    complete_proposal,
+    letter,
+    make_proposal,
+    prepared,
+    proposal,
+    selected,
+)
+from tests.proposals.conftest import PDF, ProposalFactory, before_deadline  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "unassigned_expert",
+         "conflicted_expert", "ministry", "admin")
+APPS = ("programmes", "accounts", "proposals", "evaluations", "funding")
+
+# Statuses per role, in the order of ROLES:
+#   anon  owner  other partner assigned unassigned conflicted ministry admin
+EXPECTED = {
+    # --- the portal's frame ---
+    "healthz": "200 200 200 200 200 200 200 200 200",
+    "set_language": "302 302 302 302 302 302 302 302 302",
+    "dashboard": "login 200 200 200 200 200 200 200 200",
+    "verify": "200 200 200 200 200 200 200 200 200",
+    "admin": "302 302 302 302 302 302 302 302 200",
+    # --- accounts ---
+    "login": "200 302 302 302 302 302 302 302 302",
+    "logout": "405 405 405 405 405 405 405 405 405",
+    "logout [POST]": "302 302 302 302 302 302 302 302 302",
+    "profile": "login 200 200 200 200 200 200 200 200",
+    "notifications": "login 200 200 200 200 200 200 200 200",
+    "notifications_read": "405 405 405 405 405 405 405 405 405",
+    "notifications_read [POST]": "login 302 302 302 302 302 302 302 302",
+    "password_change": "login 200 200 200 200 200 200 200 200",
+    "password_change_done": "login 200 200 200 200 200 200 200 200",
+    "password_reset": "200 200 200 200 200 200 200 200 200",
+    "password_reset_done": "200 200 200 200 200 200 200 200 200",
+    "password_reset_confirm": "302 302 302 302 302 302 302 302 302",
+    "password_reset_complete": "200 200 200 200 200 200 200 200 200",
+    # --- calls ---
+    "programmes:call_list": "login 200 200 200 200 200 200 200 200",
+    "programmes:call_create": "login 403 403 403 403 403 403 200 200",
+    "programmes:call_detail": "login 200 200 200 200 200 200 200 200",
+    "programmes:call_edit": "login 403 403 403 403 403 403 200 200",
+    "programmes:call_status": "405 405 405 405 405 405 405 405 405",
+    "programmes:call_status [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- proposals (the eligible one) ---
+    "proposals:list": "login 200 200 200 403 403 403 200 200",
+    "proposals:create": "login 200 200 200 403 403 403 403 403",
+    "proposals:detail": "login 200 404 200 404 404 404 200 200",
+    # Submitted: no step is editable; each sends those who may read the proposal back to it.
+    **{f"proposals:step[{step}]": "login 302 404 302 404 404 404 302 302" for step in STEP_KEYS if step != "review"},
+    "proposals:step[review]": "login 200 404 200 404 404 404 200 200",
+    "proposals:action": "405 405 405 405 405 405 405 405 405",
+    "proposals:action [POST]": "login 302 404 302 404 404 404 302 302",
+    "proposals:sign_off": "405 405 405 405 405 405 405 405 405",
+    "proposals:sign_off [POST]": "login 302 404 302 404 404 404 302 302",
+    "proposals:version": "login 200 404 200 404 404 404 200 200",
+    "proposals:compare": "login 200 404 200 404 404 404 200 200",
+    "proposals:attachment": "login 200 404 200 404 404 404 200 200",
+    "proposals:attachment_remove": "405 405 405 405 405 405 405 405 405",
+    "proposals:attachment_remove [POST]": "login 302 404 302 404 404 404 302 302",
+    # --- evaluations ---
+    "evaluations:experts": "login 403 403 403 403 403 403 200 200",
+    "evaluations:expert_import": "login 403 403 403 403 403 403 200 200",
+    "evaluations:assignments": "login 403 403 403 200 200 200 403 403",
+    "evaluations:assignment": "login 404 404 404 200 404 404 404 404",
+    "evaluations:declare": "405 405 405 405 405 405 405 405 405",
+    "evaluations:declare [POST]": "login 404 404 404 302 404 404 404 404",
+    "evaluations:score": "405 405 405 405 405 405 405 405 405",
+    "evaluations:score [POST]": "login 404 404 404 302 404 404 404 404",
+    "evaluations:comment": "405 405 405 405 405 405 405 405 405",
+    "evaluations:comment [POST]": "login 404 404 404 302 404 404 404 404",
+    "evaluations:panel": "login 403 403 403 403 403 403 200 200",
+    "evaluations:panel_result": "405 405 405 405 405 405 405 405 405",
+    "evaluations:panel_result [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:consulting": "login 200 404 200 404 404 404 200 200",
+    "evaluations:feedback": "login 403 404 403 404 404 404 200 200",
+    "evaluations:auto_assign": "login 403 403 403 403 403 403 200 200",
+    "evaluations:ranking": "login 403 403 403 403 403 403 200 200",
+    "evaluations:progress": "login 403 403 403 403 403 403 200 200",
+    # --- funding (the funded proposal) ---
+    "funding:selection": "login 403 403 403 403 403 403 200 200",
+    "funding:letters": "login 403 403 403 403 403 403 200 200",
+    "funding:decision": "login 200 404 200 404 404 404 200 200",
+    "funding:batch_progress": "login 403 403 403 403 403 403 200 200",
+    "funding:letter_status": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_download": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_retry": "405 405 405 405 405 405 405 405 405",
+    "funding:letter_retry [POST]": "login 403 403 403 403 403 403 302 302",
+}
+
+# What a POST to each POST-only endpoint carries: a change its owner could make.
+PAYLOADS = {
+    "logout": lambda w: {},
+    "notifications_read": lambda w: {},
+    "programmes:call_status": lambda w: {"status": "closed"},
+    "proposals:action": lambda w: {"action": "start_revising", "confirm": "yes"},
+    "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
+    "proposals:attachment_remove": lambda w: {},
+    "evaluations:declare": lambda w: {"decision": "none"},
+    "evaluations:score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": "근거가 충분한 의견입니다. 보완 필요.",
+                                    "draft": "1"},
+    "evaluations:comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
+    "evaluations:panel_result": lambda w: {"consensus_comment": "패널 의견", "decision_reason": ""},
+    "funding:letter_retry": lambda w: {},
+}
+
+# The URL parameters of each pattern, filled in from the world.
+FILL = {
+    "verify": lambda w: {"code": w.letter.verification_code},
+    "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
+                                         "token": default_token_generator.make_token(w.people["owner"])},
+    "programmes:call_detail": lambda w: {"pk": w.call.pk},
+    "programmes:call_edit": lambda w: {"pk": w.call.pk},
+    "programmes:call_status": lambda w: {"pk": w.call.pk},
+    "proposals:detail": lambda w: {"pk": w.eligible.pk},
+    "proposals:step": lambda w: {"pk": w.eligible.pk},
+    "proposals:action": lambda w: {"pk": w.eligible.pk},
+    "proposals:sign_off": lambda w: {"pk": w.eligible.pk},
+    "proposals:version": lambda w: {"pk": w.eligible.pk, "number": 1},
+    "proposals:compare": lambda w: {"pk": w.eligible.pk},
+    "proposals:attachment": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
+    "proposals:attachment_remove": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
+    "evaluations:assignment": lambda w: {"pk": w.evaluation.pk},
+    "evaluations:declare": lambda w: {"pk": w.undeclared.pk},
+    "evaluations:score": lambda w: {"pk": w.evaluation.pk},
+    "evaluations:comment": lambda w: {"pk": w.consulting.pk},
+    "evaluations:panel": lambda w: {"pk": w.eligible.pk},
+    "evaluations:panel_result": lambda w: {"pk": w.eligible.pk},
+    "evaluations:consulting": lambda w: {"pk": w.in_consulting.pk},
+    "evaluations:feedback": lambda w: {"pk": w.eligible.pk},
+    "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
+    "evaluations:ranking": lambda w: {"pk": w.call.pk},
+    "evaluations:progress": lambda w: {"pk": w.call.pk},
+    "funding:selection": lambda w: {"pk": w.call.pk},
+    "funding:letters": lambda w: {"pk": w.call.pk},
+    "funding:decision": lambda w: {"pk": w.funded.pk},
+    "funding:batch_progress": lambda w: {"pk": w.batch.pk},
+    "funding:letter_status": lambda w: {"pk": w.letter.pk},
+    "funding:letter_download": lambda w: {"pk": w.letter.pk},
+    "funding:letter_retry": lambda w: {"pk": w.letter.pk},
+}
+
+
+# --- The URL patterns ------------------------------------------------------------------------------
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(qualified name, pattern) of every named URL pattern; admin/ as one entry."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                yield "admin", entry
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"), entry
+
+
+def cells() -> list[str]:
+    """Matrix keys: one per pattern (the proposal step once per step)."""
+    found = []
+    for name, _pattern in url_patterns():
+        found += [f"{name}[{step}]" for step in STEP_KEYS] if name == "proposals:step" else [name]
+    return found
+
+
+def url_of(world, key: str) -> str:
+    if key == "admin":
+        return reverse("admin:index")
+    name, _, step = key.partition("[")
+    kwargs = FILL[name](world) if name in FILL else {}
+    if step:
+        kwargs["step"] = step.rstrip("]")
+    return reverse(name, kwargs=kwargs)
+
+
+# --- The world ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(call, letter, ministry, ministry2, admin_user, official, partner_official, outsider_official, expert,  # noqa: F811
+          make_proposal, before_deadline, django_capture_on_commit_callbacks, build_letter):  # noqa: F811
+    call.panel_size = 2
+    call.save()
+    draft = make_proposal(partners=["jeonnam"], title_ko="평가 과제", title_en="Evaluated")
+    attachment = attachment_add(actor=official, proposal=draft, upload=SimpleUploadedFile("계획서.pdf", PDF),
+                                description="상세 계획")
+    eligible = make_eligible(draft, ministry=ministry, now=before_deadline)
+    evaluation = clear(assign(eligible, expert, by=ministry))
+    conflicted = make_expert("conflicted")
+    assignment_declare(actor=conflicted, assignment=assign(eligible, conflicted, by=ministry), conflict=True,
+                       note="같은 학과")
+    second = make_eligible(make_proposal(partners=["jeonnam"], title_ko="두 번째 과제"), ministry=ministry,
+                           now=before_deadline)
+    undeclared = assign(second, expert, by=ministry)
+    in_consulting = proposal_send_to_consulting(
+        actor=official, proposal=fill(make_proposal(partners=["jeonnam"], title_ko="컨설팅 과제")), now=before_deadline)
+    consulting = clear(assign(in_consulting, expert, by=ministry, kind=AssignmentKind.CONSULTING))
+    consulting_comment_add(actor=expert, assignment=consulting, section="overview", text="서술을 구체화해 주십시오.")
+    ProposalFactory(call=call, lead_region=outsider_official.region, title_ko="부산 과제")
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = funding_services.letters_batch(actor=ministry, call=call)
+    letter = build_letter(AwardLetter.objects.get(pk=letter.pk))
+    for person in (official, expert, ministry):
+        notify(users=[person], message="알림", url="/")
+    people = {
+        "anonymous": None, "owner": official, "other_region": outsider_official, "partner": partner_official,
+        "assigned_expert": expert, "unassigned_expert": make_expert("unassigned"), "conflicted_expert": conflicted,
+        "ministry": ministry, "admin": admin_user,
+    }
+    return SimpleNamespace(
+        call=call, eligible=eligible, attachment=attachment, evaluation=evaluation, undeclared=undeclared,
+        in_consulting=in_consulting, consulting=consulting, funded=letter.decision.proposal, letter=letter,
+        batch=batch, criterion=criteria_of(call)[0], people=people,
+    )
+
+
+def db_state() -> dict:
+    return {model._meta.label: list(model.objects.order_by("pk").values())
+            for app in APPS for model in apps.get_app_config(app).get_models()}
+
+
+def outcome(response, url: str) -> str:
+    if response.status_code == 302 and response["Location"].startswith(f"{reverse('login')}?next="):
+        return "login"
+    return str(response.status_code)
+
+
+# --- The tests ------------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_of_the_portal_has_a_row_in_the_matrix():
+    keys = cells()
+    missing = [key for key in keys if key not in EXPECTED]
+    assert not missing, f"URL patterns without a row in the access matrix: {', '.join(missing)}"
+    posts = {key.removesuffix(" [POST]") for key in EXPECTED if key.endswith(" [POST]")}
+    assert posts == set(PAYLOADS)
+    stale = set(EXPECTED) - set(keys) - {f"{k} [POST]" for k in posts}
+    assert not stale, f"rows for URLs that no longer exist: {sorted(stale)}"
+    assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
+
+
+def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
+    observed, refusals_that_changed = {}, []
+    for role, user in world.people.items():
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        if user is not None:
+            client.force_login(user)
+        for key in cells():
+            if key not in EXPECTED:
+                continue
+            url = url_of(world, key)
+            methods = ["GET"] + (["POST"] if key in PAYLOADS else [])
+            for method in methods:
+                cell = key if method == "GET" else f"{key} [POST]"
+                with transaction.atomic():
+                    before = db_state() if method == "POST" else None
+                    response = client.get(url) if method == "GET" else client.post(url, PAYLOADS[key](world))
+                    status = outcome(response, url)
+                    if before is not None and status in ("login", "403", "404") and db_state() != before:
+                        refusals_that_changed.append((cell, role))
+                    transaction.set_rollback(True)
+                observed.setdefault(cell, {})[role] = status
+                if response.streaming:
+                    response.close()
+                if key == "logout" and method == "POST" and user is not None:
+                    client.force_login(user)
+    table = {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        for cell, row in table.items():
+            print(f'    "{cell}": "{row}",')
+    wanted = {cell: EXPECTED[cell] for cell in table}
+    differences = {cell: f"got {table[cell]!r}, expected {wanted[cell]!r}" for cell in table
+                   if table[cell] != wanted[cell]}
+    assert differences == {}, f"roles: {' '.join(ROLES)}"
+    assert refusals_that_changed == []
