@@ -115,7 +115,8 @@ def assignment_is_cleared(user, assignment):
 
 @rules.predicate
 def is_evaluation_assignment(user, assignment):
-    return assignment is not None and assignment.kind == "evaluation"
+    """Assignments that are scored: selection evaluations and stage evaluations."""
+    return assignment is not None and assignment.kind in ("evaluation", "stage")
 
 
 @rules.predicate
@@ -143,6 +144,50 @@ def decision_of_own_region(user, decision):
 @rules.predicate
 def letter_of_own_region(user, letter):
     return letter is not None and is_participant(user, letter.decision.proposal)
+
+
+# Funded projects: the object is a Project, an AnnualReport, a ReportPart, a
+# StagePlan or a StageReport; each predicate finds the proposal behind it.
+
+
+def _proposal_of(obj):
+    for path in ("proposal", "project.proposal", "report.project.proposal", "evaluation.project.proposal"):
+        target = obj
+        for attr in path.split("."):
+            target = getattr(target, attr, None)
+            if target is None:
+                break
+        if target is not None:
+            return target
+    return None
+
+
+@rules.predicate
+def is_project_participant(user, obj):
+    proposal = _proposal_of(obj) if obj is not None else None
+    return proposal is not None and is_participant(user, proposal)
+
+
+@rules.predicate
+def is_project_lead(user, obj):
+    proposal = _proposal_of(obj) if obj is not None else None
+    return proposal is not None and getattr(user, "region_id", None) == proposal.lead_region_id
+
+
+@rules.predicate
+def is_own_report_part(user, part):
+    return part is not None and getattr(user, "region_id", None) == part.region_id
+
+
+@rules.predicate
+def is_plan_endorser(user, plan):
+    return plan is not None and plan.endorsed_by_id == user.pk
+
+
+@rules.predicate
+def stage_report_released(user, report):
+    """Regions read the stage-evaluation report once the outcome is decided."""
+    return report is not None and bool(report.evaluation.outcome)
 
 
 # --- Permissions ---------------------------------------------------------------
@@ -194,6 +239,26 @@ rules.add_perm("funding.approve", is_staff_member & ~is_preparer)
 rules.add_perm("funding.generate_letters", is_staff_member)
 rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region))
 rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region))
+
+# Funded projects: workspace, annual reports, stage evaluations, follow-up plans.
+# State guards (which report or plan may change now) live in projects.services.
+is_project_official = is_official & is_project_participant
+rules.add_perm("projects.list_projects", is_staff_member | is_official)
+rules.add_perm("projects.view_project", is_staff_member | is_project_official)
+rules.add_perm("projects.edit_report_part", is_project_official & is_own_report_part)
+rules.add_perm("projects.edit_report", is_official & is_project_lead)
+rules.add_perm("projects.submit_report", is_official & is_project_lead)
+rules.add_perm("projects.review_report", is_staff_member)
+rules.add_perm("projects.view_report_attachment", is_staff_member | is_project_official)
+rules.add_perm("projects.manage_stage_rounds", is_staff_member)
+rules.add_perm("projects.decide_stage", is_staff_member)
+rules.add_perm("projects.close_condition", is_staff_member)
+rules.add_perm("projects.edit_plan", is_project_official)
+rules.add_perm("projects.submit_plan", is_official & is_project_lead)
+rules.add_perm("projects.endorse_plan", is_staff_member)
+rules.add_perm("projects.approve_plan", is_staff_member & ~is_plan_endorser)
+rules.add_perm("projects.request_stage_report", is_staff_member)
+rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
 
 # Regions and people
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))

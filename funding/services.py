@@ -184,6 +184,9 @@ def funding_approve(*, actor, decision: FundingDecision) -> FundingDecision:
     decision.save(update_fields=["state", "approved_by", "approved_at"])
     proposal_transition(actor=actor, proposal=decision.proposal, action="fund",
                         reason=_("Funding decision v%(v)s approved.") % {"v": decision.version})
+    from projects.services.lifecycle import project_open
+
+    project_open(decision=decision)  # the funded project's workspace and its pilot stage
     letter_request(actor=actor, decision=decision, language="ko")
     _notify_regions(decision.proposal, _("The funding decision for “%(title)s” was approved; the award letter "
                                          "is being prepared.") % {"title": decision.proposal.title_ko})

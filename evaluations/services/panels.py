@@ -25,7 +25,7 @@ ASSIGNABLE_STATES = {
 }
 
 
-def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None) -> None:
+def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None, stage_evaluation=None) -> None:
     if kind not in AssignmentKind.values:
         raise ValidationError(_("Unknown kind of assignment."))
     if expert.role != Role.EXPERT:
@@ -35,20 +35,31 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
     if reasons:
         raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
             "expert": expert, "reasons": " ".join(reasons)})
-    if proposal.state not in ASSIGNABLE_STATES[kind]:
+    if kind == AssignmentKind.STAGE:
+        # A stage evaluation: the funded project is judged until its outcome is decided.
+        if stage_evaluation is None or stage_evaluation.project.proposal_id != proposal.pk:
+            raise ValidationError(_("Choose the stage evaluation."))
+        if stage_evaluation.is_decided or stage_evaluation.round.state == "closed":
+            raise ValidationError(_("This stage evaluation is decided; its panel can no longer change."))
+    elif proposal.state not in ASSIGNABLE_STATES[kind]:
         raise ValidationError(_("Experts cannot be assigned for %(kind)s while the proposal is “%(state)s”.") % {
             "kind": AssignmentKind(kind).label, "state": proposal.get_state_display()})
 
 
 @transaction.atomic
-def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = AssignmentKind.EVALUATION) -> Assignment:
+def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = AssignmentKind.EVALUATION,
+                 stage_evaluation=None) -> Assignment:
+    """Assign one expert (selection evaluation, consulting, or a funded project's
+    stage evaluation): the same conflict-of-interest rules for every purpose."""
     require(actor, "evaluations.manage_panels")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    _check_assignable(proposal=proposal, expert=expert, kind=kind)
-    existing = Assignment.objects.filter(kind=kind, expert=expert, proposal=proposal).first()
+    _check_assignable(proposal=proposal, expert=expert, kind=kind, stage_evaluation=stage_evaluation)
+    existing = Assignment.objects.filter(kind=kind, expert=expert, proposal=proposal,
+                                         stage_evaluation=stage_evaluation).first()
     if existing:
         raise ValidationError(_("%(expert)s is already assigned.") % {"expert": expert})
-    assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor)
+    assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor,
+                                           stage_evaluation=stage_evaluation)
     _notify_assigned([assignment])
     return assignment
 

@@ -42,7 +42,7 @@ def assignment_declare(*, actor, assignment: Assignment, conflict: bool, note: s
 def scoresheet_for(assignment: Assignment) -> Scoresheet:
     """The assignment's scoresheet with one score row per criterion (created on first use)."""
     sheet, _created = Scoresheet.objects.get_or_create(assignment=assignment)
-    criteria = list(assignment.proposal.call.criteria.all())
+    criteria = list(assignment.criteria())
     have = set(sheet.scores.values_list("criterion_id", flat=True))
     Score.objects.bulk_create([Score(scoresheet=sheet, criterion=c) for c in criteria if c.pk not in have])
     return sheet
@@ -63,9 +63,14 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
                     submit: bool = False) -> Scoresheet:
     """Save the expert's scores ({criterion id: (value, comment)}) as a draft, or
     submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>"."""
-    assignment = Assignment.objects.select_related("proposal__call").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_related("proposal__call", "stage_evaluation__round").get(
+        pk=assignment.pk)
     require(actor, "evaluations.score", assignment)
-    if assignment.proposal.state != ProposalState.ELIGIBLE:
+    if assignment.kind == AssignmentKind.STAGE:
+        evaluation = assignment.stage_evaluation
+        if evaluation.is_decided or evaluation.round.state != "scoring":
+            raise ValidationError(_("This stage evaluation is not open for scoring."))
+    elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
     sheet = Scoresheet.objects.select_for_update().get(pk=scoresheet_for(assignment).pk)
     if sheet.is_locked:

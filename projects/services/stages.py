@@ -1,0 +1,247 @@
+"""Stage evaluations: staff open a round for a call's projects at the end of a
+stage, with its own rubric; experts are assigned and score through the
+evaluations app (the same conflict-of-interest checks, blind scoring and
+aggregation); staff decide each project's outcome from the scores."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.rules import require
+from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
+from evaluations.services import aggregation
+from programmes.models import RubricCriterion
+from programmes.services import validate_rubric_weights
+
+from ..models import (
+    Condition,
+    ConditionState,
+    Outcome,
+    PlanState,
+    PlanYear,
+    Project,
+    ProjectStage,
+    ProjectStatus,
+    RoundState,
+    StageEvaluation,
+    StagePlan,
+    StageRound,
+    StageState,
+)
+from .lifecycle import remaining_years
+
+# The default rubric of a stage evaluation (staff may change it when opening a round).
+DEFAULT_RUBRIC = [
+    {"name_ko": "목표 달성도", "name_en": "Achievement of goals", "weight": 35, "max_score": 10},
+    {"name_ko": "예산 집행의 적정성", "name_en": "Budget execution", "weight": 20, "max_score": 10},
+    {"name_ko": "다음 단계 계획의 타당성", "name_en": "Plan for the next stage", "weight": 25, "max_score": 10},
+    {"name_ko": "지역 주도성", "name_en": "Regional ownership", "weight": 20, "max_score": 10},
+]
+
+
+def projects_due(*, call, stage_number: int):
+    """The call's running projects whose stage `stage_number` exists and is not yet evaluated."""
+    return (Project.objects.filter(proposal__call=call, status=ProjectStatus.ACTIVE,
+                                   stages__number=stage_number, stages__state=StageState.RUNNING)
+            .select_related("proposal").order_by("proposal_id"))
+
+
+@transaction.atomic
+def round_open(*, actor, call, stage_number: int, title: str, year: int, envelope_won: int,
+               next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None) -> StageRound:
+    require(actor, "projects.manage_stage_rounds")
+    criteria = criteria if criteria is not None else DEFAULT_RUBRIC
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the round a title.")
+    if envelope_won is None or envelope_won < 0:
+        errors["envelope_won"] = _("Amounts cannot be negative.")
+    if not 1 <= (next_stage_years or 0) <= call.max_total_years:
+        errors["next_stage_years"] = _("Between 1 and %(n)s years.") % {"n": call.max_total_years}
+    if StageRound.objects.filter(call=call, stage_number=stage_number).exists():
+        errors["stage_number"] = _("This stage of this call already has an evaluation round.")
+    if errors:
+        raise ValidationError(errors)
+    validate_rubric_weights([c["weight"] for c in criteria])
+    chosen = list(projects_due(call=call, stage_number=stage_number))
+    if projects is not None:
+        wanted = {p.pk for p in projects}
+        chosen = [p for p in chosen if p.pk in wanted]
+    if not chosen:
+        raise ValidationError(_("No running project of this call is at the end of stage %(n)s.") % {"n": stage_number})
+    rnd = StageRound.objects.create(call=call, stage_number=stage_number, title=title.strip(), year=year,
+                                    envelope_won=envelope_won, next_stage_years=next_stage_years,
+                                    panel_size=panel_size, opened_by=actor)
+    RubricCriterion.objects.bulk_create([
+        RubricCriterion(stage_round=rnd, order=i, name_ko=c["name_ko"], name_en=c.get("name_en", ""),
+                        description=c.get("description", ""), weight=c["weight"], max_score=c.get("max_score", 10))
+        for i, c in enumerate(criteria, start=1)])
+    for project in chosen:
+        stage = project.stages.get(number=stage_number)
+        StageEvaluation.objects.create(round=rnd, project=project, stage=stage)
+        ProjectStage.objects.filter(pk=stage.pk).update(state=StageState.EVALUATING)
+    return rnd
+
+
+def stage_assign(*, actor, evaluation: StageEvaluation, expert) -> Assignment:
+    """An expert on the project's stage panel, through the evaluations app's one
+    assignment function (conflicts of interest checked there)."""
+    from evaluations.services.panels import panel_assign
+
+    require(actor, "projects.manage_stage_rounds")
+    return panel_assign(actor=actor, proposal=evaluation.project.proposal, expert=expert,
+                        kind=AssignmentKind.STAGE, stage_evaluation=evaluation)
+
+
+@transaction.atomic
+def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:
+    require(actor, "projects.manage_stage_rounds")
+    rnd = StageRound.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.state != RoundState.PREPARING:
+        raise ValidationError(_("Scoring has already started."))
+    empty = [e.project.title for e in rnd.evaluations.select_related("project__proposal")
+             if not e.assignments.filter(conflict_declared=False).exists()]
+    if empty:
+        raise ValidationError(_("Assign experts first: %(titles)s has no evaluator.") % {"titles": ", ".join(empty)})
+    rnd.state = RoundState.SCORING
+    rnd.save(update_fields=["state"])
+    from accounts.services import notify
+
+    experts = {a.expert for a in Assignment.objects.filter(stage_evaluation__round=rnd).select_related("expert")}
+    notify(users=experts, url="/evaluations/assignments/",
+           message=_("Stage evaluation “%(title)s” is open for scoring.") % {"title": rnd.title})
+    return rnd
+
+
+def round_criteria(rnd: StageRound) -> list:
+    return list(rnd.criteria.all())
+
+
+def round_results(rnd: StageRound) -> dict:
+    """{evaluation id: aggregation.ProposalResult} from the submitted stage scoresheets —
+    the same aggregation as the selection's ranking (evaluators never named)."""
+    criteria = round_criteria(rnd)
+    crit = [aggregation.Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
+    sheets: dict = {}
+    for s in (Score.objects.filter(scoresheet__assignment__stage_evaluation__round=rnd,
+                                   scoresheet__state=ScoresheetState.SUBMITTED,
+                                   scoresheet__assignment__conflict_declared=False)
+              .values("scoresheet_id", "scoresheet__assignment__expert_id",
+                      "scoresheet__assignment__stage_evaluation_id", "criterion_id", "value")):
+        key = s["scoresheet_id"]
+        sheet = sheets.setdefault(key, aggregation.Sheet(
+            expert_id=s["scoresheet__assignment__expert_id"],
+            proposal_id=s["scoresheet__assignment__stage_evaluation_id"], values={}))
+        sheet.values[s["criterion_id"]] = s["value"]
+    return aggregation.aggregate(list(sheets.values()), crit)
+
+
+def _parse_date(value, field, errors):
+    if isinstance(value, datetime.date) or value is None:
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[field] = _("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+@transaction.atomic
+def stage_decide(*, actor, evaluation: StageEvaluation, outcome: str, panel_comment: str, reason: str,
+                 conditions=(), wind_down_on=None) -> StageEvaluation:
+    """Continue, continue with conditions, or terminate — decided from the scores.
+    Continuing opens the next stage's plan (within the ten-year limit);
+    terminating stops the project's reports and funding after the wind-down date."""
+    require(actor, "projects.decide_stage", evaluation)
+    evaluation = StageEvaluation.objects.select_for_update().select_related(
+        "round", "project__proposal__call", "stage").get(pk=evaluation.pk)
+    project = Project.objects.select_for_update().get(pk=evaluation.project_id)
+    errors = {}
+    if evaluation.is_decided:
+        raise ValidationError(_("This stage evaluation was already decided (%(outcome)s).") % {
+            "outcome": evaluation.get_outcome_display()})
+    if evaluation.round.state != RoundState.SCORING:
+        raise ValidationError(_("Decide once scoring has started."))
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose an outcome.")
+    results = round_results(evaluation.round).get(evaluation.pk)
+    if results is None or results.evaluators == 0:
+        raise ValidationError(_("No evaluator has submitted scores yet; the outcome is decided from the scores."))
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the outcome; the regions read it.")
+    conditions = [c for c in conditions if (c.get("text") or "").strip()]
+    parsed = []
+    for i, c in enumerate(conditions):
+        parsed.append((c["text"].strip(), _parse_date(c.get("due_on") or None, f"condition-{i}", errors)))
+    if outcome == Outcome.CONDITIONS and not parsed:
+        errors["conditions"] = _("State at least one condition.")
+    if outcome != Outcome.CONDITIONS and parsed:
+        errors["conditions"] = _("Conditions belong to “continue with conditions” only.")
+    wind_down = _parse_date(wind_down_on or None, "wind_down_on", errors)
+    if outcome == Outcome.TERMINATE and wind_down is None and "wind_down_on" not in errors:
+        errors["wind_down_on"] = _("Give the wind-down date.")
+    if outcome in (Outcome.CONTINUE, Outcome.CONDITIONS) and remaining_years(project) < 1:
+        errors["outcome"] = _("The project has used all %(n)s years; it cannot continue.") % {
+            "n": project.proposal.call.max_total_years}
+    if errors:
+        raise ValidationError(errors)
+    evaluation.outcome = outcome
+    evaluation.panel_comment = panel_comment.strip()
+    evaluation.outcome_reason = reason.strip()
+    evaluation.wind_down_on = wind_down if outcome == Outcome.TERMINATE else None
+    evaluation.decided_by = actor
+    evaluation.decided_at = timezone.now()
+    evaluation.save()
+    ProjectStage.objects.filter(pk=evaluation.stage_id).update(state=StageState.CLOSED)
+    Condition.objects.bulk_create([Condition(evaluation=evaluation, text=t, due_on=d) for t, d in parsed])
+    if outcome == Outcome.TERMINATE:
+        project.status = ProjectStatus.TERMINATED
+        project.wind_down_on = wind_down
+        project.save(update_fields=["status", "wind_down_on"])
+        # Any plan not yet approved is void.
+        StagePlan.objects.filter(project=project).exclude(state=PlanState.APPROVED).delete()
+    else:
+        _open_plan(evaluation, project)
+    from accounts.services import notify
+    from proposals.selectors import officials_of
+
+    notify(users=officials_of(project.proposal), url=f"/projects/{project.pk}/",
+           message=_("Stage evaluation of “%(title)s”: %(outcome)s.") % {
+               "title": project.proposal.title_ko, "outcome": evaluation.get_outcome_display()})
+    return evaluation
+
+
+def _open_plan(evaluation: StageEvaluation, project: Project) -> StagePlan:
+    """The next stage's plan, to be drafted by the regions: as long as the round
+    proposes, never beyond the ten-year limit."""
+    years = min(evaluation.round.next_stage_years, remaining_years(project))
+    start = evaluation.stage.end_year + 1
+    plan = StagePlan.objects.create(evaluation=evaluation, project=project, stage_number=evaluation.stage.number + 1,
+                                    start_year=start, years=years)
+    regions = [p.region_id for p in project.proposal.participations.all()]
+    PlanYear.objects.bulk_create([PlanYear(plan=plan, region_id=r, year=y)
+                                  for y in plan.year_list for r in regions])
+    return plan
+
+
+@transaction.atomic
+def condition_close(*, actor, condition: Condition, evidence: str) -> Condition:
+    require(actor, "projects.close_condition", condition)
+    condition = Condition.objects.select_for_update().get(pk=condition.pk)
+    if condition.state == ConditionState.MET:
+        raise ValidationError(_("This condition is already closed."))
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Record how the condition was met.")})
+    condition.state = ConditionState.MET
+    condition.evidence = evidence.strip()
+    condition.closed_by = actor
+    condition.closed_at = timezone.now()
+    condition.save()
+    return condition
+
+
+def open_conditions(project: Project):
+    return Condition.objects.filter(evaluation__project=project, state=ConditionState.OPEN)
