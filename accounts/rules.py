@@ -266,6 +266,8 @@ rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
 rules.add_perm("accounts.manage_users", is_admin)
 rules.add_perm("accounts.use_admin_site", is_admin)
+# The audit trail (browse and export; nobody can change it)
+rules.add_perm("audit.view_trail", is_staff_member)
 
 
 def require(user, perm: str, obj=None) -> None:

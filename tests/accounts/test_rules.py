@@ -122,6 +122,13 @@ FUNDING_TABLE = {
 # fmt: on
 TABLE = {role: PORTAL_TABLE[role] + EVALUATION_TABLE[role] + FUNDING_TABLE[role] for role in PORTAL_TABLE}
 
+# Audit trail: ministry staff and administrators browse and export it; nobody else sees it.
+AUDIT_COLUMNS = [("audit.view_trail", None)]
+AUDIT_TABLE = {"official": (N,), "partner_official": (N,), "outsider_official": (N,), "expert": (N,),
+               "ministry": (Y,), "admin_user": (Y,), "anonymous": (N,)}
+COLUMNS = COLUMNS + AUDIT_COLUMNS
+TABLE = {role: TABLE[role] + AUDIT_TABLE[role] for role in TABLE}
+
 
 @pytest.fixture
 def targets(ministry, expert):

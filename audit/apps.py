@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self):
+        # Which models django-auditlog watches, and the receivers that turn its
+        # entries and permission changes into the one browsable trail.
+        from . import registry
+
+        registry.connect()

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditAction, AuditSource
+from .selectors import object_types
+
+
+class TrailFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        help_text=_("Object, summary or person"))
+    actor = forms.CharField(label=_("Who"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    source = forms.ChoiceField(label=_("Kind"), required=False)
+    type = forms.ChoiceField(label=_("Object type"), required=False)
+    object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["action"].choices = everything + list(AuditAction.choices)
+        self.fields["source"].choices = everything + list(AuditSource.choices)
+        self.fields["type"].choices = everything + object_types()
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.trail` (empty when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {"q": d["q"].strip(), "actor": d["actor"].strip(), "action": d["action"], "source": d["source"],
+                "object_type": d["type"], "object_id": d["object"].strip(), "date_from": d["date_from"],
+                "date_to": d["date_to"]}

@@ -1,0 +1,108 @@
+"""The audit trail: one append-only table that answers "who changed this, and when".
+
+Two sources write to it:
+- explicit events (`audit.services.record`) where a service knows the intent:
+  a proposal submitted, a selection, a funding decision approved, scores
+  reopened with a reason, an export;
+- field-level changes seen by django-auditlog on the registered models (its
+  LogEntry rows are copied here, see `audit.registry`), so edits made anywhere,
+  the Django admin included, are on the same trail.
+
+Rows are never changed or deleted: `save()` refuses an update, `delete()` and
+the queryset's `update()`/`delete()` raise, and on PostgreSQL a trigger refuses
+UPDATE and DELETE of the table (migration 0002).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # Explicit events (intent)
+    PROPOSAL_STATE = "proposal_state", _("Proposal state change")
+    ELIGIBILITY = "eligibility", _("Eligibility check")
+    SELECTION = "selection", _("Selection decision")
+    FUNDING_PREPARE = "funding_prepare", _("Funding decision prepared")
+    FUNDING_APPROVE = "funding_approve", _("Funding decision approved")
+    SCORE_SUBMIT = "score_submit", _("Scores submitted")
+    SCORE_REOPEN = "score_reopen", _("Scores reopened")
+    PANEL_ASSIGN = "panel_assign", _("Expert assigned")
+    PANEL_UNASSIGN = "panel_unassign", _("Expert unassigned")
+    CALL_STATUS = "call_status", _("Call status change")
+    USER_ACCOUNT = "user_account", _("User role, region or activity change")
+    PERMISSIONS = "permissions", _("Permission or group change")
+    EXPORT = "export", _("Export")
+    # Field-level changes seen by django-auditlog
+    CREATED = "created", _("Record created")
+    CHANGED = "changed", _("Record changed")
+    DELETED = "deleted", _("Record deleted")
+
+    @classmethod
+    def field_level(cls) -> set:
+        return {cls.CREATED, cls.CHANGED, cls.DELETED}
+
+
+class AuditSource(models.TextChoices):
+    EVENT = "event", _("Decision or event")
+    FIELDS = "fields", _("Field change")
+
+
+class AuditImmutable(Exception):
+    """An audit record was about to be changed or deleted."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutable("audit records cannot be changed")
+
+    def delete(self):
+        raise AuditImmutable("audit records cannot be deleted")
+
+    _raw_delete = delete
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # No database FK constraint and no cascade: the trail outlives users and objects.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                              null=True, blank=True, related_name="+", verbose_name=_("who"))
+    actor_name = models.CharField(_("who (name at the time)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=AuditSource.choices, default=AuditSource.EVENT)
+    content_type = models.ForeignKey(ContentType, on_delete=models.DO_NOTHING, db_constraint=False,
+                                     null=True, blank=True, related_name="+", verbose_name=_("object type"))
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    log_entry_id = models.BigIntegerField(_("auditlog entry"), null=True, blank=True, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditImmutable("audit records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutable("audit records cannot be deleted")
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every key of either side, in a stable order."""
+        before = self.before if isinstance(self.before, dict) else ({} if self.before is None else {"": self.before})
+        after = self.after if isinstance(self.after, dict) else ({} if self.after is None else {"": self.after})
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(k, before.get(k), after.get(k)) for k in keys]

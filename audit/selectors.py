@@ -1,0 +1,92 @@
+"""Reads of the audit trail: the filtered list (browse page and CSV) and readable diffs."""
+
+import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AuditEvent
+
+TRAIL_APPS = ("accounts", "auth", "programmes", "proposals", "evaluations", "funding", "projects", "reports")
+
+
+def object_types() -> list[tuple[str, str]]:
+    """(app_label.model, verbose name) of every model the trail may name, for the filter."""
+    models = [m for label in TRAIL_APPS if label in apps.app_configs for m in apps.get_app_config(label).get_models()
+              if not m.__name__.startswith("Historical")]
+    return sorted(((f"{m._meta.app_label}.{m._meta.model_name}", str(m._meta.verbose_name).capitalize())
+                   for m in models), key=lambda t: t[1])
+
+
+def content_type_of(key: str):
+    try:
+        app_label, model = key.split(".", 1)
+        return ContentType.objects.get_by_natural_key(app_label, model)
+    except (ValueError, ContentType.DoesNotExist):
+        return None
+
+
+def trail(*, actor: str = "", action: str = "", source: str = "", object_type: str = "", object_id: str = "",
+          date_from: datetime.date | None = None, date_to: datetime.date | None = None, q: str = ""):
+    """The trail, newest first, with the browse page's filters (all optional)."""
+    qs = AuditEvent.objects.select_related("content_type")
+    if actor:
+        qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor__username__iexact=actor))
+    if action:
+        qs = qs.filter(action=action)
+    if source:
+        qs = qs.filter(source=source)
+    if object_type:
+        ct = content_type_of(object_type)
+        qs = qs.filter(content_type=ct) if ct else qs.none()
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min,
+                                                        tzinfo=tz))
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(summary__icontains=q) | Q(actor_name__icontains=q))
+    return qs.order_by("-at", "-id")
+
+
+def _field_info(model, name: str):
+    """(label, choices dict) of a model field, or (name, {}) when it is not one."""
+    if model is None or not name:
+        return name, {}
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return name, {}
+    label = str(getattr(field, "verbose_name", name))
+    choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
+    return label, choices
+
+
+def _display(value, choices: dict):
+    if value is None or value == "None":
+        return "—"
+    if isinstance(value, str) and value in choices:
+        return choices[value]
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_display(v, choices)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_display(v, choices)}" for k, v in value.items()) or "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return value
+
+
+def diff_rows(event: AuditEvent) -> list[dict]:
+    """The event's before → after as rows a person reads: field label, old, new, changed?"""
+    model = event.content_type.model_class() if event.content_type_id else None
+    rows = []
+    for name, old, new in event.diff():
+        label, choices = _field_info(model, name)
+        rows.append({"field": label, "before": _display(old, choices), "after": _display(new, choices),
+                     "changed": old != new})
+    return rows
