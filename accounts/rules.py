@@ -190,6 +190,11 @@ def stage_report_released(user, report):
     return report is not None and bool(report.evaluation.outcome)
 
 
+@rules.predicate
+def is_export_requester(user, job):
+    return job is not None and job.requested_by_id == user.pk
+
+
 # --- Permissions ---------------------------------------------------------------
 
 # Calls
@@ -259,6 +264,18 @@ rules.add_perm("projects.endorse_plan", is_staff_member)
 rules.add_perm("projects.approve_plan", is_staff_member & ~is_plan_endorser)
 rules.add_perm("projects.request_stage_report", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
+
+# Exports and reports. Each dataset applies the pages' visibility selectors, so an
+# official's export holds their region's proposals only; experts export nothing.
+rules.add_perm("reports.view_exports", is_staff_member | is_official)
+rules.add_perm("reports.export_proposals", is_staff_member | is_official)
+rules.add_perm("reports.export_comments", is_staff_member | is_official)
+rules.add_perm("reports.export_evaluations", is_staff_member)
+rules.add_perm("reports.export_evaluations_named", is_staff_member)
+rules.add_perm("reports.export_funding", is_staff_member | is_official)
+rules.add_perm("reports.download_export", is_staff_member | is_export_requester)
+rules.add_perm("reports.generate_call_report", is_staff_member)
+rules.add_perm("reports.download_call_report", is_staff_member)
 
 # Regions and people
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))

@@ -23,6 +23,7 @@ from accounts.rules import require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
+from reports.models import ExportJob
 from tests.factories import AdminFactory, CallFactory, ExpertFactory
 from tests.proposals.conftest import ProposalFactory
 
@@ -129,9 +130,37 @@ AUDIT_TABLE = {"official": (N,), "partner_official": (N,), "outsider_official": 
 COLUMNS = COLUMNS + AUDIT_COLUMNS
 TABLE = {role: TABLE[role] + AUDIT_TABLE[role] for role in TABLE}
 
+# Exports and reports: the exports page; export proposals, comments, evaluations (coded), evaluations with
+# names, funding; download the Gwangju official's export job; build and download a call's result report.
+REPORTS_COLUMNS = [
+    ("reports.view_exports", None),
+    ("reports.export_proposals", None),
+    ("reports.export_comments", None),
+    ("reports.export_evaluations", None),
+    ("reports.export_evaluations_named", None),
+    ("reports.export_funding", None),
+    ("reports.download_export", "export job of the Gwangju official"),
+    ("reports.generate_call_report", "open call"),
+    ("reports.download_call_report", "open call"),
+]
+# fmt: off
+#                            page  props comm  evals named fund  job   build download
+REPORTS_TABLE = {
+    "official":             (Y,    Y,    Y,    N,    N,    Y,    Y,    N,    N),
+    "partner_official":     (Y,    Y,    Y,    N,    N,    Y,    N,    N,    N),
+    "outsider_official":    (Y,    Y,    Y,    N,    N,    Y,    N,    N,    N),
+    "expert":               (N,    N,    N,    N,    N,    N,    N,    N,    N),
+    "ministry":             (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y),
+    "admin_user":           (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y),
+    "anonymous":            (N,    N,    N,    N,    N,    N,    N,    N,    N),
+}
+# fmt: on
+COLUMNS = COLUMNS + REPORTS_COLUMNS
+TABLE = {role: TABLE[role] + REPORTS_TABLE[role] for role in TABLE}
+
 
 @pytest.fixture
-def targets(ministry, expert):
+def targets(ministry, expert, official):
     gwangju, jeonnam = Region.objects.get(code="gwangju"), Region.objects.get(code="jeonnam")
     another_expert = ExpertFactory(username="expert-other")
     under_review, announced, third = (
@@ -169,6 +198,8 @@ def targets(ministry, expert):
         "another expert's evaluation": assignment(AssignmentKind.EVALUATION, under_review, of=another_expert),
         "proposal under review": under_review,
         "proposal announced": announced,
+        "export job of the Gwangju official": ExportJob.objects.create(
+            requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
     }
 
 
