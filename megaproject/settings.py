@@ -223,6 +223,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A letter task gives up visibly after this many attempts (worker crashes included).
 LETTER_MAX_ATTEMPTS = _read("LETTER_MAX_ATTEMPTS", env.int, default=5)
+# Fault tests only (tests/megaproject/test_faults.py): while this file exists, a letter build
+# waits just before storing its PDF, so a test can kill its worker or restart Redis mid-letter.
+LETTER_TEST_PAUSE_FILE = env.str("LETTER_TEST_PAUSE_FILE", default="")
 # Exports with more rows than this run as a Celery task (progress page, download link);
 # their files are kept this many hours, then deleted by a periodic task.
 EXPORT_SYNC_MAX_ROWS = _read("EXPORT_SYNC_MAX_ROWS", env.int, default=5000)
@@ -251,11 +254,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Seconds before Redis hands an unacknowledged task (its worker died) to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _read("CELERY_VISIBILITY_TIMEOUT", env.int, default=3600)}
 # Run `celery -A megaproject beat` beside the workers for the periodic reminders.
 CELERY_BEAT_SCHEDULE = {
     "remind-unsubmitted-scores": {"task": "evaluations.tasks.remind_all_calls_under_review", "schedule": 24 * 3600},
     "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": 3600},
+    "annual-reports-daily": {"task": "projects.tasks.annual_reports_daily", "schedule": 24 * 3600},
 }
 
 # --- Forms and messages ---------------------------------------------------------

@@ -268,7 +268,7 @@ class StageEvaluation(models.Model):
 
 
 class ConditionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Not yet met")
     MET = "met", _("Met")
 
 

@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField(verbose_name='condition')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('met', 'Met')], default='open', max_length=10, verbose_name='state')),
+                ('state', models.CharField(choices=[('open', 'Not yet met'), ('met', 'Met')], default='open', max_length=10, verbose_name='state')),
                 ('evidence', models.TextField(blank=True, verbose_name='how it was met')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),

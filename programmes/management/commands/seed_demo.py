@@ -27,5 +27,8 @@ class Command(BaseCommand):
             from funding import demo as funding_demo
 
             funding_demo.seed()
+            from projects import demo as projects_demo
+
+            projects_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))

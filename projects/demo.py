@@ -1,0 +1,130 @@
+"""Demo: the five 2023 projects after their award — annual reports for 2023 and
+2024 (accepted) and 2025 (submitted; one still a draft, overdue), and the
+pilot-end stage evaluation of 2025 under way: Chungnam's project decided
+"continue with conditions" with its report generated and its stage 2 plan in
+drafting, Gwangju–Jeonnam's panel still scoring. Through the same services the
+users call. Idempotent."""
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from evaluations.models import Assignment, ScoresheetState
+from evaluations.services import assignment_declare, scoresheet_save
+from funding.models import DecisionState, FundingDecision
+from programmes.models import Call
+
+from .models import Outcome, Project, ReportState, RoundState, StageRound
+from .services import documents, lifecycle, reports, stages
+
+ROUND_TITLE = "2023년 선정과제 1단계(시범사업) 종료 단계평가"
+NARRATIVE = {
+    2023: "1차년도 원천기술 확보를 위한 연구진을 구성하고 핵심 소재·부품의 기초 설계를 완료하였다.",
+    2024: "2차년도 시제품을 제작하여 성능 검증을 수행하였으며, 지역 기업과 공동연구 협약을 체결하였다.",
+    2025: "3차년도 실증 준비를 마치고 특허 출원과 기술이전 성과를 확대하였다. 2단계 실증 계획을 수립하였다.",
+}
+
+
+def _official(region):
+    return User.objects.get(username=f"official-{region.code}")
+
+
+def _fill_and_submit(report, project, *, submit=True):
+    proposal = project.proposal
+    budget = {(b.region_id, b.year): b for b in proposal.budget_lines.filter(year=report.year)}
+    for part in report.parts.select_related("region"):
+        line = budget.get((part.region_id, report.year))
+        reports.report_part_save(
+            actor=_official(part.region), part=part,
+            national_spent=int(line.national_won * 0.93) if line else 0,
+            local_spent=int(line.local_won * 0.96) if line else 0,
+            narrative=f"{part.region.name}: {NARRATIVE[report.year]}")
+    lead = _official(proposal.lead_region)
+    step = report.year - project.start_year + 1  # 1, 2, 3 within the pilot
+    values = {}
+    for result in report.kpi_results.select_related("kpi"):
+        targets = result.kpi.targets or [0]
+        values[result.pk] = (str(round(float(targets[0]) * step / 3 * (1.1 if step == 3 else 1))), "")
+    report.refresh_from_db()
+    reports.report_save(actor=lead, report=report, narrative=NARRATIVE[report.year], kpi_values=values)
+    if submit:
+        reports.report_submit(actor=lead, report=report)
+
+
+def seed() -> int:
+    call = Call.objects.filter(programme__code="mega", year=2023).first()
+    if call is None:
+        return 0
+    ministry = User.objects.get(username="ministry")
+    ministry2 = User.objects.get(username="ministry2")
+    for decision in FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED):
+        lifecycle.project_open(decision=decision)
+    projects = list(Project.objects.filter(proposal__call=call).select_related("proposal__lead_region")
+                    .order_by("proposal_id"))
+    if not projects:
+        return 0
+    late = projects[-1]  # its 2025 report is still a draft: overdue since 2026-02-28
+    for project in projects:
+        lead = _official(project.proposal.lead_region)
+        for year in (2023, 2024, 2025):
+            report = reports.report_open(actor=lead, project=project, year=year)
+            if report.state == ReportState.DRAFT:
+                _fill_and_submit(report, project, submit=not (year == 2025 and project == late))
+                report.refresh_from_db()
+            if report.state == ReportState.SUBMITTED and year < 2025:
+                reports.report_review(actor=ministry, report=report, accept=True,
+                                      comment="계획 대비 성과와 집행 실적을 확인하였습니다.")
+
+    rnd = StageRound.objects.filter(call=call, stage_number=1).first()
+    if rnd is None:
+        rnd = stages.round_open(actor=ministry, call=call, stage_number=1, title=ROUND_TITLE, year=2025,
+                                envelope_won=30_000_000_000, next_stage_years=3, panel_size=3)
+    experts = list(User.objects.filter(expert_profile__isnull=False).order_by("username"))
+    evaluations = {e.project.proposal.lead_region.code: e
+                   for e in rnd.evaluations.select_related("project__proposal__lead_region")}
+    for evaluation in evaluations.values():
+        have = evaluation.assignments.count()
+        for expert in experts:
+            if have >= rnd.panel_size:
+                break
+            if evaluation.assignments.filter(expert=expert).exists():
+                continue
+            try:
+                stages.stage_assign(actor=ministry, evaluation=evaluation, expert=expert)
+                have += 1
+            except ValidationError:
+                continue  # conflicted (home region or affiliation): the next expert
+    if rnd.state == RoundState.PREPARING:
+        rnd = stages.round_start_scoring(actor=ministry, rnd=rnd)
+    # Chungnam: every evaluator scored, decided, report built. Gwangju–Jeonnam: two of three so far.
+    plan = {"chungnam": 3, "gwangju": 2, "gyeongbuk": 1}
+    criteria = list(rnd.criteria.all())
+    for code, count in plan.items():
+        evaluation = evaluations.get(code)
+        if evaluation is None:
+            continue
+        for index, a in enumerate(Assignment.objects.filter(stage_evaluation=evaluation).order_by("pk")[:count]):
+            if a.declared_at is None:
+                assignment_declare(actor=a.expert, assignment=a, conflict=False)
+                a.refresh_from_db()
+            sheet = getattr(a, "scoresheet", None)
+            if sheet is not None and sheet.state == ScoresheetState.SUBMITTED:
+                continue
+            if evaluation.is_decided:
+                continue
+            values = {c.pk: (f"{min(10.0, 8.2 + ((index * 5 + ci * 3) % 7 - 3) / 10):.1f}",
+                             f"{c.name_ko} 측면에서 시범사업 성과와 다음 단계 계획을 검토하였으며 전반적으로 우수합니다.")
+                      for ci, c in enumerate(criteria)}
+            scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+                            overall_comment="1단계 목표를 대체로 달성하였고 2단계 실증 계획이 구체적임.")
+    chungnam = evaluations.get("chungnam")
+    if chungnam is not None and not chungnam.is_decided:
+        stages.stage_decide(
+            actor=ministry, evaluation=chungnam, outcome=Outcome.CONDITIONS,
+            panel_comment="원천기술 확보 성과가 뚜렷하고 지역 기업 참여가 확대되었음. 실증 단계의 사업화 전략 보완이 필요함.",
+            reason="1단계 목표 달성도와 예산 집행이 양호하여 2단계로 계속 지원하되, 사업화 전략 보완을 조건으로 함.",
+            conditions=[{"text": "2단계 착수 전 사업화 전략(수요기업 확보 계획 포함)을 보완하여 제출", "due_on": "2026-03-31"},
+                        {"text": "지방비 집행률 95% 이상 유지", "due_on": "2026-12-31"}])
+        chungnam.refresh_from_db()
+    if chungnam is not None and not hasattr(chungnam, "report"):
+        documents.stage_report_request(actor=ministry2, evaluation=chungnam)
+    return len(projects)

@@ -1,0 +1,147 @@
+"""The stage-evaluation report (Korean A4 PDF), built by a Celery worker with the
+same reliability rules as the award letters: one report per stage evaluation
+(the one-to-one key makes the task idempotent), acked late and requeued when a
+worker dies, retried with backoff, an attempt counter in the database, stored
+under a new name and switched to only when complete."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.rules import require
+
+from ..figures import funding_rows, kpi_rows
+from ..models import ReportStatus, StageEvaluation, StageReport
+
+
+def _enqueue(report_id: int) -> None:
+    from ..tasks import generate_stage_report
+
+    transaction.on_commit(lambda: generate_stage_report.delay(report_id=report_id))
+
+
+@transaction.atomic
+def stage_report_request(*, actor, evaluation: StageEvaluation) -> StageReport:
+    """Ask for the evaluation's report (created once; asking again rebuilds it)."""
+    require(actor, "projects.request_stage_report", evaluation)
+    evaluation = StageEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not evaluation.is_decided:
+        raise ValidationError(_("The report is built once the outcome is decided."))
+    report, _created = StageReport.objects.select_for_update().get_or_create(
+        evaluation=evaluation, defaults={"requested_by": actor})
+    if report.status == ReportStatus.RUNNING:
+        return report  # already being built: never two builds of one report
+    StageReport.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, error="", attempts=0,
+                                                    requested_by=actor)
+    _enqueue(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def report_context(evaluation: StageEvaluation) -> dict:
+    from evaluations.models import Assignment, ScoresheetState
+    from reports.charts import ChartData, column_chart
+
+    from .stages import round_criteria, round_results
+
+    evaluation = StageEvaluation.objects.select_related(
+        "round__call", "project__proposal__lead_region", "project__proposal__industry", "stage", "decided_by",
+    ).get(pk=evaluation.pk)
+    project, stage, rnd = evaluation.project, evaluation.stage, evaluation.round
+    proposal = project.proposal
+    regions = [p.region for p in proposal.participations.select_related("region").order_by("region__order")]
+    rows = funding_rows(project, years=stage.year_list)
+    criteria = round_criteria(rnd)
+    result = round_results(rnd).get(evaluation.pk)
+    scored = [{"criterion": c,
+               "mean_score": result.by_criterion_score.get(c.pk) if result else None,
+               "points": result.by_criterion.get(c.pk) if result else None} for c in criteria]
+    chart = column_chart(ChartData(
+        title=_("Budget execution per year"),
+        description=_("National and local funds, planned and reported spent, per year (won)."),
+        category_heading=_("Year"),
+        categories=[str(r.year) for r in rows],
+        series=[_("Planned"), _("Spent")],
+        values=[[r.planned_total, r.spent_total or 0] for r in rows],
+        value_format=lambda v: f"{v / 100_000_000:,.1f}억",
+    ), id_prefix=f"exec{evaluation.pk}")
+    panel = Assignment.objects.filter(stage_evaluation=evaluation, conflict_declared=False)
+    return {
+        "evaluation": evaluation, "project": project, "proposal": proposal, "stage": stage, "round": rnd,
+        "regions": regions, "rows": rows, "kpis": kpi_rows(project, stage=stage), "criteria": scored,
+        "result": result, "chart": chart,
+        "evaluators": panel.count(),
+        "submitted": panel.filter(scoresheet__state=ScoresheetState.SUBMITTED).count(),
+        "conditions": list(evaluation.conditions.all()),
+        "planned_total": sum(r.planned_total for r in rows),
+        "spent_total": sum(r.spent_total or 0 for r in rows),
+        "generated_on": timezone.localdate(),
+        "reference": f"MEGA-{rnd.call.year}-{proposal.pk:04d}-S{stage.number}",
+    }
+
+
+def report_html(evaluation: StageEvaluation) -> str:
+    with translation.override("ko"):
+        return render_to_string("projects/stage_report_pdf.html", report_context(evaluation))
+
+
+def stage_report_build(*, report_id: int) -> StageReport:
+    from funding.pdf import render_pdf
+
+    with transaction.atomic():
+        report = StageReport.objects.select_for_update().get(pk=report_id)
+        if report.attempts >= settings.LETTER_MAX_ATTEMPTS:
+            report.status = ReportStatus.FAILED
+            report.error = report.error or _("Gave up after %(n)s attempts.") % {"n": report.attempts}
+            report.save(update_fields=["status", "error"])
+            return report
+        report.attempts += 1
+        report.status = ReportStatus.RUNNING
+        report.save(update_fields=["attempts", "status"])
+    pdf = render_pdf(report_html(report.evaluation))  # slow work outside any transaction
+    checksum = hashlib.sha256(pdf).hexdigest()
+    name = f"stage-reports/stage-{report.evaluation_id}-{checksum[:12]}.pdf"
+    storage = report.file.storage
+    stored = storage.save(name, ContentFile(pdf)) if not storage.exists(name) else name
+    with transaction.atomic():
+        current = StageReport.objects.select_for_update().get(pk=report_id)
+        old = current.file.name
+        current.file.name = stored
+        current.checksum = checksum
+        current.size = len(pdf)
+        current.status = ReportStatus.DONE
+        current.error = ""
+        current.generated_at = timezone.now()
+        current.save(update_fields=["file", "checksum", "size", "status", "error", "generated_at"])
+        if old and old != stored:
+            transaction.on_commit(lambda: storage.delete(old))
+    return current
+
+
+def stage_report_failed(*, report_id: int, error: str, final: bool) -> None:
+    StageReport.objects.filter(pk=report_id).update(
+        status=ReportStatus.FAILED if final else ReportStatus.PENDING, error=error[:2000])
+
+
+def stage_report_progress(report: StageReport) -> dict:
+    report.refresh_from_db()
+    done = report.status in (ReportStatus.DONE, ReportStatus.FAILED)
+    return {"total": 1, "done": int(report.status == ReportStatus.DONE),
+            "failed": int(report.status == ReportStatus.FAILED), "finished": done, "percent": 100 if done else 0,
+            "status": report.status, "status_label": report.get_status_display()}
+
+
+def stage_report_for_download(*, user, report_id: int) -> StageReport:
+    report = StageReport.objects.select_related("evaluation__project__proposal").filter(pk=report_id).first()
+    if report is None or not user.has_perm("projects.download_stage_report", report):
+        raise Http404
+    if report.status != ReportStatus.DONE or not report.file:
+        raise PermissionDenied
+    return report
