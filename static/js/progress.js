@@ -1,4 +1,4 @@
-// Live progress of letter building, without reloading the page.
+// Live progress of background work (letters, exports, reports), without reloading the page.
 (function () {
   "use strict";
   function poll(url, every, onData) {
@@ -28,6 +28,18 @@
       return false;
     });
   }
+  // Any other background job (exports, result reports): the container names its JSON
+  // endpoint ({label, done, total, finished}); the page reloads when the job is over.
+  document.querySelectorAll("[data-job-progress-url]").forEach(function (box) {
+    var bar = box.querySelector("progress");
+    var label = box.querySelector("[data-job-label]");
+    poll(box.dataset.jobProgressUrl, 1000, function (d) {
+      if (bar && d.total) { bar.max = d.total; bar.value = d.done; }
+      if (label && d.label) { label.textContent = d.label; }
+      if (d.finished) { setTimeout(function () { window.location.reload(); }, 500); return true; }
+      return false;
+    });
+  });
   document.querySelectorAll("[data-letter-status-url]").forEach(function (item) {
     var status = item.querySelector(".letter-status");
     poll(item.dataset.letterStatusUrl, 1000, function (d) {
