@@ -1,0 +1,162 @@
+"""The stage-evaluation report PDF: real WeasyPrint output read back as text.
+
+A funded Gwangju + Jeonnam project (the funding tests' standard proposal) gets
+two annual reports, a pilot-end round with two evaluators who score, and a
+"continue with conditions" outcome; the report is then built as the worker
+builds it (services.documents.stage_report_build) and read with pdftotext.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from evaluations.services import assignment_declare, scoresheet_save
+from projects.models import Outcome, Project, StageReport
+from projects.services import documents, reports, stages
+from projects.services.reports import _create as open_report_row
+from tests.evaluations.conftest import COMMENT, make_expert
+from tests.funding.conftest import (  # noqa: F401  (fixtures)
+    _english,
+    _media_root,
+    approve,
+    approved,
+    build_letter,
+    compact,
+    complete_proposal,
+    make_proposal,
+    official_of,
+    pdf_text,
+    prepared,
+    proposal,
+    selected,
+)
+
+
+def _fill(report, project, *, national, local):
+    for part in report.parts.select_related("region"):
+        reports.report_part_save(actor=official_of(part.region), part=part, national_spent=national,
+                                 local_spent=local, narrative=f"{part.region.name} 추진 실적")
+    lead = official_of(project.proposal.lead_region)
+    values = {r.pk: ("17", "") for r in report.kpi_results.all()}
+    reports.report_save(actor=lead, report=report, narrative="연차 추진 실적", kpi_values=values)
+    reports.report_submit(actor=lead, report=report)
+
+
+@pytest.fixture
+def decided(approved, ministry, ministry2):  # noqa: F811
+    project = Project.objects.get(proposal=approved.proposal)
+    for year in project.stages.get(number=1).year_list[:2]:
+        report = open_report_row(project, year)
+        _fill(report, project, national=1_700_000_000, local=390_000_000)
+        reports.report_review(actor=ministry, report=report, accept=True)
+    rnd = stages.round_open(actor=ministry, call=approved.proposal.call, stage_number=1, title="1단계 종료 단계평가",
+                            year=project.stages.get(number=1).end_year, envelope_won=10**11)
+    evaluation = rnd.evaluations.get()
+    experts = [make_expert("stage-a"), make_expert("stage-b", affiliation="서울대학교")]
+    assignments = [stages.stage_assign(actor=ministry, evaluation=evaluation, expert=e) for e in experts]
+    stages.round_start_scoring(actor=ministry, rnd=rnd)
+    criteria = list(rnd.criteria.all())
+    for a, score in zip(assignments, ("8.0", "9.0"), strict=True):
+        assignment_declare(actor=a.expert, assignment=a, conflict=False)
+        a.refresh_from_db()
+        scoresheet_save(actor=a.expert, assignment=a, submit=True,
+                        values={c.pk: (score, COMMENT) for c in criteria})
+    return stages.stage_decide(actor=ministry2, evaluation=evaluation, outcome=Outcome.CONDITIONS,
+                               panel_comment="실증 계획이 구체적임", reason="목표를 대체로 달성함",
+                               conditions=[{"text": "사업화 전략 보완", "due_on": "2030-03-31"}])
+
+
+@pytest.fixture
+def built(decided, ministry, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = documents.stage_report_request(actor=ministry, evaluation=decided)
+    with django_capture_on_commit_callbacks(execute=True):
+        return documents.stage_report_build(report_id=report.pk)
+
+
+def test_the_pdf_holds_the_kpi_table_the_budget_the_scores_and_the_outcome(built, decided):
+    assert built.status == "done" and built.file.read(5) == b"%PDF-"
+    text = compact(pdf_text(built.file.path))
+    # KPIs planned vs achieved: the proposal's KPI with its stage-1 target and the reported value.
+    kpi = decided.project.proposal.kpis.first()
+    assert compact(kpi.name) in text
+    assert "17" in text
+    # Budget execution per year: both reported years, the spent national amount of both regions.
+    year1, year2 = decided.stage.year_list[:2]
+    assert f"{year1}" in text and f"{year2}" in text
+    assert "3,400,000,000" in text  # 17억 spent by each of the two regions
+    # Aggregated scores: the two evaluators' 8.0 and 9.0 average 8.50 on every criterion; total 85.00.
+    assert "8.50/10" in text and "85.00" in text
+    # The outcome and its condition, and no evaluator's name.
+    assert compact(Outcome.CONDITIONS.label) in text or "조건부" in text
+    assert "사업화전략보완" in text and "2030-03-31" in text
+    assert "stage-a" not in text and "전문가" not in text
+
+
+def test_the_chart_is_drawn_as_vectors_and_a_korean_font_is_embedded(built):
+    from pypdf import PdfReader
+
+    reader = PdfReader(built.file.path)
+    fonts = set()
+    drawing = b""
+    for page in reader.pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+        drawing += page.get_contents().get_data()
+    assert any("Nanum" in f for f in fonts), fonts
+    # The SVG chart's bars are filled paths ("re" rectangles or path ops then "f") in the content stream.
+    assert drawing.count(b" re") + drawing.count(b"\nf") > 6
+
+
+def test_requesting_again_rebuilds_the_same_report(built, decided, ministry, django_capture_on_commit_callbacks):
+    first = built.file.name
+    with django_capture_on_commit_callbacks(execute=False):
+        again = documents.stage_report_request(actor=ministry, evaluation=decided)
+    assert again.pk == built.pk and again.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        rebuilt = documents.stage_report_build(report_id=again.pk)
+    assert StageReport.objects.count() == 1
+    assert rebuilt.status == "done" and rebuilt.attempts == 1
+    assert rebuilt.file.name == first  # same content → same name; never two files for one report
+
+
+def test_not_before_the_outcome(approved, ministry):  # noqa: F811
+    project = Project.objects.get(proposal=approved.proposal)
+    rnd = stages.round_open(actor=ministry, call=approved.proposal.call, stage_number=1, title="단계평가",
+                            year=2029, envelope_won=10**11)
+    with pytest.raises(ValidationError):
+        documents.stage_report_request(actor=ministry, evaluation=rnd.evaluations.get(project=project))
+    assert not StageReport.objects.exists()
+
+
+def test_download_is_for_staff_and_the_project_regions_only(built, ministry, expert, outsider_official):
+    assert documents.stage_report_for_download(user=ministry, report_id=built.pk) == built
+    lead = official_of(built.evaluation.project.proposal.lead_region)
+    assert documents.stage_report_for_download(user=lead, report_id=built.pk) == built
+    for user in (expert, outsider_official):
+        with pytest.raises(Http404):
+            documents.stage_report_for_download(user=user, report_id=built.pk)
+    with pytest.raises(PermissionDenied):
+        documents.stage_report_request(actor=lead, evaluation=built.evaluation)
+
+
+def test_a_failed_build_is_retried_then_given_up_visibly(decided, ministry, settings, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = documents.stage_report_request(actor=ministry, evaluation=decided)
+
+    def broken(html):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("funding.pdf.render_pdf", broken)
+    with pytest.raises(OSError):
+        documents.stage_report_build(report_id=report.pk)
+    documents.stage_report_failed(report_id=report.pk, error="OSError: disk full", final=False)
+    report.refresh_from_db()
+    assert report.status == "pending" and report.attempts == 1 and not report.file
+    settings.LETTER_MAX_ATTEMPTS = 1
+    given_up = documents.stage_report_build(report_id=report.pk)
+    # Given up visibly: failed, the last error kept for staff, no further attempt counted.
+    assert given_up.status == "failed" and given_up.error == "OSError: disk full" and given_up.attempts == 1
+    with pytest.raises(PermissionDenied):
+        documents.stage_report_for_download(user=ministry, report_id=report.pk)
