@@ -283,6 +283,8 @@ rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
 rules.add_perm("accounts.manage_users", is_admin)
 rules.add_perm("accounts.use_admin_site", is_admin)
+# Dashboard figures (charts, tables, CSV): staff see the programme, an official only their region's share.
+rules.add_perm("accounts.view_dashboard_figures", is_staff_member | is_official)
 # The audit trail (browse and export; nobody can change it)
 rules.add_perm("audit.view_trail", is_staff_member)
 

@@ -1,17 +1,50 @@
 """What each role's dashboard shows."""
 
+from collections import Counter
+from urllib.parse import urlencode
+
 from django.db.models import Count
 
-from programmes.models import Call, CallStatus
+from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
 
 from .models import Role, User
 
 
-def official_dashboard(*, user) -> dict:
+def dashboard_filter(*, params, calls: list) -> dict:
+    """The call / year filter of a dashboard, checked against the calls the user may see."""
+    by_id = {str(c.pk): c for c in calls}
+    years = sorted({c.year for c in calls}, reverse=True)
+    call = by_id.get((params.get("call") or "").strip())
+    year = (params.get("year") or "").strip()
+    year = int(year) if year.isdigit() and int(year) in years else None
+    query = urlencode({k: v for k, v in (("call", call.pk if call else ""), ("year", year or "")) if v})
+    return {"call": call, "year": year, "calls": calls, "years": years, "query": query}
+
+
+def dashboard_figures(*, user, params, calls: list) -> dict:
+    """Key figures, charts with their tables, and overdue reports for a staff or official dashboard."""
+    from reports import figures
+
+    chosen = dashboard_filter(params=params, calls=calls)
+    scope = figures.scope_for(user=user, call_id=chosen["call"].pk if chosen["call"] else None, year=chosen["year"])
+    facts = figures.Facts(scope, calls=calls)
+    return {
+        "filter": chosen,
+        "key_figures": figures.key_figures(facts),
+        "panels": figures.figure_panels(facts),
+        "progress_call": facts.progress_call if not scope.is_regional else None,
+        "overdue_reports": figures.overdue_reports(user=user),
+        "state_counts": facts.state_counts,
+    }
+
+
+def official_dashboard(*, user, params=None) -> dict:
     from proposals.selectors import proposal_list
 
+    calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
     return {
+        **dashboard_figures(user=user, params=params or {}, calls=calls),
         "proposals": list(proposal_list(user=user)[:10]),
         "region": user.region,
         "open_calls": list(open_calls_for_region(region=user.region)[:10]),
@@ -20,7 +53,7 @@ def official_dashboard(*, user) -> dict:
     }
 
 
-def expert_dashboard(*, user) -> dict:
+def expert_dashboard(*, user, params=None) -> dict:
     profile = getattr(user, "expert_profile", None)
     from evaluations.selectors import assignments_of
 
@@ -32,20 +65,23 @@ def expert_dashboard(*, user) -> dict:
     }
 
 
-def ministry_dashboard(*, user) -> dict:
-    by_status = dict(Call.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    from proposals.models import Proposal, ProposalState
+def ministry_dashboard(*, user, params=None) -> dict:
+    from proposals.models import ProposalState
 
-    by_state = dict(Proposal.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
+    by_status = Counter(c.status for c in calls)
+    data = dashboard_figures(user=user, params=params or {}, calls=calls)
+    by_state = data["state_counts"]  # already narrowed by the filter
     return {
+        **data,
         "proposal_counts": [(label, by_state.get(value, 0), value) for value, label in ProposalState.choices],
-        "calls": list(calls_visible_to(user=user)[:10]),
+        "calls": calls[:10],
         "status_counts": [(label, by_status.get(value, 0), value) for value, label in CallStatus.choices],
     }
 
 
-def admin_dashboard(*, user) -> dict:
+def admin_dashboard(*, user, params=None) -> dict:
     by_role = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("id")).values_list("role", "n"))
-    data = ministry_dashboard(user=user)
+    data = ministry_dashboard(user=user, params=params)
     data["role_counts"] = [(label, by_role.get(value, 0)) for value, label in Role.choices]
     return data

@@ -1,4 +1,4 @@
-"""Writes owned by accounts: notifications."""
+"""Writes owned by accounts: notifications, the record of dashboard downloads."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,3 +24,15 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:
+    """A dashboard CSV download goes into the audit trail (when the audit app is installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("audit"):
+        return
+    from audit.services import record
+
+    filters = {"figure": slug, "call": scope.call_id, "year": scope.year, "region": scope.region_id, "rows": rows}
+    record(actor=actor, action="export", summary=f"dashboard figures CSV: {slug}", after=filters, request=request)

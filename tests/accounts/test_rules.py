@@ -78,7 +78,11 @@ FUNDING_COLUMNS = [
     ("funding.download_letter", "letter"),
 ]
 
-COLUMNS = PORTAL_COLUMNS + EVALUATION_COLUMNS + FUNDING_COLUMNS
+DASHBOARD_COLUMNS = [
+    ("accounts.view_dashboard_figures", None),
+]
+
+COLUMNS = PORTAL_COLUMNS + EVALUATION_COLUMNS + FUNDING_COLUMNS + DASHBOARD_COLUMNS
 
 # fmt: off
 #                            list  view   view  add   chg   chg    apply apply  apply  dash  dash   pool  prof  prof   manage admin
@@ -120,8 +124,20 @@ FUNDING_TABLE = {
     "admin_user":           (Y,    Y,   Y,      Y,      Y,   Y),
     "anonymous":            (N,    N,   N,      N,      N,   N),
 }
+# Dashboard figures: staff see the programme's, every official their own region's (scoped by reports.figures).
+#                            figures
+DASHBOARD_TABLE = {
+    "official":             (Y,),
+    "partner_official":     (Y,),
+    "outsider_official":    (Y,),
+    "expert":               (N,),
+    "ministry":             (Y,),
+    "admin_user":           (Y,),
+    "anonymous":            (N,),
+}
 # fmt: on
-TABLE = {role: PORTAL_TABLE[role] + EVALUATION_TABLE[role] + FUNDING_TABLE[role] for role in PORTAL_TABLE}
+TABLE = {role: PORTAL_TABLE[role] + EVALUATION_TABLE[role] + FUNDING_TABLE[role] + DASHBOARD_TABLE[role]
+         for role in PORTAL_TABLE}
 
 # Audit trail: ministry staff and administrators browse and export it; nobody else sees it.
 AUDIT_COLUMNS = [("audit.view_trail", None)]

@@ -68,6 +68,7 @@ EXPECTED = {
     "healthz": "200 200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302 302",
     "dashboard": "login 200 200 200 200 200 200 200 200",
+    "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
     "admin": "302 302 302 302 302 302 302 302 200",
     # --- accounts ---
@@ -156,6 +157,7 @@ PAYLOADS = {
 # The URL parameters of each pattern, filled in from the world.
 FILL = {
     "verify": lambda w: {"code": w.letter.verification_code},
+    "dashboard_figure_csv": lambda w: {"slug": "proposals"},
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
                                          "token": default_token_generator.make_token(w.people["owner"])},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},

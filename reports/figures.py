@@ -1,0 +1,459 @@
+"""The programme's figures, as drawn on the dashboards (and downloadable as CSV).
+
+One :class:`Scope` says whose figures and which slice: staff see the whole
+programme; a regional official sees only the proposals their region takes
+part in, and of the money only their own region's share. A filter narrows to
+one call and/or one call year.
+
+Money, from **approved** funding decisions only:
+
+- *committed* is the national total of approved decisions, as
+  ``funding.services.envelope_status`` counts it; *remaining* = envelope − committed;
+- a consortium's national funding is split between its regions in the
+  proportions of the national funding each region requested in the pilot years
+  of its budget plan (evenly when the plan asks for none), year by year, with
+  the largest-remainder rule so the regions' shares add up to the won;
+- local funds of a region are that region's own obligations in the decisions.
+
+The funnel counts proposals by the furthest state they reached: every
+proposal, submitted or later, eligible or later, selected or funded, funded.
+A proposal withdrawn is counted only in the first step.
+
+Each figure is one :class:`reports.charts.ChartData`; the queries behind all of
+them are a fixed handful of aggregates (``Facts``), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.apps import apps
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.rules import is_official
+from programmes.models import CallStatus, CooperationType, localized
+from programmes.templatetags.portal import eok
+from proposals.models import ProposalState
+
+from .charts import ChartData, column_chart, funnel_chart, grouped_bar_chart, table_context
+
+S = ProposalState
+SUBMITTED_OR_LATER = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED)
+ELIGIBLE_OR_LATER = (S.ELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED)
+SELECTED_OR_FUNDED = (S.SELECTED, S.FUNDED)
+FUNNEL = (
+    (gettext_lazy("All proposals"), None),
+    (gettext_lazy("Submitted"), SUBMITTED_OR_LATER),
+    (gettext_lazy("Eligible"), ELIGIBLE_OR_LATER),
+    (gettext_lazy("Selected"), SELECTED_OR_FUNDED),
+    (gettext_lazy("Funded"), (S.FUNDED,)),
+)
+EVALUATED_CALL_STATUSES = (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.ANNOUNCED)
+
+
+@dataclass(frozen=True)
+class Scope:
+    region_id: int | None = None  # an official's region; None = the whole programme
+    call_id: int | None = None
+    year: int | None = None
+
+    @property
+    def is_regional(self) -> bool:
+        return self.region_id is not None
+
+    def proposals(self, path: str = "") -> Q:
+        """The proposals in scope, as a filter on a model reaching the proposal through `path`."""
+        from proposals.models import Participation
+
+        q = Q()
+        if self.call_id:
+            q &= Q(**{f"{path}call_id": self.call_id})
+        if self.year:
+            q &= Q(**{f"{path}call__year": self.year})
+        if self.region_id:
+            # A subquery, not a join: one row per proposal whatever the number of regions.
+            q &= Q(**{f"{path}id__in": Participation.objects.filter(region_id=self.region_id).values("proposal_id")})
+        return q
+
+
+def scope_for(*, user, call_id: int | None = None, year: int | None = None) -> Scope:
+    return Scope(region_id=user.region_id if is_official(user) else None, call_id=call_id, year=year)
+
+
+def apportion(total: int, weights: dict) -> dict:
+    """Split an integer total in proportion to weights, largest remainder first (the parts add up to total)."""
+    if not weights:
+        return {}
+    keys = sorted(weights)
+    weight_sum = sum(max(weights[k], 0) for k in keys)
+    if weight_sum <= 0:
+        weights, weight_sum = dict.fromkeys(keys, 1), len(keys)
+    exact = {k: total * max(weights[k], 0) / weight_sum for k in keys}
+    parts = {k: int(exact[k]) for k in keys}
+    left = total - sum(parts.values())
+    for k in sorted(keys, key=lambda k: (-(exact[k] - parts[k]), k))[:left]:
+        parts[k] += 1
+    return parts
+
+
+class Facts:
+    """The aggregates behind every figure, each fetched once and only when asked."""
+
+    def __init__(self, scope: Scope, *, calls: list | None = None):
+        self.scope = scope
+        self._calls = calls  # the calls the page lists anyway (saves a query); None = fetch
+
+    @cached_property
+    def state_counts(self) -> dict:
+        from proposals.models import Proposal
+
+        rows = Proposal.objects.filter(self.scope.proposals()).values_list("state").annotate(n=Count("id")).order_by()
+        return dict(rows)
+
+    @cached_property
+    def committed(self) -> dict:
+        from funding.models import DecisionState, FundingDecision
+
+        return FundingDecision.objects.filter(self.scope.proposals("proposal__")).aggregate(
+            committed=Sum("national_total_won", filter=Q(state=DecisionState.APPROVED), default=0),
+            prepared=Sum("national_total_won", filter=Q(state=DecisionState.PREPARED), default=0),
+        )
+
+    @cached_property
+    def national_years(self) -> list[dict]:
+        """One row per approved decision and year, with what the charts group by (one query)."""
+        from funding.models import DecisionState, FundingYear
+
+        return list(
+            FundingYear.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.proposals("decision__proposal__"))
+            .values(
+                "year",
+                "national_won",
+                proposal=F("decision__proposal_id"),
+                title_ko=F("decision__proposal__title_ko"),
+                title_en=F("decision__proposal__title_en"),
+                ctype=F("decision__proposal__cooperation_type"),
+                industry_ko=F("decision__proposal__industry__name_ko"),
+                industry_en=F("decision__proposal__industry__name_en"),
+            )
+            .order_by("decision__proposal_id", "year")
+        )
+
+    @cached_property
+    def obligations(self) -> list[dict]:
+        from funding.models import DecisionState, LocalObligation
+
+        qs = LocalObligation.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.proposals("decision__proposal__"))
+        if self.scope.region_id:
+            qs = qs.filter(region_id=self.scope.region_id)
+        return list(
+            qs.values(
+                "year",
+                "local_won",
+                "region_id",
+                proposal=F("decision__proposal_id"),
+                ctype=F("decision__proposal__cooperation_type"),
+                industry_ko=F("decision__proposal__industry__name_ko"),
+                industry_en=F("decision__proposal__industry__name_en"),
+                region_ko=F("region__name_ko"),
+                region_en=F("region__name_en"),
+                region_order=F("region__order"),
+            ).order_by("decision__proposal_id", "year", "region__order")
+        )
+
+    @cached_property
+    def plan_weights(self) -> dict:
+        """{proposal: {region: national requested in the pilot years}} and region names, for the split."""
+        from funding.models import DecisionState
+        from proposals.models import BudgetLine
+
+        rows = (
+            BudgetLine.objects.filter(
+                Q(proposal__funding_decisions__state=DecisionState.APPROVED) & self.scope.proposals("proposal__"),
+                year__gte=F("proposal__call__year"),
+                year__lt=F("proposal__call__year") + F("proposal__call__pilot_years"),
+            )
+            .values("proposal_id", "region_id", "region__name_ko", "region__name_en", "region__order")
+            .annotate(requested=Sum("national_won"))
+            .order_by()
+        )
+        weights: dict = defaultdict(dict)
+        self.region_names.update({r["region_id"]: (r["region__order"], r["region__name_ko"], r["region__name_en"]) for r in rows})
+        for r in rows:
+            weights[r["proposal_id"]][r["region_id"]] = r["requested"] or 0
+        return weights
+
+    @cached_property
+    def region_names(self) -> dict:
+        return {}
+
+    @cached_property
+    def national_shares(self) -> list[tuple[dict, int, int]]:
+        """(national year row, region, won) for every region's share of every approved year."""
+        weights = self.plan_weights
+        regions_of = defaultdict(set)
+        for o in self.obligations:
+            regions_of[o["proposal"]].add(o["region_id"])
+            self.region_names.setdefault(o["region_id"], (o["region_order"], o["region_ko"], o["region_en"]))
+        out = []
+        for row in self.national_years:
+            w = weights.get(row["proposal"]) or dict.fromkeys(regions_of[row["proposal"]], 1)
+            for region_id, won in apportion(row["national_won"], w).items():
+                if self.scope.region_id is None or region_id == self.scope.region_id:
+                    out.append((row, region_id, won))
+        return out
+
+    @cached_property
+    def calls(self) -> list:
+        """The calls in scope, latest first."""
+        from programmes.models import Call
+
+        calls = self._calls if self._calls is not None else list(Call.objects.order_by("-year", "-id"))
+        return [c for c in calls if (not self.scope.call_id or c.pk == self.scope.call_id)
+                and (not self.scope.year or c.year == self.scope.year)]
+
+    @cached_property
+    def progress_call(self):
+        """The call whose evaluation progress is shown: the one chosen, else the latest evaluated one."""
+        for call in self.calls:
+            if self.scope.call_id or call.status in EVALUATED_CALL_STATUSES:
+                return call
+        return None
+
+    @cached_property
+    def progress(self) -> list[dict]:
+        from evaluations.selectors import progress
+
+        if self.progress_call is None:
+            return []
+        return progress(call=self.progress_call)["per_proposal"]
+
+
+# --- Key figures -----------------------------------------------------------------
+
+
+def key_figures(facts: Facts) -> list[dict]:
+    """The cards at the top of a dashboard: (label, value, money?)."""
+    states = facts.state_counts
+    proposals = sum(states.values())
+    selected = sum(states.get(s, 0) for s in SELECTED_OR_FUNDED)
+    submitted = sum(states.get(s, 0) for s in SUBMITTED_OR_LATER)
+    if facts.scope.is_regional:
+        national = sum(won for _row, _region, won in facts.national_shares)
+        local = sum(o["local_won"] for o in facts.obligations)
+        return [
+            {"key": "proposals", "label": _("Proposals of your region"), "value": proposals,
+             "note": _("%(n)s submitted") % {"n": submitted}},
+            {"key": "selected", "label": _("Selected or funded"), "value": selected},
+            {"key": "national", "label": _("National funding to your region"), "value": national, "money": True},
+            {"key": "local", "label": _("Local funds committed"), "value": local, "money": True},
+        ]
+    envelope = sum(c.envelope_won for c in facts.calls if c.status != CallStatus.DRAFT)
+    committed = facts.committed["committed"]
+    return [
+        {"key": "envelope", "label": _("Total envelope"), "value": envelope, "money": True,
+         "note": _("calls published")},
+        {"key": "committed", "label": _("Committed"), "value": committed, "money": True,
+         "note": _("%(amount)s awaiting approval") % {"amount": eok(facts.committed["prepared"])}},
+        {"key": "remaining", "label": _("Remaining"), "value": envelope - committed, "money": True},
+        {"key": "proposals", "label": _("Proposals"), "value": proposals, "note": _("%(n)s submitted") % {"n": submitted}},
+        {"key": "selected", "label": _("Selected or funded"), "value": selected},
+    ]
+
+
+# --- Figures -------------------------------------------------------------------------
+
+
+def _money_series() -> list[str]:
+    return [_("National funding"), _("Local funds")]
+
+
+def proposal_funnel(facts: Facts) -> ChartData:
+    states = facts.state_counts
+    total = sum(states.values())
+    values = [[total if wanted is None else sum(states.get(s, 0) for s in wanted)] for _label, wanted in FUNNEL]
+    return ChartData(
+        title=_("Proposals by state"),
+        description=_("Proposals that reached each step, from all proposals to funded projects."),
+        category_heading=_("Step"),
+        categories=[str(label) for label, _wanted in FUNNEL] if total else [],
+        series=[_("Proposals")],
+        values=values if total else [],
+    )
+
+
+def funding_by_region(facts: Facts) -> ChartData:
+    national, local = Counter(), Counter()
+    for _row, region_id, won in facts.national_shares:
+        national[region_id] += won
+    for o in facts.obligations:
+        local[o["region_id"]] += o["local_won"]
+    regions = sorted(set(national) | set(local), key=lambda r: facts.region_names[r][0])
+    return ChartData(
+        title=_("Funding by region"),
+        description=_("National funding and local funds of approved funding decisions, per region."),
+        category_heading=_("Region"),
+        categories=[localized(*facts.region_names[r][1:]) for r in regions],
+        series=_money_series(),
+        values=[[national[r], local[r]] for r in regions],
+        value_format=eok,
+    )
+
+
+def funding_by_project(facts: Facts) -> ChartData:
+    """A region's share of each of its funded projects (the official's view of 'by region')."""
+    national, local, titles = Counter(), Counter(), {}
+    for row, _region, won in facts.national_shares:
+        national[row["proposal"]] += won
+        titles[row["proposal"]] = localized(row["title_ko"], row["title_en"])
+    for o in facts.obligations:
+        local[o["proposal"]] += o["local_won"]
+    projects = sorted(titles)
+    return ChartData(
+        title=_("Your region's funding per project"),
+        description=_("Your region's share of the national funding and its own local funds, per funded project."),
+        category_heading=_("Project"),
+        categories=[titles[p] for p in projects],
+        series=_money_series(),
+        values=[[national[p], local[p]] for p in projects],
+        value_format=eok,
+    )
+
+
+def _by_key(facts: Facts, key) -> tuple[list, Counter, Counter]:
+    national, local = Counter(), Counter()
+    for row in facts.national_years:
+        national[key(row)] += row["national_won"]
+    for o in facts.obligations:
+        local[key(o)] += o["local_won"]
+    keys = sorted(set(national) | set(local), key=lambda k: (-national[k], str(k)))
+    return keys, national, local
+
+
+def funding_by_industry(facts: Facts) -> ChartData:
+    def industry(row):
+        return localized(row["industry_ko"], row["industry_en"]) if row["industry_ko"] else _("Not specified")
+
+    keys, national, local = _by_key(facts, industry)
+    return ChartData(
+        title=_("Funding by strategic industry"),
+        description=_("National funding and local funds of approved funding decisions, per strategic industry."),
+        category_heading=_("Strategic industry"),
+        categories=keys,
+        series=_money_series(),
+        values=[[national[k], local[k]] for k in keys],
+        value_format=eok,
+    )
+
+
+def funding_by_cooperation_type(facts: Facts) -> ChartData:
+    keys, national, local = _by_key(facts, lambda row: row["ctype"])
+    labels = dict(CooperationType.choices)
+    return ChartData(
+        title=_("Funding by cooperation type"),
+        description=_("National funding and local funds of approved funding decisions, per cooperation type."),
+        category_heading=_("Cooperation type"),
+        categories=[str(labels.get(k, k)) for k in keys],
+        series=_money_series(),
+        values=[[national[k], local[k]] for k in keys],
+        value_format=eok,
+    )
+
+
+def funding_by_year(facts: Facts) -> ChartData:
+    national, local = Counter(), Counter()
+    if facts.scope.is_regional:
+        for row, _region, won in facts.national_shares:
+            national[row["year"]] += won
+    else:
+        for row in facts.national_years:
+            national[row["year"]] += row["national_won"]
+    for o in facts.obligations:
+        local[o["year"]] += o["local_won"]
+    years = sorted(set(national) | set(local))
+    return ChartData(
+        title=_("Funding by year"),
+        description=_("National funding and local funds of approved funding decisions, per year."),
+        category_heading=_("Year"),
+        categories=[str(y) for y in years],
+        series=_money_series(),
+        values=[[national[y], local[y]] for y in years],
+        value_format=eok,
+    )
+
+
+def evaluation_progress(facts: Facts) -> ChartData:
+    rows = facts.progress
+    call = facts.progress_call
+    return ChartData(
+        title=_("Evaluation progress"),
+        description=(_("Scoresheets submitted and evaluators assigned per proposal, %(call)s.") % {"call": call.title})
+        if call
+        else "",
+        category_heading=_("Proposal"),
+        categories=[r["proposal__title_ko"] for r in rows],
+        series=[_("Scoresheets submitted"), _("Evaluators assigned")],
+        values=[[r["submitted"], r["assigned"]] for r in rows],
+    )
+
+
+# slug: (builder, drawing, table totals?, staff only?)
+FIGURES = {
+    "proposals": (proposal_funnel, funnel_chart, False, False),
+    "regions": (funding_by_region, grouped_bar_chart, True, True),
+    "projects": (funding_by_project, grouped_bar_chart, True, False),
+    "industries": (funding_by_industry, lambda d, **kw: grouped_bar_chart(d, stacked=True, **kw), True, True),
+    "types": (funding_by_cooperation_type, lambda d, **kw: grouped_bar_chart(d, stacked=True, **kw), True, True),
+    "years": (funding_by_year, column_chart, True, False),
+    "evaluation": (evaluation_progress, grouped_bar_chart, True, True),
+}
+STAFF_FIGURES = ("proposals", "regions", "industries", "types", "years", "evaluation")
+REGION_FIGURES = ("proposals", "projects", "years")
+EMPTY_TEXT = {
+    "proposals": gettext_lazy("No proposal in this selection yet."),
+    "evaluation": gettext_lazy("No evaluation in this selection yet."),
+}
+
+
+def figure_slugs(scope: Scope) -> tuple[str, ...]:
+    return REGION_FIGURES if scope.is_regional else STAFF_FIGURES
+
+
+def figure_data(facts: Facts, slug: str) -> ChartData | None:
+    """The figures of one chart, or None when this scope has no such chart."""
+    if slug not in figure_slugs(facts.scope):
+        return None
+    return FIGURES[slug][0](facts)
+
+
+def figure_panels(facts: Facts) -> list[dict]:
+    """Every chart of the scope, drawn, with its equivalent table."""
+    panels = []
+    for slug in figure_slugs(facts.scope):
+        builder, draw, totals, _staff = FIGURES[slug]
+        data = builder(facts)
+        empty = EMPTY_TEXT.get(slug) or _("No approved funding decision in this selection yet.")
+        panels.append({
+            "slug": slug,
+            "title": data.title,
+            "description": data.description,
+            "chart": draw(data, id_prefix=f"fig-{slug}", empty_text=str(empty)),
+            "table": table_context(data, totals=totals and not data.is_empty),
+            "is_empty": data.is_empty,
+        })
+    return panels
+
+
+def overdue_reports(*, user):
+    """Overdue annual reports from the projects app, or None when that app offers none (yet)."""
+    if not apps.is_installed("projects"):
+        return None
+    try:
+        from projects.selectors import overdue_reports as projects_overdue
+    except ImportError:
+        return None
+    return list(projects_overdue(user))
