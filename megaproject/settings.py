@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "simple_history",
-    # Our apps; dependencies point one way: programmes <- accounts <- proposals <- evaluations <- funding
+    # Our apps; dependencies point one way: programmes <- accounts <- proposals <- evaluations <- funding <- projects
     "programmes",
     "accounts",
     "proposals",
