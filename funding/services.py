@@ -1,7 +1,9 @@
 """Selection, funding decisions (four eyes, envelope-safe) and award letters."""
 
 import hashlib
+import time
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import AuditAction, record
 from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
 from proposals.selectors import officials_of
@@ -141,6 +144,8 @@ def funding_prepare(*, actor, proposal: Proposal, years: dict, obligations: dict
     problems = decision_problems(proposal=proposal, years=years, obligations=obligations)
     if problems:
         raise DecisionInvalid(problems)
+    replaced = FundingDecision.objects.filter(proposal=proposal, state=DecisionState.PREPARED).order_by("-version").first()
+    before = decision_amounts(replaced) if replaced else None
     FundingDecision.objects.filter(proposal=proposal, state=DecisionState.PREPARED).update(
         state=DecisionState.WITHDRAWN)
     version = (FundingDecision.objects.filter(proposal=proposal).order_by("-version")
@@ -153,7 +158,21 @@ def funding_prepare(*, actor, proposal: Proposal, years: dict, obligations: dict
                                      for y, v in sorted(years.items())])
     LocalObligation.objects.bulk_create([LocalObligation(decision=decision, region_id=r, year=y, local_won=v)
                                          for (r, y), v in sorted(obligations.items())])
+    record(actor=actor, action=AuditAction.FUNDING_PREPARE, obj=decision, before=before, after=decision_amounts(decision),
+           summary=_("Version %(v)s prepared") % {"v": decision.version})
     return decision
+
+
+def decision_amounts(decision: FundingDecision) -> dict:
+    """A decision's money as the audit trail shows it (before → after)."""
+    return {
+        _("Version"): decision.version, _("State"): decision.get_state_display(),
+        _("National total (won)"): decision.national_total_won,
+        **{_("National %(year)s (won)") % {"year": fy.year}: fy.national_won for fy in decision.years.order_by("year")},
+        **{_("Local %(region)s %(year)s (won)") % {"region": o.region, "year": o.year}: o.local_won
+           for o in decision.obligations.select_related("region").order_by("region__order", "year")},
+        _("Conditions"): decision.conditions,
+    }
 
 
 @transaction.atomic
@@ -182,6 +201,10 @@ def funding_approve(*, actor, decision: FundingDecision) -> FundingDecision:
     decision.approved_by = actor
     decision.approved_at = timezone.now()
     decision.save(update_fields=["state", "approved_by", "approved_at"])
+    record(actor=actor, action=AuditAction.FUNDING_APPROVE, obj=decision, summary=_("Four-eyes approval"),
+           before={"state": DecisionState.PREPARED, "committed_won": committed},
+           after={"state": decision.state, "committed_won": committed + decision.national_total_won,
+                  "national_total_won": decision.national_total_won})
     proposal_transition(actor=actor, proposal=decision.proposal, action="fund",
                         reason=_("Funding decision v%(v)s approved.") % {"v": decision.version})
     from projects.services.lifecycle import project_open
@@ -300,6 +323,7 @@ def letter_build(*, letter_id: int) -> AwardLetter:
     pdf = render_pdf(letter_html(letter))  # slow work outside any transaction
     checksum = hashlib.sha256(pdf).hexdigest()
     name = f"letters/{letter.decision.reference}-{letter.language}-{checksum[:12]}.pdf"
+    _pause_for_fault_tests()
     storage = letter.file.storage
     stored = storage.save(name, ContentFile(pdf)) if not storage.exists(name) else name
     with transaction.atomic():
@@ -319,6 +343,18 @@ def letter_build(*, letter_id: int) -> AwardLetter:
             _notify_regions(current.decision.proposal, _("The award letter for “%(title)s” is ready.") % {
                 "title": current.decision.proposal.title_ko}, url=f"/funding/letters/{current.pk}/download/")
     return current
+
+
+def _pause_for_fault_tests() -> None:
+    """Only when LETTER_TEST_PAUSE_FILE is set (fault tests): say that the build got here,
+    then wait while that file exists (at most a minute)."""
+    path = settings.LETTER_TEST_PAUSE_FILE
+    if not path:
+        return
+    Path(f"{path}.reached").touch()
+    deadline = time.monotonic() + 60
+    while Path(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def letter_failed(*, letter_id: int, error: str, final: bool) -> None:
