@@ -28,6 +28,7 @@ The API, one data shape for everything::
         values=[[4_000_000_000, 1_000_000_000],  # values[row][series], int/Decimal/float
                 [1_500_000_000, 375_000_000]],
         value_format=eok,                      # optional: number -> str (default 1,234)
+        labels=None,                           # optional: the text after each bar, e.g. ["4 / 5 (80%)", ...]
     )
     bar_chart(data)                      # horizontal bars (first series only)
     grouped_bar_chart(data)              # one bar per series within each category
@@ -38,8 +39,11 @@ The API, one data shape for everything::
     table_context(data, totals=True)     # {"caption", "columns", "rows": [{"label", "cells"}], "total"}
     csv_rows(data)                       # [[heading, *series], [category, *raw values], ...]
 
-Each drawing function accepts ``id_prefix`` (defaults to a hash of the data) so
-two charts on one page never share an element id, and ``empty_text``: when there
+Each drawing function accepts ``width`` (the viewBox width, 600 by default; draw
+a second, narrower chart such as 340 for phones so its text stays readable: value
+texts that do not fit beside the bars then go below them), ``id_prefix``
+(defaults to a hash of the data) so two charts on one page never share an
+element id, and ``empty_text``: when there
 is no category or every value is zero the function returns
 ``<p class="chart-empty">…</p>`` instead of an SVG.
 """
@@ -82,6 +86,8 @@ class ChartData:
     description: str = ""
     category_heading: str = ""
     value_format: Callable[[Number], str] | None = None
+    # Optional text written after each category's bar instead of its value(s), e.g. "4 / 5 (80%)".
+    labels: Sequence[str] | None = None
 
     def format(self, value: Number | None) -> str:
         if value is None:
@@ -214,13 +220,13 @@ def _fill(prefix: str, index: int) -> str:
     return f"url(#{prefix}-p{index})" if index else PALETTE[0]
 
 
-def _legend(prefix: str, series: Sequence[str], y: float, x0: float = PAD, *, lines: bool = False) -> tuple[str, float]:
+def _legend(prefix: str, series: Sequence[str], y: float, width: int, *, lines: bool = False) -> tuple[str, float]:
     """Legend items laid out left to right, wrapping; returns (svg, height used)."""
-    parts, x, row = [], x0, 0
+    parts, x, row = [], float(PAD), 0
     for i, name in enumerate(series):
         item_w = 14 + 6 + text_width(name) + 18
-        if x + item_w > WIDTH - PAD and x > x0:
-            x, row = x0, row + 1
+        if x + item_w > width - PAD and x > PAD:
+            x, row = float(PAD), row + 1
         top = y + row * 22
         if lines:
             dash = f' stroke-dasharray="{DASHES[i % len(DASHES)]}"' if DASHES[i % len(DASHES)] else ""
@@ -238,23 +244,26 @@ def _legend(prefix: str, series: Sequence[str], y: float, x0: float = PAD, *, li
 
 
 def _figures_text(data: ChartData, series: Sequence[int] | None = None) -> str:
-    columns = range(len(data.series)) if series is None else series
+    """Every figure in words, for <desc>: "label: value" or "label: series value, series value"."""
+    columns = list(range(len(data.series)) if series is None else series)
     items = []
     for r, label in enumerate(data.categories):
-        if len(data.series) == 1 or series is not None and len(list(columns)) == 1:
-            items.append(f"{label}: {data.format(data.cell(r, next(iter(columns))))}")
+        if data.labels:
+            items.append(f"{label}: {data.labels[r]}")
+        elif len(columns) == 1:
+            items.append(f"{label}: {data.format(data.cell(r, columns[0]))}")
         else:
             figures = ", ".join(f"{data.series[c]} {data.format(data.cell(r, c))}" for c in columns)
             items.append(f"{label}: {figures}")
     return "; ".join(items)
 
 
-def _svg(data: ChartData, prefix: str, height: float, body: str, *, figures: str) -> SafeString:
+def _svg(data: ChartData, prefix: str, width: int, height: float, body: str, *, figures: str) -> SafeString:
     description = " ".join(part for part in (data.description, figures) if part)
     height = int(height + 0.5)
     return mark_safe(  # noqa: S308 - every text above went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'preserveAspectRatio="xMinYMin meet" aria-labelledby="{prefix}-title {prefix}-desc" '
         f'font-family="{FONT}" font-size="{FONT_SIZE}">'
         f'<title id="{prefix}-title">{escape(data.title)}</title>'
@@ -273,129 +282,163 @@ def _as_float(value: Number | None) -> float:
     return max(float(value or 0), 0.0)
 
 
-def _label_width(labels: Sequence[str]) -> float:
-    return min(max((text_width(label) for label in labels), default=0), MAX_LABEL_WIDTH)
+def _label_width(labels: Sequence[str], width: int) -> float:
+    return min(max((text_width(label) for label in labels), default=0), MAX_LABEL_WIDTH, width * 0.3)
+
+
+def _layout(data: ChartData, shown: Sequence[str], width: int, size: int = FONT_SIZE) -> tuple[float, float, float, bool]:
+    """(label column, plot x, plot width, values below the bars?) for a horizontal chart.
+
+    Values go beside the bars; when that would leave the bars less than a third
+    of the width (a narrow chart, long value texts), they go on a line below.
+    """
+    label_w = _label_width(data.categories, width)
+    x0 = PAD + label_w + 8
+    value_w = max((text_width(s, size) for s in shown), default=0) + 10
+    plot_w = width - x0 - value_w - PAD
+    if plot_w < width / 3:
+        return label_w, x0, width - x0 - PAD, True
+    return label_w, x0, plot_w, False
 
 
 # ---------------------------------------------------------------- charts
 
 
-def bar_chart(data: ChartData, *, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
+def bar_chart(data: ChartData, *, width: int = WIDTH, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
     """Horizontal bars of the first series, the value written after each bar."""
     if data.is_empty:
         return _empty(empty_text)
     prefix = id_prefix or _prefix(data, "bar")
     values = [data.cell(r, 0) for r in range(len(data.categories))]
-    shown = [data.format(v) for v in values]
-    label_w = _label_width(data.categories)
-    value_w = max(text_width(s) for s in shown) + 10
-    x0 = PAD + label_w + 8
-    plot_w = WIDTH - x0 - value_w - PAD
-    top, row_h, bar_h = PAD, 30, 18
+    shown = list(data.labels) if data.labels else [data.format(v) for v in values]
+    label_w, x0, plot_w, below = _layout(data, shown, width)
+    top, row_h, bar_h = PAD, 30 + (14 if below else 0), 18
     peak = max(_as_float(v) for v in values) or 1.0
     parts = []
     for r, label in enumerate(data.categories):
         y = top + r * row_h
-        width = _as_float(values[r]) / peak * plot_w
-        if values[r] and width < 1:
-            width = 1
-        centre = y + row_h / 2
-        parts.append(_label(x0 - 8, centre + 4.5, label, label_w))
-        parts.append(f'<rect x="{_n(x0)}" y="{_n(centre - bar_h / 2)}" width="{_n(width)}" height="{bar_h}" fill="{PALETTE[0]}"/>')
-        parts.append(_text(x0 + width + 6, centre + 4.5, shown[r], weight="bold"))
+        bar = _as_float(values[r]) / peak * plot_w
+        if values[r] and bar < 1:
+            bar = 1
+        bar_top = y + 6
+        parts.append(_label(x0 - 8, bar_top + bar_h / 2 + 4.5, label, label_w))
+        parts.append(f'<rect x="{_n(x0)}" y="{_n(bar_top)}" width="{_n(bar)}" height="{bar_h}" fill="{PALETTE[0]}"/>')
+        if below:
+            parts.append(_text(x0, bar_top + bar_h + 13, shown[r], weight="bold"))
+        else:
+            parts.append(_text(x0 + bar + 6, bar_top + bar_h / 2 + 4.5, shown[r], weight="bold"))
     height = top + len(data.categories) * row_h + PAD
     parts.append(f'<line x1="{_n(x0)}" y1="{top}" x2="{_n(x0)}" y2="{_n(height - PAD)}" stroke="{AXIS}"/>')
-    return _svg(data, prefix, height, "".join(parts), figures=_figures_text(data, [0]))
+    return _svg(data, prefix, width, height, "".join(parts), figures=_figures_text(data, [0]))
 
 
-def grouped_bar_chart(data: ChartData, *, stacked: bool = False, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
+def grouped_bar_chart(
+    data: ChartData, *, stacked: bool = False, width: int = WIDTH, id_prefix: str | None = None, empty_text: str | None = None
+) -> SafeString:
     """Horizontal bars per category, one per series (or stacked segments), each series with its own pattern."""
     if data.is_empty:
         return _empty(empty_text)
     prefix = id_prefix or _prefix(data, "stacked" if stacked else "grouped")
     n_series = len(data.series)
     rows = range(len(data.categories))
-    legend, legend_h = _legend(prefix, data.series, PAD)
+    legend, legend_h = _legend(prefix, data.series, PAD, width)
     top = PAD + legend_h
-    label_w = _label_width(data.categories)
     if stacked:
-        shown = [
-            " + ".join(data.format(data.cell(r, c)) for c in range(n_series))
-            + (f" = {data.format(sum(data.cell(r, c) for c in range(n_series)))}" if n_series > 1 else "")
-            for r in rows
-        ]
+        shown = (
+            list(data.labels)
+            if data.labels
+            else [
+                " + ".join(data.format(data.cell(r, c)) for c in range(n_series))
+                + (f" = {data.format(sum(data.cell(r, c) for c in range(n_series)))}" if n_series > 1 else "")
+                for r in rows
+            ]
+        )
         peak = max(sum(_as_float(data.cell(r, c)) for c in range(n_series)) for r in rows) or 1.0
+        label_w, x0, plot_w, below = _layout(data, shown, width)
     else:
         shown_cells = [[data.format(data.cell(r, c)) for c in range(n_series)] for r in rows]
-        shown = [cell for row in shown_cells for cell in row]
         peak = max(_as_float(data.cell(r, c)) for r in rows for c in range(n_series)) or 1.0
-    value_w = max(text_width(s, SMALL if not stacked else FONT_SIZE) for s in shown) + 10
-    x0 = PAD + label_w + 8
-    plot_w = max(WIDTH - x0 - value_w - PAD, 60)
+        label_w, x0, plot_w, below = _layout(data, [cell for row in shown_cells for cell in row], width, SMALL)
     parts = [_patterns(prefix, n_series), legend]
     y = top
     for r in rows:
         label = data.categories[r]
         if stacked:
-            row_h, bar_h = 32, 20
-            centre = y + row_h / 2
+            bar_h = 20
+            row_h = 32 + (14 if below else 0)
+            bar_top = y + 6
             x = x0
             for c in range(n_series):
-                width = _as_float(data.cell(r, c)) / peak * plot_w
-                if width:
+                bar = _as_float(data.cell(r, c)) / peak * plot_w
+                if bar:
                     parts.append(
-                        f'<rect x="{_n(x)}" y="{_n(centre - bar_h / 2)}" width="{_n(width)}" height="{bar_h}" '
+                        f'<rect x="{_n(x)}" y="{_n(bar_top)}" width="{_n(bar)}" height="{bar_h}" '
                         f'fill="{_fill(prefix, c)}" stroke="#fff" stroke-width="0.5"/>'
                     )
-                x += width
-            parts.append(_text(x + 6, centre + 4.5, shown[r], weight="bold"))
+                x += bar
+            if below:
+                parts.append(_text(x0, bar_top + bar_h + 13, shown[r], weight="bold"))
+            else:
+                parts.append(_text(x + 6, bar_top + bar_h / 2 + 4.5, shown[r], weight="bold"))
+            centre = bar_top + bar_h / 2
         else:
             bar_h, gap = 14, 2
-            row_h = n_series * (bar_h + gap) + 12
-            centre = y + row_h / 2
+            step = bar_h + gap + (12 if below else 0)
+            row_h = n_series * step + 12
+            centre = y + 6 + (n_series * step - gap) / 2
             for c in range(n_series):
-                by = y + 6 + c * (bar_h + gap)
-                width = _as_float(data.cell(r, c)) / peak * plot_w
-                if data.cell(r, c) and width < 1:
-                    width = 1
-                parts.append(f'<rect x="{_n(x0)}" y="{_n(by)}" width="{_n(width)}" height="{bar_h}" fill="{_fill(prefix, c)}"/>')
-                parts.append(_text(x0 + width + 5, by + bar_h - 3, shown_cells[r][c], size=SMALL))
+                by = y + 6 + c * step
+                bar = _as_float(data.cell(r, c)) / peak * plot_w
+                if data.cell(r, c) and bar < 1:
+                    bar = 1
+                parts.append(f'<rect x="{_n(x0)}" y="{_n(by)}" width="{_n(bar)}" height="{bar_h}" fill="{_fill(prefix, c)}"/>')
+                if below:
+                    parts.append(_text(x0, by + bar_h + 11, shown_cells[r][c], size=SMALL))
+                else:
+                    parts.append(_text(x0 + bar + 5, by + bar_h - 3, shown_cells[r][c], size=SMALL))
         parts.append(_label(x0 - 8, centre + 4.5, label, label_w))
         y += row_h
-        parts.append(f'<line x1="{_n(PAD)}" y1="{_n(y)}" x2="{WIDTH - PAD}" y2="{_n(y)}" stroke="#e5e7eb"/>')
+        parts.append(f'<line x1="{_n(PAD)}" y1="{_n(y)}" x2="{width - PAD}" y2="{_n(y)}" stroke="#e5e7eb"/>')
     parts.append(f'<line x1="{_n(x0)}" y1="{_n(top)}" x2="{_n(x0)}" y2="{_n(y)}" stroke="{AXIS}"/>')
-    return _svg(data, prefix, y + PAD, "".join(parts), figures=_figures_text(data))
+    return _svg(data, prefix, width, y + PAD, "".join(parts), figures=_figures_text(data))
 
 
-def funnel_chart(data: ChartData, *, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
+def funnel_chart(data: ChartData, *, width: int = WIDTH, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
     """Centred bars narrowing step by step; each step shows its count and its share of the first step."""
     if data.is_empty:
         return _empty(empty_text)
     prefix = id_prefix or _prefix(data, "funnel")
     values = [data.cell(r, 0) for r in range(len(data.categories))]
     first = _as_float(values[0])
-    shown = [data.format(v) + (f" ({round(_as_float(v) / first * 100)}%)" if first and r else "") for r, v in enumerate(values)]
-    label_w = _label_width(data.categories)
-    value_w = max(text_width(s) for s in shown) + 10
-    x0 = PAD + label_w + 8
-    plot_w = WIDTH - x0 - value_w - PAD
-    top, row_h, bar_h = PAD, 32, 22
+    shown = (
+        list(data.labels)
+        if data.labels
+        else [data.format(v) + (f" ({round(_as_float(v) / first * 100)}%)" if first and r else "") for r, v in enumerate(values)]
+    )
+    label_w, x0, plot_w, below = _layout(data, shown, width)
+    top, row_h, bar_h = PAD, 32 + (14 if below else 0), 22
     peak = max(_as_float(v) for v in values) or 1.0
     parts = []
     for r, label in enumerate(data.categories):
-        centre = top + r * row_h + row_h / 2
-        width = max(_as_float(values[r]) / peak * plot_w, 2 if values[r] else 0)
-        x = x0 + (plot_w - width) / 2
+        bar_top = top + r * row_h + 5
+        centre = bar_top + bar_h / 2
+        bar = max(_as_float(values[r]) / peak * plot_w, 2 if values[r] else 0)
+        x = x0 + (plot_w - bar) / 2
         shade = PALETTE[0] if r % 2 == 0 else "#1e3a8a"
         parts.append(_label(x0 - 8, centre + 4.5, label, label_w))
-        parts.append(f'<rect x="{_n(x)}" y="{_n(centre - bar_h / 2)}" width="{_n(width)}" height="{bar_h}" rx="2" fill="{shade}"/>')
-        parts.append(_text(x0 + plot_w + 8, centre + 4.5, shown[r], weight="bold"))
+        parts.append(f'<rect x="{_n(x)}" y="{_n(bar_top)}" width="{_n(bar)}" height="{bar_h}" rx="2" fill="{shade}"/>')
+        if below:
+            parts.append(_text(x0 + plot_w / 2, bar_top + bar_h + 13, shown[r], anchor="middle", weight="bold"))
+        else:
+            parts.append(_text(x0 + plot_w + 8, centre + 4.5, shown[r], weight="bold"))
     height = top + len(data.categories) * row_h + PAD
     figures = "; ".join(f"{label}: {shown[r]}" for r, label in enumerate(data.categories))
-    return _svg(data, prefix, height, "".join(parts), figures=figures)
+    return _svg(data, prefix, width, height, "".join(parts), figures=figures)
 
 
-def column_chart(data: ChartData, *, line: bool = False, id_prefix: str | None = None, empty_text: str | None = None) -> SafeString:
+def column_chart(
+    data: ChartData, *, line: bool = False, width: int = WIDTH, id_prefix: str | None = None, empty_text: str | None = None
+) -> SafeString:
     """Vertical columns per category (e.g. per year), grouped by series, or a line per series."""
     if data.is_empty:
         return _empty(empty_text)
@@ -405,14 +448,14 @@ def column_chart(data: ChartData, *, line: bool = False, id_prefix: str | None =
     parts = []
     top = PAD
     if multi:
-        legend, legend_h = _legend(prefix, data.series, PAD, lines=line)
+        legend, legend_h = _legend(prefix, data.series, PAD, width, lines=line)
         if not line:
             parts.append(_patterns(prefix, n_series))
         parts.append(legend)
         top += legend_h
     plot_top, plot_h = top + 20, 180
     base = plot_top + plot_h
-    x0, plot_w = PAD, WIDTH - 2 * PAD
+    x0, plot_w = PAD, width - 2 * PAD
     group_w = plot_w / n_cats
     peak = max(_as_float(data.cell(r, c)) for r in range(n_cats) for c in range(n_series)) or 1.0
     size = SMALL if multi or n_cats > 6 else FONT_SIZE
@@ -420,7 +463,7 @@ def column_chart(data: ChartData, *, line: bool = False, id_prefix: str | None =
     for r, label in enumerate(data.categories):
         gx = x0 + r * group_w
         parts.append(_text(gx + group_w / 2, base + 18, truncate(label, group_w - 4), anchor="middle"))
-        col_w = min(group_w * 0.7 / n_series, 56)
+        col_w = min(group_w * 0.8 / n_series, 56)
         start = gx + (group_w - col_w * n_series) / 2
         for c in range(n_series):
             value = data.cell(r, c)
@@ -433,7 +476,9 @@ def column_chart(data: ChartData, *, line: bool = False, id_prefix: str | None =
             parts.append(
                 f'<rect x="{_n(start + c * col_w + 1)}" y="{_n(base - h)}" width="{_n(col_w - 2)}" height="{_n(h)}" fill="{fill}"/>'
             )
-            parts.append(_text(cx, base - h - 5, data.format(value), anchor="middle", size=size, weight="bold"))
+            # Alternate heights when neighbouring labels would overlap.
+            lift = 12 if multi and c % 2 and text_width(data.format(value), size) > col_w else 0
+            parts.append(_text(cx, base - h - 5 - lift, data.format(value), anchor="middle", size=size, weight="bold"))
     for c, series_points in enumerate(points if line else []):
         colour = PALETTE[c % len(PALETTE)]
         dash = f' stroke-dasharray="{DASHES[c % len(DASHES)]}"' if DASHES[c % len(DASHES)] else ""
@@ -444,4 +489,4 @@ def column_chart(data: ChartData, *, line: bool = False, id_prefix: str | None =
             offset = -9 - c * 13 if multi else -9
             parts.append(_text(x, y + offset, text, anchor="middle", size=size, weight="bold"))
     parts.append(f'<line x1="{_n(x0)}" y1="{_n(base)}" x2="{_n(x0 + plot_w)}" y2="{_n(base)}" stroke="{AXIS}"/>')
-    return _svg(data, prefix, base + 26, "".join(parts), figures=_figures_text(data))
+    return _svg(data, prefix, width, base + 26, "".join(parts), figures=_figures_text(data))

@@ -52,6 +52,7 @@ FUNNEL = (
     (gettext_lazy("Selected"), SELECTED_OR_FUNDED),
     (gettext_lazy("Funded"), (S.FUNDED,)),
 )
+NARROW = 340  # viewBox width of the phone-sized charts
 EVALUATED_CALL_STATUSES = (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.ANNOUNCED)
 
 
@@ -258,7 +259,8 @@ def key_figures(facts: Facts) -> list[dict]:
         {"key": "envelope", "label": _("Total envelope"), "value": envelope, "money": True,
          "note": _("calls published")},
         {"key": "committed", "label": _("Committed"), "value": committed, "money": True,
-         "note": _("%(amount)s awaiting approval") % {"amount": eok(facts.committed["prepared"])}},
+         "note": _("%(amount)s awaiting approval") % {"amount": eok(facts.committed["prepared"])}
+         if facts.committed["prepared"] else ""},
         {"key": "remaining", "label": _("Remaining"), "value": envelope - committed, "money": True},
         {"key": "proposals", "label": _("Proposals"), "value": proposals, "note": _("%(n)s submitted") % {"n": submitted}},
         {"key": "selected", "label": _("Selected or funded"), "value": selected},
@@ -387,17 +389,24 @@ def funding_by_year(facts: Facts) -> ChartData:
 
 
 def evaluation_progress(facts: Facts) -> ChartData:
+    """Per proposal: scoresheets submitted and still outstanding (together: the evaluators assigned)."""
     rows = facts.progress
     call = facts.progress_call
+
+    def label(r) -> str:
+        share = round(r["submitted"] / r["assigned"] * 100) if r["assigned"] else 0
+        return f"{r['submitted']} / {r['assigned']} ({share}%)"
+
     return ChartData(
         title=_("Evaluation progress"),
-        description=(_("Scoresheets submitted and evaluators assigned per proposal, %(call)s.") % {"call": call.title})
+        description=(_("Scoresheets submitted of the evaluators assigned, per proposal, %(call)s.") % {"call": call.title})
         if call
         else "",
         category_heading=_("Proposal"),
         categories=[r["proposal__title_ko"] for r in rows],
-        series=[_("Scoresheets submitted"), _("Evaluators assigned")],
-        values=[[r["submitted"], r["assigned"]] for r in rows],
+        series=[_("Submitted"), _("Not yet submitted")],
+        values=[[r["submitted"], max(r["assigned"] - r["submitted"], 0)] for r in rows],
+        labels=[label(r) for r in rows],
     )
 
 
@@ -409,7 +418,7 @@ FIGURES = {
     "industries": (funding_by_industry, lambda d, **kw: grouped_bar_chart(d, stacked=True, **kw), True, True),
     "types": (funding_by_cooperation_type, lambda d, **kw: grouped_bar_chart(d, stacked=True, **kw), True, True),
     "years": (funding_by_year, column_chart, True, False),
-    "evaluation": (evaluation_progress, grouped_bar_chart, True, True),
+    "evaluation": (evaluation_progress, lambda d, **kw: grouped_bar_chart(d, stacked=True, **kw), True, True),
 }
 STAFF_FIGURES = ("proposals", "regions", "industries", "types", "years", "evaluation")
 REGION_FIGURES = ("proposals", "projects", "years")
@@ -442,6 +451,8 @@ def figure_panels(facts: Facts) -> list[dict]:
             "title": data.title,
             "description": data.description,
             "chart": draw(data, id_prefix=f"fig-{slug}", empty_text=str(empty)),
+            # The same chart drawn narrower, shown instead on phones so its text stays readable.
+            "chart_narrow": draw(data, width=NARROW, id_prefix=f"fig-{slug}-narrow", empty_text=str(empty)),
             "table": table_context(data, totals=totals and not data.is_empty),
             "is_empty": data.is_empty,
         })
