@@ -174,6 +174,13 @@ REPORTS_TABLE = {
 COLUMNS = COLUMNS + REPORTS_COLUMNS
 TABLE = {role: TABLE[role] + REPORTS_TABLE[role] for role in TABLE}
 
+# Annual reports export (registered by the projects app): like the other region-scoped exports.
+ANNUAL_EXPORT_COLUMNS = [("reports.export_annual_reports", None)]
+ANNUAL_EXPORT_TABLE = {"official": (Y,), "partner_official": (Y,), "outsider_official": (Y,), "expert": (N,),
+                       "ministry": (Y,), "admin_user": (Y,), "anonymous": (N,)}
+COLUMNS = COLUMNS + ANNUAL_EXPORT_COLUMNS
+TABLE = {role: TABLE[role] + ANNUAL_EXPORT_TABLE[role] for role in TABLE}
+
 
 @pytest.fixture
 def targets(ministry, expert, official):
