@@ -100,6 +100,11 @@ def assignment_detail(request, pk):
         return render(request, "evaluations/withdrawn.html", context)
     version = _version_for(assignment)
     context.update(version=version, snapshot=version.snapshot if version else None)
+    if assignment.kind == AssignmentKind.STAGE:
+        # A stage evaluator reads the project's stage (plan, KPIs, reports, money), never the panel.
+        sheet = services.scoresheet_for(assignment)
+        context.update(sheet=sheet, rows=_score_rows(sheet), **_stage_context(assignment))
+        return render(request, "evaluations/scoresheet.html", context)
     if assignment.kind == AssignmentKind.EVALUATION:
         sheet = services.scoresheet_for(assignment)
         context.update(sheet=sheet, rows=_score_rows(sheet, request.POST if request.method == "POST" else None))
@@ -172,13 +177,21 @@ def scoresheet_save(request, pk):
     return redirect("evaluations:assignment", pk=pk)
 
 
+def _stage_context(assignment) -> dict:
+    if assignment.kind != AssignmentKind.STAGE:
+        return {}
+    from projects.selectors import stage_facts
+
+    return {"stage_facts": stage_facts(assignment.stage_evaluation)}
+
+
 def _scoresheet_page(request, assignment, sheet, errors):
     version = _version_for(assignment)
     sheet.refresh_from_db()
     return render(request, "evaluations/scoresheet.html", {
         "assignment": assignment, "proposal": assignment.proposal, "sheet": sheet, "version": version,
         "snapshot": version.snapshot if version else None, "rows": _score_rows(sheet, request.POST, errors),
-        "overall_comment": request.POST.get("overall_comment", ""), **_labels(),
+        "overall_comment": request.POST.get("overall_comment", ""), **_labels(), **_stage_context(assignment),
     }, status=400 if errors else 200)
 
 

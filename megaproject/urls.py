@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
+    path("projects/", include("projects.urls")),
     path("audit/", include("audit.urls")),
     path("verify/<str:code>", funding_views.verify, name="verify"),
     path("", include("accounts.dashboard_urls")),

@@ -1,0 +1,102 @@
+"""Funded projects in the Django admin: read-only. Every change goes through the
+portal's pages and services (permissions, four eyes, the ten-year rule)."""
+
+from django.contrib import admin
+
+from .models import (
+    AnnualReport,
+    Condition,
+    PlanYear,
+    Project,
+    ProjectStage,
+    ReportPart,
+    StageEvaluation,
+    StagePlan,
+    StageReport,
+    StageRound,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StageInline(ReadOnlyInline):
+    model = ProjectStage
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "status", "start_year", "wind_down_on", "opened_at")
+    list_filter = ("status", "proposal__call")
+    search_fields = ("proposal__title_ko", "proposal__title_en")
+    inlines = [StageInline]
+
+
+class PartInline(ReadOnlyInline):
+    model = ReportPart
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdmin):
+    list_display = ("project", "year", "state", "due_on", "submitted_at", "reviewed_by")
+    list_filter = ("state", "year")
+    search_fields = ("project__proposal__title_ko",)
+    inlines = [PartInline]
+
+
+@admin.register(StageRound)
+class StageRoundAdmin(ReadOnlyAdmin):
+    list_display = ("title", "call", "stage_number", "year", "state", "envelope_won")
+    list_filter = ("state", "call")
+    search_fields = ("title",)
+
+
+class ConditionInline(ReadOnlyInline):
+    model = Condition
+
+
+@admin.register(StageEvaluation)
+class StageEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ("project", "round", "outcome", "decided_by", "decided_at")
+    list_filter = ("outcome", "round")
+    search_fields = ("project__proposal__title_ko",)
+    inlines = [ConditionInline]
+
+
+class PlanYearInline(ReadOnlyInline):
+    model = PlanYear
+
+
+@admin.register(StagePlan)
+class StagePlanAdmin(ReadOnlyAdmin):
+    list_display = ("project", "stage_number", "start_year", "years", "state", "national_total_won", "approved_by")
+    list_filter = ("state",)
+    search_fields = ("project__proposal__title_ko",)
+    inlines = [PlanYearInline]
+
+
+@admin.register(StageReport)
+class StageReportAdmin(ReadOnlyAdmin):
+    list_display = ("evaluation", "status", "attempts", "size", "generated_at")
+    list_filter = ("status",)

@@ -1,0 +1,138 @@
+"""Reads of funded projects. Every list and detail goes through
+`projects_visible_to`, so a project the user may not see is a 404, never a leak."""
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.rules import is_official, is_staff_member
+from proposals.models import Participation
+
+from .models import (
+    AnnualReport,
+    Project,
+    ProjectStatus,
+    ReportState,
+    StageEvaluation,
+    StagePlan,
+    StageRound,
+)
+
+LIST_FILTERS = ("q", "call", "status", "region", "stage")
+
+
+def projects_visible_to(*, user) -> QuerySet[Project]:
+    qs = Project.objects.all()
+    if is_staff_member(user):
+        return qs
+    if is_official(user):
+        return qs.filter(proposal__in=Participation.objects.filter(region_id=user.region_id).values("proposal_id"))
+    return qs.none()
+
+
+def list_filters(params) -> dict:
+    return {k: (params.get(k) or "").strip() for k in LIST_FILTERS}
+
+
+def project_list(*, user, q="", call="", status="", region="", stage="", today=None) -> QuerySet[Project]:
+    """One query: each project with its current stage number and overdue report count."""
+    today = today or timezone.localdate()
+    qs = (projects_visible_to(user=user)
+          .select_related("proposal__call", "proposal__lead_region")
+          .annotate(stage_number=Max("stages__number"),
+                    overdue_count=Count("reports", distinct=True, filter=Q(
+                        reports__state__in=[ReportState.DRAFT, ReportState.RETURNED], reports__due_on__lt=today)),
+                    region_count=Count("proposal__participations", distinct=True)))
+    if q:
+        qs = qs.filter(Q(proposal__title_ko__icontains=q) | Q(proposal__title_en__icontains=q))
+    if call.isdigit():
+        qs = qs.filter(proposal__call_id=int(call))
+    if status in ProjectStatus.values:
+        qs = qs.filter(status=status)
+    if region:
+        qs = qs.filter(proposal__participations__region__code=region)
+    if stage.isdigit():
+        qs = qs.filter(stage_number=int(stage))
+    return qs.order_by("-proposal__call__year", "proposal__title_ko", "pk")
+
+
+def project_for(*, user, pk: int) -> Project:
+    return get_object_or_404(
+        projects_visible_to(user=user).select_related("proposal__call", "proposal__lead_region",
+                                                      "proposal__industry"), pk=pk)
+
+
+def overdue_count(*, user, today=None) -> int:
+    """Overdue annual reports among the projects the user sees (dashboard card)."""
+    today = today or timezone.localdate()
+    return AnnualReport.objects.filter(
+        project__in=projects_visible_to(user=user), project__status=ProjectStatus.ACTIVE,
+        state__in=[ReportState.DRAFT, ReportState.RETURNED], due_on__lt=today).count()
+
+
+def report_for(*, user, project_pk: int, year: int) -> AnnualReport:
+    project = project_for(user=user, pk=project_pk)
+    return get_object_or_404(AnnualReport.objects.select_related("project__proposal__call", "submitted_by",
+                                                                 "reviewed_by"), project=project, year=year)
+
+
+def evaluations_of(project: Project) -> list[StageEvaluation]:
+    return list(project.evaluations.select_related("round", "stage", "decided_by")
+                .prefetch_related("conditions__closed_by").order_by("round__year", "pk"))
+
+
+def plans_visible_to(*, user) -> QuerySet[StagePlan]:
+    return StagePlan.objects.filter(project__in=projects_visible_to(user=user))
+
+
+def plan_for(*, user, pk: int) -> StagePlan:
+    return get_object_or_404(plans_visible_to(user=user).select_related(
+        "project__proposal__call", "evaluation__round", "evaluation__stage", "submitted_by", "endorsed_by",
+        "approved_by"), pk=pk)
+
+
+def round_list() -> QuerySet[StageRound]:
+    return StageRound.objects.select_related("call").annotate(
+        project_count=Count("evaluations", distinct=True),
+        decided_count=Count("evaluations", distinct=True, filter=~Q(evaluations__outcome="")))
+
+
+def round_evaluations(rnd: StageRound) -> list[StageEvaluation]:
+    """The round's projects with their panels (experts and sheet states), for staff."""
+    return list(rnd.evaluations.select_related("project__proposal__lead_region", "stage", "decided_by")
+                .prefetch_related("assignments__expert", "assignments__scoresheet", "conditions")
+                .order_by("project__proposal__title_ko"))
+
+
+def expert_choices(evaluation: StageEvaluation) -> list[dict]:
+    """Every active expert with the reasons they cannot sit on this project's panel
+    (the evaluations app's conflict rules: home region, affiliation, declarations)."""
+    from evaluations.models import ExpertProfile
+    from evaluations.services.panels import exclusions_for
+
+    excluded = {u.pk: reasons for u, reasons in exclusions_for(evaluation.project.proposal)}
+    taken = {a.expert_id for a in evaluation.assignments.all()}
+    out = []
+    for profile in ExpertProfile.objects.select_related("user", "home_region").filter(user__is_active=True).order_by(
+            "user__username"):
+        if profile.user_id in taken:
+            continue
+        out.append({"user": profile.user, "profile": profile, "reasons": excluded.get(profile.user_id, [])})
+    return out
+
+
+def stage_facts(evaluation: StageEvaluation) -> dict:
+    """What a stage evaluator reads after declaring no conflict: the stage's plan,
+    KPIs planned vs achieved, the annual reports and budget execution. Nothing
+    about the other evaluators."""
+    from .figures import REPORTED_STATES, funding_rows, kpi_rows
+
+    project = evaluation.project
+    stage = evaluation.stage
+    reports = list(project.reports.filter(year__in=stage.year_list, state__in=REPORTED_STATES)
+                   .prefetch_related("parts__region").order_by("year"))
+    return {
+        "project": project, "stage": stage, "roadmap": list(project.proposal.stages.all()),
+        "kpis": kpi_rows(project, stage=stage), "funding": funding_rows(project, years=stage.year_list),
+        "reports": reports,
+    }

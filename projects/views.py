@@ -1,0 +1,574 @@
+"""Pages of funded projects: list, workspace (plan, money, reports, evaluations,
+timeline), annual reports, stage evaluation rounds, follow-up plans.
+Views stay thin: they read through projects.selectors and write through
+projects.services."""
+
+import importlib.util
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.rules import require
+from evaluations.models import Assignment, ScoresheetState
+from programmes.models import Call, Region
+from proposals.selectors import participations_of
+
+from . import selectors
+from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_svg
+from .figures import funding_rows, kpi_rows
+from .forms import ConditionFormSet, DecideForm, RoundOpenForm, rubric_formset, rubric_rows
+from .models import (
+    Condition,
+    KPIResult,
+    PlanState,
+    ProjectStatus,
+    ReportAttachment,
+    ReportState,
+    RoundState,
+    StageEvaluation,
+    StageReport,
+    StageRound,
+)
+from .services import lifecycle, plans, reports, stages
+
+PAGE_SIZE = 20
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _documents():
+    """The stage-report service (projects.services.documents), once it exists."""
+    if importlib.util.find_spec("projects.services.documents") is None:
+        return None
+    from .services import documents
+
+    return documents
+
+
+# --- List and workspace ---------------------------------------------------------
+
+
+@login_required
+def project_list(request):
+    require(request.user, "projects.list_projects")
+    f = selectors.list_filters(request.GET)
+    qs = selectors.project_list(user=request.user, **f)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/project_list.html", {
+        "page": page, "f": f, "filtered": any(f.values()),
+        "statuses": ProjectStatus.choices, "regions": Region.objects.all(),
+        "calls": Call.objects.filter(proposals__project__isnull=False).distinct().order_by("-year"),
+        "stage_numbers": range(1, 5), "can_rounds": request.user.has_perm("projects.manage_stage_rounds"),
+    })
+
+
+def _timeline(project, stage_list, evaluations, rows) -> TimelineData:
+    call = project.proposal.call
+    return TimelineData(
+        title=_("Timeline of “%(title)s”") % {"title": project.title},
+        first_year=project.start_year, max_years=call.max_total_years,
+        stages=[TimelineStage(number=s.number, start_year=s.start_year, years=s.years,
+                              label=_("Pilot") if s.number == 1 else _("Stage %(n)s") % {"n": s.number},
+                              state_label=s.get_state_display()) for s in stage_list],
+        evaluations=[TimelineEvaluation(year=e.round.year, label=e.get_outcome_display() or _("under way"))
+                     for e in evaluations],
+        money={r.year: (r.national_planned, r.local_planned_total) for r in rows},
+        wind_down_year=project.wind_down_on.year if project.wind_down_on else None,
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    project = selectors.project_for(user=request.user, pk=pk)
+    require(request.user, "projects.view_project", project)
+    proposal = project.proposal
+    participations = participations_of(proposal)
+    stage_list = list(project.stages.all())
+    current_stage = stage_list[-1] if stage_list else None
+    rows = funding_rows(project)
+    for row in rows:
+        row.local_cells = [(row.local_planned.get(p.region_id, 0),
+                            row.local_spent.get(p.region_id) if row.national_spent is not None else None)
+                           for p in participations]
+    evaluations = selectors.evaluations_of(project)
+    today = timezone.localdate()
+    existing = {r.year: r for r in project.reports.all()}
+    can_start = request.user.has_perm("projects.edit_report", project) or request.user.has_perm(
+        "projects.review_report")
+    report_rows = []
+    for year in reports.report_years(project):
+        report = existing.get(year)
+        report_rows.append({"year": year, "report": report, "overdue": report is not None and report.is_overdue(today),
+                            "due_on": report.due_on if report else reports.report_due_on(year),
+                            "can_start": report is None and can_start and project.is_running and year <= today.year})
+    decisions = list(proposal.funding_decisions.filter(state="approved").prefetch_related("letters"))
+    stage_reports = {r.evaluation_id: r for r in StageReport.objects.filter(evaluation__project=project)}
+    for e in evaluations:
+        e.stage_report = stage_reports.get(e.pk)
+        e.can_download = e.stage_report is not None and e.stage_report.status == "done" and request.user.has_perm(
+            "projects.download_stage_report", e.stage_report)
+    timeline = _timeline(project, stage_list, evaluations, rows)
+    return render(request, "projects/project_detail.html", {
+        "project": project, "proposal": proposal, "participations": participations, "stages": stage_list,
+        "current_stage": current_stage, "roadmap": list(proposal.stages.all()),
+        "kpis": kpi_rows(project, stage=current_stage), "all_kpis": list(proposal.kpis.all()),
+        "rows": rows, "report_rows": report_rows, "decisions": decisions, "evaluations": evaluations,
+        "plans": list(project.plans.all()), "timeline": timeline_svg(timeline), "timeline_data": timeline,
+        "years_used": lifecycle.total_years(project, stages=stage_list),
+        "max_years": proposal.call.max_total_years,
+        "totals": {"national_planned": sum(r.national_planned for r in rows),
+                   "local_planned": sum(r.local_planned_total for r in rows),
+                   "spent": sum(r.spent_total or 0 for r in rows)},
+        "can_close_conditions": request.user.has_perm("projects.close_condition"),
+        "funding_cols": 2 * len(participations) + 3,
+    })
+
+
+@require_POST
+@login_required
+def condition_close(request, pk):
+    condition = get_object_or_404(Condition.objects.select_related("evaluation__project"), pk=pk)
+    project = selectors.project_for(user=request.user, pk=condition.evaluation.project_id)
+    try:
+        stages.condition_close(actor=request.user, condition=condition, evidence=request.POST.get("evidence", ""))
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("The condition is closed."))
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#evaluations")
+
+
+# --- Annual reports ----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def report_start(request, pk):
+    project = selectors.project_for(user=request.user, pk=pk)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    try:
+        reports.report_open(actor=request.user, project=project, year=year)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+        return redirect("projects:detail", pk=pk)
+    return redirect("projects:report", pk=pk, year=year)
+
+
+def _report_context(request, report, *, part_data=None, report_data=None, stale_part=None, stale_report=False):
+    user = request.user
+    project = report.project
+    stage = next((s for s in project.stages.all() if report.year in s.year_list), None)
+    parts = list(report.parts.select_related("region", "updated_by"))
+    attachments = list(report.attachments.select_related("region"))
+    for part in parts:
+        part.can_edit = report.is_editable and user.has_perm("projects.edit_report_part", part)
+        part.files = [a for a in attachments if a.region_id == part.region_id]
+        if part_data is not None and part.pk == part_data["pk"]:
+            part.form = part_data
+        else:
+            part.form = {"national": part.national_spent_won, "local": part.local_spent_won,
+                         "narrative": part.narrative, "revision": part.revision}
+        part.stale = stale_part == part.pk
+    results = list(report.kpi_results.select_related("kpi"))
+    index = (stage.number if stage else 1) - 1
+    for r in results:
+        targets = r.kpi.targets or []
+        r.target = targets[index] if 0 <= index < len(targets) else None
+        if report_data is not None:
+            r.form_value, r.form_note = report_data["kpis"].get(r.pk, ("", ""))
+        else:
+            r.form_value = "" if r.achieved is None else r.achieved.normalize()
+            r.form_note = r.note
+    can_edit_report = report.is_editable and user.has_perm("projects.edit_report", project)
+    return {
+        "project": project, "report": report, "stage": stage, "parts": parts, "results": results,
+        "can_edit_report": can_edit_report,
+        "can_submit": can_edit_report and user.has_perm("projects.submit_report", project),
+        "can_review": report.state == ReportState.SUBMITTED and user.has_perm("projects.review_report", report),
+        "problems": reports.report_problems(report) if can_edit_report else [],
+        "narrative": report_data["narrative"] if report_data is not None else report.narrative,
+        "revision": report_data["revision"] if report_data is not None else report.revision,
+        "stale_report": stale_report, "overdue": report.is_overdue(timezone.localdate()),
+        "own_part": next((p for p in parts if p.can_edit), None),
+    }
+
+
+@login_required
+def report_page(request, pk, year):
+    report = selectors.report_for(user=request.user, project_pk=pk, year=year)
+    require(request.user, "projects.view_project", report.project)
+    if request.method != "POST":
+        return render(request, "projects/report.html", _report_context(request, report))
+    op = request.POST.get("op", "")
+    post = request.POST
+    try:
+        if op == "part":
+            part = get_object_or_404(report.parts, pk=post.get("part"))
+            data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
+                    "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
+            try:
+                reports.report_part_save(actor=request.user, part=part, national_spent=data["national"],
+                                         local_spent=data["local"], narrative=data["narrative"],
+                                         revision=data["revision"])
+            except ValidationError as exc:
+                messages.error(request, _messages_of(exc))
+                report.refresh_from_db()
+                stale = part.pk if "meanwhile" in " ".join(exc.messages) or post.get("revision") != str(
+                    report.parts.get(pk=part.pk).revision) else None
+                return render(request, "projects/report.html",
+                              _report_context(request, report, part_data=data, stale_part=stale), status=400)
+            messages.success(request, _("Your region's part was saved."))
+        elif op == "report":
+            kpis = {r.pk: (post.get(f"kpi-{r.pk}", ""), post.get(f"note-{r.pk}", ""))
+                    for r in KPIResult.objects.filter(report=report)}
+            data = {"narrative": post.get("narrative", ""), "kpis": kpis, "revision": post.get("revision", "")}
+            try:
+                reports.report_save(actor=request.user, report=report, narrative=data["narrative"],
+                                    kpi_values=kpis, revision=data["revision"])
+            except ValidationError as exc:
+                messages.error(request, _messages_of(exc))
+                report.refresh_from_db()
+                return render(request, "projects/report.html", _report_context(
+                    request, report, report_data=data, stale_report=data["revision"] != str(report.revision)),
+                    status=400)
+            messages.success(request, _("The report was saved."))
+        elif op == "submit":
+            if post.get("confirm") != "yes":
+                raise ValidationError(_("Tick the confirmation box to submit the report."))
+            reports.report_submit(actor=request.user, report=report)
+            messages.success(request, _("The report was submitted to the ministry."))
+        elif op in ("accept", "return"):
+            reports.report_review(actor=request.user, report=report, accept=op == "accept",
+                                  comment=post.get("comment", ""))
+            messages.success(request, _("The report was accepted.") if op == "accept"
+                             else _("The report was returned with your comments."))
+        elif op == "attach":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError(_("Choose a file to upload."))
+            try:
+                reports.attachment_add(actor=request.user, report=report, upload=upload)
+            except ValidationError as exc:
+                # A refused file keeps what the region typed on the page.
+                messages.error(request, _messages_of(exc))
+                part = report.parts.filter(region_id=request.user.region_id).first()
+                data = None
+                if part is not None and "narrative" in post:
+                    data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
+                            "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
+                return render(request, "projects/report.html",
+                              _report_context(request, report, part_data=data), status=400)
+            messages.success(request, _("The file was attached."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect("projects:report", pk=pk, year=year)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__project__proposal"), pk=pk)
+    # Visibility first (a foreign project is a 404), then the permission.
+    selectors.project_for(user=request.user, pk=attachment.report.project_id)
+    require(request.user, "projects.view_report_attachment", attachment.report)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- Stage evaluation rounds -----------------------------------------------------------
+
+
+@login_required
+def round_list(request):
+    require(request.user, "projects.manage_stage_rounds")
+    return render(request, "projects/round_list.html", {"rounds": selectors.round_list()})
+
+
+@login_required
+def round_create(request):
+    require(request.user, "projects.manage_stage_rounds")
+    form = RoundOpenForm(request.POST or None, initial=request.GET or None)
+    formset = rubric_formset(request.POST or None)
+    due = []
+    call = None
+    if form.is_bound and form.is_valid():
+        call = form.cleaned_data["call"]
+    elif request.GET.get("call", "").isdigit():
+        call = Call.objects.filter(pk=int(request.GET["call"])).first()
+    if call is not None:
+        stage_number = form.cleaned_data.get("stage_number", 1) if form.is_bound and form.is_valid() else int(
+            request.GET.get("stage_number", "1") or 1) if str(request.GET.get("stage_number", "1")).isdigit() else 1
+        due = list(stages.projects_due(call=call, stage_number=stage_number))
+    chosen = {int(x) for x in request.POST.getlist("projects") if x.isdigit()} if request.method == "POST" else None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        try:
+            rnd = stages.round_open(
+                actor=request.user, call=d["call"], stage_number=d["stage_number"], title=d["title"], year=d["year"],
+                envelope_won=d["envelope_won"], next_stage_years=d["next_stage_years"], panel_size=d["panel_size"],
+                criteria=rubric_rows(formset), projects=[p for p in due if p.pk in (chosen or set())])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The stage evaluation round was opened. Assign experts to each project."))
+            return redirect("projects:round", pk=rnd.pk)
+    return render(request, "projects/round_form.html", {
+        "form": form, "formset": formset, "due": due, "call": call,
+        "chosen": chosen if chosen is not None else {p.pk for p in due},
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _round_rows(rnd, evaluations, results):
+    criteria = list(rnd.criteria.all())
+    rows = []
+    for e in evaluations:
+        active = [a for a in e.assignments.all() if not a.conflict_declared]
+        submitted = sum(1 for a in active if getattr(getattr(a, "scoresheet", None), "state", "")
+                        == ScoresheetState.SUBMITTED)
+        result = results.get(e.pk)
+        rows.append({
+            "evaluation": e, "assignments": list(e.assignments.all()), "active": len(active), "submitted": submitted,
+            "result": result,
+            "by_criterion": [(c, result.by_criterion_score.get(c.pk) if result else None,
+                              result.by_criterion.get(c.pk) if result else None) for c in criteria],
+        })
+    return criteria, rows
+
+
+@login_required
+def round_detail(request, pk):
+    require(request.user, "projects.manage_stage_rounds")
+    rnd = get_object_or_404(StageRound.objects.select_related("call", "opened_by"), pk=pk)
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "assign":
+                evaluation = get_object_or_404(rnd.evaluations, pk=request.POST.get("evaluation"))
+                expert = get_object_or_404(User, pk=request.POST.get("expert") or 0, role="expert")
+                stages.stage_assign(actor=request.user, evaluation=evaluation, expert=expert)
+                messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
+            elif op == "unassign":
+                from evaluations.services.panels import panel_unassign
+
+                assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment"),
+                                               stage_evaluation__round=rnd)
+                panel_unassign(actor=request.user, assignment=assignment)
+                messages.success(request, _("The expert was removed from the panel."))
+            elif op == "start":
+                if request.POST.get("confirm") != "yes":
+                    raise ValidationError(_("Tick the confirmation box to start scoring."))
+                stages.round_start_scoring(actor=request.user, rnd=rnd)
+                messages.success(request, _("Scoring has started; the experts were told."))
+            elif op == "report":
+                documents = _documents()
+                if documents is None:
+                    raise Http404
+                evaluation = get_object_or_404(rnd.evaluations, pk=request.POST.get("evaluation"))
+                documents.stage_report_request(actor=request.user, evaluation=evaluation)
+                messages.success(request, _("The stage-evaluation report is being built."))
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+        return redirect("projects:round", pk=pk)
+    evaluations = selectors.round_evaluations(rnd)
+    results = stages.round_results(rnd) if rnd.state != RoundState.PREPARING else {}
+    criteria, rows = _round_rows(rnd, evaluations, results)
+    reports_by_eval = {r.evaluation_id: r for r in StageReport.objects.filter(evaluation__round=rnd)}
+    for row in rows:
+        row["report"] = reports_by_eval.get(row["evaluation"].pk)
+        row["experts"] = selectors.expert_choices(row["evaluation"]) if rnd.state == RoundState.PREPARING \
+            and not row["evaluation"].is_decided else []
+    return render(request, "projects/round_detail.html", {
+        "round": rnd, "rows": rows, "criteria": criteria, "envelope": plans.round_envelope_status(rnd),
+        "reports_ready": _documents() is not None,
+    })
+
+
+@login_required
+def evaluation_decide(request, pk):
+    require(request.user, "projects.decide_stage")
+    evaluation = get_object_or_404(StageEvaluation.objects.select_related(
+        "round__call", "project__proposal__call", "stage"), pk=pk)
+    rnd = evaluation.round
+    form = DecideForm(request.POST or None)
+    conditions = ConditionFormSet(request.POST or None, prefix="conditions")
+    if request.method == "POST" and form.is_valid() and conditions.is_valid():
+        d = form.cleaned_data
+        if not d["confirm"]:
+            form.add_error("confirm", _("Tick the box to confirm: the outcome is final."))
+        else:
+            rows = [{"text": c.cleaned_data.get("text", ""), "due_on": c.cleaned_data.get("due_on")}
+                    for c in conditions.forms if c.cleaned_data]
+            try:
+                stages.stage_decide(actor=request.user, evaluation=evaluation, outcome=d["outcome"],
+                                    panel_comment=d["panel_comment"], reason=d["reason"], conditions=rows,
+                                    wind_down_on=d["wind_down_on"])
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The outcome was recorded and the regions were told."))
+                return redirect("projects:round", pk=rnd.pk)
+    results = stages.round_results(rnd)
+    criteria, rows = _round_rows(rnd, [evaluation], results)
+    return render(request, "projects/decide.html", {
+        "evaluation": evaluation, "round": rnd, "project": evaluation.project, "form": form,
+        "conditions": conditions, "row": rows[0], "criteria": criteria,
+        "kpis": kpi_rows(evaluation.project, stage=evaluation.stage),
+        "remaining_years": lifecycle.remaining_years(evaluation.project),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- The stage-evaluation report (PDF) ---------------------------------------------------
+
+
+def _stage_report_visible(request, pk) -> StageReport:
+    report = StageReport.objects.select_related("evaluation__project__proposal").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    selectors.project_for(user=request.user, pk=report.evaluation.project_id)
+    if not request.user.has_perm("projects.download_stage_report", report):
+        raise Http404
+    return report
+
+
+@never_cache
+@login_required
+def stage_report_status(request, pk):
+    report = _stage_report_visible(request, pk)
+    documents = _documents()
+    progress = documents.stage_report_progress(report) if documents is not None else {
+        "status": report.status, "status_label": report.get_status_display()}
+    # "label" as the award letters' status answers, so static/js/progress.js polls both alike.
+    return JsonResponse({**progress, "label": progress["status_label"], "error": report.error})
+
+
+@login_required
+def stage_report_download(request, pk):
+    documents = _documents()
+    if documents is None:
+        raise Http404
+    _stage_report_visible(request, pk)
+    report = documents.stage_report_for_download(user=request.user, report_id=pk)
+    project = report.evaluation.project
+    return FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"stage-evaluation-{project.pk}-{report.evaluation.stage.number}.pdf")
+
+
+# --- Follow-up plans ------------------------------------------------------------------------
+
+
+def _plan_grid(plan, participations, data=None, problems=None):
+    lines = {(x.region_id, x.year): x for x in plan.lines.all()}
+    rows = []
+    for p in participations:
+        cells = []
+        for year in plan.year_list:
+            line = lines.get((p.region_id, year))
+            nat_name, loc_name = f"national-{p.region_id}-{year}", f"local-{p.region_id}-{year}"
+            cells.append({
+                "year": year, "nat_name": nat_name, "loc_name": loc_name,
+                "national": data.get(nat_name, "") if data is not None else (line.national_won if line else 0),
+                "local": data.get(loc_name, "") if data is not None else (line.local_won if line else 0),
+                "problem": (problems or {}).get(("national", p.region_id, year)) or (problems or {}).get(nat_name)
+                or (problems or {}).get(loc_name),
+            })
+        rows.append({"region": p.region, "cells": cells})
+    totals = []
+    for year in plan.year_list:
+        nat = sum(x.national_won for (r, y), x in lines.items() if y == year)
+        loc = sum(x.local_won for (r, y), x in lines.items() if y == year)
+        totals.append({"year": year, "national": nat, "local": loc,
+                       "problem": (problems or {}).get(("year", year))})
+    return rows, totals
+
+
+@login_required
+def plan_page(request, pk):
+    plan = selectors.plan_for(user=request.user, pk=pk)
+    user = request.user
+    project = plan.project
+    participations = participations_of(project.proposal)
+    data, errors = None, {}
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "save":
+                data = request.POST
+                amounts = {(user.region_id, y): (data.get(f"national-{user.region_id}-{y}"),
+                                                  data.get(f"local-{user.region_id}-{y}")) for y in plan.year_list}
+                lead = user.has_perm("projects.submit_plan", plan)
+                plans.plan_save(actor=user, plan=plan, goals=data.get("goals") if lead else None,
+                                years=data.get("years") if lead else None, amounts=amounts,
+                                revision=data.get("revision"))
+                messages.success(request, _("The plan was saved."))
+            elif op == "submit":
+                if request.POST.get("confirm") != "yes":
+                    raise ValidationError(_("Tick the confirmation box to submit the plan."))
+                plans.plan_submit(actor=user, plan=plan)
+                messages.success(request, _("The plan was submitted to the ministry."))
+            elif op == "endorse":
+                plans.plan_endorse(actor=user, plan=plan)
+                messages.success(request, _("Endorsed. Another staff member must approve the plan."))
+            elif op == "return":
+                plans.plan_return(actor=user, plan=plan, comment=request.POST.get("comment", ""))
+                messages.success(request, _("The plan was returned with your comments."))
+            elif op == "approve":
+                if request.POST.get("confirm") != "yes":
+                    raise ValidationError(_("Tick the confirmation box to approve."))
+                plans.plan_approve(actor=user, plan=plan)
+                messages.success(request, _("Approved. The next stage is part of the project."))
+            else:
+                raise Http404
+            return redirect("projects:plan", pk=pk)
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+            if op != "save":
+                return redirect("projects:plan", pk=pk)
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
+            plan.refresh_from_db()
+    problems = {**plans.plan_problems(plan), **errors}
+    rows, totals = _plan_grid(plan, participations, data, problems)
+    editable = plan.state in plans.EDITABLE and project.is_running
+    own_editable = editable and user.has_perm("projects.edit_plan", plan)
+    lead = editable and user.has_perm("projects.submit_plan", plan)
+    return render(request, "projects/plan.html", {
+        "plan": plan, "project": project, "rows": rows, "totals": totals, "problems": problems,
+        "year_problems": {k[1]: v for k, v in problems.items() if isinstance(k, tuple) and k[0] == "year"},
+        "total_problem": problems.get(("total",)), "years_error": errors.get("years"),
+        "goals": data.get("goals", plan.goals) if data is not None else plan.goals,
+        "years": data.get("years", plan.years) if data is not None else plan.years,
+        "own_region_id": user.region_id if own_editable else None, "can_edit_lead": lead,
+        "can_submit": lead and not problems, "can_endorse": plan.state == PlanState.SUBMITTED and user.has_perm(
+            "projects.endorse_plan", plan),
+        "can_return": plan.state in (PlanState.SUBMITTED, PlanState.ENDORSED) and user.has_perm(
+            "projects.endorse_plan", plan),
+        "can_approve": plan.state == PlanState.ENDORSED and user.has_perm("projects.approve_plan", plan),
+        "is_staff": user.has_perm("projects.endorse_plan", plan),
+        "envelope": plans.round_envelope_status(plan.evaluation.round),
+        "remaining_years": lifecycle.remaining_years(project),
+        "pct": project.proposal.call.min_local_matching_pct,
+    }, status=400 if errors else 200)
