@@ -40,6 +40,15 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", _("Record deleted")
 
     @classmethod
+    def for_proposal_move(cls, move: str) -> "AuditAction":
+        """The action code of a proposals lifecycle move (proposals.services.lifecycle.MOVES)."""
+        if move in {"pass_eligibility", "fail_eligibility"}:
+            return cls.ELIGIBILITY
+        if move in {"select", "reserve", "not_select"}:
+            return cls.SELECTION
+        return cls.PROPOSAL_STATE
+
+    @classmethod
     def field_level(cls) -> set:
         return {cls.CREATED, cls.CHANGED, cls.DELETED}
 

@@ -49,6 +49,8 @@ def _register_models():
 
 # --- LogEntry → AuditEvent -----------------------------------------------------------------
 
+# Models whose str() is an id: the trail names them with `services.describe`.
+DESCRIBED = {"Assignment", "Scoresheet", "Score", "PanelResult", "SelectionNote", "Participation"}
 USER_ACCOUNT_FIELDS = {"role", "region", "is_active"}
 USER_PERMISSION_FIELDS = {"is_superuser", "is_staff"}
 
@@ -106,18 +108,22 @@ def _action_for(model, entry, keys: set) -> str:
 def _copy_log_entry(sender, instance, created, raw=False, **kwargs):
     from auditlog.models import LogEntry
 
-    from .services import actor_name
+    from .services import actor_name, describe
 
     if not created or raw or instance.action == LogEntry.Action.ACCESS:
         return
     model = instance.content_type.model_class() if instance.content_type_id else None
     before, after = _before_after(model, instance)
+    object_repr = instance.object_repr or ""
+    if model is not None and model.__name__ in DESCRIBED and instance.action != LogEntry.Action.DELETE:
+        obj = model._default_manager.filter(pk=instance.object_pk).first()
+        object_repr = describe(obj) if obj is not None else object_repr
     actor = instance.actor
     AuditEvent.objects.create(
         actor=actor, actor_name=actor_name(actor), source=AuditSource.FIELDS,
         action=_action_for(model, instance, set((instance.changes or {}).keys())),
         content_type_id=instance.content_type_id, object_id=str(instance.object_pk)[:64],
-        object_repr=(instance.object_repr or "")[:300], before=before, after=after,
+        object_repr=object_repr[:300], before=before, after=after,
         ip=instance.remote_addr or None, log_entry_id=instance.pk,
     )
 

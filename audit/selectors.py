@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
@@ -54,8 +55,19 @@ def trail(*, actor: str = "", action: str = "", source: str = "", object_type: s
     return qs.order_by("-at", "-id")
 
 
+# Keys of explicit events that are not model fields.
+EXTRA_LABELS = {
+    "committed_won": _("committed from the call's envelope (won)"),
+    "filters": _("filters"),
+    "assigned": _("assigned"),
+    "expert": _("expert"),
+}
+
+
 def _field_info(model, name: str):
     """(label, choices dict) of a model field, or (name, {}) when it is not one."""
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name]), {}
     if model is None or not name:
         return name, {}
     try:
@@ -76,8 +88,10 @@ def _display(value, choices: dict):
         return ", ".join(str(_display(v, choices)) for v in value) or "—"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_display(v, choices)}" for k, v in value.items()) or "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
+    if isinstance(value, bool) or value in ("True", "False"):
+        return "✓" if value in (True, "True") else "✗"
+    if isinstance(value, int) and abs(value) >= 10000:
+        return f"{value:,}"
     return value
 
 

@@ -55,6 +55,21 @@ def current_context() -> dict:
         return {}
 
 
+def describe(obj) -> str:
+    """How the trail names an object: the default str() of some models is an id."""
+    name = type(obj).__name__
+    if name == "Scoresheet":
+        obj = obj.assignment
+        name = "Assignment"
+    if name == "Assignment":
+        return f"{obj.get_kind_display()}: {obj.expert} → {obj.proposal.title_ko}"[:300]
+    if name in {"Score"}:
+        return f"{obj.scoresheet.assignment.expert} → {obj.scoresheet.assignment.proposal.title_ko}: {obj.criterion}"[:300]
+    if name in {"PanelResult", "SelectionNote", "Participation"}:
+        return f"{obj._meta.verbose_name}: {obj.proposal.title_ko}"[:300]
+    return str(obj)[:300]
+
+
 def record(*, actor, action: str, obj=None, summary: str = "", before=None, after=None,
            request=None) -> AuditEvent:
     """Append one explicit event to the audit trail and return it."""
@@ -69,7 +84,7 @@ def record(*, actor, action: str, obj=None, summary: str = "", before=None, afte
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         event.object_id = str(obj.pk)
-        event.object_repr = str(obj)[:300]
+        event.object_repr = describe(obj)
     event.save()
     return event
 

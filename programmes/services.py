@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import AuditAction, record
 
 from .models import Call, CallStatus, RubricCriterion
 
@@ -80,8 +81,11 @@ def call_change_status(*, actor, call: Call, status: str) -> Call:
         validate_rubric_weights([c.weight for c in call.criteria.all()])
         if not call.eligible_regions.exists():
             raise ValidationError(_("Choose at least one eligible region before opening the call."))
+    previous = call.status
     call.status = target
     call.updated_by = actor
     call._history_user = actor
     call.save(update_fields=["status", "updated_by", "updated_at"])
+    record(actor=actor, action=AuditAction.CALL_STATUS, obj=call, summary=target.label,
+           before={"status": previous}, after={"status": call.status})
     return call

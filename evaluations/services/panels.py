@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.rules import require
 from accounts.services import notify
+from audit.services import AuditAction, describe, record
 from proposals.models import Proposal, ProposalState
 
 from ..models import Assignment, AssignmentKind, ExpertProfile
@@ -60,6 +61,7 @@ def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = Assignm
         raise ValidationError(_("%(expert)s is already assigned.") % {"expert": expert})
     assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor,
                                            stage_evaluation=stage_evaluation)
+    record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=assignment, after={"expert": expert, "kind": kind})
     _notify_assigned([assignment])
     return assignment
 
@@ -72,6 +74,7 @@ def panel_unassign(*, actor, assignment: Assignment) -> None:
         raise ValidationError(_("This expert already submitted scores; reopen them before removing the expert."))
     if assignment.comments.exists():
         raise ValidationError(_("This expert already commented; their comments stay on record."))
+    record(actor=actor, action=AuditAction.PANEL_UNASSIGN, obj=assignment, before={"expert": assignment.expert, "kind": assignment.kind})
     assignment.delete()
 
 
@@ -187,6 +190,7 @@ def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: st
             created.append(Assignment(kind=AssignmentKind.EVALUATION, expert=expert, proposal=row.proposal,
                                       assigned_by=actor))
     created = Assignment.objects.bulk_create(created)
+    record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=call, after={"assigned": [describe(a) for a in created]})
     _notify_assigned(created)
     return created
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import AuditAction, record
 from proposals.models import ProposalState
 
 from ..models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetEvent, ScoresheetState
@@ -105,6 +106,8 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
         sheet.state = ScoresheetState.SUBMITTED
         sheet.submitted_at = timezone.now()
         ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action="submitted")
+        record(actor=actor, action=AuditAction.SCORE_SUBMIT, obj=sheet, before={"state": ScoresheetState.DRAFT},
+               after={"state": ScoresheetState.SUBMITTED, **{str(r.criterion): r.value for r in rows.values()}})
     sheet.save()
     return sheet
 
@@ -121,6 +124,8 @@ def scoresheet_reopen(*, actor, scoresheet: Scoresheet, reason: str) -> Scoreshe
     sheet.submitted_at = None
     sheet.save(update_fields=["state", "submitted_at", "updated_at"])
     ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action="reopened", reason=reason.strip())
+    record(actor=actor, action=AuditAction.SCORE_REOPEN, obj=sheet, summary=reason.strip(),
+           before={"state": ScoresheetState.SUBMITTED}, after={"state": ScoresheetState.DRAFT})
     from accounts.services import notify
 
     notify(users=[sheet.assignment.expert], url=f"/evaluations/assignments/{sheet.assignment_id}/",

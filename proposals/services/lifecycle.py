@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import require
+from audit.services import AuditAction, record
 from programmes.models import CallStatus
 
 from ..models import Proposal, ProposalEvent, ProposalState, ProposalVersion, VersionKind
@@ -126,6 +127,8 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
         proposal=locked, actor=actor, action=action, from_state=previous, to_state=locked.state,
         note=reason.strip() or (f"v{version.number}" if version else ""),
     )
+    record(actor=actor, action=AuditAction.for_proposal_move(action), obj=locked, summary=str(move.label),
+           before={"state": previous}, after={"state": locked.state, "state_reason": locked.state_reason})
     _notify_state_change(locked, actor)
     return locked
 
