@@ -86,12 +86,16 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
     return rnd
 
 
+@transaction.atomic
 def stage_assign(*, actor, evaluation: StageEvaluation, expert) -> Assignment:
     """An expert on the project's stage panel, through the evaluations app's one
     assignment function (conflicts of interest checked there)."""
     from evaluations.services.panels import panel_assign
 
     require(actor, "projects.manage_stage_rounds")
+    # Read (and lock) the evaluation again: a caller's copy may predate the outcome.
+    evaluation = StageEvaluation.objects.select_for_update().select_related("round", "project__proposal").get(
+        pk=evaluation.pk)
     return panel_assign(actor=actor, proposal=evaluation.project.proposal, expert=expert,
                         kind=AssignmentKind.STAGE, stage_evaluation=evaluation)
 
