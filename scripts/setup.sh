@@ -2,17 +2,21 @@
 # Set up everything the portal needs on a fresh Debian machine, idempotently.
 #   scripts/setup.sh        runtime: system packages, .venv, Python packages, translations
 #   scripts/setup.sh --dev  also test tools: Chromium, poppler, axe-core (npm)
+#   scripts/setup.sh --bench  runtime plus wrk, the load generator of `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEV=0
 [[ "${1:-}" == "--dev" ]] && DEV=1
+BENCH=0  # --bench: runtime set-up plus the load generator (wrk) for `make bench`
+[[ "${1:-}" == "--bench" ]] && BENCH=1
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 # --- Debian packages: WeasyPrint's libraries, Korean fonts, gettext ---------
 DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext)
 [[ $DEV == 1 ]] && DEBS+=(chromium poppler-utils)
+[[ $BENCH == 1 ]] && DEBS+=(wrk)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

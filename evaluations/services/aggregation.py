@@ -77,9 +77,12 @@ def trimmed_mean(values: list[float]) -> float | None:
     return round(fmean(values), PLACES)
 
 
-def normalise(sheets: list[Sheet], criteria: list[Criterion]) -> dict:
-    """{(expert id, proposal id): normalised total} over every sheet of the call."""
-    totals = {(s.expert_id, s.proposal_id): weighted_total(s.values, criteria) for s in sheets}
+def normalise(sheets: list[Sheet], criteria: list[Criterion], totals: dict | None = None) -> dict:
+    """{(expert id, proposal id): normalised total} over every sheet of the call.
+
+    `totals` ({(expert id, proposal id): weighted total}) saves computing them again."""
+    if totals is None:
+        totals = {(s.expert_id, s.proposal_id): weighted_total(s.values, criteria) for s in sheets}
     if not totals:
         return {}
     overall_mean = fmean(totals.values())
@@ -87,23 +90,27 @@ def normalise(sheets: list[Sheet], criteria: list[Criterion]) -> dict:
     by_expert: dict[int, list[float]] = {}
     for (expert, _proposal), total in totals.items():
         by_expert.setdefault(expert, []).append(total)
+    # Each evaluator's mean and spread once, not once per sheet (a call has thousands of sheets).
+    spread = {expert: (fmean(own), pstdev(own) if len(own) >= 2 else 0.0) for expert, own in by_expert.items()}
     out = {}
     for (expert, proposal), total in totals.items():
-        own = by_expert[expert]
-        sd = pstdev(own) if len(own) >= 2 else 0.0
+        mean, sd = spread[expert]
         if sd == 0 or overall_sd == 0:
             out[(expert, proposal)] = total
         else:
-            out[(expert, proposal)] = overall_mean + (total - fmean(own)) / sd * overall_sd
+            out[(expert, proposal)] = overall_mean + (total - mean) / sd * overall_sd
     return out
 
 
 def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, ProposalResult]:
-    normalised = normalise(sheets, criteria)
+    totals = {(s.expert_id, s.proposal_id): weighted_total(s.values, criteria) for s in sheets}
+    normalised = normalise(sheets, criteria, totals)
     results: dict[int, ProposalResult] = {}
+    sheets_of: dict[int, list[Sheet]] = {}
     for s in sheets:
         r = results.setdefault(s.proposal_id, ProposalResult(proposal_id=s.proposal_id))
-        r.totals[s.expert_id] = weighted_total(s.values, criteria)
+        r.totals[s.expert_id] = totals[(s.expert_id, s.proposal_id)]
+        sheets_of.setdefault(s.proposal_id, []).append(s)
     for pid, r in results.items():
         totals = list(r.totals.values())
         r.evaluators = len(totals)
@@ -114,7 +121,7 @@ def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, Propo
         norm = [normalised[(e, pid)] for e in r.totals]
         r.normalised_mean = round(fmean(norm), PLACES)
         r.normalised_trimmed = trimmed_mean(norm)
-        own = [s for s in sheets if s.proposal_id == pid]
+        own = sheets_of[pid]
         for c in criteria:
             scores = [float(s.values[c.id]) for s in own if s.values.get(c.id) is not None]
             if scores:

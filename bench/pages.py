@@ -1,0 +1,48 @@
+"""The main pages `make bench` measures, each with the role that opens it.
+
+The same choice on any bench database (100 or 10,000 proposals), so query
+counts at both sizes are comparable: the official of the first bulk
+proposal's lead region, that proposal (funded, two regions, decisions), the
+first bulk expert and their first scoresheet, ministry staff on the 2023 call.
+Needs Django set up (bench/seed.py's data).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    username: str
+    url: str
+
+
+BASELINE = Page("baseline", "baseline: bare Django, 50-row table", "", "/")
+
+
+def main_pages() -> list[Page]:
+    from evaluations.models import Assignment, AssignmentKind
+    from programmes.models import Call
+    from proposals.models import Proposal
+
+    from .seed import MARK
+
+    first = Proposal.objects.filter(title_en__startswith=MARK).select_related("lead_region").order_by("pk").first()
+    if first is None:
+        raise SystemExit("no bench data: run bench/seed.py first")
+    official = f"bench-official-{first.lead_region.code}"
+    expert = "bench-expert-000"
+    sheet = Assignment.objects.filter(expert__username=expert, kind=AssignmentKind.EVALUATION).order_by("pk").first()
+    call = Call.objects.get(programme__code="mega", year=2023)
+    return [
+        Page("proposal_list", "official: proposal list", official, reverse("proposals:list")),
+        Page("proposal_detail", "official: proposal detail", official, reverse("proposals:detail", args=[first.pk])),
+        Page("assignments", "expert: my assignments", expert, reverse("evaluations:assignments")),
+        Page("scoresheet", "expert: scoresheet", expert, reverse("evaluations:assignment", args=[sheet.pk])),
+        Page("ranking", "ministry: ranking board", "ministry", reverse("evaluations:ranking", args=[call.pk])),
+        Page("selection", "ministry: selection board", "ministry", reverse("funding:selection", args=[call.pk])),
+        Page("dashboard", "ministry: dashboard", "ministry", reverse("dashboard")),
+    ]

@@ -1,0 +1,50 @@
+"""SQL queries per main page on the database DATABASE_URL names; prints JSON.
+
+Run by bench/run.py against the small (100 proposals) and the large (10,000)
+bench databases: a page whose count differs between the two, or exceeds 12,
+does per-row queries. Each page is requested once to warm up, then counted.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "megaproject.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from bench.pages import main_pages  # noqa: E402
+
+
+def count(verbose: bool = False) -> dict:
+    out = {}
+    clients = {}
+    for page in main_pages():
+        if page.username not in clients:
+            clients[page.username] = Client(SERVER_NAME="127.0.0.1")
+            clients[page.username].force_login(User.objects.get(username=page.username))
+        client = clients[page.username]
+        client.get(page.url)  # warm: sessions, content types, translations
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page.url)
+        if response.status_code != 200:
+            raise SystemExit(f"{page.url} as {page.username}: HTTP {response.status_code}")
+        out[page.key] = len(ctx.captured_queries)
+        if verbose:
+            print(f"--- {page.key}: {len(ctx)}", file=sys.stderr)
+            for q in ctx.captured_queries:
+                print("   ", q["sql"][:300], file=sys.stderr)
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(count(verbose="-v" in sys.argv)))

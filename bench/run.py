@@ -1,0 +1,352 @@
+"""`make bench`: page load beside a bare Django baseline, query counts, letters and exports.
+
+1. Creates (if missing) and migrates two PostgreSQL databases: the large one
+   (BENCH_DB, default megaproject_bench) and a small one (same name + _small),
+   and seeds them with bench/seed.py (10,000 and 100 proposals).
+2. Counts SQL queries per main page on both (bench/queries.py).
+3. Starts the portal (port 8201) and the baseline (8202, bench.baseline_settings)
+   under gunicorn, 2 sync workers each, DEBUG off; logs in each role by a
+   session row; runs wrk on every page (and on the baseline before and after).
+4. Stops the servers, runs bench/letters.py and bench/exports.py (if present).
+5. Prints one table with every figure and its ratio, writes bench/results/bench.json.
+
+Variables: BENCH_DB, BENCH_PROPOSALS (10000), BENCH_SMALL (100), BENCH_SECONDS (10 per page),
+BENCH_CONNECTIONS (8), BENCH_RESET=1 (drop and reseed both databases), BENCH_SKIP="letters exports".
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PY = str(ROOT / ".venv" / "bin" / "python")
+PORTAL_PORT, BASELINE_PORT = 8201, 8202
+
+TARGET_RPS = 0.35  # × baseline requests/s, at least
+TARGET_P99 = 5.0  # × baseline p99, at most
+TARGET_QUERIES = 12  # per page, at most, and the same at both sizes
+
+BIG_URL = os.environ.get("BENCH_DB", "postgres://megaproject@127.0.0.1:5432/megaproject_bench")
+SMALL_URL = BIG_URL.rstrip("/") + "_small"
+N_BIG = int(os.environ.get("BENCH_PROPOSALS", "10000"))
+N_SMALL = int(os.environ.get("BENCH_SMALL", "100"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SKIP = os.environ.get("BENCH_SKIP", "").split()
+
+# Production mode (DEBUG off) over plain HTTP on 127.0.0.1.
+ENV = {
+    **os.environ,
+    "DEBUG": "false",
+    "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or "bench-" + secrets.token_hex(32),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "STATIC_ROOT": str(RESULTS / "static"),
+    "MEDIA_ROOT": str(RESULTS / "media"),
+    "EMAIL_URL": "dummymail://",
+    "LOG_LEVEL": "WARNING",
+    "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/2",
+    "DATABASE_URL": BIG_URL,
+    "DJANGO_SETTINGS_MODULE": "megaproject.settings",
+}
+
+
+def step(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def run(cmd: list[str], db: str = BIG_URL, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, env={**ENV, "DATABASE_URL": db, **env}, check=True, text=True,
+                          stdout=subprocess.PIPE)
+
+
+# --- Databases ---------------------------------------------------------------------
+
+
+def ensure_database(url: str, reset: bool) -> None:
+    """Create the database if missing (as the postgres superuser, like .ci/run), owner = the URL's user."""
+    import psycopg2
+
+    u = urlparse(url)
+    name, owner = u.path.lstrip("/"), u.username or "megaproject"
+    conn = psycopg2.connect(host=u.hostname or "127.0.0.1", port=u.port or 5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [owner])
+        if not cur.fetchone():
+            cur.execute(f'CREATE ROLE "{owner}" LOGIN CREATEDB')
+        if reset:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    conn.close()
+
+
+def prepare_databases() -> None:
+    reset = os.environ.get("BENCH_RESET") == "1"
+    for url, n in ((SMALL_URL, N_SMALL), (BIG_URL, N_BIG)):
+        ensure_database(url, reset)
+        step(f"migrate and seed {urlparse(url).path.lstrip('/')} ({n} proposals)")
+        run([PY, "manage.py", "migrate", "--no-input", "-v0"], db=url)
+        # Tasks of the demo seed run in-process; the bench's own workers come later.
+        seeded = run([PY, "bench/seed.py", "--proposals", str(n)], db=url, CELERY_BROKER_URL="")
+        print("    " + seeded.stdout.strip().splitlines()[-1], flush=True)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"])
+
+
+def count_queries() -> dict:
+    step("count SQL queries per page at both sizes")
+    return {str(n): json.loads(run([PY, "bench/queries.py"], db=url).stdout)
+            for url, n in ((SMALL_URL, N_SMALL), (BIG_URL, N_BIG))}
+
+
+# --- Servers and load ----------------------------------------------------------------
+
+
+def start_server(port: int, settings: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "megaproject.wsgi:application", "--workers", "2", "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings}, start_new_session=True)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, cookie: str = "") -> tuple[int, int]:
+    opener = urllib.request.build_opener(NoRedirect)
+    # Only http://127.0.0.1 URLs built above.
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, len(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, 0
+
+
+def wait_ready(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server for {url} exited with {proc.returncode}")
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer in 60 s")
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, cookie: str = "") -> dict:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "30s"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*cmd, url], check=True, text=True, stdout=subprocess.PIPE).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["errors"] = int(bad.group(1)) if bad else 0
+    return result
+
+
+def sessions(usernames: set[str]) -> dict[str, str]:
+    """A logged-in session row per user (what the login form would create), as a Cookie header."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    cookies = {}
+    for user in User.objects.filter(username__in=usernames):
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        cookies[user.username] = f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
+    return cookies
+
+
+def measure() -> dict:
+    os.environ.update(ENV)  # the same settings as the servers (the session hash needs SECRET_KEY)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from bench.pages import BASELINE, main_pages
+
+    pages = main_pages()
+    cookies = sessions({p.username for p in pages})
+    portal = start_server(PORTAL_PORT, "megaproject.settings")
+    baseline = start_server(BASELINE_PORT, "bench.baseline_settings")
+    try:
+        wait_ready(f"http://127.0.0.1:{PORTAL_PORT}/accounts/login/", portal)
+        wait_ready(f"http://127.0.0.1:{BASELINE_PORT}/", baseline)
+        base_url = f"http://127.0.0.1:{BASELINE_PORT}{BASELINE.url}"
+        status, size = fetch(base_url)
+        if status != 200:
+            raise SystemExit(f"baseline answered HTTP {status}")
+        out = {"baseline": {"label": BASELINE.label, "url": BASELINE.url, "bytes": size, "runs": []}, "pages": {}}
+        step(f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s: baseline")
+        out["baseline"]["runs"].append(wrk(base_url))
+        for page in pages:
+            url = f"http://127.0.0.1:{PORTAL_PORT}{page.url}"
+            status, size = fetch(url, cookies[page.username])
+            if status != 200:
+                raise SystemExit(f"{page.url} as {page.username}: HTTP {status} (expected 200)")
+            step(f"wrk: {page.label} ({page.url} as {page.username}, {size // 1024} KB)")
+            out["pages"][page.key] = {"label": page.label, "url": page.url, "user": page.username, "bytes": size,
+                                      **wrk(url, cookies[page.username])}
+        step("wrk: baseline again")
+        out["baseline"]["runs"].append(wrk(base_url))
+    finally:
+        stop_server(portal)
+        stop_server(baseline)
+    runs = out["baseline"]["runs"]
+    for key in ("rps", "p50_ms", "p99_ms"):
+        out["baseline"][key] = sum(r[key] for r in runs) / len(runs)
+    return out
+
+
+# --- Letters and exports ----------------------------------------------------------------------
+
+
+def side_benchmark(script: str, result_file: str) -> dict | None:
+    path = ROOT / "bench" / script
+    name = script.removesuffix(".py")
+    if name in SKIP or not path.exists():
+        return None
+    step(f"bench/{script}")
+    (RESULTS / result_file).unlink(missing_ok=True)
+    proc = subprocess.run([PY, str(path)], cwd=ROOT, env=ENV, text=True)
+    if proc.returncode != 0:
+        return {"error": f"bench/{script} exited with {proc.returncode}"}
+    try:
+        return json.loads((RESULTS / result_file).read_text())
+    except (OSError, ValueError) as exc:
+        return {"error": f"no readable {result_file}: {exc}"}
+
+
+# --- Table ------------------------------------------------------------------------------------
+
+
+def verdicts(result: dict) -> None:
+    base = result["load"]["baseline"]
+    small, big = result["queries"][str(N_SMALL)], result["queries"][str(N_BIG)]
+    for key, page in result["load"]["pages"].items():
+        page["rps_ratio"] = page["rps"] / base["rps"]
+        page["p99_ratio"] = page["p99_ms"] / base["p99_ms"]
+        page["queries_small"], page["queries_big"] = small.get(key), big.get(key)
+        checks = {
+            "rps": page["rps_ratio"] >= TARGET_RPS,
+            "p99": page["p99_ratio"] <= TARGET_P99,
+            "queries": page["queries_small"] == page["queries_big"] and (page["queries_big"] or 0) <= TARGET_QUERIES,
+            "errors": page["errors"] == 0,
+        }
+        page["checks"] = checks
+        page["verdict"] = "PASS" if all(checks.values()) else "MISS " + ",".join(k for k, ok in checks.items() if not ok)
+
+
+def _flat(prefix: str, value) -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [item for k, v in value.items() for item in _flat(f"{prefix}.{k}" if prefix else k, v)]
+    return [(prefix, value)]
+
+
+def table(result: dict) -> str:
+    base = result["load"]["baseline"]
+    lines = [f"Page load: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s on 127.0.0.1, gunicorn 2 sync workers, DEBUG off; "
+             f"queries at {N_SMALL} / {N_BIG} proposals",
+             f"targets: req/s ≥ {TARGET_RPS}× baseline, p99 ≤ {TARGET_P99:g}× baseline, queries equal at both sizes "
+             f"and ≤ {TARGET_QUERIES}", ""]
+    head = f"{'page':36} {'req/s':>8} {'×base':>6} {'p50 ms':>8} {'p99 ms':>8} {'×base':>6} {'queries':>9}  verdict"
+    lines += [head, "-" * len(head)]
+    lines.append(f"{base['label']:36} {base['rps']:8.1f} {1:6.2f} {base['p50_ms']:8.1f} {base['p99_ms']:8.1f} "
+                 f"{1:6.2f} {'':>9}  (mean of {len(base['runs'])} runs)")
+    for page in result["load"]["pages"].values():
+        q = f"{page['queries_small']}/{page['queries_big']}"
+        lines.append(f"{page['label']:36} {page['rps']:8.1f} {page['rps_ratio']:6.2f} {page['p50_ms']:8.1f} "
+                     f"{page['p99_ms']:8.1f} {page['p99_ratio']:6.2f} {q:>9}  {page['verdict']}")
+    letters = result.get("letters")
+    if letters and "error" not in letters:
+        one, batch = letters["single_letter"], letters["batch"]
+        lines += ["", "Award letters (bench/letters.py)",
+                  f"  one letter built / WeasyPrint alone: {one['letter_build_s'] * 1000:.0f} ms / "
+                  f"{one['weasyprint_alone_s'] * 1000:.0f} ms = {one['ratio']:.2f}× (target ≤ {one['target']:g}×) "
+                  f"{'PASS' if one['ratio'] <= one['target'] else 'MISS'}",
+                  f"  batch of {batch['letters']}: two workers / one: {batch['two_workers_s']:.1f} s / "
+                  f"{batch['one_worker_s']:.1f} s = {batch['ratio']:.2f}× (target ≤ {batch['target']:g}×) "
+                  f"{'PASS' if batch['ratio'] <= batch['target'] else 'MISS'}"]
+    elif letters:
+        lines += ["", f"Award letters: {letters['error']}"]
+    exports = result.get("exports")
+    if exports:
+        lines += ["", "Exports (bench/exports.py)"]
+        lines += [f"  {k}: {v:.3g}" if isinstance(v, float) else f"  {k}: {v}" for k, v in _flat("", exports)]
+    lines += ["", f"whole run: {result['elapsed_s'] / 60:.1f} min"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: scripts/setup.sh --bench installs it")
+    started = time.monotonic()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    prepare_databases()
+    result = {"proposals": {"small": N_SMALL, "big": N_BIG}, "seconds_per_page": SECONDS,
+              "connections": CONNECTIONS, "targets": {"rps_ratio_min": TARGET_RPS, "p99_ratio_max": TARGET_P99,
+                                                      "queries_max": TARGET_QUERIES}}
+    result["queries"] = count_queries()
+    result["load"] = measure()
+    verdicts(result)
+    result["letters"] = side_benchmark("letters.py", "letters.json")
+    result["exports"] = side_benchmark("exports.py", "exports.json")
+    result["elapsed_s"] = time.monotonic() - started
+    text = table(result)
+    (RESULTS / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print("\n" + text + f"\n\nwritten: {RESULTS / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: servers are stopped
+    main()
