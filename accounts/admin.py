@@ -1,15 +1,53 @@
+"""Users, groups and notifications in the Django admin.
+
+The whole admin site is the portal rule `accounts.use_admin_site`
+(administrators, see accounts/rules.py): the site asks it before any page, and
+every ModelAdmin of our apps asks it through `audit.admin.PortalModelAdmin`
+instead of Django's per-model permissions. Changes made here land on the audit
+trail (role, region, activity, groups and permissions, with before → after).
+"""
+
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from audit.admin import PortalModelAdmin, PortalPermissionsMixin, can_use_admin
+
+from .models import Notification, User
+
+admin.site.has_permission = can_use_admin
+admin.site.site_header = _("Mega Project Portal administration")
+admin.site.site_title = _("Mega Project Portal")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "region", "email", "is_active")
-    list_filter = ("role", "region", "is_active")
+class UserAdmin(PortalPermissionsMixin, BaseUserAdmin):
+    list_display = ("username", "display_name", "role", "region", "email", "is_active", "is_staff", "last_login")
+    list_filter = ("role", "region", "is_active", "is_staff", "is_superuser", "groups")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     list_select_related = ("region",)
+    date_hierarchy = "date_joined"
     fieldsets = BaseUserAdmin.fieldsets + ((_("Portal role"), {"fields": ("role", "region", "display_name", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Portal role"), {"fields": ("role", "region")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PortalPermissionsMixin, BaseGroupAdmin):
+    pass
+
+
+@admin.register(Notification)
+class NotificationAdmin(PortalModelAdmin):
+    list_display = ("created_at", "user", "message", "read_at", "emailed_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter))
+    search_fields = ("message", "user__username", "user__display_name")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    raw_id_fields = ("user",)

@@ -95,13 +95,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
         return "\n".join(f"{r['field']}: {r['before']} → {r['after']}" for r in diff_rows(obj)) or "—"
 
 
-# django-auditlog's own entries: the raw store behind the field-level rows; read-only too.
-if admin.site.is_registered(LogEntry):
-    admin.site.unregister(LogEntry)
-
-
-@admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
+    """django-auditlog's own entries (the raw store behind the field-level rows); read-only too."""
+
     list_display = ("timestamp", "actor", "action", "content_type", "object_repr")
     list_filter = ("action", "content_type")
     search_fields = ("object_repr", "actor__username")
@@ -110,3 +106,10 @@ class LogEntryAdmin(ReadOnlyAdmin):
     readonly_fields = ("timestamp", "actor", "action", "content_type", "object_pk", "object_repr", "changes",
                        "remote_addr")
     fields = readonly_fields
+
+
+def replace_logentry_admin():
+    """Called from AuditConfig.ready(), after admin autodiscovery registered auditlog's own."""
+    if admin.site.is_registered(LogEntry):
+        admin.site.unregister(LogEntry)
+    admin.site.register(LogEntry, LogEntryAdmin)

@@ -13,3 +13,7 @@ class AuditConfig(AppConfig):
         from . import registry
 
         registry.connect()
+
+        from .admin import replace_logentry_admin
+
+        replace_logentry_admin()

@@ -50,7 +50,7 @@ def _register_models():
 # --- LogEntry → AuditEvent -----------------------------------------------------------------
 
 # Models whose str() is an id: the trail names them with `services.describe`.
-DESCRIBED = {"Assignment", "Scoresheet", "Score", "PanelResult", "SelectionNote", "Participation"}
+DESCRIBED = {"Proposal", "FundingDecision", "Assignment", "Scoresheet", "Score", "PanelResult", "SelectionNote", "Participation"}
 USER_ACCOUNT_FIELDS = {"role", "region", "is_active"}
 USER_PERMISSION_FIELDS = {"is_superuser", "is_staff"}
 

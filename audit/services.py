@@ -58,6 +58,10 @@ def current_context() -> dict:
 def describe(obj) -> str:
     """How the trail names an object: the default str() of some models is an id."""
     name = type(obj).__name__
+    if name == "Proposal":  # str() follows the reader's language; the trail keeps the official title
+        return obj.title_ko[:300]
+    if name == "FundingDecision":
+        return f"{obj.proposal.title_ko} v{obj.version}"[:300]
     if name == "Scoresheet":
         obj = obj.assignment
         name = "Assignment"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Assignment,
     CommentAnswer,
@@ -14,72 +16,89 @@ from .models import (
 
 
 @admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
+class ExpertProfileAdmin(PortalModelAdmin):
     list_display = ("user", "affiliation", "home_region", "available")
     list_filter = ("home_region", "available", "industries")
     search_fields = ("user__username", "user__display_name", "affiliation", "keywords")
     list_select_related = ("user", "home_region")
     filter_horizontal = ("industries",)
+    raw_id_fields = ("user",)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Panels change only through the panel pages: conflicts of interest are checked there."""
+
     list_display = ("proposal", "expert", "kind", "declared_at", "conflict_declared", "assigned_by", "assigned_at")
     list_filter = ("kind", "conflict_declared", "proposal__call")
     search_fields = ("proposal__title_ko", "expert__username", "expert__display_name")
     list_select_related = ("proposal", "expert", "assigned_by")
+    date_hierarchy = "assigned_at"
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ReadOnlyInline):
     model = Score
-    extra = 0
-    readonly_fields = ("criterion", "value", "comment")
-    can_delete = False
+    fields = ("criterion", "value", "comment")
 
 
 @admin.register(Scoresheet)
-class ScoresheetAdmin(admin.ModelAdmin):
-    """Read-only: scores change only through the expert's page or a recorded reopening."""
+class ScoresheetAdmin(ReadOnlyAdmin):
+    """Scores change only through the expert's page or a recorded reopening."""
 
     list_display = ("assignment", "state", "submitted_at", "updated_at")
     list_filter = ("state",)
     search_fields = ("assignment__proposal__title_ko", "assignment__expert__username")
+    list_select_related = ("assignment__expert",)
     inlines = [ScoreInline]
-    readonly_fields = ("assignment", "state", "overall_comment", "submitted_at")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ("scoresheet", "criterion", "value")
+    search_fields = ("scoresheet__assignment__proposal__title_ko", "scoresheet__assignment__expert__username")
+    list_select_related = ("scoresheet", "criterion")
 
 
 @admin.register(ScoresheetEvent)
-class ScoresheetEventAdmin(admin.ModelAdmin):
+class ScoresheetEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "scoresheet", "actor", "action", "reason")
     list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
+    search_fields = ("reason", "actor__username")
+    list_select_related = ("scoresheet", "actor")
+    date_hierarchy = "at"
 
 
 @admin.register(ConsultingRound)
-class ConsultingRoundAdmin(admin.ModelAdmin):
+class ConsultingRoundAdmin(PortalModelAdmin):
     list_display = ("proposal", "number", "version", "opened_at", "closed_at")
+    search_fields = ("proposal__title_ko",)
+    list_select_related = ("proposal", "version")
+    raw_id_fields = ("proposal", "version")
+    date_hierarchy = "opened_at"
 
 
 @admin.register(ConsultingComment)
-class ConsultingCommentAdmin(admin.ModelAdmin):
+class ConsultingCommentAdmin(PortalModelAdmin):
     list_display = ("round", "section", "assignment", "created_at")
     list_filter = ("section",)
-    search_fields = ("text",)
+    search_fields = ("text", "round__proposal__title_ko")
+    list_select_related = ("round", "assignment__expert")
+    raw_id_fields = ("round", "assignment")
+    date_hierarchy = "created_at"
 
 
-admin.site.register(CommentAnswer, list_display=("comment", "author", "created_at"))
-admin.site.register(PanelResult, list_display=("proposal", "updated_by", "updated_at"))
+@admin.register(CommentAnswer)
+class CommentAnswerAdmin(PortalModelAdmin):
+    list_display = ("comment", "author", "created_at")
+    search_fields = ("text", "author__username")
+    list_select_related = ("comment", "author")
+    raw_id_fields = ("comment", "author")
+    date_hierarchy = "created_at"
+
+
+@admin.register(PanelResult)
+class PanelResultAdmin(PortalModelAdmin):
+    list_display = ("proposal", "updated_by", "updated_at")
+    search_fields = ("proposal__title_ko", "consensus_comment", "decision_reason")
+    list_select_related = ("proposal", "updated_by")
+    raw_id_fields = ("proposal", "updated_by")

@@ -1,39 +1,63 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Call, Programme, Region, RubricCriterion, StrategicIndustry
+from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
+
+from .models import Call, HistoricalCall, Programme, Region, RubricCriterion, StrategicIndustry
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PortalModelAdmin):
     list_display = ("order", "code", "name_ko", "name_en")
     search_fields = ("code", "name_ko", "name_en")
 
 
 @admin.register(StrategicIndustry)
-class StrategicIndustryAdmin(admin.ModelAdmin):
+class StrategicIndustryAdmin(PortalModelAdmin):
     list_display = ("code", "name_ko", "name_en", "active")
     list_filter = ("active",)
     search_fields = ("code", "name_ko", "name_en")
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PortalModelAdmin):
     list_display = ("code", "name_ko", "name_en")
     search_fields = ("code", "name_ko", "name_en")
 
 
-class RubricCriterionInline(admin.TabularInline):
+class RubricCriterionInline(PortalInline):
     model = RubricCriterion
-    extra = 0
+    fields = ("order", "name_ko", "name_en", "weight", "max_score", "stage_round")
+    raw_id_fields = ("stage_round",)
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(PortalPermissionsMixin, SimpleHistoryAdmin):
+    """The status moves only through the call page (its rules and the audit event)."""
+
     list_display = ("title", "year", "status", "envelope_won", "cap_won", "submission_deadline")
     list_filter = ("status", "year", "programme")
     search_fields = ("title", "description")
     list_select_related = ("programme",)
+    date_hierarchy = "submission_deadline"
     filter_horizontal = ("eligible_regions", "strategic_industries")
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("status", "created_by", "created_at", "updated_by", "updated_at")
     inlines = [RubricCriterionInline]
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(PortalModelAdmin):
+    list_display = ("name_ko", "call", "stage_round", "order", "weight", "max_score")
+    list_filter = ("call__year",)
+    search_fields = ("name_ko", "name_en", "call__title")
+    list_select_related = ("call", "stage_round")
+    raw_id_fields = ("call", "stage_round")
+
+
+@admin.register(HistoricalCall)
+class HistoricalCallAdmin(ReadOnlyAdmin):
+    list_display = ("history_date", "title", "status", "history_type", "history_user")
+    list_filter = ("history_type", "status")
+    search_fields = ("title",)
+    list_select_related = ("history_user",)
+    date_hierarchy = "history_date"

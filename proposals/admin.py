@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import PortalInline, PortalModelAdmin, ReadOnlyAdmin
+
 from .models import (
     KPI,
     Attachment,
@@ -14,59 +16,111 @@ from .models import (
 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PortalInline):
     model = Participation
-    extra = 0
     readonly_fields = ("signed_off_by", "signed_off_at", "signed_revision")
 
 
-class StageInline(admin.TabularInline):
+class StageInline(PortalInline):
     model = Stage
-    extra = 0
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(PortalInline):
     model = BudgetLine
-    extra = 0
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
-    list_display = ("title_ko", "call", "cooperation_type", "lead_region", "state", "revision", "updated_at")
+class ProposalAdmin(PortalModelAdmin):
+    """The state moves only through the lifecycle (its guards and the audit event)."""
+
+    list_display = ("title_ko", "call", "cooperation_type", "lead_region", "industry", "state", "revision", "updated_at")
     list_filter = ("state", "cooperation_type", "call", "lead_region", "industry")
     search_fields = ("title_ko", "title_en", "summary")
-    list_select_related = ("call", "lead_region")
-    readonly_fields = ("revision", "section_revisions", "submitted_at", "created_by", "created_at", "updated_at")
+    list_select_related = ("call", "lead_region", "industry")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("created_by",)
+    readonly_fields = ("state", "state_reason", "revision", "section_revisions", "submitted_at", "created_by",
+                       "created_at", "updated_at")
     inlines = [ParticipationInline, StageInline, BudgetLineInline]
 
 
+@admin.register(Participation)
+class ParticipationAdmin(PortalModelAdmin):
+    list_display = ("proposal", "region", "is_lead", "signed_off_by", "signed_off_at", "signed_revision")
+    list_filter = ("is_lead", "region")
+    search_fields = ("proposal__title_ko",)
+    list_select_related = ("proposal", "region", "signed_off_by")
+    raw_id_fields = ("proposal", "signed_off_by")
+    readonly_fields = ("signed_off_by", "signed_off_at", "signed_revision")
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(PortalModelAdmin):
+    list_display = ("proposal", "region", "year", "national_won", "local_won", "other_won")
+    list_filter = ("year", "region")
+    search_fields = ("proposal__title_ko",)
+    list_select_related = ("proposal", "region")
+    raw_id_fields = ("proposal",)
+
+
+@admin.register(Stage)
+class StageAdmin(PortalModelAdmin):
+    list_display = ("proposal", "order", "kind", "years")
+    list_filter = ("kind",)
+    search_fields = ("proposal__title_ko", "goals")
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal",)
+
+
+@admin.register(KPI)
+class KPIAdmin(PortalModelAdmin):
+    list_display = ("name", "proposal", "unit", "baseline")
+    search_fields = ("name", "proposal__title_ko")
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal",)
+
+
+@admin.register(LinkedProject)
+class LinkedProjectAdmin(PortalModelAdmin):
+    list_display = ("name", "ministry", "proposal")
+    search_fields = ("name", "ministry", "proposal__title_ko")
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PortalModelAdmin):
+    list_display = ("name", "kind", "role", "region", "proposal")
+    list_filter = ("kind", "region")
+    search_fields = ("name", "proposal__title_ko")
+    list_select_related = ("proposal", "region")
+    raw_id_fields = ("proposal",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    """Uploaded through the proposal page only (content checks); looked at here."""
+
+    list_display = ("original_name", "proposal", "kind", "extension", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "extension")
+    search_fields = ("original_name", "description", "proposal__title_ko")
+    list_select_related = ("proposal", "uploaded_by")
+    date_hierarchy = "uploaded_at"
+
+
 @admin.register(ProposalVersion)
-class ProposalVersionAdmin(admin.ModelAdmin):
+class ProposalVersionAdmin(ReadOnlyAdmin):
     list_display = ("proposal", "number", "kind", "revision", "created_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("proposal__title_ko",)
-    readonly_fields = [f.name for f in ProposalVersion._meta.fields]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ("proposal", "created_by")
+    date_hierarchy = "created_at"
 
 
 @admin.register(ProposalEvent)
-class ProposalEventAdmin(admin.ModelAdmin):
+class ProposalEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "proposal", "actor", "action", "from_state", "to_state")
     list_filter = ("action", "to_state")
     search_fields = ("proposal__title_ko", "actor__username", "note")
     list_select_related = ("proposal", "actor")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-
-for model in (KPI, LinkedProject, Organisation, Attachment):
-    admin.site.register(model, list_display=("__str__", "proposal"), search_fields=("proposal__title_ko",))
+    date_hierarchy = "at"
