@@ -181,6 +181,94 @@ ANNUAL_EXPORT_TABLE = {"official": (Y,), "partner_official": (Y,), "outsider_off
 COLUMNS = COLUMNS + ANNUAL_EXPORT_COLUMNS
 TABLE = {role: TABLE[role] + ANNUAL_EXPORT_TABLE[role] for role in TABLE}
 
+# Funded projects, about a funded Gwangju (lead) + Jeonnam project: its workspace, each region's part of an
+# annual report, the report's review and attachments, stage rounds, the outcome, conditions, the follow-up
+# plan (endorsed by ministry: four eyes), the stage-evaluation report before and after the outcome; and the
+# expert's cleared assignment on the project's stage panel (scored like a selection evaluation).
+PROJECT_COLUMNS = [
+    ("projects.list_projects", None),
+    ("projects.view_project", "funded project"),
+    ("projects.edit_report_part", "Gwangju's report part"),
+    ("projects.edit_report_part", "Jeonnam's report part"),
+    ("projects.edit_report", "funded project"),
+    ("projects.submit_report", "funded project"),
+    ("projects.review_report", "annual report"),
+    ("projects.view_report_attachment", "annual report"),
+    ("projects.manage_stage_rounds", None),
+    ("projects.decide_stage", "stage evaluation"),
+    ("projects.close_condition", "condition"),
+    ("projects.edit_plan", "plan endorsed by ministry"),
+    ("projects.submit_plan", "plan endorsed by ministry"),
+    ("projects.endorse_plan", "plan endorsed by ministry"),
+    ("projects.approve_plan", "plan endorsed by ministry"),
+    ("projects.request_stage_report", "stage evaluation"),
+    ("projects.download_stage_report", "stage report, outcome decided"),
+    ("projects.download_stage_report", "stage report, outcome not decided"),
+    ("evaluations.score", "own cleared stage evaluation"),
+    ("evaluations.view_assignment", "own cleared stage evaluation"),
+]
+# Numbered in the order of PROJECT_COLUMNS: 1 list, 2 view, 3–4 edit part: Gwangju's, Jeonnam's, 5 edit report
+# (KPIs, narrative), 6 submit report, 7 review, 8 attachments, 9 stage rounds, 10 decide, 11 close condition,
+# 12 edit plan, 13 submit plan, 14 endorse, 15 approve, 16 request stage report, 17–18 download it: decided,
+# not decided, 19 score and 20 view the own stage assignment.
+# fmt: off
+#                            1   2   3   4   5   6   7   8   9   10  11  12  13  14  15  16  17  18  19  20
+PROJECT_TABLE = {
+    "official":             (Y,  Y,  Y,  N,  Y,  Y,  N,  Y,  N,  N,  N,  Y,  Y,  N,  N,  N,  Y,  N,  N,  N),
+    "partner_official":     (Y,  Y,  N,  Y,  N,  N,  N,  Y,  N,  N,  N,  Y,  N,  N,  N,  N,  Y,  N,  N,  N),
+    "outsider_official":    (Y,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N),
+    "expert":               (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  Y,  Y),
+    "ministry":             (Y,  Y,  N,  N,  N,  N,  Y,  Y,  Y,  Y,  Y,  N,  N,  Y,  N,  Y,  Y,  Y,  N,  N),
+    "admin_user":           (Y,  Y,  N,  N,  N,  N,  Y,  Y,  Y,  Y,  Y,  N,  N,  Y,  Y,  Y,  Y,  Y,  N,  N),
+    "anonymous":            (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N),
+}
+# fmt: on
+COLUMNS = COLUMNS + PROJECT_COLUMNS
+TABLE = {role: TABLE[role] + PROJECT_TABLE[role] for role in TABLE}
+
+
+def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
+    """The objects of PROJECT_COLUMNS, written straight to the models."""
+    from projects.models import (
+        AnnualReport,
+        Condition,
+        Outcome,
+        PlanState,
+        Project,
+        ProjectStage,
+        ReportPart,
+        StageEvaluation,
+        StagePlan,
+        StageReport,
+        StageRound,
+    )
+
+    call = CallFactory(status=CallStatus.ANNOUNCED, eligible_regions=[gwangju, jeonnam])
+    funded = ProposalFactory(call=call, lead_region=gwangju, partners=["jeonnam"], created_by=ministry)
+    project = Project.objects.create(proposal=funded, start_year=call.year)
+    stage = ProjectStage.objects.create(project=project, number=1, start_year=call.year, years=3)
+    report = AnnualReport.objects.create(project=project, year=call.year, due_on=call.announcement_date)
+    rounds = [StageRound.objects.create(call=call, stage_number=n, title=f"{n}단계 평가", year=call.year + 2,
+                                        envelope_won=1, opened_by=ministry) for n in (1, 2)]
+    decided, undecided = (StageEvaluation.objects.create(round=r, project=project, stage=stage, outcome=outcome)
+                          for r, outcome in zip(rounds, (Outcome.CONTINUE, ""), strict=True))
+    return {
+        "funded project": project,
+        "Gwangju's report part": ReportPart.objects.create(report=report, region=gwangju),
+        "Jeonnam's report part": ReportPart.objects.create(report=report, region=jeonnam),
+        "annual report": report,
+        "stage evaluation": undecided,
+        "condition": Condition.objects.create(evaluation=decided, text="사업화 전략 보완"),
+        "plan endorsed by ministry": StagePlan.objects.create(
+            evaluation=decided, project=project, stage_number=2, start_year=call.year + 3, years=3,
+            state=PlanState.ENDORSED, endorsed_by=ministry),
+        "stage report, outcome decided": StageReport.objects.create(evaluation=decided, requested_by=ministry),
+        "stage report, outcome not decided": StageReport.objects.create(evaluation=undecided, requested_by=ministry),
+        "own cleared stage evaluation": Assignment.objects.create(
+            kind=AssignmentKind.STAGE, expert=expert, proposal=funded, stage_evaluation=undecided,
+            assigned_by=ministry, declared_at=timezone.now()),
+    }
+
 
 @pytest.fixture
 def targets(ministry, expert, official):
@@ -223,6 +311,7 @@ def targets(ministry, expert, official):
         "proposal announced": announced,
         "export job of the Gwangju official": ExportJob.objects.create(
             requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
+        **project_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam),
     }
 
 
