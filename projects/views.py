@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.rules import require
@@ -60,6 +60,7 @@ def _documents():
 # --- List and workspace ---------------------------------------------------------
 
 
+@require_safe
 @login_required
 def project_list(request):
     require(request.user, "projects.list_projects")
@@ -89,6 +90,7 @@ def _timeline(project, stage_list, evaluations, rows) -> TimelineData:
     )
 
 
+@require_safe
 @login_required
 def project_detail(request, pk):
     project = selectors.project_for(user=request.user, pk=pk)
@@ -281,6 +283,7 @@ def report_page(request, pk, year):
     return redirect("projects:report", pk=pk, year=year)
 
 
+@require_safe
 @login_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(ReportAttachment.objects.select_related("report__project__proposal"), pk=pk)
@@ -293,6 +296,7 @@ def attachment_download(request, pk):
 # --- Stage evaluation rounds -----------------------------------------------------------
 
 
+@require_safe
 @login_required
 def round_list(request):
     require(request.user, "projects.manage_stage_rounds")
@@ -456,6 +460,7 @@ def _stage_report_visible(request, pk) -> StageReport:
 
 
 @never_cache
+@require_safe
 @login_required
 def stage_report_status(request, pk):
     report = _stage_report_visible(request, pk)
@@ -466,6 +471,7 @@ def stage_report_status(request, pk):
     return JsonResponse({**progress, "label": progress["status_label"], "error": report.error})
 
 
+@require_safe
 @login_required
 def stage_report_download(request, pk):
     documents = _documents()
