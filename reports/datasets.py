@@ -22,10 +22,11 @@ from typing import Any
 
 from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import CooperationType, localized
+from programmes.models import CooperationType
 from proposals.models import BudgetLine, ProposalState
 from proposals.selectors import proposal_list, proposals_filtered, proposals_visible_to
 
@@ -66,7 +67,10 @@ class Dataset:
 
     def iter_rows(self, *, user, filters: dict, queryset: QuerySet | None = None) -> Iterator[list]:
         """Each row as a list of typed values, in column order (chunked reads)."""
-        ctx = self.context(user=user, filters=filters) if self.context else {}
+        # The language is read once per export, not once per cell (that is most of the cost).
+        lang = translation.get_language() or "ko"
+        ctx = {"lang": lang, "english": lang.startswith("en"),
+               **(self.context(user=user, filters=filters) if self.context else {})}
         qs = self.queryset(user=user, filters=filters) if queryset is None else queryset
         for row in qs.iterator(chunk_size=CHUNK_SIZE):
             yield [c.read(row, ctx) for c in self.columns]
@@ -110,13 +114,24 @@ def visible_proposals(*, user, filters: dict) -> QuerySet:
 
 
 def _named(prefix: str) -> Callable[[dict, dict], str]:
-    """A bilingual name read from `<prefix>_ko` / `<prefix>_en` in the active language."""
-    return lambda row, ctx: localized(row.get(f"{prefix}_ko") or "", row.get(f"{prefix}_en") or "")
+    """A bilingual name read from `<prefix>_ko` / `<prefix>_en` in the export's language
+    (the rule of programmes.models.localized: English when there is one)."""
+    ko, en = f"{prefix}_ko", f"{prefix}_en"
+    return lambda row, ctx: (ctx["english"] and row.get(en)) or row.get(ko) or ""
 
 
 def _label(key: str, choices) -> Callable[[dict, dict], str]:
-    labels = dict(choices)
-    return lambda row, ctx: str(labels.get(row.get(key), row.get(key) or ""))
+    """A choice's label, translated once per language."""
+    cache: dict[str, dict] = {}
+
+    def read(row: dict, ctx: dict) -> str:
+        labels = cache.get(ctx["lang"])
+        if labels is None:
+            labels = cache[ctx["lang"]] = {k: str(v) for k, v in choices}
+        value = row.get(key)
+        return labels.get(value, value or "")
+
+    return read
 
 
 def code_of(index: int) -> str:
@@ -157,7 +172,8 @@ def _person(row: dict, prefix: str) -> str:
 
 
 def _proposal_rows(*, user, filters: dict) -> QuerySet:
-    pilot_budget = BudgetLine.objects.filter(proposal=OuterRef("pk")).values("proposal")
+    # order_by(): no default ordering (it would join regions) in the correlated subquery.
+    pilot_budget = BudgetLine.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
     qs = proposal_list(
         user=user, search=filters.get("q", ""), call=filters.get("call", ""), state=filters.get("state", ""),
         ctype=filters.get("type", ""), region=filters.get("region", ""), industry=filters.get("industry", ""),

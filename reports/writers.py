@@ -27,17 +27,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
 
 
-def _local(value):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+def _local(value, tz=None):
+    """Wall-clock time in Asia/Seoul, without a zone (spreadsheets have none)."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
     return value
 
 
-def csv_text(value, kind: str) -> str:
+def csv_text(value, kind: str, tz=None) -> str:
     if value is None or value == "":
         return ""
     if kind == DATETIME and isinstance(value, datetime.datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M")
+        return _local(value, tz).strftime("%Y-%m-%d %H:%M")
     if kind == DATE and isinstance(value, datetime.date):
         return value.isoformat()
     if kind in (INT, WON, DECIMAL):
@@ -54,9 +55,10 @@ def csv_chunks(columns: tuple[Column, ...], rows: Iterable[list], *,
     buffer.write(BOM)
     writer.writerow([str(c.label) for c in columns])
     kinds = [c.type for c in columns]
+    tz = timezone.get_current_timezone()
     count = 0
     for row in rows:
-        writer.writerow([csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
+        writer.writerow([csv_text(v, k, tz) for v, k in zip(row, kinds, strict=True)])
         count += 1
         if count % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
