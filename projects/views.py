@@ -400,7 +400,8 @@ def round_detail(request, pk):
     reports_by_eval = {r.evaluation_id: r for r in StageReport.objects.filter(evaluation__round=rnd)}
     for row in rows:
         row["report"] = reports_by_eval.get(row["evaluation"].pk)
-        row["experts"] = selectors.expert_choices(row["evaluation"]) if rnd.state == RoundState.PREPARING \
+        # Until its outcome is decided a panel can still take an expert (e.g. one replacing a withdrawal).
+        row["experts"] = selectors.expert_choices(row["evaluation"]) if rnd.state != RoundState.CLOSED \
             and not row["evaluation"].is_decided else []
     return render(request, "projects/round_detail.html", {
         "round": rnd, "rows": rows, "criteria": criteria, "envelope": plans.round_envelope_status(rnd),
