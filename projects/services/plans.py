@@ -74,6 +74,13 @@ def plan_save(*, actor, plan: StagePlan, goals=None, years=None, amounts=None, r
                                 "the saved plan and save again."))
     lead = actor.has_perm("projects.submit_plan", plan)
     errors = {}
+    if years is not None:
+        # Straight from the form: a blank or malformed value is a field error, not a crash.
+        try:
+            years = int(str(years).strip())
+        except ValueError:
+            errors["years"] = _("Enter a whole number of years.")
+            years = None
     if years is not None and int(years) != plan.years:
         if not lead:
             errors["years"] = _("Only the lead region changes the stage's length.")

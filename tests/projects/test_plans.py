@@ -243,3 +243,12 @@ def test_line_rows_cannot_go_negative_in_the_database(continued):
     line = continued.lines.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         PlanYear.objects.filter(pk=line.pk).update(national_won=-1)
+
+
+@pytest.mark.parametrize("typed", ["", "세 해", "2.5"])
+def test_a_blank_or_malformed_length_is_a_field_error(continued, official, typed):
+    with pytest.raises(ValidationError) as refused:
+        plans.plan_save(actor=official, plan=continued, years=typed, goals="목표")
+    assert refused.value.message_dict == {"years": ["Enter a whole number of years."]}
+    continued.refresh_from_db()
+    assert (continued.years, continued.goals, continued.revision) == (3, "", 1)

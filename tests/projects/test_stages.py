@@ -305,3 +305,18 @@ def test_deciding_tells_the_regions(ready, ministry, official, partner_official)
     assert set(Notification.objects.filter(message__startswith="Stage evaluation of").values_list(
         "user_id", flat=True)) == {official.pk, partner_official.pk}
 
+
+
+def test_stage_scores_stay_out_of_the_calls_selection_ranking(ready, call):
+    from evaluations.selectors import submitted_sheets
+
+    assert stages.round_results(ready.round)[ready.pk].evaluators == 1
+    assert submitted_sheets(call=call) == []
+
+
+def test_a_malformed_condition_date_is_a_field_error(ready, ministry):
+    with pytest.raises(ValidationError) as refused:
+        decide(ready, by=ministry, outcome=Outcome.CONDITIONS, conditions=[{"text": "보완", "due_on": "2026-13-01"}])
+    assert refused.value.message_dict == {"condition-0": ["Enter a date as YYYY-MM-DD."]}
+    ready.refresh_from_db()
+    assert (ready.outcome, ready.conditions.count()) == ("", 0)
