@@ -136,6 +136,9 @@ EXPECTED = {
     "funding:letter_download": "login 200 404 200 404 404 404 200 200",
     "funding:letter_retry": "405 405 405 405 405 405 405 405 405",
     "funding:letter_retry [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- the audit trail (read-only: GET only, staff only) ---
+    "audit:trail": "login 403 403 403 403 403 403 200 200",
+    "audit:export_csv": "login 403 403 403 403 403 403 200 200",
 }
 
 # What a POST to each POST-only endpoint carries: a change its owner could make.
