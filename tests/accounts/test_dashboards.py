@@ -314,8 +314,9 @@ def test_empty_programme_shows_empty_states_not_broken_charts(client, ministry):
     assert "<svg" not in html.split('id="charts-heading"')[1].split("overdue-heading")[0]
 
 
-def test_overdue_reports_block_says_so_when_the_projects_app_offers_none(world, client, ministry, monkeypatch):
+def test_overdue_reports_block_says_so_when_the_projects_app_offers_none(world, client, ministry, monkeypatch, settings):
     monkeypatch.setattr(figures, "overdue_reports", lambda *, user: None)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(ministry)
     html = client.get(reverse("dashboard")).content.decode()
 
