@@ -13,6 +13,8 @@ class TrailFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Kind"), required=False)
     type = forms.ChoiceField(label=_("Object type"), required=False)
     object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    proposal = forms.IntegerField(label=_("Proposal (and its decisions)"), required=False, min_value=1,
+                                  widget=forms.HiddenInput)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -30,4 +32,4 @@ class TrailFilterForm(forms.Form):
         d = self.cleaned_data
         return {"q": d["q"].strip(), "actor": d["actor"].strip(), "action": d["action"], "source": d["source"],
                 "object_type": d["type"], "object_id": d["object"].strip(), "date_from": d["date_from"],
-                "date_to": d["date_to"]}
+                "date_to": d["date_to"], "proposal": d["proposal"]}

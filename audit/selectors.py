@@ -29,10 +29,36 @@ def content_type_of(key: str):
         return None
 
 
+def about_proposal(proposal_id: int) -> Q:
+    """Records of a proposal and of what hangs on it: its regions, panel, scores, selection and funding
+    decisions (one place to answer "who changed this, and when" for any of its decisions)."""
+    from evaluations.models import Assignment, PanelResult, Scoresheet
+    from funding.models import FundingDecision, SelectionNote
+    from proposals.models import Participation, Proposal
+
+    related = {
+        Proposal: [proposal_id],
+        Participation: Participation.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        Assignment: Assignment.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        Scoresheet: Scoresheet.objects.filter(assignment__proposal_id=proposal_id).values_list("pk", flat=True),
+        PanelResult: PanelResult.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        SelectionNote: SelectionNote.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        FundingDecision: FundingDecision.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+    }
+    types = ContentType.objects.get_for_models(*related)
+    condition = Q(pk__in=[])
+    for model, ids in related.items():
+        condition |= Q(content_type=types[model], object_id__in=[str(i) for i in ids])
+    return condition
+
+
 def trail(*, actor: str = "", action: str = "", source: str = "", object_type: str = "", object_id: str = "",
-          date_from: datetime.date | None = None, date_to: datetime.date | None = None, q: str = ""):
+          date_from: datetime.date | None = None, date_to: datetime.date | None = None, q: str = "",
+          proposal: int | None = None):
     """The trail, newest first, with the browse page's filters (all optional)."""
     qs = AuditEvent.objects.select_related("content_type")
+    if proposal:
+        qs = qs.filter(about_proposal(proposal))
     if actor:
         qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor__username__iexact=actor))
     if action:

@@ -102,3 +102,26 @@ def test_the_csv_export_is_utf8_with_bom_streamed_and_holds_the_filtered_rows(cl
     assert len(rows) == 2  # the header and the one changed field of the one status change
     assert rows[1][1] == trail["status"].actor_name and rows[1][7] == "마감 처리"
     assert rows[1][9:11] != ["", ""]
+
+
+def test_the_proposal_page_links_staff_to_everything_recorded_about_the_proposal(client, ministry, official, prepared,
+                                                                               ministry2, approve):
+    approve(prepared, ministry2)
+    proposal = prepared.proposal
+    client.force_login(ministry)
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert f'href="/audit/?proposal={proposal.pk}"' in page
+    actions = {e.action for e, _diff in client.get("/audit/", {"proposal": proposal.pk}).context["rows"]}
+    assert {AuditAction.FUNDING_PREPARE, AuditAction.FUNDING_APPROVE, AuditAction.PROPOSAL_STATE} <= actions
+    decision_page = client.get(f"/funding/proposals/{proposal.pk}/").content.decode()
+    assert f"/audit/?type=funding.fundingdecision&amp;proposal={proposal.pk}" in decision_page
+    only_decisions = client.get("/audit/", {"proposal": proposal.pk, "type": "funding.fundingdecision"}).context["rows"]
+    assert {e.object_id for e, _diff in only_decisions} == {str(prepared.pk)}
+    client.force_login(official)
+    assert "/audit/" not in client.get(f"/proposals/{proposal.pk}/").content.decode()
+
+
+def test_the_call_page_links_staff_to_the_call_history(client, ministry, call):
+    client.force_login(ministry)
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert f"/audit/?type=programmes.call&amp;object={call.pk}" in page
