@@ -21,7 +21,9 @@ from accounts.models import User
 from accounts.rules import require
 from evaluations.models import Assignment, ScoresheetState
 from programmes.models import Call, Region
+from programmes.templatetags.portal import eok
 from proposals.selectors import participations_of
+from reports.charts import ChartData, column_chart
 
 from . import selectors
 from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_svg
@@ -122,12 +124,18 @@ def project_detail(request, pk):
         e.can_download = e.stage_report is not None and e.stage_report.status == "done" and request.user.has_perm(
             "projects.download_stage_report", e.stage_report)
     timeline = _timeline(project, stage_list, evaluations, rows)
+    funding_chart = column_chart(ChartData(
+        title=_("Funding per year: planned and spent"), category_heading=_("Year"),
+        description=_("National and local funds together, in won."),
+        categories=[str(r.year) for r in rows], series=[_("Planned"), _("Spent")],
+        values=[[r.planned_total, r.spent_total] for r in rows], value_format=eok), id_prefix="funding",
+        empty_text=_("No funding planned yet."))
     return render(request, "projects/project_detail.html", {
         "project": project, "proposal": proposal, "participations": participations, "stages": stage_list,
         "current_stage": current_stage, "roadmap": list(proposal.stages.all()),
         "kpis": kpi_rows(project, stage=current_stage), "all_kpis": list(proposal.kpis.all()),
         "rows": rows, "report_rows": report_rows, "decisions": decisions, "evaluations": evaluations,
-        "plans": list(project.plans.all()), "timeline": timeline_svg(timeline), "timeline_data": timeline,
+        "plans": list(project.plans.all()), "timeline": timeline_svg(timeline), "funding_chart": funding_chart, "timeline_data": timeline,
         "years_used": lifecycle.total_years(project, stages=stage_list),
         "max_years": proposal.call.max_total_years,
         "totals": {"national_planned": sum(r.national_planned for r in rows),
