@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from accounts.rules import require
+from megaproject.params import posted_id
 from programmes.models import Call, CooperationType, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import VersionKind
@@ -233,16 +234,16 @@ def proposal_panel(request, pk):
         op = request.POST.get("op")
         try:
             if op == "assign":
-                expert = get_object_or_404(User, pk=request.POST.get("expert"), role=Role.EXPERT)
+                expert = get_object_or_404(User, pk=posted_id(request, "expert"), role=Role.EXPERT)
                 services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
                                       kind=request.POST.get("kind", AssignmentKind.EVALUATION))
                 messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
             elif op == "unassign":
-                a = get_object_or_404(Assignment, pk=request.POST.get("assignment"), proposal=proposal)
+                a = get_object_or_404(Assignment, pk=posted_id(request, "assignment"), proposal=proposal)
                 services.panel_unassign(actor=request.user, assignment=a)
                 messages.success(request, _("The assignment was removed."))
             elif op == "reopen":
-                sheet = get_object_or_404(Scoresheet, pk=request.POST.get("scoresheet"),
+                sheet = get_object_or_404(Scoresheet, pk=posted_id(request, "scoresheet"),
                                           assignment__proposal=proposal)
                 services.scoresheet_reopen(actor=request.user, scoresheet=sheet,
                                            reason=request.POST.get("reason", ""))
@@ -335,7 +336,7 @@ def proposal_consulting(request, pk):
     proposal = proposal_for(user=request.user, pk=pk)
     require(request.user, "evaluations.view_consulting", proposal)
     if request.method == "POST":
-        comment = get_object_or_404(ConsultingComment, pk=request.POST.get("comment"), round__proposal=proposal)
+        comment = get_object_or_404(ConsultingComment, pk=posted_id(request, "comment"), round__proposal=proposal)
         form = AnswerForm(request.POST)
         if form.is_valid():
             try:

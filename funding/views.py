@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.rules import require
 from evaluations.forms import TYPE_CHOICES
 from evaluations.selectors import ranking_board
+from megaproject.params import posted_id
 from programmes.models import CooperationType
 from programmes.selectors import calls_visible_to
 from proposals.models import ProposalState
@@ -29,7 +30,7 @@ def selection_board(request, pk):
     if ctype not in CooperationType.values:
         ctype = ""
     if request.method == "POST":
-        proposal = proposal_for(user=request.user, pk=int(request.POST.get("proposal", 0) or 0))
+        proposal = proposal_for(user=request.user, pk=posted_id(request, "proposal"))
         try:
             services.selection_decide(actor=request.user, proposal=proposal, action=request.POST.get("action", ""),
                                       reason=request.POST.get("reason", ""))
@@ -111,11 +112,11 @@ def decision_page(request, pk):
             elif op == "approve":
                 if request.POST.get("confirm") != "yes":
                     raise ValidationError(_("Tick the confirmation box to approve."))
-                decision = get_object_or_404(FundingDecision, pk=request.POST.get("decision"), proposal=proposal)
+                decision = get_object_or_404(FundingDecision, pk=posted_id(request, "decision"), proposal=proposal)
                 services.funding_approve(actor=request.user, decision=decision)
                 messages.success(request, _("Approved. The award letter is being built."))
             elif op == "letter":
-                decision = get_object_or_404(FundingDecision, pk=request.POST.get("decision"), proposal=proposal)
+                decision = get_object_or_404(FundingDecision, pk=posted_id(request, "decision"), proposal=proposal)
                 services.letter_request(actor=request.user, decision=decision,
                                         language=request.POST.get("language", "ko"))
                 messages.success(request, _("The letter is being built."))

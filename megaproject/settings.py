@@ -5,6 +5,7 @@ A malformed value stops start-up with an ImproperlyConfigured error that names
 the variable, so a typo never silently falls back to a default.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,6 +74,7 @@ ALLOW_DEMO_DATA = _bool("ALLOW_DEMO_DATA", default=DEBUG)
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",  # log-in throttling
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out log-in into the log-in page with the reason (megaproject/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "megaproject.urls"
@@ -156,6 +160,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before any password is checked.
+    "megaproject.throttling.LoginThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -284,6 +290,16 @@ if not DEBUG:
     # Behind a TLS-terminating proxy (compose: web behind a load balancer).
     if _bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Log-in throttling: 5 failures for one username from one address lock that pair out for 15 minutes.
+# The address is REMOTE_ADDR; X-Forwarded-For counts only with TRUSTED_PROXY_COUNT > 0 (our own proxies).
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
+AXES_FAILURE_LIMIT = _read("LOGIN_FAILURE_LIMIT", env.int, default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("LOGIN_COOLOFF_MINUTES", env.int, default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "megaproject.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "megaproject.throttling.locked_out"
+AXES_VERBOSE = False
 # Health checks from the container runtime come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -292,4 +308,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every log-in at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

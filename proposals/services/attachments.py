@@ -23,8 +23,25 @@ ALLOWED = {".pdf": "PDF", ".hwp": "HWP", ".hwpx": "HWPX", ".docx": "DOCX", ".xls
            ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
+# An office file is a zip; these bound what we agree to look inside (a zip bomb is refused
+# from its directory alone, nothing is expanded). Real HWPX/DOCX/XLSX stay far below.
+ZIP_MAX_MEMBERS = 5_000
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+
+
 class AttachmentRejected(ValidationError):
     pass
+
+
+def zip_is_reasonable(z: zipfile.ZipFile) -> bool:
+    """Few enough members, a bounded total size and no member compressed beyond belief."""
+    members = z.infolist()
+    if len(members) > ZIP_MAX_MEMBERS:
+        return False
+    if sum(m.file_size for m in members) > ZIP_MAX_UNCOMPRESSED:
+        return False
+    return all(m.file_size <= ZIP_MAX_RATIO * max(m.compress_size, 1) or m.file_size < 1024 * 1024 for m in members)
 
 
 def sniff(head: bytes, fileobj) -> str | None:
@@ -41,6 +58,8 @@ def sniff(head: bytes, fileobj) -> str | None:
         try:
             fileobj.seek(0)
             with zipfile.ZipFile(fileobj) as z:
+                if not zip_is_reasonable(z):
+                    return None
                 names = set(z.namelist())
                 if "mimetype" in names and z.read("mimetype").startswith(b"application/hwp+zip"):
                     return "HWPX"
@@ -49,7 +68,7 @@ def sniff(head: bytes, fileobj) -> str | None:
                         return "DOCX"
                     if any(n.startswith("xl/") for n in names):
                         return "XLSX"
-        except (zipfile.BadZipFile, OSError, KeyError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError, EOFError):
             return None
     return None
 

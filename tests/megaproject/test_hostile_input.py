@@ -1,0 +1,473 @@
+# ruff: noqa: F811  (the fixtures imported from the access matrix are used as arguments)
+"""Hostile input: malformed posts to every form (hypothesis), uploads that lie, script in
+every text field, posts without a CSRF token, password guessing, production settings.
+
+The world is the access matrix's (tests/megaproject/test_access_matrix.py) plus a
+draft every step of which its lead official may still edit.
+"""
+
+import datetime
+import io
+import re
+import struct
+import sys
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from evaluations.models import ConsultingComment, Score
+from funding.models import SelectionNote
+from programmes.models import Call
+from proposals.models import KPI, Attachment, Organisation, Proposal
+from proposals.views import STEP_KEYS
+from tests.factories import PASSWORD, OfficialFactory, region
+from tests.funding.conftest import (  # noqa: F401  (fixtures)
+    _english,
+    _media_root,
+    approve,
+    approved,
+    build_letter,
+    complete_proposal,
+    letter,
+    make_proposal,
+    prepared,
+    proposal,
+    selected,
+)
+from tests.megaproject.test_access_matrix import EXPECTED, PAYLOADS, cells, db_state, url_of, world  # noqa: F401
+from tests.proposals.conftest import PDF, before_deadline, fill, form_fields  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+
+
+def browser(settings, user=None, **options) -> Client:
+    c = Client(**options)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def body_of(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode(errors="replace")
+
+
+# --- Log-in throttling -----------------------------------------------------------------------------
+
+
+def log_in(client, username, password, **headers):
+    return client.post(reverse("login"), {"username": username, "password": password}, **headers)
+
+
+@pytest.fixture
+def person(db):
+    return OfficialFactory(username="official-ulsan", region=region("ulsan"))
+
+
+def test_five_wrong_passwords_lock_the_username_from_that_address_even_with_the_right_one(settings, person):
+    client = browser(settings)
+    statuses = [log_in(client, person.username, "wrong", REMOTE_ADDR="203.0.113.5").status_code
+                for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the fifth failure locks
+
+    response = log_in(client, person.username, PASSWORD, REMOTE_ADDR="203.0.113.5")
+
+    assert response.status_code == 429
+    text = body_of(response)
+    assert "Too many failed log-in attempts for this account from your address. Try again in 15 minutes" in text
+    assert 'id="login-locked"' in text and 'name="username"' in text  # the log-in page, with the reason
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_holds_for_one_username_and_address_only(settings, person):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(browser(settings), person.username, "wrong", REMOTE_ADDR="203.0.113.5")
+    other_user = OfficialFactory(username="official-ulsan-2", region=region("ulsan"))
+
+    from_elsewhere = log_in(browser(settings), person.username, PASSWORD, REMOTE_ADDR="198.51.100.7")
+    someone_else = log_in(browser(settings), other_user.username, PASSWORD, REMOTE_ADDR="203.0.113.5")
+
+    assert (from_elsewhere.status_code, someone_else.status_code) == (302, 302)
+
+
+def test_a_spoofed_x_forwarded_for_does_not_escape_the_lockout(settings, person):
+    settings.TRUSTED_PROXY_COUNT = 0  # not behind a proxy of ours: the header is the client's to invent
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        log_in(browser(settings), person.username, "wrong", REMOTE_ADDR="203.0.113.5",
+               HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+
+    response = log_in(browser(settings), person.username, PASSWORD, REMOTE_ADDR="203.0.113.5",
+                      HTTP_X_FORWARDED_FOR="10.9.9.9")
+
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts_not_what_the_client_wrote(settings, person):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(settings.AXES_FAILURE_LIMIT):  # one client, inventing a new address each time
+        log_in(browser(settings), person.username, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5", **proxy)
+
+    locked = log_in(browser(settings), person.username, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    another_client = log_in(browser(settings), person.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7",
+                            **proxy)
+
+    assert (locked.status_code, another_client.status_code) == (429, 302)
+
+
+def test_after_the_cool_off_the_right_password_works_again_and_resets_the_count(settings, person):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(browser(settings), person.username, "wrong", REMOTE_ADDR="203.0.113.5")
+    assert log_in(browser(settings), person.username, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(
+        minutes=1))
+    assert log_in(browser(settings), person.username, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+    assert not AccessAttempt.objects.filter(username=person.username).exists()
+
+
+# --- Uploads ---------------------------------------------------------------------------------------
+
+
+def upload(settings, official, proposal, name: str, content: bytes):
+    client = browser(settings, official)
+    url = reverse("proposals:step", args=[proposal.pk, "attachments"])
+    return client.post(url, {"file": SimpleUploadedFile(name, content), "description": "첨부"})
+
+
+def stored_files(media_root) -> list[str]:
+    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+def zip_bomb(members: int = 2048, member_size: int = 1 << 20) -> bytes:
+    """A .docx-looking zip whose members expand to members × member_size bytes (2 GiB by default),
+    written by hand so that building it compresses one megabyte, once."""
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = raw.compress(b"\0" * member_size) + raw.flush()
+    crc = zlib.crc32(b"\0" * member_size)
+    entries = [(b"[Content_Types].xml", b"<Types/>")] + [(f"word/part{i}.xml".encode(), None) for i in range(members)]
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, plain in entries:
+        if plain is None:
+            method, body, size, checksum = 8, data, member_size, crc
+        else:
+            method, body, size, checksum = 0, plain, len(plain), zlib.crc32(plain)
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, checksum, len(body), size, len(name), 0))
+        out.write(name + body)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, checksum, len(body), size,
+                                  len(name), 0, 0, 0, 0, 0, offset))
+        central.write(name)
+    start = out.tell()
+    out.write(central.getvalue())
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central.getvalue()), start, 0))
+    return out.getvalue()
+
+
+def small_docx() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+REFUSED_UPLOADS = {
+    "a program renamed .pdf": ("사업계획서.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200),
+    "a script renamed .png": ("diagram.png", b"#!/bin/sh\nrm -rf /\n"),
+    "html renamed .pdf": ("plan.pdf", f"<html>{SCRIPT}</html>".encode()),
+    "a zip bomb named .docx": ("계획서.docx", None),
+    "no extension": ("계획서", PDF),
+    "a double extension ending .exe": ("계획서.pdf.exe", PDF),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_UPLOADS)
+def test_uploads_that_lie_about_their_content_are_refused_and_nothing_is_stored(
+    settings, official, proposal, _media_root, case
+):
+    name, content = REFUSED_UPLOADS[case]
+    response = upload(settings, official, proposal, name, zip_bomb() if content is None else content)
+
+    assert response.status_code == 200  # the step again, with the reason
+    assert "was not accepted" in body_of(response) or "are accepted" in body_of(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(_media_root) == []
+
+
+def test_a_file_one_byte_over_the_limit_is_refused(settings, official, proposal, _media_root):
+    settings.ATTACHMENT_MAX_BYTES = 64 * 1024
+    response = upload(settings, official, proposal, "big.pdf", PDF + b"\0" * (64 * 1024 + 1 - len(PDF)))
+
+    assert response.status_code == 200
+    assert "the limit is" in body_of(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(_media_root) == []
+
+
+def test_a_real_office_file_is_still_accepted(settings, official, proposal):
+    assert upload(settings, official, proposal, "계획서.docx", small_docx()).status_code == 302
+    assert Attachment.objects.get().kind == "DOCX"
+
+
+NAMES = {
+    "path up": "../../etc/passwd.pdf",
+    "windows path": "..\\..\\windows\\system32\\계획.pdf",
+    "absolute": "/etc/cron.d/계획.pdf",
+    "right-to-left override": "계획\u202efdp.exe\u202e.pdf",
+    "very long": "가" * 600 + ".pdf",
+    "only dots": "...pdf",
+    "control characters": "계\x01획\x1b[31m.pdf",
+}
+
+
+@pytest.mark.parametrize("case", NAMES)
+def test_path_tricks_in_file_names_never_leave_the_media_folder_or_reach_the_shown_name(
+    settings, official, proposal, _media_root, case
+):
+    response = upload(settings, official, proposal, NAMES[case], PDF)
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    shown = attachment.original_name
+    assert "/" not in shown and "\\" not in shown and shown not in (".", "..")
+    assert all(ch.isprintable() for ch in shown) and len(shown) <= 150
+    assert shown.endswith(".pdf")
+    assert (_media_root / attachment.file.name).resolve().is_relative_to(_media_root.resolve())
+    assert stored_files(_media_root) == [attachment.file.name]
+
+
+def test_a_nul_byte_in_a_file_name_is_refused_or_dropped(settings, official, proposal, _media_root):
+    response = upload(settings, official, proposal, "계획\x00.exe.pdf", PDF)
+
+    assert response.status_code in (200, 302)
+    for attachment in Attachment.objects.all():
+        assert "\x00" not in attachment.original_name and "\x00" not in attachment.file.name
+
+
+# --- CSRF ------------------------------------------------------------------------------------------
+
+
+def test_every_url_refuses_a_post_without_the_csrf_token(settings, world):
+    """Every URL pattern, posted to by someone entitled to it, without the token: 403, nothing changes."""
+    entitled = {"admin": "admin", "login": "anonymous", "password_reset": "anonymous"}
+    results = {}
+    for key in [k for k in cells() if k in EXPECTED]:  # a URL without a row fails the access matrix
+        who = entitled.get(key, "ministry" if key.startswith(("programmes:", "funding:")) else "owner")
+        if key.startswith(("evaluations:assignment", "evaluations:declare", "evaluations:score",
+                           "evaluations:comment")):
+            who = "assigned_expert"
+        client = browser(settings, world.people[who], enforce_csrf_checks=True)
+        before = db_state()
+        name = key.partition("[")[0]
+        response = client.post(url_of(world, key), PAYLOADS[name](world) if name in PAYLOADS else {"x": "1"})
+        results[key] = (response.status_code, db_state() == before)
+    assert results == dict.fromkeys(results, (403, True))
+
+
+# --- Stored XSS ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scripted(world):
+    """Script in every text field the world's pages show."""
+    Proposal.objects.update(title_ko=f"제목 {SCRIPT}", title_en=f"Title {IMG}", summary=f"요약 {SCRIPT}",
+                            problem=IMG, vision=SCRIPT, goals=f"목표 {IMG}")
+    KPI.objects.update(name=f"지표 {SCRIPT}", unit=IMG)
+    Organisation.objects.update(name=f"기관 {IMG}", role=SCRIPT)
+    ConsultingComment.objects.update(text=f"의견 {SCRIPT} {IMG}")
+    Score.objects.update(comment=f"근거 {SCRIPT}")
+    Call.objects.update(title=f"공모 {SCRIPT}", description=IMG)
+    Attachment.objects.update(description=IMG, original_name=f"{IMG}.pdf")
+    SelectionNote.objects.update_or_create(proposal=world.funded, defaults={
+        "reason": f"사유 {SCRIPT}", "decided_by": world.people["ministry"]})
+    return world
+
+
+PAGES_SHOWING_TEXT = [
+    ("owner", "proposals:list"), ("owner", "proposals:detail"), ("owner", "proposals:step[review]"),
+    ("owner", "proposals:compare"), ("owner", "evaluations:consulting"), ("owner", "funding:decision"),
+    ("owner", "dashboard"), ("ministry", "programmes:call_list"), ("ministry", "programmes:call_detail"),
+    ("ministry", "programmes:call_edit"), ("ministry", "evaluations:panel"), ("ministry", "evaluations:ranking"),
+    ("ministry", "evaluations:progress"), ("ministry", "evaluations:feedback"), ("ministry", "funding:selection"),
+    ("ministry", "funding:letters"), ("ministry", "proposals:detail"), ("assigned_expert", "evaluations:assignments"),
+    ("assigned_expert", "evaluations:assignment"), ("owner", "notifications"),
+]
+
+
+def test_script_in_every_text_field_is_shown_as_text_on_every_page(settings, scripted):
+    leaks, shown_escaped = {}, set()
+    for who, key in PAGES_SHOWING_TEXT:
+        response = browser(settings, scripted.people[who]).get(url_of(scripted, key))
+        assert response.status_code == 200, (who, key, response.status_code)
+        text = body_of(response)
+        raw = [payload for payload in (SCRIPT, "<img src=x onerror") if payload in text]
+        if raw:
+            leaks[key] = raw
+        if "&lt;script&gt;alert(1)&lt;/script&gt;" in text or "&lt;img src=x onerror=alert(1)&gt;" in text:
+            shown_escaped.add(key)
+    assert leaks == {}
+    assert len(shown_escaped) >= len(PAGES_SHOWING_TEXT) - 3, sorted(
+        {k for _w, k in PAGES_SHOWING_TEXT} - shown_escaped)
+
+
+# --- Malformed posts to every form (hypothesis) -----------------------------------------------------
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from([
+        "", " ", "\x00", "a\x00b", "-1", "-0", "0", "-99999999999999999999999", "99999999999999999999999999",
+        "1e309", "NaN", "-inf", "Infinity", "1,000", "1.5", "١٢٣", "１２３", "\u202e123", "0x1F", "None", "null",
+        "true", "[]", "{}", SCRIPT, IMG, "' OR 1=1 --", "../../etc/passwd", "%s%s%n", "\ud7ff\U0010ffff",
+        "2027-02-30", "9999-99-99", "gwangju", "busan", "select", "approve", "submit", "invite", "remove",
+    ]),
+    st.just("가" * 20_000),
+)
+HOSTILE_VALUE = st.one_of(HOSTILE_TEXT, st.lists(HOSTILE_TEXT, min_size=2, max_size=3))
+
+
+def posted_fields(client, url: str) -> list[str]:
+    """The names of the form controls on the page (CSRF token excluded)."""
+    page = client.get(url)
+    names = sorted(form_fields(page)) if page.status_code == 200 and not page.streaming else []
+    return [n for n in names if n != "csrfmiddlewaretoken"]
+
+
+# URL → who fills that form in the world (the draft's steps are the lead official's).
+FORMS = {
+    **{f"proposals:step[{step}]": "owner" for step in STEP_KEYS},
+    "proposals:create": "owner", "proposals:action": "owner", "proposals:sign_off": "owner",
+    "evaluations:score": "assigned_expert", "evaluations:declare": "assigned_expert",
+    "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner",
+    "evaluations:panel": "ministry", "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
+    "funding:decision": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
+    "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
+    "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
+}
+# The form's page, when the form posts to a URL of its own.
+FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
+             "evaluations:declare": None, "proposals:action": "proposals:detail", "proposals:sign_off": "proposals:detail",
+             "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail"}
+
+
+@pytest.fixture
+def editable(world, official, make_proposal):
+    """A draft of the world's lead official, complete but unsigned, for the proposal forms."""
+    draft = fill(make_proposal(partners=["jeonnam"], title_ko="편집 중인 과제", title_en="Being edited"), signed=False)
+    return draft
+
+
+def form_url(world, draft, key: str) -> str:
+    if key.startswith("proposals:") and key != "proposals:create":
+        name, _, step = key.partition("[")
+        kwargs = {"pk": draft.pk}
+        if step:
+            kwargs["step"] = step.rstrip("]")
+        return reverse(name, kwargs=kwargs)
+    return url_of(world, key)
+
+
+def hostile_posts(key: str, client, url: str, fields: list[str]) -> list:
+    """Malformed posts to one form: none may be a server error; a refused one changes nothing."""
+    failures = []
+
+    @hypothesis_settings(max_examples=6, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=list(HealthCheck))
+    @given(data=st.dictionaries(st.sampled_from(fields), HOSTILE_VALUE, max_size=len(fields)))
+    def post(data):
+        errors = []
+
+        def record(sender, request, **kwargs):
+            errors.append(repr(sys.exc_info()[1])[:200])
+
+        got_request_exception.connect(record)
+        try:
+            with transaction.atomic():
+                before = db_state()
+                response = client.post(url, data)
+                changed = db_state() != before
+                transaction.set_rollback(True)
+        finally:
+            got_request_exception.disconnect(record)
+        if response.status_code >= 500:
+            failures.append((key, response.status_code, errors[:1], repr(data)[:200]))
+        elif response.status_code == 200 and changed and key not in SAVES_AND_SHOWS:
+            failures.append((key, "a refused post changed the database", repr(data)[:200]))
+
+    post()
+    return failures
+
+
+def test_no_malformed_post_to_any_form_is_a_server_error_or_loses_saved_data(settings, world, editable):
+    failures = []
+    for key, who in FORMS.items():
+        client = browser(settings, world.people[who], raise_request_exception=False)
+        url = form_url(world, editable, key)
+        page = FORM_PAGE.get(key, key)
+        names = posted_fields(client, form_url(world, editable, page)) if page else []
+        payload_keys = list(PAYLOADS[key](world)) if key in PAYLOADS else []
+        fields = sorted(set(names) | set(payload_keys) | {"unexpected"})
+
+        failures += hostile_posts(key, client, url, fields)
+    assert failures == [], "\n".join(map(str, failures))
+
+
+# Forms whose success is a page, not a redirect (their 200 may have saved something).
+SAVES_AND_SHOWS = {"login", "password_reset", "profile"}
+
+
+# --- What was typed survives, what was saved stays -----------------------------------------------
+
+
+def test_an_invalid_overview_keeps_the_saved_title_and_shows_back_what_was_typed(settings, official, proposal):
+    client = browser(settings, official)
+    url = reverse("proposals:step", args=[proposal.pk, "overview"])
+    saved = proposal.title_ko
+    typed = f"새 제목 {SCRIPT}"
+    response = client.post(url, {"expected_revision": str(proposal.revision), "title_ko": typed, "title_en": "x",
+                                 "cooperation_type": ["leap", "super_regional"], "industry": "-1",
+                                 "summary": "가" * 20_000, "problem": "\x00"})
+
+    assert response.status_code == 200
+    assert Proposal.objects.get(pk=proposal.pk).title_ko == saved
+    field = form_fields(response)["title_ko"]
+    assert field["value"] == typed  # shown back, as text (the parser unescaped the attribute)
+    assert SCRIPT not in body_of(response)
+
+
+def test_an_invalid_budget_keeps_the_saved_amounts_and_shows_back_what_was_typed(
+    settings, official, complete_proposal
+):
+    client = browser(settings, official)
+    url = reverse("proposals:step", args=[complete_proposal.pk, "budget"])
+    before = list(complete_proposal.budget_lines.order_by("pk").values_list("national_won", "local_won"))
+    year = complete_proposal.pilot_years()[0]
+    response = client.post(url, {"expected_revision": str(complete_proposal.revision), "region": "gwangju",
+                                 f"national_{year}": "12abc", f"local_{year}": "-5"})
+
+    assert response.status_code == 200
+    assert list(complete_proposal.budget_lines.order_by("pk").values_list("national_won", "local_won")) == before
+    fields = form_fields(response)
+    assert fields[f"national_{year}"]["value"] == "12abc"
+
+
+def test_ansi_sql_and_null_bytes_in_a_search_box_are_just_text(settings, official):
+    response = browser(settings, official).get(reverse("proposals:list"), {"q": "' OR 1=1 --\x00", "page": "-1"})
+    assert response.status_code in (200, 400)
+    assert not re.search(r"Traceback|OperationalError|DataError", body_of(response))
