@@ -314,18 +314,13 @@ def round_list(request):
 @login_required
 def round_create(request):
     require(request.user, "projects.manage_stage_rounds")
-    form = RoundOpenForm(request.POST or None, initial=request.GET or None)
+    form = RoundOpenForm(request.POST or None)
     formset = rubric_formset(request.POST or None)
-    due = []
-    call = None
-    if form.is_bound and form.is_valid():
-        call = form.cleaned_data["call"]
-    elif request.GET.get("call", "").isdigit():
-        call = Call.objects.filter(pk=int(request.GET["call"])).first()
-    if call is not None:
-        stage_number = form.cleaned_data.get("stage_number", 1) if form.is_bound and form.is_valid() else int(
-            request.GET.get("stage_number", "1") or 1) if str(request.GET.get("stage_number", "1")).isdigit() else 1
-        due = list(stages.projects_due(call=call, stage_number=stage_number))
+    # The call and stage are chosen first (a GET), then the round's details are posted with them.
+    source = request.POST if request.method == "POST" else request.GET
+    call = Call.objects.filter(pk=int(source["call"])).first() if source.get("call", "").isdigit() else None
+    stage_number = int(source["stage_number"]) if source.get("stage_number", "").isdigit() else 1
+    due = list(stages.projects_due(call=call, stage_number=stage_number)) if call is not None else []
     chosen = {int(x) for x in request.POST.getlist("projects") if x.isdigit()} if request.method == "POST" else None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
@@ -344,7 +339,8 @@ def round_create(request):
             messages.success(request, _("The stage evaluation round was opened. Assign experts to each project."))
             return redirect("projects:round", pk=rnd.pk)
     return render(request, "projects/round_form.html", {
-        "form": form, "formset": formset, "due": due, "call": call,
+        "form": form, "formset": formset, "due": due, "call": call, "stage_number": stage_number,
+        "calls": Call.objects.order_by("-year"),
         "chosen": chosen if chosen is not None else {p.pk for p in due},
     }, status=400 if request.method == "POST" else 200)
 
