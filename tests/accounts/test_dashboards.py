@@ -165,7 +165,7 @@ def test_funding_by_industry_type_and_year(world, ministry):
     assert as_dict(figures.funding_by_industry(f)) == {
         "인공지능": [54 * EOK, 12 * EOK], "이차전지": [10 * EOK, 3 * EOK], "첨단바이오": [5 * EOK, 1 * EOK]}
     assert as_dict(figures.funding_by_cooperation_type(f)) == {
-        "초광역 협력형": [54 * EOK, 12 * EOK], "지역혁신 도약형": [15 * EOK, 4 * EOK]}
+        str(CooperationType.SUPER_REGIONAL.label): [54 * EOK, 12 * EOK], str(CooperationType.LEAP.label): [15 * EOK, 4 * EOK]}
     assert as_dict(figures.funding_by_year(f)) == {
         "2025": [5 * EOK, 1 * EOK], "2027": [30 * EOK, 7 * EOK], "2028": [20 * EOK, 4 * EOK], "2029": [14 * EOK, 4 * EOK]}
 
