@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluations.models import AssignmentKind, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign
 from evaluations.services.scoring import scoresheet_for
-from projects.models import Outcome, RoundState, StagePlan, StageState
+from programmes.models import CallStatus
+from projects.models import Outcome, Project, ProjectStatus, RoundState, StagePlan, StageState
 from projects.services import stages
 from tests.evaluations.conftest import make_expert
+from tests.factories import CallFactory
 
-from .conftest import decide, evaluation_of, open_round, score, seat
+from .conftest import ProposalFactory, decide, evaluation_of, fill, fund, open_round, score, seat, with_second_kpi
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,23 @@ def test_a_round_has_its_own_rubric_and_an_evaluation_per_project_at_the_stage_e
     assert not set(rnd.criteria.values_list("pk", flat=True)) & set(call.criteria.values_list("pk", flat=True))
     assert list(rnd.evaluations.values_list("project_id", "stage__number")) == [(project.pk, 1)]
     assert project.stages.get(number=1).state == StageState.EVALUATING
+
+
+def test_a_round_takes_only_the_calls_running_projects_chosen_by_staff(project, call, ministry, make_project,
+                                                                       ministry2):
+    chosen, left_out, terminated = make_project(), make_project(), make_project()
+    Project.objects.filter(pk=terminated.pk).update(status=ProjectStatus.TERMINATED)
+    other_call = CallFactory(year=2023, status=CallStatus.ANNOUNCED, created_by=ministry)
+    elsewhere = fund(with_second_kpi(fill(ProposalFactory(call=other_call, partners=["jeonnam"]))),
+                     prepared_by=ministry, approved_by=ministry2)
+
+    rnd = open_round(call, by=ministry, projects=[project, chosen, terminated, elsewhere])
+
+    assert sorted(rnd.evaluations.values_list("project_id", flat=True)) == sorted([project.pk, chosen.pk])
+    assert left_out.stages.get().state == StageState.RUNNING
+    with pytest.raises(ValidationError) as refused:
+        open_round(other_call, by=ministry, stage_number=2)
+    assert refused.value.messages == ["No running project of this call is at the end of stage 2."]
 
 
 def test_a_round_rubric_must_sum_to_100(project, call, ministry):
