@@ -21,7 +21,7 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)  # None: the % of RAISE is not a parameter
 
 
 def drop(apps, schema_editor):
