@@ -1,12 +1,15 @@
 """Reads shared by the evaluation pages: the ranking board, progress, the pool."""
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 
 from accounts.models import Role, User
 from proposals.models import BudgetLine, Proposal
 
-from .models import Assignment, AssignmentKind, PanelResult, Score, ScoresheetState
-from .services.aggregation import Criterion, Sheet, aggregate, rank
+from .models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
+from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, rank
+
+BOARD_PAGE_SIZE = 50
 
 
 def criteria_of(call) -> list[Criterion]:
@@ -29,13 +32,51 @@ def submitted_sheets(*, call) -> list[Sheet]:
     return list(sheets.values())
 
 
-def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False) -> dict:
+# Aggregated results per call, kept in the process while no scoresheet changed: reading and
+# aggregating a call of 10,000 sheets takes about a second, checking the fingerprint a few ms.
+_RESULTS: dict[int, tuple[tuple, dict]] = {}
+
+
+def call_results(*, call, criteria: list[Criterion] | None = None) -> dict[int, ProposalResult]:
+    """aggregate(submitted_sheets(call), criteria_of(call)), cached while nothing that counts changed.
+
+    The fingerprint is the rubric and the number, last change and ids of all scoresheets (one scan
+    of one table, no join): every submission, saved draft, reopening or removed expert saves or
+    deletes a sheet (scoring services), so any change to what counts changes it."""
+    crits = tuple(criteria if criteria is not None else criteria_of(call))
+    fingerprint = (crits, tuple(Scoresheet.objects.aggregate(n=Count("id"), last=Max("updated_at"),
+                                                             ids=Sum("id")).values()))
+    cached = _RESULTS.get(call.pk)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    results = aggregate(submitted_sheets(call=call), list(crits))
+    if len(_RESULTS) >= 16:
+        _RESULTS.clear()
+    _RESULTS[call.pk] = (fingerprint, results)
+    return results
+
+
+def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None) -> dict:
+    """Every evaluated proposal of the call in ranking order; with `page` (a page number), one
+    page of BOARD_PAGE_SIZE rows, ranked among all (the board's `page` is then the Page)."""
     criteria = list(call.criteria.all())
-    crits = criteria_of(call)
-    results = aggregate(submitted_sheets(call=call), crits)
-    proposals = (
-        Proposal.objects.filter(call=call, assignments__kind=AssignmentKind.EVALUATION)
-        .select_related("lead_region", "industry")
+    crits = [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
+    results = call_results(call=call, criteria=crits)
+    evaluated = Proposal.objects.filter(call=call).filter(
+        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), kind=AssignmentKind.EVALUATION)))
+    if cooperation_type:
+        evaluated = evaluated.filter(cooperation_type=cooperation_type)
+    submitted_at = dict(evaluated.order_by().values_list("pk", "submitted_at"))
+    mine = {pid: results.get(pid) or ProposalResult(proposal_id=pid) for pid in submitted_at}
+    ordered = rank(mine, crits, submitted_at=submitted_at, normalised=normalised)
+    board_page, offset = None, 0
+    if page is not None:
+        board_page = Paginator(ordered, BOARD_PAGE_SIZE).get_page(page)
+        ordered, offset = list(board_page.object_list), board_page.start_index() - 1 if ordered else 0
+    # Only the shown proposals are read in full.
+    shown = (
+        Proposal.objects.filter(pk__in=[r.proposal_id for r in ordered])
+        .select_related("lead_region", "industry", "panel_result")
         .annotate(
             assigned=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,
                                                    assignments__conflict_declared=False), distinct=True),
@@ -44,19 +85,11 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False)
                 .values("proposal").annotate(total=Sum("national_won")).values("total")[:1]
             ),
         )
-        .distinct()
     )
-    if cooperation_type:
-        proposals = proposals.filter(cooperation_type=cooperation_type)
-    proposals = {p.pk: p for p in proposals}
-    panel = {r.proposal_id: r for r in PanelResult.objects.filter(proposal_id__in=proposals)}
-    from .services.aggregation import ProposalResult
-
-    mine = {pid: results.get(pid) or ProposalResult(proposal_id=pid) for pid in proposals}
-    ordered = rank(mine, crits, submitted_at={pid: p.submitted_at for pid, p in proposals.items()},
-                   normalised=normalised)
+    proposals = {p.pk: p for p in shown}
+    panel = {pid: p.panel_result for pid, p in proposals.items() if hasattr(p, "panel_result")}
     rows = []
-    for position, r in enumerate(ordered, start=1):
+    for position, r in enumerate(ordered, start=offset + 1):
         p = proposals[r.proposal_id]
         rows.append({
             "rank": position if r.evaluators else None, "proposal": p, "result": r,
@@ -64,7 +97,7 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False)
             "score": r.normalised_trimmed if normalised else r.trimmed_mean,
             "panel": panel.get(p.pk),
         })
-    return {"rows": rows, "criteria": criteria}
+    return {"rows": rows, "criteria": criteria, "page": board_page}
 
 
 def progress(*, call) -> dict:

@@ -20,7 +20,7 @@ from proposals.views import _labels
 from . import selectors, services
 from .forms import TYPE_CHOICES, AnswerForm, CommentForm, DeclarationForm, ImportForm, PanelResultForm
 from .models import Assignment, AssignmentKind, ConsultingComment, PanelResult, Scoresheet
-from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM, aggregate
+from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
 
 
 def _staff_call(request, pk) -> Call:
@@ -295,9 +295,10 @@ def ranking(request, pk):
     if ctype not in CooperationType.values:
         ctype = ""
     normalised = request.GET.get("normalised") == "1"
-    board = selectors.ranking_board(call=call, cooperation_type=ctype, normalised=normalised)
+    board = selectors.ranking_board(call=call, cooperation_type=ctype, normalised=normalised,
+                                    page=request.GET.get("page", 1))
     return render(request, "evaluations/ranking.html", {
-        "call": call, "board": board, "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
+        "call": call, "board": board, "page": board["page"], "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
         "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": _(TIE_BREAK_RULE),
     })
 
@@ -364,7 +365,7 @@ def feedback(request, pk):
     require(request.user, "evaluations.view_feedback", proposal)
     call = proposal.call
     criteria = list(call.criteria.all())
-    results = aggregate(selectors.submitted_sheets(call=call), selectors.criteria_of(call))
+    results = selectors.call_results(call=call)
     result = results.get(proposal.pk)
     panel_names = []
     if call.reveal_panel_names:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -60,9 +60,11 @@ def committed_won(call: Call) -> int:
 
 
 def envelope_status(call: Call) -> dict:
-    committed = committed_won(call)
-    prepared = FundingDecision.objects.filter(proposal__call=call, state=DecisionState.PREPARED).aggregate(
-        total=Sum("national_total_won"))["total"] or 0
+    # Committed (approved) and prepared in one query.
+    totals = FundingDecision.objects.filter(proposal__call=call).aggregate(
+        committed=Sum("national_total_won", filter=Q(state=DecisionState.APPROVED)),
+        prepared=Sum("national_total_won", filter=Q(state=DecisionState.PREPARED)))
+    committed, prepared = totals["committed"] or 0, totals["prepared"] or 0
     return {"envelope": call.envelope_won, "committed": committed, "remaining": call.envelope_won - committed,
             "prepared": prepared}
 

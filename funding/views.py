@@ -1,5 +1,7 @@
 """Selection board, funding decisions, award letters and the public verification page."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ from proposals.models import ProposalState
 from proposals.selectors import participations_of, proposal_for
 
 from . import services
-from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus
+from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus, SelectionNote
 
 
 @login_required
@@ -40,15 +42,19 @@ def selection_board(request, pk):
             messages.success(request, _("“%(title)s” is now “%(state)s”.") % {
                 "title": proposal.title_ko, "state": ProposalState(proposal_for(user=request.user,
                                                                                 pk=proposal.pk).state).label})
-        return redirect(f"{request.path}?type={ctype}")
-    board = ranking_board(call=call, cooperation_type=ctype)
+        # Back to the same page of the board (the form posts to the URL with its query string).
+        return redirect(f"{request.path}?{urlencode({'type': ctype, 'page': request.GET.get('page', 1)})}")
+    board = ranking_board(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))
+    shown = [row["proposal"].pk for row in board["rows"]]
     decisions = {d.proposal_id: d for d in FundingDecision.objects.filter(
-        proposal__call=call).exclude(state=DecisionState.WITHDRAWN).order_by("version")}
+        proposal_id__in=shown).exclude(state=DecisionState.WITHDRAWN).order_by("version")}
+    notes = {n.proposal_id: n for n in SelectionNote.objects.filter(proposal_id__in=shown)}
     for row in board["rows"]:
         row["decision"] = decisions.get(row["proposal"].pk)
+        row["note"] = notes.get(row["proposal"].pk)
     return render(request, "funding/selection_board.html", {
-        "call": call, "board": board, "envelope": services.envelope_status(call), "type": ctype,
-        "types": TYPE_CHOICES, "states": ProposalState,
+        "call": call, "board": board, "page": board["page"], "envelope": services.envelope_status(call),
+        "type": ctype, "types": TYPE_CHOICES, "states": ProposalState,
     })
 
 
