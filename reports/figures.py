@@ -146,11 +146,10 @@ class Facts:
 
     @cached_property
     def obligations(self) -> list[dict]:
+        """Every region's local obligations in the approved decisions of the proposals in scope (one query)."""
         from funding.models import DecisionState, LocalObligation
 
         qs = LocalObligation.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.proposals("decision__proposal__"))
-        if self.scope.region_id:
-            qs = qs.filter(region_id=self.scope.region_id)
         return list(
             qs.values(
                 "year",
@@ -166,13 +165,20 @@ class Facts:
             ).order_by("decision__proposal_id", "year", "region__order")
         )
 
+    @property
+    def own_obligations(self) -> list[dict]:
+        """The obligations the scope counts: every region's, or only the official's region's."""
+        if self.scope.region_id is None:
+            return self.obligations
+        return [o for o in self.obligations if o["region_id"] == self.scope.region_id]
+
     @cached_property
-    def plan_weights(self) -> dict:
-        """{proposal: {region: national requested in the pilot years}} and region names, for the split."""
+    def plan_rows(self) -> list[dict]:
+        """National funding each region asked for in the pilot years, per approved proposal (one query)."""
         from funding.models import DecisionState
         from proposals.models import BudgetLine
 
-        rows = (
+        return list(
             BudgetLine.objects.filter(
                 Q(proposal__funding_decisions__state=DecisionState.APPROVED) & self.scope.proposals("proposal__"),
                 year__gte=F("proposal__call__year"),
@@ -182,24 +188,28 @@ class Facts:
             .annotate(requested=Sum("national_won"))
             .order_by()
         )
-        weights: dict = defaultdict(dict)
-        self.region_names.update({r["region_id"]: (r["region__order"], r["region__name_ko"], r["region__name_en"]) for r in rows})
-        for r in rows:
-            weights[r["proposal_id"]][r["region_id"]] = r["requested"] or 0
-        return weights
 
     @cached_property
     def region_names(self) -> dict:
-        return {}
+        """{region id: (order, Korean name, English name)} of every region in the money figures."""
+        names = {r["region_id"]: (r["region__order"], r["region__name_ko"], r["region__name_en"]) for r in self.plan_rows}
+        for o in self.obligations:
+            names.setdefault(o["region_id"], (o["region_order"], o["region_ko"], o["region_en"]))
+        return names
 
     @cached_property
     def national_shares(self) -> list[tuple[dict, int, int]]:
-        """(national year row, region, won) for every region's share of every approved year."""
-        weights = self.plan_weights
+        """(national year row, region, won): each region's share of every approved year, split by the plan.
+
+        A proposal whose plan asks for no national funding is split evenly between
+        the regions with local obligations (every participating region has some).
+        """
+        weights: dict = defaultdict(dict)
+        for r in self.plan_rows:
+            weights[r["proposal_id"]][r["region_id"]] = r["requested"] or 0
         regions_of = defaultdict(set)
         for o in self.obligations:
             regions_of[o["proposal"]].add(o["region_id"])
-            self.region_names.setdefault(o["region_id"], (o["region_order"], o["region_ko"], o["region_en"]))
         out = []
         for row in self.national_years:
             w = weights.get(row["proposal"]) or dict.fromkeys(regions_of[row["proposal"]], 1)
@@ -245,7 +255,7 @@ def key_figures(facts: Facts) -> list[dict]:
     submitted = sum(states.get(s, 0) for s in SUBMITTED_OR_LATER)
     if facts.scope.is_regional:
         national = sum(won for _row, _region, won in facts.national_shares)
-        local = sum(o["local_won"] for o in facts.obligations)
+        local = sum(o["local_won"] for o in facts.own_obligations)
         return [
             {"key": "proposals", "label": _("Proposals of your region"), "value": proposals,
              "note": _("%(n)s submitted") % {"n": submitted}},
@@ -292,7 +302,7 @@ def funding_by_region(facts: Facts) -> ChartData:
     national, local = Counter(), Counter()
     for _row, region_id, won in facts.national_shares:
         national[region_id] += won
-    for o in facts.obligations:
+    for o in facts.own_obligations:
         local[o["region_id"]] += o["local_won"]
     regions = sorted(set(national) | set(local), key=lambda r: facts.region_names[r][0])
     return ChartData(
@@ -312,7 +322,7 @@ def funding_by_project(facts: Facts) -> ChartData:
     for row, _region, won in facts.national_shares:
         national[row["proposal"]] += won
         titles[row["proposal"]] = localized(row["title_ko"], row["title_en"])
-    for o in facts.obligations:
+    for o in facts.own_obligations:
         local[o["proposal"]] += o["local_won"]
     projects = sorted(titles)
     return ChartData(
@@ -330,7 +340,7 @@ def _by_key(facts: Facts, key) -> tuple[list, Counter, Counter]:
     national, local = Counter(), Counter()
     for row in facts.national_years:
         national[key(row)] += row["national_won"]
-    for o in facts.obligations:
+    for o in facts.own_obligations:
         local[key(o)] += o["local_won"]
     keys = sorted(set(national) | set(local), key=lambda k: (-national[k], str(k)))
     return keys, national, local
@@ -374,7 +384,7 @@ def funding_by_year(facts: Facts) -> ChartData:
     else:
         for row in facts.national_years:
             national[row["year"]] += row["national_won"]
-    for o in facts.obligations:
+    for o in facts.own_obligations:
         local[o["year"]] += o["local_won"]
     years = sorted(set(national) | set(local))
     return ChartData(

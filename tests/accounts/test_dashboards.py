@@ -202,6 +202,16 @@ def test_an_official_sees_only_their_regions_share(world, official):
     assert figures.figure_data(f, "regions") is None  # no programme-wide chart for an official
 
 
+def test_without_a_budget_plan_a_consortium_is_split_evenly_also_for_an_official(ministry, official):
+    call = CallFactory(created_by=ministry)
+    p = proposal(call, "gwangju", ProposalState.FUNDED, partners=["jeonnam"], ctype=CooperationType.SUPER_REGIONAL)
+    decide(p, ministry, national={2027: 10 * EOK}, local={("gwangju", 2027): EOK, ("jeonnam", 2027): EOK}, plan={})
+
+    assert as_dict(figures.funding_by_region(facts(ministry))) == {"광주광역시": [5 * EOK, EOK], "전라남도": [5 * EOK, EOK]}
+    mine = {k["key"]: k["value"] for k in figures.key_figures(facts(official))}
+    assert (mine["national"], mine["local"]) == (5 * EOK, EOK)
+
+
 def test_apportion_keeps_every_won_and_splits_evenly_without_a_plan():
     assert figures.apportion(10, {1: 1, 2: 1, 3: 1}) == {1: 4, 2: 3, 3: 3}
     assert figures.apportion(7, {1: 0, 2: 0}) == {1: 4, 2: 3}
@@ -360,4 +370,6 @@ def test_dashboard_query_count_does_not_grow_with_the_data(world, client, reques
                                   assigned_by=ministry)
 
     assert dashboard_queries(client, user) == small
-    assert small <= 12
+    # The frame (session, user, unread count), the calls, state counts, envelope, three money aggregates,
+    # evaluation progress or the official's lists, overdue reports.
+    assert small <= 13
