@@ -70,6 +70,22 @@ def overdue_count(*, user, today=None) -> int:
         state__in=[ReportState.DRAFT, ReportState.RETURNED], due_on__lt=today).count()
 
 
+def overdue_reports(user, *, today=None) -> list[AnnualReport]:
+    """Overdue annual reports of running projects the user sees (the dashboards list them),
+    each with its page's address."""
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    out = list(AnnualReport.objects.filter(
+        project__in=projects_visible_to(user=user), project__status=ProjectStatus.ACTIVE,
+        state__in=[ReportState.DRAFT, ReportState.RETURNED], due_on__lt=today)
+        .select_related("project__proposal").order_by("due_on", "project_id"))
+    for report in out:
+        url = reverse("projects:report", args=[report.project_id, report.year])
+        report.get_absolute_url = lambda url=url: url
+    return out
+
+
 def report_for(*, user, project_pk: int, year: int) -> AnnualReport:
     project = project_for(user=user, pk=project_pk)
     return get_object_or_404(AnnualReport.objects.select_related("project__proposal__call", "submitted_by",
