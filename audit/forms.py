@@ -10,13 +10,13 @@ class TrailFilterForm(forms.Form):
                         help_text=_("Object, summary or person"))
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    source = forms.ChoiceField(label=_("Kind"), required=False)
+    source = forms.ChoiceField(label=_("Record kind"), required=False)
     type = forms.ChoiceField(label=_("Object type"), required=False)
     object = forms.CharField(label=_("Object id"), required=False, max_length=64)
     proposal = forms.IntegerField(label=_("Proposal (and its decisions)"), required=False, min_value=1,
                                   widget=forms.HiddenInput)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Date to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

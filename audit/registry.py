@@ -69,11 +69,23 @@ def _readable_fk(model, field_name: str, value):
     return f"{target} (#{value})" if target is not None else f"#{value}"
 
 
+def _is_reverse_relation(model, name: str) -> bool:
+    if model is None:
+        return False
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return False
+    return field.auto_created and not field.concrete
+
+
 def _before_after(model, entry):
     from auditlog.models import LogEntry
 
     before, after = {}, {}
     for name, change in (entry.changes or {}).items():
+        if name == "id" or _is_reverse_relation(model, name):
+            continue  # auditlog lists reverse relations of a new object ("app.Model.None"): nothing to read
         if isinstance(change, dict) and change.get("type") == "m2m":
             objects = change.get("objects", [])
             key = "added" if change.get("operation") == "add" else "removed"
@@ -83,7 +95,7 @@ def _before_after(model, entry):
         before[name] = _readable_fk(model, name, old) if model else old
         after[name] = _readable_fk(model, name, new) if model else new
     if entry.action == LogEntry.Action.CREATE:
-        return None, after
+        return None, {k: v for k, v in after.items() if v not in (None, "None", "")}
     if entry.action == LogEntry.Action.DELETE:
         return before, None
     return before or None, after

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
@@ -101,13 +102,30 @@ def _field_info(model, name: str):
     except Exception:
         return name, {}
     label = str(getattr(field, "verbose_name", name))
+    if label == name.replace("_", " "):  # no verbose name given: the catalogue's word, if it has one
+        label = gettext(label.capitalize())
     choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
     return label, choices
+
+
+def _as_datetime(value: str):
+    """An ISO date-time as auditlog (naive UTC) or record() (aware) stored it, or None."""
+    if len(value) < 16 or value[4] != "-" or value[10] not in "T ":
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return timezone.localtime(moment)
 
 
 def _display(value, choices: dict):
     if value is None or value == "None":
         return "—"
+    if isinstance(value, str) and (moment := _as_datetime(value)) is not None:
+        return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and value in choices:
         return choices[value]
     if isinstance(value, (list, tuple)):

@@ -46,8 +46,8 @@ def test_deleting_a_record_is_refused(event):
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv"])
 def test_no_audit_page_accepts_a_change_even_from_staff(request, client, event, role, method, url):
-    stored, count = as_stored(event), AuditEvent.objects.count()
     client.force_login(request.getfixturevalue(role))
+    stored, count = as_stored(event), AuditEvent.objects.count()
     response = getattr(client, method)(url, {"id": event.pk, "summary": "고친 요약"})
     assert response.status_code == 405
     assert as_stored(event) == stored and AuditEvent.objects.count() == count
