@@ -172,3 +172,36 @@ def test_the_exports_page_lists_the_datasets_the_user_may_export(client, officia
     client.force_login(ministry)
     page = client.get(reverse("reports:exports")).content.decode()
     assert "export-evaluations-xlsx" in page and 'id="anonymised"' in page
+
+
+# --- Consulting comments ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def commented(complete_proposal, ministry, official):
+    from evaluations.models import CommentAnswer, ConsultingComment, ConsultingRound
+    from proposals.models import ProposalVersion
+
+    version = ProposalVersion.objects.create(proposal=complete_proposal, number=1, kind="consulting", revision=1,
+                                             snapshot={}, created_by=official)
+    rnd = ConsultingRound.objects.create(proposal=complete_proposal, number=1, version=version)
+    consultant = ExpertFactory(username="consultant1", display_name="박자문 교수")
+    a = Assignment.objects.create(kind=AssignmentKind.CONSULTING, expert=consultant, proposal=complete_proposal,
+                                  assigned_by=ministry, declared_at=datetime.datetime.now(datetime.UTC))
+    comment = ConsultingComment.objects.create(round=rnd, assignment=a, section="budget",
+                                               text="지방비 분담 비율을 연차별로 명시하십시오.")
+    CommentAnswer.objects.create(comment=comment, author=official, text="연차별 분담표를 추가했습니다.")
+    return consultant
+
+
+def test_the_comments_export_names_consultants_for_staff_and_codes_them_for_regions(client, ministry, official,
+                                                                                    outsider_official, commented):
+    staff = csv_rows(body_of(export(client, ministry, "comments", "csv")))
+    header = staff[0]
+    assert [(r[header.index("Consultant")], r[header.index("Comment")], r[header.index("Answer")])
+            for r in staff[1:]] == [("박자문 교수", "지방비 분담 비율을 연차별로 명시하십시오.", "연차별 분담표를 추가했습니다.")]
+    region_rows = csv_rows(body_of(export(client, official, "comments", "csv")))
+    assert region_rows[1][header.index("Consultant")] == "Consultant A"
+    _ws, cells = xlsx_rows(body_of(export(client, official, "comments", "xlsx")))
+    assert not any("박자문" in str(c.value) for row in cells for c in row)
+    assert csv_rows(body_of(export(client, outsider_official, "comments", "csv")))[1:] == []
