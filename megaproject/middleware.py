@@ -41,3 +41,25 @@ class KoreanFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character is never text anyone typed, and PostgreSQL refuses it in any
+    string: a query or form value holding one is answered 400 before a view reads it
+    (search boxes and filters pass raw values to the database). Uploaded files are
+    not looked at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+
+        params = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for values in params:
+            for key, items in values.lists():
+                if "\x00" in key or any("\x00" in item for item in items):
+                    return HttpResponseBadRequest(
+                        "잘못된 문자(NUL)가 포함된 요청입니다. · The request contains a NUL character.",
+                        content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "megaproject.middleware.KoreanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "megaproject.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request's user and IP for the audit trail's field-level changes (django-auditlog).

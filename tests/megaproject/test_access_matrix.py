@@ -65,7 +65,8 @@ APPS = ("programmes", "accounts", "proposals", "evaluations", "funding")
 #   anon  owner  other partner assigned unassigned conflicted ministry admin
 EXPECTED = {
     # --- the portal's frame ---
-    "healthz": "200 200 200 200 200 200 200 200 200",
+    # 503 while no Celery worker answers (tests without one); the same for everybody either way.
+    "healthz": "200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503",
     "set_language": "302 302 302 302 302 302 302 302 302",
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
@@ -282,6 +283,11 @@ def outcome(response, url: str) -> str:
     return str(response.status_code)
 
 
+def matches(row: str, expected: str) -> bool:
+    """Cell by cell; an expected cell may allow alternatives ("200/503")."""
+    return all(got in want.split("/") for got, want in zip(row.split(), expected.split(), strict=True))
+
+
 # --- The tests ------------------------------------------------------------------------------------
 
 
@@ -318,16 +324,15 @@ def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, worl
                         refusals_that_changed.append((cell, role))
                     transaction.set_rollback(True)
                 observed.setdefault(cell, {})[role] = status
-                if response.streaming:
-                    response.close()
+                if response.streaming:  # read to the end: the test client then closes it without closing the DB
+                    b"".join(response.streaming_content)
                 if key == "logout" and method == "POST" and user is not None:
                     client.force_login(user)
     table = {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         for cell, row in table.items():
             print(f'    "{cell}": "{row}",')
-    wanted = {cell: EXPECTED[cell] for cell in table}
-    differences = {cell: f"got {table[cell]!r}, expected {wanted[cell]!r}" for cell in table
-                   if table[cell] != wanted[cell]}
+    differences = {cell: f"got {table[cell]!r}, expected {EXPECTED[cell]!r}" for cell in table
+                   if not matches(table[cell], EXPECTED[cell])}
     assert differences == {}, f"roles: {' '.join(ROLES)}"
     assert refusals_that_changed == []
