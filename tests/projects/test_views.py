@@ -375,3 +375,14 @@ def test_the_plan_page_marks_the_year_whose_local_funds_are_short(client, contin
     year = plan.year_list[0]
     assert "Local funds must be at least" in text_of(response, f"year-problem-{year}")
     assert response.context["can_submit"] is False
+
+
+def test_the_dashboards_list_the_overdue_reports_a_user_sees_with_their_address(project, official,
+                                                                               outsider_official, ministry):
+    from projects.selectors import overdue_reports
+
+    report = reports.report_open(actor=official, project=project, year=YEAR)
+    mine = overdue_reports(official)
+    assert [(r.pk, r.get_absolute_url()) for r in mine] == [(report.pk, report_url(report))]
+    assert overdue_reports(outsider_official) == []
+    assert [r.pk for r in overdue_reports(ministry)] == [report.pk]
