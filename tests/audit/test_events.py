@@ -230,3 +230,16 @@ def test_an_export_recorded_by_another_app_names_the_object_and_summary(ministry
     event = record(actor=ministry, action="export", obj=call, summary="제안서 목록 XLSX", after={"rows": 27})
     assert AuditEvent.objects.get(pk=event.pk).after == {"rows": 27}
     assert (event.object_repr, event.actor_name) == (str(call), f"{ministry} (ministry)")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_from_the_reports_app_is_one_record_with_the_person_and_the_rows(client, ministry, complete_proposal,
+                                                                                 fmt):
+    client.force_login(ministry)
+    response = client.get(f"/reports/exports/proposals.{fmt}")
+    assert response.status_code == 200
+    if response.streaming:
+        b"".join(response.streaming_content)  # a streamed CSV records its export after the last row
+    [event] = events(AuditAction.EXPORT)
+    assert event.actor == ministry
+    assert (event.after["dataset"], event.after["format"], event.after["rows"]) == ("proposals", fmt, 1)
