@@ -74,7 +74,10 @@ def reports_open_due(*, today=None) -> list[AnnualReport]:
         for year in report_years(project):
             if year < today.year and year not in have:
                 with transaction.atomic():
-                    created.append(_create(project, year))
+                    # Lock and look again: a lead may open the same report at this moment.
+                    Project.objects.select_for_update().filter(pk=project.pk).first()
+                    if not AnnualReport.objects.filter(project=project, year=year).exists():
+                        created.append(_create(project, year))
     return created
 
 
