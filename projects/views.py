@@ -119,7 +119,10 @@ def project_detail(request, pk):
                             "can_start": report is None and can_start and project.is_running and year <= today.year})
     decisions = list(proposal.funding_decisions.filter(state="approved").prefetch_related("letters"))
     stage_reports = {r.evaluation_id: r for r in StageReport.objects.filter(evaluation__project=project)}
+    plan_list = list(project.plans.all())
+    plans_by_eval = {p.evaluation_id: p for p in plan_list}
     for e in evaluations:
+        e.plan_link = plans_by_eval.get(e.pk)
         e.stage_report = stage_reports.get(e.pk)
         e.can_download = e.stage_report is not None and e.stage_report.status == "done" and request.user.has_perm(
             "projects.download_stage_report", e.stage_report)
@@ -135,7 +138,7 @@ def project_detail(request, pk):
         "current_stage": current_stage, "roadmap": list(proposal.stages.all()),
         "kpis": kpi_rows(project, stage=current_stage), "all_kpis": list(proposal.kpis.all()),
         "rows": rows, "report_rows": report_rows, "decisions": decisions, "evaluations": evaluations,
-        "plans": list(project.plans.all()), "timeline": timeline_svg(timeline), "funding_chart": funding_chart, "timeline_data": timeline,
+        "plans": plan_list, "timeline": timeline_svg(timeline), "funding_chart": funding_chart, "timeline_data": timeline,
         "years_used": lifecycle.total_years(project, stages=stage_list),
         "max_years": proposal.call.max_total_years,
         "totals": {"national_planned": sum(r.national_planned for r in rows),
@@ -271,19 +274,22 @@ def report_page(request, pk, year):
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationError(_("Choose a file to upload."))
+            # Whether the file is taken or refused, what the region typed (not yet saved) stays on the page.
+            part = report.parts.filter(region_id=request.user.region_id).first()
+            data = None
+            if part is not None and "narrative" in post:
+                data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
+                        "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
             try:
                 reports.attachment_add(actor=request.user, report=report, upload=upload)
             except ValidationError as exc:
-                # A refused file keeps what the region typed on the page.
                 messages.error(request, _messages_of(exc))
-                part = report.parts.filter(region_id=request.user.region_id).first()
-                data = None
-                if part is not None and "narrative" in post:
-                    data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
-                            "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
                 return render(request, "projects/report.html",
                               _report_context(request, report, part_data=data), status=400)
             messages.success(request, _("The file was attached."))
+            if data is not None and (data["narrative"].strip() != part.narrative or data["national"] != str(
+                    part.national_spent_won) or data["local"] != str(part.local_spent_won)):
+                return render(request, "projects/report.html", _report_context(request, report, part_data=data))
         else:
             raise Http404
     except ValidationError as exc:

@@ -167,6 +167,21 @@ def test_a_refused_attachment_keeps_the_typed_text(client, report, partner_offic
     assert report.attachments.count() == 0
 
 
+def test_an_accepted_attachment_keeps_the_unsaved_text_on_the_page(client, report, partner_official, jeonnam_id):
+    from tests.proposals.conftest import PDF
+
+    part = part_of(report, jeonnam_id)
+    client.force_login(partner_official)
+    response = client.post(report_url(report), {
+        "op": "attach", "part": part.pk, "national": "0", "local": "0", "narrative": "저장 전 글",
+        "revision": part.revision, "file": SimpleUploadedFile("실적.pdf", PDF, content_type="application/pdf")})
+    assert response.status_code == 200
+    assert "저장 전 글</textarea>" in response.content.decode()
+    assert report.attachments.count() == 1
+    part.refresh_from_db()
+    assert part.narrative == ""
+
+
 def test_an_accepted_attachment_is_downloaded_only_by_the_project_s_people(client, report, partner_official,
                                                                           outsider_official):
     from tests.proposals.conftest import PDF
