@@ -205,7 +205,7 @@ def _report_context(request, report, *, part_data=None, report_data=None, stale_
         if report_data is not None:
             r.form_value, r.form_note = report_data["kpis"].get(r.pk, ("", ""))
         else:
-            r.form_value = "" if r.achieved is None else r.achieved.normalize()
+            r.form_value = "" if r.achieved is None else format(r.achieved.normalize(), "f")
             r.form_note = r.note
     can_edit_report = report.is_editable and user.has_perm("projects.edit_report", project)
     return {
@@ -241,8 +241,8 @@ def report_page(request, pk, year):
             except ValidationError as exc:
                 messages.error(request, _messages_of(exc))
                 report.refresh_from_db()
-                stale = part.pk if "meanwhile" in " ".join(exc.messages) or post.get("revision") != str(
-                    report.parts.get(pk=part.pk).revision) else None
+                # Based on an older revision: show the saved version beside what was typed.
+                stale = part.pk if data["revision"] != str(report.parts.get(pk=part.pk).revision) else None
                 return render(request, "projects/report.html",
                               _report_context(request, report, part_data=data, stale_part=stale), status=400)
             messages.success(request, _("Your region's part was saved."))
