@@ -97,7 +97,12 @@ def record(*, actor, action: str, obj=None, summary: str = "", before=None, afte
 def acting_as(actor):
     """Attribute the field-level changes made inside the block to `actor` (for
     services run outside a request: Celery tasks, management commands, seeds)."""
-    from auditlog.context import set_actor
+    from auditlog.context import auditlog_value, set_actor
 
-    with set_actor(actor):
-        yield
+    # auditlog's set_actor leaves its value behind; restore what was there before.
+    token = auditlog_value.set(current_context())
+    try:
+        with set_actor(actor):
+            yield
+    finally:
+        auditlog_value.reset(token)

@@ -243,3 +243,20 @@ def test_an_export_from_the_reports_app_is_one_record_with_the_person_and_the_ro
     [event] = events(AuditAction.EXPORT)
     assert event.actor == ministry
     assert (event.after["dataset"], event.after["format"], event.after["rows"]) == ("proposals", fmt, 1)
+
+
+def test_acting_as_names_the_actor_only_inside_its_block(admin_user, official):
+    permission = Permission.objects.get(codename="view_region")
+    with acting_as(admin_user):
+        official.user_permissions.add(permission)
+    official.user_permissions.remove(permission)
+    inside, after = events(AuditAction.PERMISSIONS)
+    assert (inside.actor, after.actor) == (admin_user, None)
+
+
+def test_the_address_on_the_trail_is_the_connection_s_not_a_header_the_client_wrote(client, admin_user, official):
+    client.force_login(admin_user)
+    client.post(f"/admin/accounts/user/{official.pk}/change/", user_form(official, is_active=""),
+                HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.1.2.3")
+    [event] = events(AuditAction.USER_ACCOUNT)
+    assert event.ip == "10.1.2.3"
