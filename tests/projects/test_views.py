@@ -401,3 +401,12 @@ def test_the_dashboards_list_the_overdue_reports_a_user_sees_with_their_address(
     assert [(r.pk, r.get_absolute_url()) for r in mine] == [(report.pk, report_url(report))]
     assert overdue_reports(outsider_official) == []
     assert [r.pk for r in overdue_reports(ministry)] == [report.pk]
+
+
+def test_kpi_figures_read_as_plain_numbers(client, submitted_report, official):
+    client.force_login(official)
+    body = client.get(reverse("projects:detail", args=[submitted_report.project_id])).content.decode()
+    table = body[body.index('id="kpi-table"'):body.index("</table>", body.index('id="kpi-table"'))]
+    assert ">10 <" in table and "E+" not in table
+    response = client.get(report_url(submitted_report))
+    assert "E+" not in response.content.decode()
