@@ -55,24 +55,15 @@ def export_dataset(*, user, key: str, filters: dict) -> datasets.Dataset:
     return dataset
 
 
-def export_is_large(*, user, dataset: datasets.Dataset, filters: dict) -> bool:
-    return dataset.queryset(user=user, filters=filters).count() > settings.EXPORT_SYNC_MAX_ROWS
+def export_row_count(*, user, dataset: datasets.Dataset, filters: dict) -> int:
+    return dataset.queryset(user=user, filters=filters).count()
 
 
-def export_stream(*, user, dataset: datasets.Dataset, filters: dict):
-    """CSV byte chunks, read in chunks from the database; the audit record is written
-    once the last row has gone out."""
-    def chunks():
-        count = 0
-
-        def counted(n):
-            nonlocal count
-            count = n
-
-        yield from csv_chunks(dataset.columns, dataset.iter_rows(user=user, filters=filters), on_rows=counted)
-        audit_export(actor=user, dataset=dataset, fmt="csv", filters=filters, rows=count)
-
-    return chunks()
+def export_stream(*, user, dataset: datasets.Dataset, filters: dict, rows: int):
+    """CSV byte chunks, read in chunks from the database. The audit record is written
+    before the first byte goes out, so an interrupted download is recorded too."""
+    audit_export(actor=user, dataset=dataset, fmt="csv", filters=filters, rows=rows)
+    return csv_chunks(dataset.columns, dataset.iter_rows(user=user, filters=filters))
 
 
 def export_xlsx_file(*, user, dataset: datasets.Dataset, filters: dict):

@@ -51,13 +51,15 @@ def export_download(request, dataset, fmt):
             messages.error(request, " ".join(exc.messages))
             return redirect("reports:exports")
         return redirect("reports:job", pk=job.pk)
-    if services.export_is_large(user=request.user, dataset=ds, filters=filters):
+    rows = services.export_row_count(user=request.user, dataset=ds, filters=filters)
+    if rows > services.settings.EXPORT_SYNC_MAX_ROWS:
         return render(request, "reports/export_large.html", {
-            "dataset": ds, "fmt": fmt, "rows": ds.queryset(user=request.user, filters=filters).count(),
-            "query": request.GET.urlencode(), "keep_hours": services.settings.EXPORT_KEEP_HOURS})
+            "dataset": ds, "fmt": fmt, "rows": rows, "query": request.GET.urlencode(),
+            "keep_hours": services.settings.EXPORT_KEEP_HOURS})
     if fmt == ExportFormat.CSV:
-        response = StreamingHttpResponse(services.export_stream(user=request.user, dataset=ds, filters=filters),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            services.export_stream(user=request.user, dataset=ds, filters=filters, rows=rows),
+            content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_filename(ds, fmt)}"'
         return response
     tmp = services.export_xlsx_file(user=request.user, dataset=ds, filters=filters)

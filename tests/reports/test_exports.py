@@ -165,6 +165,13 @@ def test_each_export_writes_one_audit_record_with_its_actor(client, official, th
     assert events[0].after["filters"] == {"region": "gwangju"}
 
 
+def test_a_download_broken_off_is_recorded_all_the_same(client, ministry, three_proposals):
+    before = AuditEvent.objects.filter(action="export", actor=ministry).count()
+    response = export(client, ministry, "proposals", "csv")
+    next(iter(response.streaming_content))  # the client reads one chunk and goes away
+    assert AuditEvent.objects.filter(action="export", actor=ministry).count() == before + 1
+
+
 def test_the_exports_page_lists_the_datasets_the_user_may_export(client, official, ministry):
     client.force_login(official)
     page = client.get(reverse("reports:exports")).content.decode()
