@@ -97,7 +97,10 @@ def participant_region_ids(proposal) -> set:
     """Region ids of a proposal, cached on the object (one query per request)."""
     cached = getattr(proposal, "_participant_region_ids", None)
     if cached is None:
-        cached = set(proposal.participations.values_list("region_id", flat=True))
+        if "participations" in getattr(proposal, "_prefetched_objects_cache", {}):  # already read by the page
+            cached = {p.region_id for p in proposal.participations.all()}
+        else:
+            cached = set(proposal.participations.values_list("region_id", flat=True))
         proposal._participant_region_ids = cached
     return cached
 

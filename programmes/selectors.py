@@ -63,3 +63,25 @@ def call_template() -> Call:
             for c in latest.criteria.all()
         ]
     return call
+
+
+def regions_by_id() -> dict:
+    """The 17 regions by id: reference data (loaded by migration), read once and kept 10 minutes,
+    so the header of every page names the user's region without a query."""
+    from django.core.cache import cache
+
+    from .models import Region
+
+    return cache.get_or_set("programmes:regions_by_id", lambda: {r.pk: r for r in Region.objects.all()}, 600)
+
+
+def region_by_id(pk):
+    if pk is None:
+        return None
+    region = regions_by_id().get(pk)
+    if region is None:  # added since it was cached
+        from django.core.cache import cache
+
+        cache.delete("programmes:regions_by_id")
+        region = regions_by_id().get(pk)
+    return region

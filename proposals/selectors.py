@@ -70,8 +70,35 @@ def proposal_for(*, user, pk: int) -> Proposal:
     )
 
 
+def proposal_page(*, user, pk: int) -> Proposal:
+    """proposal_for with every section of the plan read at once (one query per kind of row),
+    for the detail page: snapshot(), checklist() and the budget grid then reuse them."""
+    from django.db.models import Prefetch
+
+    from .models import BudgetLine, Organisation, ProposalVersion
+
+    # "project" (the funded project, if any) is shown by the page's template.
+    qs = proposals_visible_to(user=user).select_related(
+        "call", "call__programme", "lead_region", "industry", "project"
+    ).prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("region", "signed_off_by")),
+        "stages", "kpis", "linked_projects", "attachments",
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("region")),
+        Prefetch("organisations", queryset=Organisation.objects.select_related("region")),
+        Prefetch("versions", queryset=ProposalVersion.objects.select_related("created_by").defer("snapshot")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def prefetched(proposal: Proposal, name: str, *related):
+    """The proposal's `name` rows: those prefetched by proposal_page, else one query joining `related`."""
+    if name in getattr(proposal, "_prefetched_objects_cache", {}):
+        return getattr(proposal, name).all()
+    return getattr(proposal, name).select_related(*related)
+
+
 def participations_of(proposal: Proposal) -> list:
-    return list(proposal.participations.select_related("region", "signed_off_by"))
+    return list(prefetched(proposal, "participations", "region", "signed_off_by"))
 
 
 def officials_of(proposal: Proposal):

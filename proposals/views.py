@@ -116,13 +116,13 @@ def _add_errors(form, exc: ValidationError):
 
 @login_required
 def proposal_detail(request, pk):
-    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    proposal = selectors.proposal_page(user=request.user, pk=pk)
     participations = selectors.participations_of(proposal)
     return render(request, "proposals/proposal_detail.html", {
         "proposal": proposal,
         "participations": participations,
         "moves": services.available_moves(user=request.user, proposal=proposal),
-        "versions": list(proposal.versions.select_related("created_by")),
+        "versions": list(proposal.versions.all()),
         "events": list(proposal.events.select_related("actor")[:30]),
         "checklist": services.checklist(proposal),
         "snapshot": snapshot(proposal),

@@ -188,7 +188,7 @@ def checklist(proposal: Proposal) -> list[ChecklistItem]:
     region_ids = {p.region_id for p in participations}
     stages = list(proposal.stages.all())
     lines = list(proposal.budget_lines.all())
-    org_regions = set(proposal.organisations.values_list("region_id", flat=True))
+    org_regions = {o.region_id for o in proposal.organisations.all()}
     if proposal.is_consortium:
         consortium_ok = len(participations) >= 2
         consortium_label = _("A super-regional proposal has two or more regions")

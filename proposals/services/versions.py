@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..models import Proposal
+from ..selectors import prefetched
 
 TEXT_FIELDS = ["title_ko", "title_en", "summary", "problem", "vision", "goals"]
 
@@ -19,7 +20,7 @@ def snapshot(proposal: Proposal) -> dict:
         **{name: getattr(proposal, name) for name in TEXT_FIELDS},
         "regions": [
             {"code": p.region.code, "name": p.region.name_ko, "lead": p.is_lead}
-            for p in proposal.participations.select_related("region")
+            for p in prefetched(proposal, "participations", "region")
         ],
         "kpis": [
             {"name": k.name, "unit": k.unit, "baseline": str(k.baseline), "targets": k.targets}
@@ -32,13 +33,13 @@ def snapshot(proposal: Proposal) -> dict:
         "budget": [
             {"region": b.region.code, "region_name": b.region.name_ko, "year": b.year,
              "national": b.national_won, "local": b.local_won, "other": b.other_won}
-            for b in proposal.budget_lines.select_related("region")
+            for b in prefetched(proposal, "budget_lines", "region")
         ],
         "links": [{"name": link.name, "ministry": link.ministry, "connection": link.connection}
                   for link in proposal.linked_projects.all()],
         "organisations": [
             {"region": o.region.code, "region_name": o.region.name_ko, "name": o.name, "kind": o.kind, "role": o.role}
-            for o in proposal.organisations.select_related("region")
+            for o in prefetched(proposal, "organisations", "region")
         ],
         "attachments": [{"name": a.original_name, "size": a.size} for a in proposal.attachments.all()],
     }
