@@ -30,7 +30,7 @@ def report_media(settings, tmp_path, request):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_admin_exports_the_filtered_list_and_builds_the_call_report(report_media, portal, page):
+def test_admin_exports_the_filtered_list_and_builds_the_call_report(report_media, portal, page, settings):
     from openpyxl import load_workbook
 
     from programmes.models import Call
@@ -62,6 +62,19 @@ def test_admin_exports_the_filtered_list_and_builds_the_call_report(report_media
     page.goto(f"{portal}/reports/exports/")
     expect(page.locator("#datasets")).to_be_visible()
     check_accessibility(page, "exports-page")
+
+    # A larger export than the page may stream: prepared in the background, then downloaded.
+    settings.EXPORT_SYNC_MAX_ROWS = 3
+    page.click("#export-funding-xlsx")
+    check_accessibility(page, "exports-large")
+    page.click("#start-export")
+    expect(page.locator("#job-download")).to_be_visible(timeout=60_000)
+    check_accessibility(page, "exports-job")
+    with page.expect_download() as job_info:
+        page.click("#job-download")
+    funding = list(load_workbook(io.BytesIO(Path(job_info.value.path()).read_bytes())).worksheets[0]
+                   .iter_rows(values_only=True))
+    assert sum(r[8] for r in funding[1:]) == 5 * 5_500_000_000  # national funding of the five projects
 
     call = Call.objects.get(year=2023)
     page.goto(f"{portal}/calls/{call.pk}/")
