@@ -31,7 +31,8 @@ def exports_page(request):
         "states": ProposalState.choices, "types": CooperationType.choices, "regions": Region.objects.all(),
         "industries": StrategicIndustry.objects.all(), "calls": calls_visible_to(user=request.user),
         "can_name_evaluators": request.user.has_perm("reports.export_evaluations_named"),
-        "jobs": services.ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:10],
+        "jobs": [(job, datasets.get(job.dataset)) for job in
+                 services.ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:10]],
         "sync_max": services.settings.EXPORT_SYNC_MAX_ROWS,
     })
 

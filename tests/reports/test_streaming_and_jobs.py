@@ -132,3 +132,14 @@ def test_an_expired_export_s_file_is_deleted_and_no_longer_served(client, offici
     client.force_login(official)
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
     assert b"expired" in client.get(reverse("reports:job", args=[job.pk])).content
+
+
+def test_the_exports_page_lists_the_user_s_own_jobs_only(client, official, outsider_official, some_proposals,
+                                                         django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=False):
+        mine = services.export_request(actor=official, key="proposals", fmt="csv", filters={})
+        services.export_request(actor=outsider_official, key="funding", fmt="xlsx", filters={})
+    client.force_login(official)
+    page = client.get(reverse("reports:exports")).content.decode()
+    assert reverse("reports:job", args=[mine.pk]) in page
+    assert page.count("/reports/exports/jobs/") == 1
