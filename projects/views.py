@@ -425,6 +425,10 @@ def evaluation_decide(request, pk):
     evaluation = get_object_or_404(StageEvaluation.objects.select_related(
         "round__call", "project__proposal__call", "stage"), pk=pk)
     rnd = evaluation.round
+    if evaluation.is_decided:
+        messages.info(request, _("This stage evaluation was already decided (%(outcome)s).") % {
+            "outcome": evaluation.get_outcome_display()})
+        return redirect("projects:round", pk=rnd.pk)
     form = DecideForm(request.POST or None)
     conditions = ConditionFormSet(request.POST or None, prefix="conditions")
     if request.method == "POST" and form.is_valid() and conditions.is_valid():
