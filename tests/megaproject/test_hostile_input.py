@@ -359,11 +359,15 @@ FORMS = {
     "funding:decision": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
     "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
+    "projects:report": "owner", "projects:plan": "owner", "projects:report_start": "owner",
+    "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
+    "reports:call_report": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
              "evaluations:declare": None, "proposals:action": "proposals:detail", "proposals:sign_off": "proposals:detail",
-             "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail"}
+             "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
+             "projects:report_start": "projects:detail", "projects:condition_close": "projects:round"}
 
 
 @pytest.fixture

@@ -68,6 +68,21 @@ SCENARIOS = {
         "    print(path, r.status_code, r.get('Location', '-'))",
         **PRODUCTION, DATABASE_URL="sqlite://:memory:",
     ),
+    "production headers over https": start_django(
+        "from django.conf import settings\n"
+        "from django.test import Client, override_settings\n"
+        "plain = {**settings.STORAGES, 'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}\n"
+        "with override_settings(STORAGES=plain):  # no collectstatic manifest here\n"
+        "    r = Client().get('/accounts/login/', HTTP_HOST='portal.example.kr', secure=True)\n"
+        "print(r.status_code)\n"
+        "print(r['Strict-Transport-Security'])\n"
+        "print(r['Content-Security-Policy'])\n"
+        "c = r.cookies['csrftoken']\n"
+        "print(bool(c['secure']), c['samesite'])\n"
+        "print(settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE, settings.X_FRAME_OPTIONS,"
+        " settings.AUTHENTICATION_BACKENDS[0], settings.AXES_FAILURE_LIMIT, settings.TRUSTED_PROXY_COUNT)",
+        **PRODUCTION, DATABASE_URL="sqlite://:memory:",
+    ),
     "production security": start_django(
         "from django.conf import settings\n"
         "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
@@ -205,3 +220,17 @@ def test_production_redirects_plain_http_to_https_except_the_health_check(outcom
         "/healthz 200 -",
         "/accounts/login/ 301 https://portal.example.kr/accounts/login/",
     ], result.stderr
+
+
+def test_production_pages_carry_hsts_a_strict_csp_secure_cookies_and_login_throttling(outcome):
+    result = outcome("production headers over https")
+    assert result.returncode == 0, result.stderr
+    status, hsts, csp, csrf_cookie, rest = result.stdout.strip().splitlines()
+    assert status == "200"
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    directives = dict((d.split(" ", 1) + [""])[:2] for d in csp.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert "'unsafe-inline'" not in directives.get("script-src", directives["default-src"])
+    assert directives.get("frame-ancestors") == "'none'" and directives.get("object-src") == "'none'"
+    assert csrf_cookie == "True Lax"
+    assert rest == "True Lax DENY megaproject.throttling.LoginThrottleBackend 5 0"
