@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectStatus(models.TextChoices):
@@ -236,7 +237,8 @@ class StageRound(models.Model):
 
 
 class Outcome(models.TextChoices):
-    CONTINUE = "continue", _("Continue")
+    # A context of its own: the proposal steps' "Continue" button means "next".
+    CONTINUE = "continue", pgettext_lazy("stage outcome", "Continue")
     CONDITIONS = "conditions", _("Continue with conditions")
     TERMINATE = "terminate", _("Terminate")
 
