@@ -64,7 +64,7 @@ class Project(models.Model):
 class StageState(models.TextChoices):
     RUNNING = "running", _("Running")
     EVALUATING = "evaluating", _("Under stage evaluation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("stage or round state", "Closed")  # not the call's "submissions closed"
 
 
 class ProjectStage(models.Model):
@@ -206,7 +206,7 @@ class ReportAttachment(models.Model):
 class RoundState(models.TextChoices):
     PREPARING = "preparing", _("Preparing")
     SCORING = "scoring", _("Scoring")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("stage or round state", "Closed")
 
 
 class StageRound(models.Model):
