@@ -212,3 +212,18 @@ def test_the_comments_export_names_consultants_for_staff_and_codes_them_for_regi
     _ws, cells = xlsx_rows(body_of(export(client, official, "comments", "xlsx")))
     assert not any("박자문" in str(c.value) for row in cells for c in row)
     assert csv_rows(body_of(export(client, outsider_official, "comments", "csv")))[1:] == []
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_the_exports_page_makes_the_same_queries_whatever_the_number_of_jobs(client, official, jobs,
+                                                                            django_assert_num_queries):
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    for _ in range(jobs):
+        ExportJob.objects.create(requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now())
+    client.force_login(official)
+    client.get(reverse("reports:exports"))  # warm the session and the permission caches
+    with django_assert_num_queries(7):
+        assert client.get(reverse("reports:exports")).status_code == 200
