@@ -161,7 +161,7 @@ EXPECTED = {
     "projects:rounds": "login 403 403 403 403 403 403 200 200",
     "projects:round_create": "login 403 403 403 403 403 403 200 200",
     "projects:round": "login 403 403 403 403 403 403 200 200",
-    "projects:decide": "login 403 403 403 403 403 403 200 200",
+    "projects:decide": "login 403 403 403 403 403 403 302 302",  # decided already: back to the round
     "projects:stage_report_status": "login 200 404 200 404 404 404 200 200",
     "projects:stage_report_download": "login 200 404 200 404 404 404 200 200",
     "projects:plan": "login 200 404 200 404 404 404 200 200",

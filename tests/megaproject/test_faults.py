@@ -95,12 +95,15 @@ class PrivateRedis:
 
 
 def reset_celery_connections():
+    """Forget the connection pools, so the next task goes to the broker now configured."""
+    from kombu import pools
+
     from megaproject.celery_app import app
 
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
-    app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps pools per broker address process-wide: start afresh
 
 
 @pytest.fixture
