@@ -485,3 +485,15 @@ def test_a_nul_character_in_any_parameter_is_a_400_not_a_database_error(settings
         reverse("proposals:create"), {"title_ko": "제목\x00"})
     assert response.status_code == 400
     assert "NUL" in body_of(response)
+
+
+def test_the_version_comparison_marks_changes_in_escaped_text():
+    """The one place that builds HTML from proposal text (mark_safe) escapes every word it marks."""
+    from proposals.services.versions import text_diff
+
+    left, right, changed = text_diff(f"제목 {IMG}", f"제목 {SCRIPT}")
+
+    assert changed
+    assert "<script>" not in right and "<img" not in left
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in right and "&lt;img" in left
+    assert "<ins>" in right and "<del>" in left
