@@ -40,8 +40,10 @@ RUNS = int(os.environ.get("BENCH_RUNS", "10"))
 
 def prepare() -> list[int]:
     settings.ALLOW_DEMO_DATA = True
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", stdout=quiet)
+    # Once only: a second demo seed would act on bench/seed.py's bulk proposals too.
+    if not AwardLetter.objects.filter(decision__proposal__call__year=2023).exists():
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", stdout=quiet)
     template = Proposal.objects.filter(state=ProposalState.FUNDED).order_by("pk").first()
     decision = template.funding_decisions.get(state=DecisionState.APPROVED)
     ministry = User.objects.get(username="ministry")

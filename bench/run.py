@@ -121,7 +121,7 @@ def count_queries() -> dict:
 def start_server(port: int, settings: str) -> subprocess.Popen:
     return subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "megaproject.wsgi:application", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120", "--no-control-socket"],
         cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings}, start_new_session=True)
 
 
@@ -320,7 +320,13 @@ def table(result: dict) -> str:
     elif letters:
         lines += ["", f"Award letters: {letters['error']}"]
     exports = result.get("exports")
-    if exports:
+    if exports and {"median_s", "target_s", "peak_traced_mb", "target_mb"} <= exports.keys():
+        lines += ["", "Exports (bench/exports.py)",
+                  f"  CSV of {exports.get('rows', 0):,} proposals, median: {exports['median_s']:.2f} s "
+                  f"(target ≤ {exports['target_s']:g} s) {'PASS' if exports['median_s'] <= exports['target_s'] else 'MISS'}",
+                  f"  peak memory increase: {exports['peak_traced_mb']:.1f} MB (target ≤ {exports['target_mb']:g} MB) "
+                  f"{'PASS' if exports['peak_traced_mb'] <= exports['target_mb'] else 'MISS'}"]
+    elif exports:
         lines += ["", "Exports (bench/exports.py)"]
         lines += [f"  {k}: {v:.3g}" if isinstance(v, float) else f"  {k}: {v}" for k, v in _flat("", exports)]
     lines += ["", f"whole run: {result['elapsed_s'] / 60:.1f} min"]

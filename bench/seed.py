@@ -8,8 +8,10 @@ regions, a three-stage roadmap over ten years, a budget line per year × region,
 KPIs, organisations, a linked project and two events; 500 experts
 (``bench-expert-NNN``); 2,000 evaluated 2023 proposals with a panel of five
 (10,000 submitted scoresheets, 50,000 scores) and a frozen submission version;
-2,000 funding decisions (800 funded proposals with a withdrawn v1 and an
-approved v2, 400 selected with a prepared v1).
+2,000 funding decisions over 1,000 funded proposals (600 with a withdrawn v1
+and an approved v2, 400 with an approved v1 and a revised v2 awaiting the
+second pair of eyes). No bulk proposal is eligible or selected on the 2023
+call: the demo seed (run again by bench/letters.py) acts on those.
 
 Idempotent: skips when the bulk data is already there with the same counts;
 refuses (exit 3) when it is there with other counts (drop the database).
@@ -36,6 +38,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
@@ -78,7 +81,7 @@ COMMENT = "평가 기준에 따라 계획의 타당성과 실현 가능성을 �
 def expected(n: int) -> dict:
     evaluated = n // 5
     return {"proposals": n, "experts": max(10, n // 20), "evaluated": evaluated, "sheets": evaluated * 5,
-            "decisions": (evaluated * 2 // 5) * 2 + evaluated // 5}
+            "decisions": (evaluated // 2) * 2}
 
 
 def counts() -> dict:
@@ -133,15 +136,15 @@ def seed(n: int) -> dict:
 
     # Proposals: half on each call; the first `evaluated` of the 2023 call have a panel.
     evaluated = ex["evaluated"]
-    funded, selected, reserve = evaluated * 2 // 5, evaluated // 5, evaluated // 10
-    other23 = [ProposalState.SUBMITTED, ProposalState.ELIGIBLE, ProposalState.INELIGIBLE, ProposalState.WITHDRAWN]
+    funded, revised, reserve = evaluated // 2, evaluated // 5, evaluated // 10
+    other23 = [ProposalState.SUBMITTED, ProposalState.INELIGIBLE, ProposalState.WITHDRAWN]
     other27 = [ProposalState.DRAFT, ProposalState.CONSULTING, ProposalState.REVISING, ProposalState.SUBMITTED]
     specs = []
     for i in range(n):
         on23 = i < n // 2
         if on23 and i < evaluated:
-            state = (ProposalState.FUNDED if i < funded else ProposalState.SELECTED if i < funded + selected
-                     else ProposalState.RESERVE if i < funded + selected + reserve else ProposalState.NOT_SELECTED)
+            state = (ProposalState.FUNDED if i < funded else ProposalState.RESERVE if i < funded + reserve
+                     else ProposalState.NOT_SELECTED)
         else:
             state = rng.choice(other23 if on23 else other27)
         lead = regions[i % len(regions)]
@@ -223,20 +226,23 @@ def seed(n: int) -> dict:
     _bulk(Score, scores)
     _bulk(PanelResult, [PanelResult(proposal=p, consensus_comment="패널 합의: 계획의 실현 가능성이 높습니다.",
                                     decision_reason="종합 점수 상위", updated_by=ministry)
-                        for p in proposals[:funded + selected]])
+                        for p in proposals[:funded]])
     _bulk(SelectionNote, [SelectionNote(proposal=p, reason="종합 점수와 예산 적정성을 고려함", decided_by=ministry)
                           for p in proposals[:evaluated]])
 
-    # Funding decisions: funded → withdrawn v1 + approved v2; selected → prepared v1.
+    # Funding decisions: withdrawn v1 + approved v2, or approved v1 + prepared (revised) v2.
     decisions = []
-    for p in proposals[:funded]:
+    for p in proposals[:funded - revised]:
         decisions.append(FundingDecision(proposal=p, version=1, state=DecisionState.WITHDRAWN,
                                          national_total_won=54 * EOK, prepared_by=ministry))
         decisions.append(FundingDecision(proposal=p, version=2, state=DecisionState.APPROVED,
                                          national_total_won=54 * EOK, prepared_by=ministry, approved_by=ministry2,
                                          approved_at=now, conditions="연차 점검 결과에 따라 조정"))
-    for p in proposals[funded:funded + selected]:
-        decisions.append(FundingDecision(proposal=p, version=1, state=DecisionState.PREPARED,
+    for p in proposals[funded - revised:funded]:
+        decisions.append(FundingDecision(proposal=p, version=1, state=DecisionState.APPROVED,
+                                         national_total_won=54 * EOK, prepared_by=ministry, approved_by=ministry2,
+                                         approved_at=now))
+        decisions.append(FundingDecision(proposal=p, version=2, state=DecisionState.PREPARED,
                                          national_total_won=54 * EOK, prepared_by=ministry))
     decisions = _bulk(FundingDecision, decisions)
     regions_of = {p.pk: s["regions"] for p, s in zip(proposals, specs, strict=True)}
@@ -249,9 +255,17 @@ def seed(n: int) -> dict:
                                                    local_won=18 * EOK // 4 // len(regions_of[d.proposal_id])))
     _bulk(FundingYear, years)
     _bulk(LocalObligation, obligations)
-    # The bench call's envelope holds every approved decision (the demo's and these).
-    Call.objects.filter(pk=call23.pk).update(envelope_won=call23.envelope_won + funded * 54 * EOK)
+    fit_envelope()
     return counts()
+
+
+def fit_envelope() -> None:
+    """The 2023 call's envelope holds every decision (the demo seed sets it back to the demo's value)."""
+    call = Call.objects.get(programme__code="mega", year=2023)
+    total = FundingDecision.objects.filter(proposal__call=call).exclude(state=DecisionState.WITHDRAWN).aggregate(
+        total=Sum("national_total_won"))["total"] or 0
+    if total > call.envelope_won:
+        Call.objects.filter(pk=call.pk).update(envelope_won=total + 100 * EOK)
 
 
 def _snapshot(p: Proposal, s: dict) -> dict:
@@ -280,16 +294,17 @@ def main() -> None:
         raise SystemExit("bench/seed.py needs DATABASE_URL pointing at PostgreSQL")
     settings.ALLOW_DEMO_DATA = True  # a bench database, never a production one
     started = time.perf_counter()
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", stdout=quiet)
     want = expected(n)
     have = counts()
     if all(have[k] == v for k, v in want.items()):
+        fit_envelope()
         print(f"bench data already there: {have}")
         return
     if have["proposals"]:
-        print(f"bench data has other counts ({have}, wanted {want}): drop the database and run again", file=sys.stderr)
+        print(f"bench data has other counts ({have}, wanted {want}): run with BENCH_RESET=1", file=sys.stderr)
         raise SystemExit(3)
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
     with transaction.atomic():
         got = seed(n)
     # Fresh statistics, or the planner guesses a handful of rows where there are thousands.
