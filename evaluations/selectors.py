@@ -9,7 +9,7 @@ from proposals.models import BudgetLine, Proposal
 from .models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
 from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, rank
 
-BOARD_PAGE_SIZE = 50
+BOARD_PAGE_SIZE = 25  # as the proposal list
 
 
 def criteria_of(call) -> list[Criterion]:
@@ -34,7 +34,8 @@ def submitted_sheets(*, call) -> list[Sheet]:
 
 # Aggregated results per call, kept in the process while no scoresheet changed: reading and
 # aggregating a call of 10,000 sheets takes about a second, checking the fingerprint a few ms.
-_RESULTS: dict[int, tuple[tuple, dict]] = {}
+# Beside them, the rankings already sorted from those results: {(normalised, submissions): ids}.
+_RESULTS: dict[int, tuple[tuple, dict, dict]] = {}
 
 
 def call_results(*, call, criteria: list[Criterion] | None = None) -> dict[int, ProposalResult]:
@@ -52,8 +53,25 @@ def call_results(*, call, criteria: list[Criterion] | None = None) -> dict[int, 
     results = aggregate(submitted_sheets(call=call), list(crits))
     if len(_RESULTS) >= 16:
         _RESULTS.clear()
-    _RESULTS[call.pk] = (fingerprint, results)
+    _RESULTS[call.pk] = (fingerprint, results, {})
     return results
+
+
+def _ranked(call, results: dict, crits: list[Criterion], submitted_at: dict, normalised: bool) -> list:
+    """rank() of these proposals, reused while the results (same object) and the proposals with
+    their submission times are the same."""
+    entry = _RESULTS.get(call.pk)
+    orders = entry[2] if entry is not None and entry[1] is results else None
+    key = (normalised, frozenset(submitted_at.items()))
+    if orders is not None and key in orders:
+        return orders[key]
+    mine = {pid: results.get(pid) or ProposalResult(proposal_id=pid) for pid in submitted_at}
+    ordered = rank(mine, crits, submitted_at=submitted_at, normalised=normalised)
+    if orders is not None:
+        if len(orders) >= 8:
+            orders.clear()
+        orders[key] = ordered
+    return ordered
 
 
 def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None) -> dict:
@@ -67,8 +85,7 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
     if cooperation_type:
         evaluated = evaluated.filter(cooperation_type=cooperation_type)
     submitted_at = dict(evaluated.order_by().values_list("pk", "submitted_at"))
-    mine = {pid: results.get(pid) or ProposalResult(proposal_id=pid) for pid in submitted_at}
-    ordered = rank(mine, crits, submitted_at=submitted_at, normalised=normalised)
+    ordered = _ranked(call, results, crits, submitted_at, normalised)
     board_page, offset = None, 0
     if page is not None:
         board_page = Paginator(ordered, BOARD_PAGE_SIZE).get_page(page)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations import selectors
+from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import scoresheet_reopen
 from evaluations.services.aggregation import aggregate
 from proposals.models import ProposalState
@@ -95,3 +96,15 @@ def test_the_selection_board_needs_as_many_queries_for_8_proposals_as_for_2(clie
     assert [row["note"].reason for row in response.context["board"]["rows"]][:2] == ["사유 7", "사유 6"]
     assert "사유 2" in response.content.decode()
     assert queries_of(client, url) == two
+
+
+@pytest.mark.django_db
+def test_a_proposal_given_a_panel_after_the_ranking_was_reused_joins_the_board(call, ministry, eligible_factory,
+                                                                               five_ranked):
+    selectors.ranking_board(call=call)
+    selectors.ranking_board(call=call)  # the second reuses the sorted ranking
+    newcomer = eligible_factory(title_en="newcomer", submitted_at=T0)
+    Assignment.objects.create(kind=AssignmentKind.EVALUATION, expert=make_expert("late"), proposal=newcomer,
+                              assigned_by=ministry)  # no scoresheet yet: the results are unchanged
+    rows = [(row["rank"], row["proposal"].title_en) for row in selectors.ranking_board(call=call)["rows"]]
+    assert rows[-2:] == [(5, "P50"), (None, "newcomer")]
