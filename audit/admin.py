@@ -76,7 +76,7 @@ class ReadOnlyInline(ReadOnlyMixin, PortalInline):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor_name", "action", "source", "content_type", "object_repr", "short_summary")
+    list_display = ("at", "actor_name", "action", "object_repr", "short_summary")
     list_filter = ("action", "source", "content_type", "at")
     search_fields = ("object_repr", "summary", "actor_name", "object_id")
     list_select_related = ("content_type",)
