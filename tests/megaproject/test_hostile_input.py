@@ -497,3 +497,45 @@ def test_the_version_comparison_marks_changes_in_escaped_text():
     assert "<script>" not in right and "<img" not in left
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in right and "&lt;img" in left
     assert "<ins>" in right and "<del>" in left
+
+
+# --- Expert import: files that are not what they say -------------------------------------------
+
+IMPORT_CONTENT = st.one_of(
+    st.binary(max_size=600),
+    st.lists(st.lists(HOSTILE_TEXT, max_size=6), max_size=5).map(
+        lambda rows: "\r\n".join(",".join(cell.replace("\x00", "") for cell in row) for row in rows).encode(
+            "utf-8", "surrogatepass")),
+    st.sampled_from([b"\xff\xfe\x00u\x00s", b"username,name\r\n\"unterminated", "\ufeff".encode() + b"a" * 5000]),
+)
+
+
+def test_no_malformed_expert_file_is_a_server_error_and_refused_ones_import_nothing(settings, ministry):
+    from accounts.models import User
+
+    client = browser(settings, ministry, raise_request_exception=False)
+    url = reverse("evaluations:expert_import")
+    failures = []
+
+    @hypothesis_settings(max_examples=25, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=list(HealthCheck))
+    @given(content=IMPORT_CONTENT, name=st.sampled_from(["experts.csv", "experts.xlsx", "experts.txt", "e.xlsx.csv"]))
+    def post(content, name):
+        with transaction.atomic():
+            users = User.objects.count()
+            response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+            imported = User.objects.count() - users
+            transaction.set_rollback(True)
+        if response.status_code >= 500 or (response.status_code == 200 and imported and b"imported" not in
+                                           response.content):
+            failures.append((name, response.status_code, content[:80]))
+
+    post()
+    assert failures == []
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_by_the_expert_import(settings, ministry):
+    response = browser(settings, ministry).post(reverse("evaluations:expert_import"),
+                                                {"file": SimpleUploadedFile("experts.xlsx", zip_bomb())})
+    assert response.status_code == 200
+    assert "not a readable" in body_of(response) or "could not be read" in body_of(response)
