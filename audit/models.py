@@ -34,6 +34,12 @@ class AuditAction(models.TextChoices):
     USER_ACCOUNT = "user_account", _("User role, region or activity change")
     PERMISSIONS = "permissions", _("Permission or group change")
     EXPORT = "export", _("Export")
+    # Funded projects (projects app)
+    REPORT_STATE = "report_state", _("Annual report submitted, accepted or returned")
+    STAGE_ROUND = "stage_round", _("Stage evaluation round opened or started")
+    STAGE_OUTCOME = "stage_outcome", _("Stage evaluation outcome decided")
+    CONDITION = "condition", _("Condition closed")
+    PLAN_STATE = "plan_state", _("Follow-up plan submitted, returned, endorsed or approved")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

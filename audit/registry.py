@@ -26,10 +26,24 @@ def _register_models():
     from evaluations.models import Assignment, ExpertProfile, PanelResult, Score, Scoresheet
     from funding.models import FundingDecision, FundingYear, LocalObligation, SelectionNote
     from programmes.models import Call, Programme, Region, RubricCriterion, StrategicIndustry
+    from projects.models import (
+        AnnualReport,
+        Condition,
+        KPIResult,
+        PlanYear,
+        Project,
+        ProjectStage,
+        ReportPart,
+        StageEvaluation,
+        StagePlan,
+        StageRound,
+    )
     from proposals.models import Participation, Proposal
 
     plain = [Region, StrategicIndustry, Programme, RubricCriterion, Participation, Assignment, ExpertProfile,
-             Scoresheet, Score, PanelResult, FundingDecision, FundingYear, LocalObligation, SelectionNote]
+             Scoresheet, Score, PanelResult, FundingDecision, FundingYear, LocalObligation, SelectionNote,
+             Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
+             StagePlan, PlanYear]
     for model in plain:
         if not auditlog.contains(model):
             auditlog.register(model, exclude_fields=NOISE)

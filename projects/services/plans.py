@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import record
 from proposals.services.budget import required_local
 
 from ..models import PlanState, PlanYear, Project, ProjectStage, StagePlan, StageRound
@@ -146,6 +147,7 @@ def plan_submit(*, actor, plan: StagePlan) -> StagePlan:
     plan.submitted_by = actor
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["state", "submitted_by", "submitted_at"])
+    _record(actor, plan)
     _notify_staff(plan, _("The stage %(n)s plan of “%(title)s” was submitted.") % {
         "n": plan.stage_number, "title": plan.project.proposal.title_ko})
     return plan
@@ -164,6 +166,7 @@ def plan_return(*, actor, plan: StagePlan, comment: str) -> StagePlan:
     plan.endorsed_by = None
     plan.endorsed_at = None
     plan.save(update_fields=["state", "comment", "endorsed_by", "endorsed_at"])
+    _record(actor, plan)
     _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was returned with comments.") % {
         "n": plan.stage_number, "title": plan.project.proposal.title_ko})
     return plan
@@ -179,6 +182,7 @@ def plan_endorse(*, actor, plan: StagePlan) -> StagePlan:
     plan.endorsed_by = actor
     plan.endorsed_at = timezone.now()
     plan.save(update_fields=["state", "endorsed_by", "endorsed_at"])
+    _record(actor, plan)
     return plan
 
 
@@ -221,11 +225,18 @@ def plan_approve(*, actor, plan: StagePlan) -> StagePlan:
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.save(update_fields=["state", "approved_by", "approved_at"])
+    _record(actor, plan)
     ProjectStage.objects.create(project=plan.project, number=plan.stage_number, start_year=plan.start_year,
                                 years=plan.years, goals=plan.goals)
     _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was approved.") % {
         "n": plan.stage_number, "title": plan.project.proposal.title_ko})
     return plan
+
+
+def _record(actor, plan: StagePlan) -> None:
+    record(actor=actor, action="plan_state", obj=plan, summary=f"{plan.project.proposal.title_ko} · {plan.stage_number}",
+           after={"state": plan.state, "years": plan.years, "national_total_won": plan.national_total_won,
+                  "comment": plan.comment})
 
 
 def _notify_staff(plan: StagePlan, message: str) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import record
 
 from ..models import (
     AnnualReport,
@@ -197,10 +198,13 @@ def report_submit(*, actor, report: AnnualReport) -> AnnualReport:
     problems = report_problems(report)
     if problems:
         raise ValidationError(problems)
+    before = report.state
     report.state = ReportState.SUBMITTED
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     report.save(update_fields=["state", "submitted_by", "submitted_at", "updated_at"])
+    record(actor=actor, action="report_state", obj=report, before={"state": before}, after={"state": report.state},
+           summary=f"{report.year} {report.project.proposal.title_ko}")
     _notify_staff(report, _("The %(year)s annual report of “%(title)s” was submitted.") % {
         "year": report.year, "title": report.project.proposal.title_ko})
     return report
@@ -220,6 +224,9 @@ def report_review(*, actor, report: AnnualReport, accept: bool, comment: str = "
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.save(update_fields=["state", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
+    record(actor=actor, action="report_state", obj=report, before={"state": ReportState.SUBMITTED},
+           after={"state": report.state, "comment": report.review_comment},
+           summary=f"{report.year} {report.project.proposal.title_ko}")
     from accounts.services import notify
     from proposals.selectors import officials_of
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import require
+from audit.services import record
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import aggregation
 from programmes.models import RubricCriterion
@@ -83,6 +84,9 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         stage = project.stages.get(number=stage_number)
         StageEvaluation.objects.create(round=rnd, project=project, stage=stage)
         ProjectStage.objects.filter(pk=stage.pk).update(state=StageState.EVALUATING)
+    record(actor=actor, action="stage_round", obj=rnd, summary=rnd.title,
+           after={"state": rnd.state, "projects": [p.proposal.title_ko for p in chosen],
+                  "envelope_won": rnd.envelope_won, "criteria": [(c["name_ko"], c["weight"]) for c in criteria]})
     return rnd
 
 
@@ -112,6 +116,8 @@ def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:
         raise ValidationError(_("Assign experts first: %(titles)s has no evaluator.") % {"titles": ", ".join(empty)})
     rnd.state = RoundState.SCORING
     rnd.save(update_fields=["state"])
+    record(actor=actor, action="stage_round", obj=rnd, summary=rnd.title, before={"state": RoundState.PREPARING},
+           after={"state": rnd.state})
     from accounts.services import notify
 
     experts = {a.expert for a in Assignment.objects.filter(stage_evaluation__round=rnd).select_related("expert")}
@@ -200,6 +206,10 @@ def stage_decide(*, actor, evaluation: StageEvaluation, outcome: str, panel_comm
     evaluation.decided_at = timezone.now()
     evaluation.save()
     ProjectStage.objects.filter(pk=evaluation.stage_id).update(state=StageState.CLOSED)
+    record(actor=actor, action="stage_outcome", obj=evaluation, summary=project.proposal.title_ko,
+           after={"outcome": outcome, "reason": evaluation.outcome_reason, "conditions": [t for t, _d in parsed],
+                  "wind_down_on": evaluation.wind_down_on,
+                  "score_mean": results.mean, "score_trimmed_mean": results.trimmed_mean})
     Condition.objects.bulk_create([Condition(evaluation=evaluation, text=t, due_on=d) for t, d in parsed])
     if outcome == Outcome.TERMINATE:
         project.status = ProjectStatus.TERMINATED
@@ -244,6 +254,8 @@ def condition_close(*, actor, condition: Condition, evidence: str) -> Condition:
     condition.closed_by = actor
     condition.closed_at = timezone.now()
     condition.save()
+    record(actor=actor, action="condition", obj=condition, summary=condition.text[:200],
+           before={"state": ConditionState.OPEN}, after={"state": condition.state, "evidence": condition.evidence})
     return condition
 
 
