@@ -43,6 +43,7 @@ N_BIG = int(os.environ.get("BENCH_PROPOSALS", "10000"))
 N_SMALL = int(os.environ.get("BENCH_SMALL", "100"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WARM_UP = 2  # seconds of load before each measured run, not counted
 SKIP = os.environ.get("BENCH_SKIP", "").split()
 
 # Production mode (DEBUG off) over plain HTTP on 127.0.0.1.
@@ -172,8 +173,8 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, cookie: str = "") -> dict:
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "30s"]
+def wrk(url: str, cookie: str = "", seconds: int = SECONDS) -> dict:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*cmd, url], check=True, text=True, stdout=subprocess.PIPE).stdout
@@ -228,6 +229,7 @@ def measure() -> dict:
             raise SystemExit(f"baseline answered HTTP {status}")
         out = {"baseline": {"label": BASELINE.label, "url": BASELINE.url, "bytes": size, "runs": []}, "pages": {}}
         step(f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s: baseline")
+        wrk(base_url, seconds=WARM_UP)
         out["baseline"]["runs"].append(wrk(base_url))
         for page in pages:
             url = f"http://127.0.0.1:{PORTAL_PORT}{page.url}"
@@ -235,6 +237,7 @@ def measure() -> dict:
             if status != 200:
                 raise SystemExit(f"{page.url} as {page.username}: HTTP {status} (expected 200)")
             step(f"wrk: {page.label} ({page.url} as {page.username}, {size // 1024} KB)")
+            wrk(url, cookies[page.username], seconds=WARM_UP)  # both workers warm (imports, caches), not counted
             out["pages"][page.key] = {"label": page.label, "url": page.url, "user": page.username, "bytes": size,
                                       **wrk(url, cookies[page.username])}
         step("wrk: baseline again")
