@@ -4,6 +4,7 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.utils.translation import get_language
 
 from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
@@ -28,14 +29,10 @@ def dashboard_figures(*, user, params, calls: list) -> dict:
 
     chosen = dashboard_filter(params=params, calls=calls)
     scope = figures.scope_for(user=user, call_id=chosen["call"].pk if chosen["call"] else None, year=chosen["year"])
-    facts = figures.Facts(scope, calls=calls)
     return {
         "filter": chosen,
-        "key_figures": figures.key_figures(facts),
-        "panels": figures.figure_panels(facts),
-        "progress_call": facts.progress_call if not scope.is_regional else None,
+        **figures.cached_dashboard(scope, calls=calls, language=get_language()),
         "overdue_reports": figures.overdue_reports(user=user),
-        "state_counts": facts.state_counts,
     }
 
 

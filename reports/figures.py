@@ -237,11 +237,23 @@ class Facts:
 
     @cached_property
     def progress(self) -> list[dict]:
-        from evaluations.selectors import progress
+        """Scoresheets assigned and submitted per lead region of the progress call (one
+        aggregate query: the dashboard stays the same size however many proposals
+        there are; the call's progress page lists every proposal)."""
+        from evaluations.models import Assignment, AssignmentKind, ScoresheetState
 
         if self.progress_call is None:
             return []
-        return progress(call=self.progress_call)["per_proposal"]
+        return list(
+            Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=self.progress_call,
+                                      conflict_declared=False)
+            .values(order=F("proposal__lead_region__order"), region_ko=F("proposal__lead_region__name_ko"),
+                    region_en=F("proposal__lead_region__name_en"))
+            .annotate(assigned=Count("id"),
+                      submitted=Count("id", filter=Q(scoresheet__state=ScoresheetState.SUBMITTED)),
+                      proposals=Count("proposal_id", distinct=True))
+            .order_by("order")
+        )
 
 
 # --- Key figures -----------------------------------------------------------------
@@ -399,7 +411,7 @@ def funding_by_year(facts: Facts) -> ChartData:
 
 
 def evaluation_progress(facts: Facts) -> ChartData:
-    """Per proposal: scoresheets submitted and still outstanding (together: the evaluators assigned)."""
+    """Per lead region: scoresheets submitted and still outstanding (together: the evaluators assigned)."""
     rows = facts.progress
     call = facts.progress_call
 
@@ -409,11 +421,10 @@ def evaluation_progress(facts: Facts) -> ChartData:
 
     return ChartData(
         title=_("Evaluation progress"),
-        description=(_("Scoresheets submitted of the evaluators assigned, per proposal, %(call)s.") % {"call": call.title})
-        if call
-        else "",
-        category_heading=_("Proposal"),
-        categories=[r["proposal__title_ko"] for r in rows],
+        description=(_("Scoresheets submitted of the evaluators assigned, per lead region, %(call)s.") % {
+            "call": call.title}) if call else "",
+        category_heading=_("Lead region"),
+        categories=[localized(r["region_ko"], r["region_en"]) for r in rows],
         series=[_("Submitted"), _("Not yet submitted")],
         values=[[r["submitted"], max(r["assigned"] - r["submitted"], 0)] for r in rows],
         labels=[label(r) for r in rows],
@@ -478,3 +489,39 @@ def overdue_reports(*, user):
     except ImportError:
         return None
     return list(projects_overdue(user))
+
+
+# --- Caching ---------------------------------------------------------------------------------
+
+CACHE_SECONDS = 300
+
+
+def data_version() -> int:
+    """Changes whenever recorded data changes: every state change, decision, score and
+    field change of the programme's models writes an audit event (an index-only max)."""
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:
+    """The dashboard's figures for one scope, built once per change of the data:
+    the charts aggregate every approved decision, the page should not (a cache
+    entry per scope and language, keyed by the data version, kept five minutes)."""
+    from django.core.cache import cache
+
+    key = "dashboard:{}:{}:{}:{}:{}:{}".format(
+        language, scope.region_id or "-", scope.call_id or "-", scope.year or "-", data_version(),
+        ",".join(str(c.pk) for c in calls))
+    data = cache.get(key)
+    if data is None:
+        facts = Facts(scope, calls=calls)
+        data = {
+            "key_figures": key_figures(facts),
+            "panels": figure_panels(facts),
+            "progress_call": facts.progress_call if not scope.is_regional else None,
+            "state_counts": facts.state_counts,
+        }
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+

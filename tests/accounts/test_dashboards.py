@@ -170,12 +170,12 @@ def test_funding_by_industry_type_and_year(world, ministry):
         "2025": [5 * EOK, 1 * EOK], "2027": [30 * EOK, 7 * EOK], "2028": [20 * EOK, 4 * EOK], "2029": [14 * EOK, 4 * EOK]}
 
 
-def test_evaluation_progress_reuses_the_progress_of_the_latest_evaluated_call(world, ministry):
+def test_evaluation_progress_counts_the_latest_evaluated_call_per_lead_region(world, ministry):
     f = facts(ministry)
     data = figures.evaluation_progress(f)
 
     assert f.progress_call == world["call_b"]  # call A is still open
-    assert as_dict(data) == {"대구 동물용 의약품": [1, 1]}
+    assert as_dict(data) == {"대구광역시": [1, 1]}  # per lead region (the call's progress page lists proposals)
     assert data.labels == ["1 / 2 (50%)"]
 
 
@@ -349,6 +349,10 @@ def test_overdue_reports_are_listed_from_the_projects_selector(world, client, of
 
 
 def dashboard_queries(client, user) -> int:
+    """Queries of a dashboard built from nothing (cold cache: the worst case)."""
+    from django.core.cache import cache
+
+    cache.clear()
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("dashboard")).status_code == 200
@@ -371,5 +375,18 @@ def test_dashboard_query_count_does_not_grow_with_the_data(world, client, reques
 
     assert dashboard_queries(client, user) == small
     # The frame (session, user, unread count), the calls, state counts, envelope, three money aggregates,
-    # evaluation progress or the official's lists, overdue reports.
-    assert small <= 13
+    # evaluation progress or the official's lists, overdue reports, the data version, the region names.
+    assert small <= 15
+
+
+def test_cached_figures_follow_every_recorded_change(world, client, ministry):
+    """The figures are cached per data version: a new approved decision shows at once."""
+    client.force_login(ministry)
+    before = client.get(reverse("dashboard")).context["key_figures"]
+    again = client.get(reverse("dashboard")).context["key_figures"]
+    assert again == before  # served from the cache, same figures
+    p = proposal(world["call_a"], "gwangju", ProposalState.FUNDED, industry_code="robotics")
+    decide(p, ministry, national={2027: 2 * EOK}, local={("gwangju", 2027): EOK}, plan={("gwangju", 2027): EOK})
+    after = {k["key"]: k["value"] for k in client.get(reverse("dashboard")).context["key_figures"]}
+    assert after["committed"] == {k["key"]: k["value"] for k in before}["committed"] + 2 * EOK
+
