@@ -1,7 +1,8 @@
 """Reads of proposals. Every list and detail goes through `proposals_visible_to`,
 so a proposal the user may not see is a 404, never a leak."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
@@ -58,7 +59,12 @@ def proposal_list(*, user, search="", call="", state="", ctype="", region="", in
     qs = (
         proposals_visible_to(user=user)
         .select_related("call", "lead_region", "industry")
-        .annotate(region_count=Count("participations", distinct=True))
+        # The plan's long texts are not listed; the region count is a subquery per
+        # listed row, not a GROUP BY over every visible proposal.
+        .defer("summary", "problem", "vision", "goals", "section_revisions", "state_reason", "call__description")
+        .annotate(region_count=Coalesce(Subquery(
+            Participation.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+            .annotate(n=Count("id")).values("n")[:1]), 0))
     )
     qs = proposals_filtered(qs, search=search, call=call, state=state, ctype=ctype, region=region, industry=industry)
     return qs.order_by(SORTS.get(sort, "-updated_at"), "-id")
