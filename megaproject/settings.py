@@ -270,6 +270,14 @@ CELERY_BEAT_SCHEDULE = {
     "annual-reports-daily": {"task": "projects.tasks.annual_reports_daily", "schedule": 24 * 3600},
 }
 
+# --- Caches -------------------------------------------------------------------
+# Per process: cached reference data ("default") and the dashboards' figures
+# ("figures", keyed by the data version, so a change anywhere shows at once).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
+}
+
 # --- Forms and messages ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

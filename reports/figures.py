@@ -508,8 +508,9 @@ def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:
     """The dashboard's figures for one scope, built once per change of the data:
     the charts aggregate every approved decision, the page should not (a cache
     entry per scope and language, keyed by the data version, kept five minutes)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["figures"]
     key = "dashboard:{}:{}:{}:{}:{}:{}".format(
         language, scope.region_id or "-", scope.call_id or "-", scope.year or "-", data_version(),
         ",".join(str(c.pk) for c in calls))

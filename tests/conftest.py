@@ -55,13 +55,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (cached reference data and dashboard figures)."""
-    from django.core.cache import cache
+def _no_cached_figures():
+    """Each test starts without cached dashboard figures (their key is the data version,
+    which a rolled-back test can repeat on SQLite)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["figures"].clear()
     yield
-    cache.clear()
+    caches["figures"].clear()
 
 
 @pytest.fixture(autouse=True)
