@@ -1,9 +1,7 @@
-from django.utils.functional import SimpleLazyObject
-
-
 def notifications(request):
-    """Unread notification count for the header, counted only if a template asks."""
+    """Unread notification count for the header."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count())}
+    # Kept on the user row by accounts.services: no query per page.
+    return {"unread_notifications": user.unread_count}

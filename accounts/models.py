@@ -22,6 +22,9 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Unread notifications, kept by accounts.services (notify / mark read) so the
+    # header's badge costs no query on every page.
+    unread_count = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,9 +1,10 @@
 """Writes owned by accounts: notifications, the record of dashboard downloads."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, User
 
 
 def notify(*, users, message: str, url: str = "") -> list[Notification]:
@@ -12,6 +13,7 @@ def notify(*, users, message: str, url: str = "") -> list[Notification]:
         [Notification(user=u, message=message[:500], url=url) for u in {u.pk: u for u in users}.values()]
     )
     ids = [n.pk for n in rows]
+    User.objects.filter(pk__in=[n.user_id for n in rows]).update(unread_count=F("unread_count") + 1)
     if ids:
         from .tasks import send_notification_emails
 
@@ -23,7 +25,11 @@ def notifications_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    User.objects.filter(pk=user.pk).update(unread_count=unread)
+    user.unread_count = unread
+    return marked
 
 
 def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:

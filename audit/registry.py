@@ -53,7 +53,7 @@ def _register_models():
         (Proposal, {"exclude_fields": [*NOISE, "revision", "section_revisions"]}),
         # Passwords and log-in times never enter the trail; group and permission
         # changes are recorded by `_permissions_changed` with full before/after sets.
-        (User, {"exclude_fields": ["password", "last_login"]}),
+        (User, {"exclude_fields": ["password", "last_login", "unread_count"]}),
         (Group, {"include_fields": ["name"]}),
     ]
     for model, options in registrations:

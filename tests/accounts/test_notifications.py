@@ -42,3 +42,28 @@ def test_the_worker_mails_a_notification_stored_in_the_test_database(reference_d
     assert send_notification_emails.delay(notification_ids=[notification.pk]).get(timeout=20) == 1
     notification.refresh_from_db()
     assert notification.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_the_unread_count_is_kept_on_the_user_and_shown_without_a_query(client, official, partner_official):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.services import notifications_mark_read
+
+    notify(users=[official, official, partner_official], message="보고서 제출 기한입니다.")
+    notify(users=[official], message="단계평가가 시작되었습니다.")
+    official.refresh_from_db()
+    partner_official.refresh_from_db()
+    assert (official.unread_count, partner_official.unread_count) == (2, 1)
+    client.force_login(official)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert '<span class="badge text-bg-warning">2<span' in page
+    assert not [q for q in queries if "accounts_notification" in q["sql"]]
+    notifications_mark_read(user=official)
+    official.refresh_from_db()
+    assert official.unread_count == 0 == Notification.objects.filter(user=official, read_at__isnull=True).count()
+    assert "text-bg-warning" not in client.get(reverse("dashboard")).content.decode()
