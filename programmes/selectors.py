@@ -85,3 +85,25 @@ def region_by_id(pk):
         cache.delete("programmes:regions_by_id")
         region = regions_by_id().get(pk)
     return region
+
+
+def regions_in_order() -> list:
+    """The 17 regions in their official order, from the cached reference data."""
+    return sorted(regions_by_id().values(), key=lambda r: (r.order, r.pk))
+
+
+def industries_in_order() -> list:
+    """Every strategic industry (a list page's filter), cached like the regions; a save or
+    delete of an industry empties the cache (programmes.apps)."""
+    from django.core.cache import cache
+
+    from .models import StrategicIndustry
+
+    return cache.get_or_set("programmes:industries", lambda: list(StrategicIndustry.objects.all()), 600)
+
+
+def forget_reference_data(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete_many(["programmes:regions_by_id", "programmes:industries"])
+

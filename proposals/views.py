@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from programmes.models import CooperationType, Region, StrategicIndustry
+from programmes.models import CooperationType, Region
 from programmes.selectors import open_calls_for_region
 
 from . import selectors, services
@@ -68,12 +68,12 @@ def proposal_list(request):
     qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"], ctype=f["type"],
                                  region=f["region"], industry=f["industry"], sort=f["sort"] or "updated")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    from programmes.selectors import calls_visible_to
+    from programmes.selectors import calls_visible_to, industries_in_order, regions_in_order
 
     return render(request, "proposals/proposal_list.html", {
         "page": page, "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
         "states": ProposalState.choices, "types": CooperationType.choices,
-        "regions": Region.objects.all(), "industries": StrategicIndustry.objects.all(),
+        "regions": regions_in_order(), "industries": industries_in_order(),
         "calls": calls_visible_to(user=request.user),
         "can_create": request.user.has_perm("proposals.list_proposals") and getattr(request.user, "is_official", False),
     })

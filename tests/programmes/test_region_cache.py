@@ -26,3 +26,19 @@ def test_a_region_added_after_the_cache_was_filled_is_found():
     region_by_id(Region.objects.get(code="seoul").pk)  # fills the cache
     added = Region.objects.create(code="test-region", name_ko="시험도", name_en="Test", order=99)
     assert region_by_id(added.pk).name_ko == "시험도"
+
+
+def test_the_proposal_list_filters_come_from_the_cached_reference_data(client, official):
+    from programmes.models import StrategicIndustry
+
+    client.force_login(official)
+    client.get(reverse("proposals:list"))  # warm
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("proposals:list")).content.decode()
+    reference_reads = [q for q in queries.captured_queries
+                       if 'FROM "programmes_region"' in q["sql"] or 'FROM "programmes_strategicindustry"' in q["sql"]]
+    assert reference_reads == []
+    assert "서울특별시" in html  # the region filter is still complete
+    # A new industry (saved through the ORM, e.g. the admin) empties the cache: it shows at once.
+    StrategicIndustry.objects.create(code="quantum", name_ko="양자기술", name_en="Quantum")
+    assert "양자기술" in client.get(reverse("proposals:list")).content.decode()
