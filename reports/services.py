@@ -9,14 +9,12 @@ built — writes one audit record ("export") through `_audit`.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 import tempfile
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -230,40 +228,18 @@ def call_report_request(*, actor, call) -> CallReport:
 
 
 def call_report_build(*, report_id: int) -> CallReport:
-    """Build and store the report (as letter_build: attempt counter, new file name, then switch)."""
-    from funding.pdf import render_pdf
+    """Build and store the report (funding.pdf.build_stored_pdf, as the award letters)."""
+    from funding.pdf import build_stored_pdf
 
     from .report import report_html
 
-    with transaction.atomic():
-        report = CallReport.objects.select_for_update().select_related("call").get(pk=report_id)
-        if report.attempts >= settings.LETTER_MAX_ATTEMPTS:
-            report.status = JobStatus.FAILED
-            report.error = report.error or _("Gave up after %(n)s attempts.") % {"n": report.attempts}
-            report.save(update_fields=["status", "error"])
-            return report
-        report.attempts += 1
-        report.status = JobStatus.RUNNING
-        report.save(update_fields=["attempts", "status"])
-    with translation.override("ko"):
-        pdf = render_pdf(report_html(report.call))  # slow work outside any transaction
-    checksum = hashlib.sha256(pdf).hexdigest()
-    name = f"reports/call-{report.call.year}-{report.call_id}-{checksum[:12]}.pdf"
-    storage = report.file.storage
-    stored = storage.save(name, ContentFile(pdf)) if not storage.exists(name) else name
-    with transaction.atomic():
-        current = CallReport.objects.select_for_update().get(pk=report_id)
-        old = current.file.name
-        current.file.name = stored
-        current.checksum = checksum
-        current.size = len(pdf)
-        current.status = JobStatus.DONE
-        current.error = ""
-        current.generated_at = timezone.now()
-        current.save(update_fields=["file", "checksum", "size", "status", "error", "generated_at"])
-        if old and old != stored:
-            transaction.on_commit(lambda: storage.delete(old))
-    return current
+    def html(report):
+        with translation.override("ko"):
+            return report_html(report.call)
+
+    return build_stored_pdf(
+        CallReport, report_id, html=html, select_related=("call",),
+        name=lambda r, checksum: f"reports/call-{r.call.year}-{r.call_id}-{checksum[:12]}.pdf")
 
 
 def call_report_failed(*, report_id: int, error: str, final: bool) -> None:

@@ -4,11 +4,8 @@ same reliability rules as the award letters: one report per stage evaluation
 worker dies, retried with backoff, an attempt counter in the database, stored
 under a new name and switched to only when complete."""
 
-import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -93,36 +90,11 @@ def report_html(evaluation: StageEvaluation) -> str:
 
 
 def stage_report_build(*, report_id: int) -> StageReport:
-    from funding.pdf import render_pdf
+    from funding.pdf import build_stored_pdf
 
-    with transaction.atomic():
-        report = StageReport.objects.select_for_update().get(pk=report_id)
-        if report.attempts >= settings.LETTER_MAX_ATTEMPTS:
-            report.status = ReportStatus.FAILED
-            report.error = report.error or _("Gave up after %(n)s attempts.") % {"n": report.attempts}
-            report.save(update_fields=["status", "error"])
-            return report
-        report.attempts += 1
-        report.status = ReportStatus.RUNNING
-        report.save(update_fields=["attempts", "status"])
-    pdf = render_pdf(report_html(report.evaluation))  # slow work outside any transaction
-    checksum = hashlib.sha256(pdf).hexdigest()
-    name = f"stage-reports/stage-{report.evaluation_id}-{checksum[:12]}.pdf"
-    storage = report.file.storage
-    stored = storage.save(name, ContentFile(pdf)) if not storage.exists(name) else name
-    with transaction.atomic():
-        current = StageReport.objects.select_for_update().get(pk=report_id)
-        old = current.file.name
-        current.file.name = stored
-        current.checksum = checksum
-        current.size = len(pdf)
-        current.status = ReportStatus.DONE
-        current.error = ""
-        current.generated_at = timezone.now()
-        current.save(update_fields=["file", "checksum", "size", "status", "error", "generated_at"])
-        if old and old != stored:
-            transaction.on_commit(lambda: storage.delete(old))
-    return current
+    return build_stored_pdf(
+        StageReport, report_id, html=lambda r: report_html(r.evaluation),
+        name=lambda r, checksum: f"stage-reports/stage-{r.evaluation_id}-{checksum[:12]}.pdf")
 
 
 def stage_report_failed(*, report_id: int, error: str, final: bool) -> None:
