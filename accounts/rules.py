@@ -5,7 +5,6 @@ call `require(user, perm, obj)`. Nothing re-derives a role check elsewhere.
 """
 
 import rules
-from django.core.exceptions import PermissionDenied
 
 from .models import Role
 
@@ -83,9 +82,7 @@ def is_lead_official(user, proposal):
 
 @rules.predicate
 def proposal_is_editable(user, proposal):
-    from proposals.models import ProposalState
-
-    return proposal is not None and proposal.state in ProposalState.editable()
+    return proposal is not None and proposal.is_editable
 
 
 @rules.predicate
@@ -203,6 +200,7 @@ def is_export_requester(user, job):
 # Calls
 rules.add_perm("programmes.list_calls", rules.is_authenticated)
 rules.add_perm("programmes.view_call", is_staff_member | (rules.is_authenticated & is_published_call))
+rules.add_perm("programmes.view_draft_calls", is_staff_member)
 rules.add_perm("programmes.add_call", is_staff_member)
 rules.add_perm("programmes.change_call", is_staff_member)
 rules.add_perm("programmes.change_call_status", is_staff_member)
@@ -292,8 +290,3 @@ rules.add_perm("accounts.view_dashboard_figures", is_staff_member | is_official)
 # The audit trail (browse and export; nobody can change it)
 rules.add_perm("audit.view_trail", is_staff_member)
 
-
-def require(user, perm: str, obj=None) -> None:
-    """Raise PermissionDenied unless `user` has `perm` (on `obj`). For services."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.charts import csv_rows
+from core.permissions import require
 from programmes.selectors import calls_visible_to
-from reports.charts import csv_rows
 
 from . import selectors, services
 from .models import Role
-from .rules import require
 
 DASHBOARDS = {
     Role.OFFICIAL: ("accounts/dashboard_official.html", selectors.official_dashboard),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.rules import require
+from core.permissions import require
 
 from . import selectors, services
 from .forms import TrailFilterForm

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from accounts.rules import require
-from megaproject.params import posted_id
+from core.params import posted_id
+from core.permissions import require
 from programmes.models import Call, CooperationType, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import VersionKind

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.rules import require
+from core.params import posted_id
+from core.permissions import require
 from evaluations.forms import TYPE_CHOICES
 from evaluations.selectors import ranking_board
-from megaproject.params import posted_id
 from programmes.models import CooperationType
 from programmes.selectors import calls_visible_to
 from proposals.models import ProposalState

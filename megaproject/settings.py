@@ -87,7 +87,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "simple_history",
-    # Our apps; dependencies point one way: programmes <- accounts <- proposals <- evaluations <- funding <- projects
+    # Our apps, lowest layer first (the import contracts in pyproject.toml keep the order).
+    "core",
     "programmes",
     "accounts",
     "proposals",
@@ -134,7 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notifications",
             ],
-            "builtins": ["programmes.templatetags.portal"],
+            "builtins": ["core.templatetags.portal"],
         },
     },
 ]

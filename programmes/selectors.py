@@ -2,8 +2,6 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.rules import is_staff_member
-
 from .models import Call, CallStatus
 
 
@@ -12,7 +10,7 @@ def calls_visible_to(*, user) -> QuerySet[Call]:
     qs = Call.objects.select_related("programme").annotate(
         region_count=Count("eligible_regions", distinct=True)
     )
-    if is_staff_member(user):
+    if user.has_perm("programmes.view_draft_calls"):
         return qs
     return qs.exclude(status=CallStatus.DRAFT)
 

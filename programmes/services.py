@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
 from audit.services import AuditAction, record
+from core.permissions import require
 
 from .models import Call, CallStatus, RubricCriterion
 

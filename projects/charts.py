@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.charts import FONT, MUTED, PALETTE, TEXT
+from core.charts import FONT, MUTED, PALETTE, TEXT
 
 WIDTH = 760
 LEFT = 92
@@ -53,7 +53,7 @@ class TimelineData:
 
 
 def _eok(value: int) -> str:
-    from programmes.templatetags.portal import eok
+    from core.templatetags.portal import eok
 
     return eok(value)
 

@@ -18,12 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from accounts.rules import require
+from core.charts import ChartData, column_chart
+from core.permissions import require
+from core.templatetags.portal import eok
 from evaluations.models import Assignment, ScoresheetState
 from programmes.models import Call, Region
-from programmes.templatetags.portal import eok
 from proposals.selectors import participations_of
-from reports.charts import ChartData, column_chart
 
 from . import selectors
 from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_svg

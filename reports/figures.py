@@ -35,11 +35,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_official
+from core.charts import ChartData, column_chart, funnel_chart, grouped_bar_chart, table_context
+from core.templatetags.portal import eok
 from programmes.models import CallStatus, CooperationType, localized
-from programmes.templatetags.portal import eok
 from proposals.models import ProposalState
-
-from .charts import ChartData, column_chart, funnel_chart, grouped_bar_chart, table_context
 
 S = ProposalState
 SUBMITTED_OR_LATER = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED)

@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.templatetags.portal import eok
 from evaluations.selectors import ranking_board
 from funding.models import DecisionState, FundingDecision
 from programmes.models import CooperationType, Region
-from programmes.templatetags.portal import eok
 from proposals.models import ProposalState
 
 from .charts import ChartData, bar_chart, grouped_bar_chart

@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
+from core.permissions import require
 
 from . import datasets
 from .models import CallReport, ExportFormat, ExportJob, JobStatus

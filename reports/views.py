@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.rules import require
+from core.permissions import require
 from programmes.models import CooperationType, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import ProposalState

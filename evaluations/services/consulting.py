@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
+from core.permissions import require
 from proposals.models import Proposal, ProposalState, VersionKind
 from proposals.selectors import officials_of
 from proposals.services.versions import snapshot

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.rules import require
+from core.permissions import require
 from programmes.models import Region, StrategicIndustry
 
 from ..models import ExpertProfile

@@ -11,9 +11,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.rules import require
 from accounts.services import notify
 from audit.services import AuditAction, describe, record
+from core.permissions import require
 from proposals.models import Proposal, ProposalState
 
 from ..models import Assignment, AssignmentKind, ExpertProfile

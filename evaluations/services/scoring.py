@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
 from audit.services import AuditAction, record
+from core.permissions import require
 from proposals.models import ProposalState
 
 from ..models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetEvent, ScoresheetState

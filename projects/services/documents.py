@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
+from core.permissions import require
 
 from ..figures import funding_rows, kpi_rows
 from ..models import ReportStatus, StageEvaluation, StageReport
@@ -43,8 +43,8 @@ def stage_report_request(*, actor, evaluation: StageEvaluation) -> StageReport:
 
 
 def report_context(evaluation: StageEvaluation) -> dict:
+    from core.charts import ChartData, column_chart
     from evaluations.models import Assignment, ScoresheetState
-    from reports.charts import ChartData, column_chart
 
     from .stages import round_criteria, round_results
 

@@ -12,8 +12,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
 from audit.services import record
+from core.permissions import require
 from proposals.services.budget import required_local
 
 from ..models import PlanState, PlanYear, Project, ProjectStage, StagePlan, StageRound

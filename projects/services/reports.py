@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
 from audit.services import record
+from core.permissions import require
 
 from ..models import (
     AnnualReport,

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
 from audit.services import record
+from core.permissions import require
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import aggregation
 from programmes.models import RubricCriterion

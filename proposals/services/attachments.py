@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
+from core.permissions import require
 
 from ..models import Attachment, Proposal
 

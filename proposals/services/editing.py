@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import require
+from core.permissions import require
 from programmes.models import CooperationType, Region
 
 from ..models import (

@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.rules import require
 from audit.services import AuditAction, record
+from core.permissions import require
 from programmes.models import CallStatus
 
 from ..models import Proposal, ProposalEvent, ProposalState, ProposalVersion, VersionKind

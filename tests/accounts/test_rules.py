@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.rules import require
+from core.permissions import require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region

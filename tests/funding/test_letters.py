@@ -10,10 +10,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from core.templatetags.portal import won
 from funding import services
 from funding.models import AwardLetter, LetterStatus
 from funding.tasks import generate_award_letter
-from programmes.templatetags.portal import won
 from tests.factories import EOK
 from tests.funding.conftest import EAGER, compact, letters_on_disk, pdf_text, sha256_of
 

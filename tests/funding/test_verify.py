@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from core.templatetags.portal import money, won
 from funding.models import AwardLetter, LetterStatus
-from programmes.templatetags.portal import money, won
 from tests.factories import EOK
 from tests.funding.conftest import text_of
 

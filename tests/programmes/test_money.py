@@ -13,7 +13,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from programmes.templatetags.portal import eok, money, percent, won
+from core.templatetags.portal import eok, money, percent, won
 from tests import po
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"

@@ -16,7 +16,7 @@ read the same :class:`ChartData`.
 
 The API, one data shape for everything::
 
-    from reports.charts import ChartData, bar_chart, grouped_bar_chart, funnel_chart,
+    from core.charts import ChartData, bar_chart, grouped_bar_chart, funnel_chart,
         column_chart, table_context, csv_rows
 
     data = ChartData(

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reports.charts import (
+from core.charts import (
     ChartData,
     bar_chart,
     column_chart,

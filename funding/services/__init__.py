@@ -1,0 +1,23 @@
+"""Funding's writes: selection, decisions (envelope, four eyes) and award letters."""
+
+from .decisions import (  # noqa: F401
+    DecisionInvalid,
+    committed_won,
+    decision_amounts,
+    decision_problems,
+    envelope_status,
+    funding_approve,
+    funding_prepare,
+)
+from .letters import (  # noqa: F401
+    batch_progress,
+    letter_build,
+    letter_context,
+    letter_failed,
+    letter_for_download,
+    letter_html,
+    letter_request,
+    letters_batch,
+    notify_regions,
+)
+from .selection import SELECTION_ACTIONS, selection_decide  # noqa: F401
