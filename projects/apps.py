@@ -9,4 +9,9 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # The annual reports join the export registry of the reports app.
+        from funding.signals import decision_approved
+
         from . import exports  # noqa: F401
+        from .services.lifecycle import open_on_approval
+
+        decision_approved.connect(open_on_approval, dispatch_uid="projects_open_on_approval")

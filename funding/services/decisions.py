@@ -20,6 +20,7 @@ from ..models import (
     FundingYear,
     LocalObligation,
 )
+from ..signals import decision_approved
 from .letters import letter_request, notify_regions
 
 # --- Envelope ---------------------------------------------------------------------
@@ -181,9 +182,8 @@ def funding_approve(*, actor, decision: FundingDecision) -> FundingDecision:
                   "national_total_won": decision.national_total_won})
     proposal_transition(actor=actor, proposal=decision.proposal, action="fund",
                         reason=_("Funding decision v%(v)s approved.") % {"v": decision.version})
-    from projects.services.lifecycle import project_open
-
-    project_open(decision=decision)  # the funded project's workspace and its pilot stage
+    # The funded project's workspace and its pilot stage open here (projects subscribes).
+    decision_approved.send(sender=FundingDecision, decision=decision, actor=actor)
     letter_request(actor=actor, decision=decision, language="ko")
     notify_regions(decision.proposal, _("The funding decision for “%(title)s” was approved; the award letter "
                                          "is being prepared.") % {"title": decision.proposal.title_ko})

@@ -36,6 +36,11 @@ def check_ten_year_rule(project: Project, *, adding_years: int) -> None:
 
 
 @transaction.atomic
+def open_on_approval(sender, *, decision, **kwargs) -> None:
+    """Receiver of funding's `decision_approved`: the approval opens the project."""
+    project_open(decision=decision)
+
+
 def project_open(*, decision) -> Project:
     """Called when a funding decision is approved: the project and its pilot stage.
     Idempotent (a re-approved later version keeps the same project)."""
