@@ -31,6 +31,7 @@ test: setup-dev lint
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 worker: setup

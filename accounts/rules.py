@@ -285,8 +285,13 @@ rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
 rules.add_perm("accounts.manage_users", is_admin)
 rules.add_perm("accounts.use_admin_site", is_admin)
-# Dashboard figures (charts, tables, CSV): staff see the programme, an official only their region's share.
-rules.add_perm("accounts.view_dashboard_figures", is_staff_member | is_official)
+# Dashboards: each role its own; figures (charts, tables, CSV): staff see the programme, an official only
+# their region's share.
+rules.add_perm("reports.view_admin_dashboard", is_admin)
+rules.add_perm("reports.view_ministry_dashboard", is_ministry)
+rules.add_perm("reports.view_expert_dashboard", is_expert)
+rules.add_perm("reports.view_official_dashboard", is_official)
+rules.add_perm("reports.view_dashboard_figures", is_staff_member | is_official)
 # The audit trail (browse and export; nobody can change it)
 rules.add_perm("audit.view_trail", is_staff_member)
 

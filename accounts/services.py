@@ -1,4 +1,4 @@
-"""Writes owned by accounts: notifications, the record of dashboard downloads."""
+"""Writes owned by accounts: notifications."""
 
 from django.db import transaction
 from django.db.models import F
@@ -30,15 +30,3 @@ def notifications_mark_read(*, user, ids=None) -> int:
     User.objects.filter(pk=user.pk).update(unread_count=unread)
     user.unread_count = unread
     return marked
-
-
-def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:
-    """A dashboard CSV download goes into the audit trail (when the audit app is installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("audit"):
-        return
-    from audit.services import record
-
-    filters = {"figure": slug, "call": scope.call_id, "year": scope.year, "region": scope.region_id, "rows": rows}
-    record(actor=actor, action="export", summary=f"dashboard figures CSV: {slug}", after=filters, request=request)

@@ -1,7 +1,8 @@
 """What django-auditlog watches, and how its entries join the one trail.
 
-django-auditlog diffs every save and delete of the registered models (before →
-after per field) and stores a LogEntry with the actor of the request being
+Each app names its own models with `watch()` from its AppConfig.ready() (the
+foundation knows no domain model). django-auditlog diffs every save and delete
+of the watched models (before → after per field) and stores a LogEntry with the actor of the request being
 served (its middleware) or of `audit.services.acting_as`. Each new LogEntry is
 copied into `AuditEvent`, so explicit events and field changes are browsed,
 filtered and exported in one place. Permission changes (group membership, user
@@ -18,55 +19,35 @@ from .models import AuditAction, AuditEvent, AuditSource
 # Fields that change on every save and say nothing about who decided what.
 NOISE = ["updated_at", "created_at"]
 
+# Per watched model: {action code: field names} — a change of one of those fields is
+# recorded under that action instead of "changed" (e.g. a user's role → user_account).
+_FIELD_ACTIONS: dict = {}
 
-def _register_models():
+
+def watch(model, *, exclude_fields=(), include_fields=None, m2m_fields=None, field_actions=None,
+          describe=None) -> None:
+    """Each app names its own models to the trail, from its AppConfig.ready():
+    django-auditlog diffs their saves and deletes (the noisy timestamps left out),
+    `describe(obj)` names an object whose str() says little, and `field_actions`
+    files changes of some fields under a sharper action."""
     from auditlog.registry import auditlog
 
-    from accounts.models import User
-    from evaluations.models import Assignment, ExpertProfile, PanelResult, Score, Scoresheet
-    from funding.models import FundingDecision, FundingYear, LocalObligation, SelectionNote
-    from programmes.models import Call, Programme, Region, RubricCriterion, StrategicIndustry
-    from projects.models import (
-        AnnualReport,
-        Condition,
-        KPIResult,
-        PlanYear,
-        Project,
-        ProjectStage,
-        ReportPart,
-        StageEvaluation,
-        StagePlan,
-        StageRound,
-    )
-    from proposals.models import Participation, Proposal
+    from .services import name_objects_with
 
-    plain = [Region, StrategicIndustry, Programme, RubricCriterion, Participation, Assignment, ExpertProfile,
-             Scoresheet, Score, PanelResult, FundingDecision, FundingYear, LocalObligation, SelectionNote,
-             Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
-             StagePlan, PlanYear]
-    for model in plain:
-        if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=NOISE)
-    registrations = [
-        (Call, {"exclude_fields": [*NOISE, "updated_by"], "m2m_fields": {"eligible_regions", "strategic_industries"}}),
-        # A proposal's content is versioned by the proposals app; state moves are explicit events too.
-        (Proposal, {"exclude_fields": [*NOISE, "revision", "section_revisions"]}),
-        # Passwords and log-in times never enter the trail; group and permission
-        # changes are recorded by `_permissions_changed` with full before/after sets.
-        (User, {"exclude_fields": ["password", "last_login", "unread_count"]}),
-        (Group, {"include_fields": ["name"]}),
-    ]
-    for model, options in registrations:
-        if not auditlog.contains(model):
-            auditlog.register(model, **options)
+    if not auditlog.contains(model):
+        options = {"include_fields": list(include_fields)} if include_fields else {
+            "exclude_fields": [*NOISE, *exclude_fields]}
+        if m2m_fields:
+            options["m2m_fields"] = set(m2m_fields)
+        auditlog.register(model, **options)
+    if field_actions:
+        _FIELD_ACTIONS[model] = {action: set(fields) for action, fields in field_actions.items()}
+    if describe is not None:
+        name_objects_with(model, describe)
 
 
 # --- LogEntry → AuditEvent -----------------------------------------------------------------
 
-# Models whose str() is an id: the trail names them with `services.describe`.
-DESCRIBED = {"Proposal", "FundingDecision", "Assignment", "Scoresheet", "Score", "PanelResult", "SelectionNote", "Participation"}
-USER_ACCOUNT_FIELDS = {"role", "region", "is_active"}
-USER_PERMISSION_FIELDS = {"is_superuser", "is_staff"}
 
 
 def _readable_fk(model, field_name: str, value):
@@ -118,30 +99,27 @@ def _before_after(model, entry):
 def _action_for(model, entry, keys: set) -> str:
     from auditlog.models import LogEntry
 
-    from accounts.models import User
-
     if entry.action == LogEntry.Action.CREATE:
         return AuditAction.CREATED
     if entry.action == LogEntry.Action.DELETE:
         return AuditAction.DELETED
-    if model is User and keys & USER_PERMISSION_FIELDS:
-        return AuditAction.PERMISSIONS
-    if model is User and keys & USER_ACCOUNT_FIELDS:
-        return AuditAction.USER_ACCOUNT
+    for action, fields in _FIELD_ACTIONS.get(model, {}).items():  # in the order the app gave them
+        if keys & fields:
+            return action
     return AuditAction.CHANGED
 
 
 def _copy_log_entry(sender, instance, created, raw=False, **kwargs):
     from auditlog.models import LogEntry
 
-    from .services import actor_name, describe
+    from .services import actor_name, describe, has_describer
 
     if not created or raw or instance.action == LogEntry.Action.ACCESS:
         return
     model = instance.content_type.model_class() if instance.content_type_id else None
     before, after = _before_after(model, instance)
     object_repr = instance.object_repr or ""
-    if model is not None and model.__name__ in DESCRIBED and instance.action != LogEntry.Action.DELETE:
+    if model is not None and has_describer(model) and instance.action != LogEntry.Action.DELETE:
         obj = model._default_manager.filter(pk=instance.object_pk).first()
         object_repr = describe(obj) if obj is not None else object_repr
     actor = instance.actor
@@ -175,14 +153,23 @@ def _related_names(instance, field, reverse: bool) -> list[str]:
     return sorted(_name(o) for o in related)
 
 
-def _permission_fields():
-    from accounts.models import User
+_PERMISSION_FIELDS: dict = {}
 
-    return {
-        User.groups.through: User._meta.get_field("groups"),
-        User.user_permissions.through: User._meta.get_field("user_permissions"),
+
+def _permission_fields():
+    return _PERMISSION_FIELDS
+
+
+def watch_permission_changes(user_model) -> None:
+    """Group membership, user permissions and a group's permissions, recorded with the full
+    before and after sets (called by accounts, which owns the user model)."""
+    _PERMISSION_FIELDS.update({
+        user_model.groups.through: user_model._meta.get_field("groups"),
+        user_model.user_permissions.through: user_model._meta.get_field("user_permissions"),
         Group.permissions.through: Group._meta.get_field("permissions"),
-    }
+    })
+    for through in _PERMISSION_FIELDS:
+        m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"audit_perm_{through.__name__}")
 
 
 def _permissions_changed(sender, instance, action, reverse, **kwargs):
@@ -205,7 +192,4 @@ def _permissions_changed(sender, instance, action, reverse, **kwargs):
 def connect():
     from auditlog.models import LogEntry
 
-    _register_models()
     post_save.connect(_copy_log_entry, sender=LogEntry, dispatch_uid="audit_copy_log_entry")
-    for through in _permission_fields():
-        m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"audit_perm_{through.__name__}")

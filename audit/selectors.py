@@ -1,86 +1,13 @@
-"""Reads of the audit trail: the filtered list (browse page and CSV) and readable diffs."""
+"""Readable diffs of audit events (before → after, with field labels and choices), for the
+trail page, its CSV and the admin."""
 
 import datetime
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
-
-TRAIL_APPS = ("accounts", "auth", "programmes", "proposals", "evaluations", "funding", "projects", "reports")
-
-
-def object_types() -> list[tuple[str, str]]:
-    """(app_label.model, verbose name) of every model the trail may name, for the filter."""
-    models = [m for label in TRAIL_APPS if label in apps.app_configs for m in apps.get_app_config(label).get_models()
-              if not m.__name__.startswith("Historical")]
-    return sorted(((f"{m._meta.app_label}.{m._meta.model_name}", str(m._meta.verbose_name).capitalize())
-                   for m in models), key=lambda t: t[1])
-
-
-def content_type_of(key: str):
-    try:
-        app_label, model = key.split(".", 1)
-        return ContentType.objects.get_by_natural_key(app_label, model)
-    except (ValueError, ContentType.DoesNotExist):
-        return None
-
-
-def about_proposal(proposal_id: int) -> Q:
-    """Records of a proposal and of what hangs on it: its regions, panel, scores, selection and funding
-    decisions (one place to answer "who changed this, and when" for any of its decisions)."""
-    from evaluations.models import Assignment, PanelResult, Scoresheet
-    from funding.models import FundingDecision, SelectionNote
-    from proposals.models import Participation, Proposal
-
-    related = {
-        Proposal: [proposal_id],
-        Participation: Participation.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
-        Assignment: Assignment.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
-        Scoresheet: Scoresheet.objects.filter(assignment__proposal_id=proposal_id).values_list("pk", flat=True),
-        PanelResult: PanelResult.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
-        SelectionNote: SelectionNote.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
-        FundingDecision: FundingDecision.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
-    }
-    types = ContentType.objects.get_for_models(*related)
-    condition = Q(pk__in=[])
-    for model, ids in related.items():
-        condition |= Q(content_type=types[model], object_id__in=[str(i) for i in ids])
-    return condition
-
-
-def trail(*, actor: str = "", action: str = "", source: str = "", object_type: str = "", object_id: str = "",
-          date_from: datetime.date | None = None, date_to: datetime.date | None = None, q: str = "",
-          proposal: int | None = None):
-    """The trail, newest first, with the browse page's filters (all optional)."""
-    qs = AuditEvent.objects.select_related("content_type")
-    if proposal:
-        qs = qs.filter(about_proposal(proposal))
-    if actor:
-        qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor__username__iexact=actor))
-    if action:
-        qs = qs.filter(action=action)
-    if source:
-        qs = qs.filter(source=source)
-    if object_type:
-        ct = content_type_of(object_type)
-        qs = qs.filter(content_type=ct) if ct else qs.none()
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    tz = timezone.get_current_timezone()
-    if date_from:
-        qs = qs.filter(at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
-    if date_to:
-        qs = qs.filter(at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min,
-                                                        tzinfo=tz))
-    if q:
-        qs = qs.filter(Q(object_repr__icontains=q) | Q(summary__icontains=q) | Q(actor_name__icontains=q))
-    return qs.order_by("-at", "-id")
-
 
 # Keys of explicit events that are not model fields.
 EXTRA_LABELS = {

@@ -55,23 +55,23 @@ def current_context() -> dict:
         return {}
 
 
+# How the trail names objects whose str() is an id or follows the reader's language:
+# each app gives a function for its models (audit.registry.watch(describe=...)).
+_DESCRIBERS: dict = {}
+
+
+def name_objects_with(model, describe) -> None:
+    _DESCRIBERS[model] = describe
+
+
+def has_describer(model) -> bool:
+    return model in _DESCRIBERS
+
+
 def describe(obj) -> str:
-    """How the trail names an object: the default str() of some models is an id."""
-    name = type(obj).__name__
-    if name == "Proposal":  # str() follows the reader's language; the trail keeps the official title
-        return obj.title_ko[:300]
-    if name == "FundingDecision":
-        return f"{obj.proposal.title_ko} v{obj.version}"[:300]
-    if name == "Scoresheet":
-        obj = obj.assignment
-        name = "Assignment"
-    if name == "Assignment":
-        return f"{obj.get_kind_display()}: {obj.expert} → {obj.proposal.title_ko}"[:300]
-    if name in {"Score"}:
-        return f"{obj.scoresheet.assignment.expert} → {obj.scoresheet.assignment.proposal.title_ko}: {obj.criterion}"[:300]
-    if name in {"PanelResult", "SelectionNote", "Participation"}:
-        return f"{obj._meta.verbose_name}: {obj.proposal.title_ko}"[:300]
-    return str(obj)[:300]
+    """How the trail names an object (at most 300 characters)."""
+    describer = _DESCRIBERS.get(type(obj)._meta.concrete_model)
+    return (describer(obj) if describer else str(obj))[:300]
 
 
 def record(*, actor, action: str, obj=None, summary: str = "", before=None, after=None,

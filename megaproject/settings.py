@@ -96,8 +96,10 @@ INSTALLED_APPS = [
     "funding",
     "projects",
     "reports",
+    "trail",
     "auditlog",
     "audit",
+    "megaproject",  # the composition root: its management command seed_demo
 ]
 
 MIDDLEWARE = [
@@ -135,7 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notifications",
             ],
-            "builtins": ["core.templatetags.portal"],
+            "builtins": ["core.templatetags.portal", "programmes.templatetags.reference"],
         },
     },
 ]

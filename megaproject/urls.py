@@ -18,7 +18,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("trail.urls")),
     path("verify/<str:code>", funding_views.verify, name="verify"),
-    path("", include("accounts.dashboard_urls")),
+    path("", include("reports.dashboard_urls")),
 ]

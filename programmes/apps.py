@@ -7,6 +7,9 @@ class ProgrammesConfig(AppConfig):
     name = 'programmes'
 
     def ready(self):
+        from . import watched
+
+        watched.register()  # what the audit trail watches here
         # Cached reference data (regions, industries) is emptied when it changes.
         from .models import Region, StrategicIndustry
         from .selectors import forget_reference_data

@@ -8,10 +8,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Funded projects")
 
     def ready(self):
-        # The annual reports join the export registry of the reports app.
+        from . import watched
+
+        watched.register()  # what the audit trail watches here
         from funding.signals import decision_approved
 
-        from . import exports  # noqa: F401
         from .services.lifecycle import open_on_approval
 
         decision_approved.connect(open_on_approval, dispatch_uid="projects_open_on_approval")

@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports and exports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The funded projects' datasets join the export registry.
+        from . import project_datasets  # noqa: F401

@@ -63,12 +63,3 @@ def figure(value) -> str:
     if value is None or value == "":
         return "—"
     return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-@register.filter
-def region(region_id) -> str:
-    """A region's name from its id, from the cached reference data (no query per page)."""
-    from programmes.selectors import region_by_id
-
-    found = region_by_id(region_id)
-    return found.name if found else ""

@@ -79,7 +79,7 @@ FUNDING_COLUMNS = [
 ]
 
 DASHBOARD_COLUMNS = [
-    ("accounts.view_dashboard_figures", None),
+    ("reports.view_dashboard_figures", None),
 ]
 
 COLUMNS = PORTAL_COLUMNS + EVALUATION_COLUMNS + FUNDING_COLUMNS + DASHBOARD_COLUMNS

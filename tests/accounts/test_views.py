@@ -12,11 +12,11 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 DASHBOARDS = [
-    ("official", "accounts/dashboard_official.html"),
-    ("outsider_official", "accounts/dashboard_official.html"),
-    ("expert", "accounts/dashboard_expert.html"),
-    ("ministry", "accounts/dashboard_ministry.html"),
-    ("admin_user", "accounts/dashboard_admin.html"),
+    ("official", "reports/dashboard_official.html"),
+    ("outsider_official", "reports/dashboard_official.html"),
+    ("expert", "reports/dashboard_expert.html"),
+    ("ministry", "reports/dashboard_ministry.html"),
+    ("admin_user", "reports/dashboard_admin.html"),
 ]
 
 
@@ -45,7 +45,7 @@ def test_a_superuser_lands_on_the_admin_dashboard_whatever_the_role(client, mini
     ministry.is_superuser = True
     ministry.save()
     client.force_login(ministry)
-    assert template_of(client.get("/")) == "accounts/dashboard_admin.html"
+    assert template_of(client.get("/")) == "reports/dashboard_admin.html"
 
 
 def test_the_official_dashboard_lists_the_calls_open_to_the_region(client, official, call):

@@ -1,4 +1,4 @@
-"""The annual reports as an export dataset (registered with reports.datasets):
+"""Funded projects' datasets: the annual reports (registered when the reports app is ready):
 one row per region's part of a report, with the project, the year, the state,
 the due date and the money reported spent. Visibility and filters are those of
 the proposal list (an official exports their own region's projects only)."""
@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
+from projects.models import ReportPart, ReportState
 
-from .models import ReportPart, ReportState
+from .datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
 
 
 def _rows(*, user, filters: dict) -> QuerySet:

@@ -1,8 +1,17 @@
-"""`manage.py seed_demo`: idempotent demo data; refused unless DEBUG (ALLOW_DEMO_DATA)."""
+"""`manage.py seed_demo`: idempotent demo data; refused unless DEBUG (ALLOW_DEMO_DATA).
+
+It lives in the composition root because it seeds every app, each through its own demo module."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from accounts import demo as accounts_demo
+from evaluations import demo as evaluations_demo
+from funding import demo as funding_demo
+from programmes import demo as programmes_demo
+from projects import demo as projects_demo
+from proposals import demo as proposals_demo
 
 
 class Command(BaseCommand):
@@ -13,22 +22,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo is refused when DEBUG is off: demo accounts share the password demo1234."
             )
-        from accounts import demo as accounts_demo
-        from evaluations import demo as evaluations_demo
-        from programmes import demo as programmes_demo
-        from proposals import demo as proposals_demo
-
         with transaction.atomic():
             users = accounts_demo.seed()
             programmes_demo.seed(actor=users["ministry"])
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
             evaluations_demo.seed_panels()
-            from funding import demo as funding_demo
-
             funding_demo.seed()
-            from projects import demo as projects_demo
-
             projects_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))

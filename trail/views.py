@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit import services
+from audit.models import AuditAction
 from core.permissions import require
 
-from . import selectors, services
+from . import selectors
 from .forms import TrailFilterForm
-from .models import AuditAction
 
 PAGE_SIZE = 50
 
@@ -28,7 +29,7 @@ def trail(request):
     events = selectors.trail(**form.filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(event, selectors.diff_rows(event)) for event in page.object_list]
-    return render(request, "audit/trail.html", {"form": form, "page": page, "rows": rows,
+    return render(request, "trail/trail.html", {"form": form, "page": page, "rows": rows,
                                                 "filtered": bool(request.GET.dict().keys() - {"page"})})
 
 

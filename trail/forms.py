@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditAction, AuditSource
+from audit.models import AuditAction, AuditSource
+
 from .selectors import object_types
 
 

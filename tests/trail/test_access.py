@@ -1,12 +1,12 @@
-"""Who may open the audit trail, generated from audit.urls: ministry staff and
+"""Who may open the audit trail, generated from trail.urls: ministry staff and
 administrators; everyone else is refused (anonymous visitors are sent to log in)."""
 
 import pytest
 from django.urls import reverse
 
-from audit import urls as audit_urls
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
+from trail import urls as audit_urls
 
 pytestmark = pytest.mark.django_db
 

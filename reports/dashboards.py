@@ -1,4 +1,6 @@
-"""What each role's dashboard shows."""
+"""What each role's dashboard shows, and the record of a dashboard figure download.
+
+The dashboards sit in the reports layer: they read every domain app below it."""
 
 from collections import Counter
 from urllib.parse import urlencode
@@ -6,10 +8,15 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.utils.translation import get_language
 
+from accounts.models import Role, User
+from audit.services import AuditAction, record
+from evaluations.selectors import assignments_of
 from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
+from proposals.models import ProposalState
+from proposals.selectors import proposal_list
 
-from .models import Role, User
+from . import figures
 
 
 def dashboard_filter(*, params, calls: list) -> dict:
@@ -25,8 +32,6 @@ def dashboard_filter(*, params, calls: list) -> dict:
 
 def dashboard_figures(*, user, params, calls: list) -> dict:
     """Key figures, charts with their tables, and overdue reports for a staff or official dashboard."""
-    from reports import figures
-
     chosen = dashboard_filter(params=params, calls=calls)
     scope = figures.scope_for(user=user, call_id=chosen["call"].pk if chosen["call"] else None, year=chosen["year"])
     return {
@@ -37,8 +42,6 @@ def dashboard_figures(*, user, params, calls: list) -> dict:
 
 
 def official_dashboard(*, user, params=None) -> dict:
-    from proposals.selectors import proposal_list
-
     calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
     return {
         **dashboard_figures(user=user, params=params or {}, calls=calls),
@@ -52,8 +55,6 @@ def official_dashboard(*, user, params=None) -> dict:
 
 def expert_dashboard(*, user, params=None) -> dict:
     profile = getattr(user, "expert_profile", None)
-    from evaluations.selectors import assignments_of
-
     return {
         "assignments": list(assignments_of(user=user)[:8]),
         "profile": profile,
@@ -63,8 +64,6 @@ def expert_dashboard(*, user, params=None) -> dict:
 
 
 def ministry_dashboard(*, user, params=None) -> dict:
-    from proposals.models import ProposalState
-
     calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
     by_status = Counter(c.status for c in calls)
     data = dashboard_figures(user=user, params=params or {}, calls=calls)
@@ -82,3 +81,25 @@ def admin_dashboard(*, user, params=None) -> dict:
     data = ministry_dashboard(user=user, params=params)
     data["role_counts"] = [(label, by_role.get(value, 0)) for value, label in Role.choices]
     return data
+
+
+# Each role lands on its own dashboard: the first permission the user holds picks it
+# (an administrator, a Django superuser included, sees the administrator's).
+DASHBOARDS = [
+    ("reports.view_admin_dashboard", "reports/dashboard_admin.html", admin_dashboard),
+    ("reports.view_ministry_dashboard", "reports/dashboard_ministry.html", ministry_dashboard),
+    ("reports.view_expert_dashboard", "reports/dashboard_expert.html", expert_dashboard),
+    ("reports.view_official_dashboard", "reports/dashboard_official.html", official_dashboard),
+]
+
+
+def dashboard_for(*, user):
+    """(template, selector) of the user's dashboard, or None when no dashboard is theirs."""
+    return next(((template, selector) for perm, template, selector in DASHBOARDS if user.has_perm(perm)), None)
+
+
+def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:
+    """A dashboard CSV download goes into the audit trail."""
+    filters = {"figure": slug, "call": scope.call_id, "year": scope.year, "region": scope.region_id, "rows": rows}
+    record(actor=actor, action=AuditAction.EXPORT, summary=f"dashboard figures CSV: {slug}", after=filters,
+           request=request)

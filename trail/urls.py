@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The namespace stays "audit": every page links to {% url 'audit:trail' %} (/audit/).
 app_name = "audit"
 
 urlpatterns = [

@@ -1,0 +1,18 @@
+"""What the audit trail watches in evaluations (called from EvaluationsConfig.ready())."""
+
+from audit.registry import watch
+
+from .models import Assignment, ExpertProfile, PanelResult, Score, Scoresheet
+
+
+def _assignment(a) -> str:
+    return f"{a.get_kind_display()}: {a.expert} → {a.proposal.title_ko}"
+
+
+def register() -> None:
+    watch(ExpertProfile)
+    watch(Assignment, describe=_assignment)
+    watch(Scoresheet, describe=lambda sheet: _assignment(sheet.assignment))
+    watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "
+                                    f"{s.criterion}")
+    watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")

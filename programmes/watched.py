@@ -1,0 +1,11 @@
+"""What the audit trail watches in programmes (called from ProgrammesConfig.ready())."""
+
+from audit.registry import watch
+
+from .models import Call, Programme, Region, RubricCriterion, StrategicIndustry
+
+
+def register() -> None:
+    for model in (Region, StrategicIndustry, Programme, RubricCriterion):
+        watch(model)
+    watch(Call, exclude_fields=["updated_by"], m2m_fields={"eligible_regions", "strategic_industries"})

@@ -1,0 +1,22 @@
+"""What the audit trail watches in projects (called from ProjectsConfig.ready())."""
+
+from audit.registry import watch
+
+from .models import (
+    AnnualReport,
+    Condition,
+    KPIResult,
+    PlanYear,
+    Project,
+    ProjectStage,
+    ReportPart,
+    StageEvaluation,
+    StagePlan,
+    StageRound,
+)
+
+
+def register() -> None:
+    for model in (Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
+                  StagePlan, PlanYear):
+        watch(model)
