@@ -35,7 +35,7 @@ def notify_regions(proposal: Proposal, message: str, url: str = "") -> None:
 
 
 def _enqueue(letter_id: int) -> None:
-    from .tasks import generate_award_letter
+    from ..tasks import generate_award_letter
 
     transaction.on_commit(lambda: generate_award_letter.delay(letter_id=letter_id))
 
@@ -115,7 +115,7 @@ def letter_build(*, letter_id: int) -> AwardLetter:
     """Build and store one letter. Idempotent: the same decision version and language
     always update the same row; the PDF is stored under a new name first and the row
     switched to it only when complete, so a half-written file is never served."""
-    from .pdf import render_pdf
+    from ..pdf import render_pdf
 
     with transaction.atomic():
         letter = AwardLetter.objects.select_for_update().get(pk=letter_id)
