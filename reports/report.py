@@ -7,16 +7,15 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.charts import ChartData, bar_chart, grouped_bar_chart
 from core.templatetags.portal import eok
 from evaluations.selectors import ranking_board
 from funding.models import DecisionState, FundingDecision
 from programmes.models import CooperationType, Region
 from proposals.models import ProposalState
-
-from .charts import ChartData, bar_chart, grouped_bar_chart
 
 PASSED = {ProposalState.ELIGIBLE, ProposalState.SELECTED, ProposalState.RESERVE, ProposalState.NOT_SELECTED,
           ProposalState.FUNDED}
@@ -107,4 +106,6 @@ def report_context(call) -> dict:
 
 
 def report_html(call) -> str:
-    return render_to_string("reports/call_report_pdf.html", report_context(call))
+    """The report's HTML, in Korean (the language of the printed report)."""
+    with translation.override("ko"):
+        return render_to_string("reports/call_report_pdf.html", report_context(call))

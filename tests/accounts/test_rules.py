@@ -181,6 +181,30 @@ ANNUAL_EXPORT_TABLE = {"official": (Y,), "partner_official": (Y,), "outsider_off
 COLUMNS = COLUMNS + ANNUAL_EXPORT_COLUMNS
 TABLE = {role: TABLE[role] + ANNUAL_EXPORT_TABLE[role] for role in TABLE}
 
+# Which calls a list shows (drafts: staff only), and each role's own landing dashboard (an administrator,
+# a superuser included, lands on the administrator's).
+# fmt: off
+#                            drafts admin ministry expert official
+LANDING_COLUMNS = [
+    ("programmes.view_draft_calls", None),
+    ("reports.view_admin_dashboard", None),
+    ("reports.view_ministry_dashboard", None),
+    ("reports.view_expert_dashboard", None),
+    ("reports.view_official_dashboard", None),
+]
+LANDING_TABLE = {
+    "official":             (N,     N,    N,       N,     Y),
+    "partner_official":     (N,     N,    N,       N,     Y),
+    "outsider_official":    (N,     N,    N,       N,     Y),
+    "expert":               (N,     N,    N,       Y,     N),
+    "ministry":             (Y,     N,    Y,       N,     N),
+    "admin_user":           (Y,     Y,    N,       N,     N),
+    "anonymous":            (N,     N,    N,       N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + LANDING_COLUMNS
+TABLE = {role: TABLE[role] + LANDING_TABLE[role] for role in TABLE}
+
 # Funded projects, about a funded Gwangju (lead) + Jeonnam project: its workspace, each region's part of an
 # annual report, the report's review and attachments, stage rounds, the outcome, conditions, the follow-up
 # plan (endorsed by ministry: four eyes), the stage-evaluation report before and after the outcome; and the
@@ -265,7 +289,7 @@ def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
         "stage report, outcome decided": StageReport.objects.create(evaluation=decided, requested_by=ministry),
         "stage report, outcome not decided": StageReport.objects.create(evaluation=undecided, requested_by=ministry),
         "own cleared stage evaluation": Assignment.objects.create(
-            kind=AssignmentKind.STAGE, expert=expert, proposal=funded, stage_evaluation=undecided,
+            kind=AssignmentKind.STAGE, expert=expert, proposal=funded, stage_number=undecided.round.stage_number,
             assigned_by=ministry, declared_at=timezone.now()),
     }
 

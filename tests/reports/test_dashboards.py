@@ -69,6 +69,19 @@ def proposal(call, lead, state, *, partners=(), ctype=CooperationType.LEAP, indu
     return p
 
 
+# The dashboards are read in the default language, Korean (the reports fixtures switch to English).
+@pytest.fixture(autouse=True)
+def _english():
+    return None
+
+
+@pytest.fixture
+def client(db):
+    from django.test import Client
+
+    return Client()
+
+
 @pytest.fixture
 def world(ministry):
     call_a = CallFactory(created_by=ministry, year=2027, status=CallStatus.OPEN, title="공모 A")
