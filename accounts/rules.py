@@ -210,6 +210,7 @@ rules.add_perm("programmes.apply_to_call", is_official & call_is_open & region_i
 # proposals transition table; these say who may act at all.
 is_participating_official = is_official & is_participant
 rules.add_perm("proposals.list_proposals", is_staff_member | is_official)
+rules.add_perm("proposals.create_proposal", is_official)
 rules.add_perm("proposals.view_proposal", is_staff_member | is_participating_official)
 rules.add_perm("proposals.edit_proposal", is_participating_official & proposal_is_editable)
 rules.add_perm("proposals.edit_lead_sections", is_official & is_lead_official & proposal_is_editable)

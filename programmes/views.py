@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from core.forms import apply_errors
+
 from . import selectors, services
 from .forms import CallForm, rubric_formset
 from .models import CallStatus
@@ -47,11 +49,7 @@ def _call_form_page(request, call, template_title: str):
                     criteria=formset.criteria(),
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The call was saved."))
                 return redirect("programmes:call_detail", pk=saved.pk)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_errors
+from core.permissions import require
 from programmes.models import CooperationType, Region
 from programmes.selectors import open_calls_for_region
 
@@ -75,15 +77,14 @@ def proposal_list(request):
         "states": ProposalState.choices, "types": CooperationType.choices,
         "regions": regions_in_order(), "industries": industries_in_order(),
         "calls": calls_visible_to(user=request.user),
-        "can_create": request.user.has_perm("proposals.list_proposals") and getattr(request.user, "is_official", False),
+        "can_create": request.user.has_perm("proposals.create_proposal"),
     })
 
 
 @login_required
 def proposal_create(request):
     user = request.user
-    if not user.is_official:
-        raise PermissionDenied
+    require(user, "proposals.create_proposal")
     calls = open_calls_for_region(region=user.region)
     initial = {"cooperation_type": CooperationType.SUPER_REGIONAL}
     if request.GET.get("call", "").isdigit():
@@ -96,19 +97,11 @@ def proposal_create(request):
                 actor=user, call=d["call"], cooperation_type=d["cooperation_type"], title_ko=d["title_ko"],
                 title_en=d["title_en"], industry=d["industry"], partner_regions=list(d["partner_regions"]))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The proposal was created as a draft. Fill in each step; every step is saved."))
             return redirect("proposals:step", pk=proposal.pk, step="overview")
     return render(request, "proposals/proposal_create.html", {"form": form, "has_calls": calls.exists()})
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Detail, versions, comparison -----------------------------------------------------
@@ -285,7 +278,7 @@ def _overview(request, proposal):
                 form = OverviewForm(request.POST.copy(), instance=proposal)
                 form.data["expected_revision"] = _conflict(request, exc)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied:
                 messages.error(request, _("Only the lead region edits the overview."))
             else:
@@ -505,7 +498,7 @@ def _budget(request, proposal):
     return render(request, "proposals/step_budget.html", _step_context(
         request, proposal, "budget", form=form, rows=rows, region=region, participations=participations,
         summary=_budget_summary(proposal, participations), total_problem=problems.get(("total",)),
-        cap_problem=problems.get(("pilot_national",)), conflict=conflict,
+        cap_problem=problems.get(("cap",)), conflict=conflict,
         other_problems=[v for k, v in problems.items() if len(k) == 3 and k[0] != region.pk],
         pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis,
         basis_label=proposal.call.get_matching_basis_display()))
