@@ -102,6 +102,11 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
     ACCEPTED = "accepted", _("Accepted")
 
+    @classmethod
+    def editable(cls) -> frozenset:
+        """The regions write (and the lead submits) while the report is a draft or returned."""
+        return frozenset({cls.DRAFT, cls.RETURNED})
+
 
 class AnnualReport(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
@@ -132,10 +137,10 @@ class AnnualReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+        return self.state in ReportState.editable()
 
     def is_overdue(self, today) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.RETURNED) and today > self.due_on
+        return self.state in ReportState.editable() and today > self.due_on
 
 
 class ReportPart(models.Model):

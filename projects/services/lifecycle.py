@@ -1,11 +1,32 @@
 """A project opens when its funding decision is approved; its stages never run past
-the call's maximum total years (ten by default)."""
+the call's maximum total years (ten by default).
+
+The lives of a project and of its stages, each a table of moves beside one
+transition function (as proposals.services.lifecycle):
+
+- a stage is added running (`stage_add`: the pilot when the project opens, each
+  later stage when its plan is approved), is under evaluation once a stage round
+  takes it in, and is closed when the round decides its outcome;
+- a project is active until a stage evaluation terminates it (from its wind-down
+  date on, no reports or funding).
+
+The move is allowed from the current state → the actor has its permission → the
+write (update_fields). Both models are watched by the audit trail (every change of
+state is recorded with its actor), and the service that makes the move records its
+own event beside it (the round opened, the outcome decided, the plan approved).
+Nothing else sets a stage's state or a project's status.
+"""
+
+import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Project, ProjectStage, ProjectStatus
+from core.permissions import require
+
+from ..models import Project, ProjectStage, ProjectStatus, StageState
 
 
 def total_years(project: Project, *, stages=None) -> int:
@@ -48,8 +69,77 @@ def project_open(*, decision) -> Project:
     project, created = Project.objects.get_or_create(proposal=proposal, defaults={"start_year": proposal.start_year})
     if created:
         pilot = proposal.stages.filter(order=1).first()
-        ProjectStage.objects.create(project=project, number=1, start_year=proposal.start_year,
-                                    years=proposal.call.pilot_years, goals=pilot.goals if pilot else "")
+        stage_add(project=project, number=1, start_year=proposal.start_year, years=proposal.call.pilot_years,
+                  goals=pilot.goals if pilot else "")
+    return project
+
+
+# --- A stage's moves ------------------------------------------------------------------------------
+
+St = StageState
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset
+    target: str
+    permission: str
+
+
+STAGE_MOVES = {
+    # A stage round takes the stage in (projects.services.stages.round_open).
+    "evaluate": Move(frozenset({St.RUNNING}), St.EVALUATING, "projects.manage_stage_rounds"),
+    # An evaluation's outcome closes the stage (projects.services.stages.stage_decide): normally one
+    # under evaluation; a special evaluation outside a round may decide on a running or a closed one.
+    "close": Move(frozenset({St.EVALUATING, St.RUNNING, St.CLOSED}), St.CLOSED, "projects.decide_stage"),
+}
+
+
+def stage_add(*, project: Project, number: int, start_year: int, years: int, goals: str = "") -> ProjectStage:
+    """A new stage of the project, running: the pilot when the project opens, a later stage
+    when its plan is approved (the callers check the approval and the ten-year rule)."""
+    return ProjectStage.objects.create(project=project, number=number, start_year=start_year, years=years,
+                                       goals=goals, state=St.RUNNING)
+
+
+@transaction.atomic
+def stage_transition(*, actor, stage: ProjectStage, action: str) -> ProjectStage:
+    move = STAGE_MOVES.get(action)
+    if move is None:
+        raise ValidationError(_("Unknown action."))
+    stage = ProjectStage.objects.select_for_update().get(pk=stage.pk)
+    if stage.state not in move.sources:
+        raise ValidationError(_("Stage %(n)s is “%(state)s”; it cannot become “%(target)s”.") % {
+            "n": stage.number, "state": stage.get_state_display(), "target": St(move.target).label})
+    require(actor, move.permission, stage)
+    if stage.state != move.target:  # closing a closed stage writes nothing
+        stage.state = move.target
+        stage.save(update_fields=["state"])
+    return stage
+
+
+# --- A project's moves ----------------------------------------------------------------------------
+
+PROJECT_MOVES = {
+    # A stage evaluation's outcome ends the project after its wind-down date.
+    "terminate": Move(frozenset({ProjectStatus.ACTIVE}), ProjectStatus.TERMINATED, "projects.decide_stage"),
+}
+
+
+@transaction.atomic
+def project_transition(*, actor, project: Project, action: str,
+                       wind_down_on: datetime.date | None = None) -> Project:
+    move = PROJECT_MOVES.get(action)
+    if move is None:
+        raise ValidationError(_("Unknown action."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status not in move.sources:
+        raise ValidationError(_("This project is “%(status)s”: no further reports, plans or funding.") % {
+            "status": project.get_status_display()})
+    require(actor, move.permission, project)
+    project.status = move.target
+    project.wind_down_on = wind_down_on
+    project.save(update_fields=["status", "wind_down_on"])
     return project
 
 

@@ -16,8 +16,8 @@ from audit.services import record
 from core.permissions import require
 from proposals.services.budget import required_local
 
-from ..models import PlanState, PlanYear, Project, ProjectStage, StagePlan, StageRound
-from .lifecycle import check_ten_year_rule, require_running
+from ..models import PlanState, PlanYear, Project, StagePlan, StageRound
+from .lifecycle import check_ten_year_rule, require_running, stage_add
 
 EDITABLE = (PlanState.DRAFT, PlanState.RETURNED)
 
@@ -226,8 +226,8 @@ def plan_approve(*, actor, plan: StagePlan) -> StagePlan:
     plan.approved_at = timezone.now()
     plan.save(update_fields=["state", "approved_by", "approved_at"])
     _record(actor, plan)
-    ProjectStage.objects.create(project=plan.project, number=plan.stage_number, start_year=plan.start_year,
-                                years=plan.years, goals=plan.goals)
+    stage_add(project=plan.project, number=plan.stage_number, start_year=plan.start_year, years=plan.years,
+              goals=plan.goals)
     _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was approved.") % {
         "n": plan.stage_number, "title": plan.project.proposal.title_ko})
     return plan

@@ -3,15 +3,19 @@ and narrative), the lead region fills the KPI results and the overall narrative
 and submits; ministry staff accept the report or return it with comments (the
 text stays as it was written)."""
 
+import dataclasses
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record
+from audit.services import AuditAction, record
 from core.permissions import require
 
 from ..models import (
@@ -190,52 +194,124 @@ def report_problems(report: AnnualReport) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def report_submit(*, actor, report: AnnualReport) -> AnnualReport:
-    report = _locked(report)
-    require(actor, "projects.submit_report", report.project)
-    _check_editable(report)
+# --- The moves: submit, accept, return ------------------------------------------------------
+#
+# The table of moves beside one transition function, as proposals.services.lifecycle:
+# the move is allowed from the current state → the actor has its permission → the
+# move's guards → the write (update_fields) → the audit record → the notifications
+# (e-mailed after commit). Nothing else sets a report's state. A returned report is
+# edited again as it is (it is editable while draft or returned) and submitted again.
+
+R = ReportState
+
+
+def _guard_complete(report: AnnualReport, comment: str) -> None:
     problems = report_problems(report)
     if problems:
         raise ValidationError(problems)
-    before = report.state
-    report.state = ReportState.SUBMITTED
+
+
+def _guard_comment(report: AnnualReport, comment: str) -> None:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must change; the regions see your comments.")})
+
+
+def _write_submitted(report: AnnualReport, actor, comment: str) -> list[str]:
     report.submitted_by = actor
     report.submitted_at = timezone.now()
-    report.save(update_fields=["state", "submitted_by", "submitted_at", "updated_at"])
-    record(actor=actor, action="report_state", obj=report, before={"state": before}, after={"state": report.state},
-           summary=f"{report.year} {report.project.proposal.title_ko}")
-    _notify_staff(report, _("The %(year)s annual report of “%(title)s” was submitted.") % {
-        "year": report.year, "title": report.project.proposal.title_ko})
-    return report
+    return ["submitted_by", "submitted_at"]
 
 
-@transaction.atomic
-def report_review(*, actor, report: AnnualReport, accept: bool, comment: str = "") -> AnnualReport:
-    """Accept, or return with comments (the regions' text is kept as written)."""
-    report = _locked(report)
-    require(actor, "projects.review_report", report)
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be accepted or returned."))
-    if not accept and not comment.strip():
-        raise ValidationError({"comment": _("Say what must change; the regions see your comments.")})
-    report.state = ReportState.ACCEPTED if accept else ReportState.RETURNED
+def _write_review(report: AnnualReport, actor, comment: str) -> list[str]:
     report.review_comment = comment.strip()
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
-    report.save(update_fields=["state", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
-    record(actor=actor, action="report_state", obj=report, before={"state": ReportState.SUBMITTED},
-           after={"state": report.state, "comment": report.review_comment},
-           summary=f"{report.year} {report.project.proposal.title_ko}")
-    from accounts.services import notify
-    from proposals.selectors import officials_of
+    return ["review_comment", "reviewed_by", "reviewed_at"]
 
-    message = (_("The %(year)s annual report of “%(title)s” was accepted.") if accept else
-               _("The %(year)s annual report of “%(title)s” was returned with comments.")) % {
-        "year": report.year, "title": report.project.proposal.title_ko}
-    notify(users=officials_of(report.project.proposal), message=message,
-           url=f"/projects/{report.project_id}/reports/{report.year}/")
+
+def _tell_staff_submitted(report: AnnualReport) -> None:
+    _notify_staff(report, _("The %(year)s annual report of “%(title)s” was submitted.") % {
+        "year": report.year, "title": report.project.proposal.title_ko})
+
+
+def _tell_regions_accepted(report: AnnualReport) -> None:
+    _notify_regions(report, _("The %(year)s annual report of “%(title)s” was accepted.") % {
+        "year": report.year, "title": report.project.proposal.title_ko})
+
+
+def _tell_regions_returned(report: AnnualReport) -> None:
+    _notify_regions(report, _("The %(year)s annual report of “%(title)s” was returned with comments.") % {
+        "year": report.year, "title": report.project.proposal.title_ko})
+
+
+def _the_report(report: AnnualReport) -> AnnualReport:
     return report
+
+
+def _its_project(report: AnnualReport) -> Project:
+    return report.project
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    sources: frozenset
+    target: str
+    permission: str
+    not_now: str  # the refusal when the report is in another state (may name it: %(state)s)
+    permission_on: Callable = _the_report  # the object the permission is asked on
+    guards: tuple = dataclasses.field(default=())  # guard(report, comment): raises ValidationError
+    write: Callable | None = None  # write(report, actor, comment) → the fields it set besides the state
+    records_comment: bool = False  # the audit record's "after" carries the staff comment
+    then: tuple = dataclasses.field(default=())  # then(report): notifications, inside the transaction
+
+
+REPORT_MOVES = {
+    "submit": Move(gettext_lazy("Submit the report"), R.editable(), R.SUBMITTED,
+                   "projects.submit_report", gettext_lazy("This report is “%(state)s” and cannot be changed."),
+                   permission_on=_its_project, guards=(_guard_complete,), write=_write_submitted,
+                   then=(_tell_staff_submitted,)),
+    "accept": Move(gettext_lazy("Accept"), frozenset({R.SUBMITTED}), R.ACCEPTED, "projects.review_report",
+                   gettext_lazy("Only a submitted report can be accepted or returned."), write=_write_review,
+                   records_comment=True, then=(_tell_regions_accepted,)),
+    "return": Move(gettext_lazy("Return with comments"), frozenset({R.SUBMITTED}), R.RETURNED,
+                   "projects.review_report", gettext_lazy("Only a submitted report can be accepted or returned."),
+                   guards=(_guard_comment,), write=_write_review, records_comment=True,
+                   then=(_tell_regions_returned,)),
+}
+
+
+@transaction.atomic
+def report_transition(*, actor, report: AnnualReport, action: str, comment: str = "") -> AnnualReport:
+    move = REPORT_MOVES.get(action)
+    if move is None:
+        raise ValidationError(_("Unknown action."))
+    report = _locked(report)
+    if report.state not in move.sources:
+        raise ValidationError(str(move.not_now) % {"state": report.get_state_display()})
+    require(actor, move.permission, move.permission_on(report))
+    for guard in move.guards:
+        guard(report, comment)
+    before = report.state
+    report.state = move.target
+    update = ["state", *(move.write(report, actor, comment) if move.write else []), "updated_at"]
+    report.save(update_fields=update)
+    after = {"state": report.state, **({"comment": report.review_comment} if move.records_comment else {})}
+    record(actor=actor, action=AuditAction.REPORT_STATE, obj=report, before={"state": before}, after=after,
+           summary=f"{report.year} {report.project.proposal.title_ko}")
+    for step in move.then:
+        step(report)
+    return report
+
+
+# Named entry points (what views, tests and the demo call).
+def report_submit(*, actor, report: AnnualReport) -> AnnualReport:
+    return report_transition(actor=actor, report=report, action="submit")
+
+
+def report_review(*, actor, report: AnnualReport, accept: bool, comment: str = "") -> AnnualReport:
+    """Accept, or return with comments (the regions' text is kept as written)."""
+    return report_transition(actor=actor, report=report, action="accept" if accept else "return", comment=comment)
 
 
 def _notify_staff(report: AnnualReport, message: str) -> None:
@@ -243,6 +319,14 @@ def _notify_staff(report: AnnualReport, message: str) -> None:
     from accounts.services import notify
 
     notify(users=User.objects.filter(role=Role.MINISTRY, is_active=True), message=message,
+           url=f"/projects/{report.project_id}/reports/{report.year}/")
+
+
+def _notify_regions(report: AnnualReport, message: str) -> None:
+    from accounts.services import notify
+    from proposals.selectors import officials_of
+
+    notify(users=officials_of(report.project.proposal), message=message,
            url=f"/projects/{report.project_id}/reports/{report.year}/")
 
 
@@ -272,7 +356,7 @@ def attachment_add(*, actor, report: AnnualReport, upload) -> ReportAttachment:
 
 def overdue(queryset, *, today=None):
     today = today or timezone.localdate()
-    return queryset.filter(state__in=[ReportState.DRAFT, ReportState.RETURNED], due_on__lt=today)
+    return queryset.filter(state__in=ReportState.editable(), due_on__lt=today)
 
 
 def remind_overdue(*, today=None) -> int:

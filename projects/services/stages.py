@@ -24,7 +24,6 @@ from ..models import (
     PlanState,
     PlanYear,
     Project,
-    ProjectStage,
     ProjectStatus,
     RoundState,
     StageEvaluation,
@@ -32,7 +31,7 @@ from ..models import (
     StageRound,
     StageState,
 )
-from .lifecycle import remaining_years
+from .lifecycle import project_transition, remaining_years, stage_transition
 
 # The default rubric of a stage evaluation (staff may change it when opening a round).
 DEFAULT_RUBRIC = [
@@ -83,7 +82,7 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
     for project in chosen:
         stage = project.stages.get(number=stage_number)
         StageEvaluation.objects.create(round=rnd, project=project, stage=stage)
-        ProjectStage.objects.filter(pk=stage.pk).update(state=StageState.EVALUATING)
+        stage_transition(actor=actor, stage=stage, action="evaluate")
     record(actor=actor, action="stage_round", obj=rnd, summary=rnd.title,
            after={"state": rnd.state, "projects": [p.proposal.title_ko for p in chosen],
                   "envelope_won": rnd.envelope_won, "criteria": [(c["name_ko"], c["weight"]) for c in criteria]})
@@ -205,16 +204,14 @@ def stage_decide(*, actor, evaluation: StageEvaluation, outcome: str, panel_comm
     evaluation.decided_by = actor
     evaluation.decided_at = timezone.now()
     evaluation.save()
-    ProjectStage.objects.filter(pk=evaluation.stage_id).update(state=StageState.CLOSED)
+    stage_transition(actor=actor, stage=evaluation.stage, action="close")
     record(actor=actor, action="stage_outcome", obj=evaluation, summary=project.proposal.title_ko,
            after={"outcome": outcome, "reason": evaluation.outcome_reason, "conditions": [t for t, _d in parsed],
                   "wind_down_on": evaluation.wind_down_on,
                   "score_mean": results.mean, "score_trimmed_mean": results.trimmed_mean})
     Condition.objects.bulk_create([Condition(evaluation=evaluation, text=t, due_on=d) for t, d in parsed])
     if outcome == Outcome.TERMINATE:
-        project.status = ProjectStatus.TERMINATED
-        project.wind_down_on = wind_down
-        project.save(update_fields=["status", "wind_down_on"])
+        project = project_transition(actor=actor, project=project, action="terminate", wind_down_on=wind_down)
         # Any plan not yet approved is void.
         StagePlan.objects.filter(project=project).exclude(state=PlanState.APPROVED).delete()
     else:
