@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.models import RubricCriterion
+
 
 class ExpertProfile(models.Model):
     user = models.OneToOneField(
@@ -50,10 +52,9 @@ class Assignment(models.Model):
     proposal = models.ForeignKey(
         "proposals.Proposal", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")
     )
-    # Set for kind "stage": the project's stage evaluation this expert scores.
-    stage_evaluation = models.ForeignKey(
-        "projects.StageEvaluation", on_delete=models.CASCADE, null=True, blank=True, related_name="assignments",
-        verbose_name=_("stage evaluation"))
+    # Set for kind "stage" only: the funded project's evaluation at the end of this stage
+    # (one per project and stage; the project is the proposal's).
+    stage_number = models.PositiveSmallIntegerField(_("stage evaluated"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     # Conflict-of-interest declaration, made before any content is shown.
@@ -64,13 +65,14 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["proposal_id", "expert_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "expert", "proposal"], condition=models.Q(stage_evaluation=None),
+            models.UniqueConstraint(fields=["kind", "expert", "proposal"], condition=models.Q(stage_number=None),
                                     name="one_assignment_per_purpose"),
-            models.UniqueConstraint(fields=["expert", "stage_evaluation"], name="one_assignment_per_stage_evaluation"),
+            models.UniqueConstraint(fields=["expert", "proposal", "stage_number"],
+                                    condition=models.Q(kind="stage"), name="one_assignment_per_stage_evaluation"),
             models.CheckConstraint(
-                condition=models.Q(kind="stage", stage_evaluation__isnull=False)
-                | (~models.Q(kind="stage") & models.Q(stage_evaluation__isnull=True)),
-                name="stage_assignment_has_evaluation",
+                condition=models.Q(kind="stage", stage_number__isnull=False)
+                | (~models.Q(kind="stage") & models.Q(stage_number__isnull=True)),
+                name="stage_assignment_has_stage_number",
             ),
         ]
         indexes = [models.Index(fields=["expert", "kind"])]
@@ -81,10 +83,10 @@ class Assignment(models.Model):
         return f"{self.get_kind_display()}: {self.expert} → {self.proposal_id}"
 
     def criteria(self):
-        """The rubric this assignment scores against: the round's for a stage
-        evaluation, else the call's."""
-        if self.stage_evaluation_id:
-            return self.stage_evaluation.round.criteria.all()
+        """The rubric this assignment scores against: the call's rubric for the
+        evaluation of that stage for a stage evaluation, else the call's selection rubric."""
+        if self.stage_number is not None:
+            return RubricCriterion.objects.for_stage(call_id=self.proposal.call_id, stage_number=self.stage_number)
         return self.proposal.call.criteria.all()
 
     @property

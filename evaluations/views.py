@@ -17,7 +17,7 @@ from proposals.models import VersionKind
 from proposals.selectors import proposal_for
 from proposals.views import _labels
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms import TYPE_CHOICES, AnswerForm, CommentForm, DeclarationForm, ImportForm, PanelResultForm
 from .models import Assignment, AssignmentKind, ConsultingComment, PanelResult, Scoresheet
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
@@ -179,11 +179,8 @@ def scoresheet_save(request, pk):
 
 
 def _stage_context(assignment) -> dict:
-    if assignment.kind != AssignmentKind.STAGE:
-        return {}
-    from projects.selectors import stage_facts
-
-    return {"stage_facts": stage_facts(assignment.stage_evaluation)}
+    """What the kind's owner shows beside the scoresheet (a funded project's stage facts)."""
+    return hooks.page_context(assignment=assignment)
 
 
 def _scoresheet_page(request, assignment, sheet, errors):

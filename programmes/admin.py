@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
@@ -26,9 +27,20 @@ class ProgrammeAdmin(PortalModelAdmin):
 
 
 class RubricCriterionInline(PortalInline):
+    """The call's selection rubric."""
+
     model = RubricCriterion
-    fields = ("order", "name_ko", "name_en", "weight", "max_score", "stage_round")
-    raw_id_fields = ("stage_round",)
+    fk_name = "call"
+    fields = ("order", "name_ko", "name_en", "weight", "max_score")
+
+
+class StageRubricCriterionInline(PortalInline):
+    """The call's rubrics for the evaluations at the end of its stages."""
+
+    model = RubricCriterion
+    fk_name = "stage_call"
+    fields = ("stage_number", "order", "name_ko", "name_en", "weight", "max_score")
+    verbose_name_plural = _("stage evaluation rubrics")
 
 
 @admin.register(Call)
@@ -42,16 +54,16 @@ class CallAdmin(PortalPermissionsMixin, SimpleHistoryAdmin):
     date_hierarchy = "submission_deadline"
     filter_horizontal = ("eligible_regions", "strategic_industries")
     readonly_fields = ("status", "created_by", "created_at", "updated_by", "updated_at")
-    inlines = [RubricCriterionInline]
+    inlines = [RubricCriterionInline, StageRubricCriterionInline]
 
 
 @admin.register(RubricCriterion)
 class RubricCriterionAdmin(PortalModelAdmin):
-    list_display = ("name_ko", "call", "stage_round", "order", "weight", "max_score")
-    list_filter = ("call__year",)
-    search_fields = ("name_ko", "name_en", "call__title")
-    list_select_related = ("call", "stage_round")
-    raw_id_fields = ("call", "stage_round")
+    list_display = ("name_ko", "call", "stage_call", "stage_number", "order", "weight", "max_score")
+    list_filter = ("call__year", "stage_number")
+    search_fields = ("name_ko", "name_en", "call__title", "stage_call__title")
+    list_select_related = ("call", "stage_call")
+    raw_id_fields = ("call", "stage_call")
 
 
 @admin.register(HistoricalCall)

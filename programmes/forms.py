@@ -151,7 +151,7 @@ class BaseRubricFormSet(forms.BaseInlineFormSet):
 
 
 RubricFormSet = forms.inlineformset_factory(
-    Call, RubricCriterion, form=RubricCriterionForm, formset=BaseRubricFormSet,
+    Call, RubricCriterion, fk_name="call", form=RubricCriterionForm, formset=BaseRubricFormSet,
     extra=2, can_delete=True, min_num=0,
 )
 
@@ -161,7 +161,7 @@ def rubric_formset(data=None, *, instance: Call) -> BaseRubricFormSet:
     initial = getattr(instance, "template_criteria", None) if instance.pk is None else None
     if initial:
         formset_class = forms.inlineformset_factory(
-            Call, RubricCriterion, form=RubricCriterionForm, formset=BaseRubricFormSet,
+            Call, RubricCriterion, fk_name="call", form=RubricCriterionForm, formset=BaseRubricFormSet,
             extra=len(initial) + 1, can_delete=True,
         )
         return formset_class(data, instance=instance, prefix="criteria", initial=initial)

@@ -254,14 +254,23 @@ class Call(models.Model):
         return sum(c.weight for c in self.criteria.all())
 
 
+class RubricQuerySet(models.QuerySet):
+    def for_stage(self, *, call_id: int, stage_number: int) -> "RubricQuerySet":
+        """The call's rubric for the evaluation at the end of stage `stage_number`."""
+        return self.filter(stage_call_id=call_id, stage_number=stage_number)
+
+
 class RubricCriterion(models.Model):
     """One criterion of a rubric whose weights sum to 100: either a call's selection
-    rubric or a stage evaluation round's own rubric (exactly one of the two)."""
+    rubric (`call`, read as `call.criteria`) or the call's rubric for the evaluation
+    at the end of one stage (`stage_call` and `stage_number`, read as
+    `call.stage_criteria`) — exactly one of the two."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"),
                              null=True, blank=True)
-    stage_round = models.ForeignKey("projects.StageRound", on_delete=models.CASCADE, related_name="criteria",
-                                    null=True, blank=True, verbose_name=_("stage evaluation round"))
+    stage_call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stage_criteria",
+                                   null=True, blank=True, verbose_name=_("call (stage evaluation)"))
+    stage_number = models.PositiveSmallIntegerField(_("stage evaluated"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_ko = models.CharField(_("criterion (Korean)"), max_length=200)
     name_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
@@ -274,15 +283,17 @@ class RubricCriterion(models.Model):
         help_text=_("Evaluators score this criterion from 0 to this number."),
     )
 
+    objects = RubricQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("rubric criterion")
         verbose_name_plural = _("rubric criteria")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(call__isnull=False, stage_round__isnull=True)
-                | models.Q(call__isnull=True, stage_round__isnull=False),
-                name="criterion_of_call_or_stage_round",
+                condition=models.Q(call__isnull=False, stage_call__isnull=True, stage_number__isnull=True)
+                | models.Q(call__isnull=True, stage_call__isnull=False, stage_number__isnull=False),
+                name="criterion_of_call_or_stage",
             ),
         ]
 

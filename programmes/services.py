@@ -67,6 +67,21 @@ def call_save(
     return call
 
 
+def stage_rubric_create(*, call: Call, stage_number: int, criteria: list[dict]) -> list[RubricCriterion]:
+    """Write the call's rubric for the evaluation at the end of stage `stage_number`
+    (items: name_ko, name_en, description, weight, max_score, in display order).
+    Called by the app that opens the stage evaluation, inside its transaction, after
+    its own permission check and before its audit event."""
+    validate_rubric_weights([c["weight"] for c in criteria])
+    # A rubric left by an earlier evaluation of this stage that no longer exists.
+    RubricCriterion.objects.for_stage(call_id=call.pk, stage_number=stage_number).delete()
+    return RubricCriterion.objects.bulk_create([
+        RubricCriterion(stage_call=call, stage_number=stage_number, order=i, name_ko=c["name_ko"],
+                        name_en=c.get("name_en", ""), description=c.get("description", ""), weight=c["weight"],
+                        max_score=c.get("max_score", 10))
+        for i, c in enumerate(criteria, start=1)])
+
+
 @transaction.atomic
 def call_change_status(*, actor, call: Call, status: str) -> Call:
     require(actor, "programmes.change_call_status", call)

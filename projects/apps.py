@@ -16,3 +16,19 @@ class ProjectsConfig(AppConfig):
         from .services.lifecycle import open_on_approval
 
         decision_approved.connect(open_on_approval, dispatch_uid="projects_open_on_approval")
+
+        # A stage evaluation's panel: the evaluations app assigns and scores, projects says
+        # which evaluation, whether it is still open, and what the evaluator reads.
+        from django.db.models.signals import post_delete, pre_delete
+
+        from evaluations import hooks
+        from evaluations.models import AssignmentKind
+
+        from .models import StageEvaluation, StageRound, delete_stage_panel, delete_stage_rubric
+        from .selectors import stage_page_context
+        from .services.stages import stage_assignable, stage_scoring_open
+
+        hooks.register(AssignmentKind.STAGE, assignable=stage_assignable, scoring_open=stage_scoring_open,
+                       page_context=stage_page_context)
+        pre_delete.connect(delete_stage_panel, sender=StageEvaluation, dispatch_uid="projects_delete_stage_panel")
+        post_delete.connect(delete_stage_rubric, sender=StageRound, dispatch_uid="projects_delete_stage_rubric")

@@ -8,7 +8,7 @@ users call. Idempotent."""
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from evaluations.models import Assignment, ScoresheetState
+from evaluations.models import ScoresheetState
 from evaluations.services import assignment_declare, scoresheet_save
 from funding.models import DecisionState, FundingDecision
 from programmes.models import Call
@@ -80,7 +80,7 @@ def seed() -> int:
                                 envelope_won=30_000_000_000, next_stage_years=3, panel_size=3)
     experts = list(User.objects.filter(expert_profile__isnull=False).order_by("username"))
     evaluations = {e.project.proposal.lead_region.code: e
-                   for e in rnd.evaluations.select_related("project__proposal__lead_region")}
+                   for e in rnd.evaluations.select_related("round", "project__proposal__lead_region")}
     for evaluation in evaluations.values():
         have = evaluation.assignments.count()
         for expert in experts:
@@ -102,7 +102,7 @@ def seed() -> int:
         evaluation = evaluations.get(code)
         if evaluation is None:
             continue
-        for index, a in enumerate(Assignment.objects.filter(stage_evaluation=evaluation).order_by("pk")[:count]):
+        for index, a in enumerate(evaluation.assignments.order_by("pk")[:count]):
             if a.declared_at is None:
                 assignment_declare(actor=a.expert, assignment=a, conflict=False)
                 a.refresh_from_db()

@@ -8,10 +8,11 @@
 - `AnnualReport` per project and year: KPI values achieved (`KPIResult`), and one
   `ReportPart` per participating region (its spending and narrative).
 - `StageRound`: staff open a stage evaluation of a call's projects at the end of
-  a stage, with its own rubric (programmes.RubricCriterion rows pointing at the
-  round) and an envelope for the next stage's national funding. Each project in
-  the round gets a `StageEvaluation`; experts are assigned and score through the
-  evaluations app (Assignment kind "stage"), aggregated by the same module.
+  a stage, with its own rubric (the call's programmes.RubricCriterion rows for that
+  stage number: one round per call and stage) and an envelope for the next stage's
+  national funding. Each project in the round gets a `StageEvaluation`; experts are
+  assigned and score through the evaluations app (Assignment kind "stage" with the
+  round's stage number on the project's proposal), aggregated by the same module.
 - `Condition`: what "continue with conditions" requires, tracked to closure.
 - `StagePlan`: the next stage's plan (goals, years, national and local money per
   year), drafted by the regions, endorsed by one staff member and approved by
@@ -24,8 +25,12 @@ import secrets
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from evaluations.models import Assignment, AssignmentKind
+from programmes.models import RubricCriterion
 
 
 class ProjectStatus(models.TextChoices):
@@ -240,6 +245,17 @@ class StageRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def criteria(self):
+        """The round's rubric: the call's rubric for the evaluation of this stage."""
+        return RubricCriterion.objects.for_stage(call_id=self.call_id, stage_number=self.stage_number)
+
+    @property
+    def assignments(self):
+        """Every expert assignment of the round (its projects' proposals, this stage)."""
+        return Assignment.objects.filter(kind=AssignmentKind.STAGE, proposal__call_id=self.call_id,
+                                         stage_number=self.stage_number)
+
 
 class Outcome(models.TextChoices):
     # A context of its own: the proposal steps' "Continue" button means "next".
@@ -272,6 +288,30 @@ class StageEvaluation(models.Model):
     @property
     def is_decided(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def assignments(self):
+        """The experts assigned to this project's panel in this round (reads the round)."""
+        return Assignment.objects.filter(kind=AssignmentKind.STAGE, proposal__project__pk=self.project_id,
+                                         stage_number=self.round.stage_number)
+
+    @cached_property
+    def panel(self) -> list:
+        """The assignments with their experts and scoresheets, read once
+        (`selectors.round_evaluations` fills it for a whole round in one query)."""
+        return list(self.assignments.select_related("expert", "scoresheet"))
+
+
+def delete_stage_panel(sender, instance: StageEvaluation, **kwargs) -> None:
+    """Deleting a stage evaluation deletes its panel (with the scoresheets), as the
+    assignments' own foreign key once did (connected in apps.py)."""
+    instance.assignments.delete()
+
+
+def delete_stage_rubric(sender, instance: StageRound, **kwargs) -> None:
+    """Deleting a round deletes the call's rubric for that stage (connected in apps.py;
+    after the delete, when the panels' scores are gone)."""
+    RubricCriterion.objects.for_stage(call_id=instance.call_id, stage_number=instance.stage_number).delete()
 
 
 class ConditionState(models.TextChoices):

@@ -1,7 +1,7 @@
 """Reads of funded projects. Every list and detail goes through
 `projects_visible_to`, so a project the user may not see is a 404, never a leak."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -114,10 +114,26 @@ def round_list() -> QuerySet[StageRound]:
 
 
 def round_evaluations(rnd: StageRound) -> list[StageEvaluation]:
-    """The round's projects with their panels (experts and sheet states), for staff."""
-    return list(rnd.evaluations.select_related("project__proposal__lead_region", "stage", "decided_by")
-                .prefetch_related("assignments__expert", "assignments__scoresheet", "conditions")
-                .order_by("project__proposal__title_ko"))
+    """The round's projects with their panels (experts and sheet states), for staff:
+    every panel of the round is read in one query."""
+    evaluations = list(rnd.evaluations.select_related("project__proposal__lead_region", "stage", "decided_by")
+                       .prefetch_related("conditions").order_by("project__proposal__title_ko"))
+    panels: dict[int, list] = {}
+    for a in rnd.assignments.select_related("expert", "scoresheet"):
+        panels.setdefault(a.proposal_id, []).append(a)
+    for e in evaluations:
+        e.round = rnd
+        e.panel = panels.get(e.project.proposal_id, [])
+    return evaluations
+
+
+def stage_evaluation_of(*, proposal_id: int, stage_number: int | None) -> StageEvaluation | None:
+    """The stage evaluation a stage assignment (proposal, stage number) belongs to."""
+    if stage_number is None:
+        return None
+    return (StageEvaluation.objects.select_related("round", "project__proposal", "stage")
+            .filter(project__proposal_id=proposal_id, round__stage_number=stage_number,
+                    round__call_id=F("project__proposal__call_id")).first())
 
 
 def expert_choices(evaluation: StageEvaluation) -> list[dict]:
@@ -127,7 +143,7 @@ def expert_choices(evaluation: StageEvaluation) -> list[dict]:
     from evaluations.services.panels import exclusions_for
 
     excluded = {u.pk: reasons for u, reasons in exclusions_for(evaluation.project.proposal)}
-    taken = {a.expert_id for a in evaluation.assignments.all()}
+    taken = {a.expert_id for a in evaluation.panel}
     out = []
     for profile in ExpertProfile.objects.select_related("user", "home_region").filter(user__is_active=True).order_by(
             "user__username"):
@@ -152,3 +168,11 @@ def stage_facts(evaluation: StageEvaluation) -> dict:
         "kpis": kpi_rows(project, stage=stage), "funding": funding_rows(project, years=stage.year_list),
         "reports": reports,
     }
+
+
+def stage_page_context(*, assignment) -> dict:
+    """Beside a stage evaluator's scoresheet (registered with evaluations.hooks): the stage's facts."""
+    evaluation = stage_evaluation_of(proposal_id=assignment.proposal_id, stage_number=assignment.stage_number)
+    if evaluation is None:
+        return {}
+    return {"side_template": "projects/_stage_facts.html", "stage_facts": stage_facts(evaluation)}

@@ -21,7 +21,7 @@ from accounts.models import User
 from core.charts import ChartData, column_chart
 from core.permissions import require
 from core.templatetags.portal import eok
-from evaluations.models import Assignment, ScoresheetState
+from evaluations.models import ScoresheetState
 from programmes.models import Call, Region
 from proposals.selectors import participations_of
 
@@ -355,12 +355,12 @@ def _round_rows(rnd, evaluations, results):
     criteria = list(rnd.criteria.all())
     rows = []
     for e in evaluations:
-        active = [a for a in e.assignments.all() if not a.conflict_declared]
+        active = [a for a in e.panel if not a.conflict_declared]
         submitted = sum(1 for a in active if getattr(getattr(a, "scoresheet", None), "state", "")
                         == ScoresheetState.SUBMITTED)
         result = results.get(e.pk)
         rows.append({
-            "evaluation": e, "assignments": list(e.assignments.all()), "active": len(active), "submitted": submitted,
+            "evaluation": e, "assignments": list(e.panel), "active": len(active), "submitted": submitted,
             "result": result,
             "by_criterion": [(c, result.by_criterion_score.get(c.pk) if result else None,
                               result.by_criterion.get(c.pk) if result else None) for c in criteria],
@@ -383,8 +383,7 @@ def round_detail(request, pk):
             elif op == "unassign":
                 from evaluations.services.panels import panel_unassign
 
-                assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment"),
-                                               stage_evaluation__round=rnd)
+                assignment = get_object_or_404(rnd.assignments, pk=request.POST.get("assignment"))
                 panel_unassign(actor=request.user, assignment=assignment)
                 messages.success(request, _("The expert was removed from the panel."))
             elif op == "start":

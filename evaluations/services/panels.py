@@ -16,6 +16,7 @@ from audit.services import AuditAction, describe, record
 from core.permissions import require
 from proposals.models import Proposal, ProposalState
 
+from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertProfile
 from .conflicts import expert_conflicts, prefetched_facts, proposal_facts
 
@@ -26,7 +27,8 @@ ASSIGNABLE_STATES = {
 }
 
 
-def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None, stage_evaluation=None) -> None:
+def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None, stage_number: int | None = None,
+                      subject=None) -> None:
     if kind not in AssignmentKind.values:
         raise ValidationError(_("Unknown kind of assignment."))
     if expert.role != Role.EXPERT:
@@ -36,12 +38,9 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
     if reasons:
         raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
             "expert": expert, "reasons": " ".join(reasons)})
-    if kind == AssignmentKind.STAGE:
-        # A stage evaluation: the funded project is judged until its outcome is decided.
-        if stage_evaluation is None or stage_evaluation.project.proposal_id != proposal.pk:
-            raise ValidationError(_("Choose the stage evaluation."))
-        if stage_evaluation.is_decided or stage_evaluation.round.state == "closed":
-            raise ValidationError(_("This stage evaluation is decided; its panel can no longer change."))
+    if kind not in ASSIGNABLE_STATES:
+        # A kind owned by a higher app (a funded project's stage evaluation): its rules.
+        hooks.check_assignable(kind=kind, proposal=proposal, stage_number=stage_number, subject=subject)
     elif proposal.state not in ASSIGNABLE_STATES[kind]:
         raise ValidationError(_("Experts cannot be assigned for %(kind)s while the proposal is “%(state)s”.") % {
             "kind": AssignmentKind(kind).label, "state": proposal.get_state_display()})
@@ -49,18 +48,21 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
 
 @transaction.atomic
 def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = AssignmentKind.EVALUATION,
-                 stage_evaluation=None) -> Assignment:
+                 stage_number: int | None = None, subject=None) -> Assignment:
     """Assign one expert (selection evaluation, consulting, or a funded project's
-    stage evaluation): the same conflict-of-interest rules for every purpose."""
+    evaluation at the end of stage `stage_number`): the same conflict-of-interest
+    rules for every purpose, then the rules the kind's owner registered in
+    `evaluations.hooks` (`subject`, the owner's own object, is handed to them)."""
     require(actor, "evaluations.manage_panels")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    _check_assignable(proposal=proposal, expert=expert, kind=kind, stage_evaluation=stage_evaluation)
+    stage_number = stage_number if kind == AssignmentKind.STAGE else None
+    _check_assignable(proposal=proposal, expert=expert, kind=kind, stage_number=stage_number, subject=subject)
     existing = Assignment.objects.filter(kind=kind, expert=expert, proposal=proposal,
-                                         stage_evaluation=stage_evaluation).first()
+                                         stage_number=stage_number).first()
     if existing:
         raise ValidationError(_("%(expert)s is already assigned.") % {"expert": expert})
     assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor,
-                                           stage_evaluation=stage_evaluation)
+                                           stage_number=stage_number)
     record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=assignment, after={"expert": expert, "kind": kind})
     _notify_assigned([assignment])
     return assignment

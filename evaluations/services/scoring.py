@@ -11,6 +11,7 @@ from audit.services import AuditAction, record
 from core.permissions import require
 from proposals.models import ProposalState
 
+from .. import hooks
 from ..models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetEvent, ScoresheetState
 
 
@@ -64,13 +65,11 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
                     submit: bool = False) -> Scoresheet:
     """Save the expert's scores ({criterion id: (value, comment)}) as a draft, or
     submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>"."""
-    assignment = Assignment.objects.select_related("proposal__call", "stage_evaluation__round").get(
-        pk=assignment.pk)
+    assignment = Assignment.objects.select_related("proposal__call").get(pk=assignment.pk)
     require(actor, "evaluations.score", assignment)
     if assignment.kind == AssignmentKind.STAGE:
-        evaluation = assignment.stage_evaluation
-        if evaluation.is_decided or evaluation.round.state != "scoring":
-            raise ValidationError(_("This stage evaluation is not open for scoring."))
+        # A funded project's stage evaluation: open while its owner says so.
+        hooks.check_scoring_open(assignment=assignment)
     elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
     sheet = Scoresheet.objects.select_for_update().get(pk=scoresheet_for(assignment).pk)

@@ -44,7 +44,7 @@ def stage_report_request(*, actor, evaluation: StageEvaluation) -> StageReport:
 
 def report_context(evaluation: StageEvaluation) -> dict:
     from core.charts import ChartData, column_chart
-    from evaluations.models import Assignment, ScoresheetState
+    from evaluations.models import ScoresheetState
 
     from .stages import round_criteria, round_results
 
@@ -69,7 +69,7 @@ def report_context(evaluation: StageEvaluation) -> dict:
         values=[[r.planned_total, r.spent_total or 0] for r in rows],
         value_format=lambda v: f"{v / 100_000_000:,.1f}억",
     ), id_prefix=f"exec{evaluation.pk}")
-    panel = Assignment.objects.filter(stage_evaluation=evaluation, conflict_declared=False)
+    panel = evaluation.assignments.filter(conflict_declared=False)
     return {
         "evaluation": evaluation, "project": project, "proposal": proposal, "stage": stage, "round": rnd,
         "regions": regions, "rows": rows, "kpis": kpi_rows(project, stage=stage), "criteria": scored,

@@ -14,8 +14,7 @@ from audit.services import record
 from core.permissions import require
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import aggregation
-from programmes.models import RubricCriterion
-from programmes.services import validate_rubric_weights
+from programmes.services import stage_rubric_create, validate_rubric_weights
 
 from ..models import (
     Condition,
@@ -31,6 +30,7 @@ from ..models import (
     StageRound,
     StageState,
 )
+from ..selectors import stage_evaluation_of
 from .lifecycle import project_transition, remaining_years, stage_transition
 
 # The default rubric of a stage evaluation (staff may change it when opening a round).
@@ -75,10 +75,7 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
     rnd = StageRound.objects.create(call=call, stage_number=stage_number, title=title.strip(), year=year,
                                     envelope_won=envelope_won, next_stage_years=next_stage_years,
                                     panel_size=panel_size, opened_by=actor)
-    RubricCriterion.objects.bulk_create([
-        RubricCriterion(stage_round=rnd, order=i, name_ko=c["name_ko"], name_en=c.get("name_en", ""),
-                        description=c.get("description", ""), weight=c["weight"], max_score=c.get("max_score", 10))
-        for i, c in enumerate(criteria, start=1)])
+    stage_rubric_create(call=call, stage_number=stage_number, criteria=criteria)
     for project in chosen:
         stage = project.stages.get(number=stage_number)
         StageEvaluation.objects.create(round=rnd, project=project, stage=stage)
@@ -100,7 +97,29 @@ def stage_assign(*, actor, evaluation: StageEvaluation, expert) -> Assignment:
     evaluation = StageEvaluation.objects.select_for_update().select_related("round", "project__proposal").get(
         pk=evaluation.pk)
     return panel_assign(actor=actor, proposal=evaluation.project.proposal, expert=expert,
-                        kind=AssignmentKind.STAGE, stage_evaluation=evaluation)
+                        kind=AssignmentKind.STAGE, stage_number=evaluation.round.stage_number, subject=evaluation)
+
+
+# --- The rules of a stage assignment, registered with evaluations.hooks (apps.py) ----------
+
+
+def stage_assignable(*, proposal, stage_number, subject=None) -> None:
+    """A stage evaluation's panel changes until its outcome is decided and its round closed.
+    `subject` is the evaluation the caller read (and locked); else it is looked up."""
+    evaluation = subject if subject is not None else stage_evaluation_of(proposal_id=proposal.pk,
+                                                                         stage_number=stage_number)
+    if (evaluation is None or evaluation.project.proposal_id != proposal.pk
+            or evaluation.round.stage_number != stage_number):
+        raise ValidationError(_("Choose the stage evaluation."))
+    if evaluation.is_decided or evaluation.round.state == RoundState.CLOSED:
+        raise ValidationError(_("This stage evaluation is decided; its panel can no longer change."))
+
+
+def stage_scoring_open(*, assignment) -> None:
+    """A stage assignment is scored while its round is scoring and its outcome undecided."""
+    evaluation = stage_evaluation_of(proposal_id=assignment.proposal_id, stage_number=assignment.stage_number)
+    if evaluation is None or evaluation.is_decided or evaluation.round.state != RoundState.SCORING:
+        raise ValidationError(_("This stage evaluation is not open for scoring."))
 
 
 @transaction.atomic
@@ -109,8 +128,9 @@ def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:
     rnd = StageRound.objects.select_for_update().get(pk=rnd.pk)
     if rnd.state != RoundState.PREPARING:
         raise ValidationError(_("Scoring has already started."))
+    seated = set(rnd.assignments.filter(conflict_declared=False).values_list("proposal_id", flat=True))
     empty = [e.project.title for e in rnd.evaluations.select_related("project__proposal")
-             if not e.assignments.filter(conflict_declared=False).exists()]
+             if e.project.proposal_id not in seated]
     if empty:
         raise ValidationError(_("Assign experts first: %(titles)s has no evaluator.") % {"titles": ", ".join(empty)})
     rnd.state = RoundState.SCORING
@@ -119,7 +139,7 @@ def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:
            after={"state": rnd.state})
     from accounts.services import notify
 
-    experts = {a.expert for a in Assignment.objects.filter(stage_evaluation__round=rnd).select_related("expert")}
+    experts = {a.expert for a in rnd.assignments.select_related("expert")}
     notify(users=experts, url="/evaluations/assignments/",
            message=_("Stage evaluation “%(title)s” is open for scoring.") % {"title": rnd.title})
     return rnd
@@ -135,15 +155,17 @@ def round_results(rnd: StageRound) -> dict:
     criteria = round_criteria(rnd)
     crit = [aggregation.Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
     sheets: dict = {}
-    for s in (Score.objects.filter(scoresheet__assignment__stage_evaluation__round=rnd,
+    # The round's sheets, each with its evaluation (the round's one of the assignment's project).
+    evaluation_id = "scoresheet__assignment__proposal__project__evaluations__id"
+    for s in (Score.objects.filter(scoresheet__assignment__kind=AssignmentKind.STAGE,
+                                   scoresheet__assignment__stage_number=rnd.stage_number,
+                                   scoresheet__assignment__proposal__project__evaluations__round=rnd,
                                    scoresheet__state=ScoresheetState.SUBMITTED,
                                    scoresheet__assignment__conflict_declared=False)
-              .values("scoresheet_id", "scoresheet__assignment__expert_id",
-                      "scoresheet__assignment__stage_evaluation_id", "criterion_id", "value")):
+              .values("scoresheet_id", "scoresheet__assignment__expert_id", evaluation_id, "criterion_id", "value")):
         key = s["scoresheet_id"]
         sheet = sheets.setdefault(key, aggregation.Sheet(
-            expert_id=s["scoresheet__assignment__expert_id"],
-            proposal_id=s["scoresheet__assignment__stage_evaluation_id"], values={}))
+            expert_id=s["scoresheet__assignment__expert_id"], proposal_id=s[evaluation_id], values={}))
         sheet.values[s["criterion_id"]] = s["value"]
     return aggregation.aggregate(list(sheets.values()), crit)
 

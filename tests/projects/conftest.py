@@ -184,7 +184,7 @@ def round_values(rnd: StageRound, scores, comment: str = COMMENT) -> dict:
 
 
 def score(assignment: Assignment, scores, *, submit=True):
-    rnd = assignment.stage_evaluation.round
+    rnd = StageRound.objects.get(call_id=assignment.proposal.call_id, stage_number=assignment.stage_number)
     return scoresheet_save(actor=assignment.expert, assignment=assignment, values=round_values(rnd, scores),
                            submit=submit)
 

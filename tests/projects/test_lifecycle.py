@@ -224,10 +224,11 @@ def test_terminating_voids_a_plan_not_yet_approved(project, continued, ministry)
     (a special round, written here straight to the models), the draft goes."""
     special = StageRound.objects.create(call=project.proposal.call, stage_number=9, title="특별 평가", year=2026,
                                         envelope_won=0, opened_by=ministry, state=RoundState.SCORING)
-    criterion = RubricCriterion.objects.create(stage_round=special, order=1, name_ko="종합", weight=100)
+    criterion = RubricCriterion.objects.create(stage_call=special.call, stage_number=special.stage_number, order=1,
+                                               name_ko="종합", weight=100)
     evaluation = StageEvaluation.objects.create(round=special, project=project, stage=project.stages.get(number=1))
     assignment = Assignment.objects.create(kind=AssignmentKind.STAGE, expert=ExpertFactory(), proposal=project.proposal,
-                                           stage_evaluation=evaluation, assigned_by=ministry)
+                                           stage_number=special.stage_number, assigned_by=ministry)
     sheet = Scoresheet.objects.create(assignment=assignment, state=ScoresheetState.SUBMITTED)
     Score.objects.create(scoresheet=sheet, criterion=criterion, value=3, comment=COMMENT)
 

@@ -7,11 +7,12 @@ import math
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from evaluations.models import AssignmentKind, ScoresheetState
+from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign
 from evaluations.services.scoring import scoresheet_for
 from programmes.models import CallStatus
-from projects.models import Outcome, Project, ProjectStatus, RoundState, StagePlan, StageState
+from projects import selectors
+from projects.models import Outcome, Project, ProjectStatus, RoundState, StagePlan, StageRound, StageState
 from projects.services import stages
 from tests.evaluations.conftest import make_expert
 from tests.factories import CallFactory
@@ -113,8 +114,9 @@ def test_a_conflicted_expert_is_refused_for_the_same_reasons_as_in_the_selection
 
 def test_a_conflict_free_expert_sits_on_the_stage_panel(evaluation, project, ministry, stage_expert):
     assignment = stages.stage_assign(actor=ministry, evaluation=evaluation, expert=stage_expert)
-    assert (assignment.kind, assignment.stage_evaluation_id, assignment.proposal_id, assignment.declared_at) == (
-        AssignmentKind.STAGE, evaluation.pk, project.proposal_id, None)
+    assert (assignment.kind, assignment.stage_number, assignment.proposal_id, assignment.declared_at) == (
+        AssignmentKind.STAGE, evaluation.round.stage_number, project.proposal_id, None)
+    assert list(evaluation.assignments) == [assignment]
     with pytest.raises(ValidationError) as refused:
         stages.stage_assign(actor=ministry, evaluation=evaluation, expert=stage_expert)
     assert refused.value.messages == [f"{stage_expert} is already assigned."]
@@ -339,3 +341,76 @@ def test_a_malformed_condition_date_is_a_field_error(ready, ministry):
     assert refused.value.message_dict == {"condition-0": ["Enter a date as YYYY-MM-DD."]}
     ready.refresh_from_db()
     assert (ready.outcome, ready.conditions.count()) == ("", 0)
+
+
+# --- The rules projects registers with evaluations.hooks ---------------------------------------
+
+DECIDED = ["This stage evaluation is decided; its panel can no longer change."]
+
+
+def assign_through_evaluations(proposal, expert, *, by, stage_number):
+    """The evaluations app's own assignment function, without the projects service in front."""
+    return panel_assign(actor=by, proposal=proposal, expert=expert, kind=AssignmentKind.STAGE,
+                        stage_number=stage_number)
+
+
+def test_a_stage_expert_is_refused_through_the_projects_rules_once_the_round_is_closed(
+        evaluation, rnd, project, ministry, stage_expert):
+    StageRound.objects.filter(pk=rnd.pk).update(state=RoundState.CLOSED)
+
+    assert refusal(lambda: assign_through_evaluations(project.proposal, stage_expert, by=ministry,
+                                                      stage_number=rnd.stage_number)) == DECIDED
+    assert refusal(lambda: stages.stage_assign(actor=ministry, evaluation=evaluation, expert=stage_expert)) == DECIDED
+    assert evaluation.assignments.count() == 0
+
+
+def test_a_stage_expert_is_refused_through_the_projects_rules_once_the_outcome_is_decided(
+        ready, project, ministry):
+    decide(ready, by=ministry)
+    late = make_expert("late")
+
+    assert refusal(lambda: assign_through_evaluations(project.proposal, late, by=ministry,
+                                                      stage_number=ready.round.stage_number)) == DECIDED
+    assert refusal(lambda: stages.stage_assign(actor=ministry, evaluation=ready, expert=late)) == DECIDED
+    assert not ready.assignments.filter(expert=late).exists()
+
+
+def test_a_stage_assignment_must_name_a_stage_the_proposal_s_project_is_evaluated_at(
+        evaluation, rnd, project, ministry, stage_expert):
+    for stage_number in (None, rnd.stage_number + 1):
+        assert refusal(lambda n=stage_number: assign_through_evaluations(
+            project.proposal, stage_expert, by=ministry, stage_number=n)) == ["Choose the stage evaluation."]
+    assignment = assign_through_evaluations(project.proposal, stage_expert, by=ministry, stage_number=rnd.stage_number)
+    assert list(evaluation.assignments) == [assignment]
+
+
+def test_the_stage_rubric_is_the_call_s_rubric_for_that_stage(rnd, call, project, ministry, stage_expert):
+    assignment = stages.stage_assign(actor=ministry, evaluation=evaluation_of(rnd, project), expert=stage_expert)
+    assert list(assignment.criteria()) == list(rnd.criteria.all()) == list(call.stage_criteria.all())
+    assert {c.stage_number for c in rnd.criteria.all()} == {rnd.stage_number}
+    assert call.criteria.filter(pk__in=rnd.criteria.values("pk")).count() == 0
+
+
+def test_deleting_a_round_deletes_its_panels_with_their_scores_and_the_stage_rubric(ready, call):
+    rnd, scores = ready.round, Score.objects.count()
+    assert (call.stage_criteria.count(), Assignment.objects.filter(kind=AssignmentKind.STAGE).count()) == (4, 1)
+
+    rnd.delete()
+
+    assert (call.stage_criteria.count(), Assignment.objects.filter(kind=AssignmentKind.STAGE).count(),
+            Score.objects.count()) == (0, 0, scores - 4)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_round_s_panels_are_read_in_one_query_whatever_the_number_of_projects(
+        call, ministry, make_project, stage_expert, django_assert_num_queries, count):
+    for i in range(count):
+        make_project(title_ko=f"과제 {i}")
+    rnd = open_round(call, by=ministry)
+    for e in rnd.evaluations.all():
+        seat(e, stage_expert, by=ministry)
+
+    with django_assert_num_queries(3):  # the evaluations, their conditions, every panel with experts and sheets
+        evaluations = selectors.round_evaluations(rnd)
+        panels = [[(a.expert.username, getattr(a, "scoresheet", None)) for a in e.panel] for e in evaluations]
+    assert panels == [[(stage_expert.username, None)]] * count

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluations.models import Assignment
 from projects.models import (
     AnnualReport,
     Condition,
@@ -278,7 +277,7 @@ def test_staff_assign_an_expert_and_start_scoring_after_confirming(client, proje
     client.force_login(ministry)
     url = reverse("projects:round", args=[rnd.pk])
     client.post(url, {"op": "assign", "evaluation": evaluation.pk, "expert": stage_expert.pk})
-    assert Assignment.objects.filter(stage_evaluation=evaluation, expert=stage_expert).exists()
+    assert evaluation.assignments.filter(expert=stage_expert).exists()
     client.post(url, {"op": "start"})
     rnd.refresh_from_db()
     assert rnd.state == RoundState.PREPARING
