@@ -28,9 +28,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from core.documents.render import render_pdf  # noqa: E402
 from funding import services  # noqa: E402
 from funding.models import AwardLetter, DecisionState, FundingDecision, FundingYear, LetterStatus  # noqa: E402
-from funding.pdf import render_pdf  # noqa: E402
 from megaproject.celery_app import app as celery_app  # noqa: E402
 from proposals.models import Participation, Proposal, ProposalState  # noqa: E402
 

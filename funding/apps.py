@@ -6,6 +6,10 @@ class FundingConfig(AppConfig):
     name = 'funding'
 
     def ready(self):
+        from core.documents.verification import register_verifier
+
         from . import watched
+        from .services.letters import verify_letter
 
         watched.register()  # what the audit trail watches here
+        register_verifier(verify_letter)  # /verify/<code> of the award letters

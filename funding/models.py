@@ -13,6 +13,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.documents.models import DocumentStatus, GeneratedDocument
+
 
 class DecisionState(models.TextChoices):
     PREPARED = "prepared", _("Prepared (awaiting approval)")
@@ -96,11 +98,7 @@ class SelectionNote(models.Model):
         return self.reason[:40]
 
 
-class LetterStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Being built")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+LetterStatus = DocumentStatus  # the one status of generated documents, under the name funding uses
 
 
 def new_verification_code() -> str:
@@ -109,22 +107,18 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(alphabet) for _i in range(12))
 
 
-class AwardLetter(models.Model):
+class AwardLetter(GeneratedDocument):
     """One letter per approved decision version and language (the unique key makes
-    the task idempotent: re-running replaces the file, never adds a letter)."""
+    the task idempotent: re-running replaces the file, never adds a letter). Status,
+    file, checksum, size, attempts, error and generated_at: `GeneratedDocument`."""
+
+    upload_dir = "letters/"
 
     decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters")
     language = models.CharField(_("language"), max_length=5, default="ko")
-    status = models.CharField(_("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING)
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True,
                                          default=new_verification_code)
-    file = models.FileField(upload_to="letters/", max_length=300, blank=True)
-    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
-    generated_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,23 +1,15 @@
-"""Award letters are built by workers: one task per letter, idempotent, acked
-late and rejected when the worker dies (requeued), retried with backoff for
-passing failures, with an attempt counter in the database so a letter that
-always crashes its worker is given up visibly instead of looping."""
+"""Award letters are built by workers: one task per letter, on the document task
+base (core.documents.tasks.DocumentTask: acked late, requeued when the worker dies,
+retried with backoff, given up visibly through the attempt counter in the database)."""
 
 from celery import shared_task
 
+from core.documents.tasks import DocumentTask
+
 from . import services
+from .models import AwardLetter
 
-MAX_RETRIES = 4
 
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, base=DocumentTask)
 def generate_award_letter(self, *, letter_id: int) -> str:
-    try:
-        letter = services.letter_build(letter_id=letter_id)
-    except Exception as exc:
-        final = self.request.retries >= MAX_RETRIES or self.request.is_eager
-        services.letter_failed(letter_id=letter_id, error=f"{exc.__class__.__name__}: {exc}", final=final)
-        if final:
-            raise
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
-    return letter.status
+    return self.build(services.letter_build, AwardLetter, letter_id=letter_id)

@@ -1,4 +1,4 @@
-"""Selection board, funding decisions, award letters and the public verification page."""
+"""Selection board, funding decisions and award letters (their public verification: core, /verify)."""
 
 from urllib.parse import urlencode
 
@@ -199,22 +199,6 @@ def letter_download(request, pk):
     letter = services.letter_for_download(user=request.user, letter_id=pk)
     return FileResponse(letter.file.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{letter.decision.reference}-{letter.language}.pdf")
-
-
-@never_cache
-def verify(request, code):
-    """Public: confirms a letter's authenticity and main facts; nothing else."""
-    letter = (AwardLetter.objects.select_related("decision__proposal__call", "decision__proposal__lead_region")
-              .filter(verification_code=code.strip().upper(), status=LetterStatus.DONE).first())
-    if letter is None:
-        return render(request, "funding/verify.html", {"code": code}, status=404)
-    decision = letter.decision
-    proposal = decision.proposal
-    return render(request, "funding/verify.html", {
-        "code": code, "letter": letter, "decision": decision, "proposal": proposal,
-        "regions": [p.region for p in participations_of(proposal)],
-        "years": list(decision.years.all()),
-    })
 
 
 @require_POST

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from funding import views as funding_views
-
 from .health import healthz
 
 # Uploaded files and PDFs are never served as plain media: each download goes
@@ -19,6 +17,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
     path("audit/", include("trail.urls")),
-    path("verify/<str:code>", funding_views.verify, name="verify"),
+    path("", include("core.urls")),  # /verify/<code>: any generated document, by its code
     path("", include("reports.dashboard_urls")),
 ]

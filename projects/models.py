@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.documents.models import DocumentStatus, GeneratedDocument
 from evaluations.models import Assignment, AssignmentKind
 from programmes.models import RubricCriterion
 
@@ -409,24 +410,16 @@ class PlanYear(models.Model):
 # --- The stage-evaluation report (PDF) ---------------------------------------------------
 
 
-class ReportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Being built")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+ReportStatus = DocumentStatus  # the one status of generated documents, under the name projects uses
 
 
-class StageReport(models.Model):
-    """One report per stage evaluation (the one-to-one key makes the task idempotent)."""
+class StageReport(GeneratedDocument):
+    """One report per stage evaluation (the one-to-one key makes the task idempotent).
+    Status, file, checksum, size, attempts, error and generated_at: `GeneratedDocument`."""
+
+    upload_dir = "stage-reports/"
 
     evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="report")
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING)
-    file = models.FileField(upload_to="stage-reports/", max_length=300, blank=True)
-    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    generated_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,24 +1,18 @@
-"""Workers of funded projects: the stage-evaluation report, and the daily
-opening and reminding of annual reports."""
+"""Workers of funded projects: the stage-evaluation report (on the document task
+base, core.documents.tasks.DocumentTask), and the daily opening and reminding of
+annual reports."""
 
 from celery import shared_task
 
+from core.documents.tasks import DocumentTask
+
+from .models import StageReport
 from .services import documents, reports
 
-MAX_RETRIES = 4
 
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, base=DocumentTask)
 def generate_stage_report(self, *, report_id: int) -> str:
-    try:
-        report = documents.stage_report_build(report_id=report_id)
-    except Exception as exc:
-        final = self.request.retries >= MAX_RETRIES or self.request.is_eager
-        documents.stage_report_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}", final=final)
-        if final:
-            raise
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
-    return report.status
+    return self.build(documents.stage_report_build, StageReport, report_id=report_id)
 
 
 @shared_task

@@ -9,21 +9,21 @@ built — writes one audit record ("export") through `_audit`.
 from __future__ import annotations
 
 import datetime
-import secrets
 import tempfile
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.documents.models import DocumentStatus
+from core.documents.services import build_document, request_document
 from core.permissions import require
 
 from . import datasets
-from .models import CallReport, ExportFormat, ExportJob, JobStatus
+from .models import CallReport, ExportFormat, ExportJob
 from .writers import csv_chunks, write_xlsx
 
 
@@ -94,72 +94,59 @@ def export_request(*, actor, key: str, fmt: str, filters: dict) -> ExportJob:
 
 
 def export_build(*, job_id: int) -> ExportJob:
-    """Build and store one export job's file. Visibility is that of the requester now
-    (a permission withdrawn since the request stops the export). The file is written
-    under a new name and the row switched to it only when complete."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
-        if job.status in (JobStatus.DONE, JobStatus.EXPIRED):
-            return job  # a redelivered task: nothing to do
-        if job.attempts >= settings.LETTER_MAX_ATTEMPTS:
-            job.status = JobStatus.FAILED
-            job.error = job.error or _("Gave up after %(n)s attempts.") % {"n": job.attempts}
-            job.save(update_fields=["status", "error"])
-            return job
-        job.attempts += 1
-        job.status = JobStatus.RUNNING
-        job.rows_done = 0
-        job.save(update_fields=["attempts", "status", "rows_done"])
-    user = job.requested_by
-    dataset = datasets.get(job.dataset)
-    if dataset is None or not user.is_active or not user.has_perm(dataset.perm):
-        raise PermissionDenied(job.dataset)
-    filters = datasets.clean_filters(job.filters)
+    """Build and store one export job's file (core.documents.services.build_document):
+    written to a temporary file with its progress counted, stored under a new name and
+    the row switched to it only when complete. Visibility is that of the requester now
+    (a permission withdrawn since the request stops the export: PermissionDenied)."""
+    written = {}
 
-    written = {"rows": 0}
+    def render(job: ExportJob):
+        user = job.requested_by
+        dataset = datasets.get(job.dataset)
+        if dataset is None or not user.is_active or not user.has_perm(dataset.perm):
+            raise PermissionDenied(job.dataset)
+        filters = datasets.clean_filters(job.filters)
+        written.update(dataset=dataset, filters=filters, rows=0)
 
-    def progress(n: int) -> None:
-        written["rows"] = n
-        ExportJob.objects.filter(pk=job_id).update(rows_done=n)
+        def progress(n: int) -> None:
+            written["rows"] = n
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
 
-    with translation.override(job.language), tempfile.TemporaryFile() as tmp:
-        qs = dataset.queryset(user=user, filters=filters)
-        total = qs.count()
-        ExportJob.objects.filter(pk=job_id).update(rows_total=total)
-        rows = dataset.iter_rows(user=user, filters=filters, queryset=qs)
-        if job.format == ExportFormat.XLSX:
-            write_xlsx(tmp, dataset.columns, rows, title=str(dataset.label), on_rows=progress)
-        else:
-            for chunk in csv_chunks(dataset.columns, rows, on_rows=progress):
-                tmp.write(chunk)
-        count = written["rows"]
-        tmp.seek(0)
-        storage = job.file.storage
+        tmp = tempfile.TemporaryFile()  # noqa: SIM115 - closed by build_document once stored
+        try:
+            with translation.override(job.language):
+                qs = dataset.queryset(user=user, filters=filters)
+                ExportJob.objects.filter(pk=job.pk).update(rows_total=qs.count())
+                rows = dataset.iter_rows(user=user, filters=filters, queryset=qs)
+                if job.format == ExportFormat.XLSX:
+                    write_xlsx(tmp, dataset.columns, rows, title=str(dataset.label), on_rows=progress)
+                else:
+                    for chunk in csv_chunks(dataset.columns, rows, on_rows=progress):
+                        tmp.write(chunk)
+        except BaseException:
+            tmp.close()
+            raise
+        return tmp
+
+    def name(job: ExportJob, checksum: str) -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        stored = storage.save(f"exports/{job.dataset}-{stamp}-{secrets.token_hex(6)}.{job.format}", File(tmp))
-        size = storage.size(stored)
-    with transaction.atomic():
-        current = ExportJob.objects.select_for_update().get(pk=job_id)
-        old = current.file.name
-        current.file.name = stored
-        current.size = size
-        current.rows_done = count
-        current.rows_total = count
-        current.status = JobStatus.DONE
-        current.error = ""
-        current.finished_at = timezone.now()
-        current.expires_at = current.finished_at + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
-        current.save(update_fields=["file", "size", "rows_done", "rows_total", "status", "error", "finished_at",
-                                    "expires_at"])
-        if old and old != stored:
-            transaction.on_commit(lambda: storage.delete(old))
-        audit_export(actor=user, dataset=dataset, fmt=current.format, filters=filters, rows=count, job=current)
-    return current
+        return f"exports/{job.dataset}-{stamp}-{job.pk}-{checksum[:12]}.{job.format}"
+
+    def finish(job: ExportJob, _first_time: bool) -> None:
+        job.rows_done = job.rows_total = written["rows"]
+        job.expires_at = job.generated_at + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+        job.save(update_fields=["rows_done", "rows_total", "expires_at"])
+        audit_export(actor=job.requested_by, dataset=written["dataset"], fmt=job.format,
+                     filters=written["filters"], rows=written["rows"], job=job)
+
+    return build_document(
+        ExportJob, job_id, render=render, name=name, select_related=("requested_by",),
+        settled=(DocumentStatus.DONE, DocumentStatus.EXPIRED), claim=_restart_count, after_switch=finish)
 
 
-def export_failed(*, job_id: int, error: str, final: bool) -> None:
-    ExportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED if final else JobStatus.PENDING,
-                                               error=error[:2000])
+def _restart_count(job: ExportJob) -> list[str]:
+    job.rows_done = 0
+    return ["rows_done"]
 
 
 def job_for(*, user, job_id: int) -> ExportJob:
@@ -172,7 +159,7 @@ def job_for(*, user, job_id: int) -> ExportJob:
 
 def job_for_download(*, user, job_id: int) -> ExportJob:
     job = job_for(user=user, job_id=job_id)
-    if job.status != JobStatus.DONE or not job.file or job.expires_at <= timezone.now():
+    if not job.is_ready or job.expires_at <= timezone.now():
         raise Http404
     return job
 
@@ -181,18 +168,18 @@ def exports_purge_expired(*, now=None) -> int:
     """Delete the files of expired exports; the rows stay (status "expired") as a record."""
     now = now or timezone.now()
     count = 0
-    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(status=JobStatus.EXPIRED):
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(status=DocumentStatus.EXPIRED):
         if job.file:
             job.file.storage.delete(job.file.name)
-        ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.EXPIRED, file="", size=0)
+        ExportJob.objects.filter(pk=job.pk).update(status=DocumentStatus.EXPIRED, file="", size=0)
         count += 1
     return count
 
 
 def job_progress(job: ExportJob) -> dict:
-    if job.status == JobStatus.DONE:
+    if job.status == DocumentStatus.DONE:
         label = _("Ready: %(n)s rows.") % {"n": f"{job.rows_total:,}"}
-    elif job.status == JobStatus.FAILED:
+    elif job.status == DocumentStatus.FAILED:
         label = _("Failed.")
     elif job.rows_total:
         label = _("%(done)s of %(total)s rows written") % {"done": f"{job.rows_done:,}", "total": f"{job.rows_total:,}"}
@@ -208,19 +195,16 @@ def job_progress(job: ExportJob) -> dict:
 def _enqueue_report(report_id: int) -> None:
     from .tasks import generate_call_report
 
-    transaction.on_commit(lambda: generate_call_report.delay(report_id=report_id))
+    generate_call_report.delay(report_id=report_id)
 
 
 @transaction.atomic
 def call_report_request(*, actor, call) -> CallReport:
     """Ask for the call's result report (one per call; asking again rebuilds it)."""
     require(actor, "reports.generate_call_report", call)
-    report, _created = CallReport.objects.select_for_update().get_or_create(call=call, defaults={"requested_by": actor})
-    if report.status == JobStatus.RUNNING:
-        return report  # already being built: never two builds of one report
-    CallReport.objects.filter(pk=report.pk).update(status=JobStatus.PENDING, error="", attempts=0, requested_by=actor)
-    _enqueue_report(report.pk)
-    report.refresh_from_db()
+    report = request_document(CallReport, call=call, requested_by=actor, enqueue=_enqueue_report)
+    if report.status == DocumentStatus.RUNNING:
+        return report  # already being built: not asked for again
     _audit(actor=actor, action="export", obj=report,
            summary=_("Result report of “%(call)s” requested") % {"call": call.title},
            after={"dataset": "call_report", "format": "pdf", "call": call.pk})
@@ -228,20 +212,9 @@ def call_report_request(*, actor, call) -> CallReport:
 
 
 def call_report_build(*, report_id: int) -> CallReport:
-    """Build and store the report (funding.pdf.build_stored_pdf, as the award letters)."""
-    from funding.pdf import build_stored_pdf
-
+    """Build and store the report (core.documents.services.build_document, as the award letters)."""
     from .report import report_html
 
-    def html(report):
-        with translation.override("ko"):
-            return report_html(report.call)
-
-    return build_stored_pdf(
-        CallReport, report_id, html=html, select_related=("call",),
+    return build_document(
+        CallReport, report_id, html=lambda report: report_html(report.call), select_related=("call",),
         name=lambda r, checksum: f"reports/call-{r.call.year}-{r.call_id}-{checksum[:12]}.pdf")
-
-
-def call_report_failed(*, report_id: int, error: str, final: bool) -> None:
-    CallReport.objects.filter(pk=report_id).update(status=JobStatus.FAILED if final else JobStatus.PENDING,
-                                                   error=error[:2000])

@@ -1,43 +1,24 @@
-"""Exports and result reports are built by workers, like award letters: idempotent
-(keyed by the job / the call), acked late and rejected when the worker dies,
-retried with backoff for passing failures, with an attempt counter in the
-database so a job that always crashes its worker is given up visibly."""
+"""Exports and result reports are built by workers, like award letters: on the
+document task base (core.documents.tasks.DocumentTask: idempotent, acked late and
+requeued when the worker dies, retried with backoff, given up visibly through the
+attempt counter in the database; a withdrawn permission fails the job at once)."""
 
 from celery import shared_task
-from django.core.exceptions import PermissionDenied
+
+from core.documents.tasks import DocumentTask
 
 from . import services
+from .models import CallReport, ExportJob
 
-MAX_RETRIES = 4
 
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, base=DocumentTask)
 def build_export(self, *, job_id: int) -> str:
-    try:
-        job = services.export_build(job_id=job_id)
-    except PermissionDenied as exc:  # never worth a retry
-        services.export_failed(job_id=job_id, error=f"PermissionDenied: {exc}", final=True)
-        return "failed"
-    except Exception as exc:
-        final = self.request.retries >= MAX_RETRIES or self.request.is_eager
-        services.export_failed(job_id=job_id, error=f"{exc.__class__.__name__}: {exc}", final=final)
-        if final:
-            raise
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
-    return job.status
+    return self.build(services.export_build, ExportJob, job_id=job_id)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, base=DocumentTask)
 def generate_call_report(self, *, report_id: int) -> str:
-    try:
-        report = services.call_report_build(report_id=report_id)
-    except Exception as exc:
-        final = self.request.retries >= MAX_RETRIES or self.request.is_eager
-        services.call_report_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}", final=final)
-        if final:
-            raise
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
-    return report.status
+    return self.build(services.call_report_build, CallReport, report_id=report_id)
 
 
 @shared_task(acks_late=True)

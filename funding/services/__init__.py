@@ -13,7 +13,6 @@ from .letters import (  # noqa: F401
     batch_progress,
     letter_build,
     letter_context,
-    letter_failed,
     letter_for_download,
     letter_html,
     letter_request,

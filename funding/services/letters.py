@@ -1,20 +1,20 @@
 """Award letters: requested per approved decision and language, built by a worker, verifiable by code."""
-import hashlib
 import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.documents.services import build_document, document_for_download, request_document
+from core.documents.verification import Verified
 from core.permissions import require
 from programmes.models import Call
 from proposals.models import Proposal
-from proposals.selectors import officials_of
+from proposals.selectors import officials_of, participations_of
 
 from ..models import (
     AwardLetter,
@@ -37,7 +37,7 @@ def notify_regions(proposal: Proposal, message: str, url: str = "") -> None:
 def _enqueue(letter_id: int) -> None:
     from ..tasks import generate_award_letter
 
-    transaction.on_commit(lambda: generate_award_letter.delay(letter_id=letter_id))
+    generate_award_letter.delay(letter_id=letter_id)
 
 
 @transaction.atomic
@@ -48,16 +48,10 @@ def letter_request(*, actor, decision: FundingDecision, language: str = "ko", ba
         raise ValidationError(_("Letters are issued for approved decisions only."))
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
-    letter, _created = AwardLetter.objects.select_for_update().get_or_create(
-        decision=decision, language=language, defaults={"requested_by": actor})
+    letter = request_document(AwardLetter, decision=decision, language=language, requested_by=actor,
+                              enqueue=_enqueue)
     if batch is not None:
         batch.letters.add(letter)
-    if letter.status == LetterStatus.RUNNING:
-        return letter  # already being built: never two builds of one letter
-    AwardLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.PENDING, error="", attempts=0,
-                                                    requested_by=actor)
-    _enqueue(letter.pk)
-    letter.refresh_from_db()
     return letter
 
 
@@ -112,46 +106,26 @@ def letter_html(letter: AwardLetter) -> str:
 
 
 def letter_build(*, letter_id: int) -> AwardLetter:
-    """Build and store one letter. Idempotent: the same decision version and language
-    always update the same row; the PDF is stored under a new name first and the row
-    switched to it only when complete, so a half-written file is never served."""
-    from ..pdf import render_pdf
+    """Build and store one letter (core.documents.services.build_document). Idempotent:
+    the same decision version and language always update the same row; the PDF is
+    stored under a new name first and the row switched to it only when complete, so a
+    half-written file is never served. The regions hear when it is first ready."""
+    return build_document(
+        AwardLetter, letter_id, html=letter_html, claim=_date_the_letter,
+        name=lambda letter, checksum: f"letters/{letter.decision.reference}-{letter.language}-{checksum[:12]}.pdf",
+        before_store=lambda _letter: _pause_for_fault_tests(), after_switch=_announce_first_letter)
 
-    with transaction.atomic():
-        letter = AwardLetter.objects.select_for_update().get(pk=letter_id)
-        if letter.attempts >= settings.LETTER_MAX_ATTEMPTS:
-            letter.status = LetterStatus.FAILED
-            letter.error = letter.error or _("Gave up after %(n)s attempts.") % {"n": letter.attempts}
-            letter.save(update_fields=["status", "error"])
-            return letter
-        letter.attempts += 1
-        letter.status = LetterStatus.RUNNING
-        if letter.issued_on is None:
-            letter.issued_on = timezone.localdate()
-        letter.save(update_fields=["attempts", "status", "issued_on"])
-    pdf = render_pdf(letter_html(letter))  # slow work outside any transaction
-    checksum = hashlib.sha256(pdf).hexdigest()
-    name = f"letters/{letter.decision.reference}-{letter.language}-{checksum[:12]}.pdf"
-    _pause_for_fault_tests()
-    storage = letter.file.storage
-    stored = storage.save(name, ContentFile(pdf)) if not storage.exists(name) else name
-    with transaction.atomic():
-        current = AwardLetter.objects.select_for_update().get(pk=letter_id)
-        old = current.file.name
-        first_time = current.generated_at is None
-        current.file.name = stored
-        current.checksum = checksum
-        current.size = len(pdf)
-        current.status = LetterStatus.DONE
-        current.error = ""
-        current.generated_at = timezone.now()
-        current.save(update_fields=["file", "checksum", "size", "status", "error", "generated_at"])
-        if old and old != stored:
-            transaction.on_commit(lambda: storage.delete(old))
-        if first_time:
-            notify_regions(current.decision.proposal, _("The award letter for “%(title)s” is ready.") % {
-                "title": current.decision.proposal.title_ko}, url=f"/funding/letters/{current.pk}/download/")
-    return current
+
+def _date_the_letter(letter: AwardLetter) -> list[str]:
+    if letter.issued_on is None:
+        letter.issued_on = timezone.localdate()
+    return ["issued_on"]
+
+
+def _announce_first_letter(letter: AwardLetter, first_time: bool) -> None:
+    if first_time:
+        notify_regions(letter.decision.proposal, _("The award letter for “%(title)s” is ready.") % {
+            "title": letter.decision.proposal.title_ko}, url=f"/funding/letters/{letter.pk}/download/")
 
 
 def _pause_for_fault_tests() -> None:
@@ -166,17 +140,22 @@ def _pause_for_fault_tests() -> None:
         time.sleep(0.1)
 
 
-def letter_failed(*, letter_id: int, error: str, final: bool) -> None:
-    AwardLetter.objects.filter(pk=letter_id).update(
-        status=LetterStatus.FAILED if final else LetterStatus.PENDING, error=error[:2000])
-
-
 def letter_for_download(*, user, letter_id: int) -> AwardLetter:
-    from django.http import Http404
+    return document_for_download(AwardLetter.objects.select_related("decision__proposal"), letter_id, user=user,
+                                 perm="funding.download_letter")
 
-    letter = AwardLetter.objects.select_related("decision__proposal").filter(pk=letter_id).first()
-    if letter is None or not user.has_perm("funding.download_letter", letter):
-        raise Http404
-    if letter.status != LetterStatus.DONE or not letter.file:
-        raise PermissionDenied
-    return letter
+
+def verify_letter(code: str) -> Verified | None:
+    """The public verification of a ready letter by its code (registered with
+    core.documents.verification in FundingConfig.ready): its main facts, nothing else."""
+    letter = (AwardLetter.objects.select_related("decision__proposal__call", "decision__proposal__lead_region")
+              .filter(verification_code=code, status=LetterStatus.DONE).first())
+    if letter is None:
+        return None
+    decision = letter.decision
+    proposal = decision.proposal
+    return Verified("funding/verify_letter.html", {
+        "letter": letter, "decision": decision, "proposal": proposal,
+        "regions": [p.region for p in participations_of(proposal)],
+        "years": list(decision.years.all()),
+    })

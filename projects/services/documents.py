@@ -1,27 +1,27 @@
-"""The stage-evaluation report (Korean A4 PDF), built by a Celery worker with the
-same reliability rules as the award letters: one report per stage evaluation
-(the one-to-one key makes the task idempotent), acked late and requeued when a
-worker dies, retried with backoff, an attempt counter in the database, stored
-under a new name and switched to only when complete."""
+"""The stage-evaluation report (Korean A4 PDF), a generated document (core.documents):
+one report per stage evaluation (the one-to-one key makes the task idempotent),
+built by a worker on the document task base, stored under a new name and switched
+to only when complete."""
 
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.documents.models import DocumentStatus
+from core.documents.services import build_document, document_for_download, request_document
 from core.permissions import require
 
 from ..figures import funding_rows, kpi_rows
-from ..models import ReportStatus, StageEvaluation, StageReport
+from ..models import StageEvaluation, StageReport
 
 
 def _enqueue(report_id: int) -> None:
     from ..tasks import generate_stage_report
 
-    transaction.on_commit(lambda: generate_stage_report.delay(report_id=report_id))
+    generate_stage_report.delay(report_id=report_id)
 
 
 @transaction.atomic
@@ -31,15 +31,7 @@ def stage_report_request(*, actor, evaluation: StageEvaluation) -> StageReport:
     evaluation = StageEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if not evaluation.is_decided:
         raise ValidationError(_("The report is built once the outcome is decided."))
-    report, _created = StageReport.objects.select_for_update().get_or_create(
-        evaluation=evaluation, defaults={"requested_by": actor})
-    if report.status == ReportStatus.RUNNING:
-        return report  # already being built: never two builds of one report
-    StageReport.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, error="", attempts=0,
-                                                    requested_by=actor)
-    _enqueue(report.pk)
-    report.refresh_from_db()
-    return report
+    return request_document(StageReport, evaluation=evaluation, requested_by=actor, enqueue=_enqueue)
 
 
 def report_context(evaluation: StageEvaluation) -> dict:
@@ -90,30 +82,20 @@ def report_html(evaluation: StageEvaluation) -> str:
 
 
 def stage_report_build(*, report_id: int) -> StageReport:
-    from funding.pdf import build_stored_pdf
-
-    return build_stored_pdf(
+    """Build and store the report (core.documents.services.build_document)."""
+    return build_document(
         StageReport, report_id, html=lambda r: report_html(r.evaluation),
         name=lambda r, checksum: f"stage-reports/stage-{r.evaluation_id}-{checksum[:12]}.pdf")
 
 
-def stage_report_failed(*, report_id: int, error: str, final: bool) -> None:
-    StageReport.objects.filter(pk=report_id).update(
-        status=ReportStatus.FAILED if final else ReportStatus.PENDING, error=error[:2000])
-
-
 def stage_report_progress(report: StageReport) -> dict:
     report.refresh_from_db()
-    done = report.status in (ReportStatus.DONE, ReportStatus.FAILED)
-    return {"total": 1, "done": int(report.status == ReportStatus.DONE),
-            "failed": int(report.status == ReportStatus.FAILED), "finished": done, "percent": 100 if done else 0,
+    done = report.finished
+    return {"total": 1, "done": int(report.status == DocumentStatus.DONE),
+            "failed": int(report.status == DocumentStatus.FAILED), "finished": done, "percent": 100 if done else 0,
             "status": report.status, "status_label": report.get_status_display()}
 
 
 def stage_report_for_download(*, user, report_id: int) -> StageReport:
-    report = StageReport.objects.select_related("evaluation__project__proposal").filter(pk=report_id).first()
-    if report is None or not user.has_perm("projects.download_stage_report", report):
-        raise Http404
-    if report.status != ReportStatus.DONE or not report.file:
-        raise PermissionDenied
-    return report
+    return document_for_download(StageReport.objects.select_related("evaluation__project__proposal"), report_id,
+                                 user=user, perm="projects.download_stage_report")

@@ -148,10 +148,10 @@ def test_a_failed_build_is_retried_then_given_up_visibly(decided, ministry, sett
     def broken(html):
         raise OSError("disk full")
 
-    monkeypatch.setattr("funding.pdf.render_pdf", broken)
+    monkeypatch.setattr("core.documents.render.render_pdf", broken)
     with pytest.raises(OSError):
         documents.stage_report_build(report_id=report.pk)
-    documents.stage_report_failed(report_id=report.pk, error="OSError: disk full", final=False)
+    report.mark_failed("OSError: disk full", final=False)
     report.refresh_from_db()
     assert report.status == "pending" and report.attempts == 1 and not report.file
     settings.LETTER_MAX_ATTEMPTS = 1
