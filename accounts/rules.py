@@ -5,6 +5,9 @@ call `require(user, perm, obj)`. Nothing re-derives a role check elsewhere.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import explain_refusal
 
 from .models import Role
 
@@ -131,9 +134,23 @@ def results_announced(user, proposal):
     return proposal is not None and proposal.call.status == CallStatus.ANNOUNCED
 
 
-@rules.predicate
-def is_preparer(user, decision):
-    return decision is not None and decision.prepared_by_id == user.pk
+def is_the(field: str) -> rules.Predicate:
+    """The user is the person the object records in `field` (a foreign key to the user):
+    `is_the("prepared_by")` — the user prepared this decision."""
+
+    def recorded(user, obj):
+        return obj is not None and user.pk is not None and getattr(obj, f"{field}_id", None) == user.pk
+
+    return rules.predicate(recorded, name=f"is_the_{field}")
+
+
+def add_four_eyes_perm(perm: str, who, field: str, message) -> None:
+    """`who` may `perm` an object, except the person it records in `field` (who prepared
+    or endorsed it): that person is refused with `message` (core.permissions.require
+    raises Refused with it; the pages show it)."""
+    did_it = is_the(field)
+    rules.add_perm(perm, who & ~did_it)
+    explain_refusal(perm, (who & did_it).test, message)
 
 
 @rules.predicate
@@ -177,11 +194,6 @@ def is_project_lead(user, obj):
 @rules.predicate
 def is_own_report_part(user, part):
     return part is not None and getattr(user, "region_id", None) == part.region_id
-
-
-@rules.predicate
-def is_plan_endorser(user, plan):
-    return plan is not None and plan.endorsed_by_id == user.pk
 
 
 @rules.predicate
@@ -242,7 +254,8 @@ rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_
 # Funding decisions and award letters
 rules.add_perm("funding.view_board", is_staff_member)
 rules.add_perm("funding.prepare", is_staff_member)
-rules.add_perm("funding.approve", is_staff_member & ~is_preparer)
+add_four_eyes_perm("funding.approve", is_staff_member, "prepared_by",
+                   _("Four eyes: the person who prepared a decision cannot approve it. Ask another staff member."))
 rules.add_perm("funding.generate_letters", is_staff_member)
 rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region))
 rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region))
@@ -263,7 +276,8 @@ rules.add_perm("projects.close_condition", is_staff_member)
 rules.add_perm("projects.edit_plan", is_project_official)
 rules.add_perm("projects.submit_plan", is_official & is_project_lead)
 rules.add_perm("projects.endorse_plan", is_staff_member)
-rules.add_perm("projects.approve_plan", is_staff_member & ~is_plan_endorser)
+add_four_eyes_perm("projects.approve_plan", is_staff_member, "endorsed_by",
+                   _("Four eyes: the person who endorsed a plan cannot approve it. Ask another staff member."))
 rules.add_perm("projects.request_stage_report", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
 

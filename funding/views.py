@@ -12,10 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.params import posted_id
-from core.permissions import require
+from core.permissions import Refused, refusal_reason, require
 from evaluations.forms import TYPE_CHOICES
 from evaluations.selectors import ranking_board
 from programmes.models import CooperationType
+from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
 from programmes.selectors import calls_visible_to
 from proposals.models import ProposalState
 from proposals.selectors import participations_of, proposal_for
@@ -74,9 +75,10 @@ def _decision_grid(proposal, decision, data=None, problems=None):
             value = data.get(f"local-{p.region_id}-{year}") if data is not None else locals_.get(
                 (p.region_id, year), default_local)
             cells.append({"region": p.region, "name": f"local-{p.region_id}-{year}", "value": value,
-                          "problem": (problems or {}).get(("local", p.region_id, year))})
-        rows.append({"year": year, "national": national, "national_problem": (problems or {}).get(("national", year)),
-                     "year_problem": (problems or {}).get(("year", year)), "cells": cells})
+                          "problem": (problems or {}).get(cell_key(p.region_id, year, "local"))})
+        rows.append({"year": year, "national": national,
+                     "national_problem": (problems or {}).get(cell_key(None, year, "national")),
+                     "year_problem": (problems or {}).get(year_key(year)), "cells": cells})
     return participations, rows
 
 
@@ -134,6 +136,9 @@ def decision_page(request, pk):
             messages.error(request, " ".join(exc.messages))
             if op != "prepare":
                 return redirect("funding:decision", pk=pk)
+        except Refused as exc:  # the rules say why (four eyes: the preparer does not approve)
+            messages.error(request, exc.message)
+            return redirect("funding:decision", pk=pk)
     participations, rows = _decision_grid(proposal, current, data, problems)
     current_rows = []
     if current is not None:
@@ -144,12 +149,16 @@ def decision_page(request, pk):
     return render(request, "funding/decision.html", {
         "proposal": proposal, "decisions": decisions, "current": current, "rows": rows, "current_rows": current_rows,
         "participations": participations, "problems": problems,
-        "cap_problem": problems.get(("cap",)), "total_problem": problems.get(("total",)),
+        "cap_problem": problems.get(CAP_KEY), "total_problem": problems.get(TOTAL_KEY),
         "conditions": data.get("conditions", "") if data is not None else (current.conditions if current else ""),
         "envelope": services.envelope_status(proposal.call),
         "can_prepare": request.user.has_perm("funding.prepare") and proposal.state == ProposalState.SELECTED,
         "can_approve": current is not None and current.state == DecisionState.PREPARED
         and request.user.has_perm("funding.approve", current),
+        # Why this staff member may not approve (four eyes: they prepared it), from the rules.
+        "approve_refused": refusal_reason(request.user, "funding.approve", current)
+        if current is not None and current.state == DecisionState.PREPARED else None,
+        "can_build_letters": request.user.has_perm("funding.generate_letters"),
         "letters": list(current.letters.all()) if current else [],
     }, status=400 if problems else 200)
 

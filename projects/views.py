@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from core.charts import ChartData, column_chart
-from core.permissions import require
+from core.permissions import Refused, refusal_reason, require
 from core.templatetags.portal import eok
 from evaluations.models import ScoresheetState
 from programmes.models import Call, Region
+from programmes.money import TOTAL_KEY, MatchingRule, cell_key, year_key
 from proposals.selectors import participations_of
 
 from . import selectors
@@ -513,8 +514,8 @@ def _plan_grid(plan, participations, data=None, problems=None):
                 "year": year, "nat_name": nat_name, "loc_name": loc_name,
                 "national": data.get(nat_name, "") if data is not None else (line.national_won if line else 0),
                 "local": data.get(loc_name, "") if data is not None else (line.local_won if line else 0),
-                "problem": (problems or {}).get(("national", p.region_id, year)) or (problems or {}).get(nat_name)
-                or (problems or {}).get(loc_name),
+                "problem": (problems or {}).get(cell_key(p.region_id, year, "national"))
+                or (problems or {}).get(nat_name) or (problems or {}).get(loc_name),
             })
         rows.append({"region": p.region, "cells": cells})
     totals = []
@@ -522,7 +523,7 @@ def _plan_grid(plan, participations, data=None, problems=None):
         nat = sum(x.national_won for (r, y), x in lines.items() if y == year)
         loc = sum(x.local_won for (r, y), x in lines.items() if y == year)
         totals.append({"year": year, "national": nat, "local": loc,
-                       "problem": (problems or {}).get(("year", year))})
+                       "problem": (problems or {}).get(year_key(year))})
     return rows, totals
 
 
@@ -570,6 +571,9 @@ def plan_page(request, pk):
                 return redirect("projects:plan", pk=pk)
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
             plan.refresh_from_db()
+        except Refused as exc:  # the rules say why (four eyes: the endorser does not approve)
+            messages.error(request, exc.message)
+            return redirect("projects:plan", pk=pk)
     problems = {**plans.plan_problems(plan), **errors}
     rows, totals = _plan_grid(plan, participations, data, problems)
     editable = plan.state in plans.EDITABLE and project.is_running
@@ -577,8 +581,7 @@ def plan_page(request, pk):
     lead = editable and user.has_perm("projects.submit_plan", plan)
     return render(request, "projects/plan.html", {
         "plan": plan, "project": project, "rows": rows, "totals": totals, "problems": problems,
-        "year_problems": {k[1]: v for k, v in problems.items() if isinstance(k, tuple) and k[0] == "year"},
-        "total_problem": problems.get(("total",)), "years_error": errors.get("years"),
+        "total_problem": problems.get(TOTAL_KEY), "years_error": errors.get("years"),
         "goals": data.get("goals", plan.goals) if data is not None else plan.goals,
         "years": data.get("years", plan.years) if data is not None else plan.years,
         "own_region_id": user.region_id if own_editable else None, "can_edit_lead": lead,
@@ -587,8 +590,12 @@ def plan_page(request, pk):
         "can_return": plan.state in (PlanState.SUBMITTED, PlanState.ENDORSED) and user.has_perm(
             "projects.endorse_plan", plan),
         "can_approve": plan.state == PlanState.ENDORSED and user.has_perm("projects.approve_plan", plan),
+        # Why this staff member may not approve (four eyes: they endorsed it), from the rules.
+        "approve_refused": refusal_reason(user, "projects.approve_plan", plan)
+        if plan.state == PlanState.ENDORSED else None,
         "is_staff": user.has_perm("projects.endorse_plan", plan),
         "envelope": plans.round_envelope_status(plan.evaluation.round),
         "remaining_years": lifecycle.remaining_years(project),
         "pct": project.proposal.call.min_local_matching_pct,
+        "basis": MatchingRule.of(project.proposal.call).basis_name,
     }, status=400 if errors else 200)

@@ -1,10 +1,12 @@
-"""Funding's writes: selection, decisions (envelope, four eyes) and award letters."""
+"""Funding's writes: selection, decisions (their moves, the envelope, four eyes) and award letters."""
 
 from .decisions import (  # noqa: F401
+    DECISION_MOVES,
     DecisionInvalid,
     committed_won,
     decision_amounts,
     decision_problems,
+    decision_transition,
     envelope_status,
     funding_approve,
     funding_prepare,

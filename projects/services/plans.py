@@ -1,24 +1,36 @@
 """The follow-up support plan: after a "continue" outcome the regions draft the
 next stage (goals, years, national and local money per region and year); one
-ministry staff member endorses it and another approves it, within the round's
-envelope for the next stage (the round's row is locked, so two approvals can
-never overspend it) and never past the ten-year limit."""
+ministry staff member endorses it and another approves it (the four-eyes rule
+lives in `projects.approve_plan`), within the round's envelope for the next stage
+(the round's row is locked, so two approvals can never overspend it) and never
+past the ten-year limit.
 
-from decimal import Decimal
+The table of moves beside one transition function, as proposals.services.lifecycle:
+the move is allowed from the current state → the actor has its permission → the
+move's guards → the write (update_fields) → the audit record → what follows
+(notifications, e-mailed after commit; the approved plan's stage). Nothing else
+sets a plan's state.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record
+from audit.services import AuditAction, record
 from core.permissions import require
-from proposals.services.budget import required_local
+from programmes.money import TOTAL_KEY, YEARS, Cell, MatchingRule, cell_key, check_envelope, committed_won
 
 from ..models import PlanState, PlanYear, Project, StagePlan, StageRound
 from .lifecycle import check_ten_year_rule, require_running, stage_add
 
+P = PlanState
 EDITABLE = (PlanState.DRAFT, PlanState.RETURNED)
 
 
@@ -34,30 +46,20 @@ def _check_editable(plan: StagePlan) -> None:
 
 
 def plan_problems(plan: StagePlan, lines=None) -> dict:
-    """The rules over a plan's money, keyed like the funding decision's:
-    ("national"|"local", region id, year), ("year", year), ("total",)."""
+    """The rules over a plan's money, keyed as programmes.money places them: a region's
+    cell (region id, year, "national"), a year's row, the total. Local matching is
+    checked year by year over the stage's years."""
     call = plan.project.proposal.call
-    pct = Decimal(call.min_local_matching_pct)
     lines = list(plan.lines.all()) if lines is None else lines
     problems = {}
     years = plan.year_list
-
-    def short(need: Decimal) -> str:
-        return _("Local funds must be at least %(pct)s%% of the national funding: at least %(need)s won.") % {
-            "pct": f"{pct.normalize():f}", "need": f"{int(need.to_integral_value(rounding='ROUND_CEILING')):,}"}
-
     for line in lines:
         if line.year not in years and (line.national_won or line.local_won):
-            problems[("national", line.region_id, line.year)] = _("This year is outside the stage.")
-    for year in years:
-        national = sum(x.national_won for x in lines if x.year == year)
-        local = sum(x.local_won for x in lines if x.year == year)
-        need = required_local(national=national, local=local, other=0, pct=pct, basis=call.matching_basis)
-        if Decimal(local) < need:
-            problems[("year", year)] = short(need)
-    total_national = sum(x.national_won for x in lines)
-    if total_national == 0:
-        problems[("total",)] = _("Plan some national funding for the stage.")
+            problems[cell_key(line.region_id, line.year, "national")] = _("This year is outside the stage.")
+    cells = [Cell(x.region_id, x.year, x.national_won, x.local_won) for x in lines if x.year in years]
+    problems.update(MatchingRule.of(call).problems(cells, levels=(YEARS,)))
+    if sum(x.national_won for x in lines) == 0:
+        problems[TOTAL_KEY] = _("Plan some national funding for the stage.")
     return problems
 
 
@@ -128,67 +130,12 @@ def plan_save(*, actor, plan: StagePlan, goals=None, years=None, amounts=None, r
         plan.goals = goals.strip()
     plan.national_total_won = plan.lines.aggregate(t=Sum("national_won"))["t"] or 0
     plan.revision += 1
-    plan.save()
-    return plan
-
-
-@transaction.atomic
-def plan_submit(*, actor, plan: StagePlan) -> StagePlan:
-    plan = _locked(plan)
-    require(actor, "projects.submit_plan", plan)
-    _check_editable(plan)
-    require_running(plan.project)
-    problems = plan_problems(plan)
-    if not plan.goals.strip():
-        problems[("goals",)] = _("Write the goals of the stage.")
-    if problems:
-        raise ValidationError(list(dict.fromkeys(problems.values())))
-    plan.state = PlanState.SUBMITTED
-    plan.submitted_by = actor
-    plan.submitted_at = timezone.now()
-    plan.save(update_fields=["state", "submitted_by", "submitted_at"])
-    _record(actor, plan)
-    _notify_staff(plan, _("The stage %(n)s plan of “%(title)s” was submitted.") % {
-        "n": plan.stage_number, "title": plan.project.proposal.title_ko})
-    return plan
-
-
-@transaction.atomic
-def plan_return(*, actor, plan: StagePlan, comment: str) -> StagePlan:
-    plan = _locked(plan)
-    require(actor, "projects.endorse_plan", plan)
-    if plan.state not in (PlanState.SUBMITTED, PlanState.ENDORSED):
-        raise ValidationError(_("Only a submitted plan can be returned."))
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what must change; the regions see your comments.")})
-    plan.state = PlanState.RETURNED
-    plan.comment = comment.strip()
-    plan.endorsed_by = None
-    plan.endorsed_at = None
-    plan.save(update_fields=["state", "comment", "endorsed_by", "endorsed_at"])
-    _record(actor, plan)
-    _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was returned with comments.") % {
-        "n": plan.stage_number, "title": plan.project.proposal.title_ko})
-    return plan
-
-
-@transaction.atomic
-def plan_endorse(*, actor, plan: StagePlan) -> StagePlan:
-    plan = _locked(plan)
-    require(actor, "projects.endorse_plan", plan)
-    if plan.state != PlanState.SUBMITTED:
-        raise ValidationError(_("Only a submitted plan can be endorsed."))
-    plan.state = PlanState.ENDORSED
-    plan.endorsed_by = actor
-    plan.endorsed_at = timezone.now()
-    plan.save(update_fields=["state", "endorsed_by", "endorsed_at"])
-    _record(actor, plan)
+    plan.save(update_fields=["years", "goals", "national_total_won", "revision"])
     return plan
 
 
 def round_committed_won(rnd: StageRound) -> int:
-    return StagePlan.objects.filter(evaluation__round=rnd, state=PlanState.APPROVED).aggregate(
-        t=Sum("national_total_won"))["t"] or 0
+    return committed_won(_approved_in(rnd))
 
 
 def round_envelope_status(rnd: StageRound) -> dict:
@@ -196,47 +143,153 @@ def round_envelope_status(rnd: StageRound) -> dict:
     return {"envelope": rnd.envelope_won, "committed": committed, "remaining": rnd.envelope_won - committed}
 
 
-@transaction.atomic
-def plan_approve(*, actor, plan: StagePlan) -> StagePlan:
-    """Four eyes and the envelope, safe under concurrency: one lock order
-    (round → project → plan), so approvals in one round run one after another."""
-    rnd = StageRound.objects.select_for_update().get(pk=plan.evaluation.round_id)
-    Project.objects.select_for_update().filter(pk=plan.project_id).first()
-    plan = _locked(plan)
-    require(actor, "projects.approve_plan", plan)
-    if plan.state != PlanState.ENDORSED:
-        raise ValidationError(_("The plan must be endorsed by one staff member before another approves it."))
-    if plan.endorsed_by_id == actor.pk:
-        raise ValidationError(_("Four eyes: the person who endorsed a plan cannot approve it. "
-                                "Ask another staff member."))
+def _approved_in(rnd: StageRound):
+    return StagePlan.objects.filter(evaluation__round=rnd, state=P.APPROVED)
+
+
+# --- The moves --------------------------------------------------------------------------------
+
+
+def _guard_running(plan: StagePlan, comment: str) -> None:
     require_running(plan.project)
+
+
+def _guard_complete(plan: StagePlan, comment: str) -> None:
+    problems = plan_problems(plan)
+    if not plan.goals.strip():
+        problems[("goals",)] = _("Write the goals of the stage.")
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems.values())))
+
+
+def _guard_comment(plan: StagePlan, comment: str) -> None:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must change; the regions see your comments.")})
+
+
+def _guard_ten_years(plan: StagePlan, comment: str) -> None:
     check_ten_year_rule(plan.project, adding_years=plan.years)
+
+
+def _guard_money(plan: StagePlan, comment: str) -> None:
     problems = plan_problems(plan)
     if problems:
         raise ValidationError(list(dict.fromkeys(problems.values())))
-    committed = round_committed_won(rnd)
-    if committed + plan.national_total_won > rnd.envelope_won:
-        raise ValidationError(_(
-            "Approving would exceed the next stage's envelope: %(committed)s won committed + %(this)s won > "
-            "%(envelope)s won (remaining %(remaining)s won).") % {
-            "committed": f"{committed:,}", "this": f"{plan.national_total_won:,}",
-            "envelope": f"{rnd.envelope_won:,}", "remaining": f"{rnd.envelope_won - committed:,}"})
-    plan.state = PlanState.APPROVED
-    plan.approved_by = actor
-    plan.approved_at = timezone.now()
-    plan.save(update_fields=["state", "approved_by", "approved_at"])
-    _record(actor, plan)
+
+
+def _guard_envelope(plan: StagePlan, comment: str) -> None:
+    rnd = plan.evaluation.round
+    check_envelope(holder=rnd, approved=_approved_in(rnd), amount=plan.national_total_won,
+                   name=_("the next stage's envelope"))
+
+
+def _stamp(who: str) -> Callable:
+    """Who made the move and when, in `<who>_by` / `<who>_at`."""
+    def write(plan: StagePlan, actor, comment: str) -> list[str]:
+        setattr(plan, f"{who}_by", actor)
+        setattr(plan, f"{who}_at", timezone.now())
+        return [f"{who}_by", f"{who}_at"]
+
+    return write
+
+
+def _write_return(plan: StagePlan, actor, comment: str) -> list[str]:
+    plan.comment = comment.strip()
+    plan.endorsed_by = None
+    plan.endorsed_at = None
+    return ["comment", "endorsed_by", "endorsed_at"]
+
+
+def _tell_staff_submitted(plan: StagePlan) -> None:
+    _notify_staff(plan, _("The stage %(n)s plan of “%(title)s” was submitted.") % {
+        "n": plan.stage_number, "title": plan.project.proposal.title_ko})
+
+
+def _tell_regions_returned(plan: StagePlan) -> None:
+    _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was returned with comments.") % {
+        "n": plan.stage_number, "title": plan.project.proposal.title_ko})
+
+
+def _open_the_stage(plan: StagePlan) -> None:
     stage_add(project=plan.project, number=plan.stage_number, start_year=plan.start_year, years=plan.years,
               goals=plan.goals)
     _notify_regions(plan, _("The stage %(n)s plan of “%(title)s” was approved.") % {
         "n": plan.stage_number, "title": plan.project.proposal.title_ko})
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    sources: frozenset
+    target: str
+    permission: str
+    not_now: str  # the refusal when the plan is in another state (may name it: %(state)s)
+    guards: tuple = dataclasses.field(default=())  # guard(plan, comment): raises ValidationError
+    write: Callable | None = None  # write(plan, actor, comment) → the fields it set besides the state
+    locks_envelope: bool = False  # approvals lock the round (its envelope), then the project, then the plan
+    then: tuple = dataclasses.field(default=())  # then(plan), inside the transaction
+
+
+PLAN_MOVES = {
+    "submit": Move(gettext_lazy("Submit the plan"), frozenset(EDITABLE), P.SUBMITTED, "projects.submit_plan",
+                   gettext_lazy("This plan is “%(state)s” and cannot be changed."),
+                   guards=(_guard_running, _guard_complete), write=_stamp("submitted"),
+                   then=(_tell_staff_submitted,)),
+    "endorse": Move(gettext_lazy("Endorse"), frozenset({P.SUBMITTED}), P.ENDORSED, "projects.endorse_plan",
+                    gettext_lazy("Only a submitted plan can be endorsed."), write=_stamp("endorsed")),
+    "return": Move(gettext_lazy("Return with comments"), frozenset({P.SUBMITTED, P.ENDORSED}), P.RETURNED,
+                   "projects.endorse_plan", gettext_lazy("Only a submitted plan can be returned."),
+                   guards=(_guard_comment,), write=_write_return, then=(_tell_regions_returned,)),
+    "approve": Move(gettext_lazy("Approve"), frozenset({P.ENDORSED}), P.APPROVED, "projects.approve_plan",
+                    gettext_lazy("The plan must be endorsed by one staff member before another approves it."),
+                    guards=(_guard_running, _guard_ten_years, _guard_money, _guard_envelope),
+                    write=_stamp("approved"), locks_envelope=True, then=(_open_the_stage,)),
+}
+
+
+@transaction.atomic
+def plan_transition(*, actor, plan: StagePlan, action: str, comment: str = "") -> StagePlan:
+    move = PLAN_MOVES.get(action)
+    if move is None:
+        raise ValidationError(_("Unknown action."))
+    if move.locks_envelope:
+        StageRound.objects.select_for_update().get(pk=StagePlan.objects.values_list(
+            "evaluation__round_id", flat=True).get(pk=plan.pk))
+        Project.objects.select_for_update().filter(pk=plan.project_id).first()
+    plan = _locked(plan)
+    if plan.state not in move.sources:
+        raise ValidationError(str(move.not_now) % {"state": plan.get_state_display()})
+    require(actor, move.permission, plan)
+    for guard in move.guards:
+        guard(plan, comment)
+    plan.state = move.target
+    update = ["state", *(move.write(plan, actor, comment) if move.write else [])]
+    plan.save(update_fields=update)
+    record(actor=actor, action=AuditAction.PLAN_STATE, obj=plan,
+           summary=f"{plan.project.proposal.title_ko} · {plan.stage_number}",
+           after={"state": plan.state, "years": plan.years, "national_total_won": plan.national_total_won,
+                  "comment": plan.comment})
+    for step in move.then:
+        step(plan)
     return plan
 
 
-def _record(actor, plan: StagePlan) -> None:
-    record(actor=actor, action="plan_state", obj=plan, summary=f"{plan.project.proposal.title_ko} · {plan.stage_number}",
-           after={"state": plan.state, "years": plan.years, "national_total_won": plan.national_total_won,
-                  "comment": plan.comment})
+# Named entry points, one per move (what views, tests and the demo call).
+def plan_submit(*, actor, plan: StagePlan) -> StagePlan:
+    return plan_transition(actor=actor, plan=plan, action="submit")
+
+
+def plan_endorse(*, actor, plan: StagePlan) -> StagePlan:
+    return plan_transition(actor=actor, plan=plan, action="endorse")
+
+
+def plan_return(*, actor, plan: StagePlan, comment: str) -> StagePlan:
+    return plan_transition(actor=actor, plan=plan, action="return", comment=comment)
+
+
+def plan_approve(*, actor, plan: StagePlan) -> StagePlan:
+    """Another staff member than the endorser approves, within the round's envelope."""
+    return plan_transition(actor=actor, plan=plan, action="approve")
 
 
 def _notify_staff(plan: StagePlan, message: str) -> None:

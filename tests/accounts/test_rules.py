@@ -16,10 +16,10 @@ import pytest
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from core.permissions import require
+from core.permissions import Refused, refusal_reason, require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
@@ -372,6 +372,29 @@ def test_require_refuses_a_permission_the_user_lacks(official):
 
 def test_require_lets_a_permitted_user_through(ministry):
     assert require(ministry, "programmes.add_call") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("perm", "target", "message"), [
+    ("funding.approve", "decision prepared by ministry",
+     "Four eyes: the person who prepared a decision cannot approve it. Ask another staff member."),
+    ("projects.approve_plan", "plan endorsed by ministry",
+     "Four eyes: the person who endorsed a plan cannot approve it. Ask another staff member."),
+])
+def test_the_four_eyes_rule_tells_the_preparer_or_endorser_why_they_may_not_approve(
+    targets, ministry, admin_user, official, perm, target, message
+):
+    obj = targets[target]
+    with translation.override("en"), pytest.raises(Refused) as refused:
+        require(ministry, perm, obj)
+    assert (refused.value.messages, refused.value.perm) == ([message], perm)
+    with translation.override("en"):
+        assert refusal_reason(ministry, perm, obj) == message
+    # Someone else is let through, and an official is refused without a reason to read.
+    assert (require(admin_user, perm, obj), refusal_reason(admin_user, perm, obj)) == (None, None)
+    with pytest.raises(PermissionDenied) as plain:
+        require(official, perm, obj)
+    assert (type(plain.value), refusal_reason(official, perm, obj)) == (PermissionDenied, None)
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.urls import reverse
 from evaluations.models import Assignment, AssignmentKind
 from funding import services
 from funding.models import DecisionState, FundingDecision, SelectionNote
+from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
 from tests.factories import EOK, ExpertFactory, region
 from tests.funding.conftest import FOUR_EYES, form_fields, plan, region_ids, text_of
@@ -24,13 +25,43 @@ def problems_of(proposal, years, obligations) -> dict:
 
 
 def test_the_person_who_prepared_a_decision_cannot_approve_it(prepared, ministry):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         services.funding_approve(actor=ministry, decision=prepared)
 
     assert exc.value.messages == [FOUR_EYES]
     prepared.refresh_from_db()
     assert (prepared.state, prepared.approved_by, prepared.approved_at) == (DecisionState.PREPARED, None, None)
     assert Proposal.objects.get(pk=prepared.proposal_id).state == ProposalState.SELECTED
+
+
+def test_approving_asks_for_funding_approve_which_the_preparer_lacks_though_they_may_prepare(prepared, ministry,
+                                                                                               ministry2):
+    assert (ministry.has_perm("funding.prepare"), ministry.has_perm("funding.approve", prepared)) == (True, False)
+    assert ministry2.has_perm("funding.approve", prepared) is True
+
+    with pytest.raises(PermissionDenied):
+        services.funding_approve(actor=ministry, decision=prepared)
+    assert FundingDecision.objects.get(pk=prepared.pk).state == DecisionState.PREPARED
+
+
+def test_the_preparer_who_posts_the_approval_reads_the_four_eyes_message_on_the_page(client, prepared, ministry):
+    client.force_login(ministry)
+    url = reverse("funding:decision", args=[prepared.proposal_id])
+    response = client.post(url, {"op": "approve", "decision": prepared.pk, "confirm": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [FOUR_EYES]
+    assert FundingDecision.objects.get(pk=prepared.pk).state == DecisionState.PREPARED
+
+
+def test_a_withdrawn_or_approved_decision_is_not_withdrawn_again(approved, ministry2):
+    with pytest.raises(ValidationError) as exc:
+        services.decision_transition(actor=ministry2, decision=approved, action="withdraw")
+    assert exc.value.messages == ["This decision is “Approved” and cannot be withdrawn."]
+    with pytest.raises(ValidationError) as exc:
+        services.decision_transition(actor=ministry2, decision=approved, action="void")
+    assert exc.value.messages == ["Unknown action."]
+    assert FundingDecision.objects.get(pk=approved.pk).state == DecisionState.APPROVED
 
 
 def test_another_staff_member_approves_and_the_decision_records_who_prepared_and_approved_it_and_when(
@@ -144,13 +175,36 @@ def test_local_funds_of_19_99_percent_in_one_year_are_refused_at_that_year(selec
     assert exc.value.problems == problems
 
 
+@pytest.fixture
+def on_total_basis(selected):
+    """The selected proposal, its call asking local funds ≥ 20% of the total project cost."""
+    Call.objects.filter(pk=selected.call_id).update(matching_basis=MatchingBasis.TOTAL)
+    return Proposal.objects.get(pk=selected.pk)
+
+
+def test_on_the_total_basis_the_message_names_the_total_project_cost(on_total_basis):
+    # 4억 local a year beside 18억 national is 18.18% of 22억; 20% of the total needs 4.5억.
+    years, obligations = plan(on_total_basis)
+
+    assert problems_of(on_total_basis, years, obligations) == {
+        **{("year", y): "Local funds must be at least 20% of the total project cost: at least 450,000,000 won."
+           for y in (2027, 2028, 2029)},
+        ("total",): "Local funds must be at least 20% of the total project cost: at least 1,350,000,000 won.",
+    }
+
+
+def test_on_the_total_basis_exactly_20_percent_of_the_total_passes(on_total_basis):
+    years, obligations = plan(on_total_basis, local=225_000_000)  # 4.5억 of 22.5억 a year
+    assert problems_of(on_total_basis, years, obligations) == {}
+
+
 def test_a_region_with_no_local_funds_in_a_funded_year_is_refused_at_its_cell(selected):
     years, obligations = plan(selected)
     lead, partner = region_ids(selected)
     obligations[(lead, 2028)] = 4 * EOK  # the year as a whole still has 20%
     obligations[(partner, 2028)] = 0
 
-    assert problems_of(selected, years, obligations) == {("local", partner, 2028): JEONNAM_SHORT}
+    assert problems_of(selected, years, obligations) == {(partner, 2028, "local"): JEONNAM_SHORT}
 
 
 def test_a_region_left_out_of_a_funded_year_is_refused_like_a_region_with_zero(selected):
@@ -159,7 +213,7 @@ def test_a_region_left_out_of_a_funded_year_is_refused_like_a_region_with_zero(s
     obligations[(lead, 2028)] = 4 * EOK
     del obligations[(partner, 2028)]
 
-    assert problems_of(selected, years, obligations) == {("local", partner, 2028): JEONNAM_SHORT}
+    assert problems_of(selected, years, obligations) == {(partner, 2028, "local"): JEONNAM_SHORT}
 
 
 def test_national_funding_for_a_year_outside_the_pilot_is_refused(selected, ministry):
@@ -168,7 +222,7 @@ def test_national_funding_for_a_year_outside_the_pilot_is_refused(selected, mini
 
     problems = problems_of(selected, years, obligations)
 
-    assert problems == {("national", 2030): "Funding is decided for the pilot years 2027–2029 only."}
+    assert problems == {(None, 2030, "national"): "Funding is decided for the pilot years 2027–2029 only."}
     with pytest.raises(services.DecisionInvalid):
         services.funding_prepare(actor=ministry, proposal=selected, years=years, obligations=obligations)
 
@@ -180,7 +234,7 @@ def test_local_funds_for_a_year_outside_the_pilot_are_refused(selected, ministry
 
     with pytest.raises(services.DecisionInvalid) as exc:
         services.funding_prepare(actor=ministry, proposal=selected, years=years, obligations=obligations)
-    assert list(exc.value.problems) == [("local", lead, 2031)]
+    assert list(exc.value.problems) == [(lead, 2031, "local")]
 
 
 def test_a_region_that_does_not_take_part_cannot_carry_local_funds(selected):
@@ -188,7 +242,7 @@ def test_a_region_that_does_not_take_part_cannot_carry_local_funds(selected):
     busan = region("busan").pk
     obligations[(busan, 2027)] = 1 * EOK
     assert problems_of(selected, years, obligations) == {
-        ("local", busan, 2027): "This region does not take part in the project."}
+        (busan, 2027, "local"): "This region does not take part in the project."}
 
 
 # --- Selection -----------------------------------------------------------------------------

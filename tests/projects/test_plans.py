@@ -4,7 +4,9 @@ and another approves within the round's envelope, and approval opens the stage."
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
+from programmes.models import Call, MatchingBasis
 from projects.models import Outcome, PlanState, PlanYear, StagePlan, StageState
 from projects.services import plans
 from tests.factories import EOK
@@ -128,6 +130,19 @@ def test_local_funds_of_19_99_percent_fail_in_that_year(continued, official, gwa
         "Local funds must be at least 20% of the national funding: at least 200,000,000 won.")}
 
 
+def test_on_the_total_basis_the_message_names_the_total_project_cost(continued, official, gwangju_id):
+    plan = fill_plan(continued)  # each year 10억 national, 2억 local: 16.7% of the total
+    Call.objects.filter(pk=plan.project.proposal.call_id).update(matching_basis=MatchingBasis.TOTAL)
+    plan = StagePlan.objects.get(pk=plan.pk)
+    assert plans.plan_problems(plan) == {("year", y): (
+        "Local funds must be at least 20% of the total project cost: at least 250,000,000 won.") for y in STAGE_2}
+
+    # 2.5억 of 12.5억 is exactly 20% of the total: 2026 passes.
+    plans.plan_save(actor=official, plan=plan, amounts={(gwangju_id, 2026): (NATIONAL, LOCAL + EOK // 2)})
+    plan = StagePlan.objects.get(pk=plan.pk)
+    assert sorted(plans.plan_problems(plan)) == [("year", 2027), ("year", 2028)]
+
+
 def test_a_plan_without_national_money_has_a_problem(continued):
     assert plans.plan_problems(continued) == {("total",): "Plan some national funding for the stage."}
 
@@ -156,12 +171,38 @@ def test_only_the_lead_region_submits(continued, partner_official, official):
 # --- Four eyes ---------------------------------------------------------------------------------------
 
 
-def test_the_endorser_cannot_approve(continued, official, ministry):
+FOUR_EYES = "Four eyes: the person who endorsed a plan cannot approve it. Ask another staff member."
+
+
+def test_the_endorser_cannot_approve_and_is_told_why(continued, official, ministry):
     plan = endorsed(fill_plan(continued), lead=official, by=ministry)
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied) as refused:
         plans.plan_approve(actor=ministry, plan=plan)
+    assert refused.value.messages == [FOUR_EYES]
     plan.refresh_from_db()
     assert (plan.state, plan.approved_by, plan.project.stages.count()) == (PlanState.ENDORSED, None, 1)
+
+
+def test_the_endorser_who_posts_the_approval_reads_the_four_eyes_message_on_the_page(client, continued, official,
+                                                                                    ministry):
+    plan = endorsed(fill_plan(continued), lead=official, by=ministry)
+    client.force_login(ministry)
+    url = reverse("projects:plan", args=[plan.pk])
+    page = client.get(url)
+    assert (page.context["can_approve"], page.context["approve_refused"]) == (False, FOUR_EYES)
+
+    response = client.post(url, {"op": "approve", "confirm": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [FOUR_EYES]
+    plan.refresh_from_db()
+    assert plan.state == PlanState.ENDORSED
+
+
+def test_a_move_the_table_does_not_know_is_refused(continued, official):
+    with pytest.raises(ValidationError) as refused:
+        plans.plan_transition(actor=official, plan=fill_plan(continued), action="approve_myself")
+    assert refused.value.messages == ["Unknown action."]
 
 
 def test_a_plan_is_endorsed_before_it_is_approved(continued, official, ministry2):
