@@ -67,3 +67,67 @@ class ConditionRowForm(forms.Form):
 
 
 ConditionFormSet = forms.formset_factory(ConditionRowForm, extra=3)
+
+
+# --- Annual reports: one form per action that takes input ------------------------------------
+# The figures and texts are taken as typed: the service reads the amounts and KPI values and
+# says what is wrong (its messages are those the page has always shown), and what was typed is
+# shown back. Ids never come from these forms: the part is the posted `part` (core.params), the
+# KPI rows are the report's own.
+
+
+class ReportPartForm(forms.Form):
+    """A region's part: its spending and narrative, and the revision the page was based on."""
+
+    national = forms.CharField(required=False, strip=False)
+    local = forms.CharField(required=False, strip=False)
+    narrative = forms.CharField(required=False, strip=False)
+    revision = forms.CharField(required=False, strip=False)
+
+    TYPED = ("national", "local", "narrative", "revision")
+
+    def typed(self, part) -> dict:
+        """What was typed into the part's form, to show it back."""
+        return {"pk": part.pk, **{name: self.data.get(name, "") for name in self.TYPED}}
+
+
+class ReportAttachForm(ReportPartForm):
+    """Evidence for the region's own part; the part's unsaved text travels with it and stays on the page."""
+
+    file = forms.FileField(allow_empty_file=True,  # the upload check says what is wrong with an empty file
+                           error_messages={"required": _("Choose a file to upload.")})
+
+
+class ReportForm(forms.Form):
+    """The lead region's overall narrative and each KPI's achieved value and note
+    (`kpi-<id>`, `note-<id>` for each of the report's KPI rows)."""
+
+    narrative = forms.CharField(required=False, strip=False)
+    revision = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.result_ids = [r.pk for r in results]
+        for pk in self.result_ids:
+            self.fields[f"kpi-{pk}"] = forms.CharField(required=False, strip=False)
+            self.fields[f"note-{pk}"] = forms.CharField(required=False, strip=False)
+
+    def kpi_values(self) -> dict:
+        """{KPIResult id: (achieved, note)} as the service takes them."""
+        return {pk: (self.cleaned_data[f"kpi-{pk}"], self.cleaned_data[f"note-{pk}"]) for pk in self.result_ids}
+
+    def typed(self) -> dict:
+        """What was typed, to show it back."""
+        return {"narrative": self.data.get("narrative", ""), "revision": self.data.get("revision", ""),
+                "kpis": {pk: (self.data.get(f"kpi-{pk}", ""), self.data.get(f"note-{pk}", ""))
+                         for pk in self.result_ids}}
+
+
+class ReportSubmitForm(forms.Form):
+    confirm = forms.BooleanField(error_messages={"required": _("Tick the confirmation box to submit the report.")})
+
+
+class ReportReviewForm(forms.Form):
+    """Accept or return: the comments to the regions (required to return; the service says so)."""
+
+    comment = forms.CharField(required=False, strip=False)

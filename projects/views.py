@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from core.charts import ChartData, column_chart
+from core.forms import apply_errors
+from core.params import posted_id
 from core.permissions import Refused, refusal_reason, require
 from core.templatetags.portal import eok
 from evaluations.models import ScoresheetState
@@ -29,8 +31,20 @@ from proposals.selectors import participations_of
 from . import selectors
 from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_svg
 from .figures import funding_rows, kpi_rows
-from .forms import ConditionFormSet, DecideForm, RoundOpenForm, rubric_formset, rubric_rows
+from .forms import (
+    ConditionFormSet,
+    DecideForm,
+    ReportAttachForm,
+    ReportForm,
+    ReportPartForm,
+    ReportReviewForm,
+    ReportSubmitForm,
+    RoundOpenForm,
+    rubric_formset,
+    rubric_rows,
+)
 from .models import (
+    AnnualReport,
     Condition,
     KPIResult,
     PlanState,
@@ -222,80 +236,149 @@ def _report_context(request, report, *, part_data=None, report_data=None, stale_
     }
 
 
-@login_required
-def report_page(request, pk, year):
+def _report_of(request, pk, year) -> AnnualReport:
+    """The report, when the user may see its project (else 404 / 403)."""
     report = selectors.report_for(user=request.user, project_pk=pk, year=year)
     require(request.user, "projects.view_project", report.project)
-    if request.method != "POST":
-        return render(request, "projects/report.html", _report_context(request, report))
-    op = request.POST.get("op", "")
-    post = request.POST
-    try:
-        if op == "part":
-            part = get_object_or_404(report.parts, pk=post.get("part"))
-            data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
-                    "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
-            try:
-                reports.report_part_save(actor=request.user, part=part, national_spent=data["national"],
-                                         local_spent=data["local"], narrative=data["narrative"],
-                                         revision=data["revision"])
-            except ValidationError as exc:
-                messages.error(request, _messages_of(exc))
-                report.refresh_from_db()
-                # Based on an older revision: show the saved version beside what was typed.
-                stale = part.pk if data["revision"] != str(report.parts.get(pk=part.pk).revision) else None
-                return render(request, "projects/report.html",
-                              _report_context(request, report, part_data=data, stale_part=stale), status=400)
-            messages.success(request, _("Your region's part was saved."))
-        elif op == "report":
-            kpis = {r.pk: (post.get(f"kpi-{r.pk}", ""), post.get(f"note-{r.pk}", ""))
-                    for r in KPIResult.objects.filter(report=report)}
-            data = {"narrative": post.get("narrative", ""), "kpis": kpis, "revision": post.get("revision", "")}
-            try:
-                reports.report_save(actor=request.user, report=report, narrative=data["narrative"],
-                                    kpi_values=kpis, revision=data["revision"])
-            except ValidationError as exc:
-                messages.error(request, _messages_of(exc))
-                report.refresh_from_db()
-                return render(request, "projects/report.html", _report_context(
-                    request, report, report_data=data, stale_report=data["revision"] != str(report.revision)),
-                    status=400)
-            messages.success(request, _("The report was saved."))
-        elif op == "submit":
-            if post.get("confirm") != "yes":
-                raise ValidationError(_("Tick the confirmation box to submit the report."))
-            reports.report_submit(actor=request.user, report=report)
-            messages.success(request, _("The report was submitted to the ministry."))
-        elif op in ("accept", "return"):
-            reports.report_review(actor=request.user, report=report, accept=op == "accept",
-                                  comment=post.get("comment", ""))
-            messages.success(request, _("The report was accepted.") if op == "accept"
-                             else _("The report was returned with your comments."))
-        elif op == "attach":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise ValidationError(_("Choose a file to upload."))
-            # Whether the file is taken or refused, what the region typed (not yet saved) stays on the page.
-            part = report.parts.filter(region_id=request.user.region_id).first()
-            data = None
-            if part is not None and "narrative" in post:
-                data = {"pk": part.pk, "national": post.get("national", ""), "local": post.get("local", ""),
-                        "narrative": post.get("narrative", ""), "revision": post.get("revision", "")}
-            try:
-                reports.attachment_add(actor=request.user, report=report, upload=upload)
-            except ValidationError as exc:
-                messages.error(request, _messages_of(exc))
-                return render(request, "projects/report.html",
-                              _report_context(request, report, part_data=data), status=400)
-            messages.success(request, _("The file was attached."))
-            if data is not None and (data["narrative"].strip() != part.narrative or data["national"] != str(
-                    part.national_spent_won) or data["local"] != str(part.local_spent_won)):
-                return render(request, "projects/report.html", _report_context(request, report, part_data=data))
+    return report
+
+
+def _show_errors(request, form) -> None:
+    """The form's errors — its own and the service's (core.forms.apply_errors) — as the page's message."""
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+
+
+def _back_to(report):
+    return redirect("projects:report", pk=report.project_id, year=report.year)
+
+
+@require_safe
+@login_required
+def report_page(request, pk, year):
+    report = _report_of(request, pk, year)
+    return render(request, "projects/report.html", _report_context(request, report))
+
+
+@require_POST
+@login_required
+def report_part_save(request, pk, year):
+    """A region saves its own part."""
+    report = _report_of(request, pk, year)
+    part_id = posted_id(request, "part")
+    if part_id is None:
+        raise Http404
+    part = get_object_or_404(report.parts, pk=part_id)
+    form = ReportPartForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            reports.report_part_save(actor=request.user, part=part, national_spent=d["national"],
+                                     local_spent=d["local"], narrative=d["narrative"], revision=d["revision"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            raise Http404
+            messages.success(request, _("Your region's part was saved."))
+            return _back_to(report)
+    _show_errors(request, form)
+    report.refresh_from_db()
+    typed = form.typed(part)
+    # Based on an older revision: show the saved version beside what was typed.
+    stale = part.pk if typed["revision"] != str(report.parts.get(pk=part.pk).revision) else None
+    return render(request, "projects/report.html",
+                  _report_context(request, report, part_data=typed, stale_part=stale), status=400)
+
+
+@require_POST
+@login_required
+def report_save(request, pk, year):
+    """The lead region saves the overall narrative and the KPI results."""
+    report = _report_of(request, pk, year)
+    form = ReportForm(request.POST, results=KPIResult.objects.filter(report=report))
+    if form.is_valid():
+        try:
+            reports.report_save(actor=request.user, report=report, narrative=form.cleaned_data["narrative"],
+                                kpi_values=form.kpi_values(), revision=form.cleaned_data["revision"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The report was saved."))
+            return _back_to(report)
+    _show_errors(request, form)
+    report.refresh_from_db()
+    typed = form.typed()
+    return render(request, "projects/report.html", _report_context(
+        request, report, report_data=typed, stale_report=typed["revision"] != str(report.revision)), status=400)
+
+
+@require_POST
+@login_required
+def report_submit(request, pk, year):
+    """The lead region submits the report, after ticking the confirmation."""
+    report = _report_of(request, pk, year)
+    form = ReportSubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            reports.report_transition(actor=request.user, report=report, action="submit")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The report was submitted to the ministry."))
+            return _back_to(report)
+    _show_errors(request, form)
+    return _back_to(report)
+
+
+def _review(request, pk, year, *, action: str, done: str):
+    report = _report_of(request, pk, year)
+    form = ReportReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            reports.report_transition(actor=request.user, report=report, action=action,
+                                      comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return _back_to(report)
+    _show_errors(request, form)
+    return _back_to(report)
+
+
+@require_POST
+@login_required
+def report_accept(request, pk, year):
+    return _review(request, pk, year, action="accept", done=_("The report was accepted."))
+
+
+@require_POST
+@login_required
+def report_return(request, pk, year):
+    return _review(request, pk, year, action="return", done=_("The report was returned with your comments."))
+
+
+@require_POST
+@login_required
+def report_attach(request, pk, year):
+    """A region attaches evidence to its part. Whether the file is taken or refused, what the
+    region typed into its part (not yet saved) stays on the page."""
+    report = _report_of(request, pk, year)
+    form = ReportAttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _show_errors(request, form)
+        return _back_to(report)
+    part = report.parts.filter(region_id=request.user.region_id).first()
+    typed = form.typed(part) if part is not None and "narrative" in request.POST else None
+    try:
+        reports.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-    return redirect("projects:report", pk=pk, year=year)
+        apply_errors(form, exc)
+        _show_errors(request, form)
+        return render(request, "projects/report.html", _report_context(request, report, part_data=typed), status=400)
+    messages.success(request, _("The file was attached."))
+    if typed is not None and (typed["narrative"].strip() != part.narrative or typed["national"] != str(
+            part.national_spent_won) or typed["local"] != str(part.local_spent_won)):
+        return render(request, "projects/report.html", _report_context(request, report, part_data=typed))
+    return _back_to(report)
 
 
 @require_safe

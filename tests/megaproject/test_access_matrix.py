@@ -155,6 +155,16 @@ EXPECTED = {
     "projects:report_start": "405 405 405 405 405 405 405 405 405",
     "projects:report_start [POST]": "login 302 404 403 404 404 404 302 302",  # staff may open a report too
     "projects:report": "login 200 404 200 404 404 404 200 200",
+    # The report page's actions (the world's report is submitted: the regions' edits are refused by its
+    # state, staff review it).
+    **{f"projects:report_{action}": "405 405 405 405 405 405 405 405 405"
+       for action in ("part", "save", "submit", "accept", "return", "attach")},
+    "projects:report_part [POST]": "login 400 404 403 404 404 404 403 403",
+    "projects:report_save [POST]": "login 400 404 403 404 404 404 403 403",
+    "projects:report_submit [POST]": "login 302 404 302 404 404 404 302 302",
+    "projects:report_accept [POST]": "login 403 404 403 404 404 404 302 302",
+    "projects:report_return [POST]": "login 403 404 403 404 404 404 302 302",
+    "projects:report_attach [POST]": "login 400 404 400 404 404 404 403 403",
     "projects:attachment": "login 200 404 200 404 404 404 200 200",
     "projects:condition_close": "405 405 405 405 405 405 405 405 405",
     "projects:condition_close [POST]": "login 403 404 403 404 404 404 302 302",
@@ -185,6 +195,13 @@ PAYLOADS = {
     "evaluations:panel_result": lambda w: {"consensus_comment": "패널 의견", "decision_reason": ""},
     "funding:letter_retry": lambda w: {},
     "projects:report_start": lambda w: {"year": "2024"},
+    "projects:report_part": lambda w: {"part": str(own_report_part(w).pk), "national": "1", "local": "1",
+                                       "narrative": "추진 실적", "revision": str(own_report_part(w).revision)},
+    "projects:report_save": lambda w: {"narrative": "총괄 실적", "revision": "1"},
+    "projects:report_submit": lambda w: {"confirm": "yes"},
+    "projects:report_accept": lambda w: {"comment": ""},
+    "projects:report_return": lambda w: {"comment": "집행 근거를 보완해 주십시오."},
+    "projects:report_attach": lambda w: {"file": SimpleUploadedFile("실적.pdf", PDF)},
     "projects:condition_close": lambda w: {"evidence": "기업 3곳 유치 협약서", "confirm": "yes"},
 }
 
@@ -233,6 +250,8 @@ FILL = {
     "projects:detail": lambda w: {"pk": w.project.pk},
     "projects:report_start": lambda w: {"pk": w.project.pk},
     "projects:report": lambda w: {"pk": w.project.pk, "year": 2023},
+    **{f"projects:report_{action}": lambda w: {"pk": w.project.pk, "year": 2023}
+       for action in ("part", "save", "submit", "accept", "return", "attach")},
     "projects:attachment": lambda w: {"pk": w.report_attachment.pk},
     "projects:condition_close": lambda w: {"pk": w.condition.pk},
     "projects:round": lambda w: {"pk": w.stage_evaluation.round_id},
@@ -348,6 +367,14 @@ def funded_project_world(*, official, partner_official, ministry, ministry2, mak
     return {"project": project, "report_attachment": attachment, "stage_evaluation": evaluation,
             "condition": Condition.objects.get(evaluation=evaluation), "stage_report": stage_report,
             "plan": StagePlan.objects.get(evaluation=evaluation)}
+
+
+def own_report_part(world):
+    """The lead region's part of the project's 2023 report."""
+    from projects.models import ReportPart
+
+    return ReportPart.objects.get(report__project=world.project, report__year=2023,
+                                  region_id=world.people["owner"].region_id)
 
 
 def reports_world(*, call, ministry, official):

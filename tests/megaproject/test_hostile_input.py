@@ -360,6 +360,8 @@ FORMS = {
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
     "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
     "projects:report": "owner", "projects:plan": "owner", "projects:report_start": "owner",
+    "projects:report_part": "owner", "projects:report_save": "owner", "projects:report_submit": "owner",
+    "projects:report_attach": "partner", "projects:report_accept": "ministry", "projects:report_return": "ministry",
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
 }
@@ -367,7 +369,9 @@ FORMS = {
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
              "evaluations:declare": None, "proposals:action": "proposals:detail", "proposals:sign_off": "proposals:detail",
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
-             "projects:report_start": "projects:detail", "projects:condition_close": "projects:round"}
+             "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
+             **{f"projects:report_{action}": "projects:report"
+                for action in ("part", "save", "submit", "accept", "return", "attach")}}
 
 
 @pytest.fixture
@@ -434,6 +438,44 @@ def test_no_malformed_post_to_any_form_is_a_server_error_or_loses_saved_data(set
 
 # Forms whose success is a page, not a redirect (their 200 may have saved something).
 SAVES_AND_SHOWS = {"login", "password_reset", "profile"}
+
+
+# --- The annual report's actions: the posted part is an id or nothing ------------------------------
+
+BAD_IDS = ["abc", "", " 1", "-1", "1.5", "1e3", "0x1F", "١٢٣", "１２３", "99999999999999999999", SCRIPT]
+
+
+def test_a_posted_part_that_is_not_an_id_of_the_report_is_a_404_never_a_500(settings, world):
+    """The split report views read the posted part through core.params.posted_id: anything but
+    the id of one of the report's parts is "no such part"; nothing changes."""
+    from projects.models import ReportPart
+
+    url = url_of(world, "projects:report_part")
+    foreign = ReportPart.objects.exclude(report__project=world.project).values_list("pk", flat=True).first()
+    results = {}
+    for who in ("owner", "partner"):
+        client = browser(settings, world.people[who], raise_request_exception=False)
+        for part in [*BAD_IDS, str(foreign or 10**9)]:
+            before = db_state()
+            response = client.post(url, {"part": part, "national": "1", "local": "1", "narrative": "x",
+                                         "revision": "1"})
+            results[(who, part)] = (response.status_code, db_state() == before)
+    assert results == dict.fromkeys(results, (404, True))
+
+
+@pytest.mark.parametrize("action", ["part", "save", "submit", "accept", "return", "attach"])
+def test_junk_in_every_field_of_a_report_action_is_never_a_server_error(settings, world, action):
+    """Each action posted to with junk everywhere: a refusal (or, for staff, the move), never a 500."""
+    who = "ministry" if action in ("accept", "return") else "owner"
+    client = browser(settings, world.people[who], raise_request_exception=False)
+    junk = {name: ["1", "abc"] for name in ("part", "national", "local", "narrative", "revision", "confirm",
+                                          "comment", "file", "op")}
+    kpis = {f"{kind}-{pk}": "1e309" for kind in ("kpi", "note")
+            for pk in world.project.reports.get(year=2023).kpi_results.values_list("pk", flat=True)}
+    with transaction.atomic():
+        response = client.post(url_of(world, f"projects:report_{action}"), {**junk, **kpis})
+        transaction.set_rollback(True)
+    assert response.status_code in (302, 400, 403, 404)
 
 
 # --- What was typed survives, what was saved stays -----------------------------------------------

@@ -41,7 +41,12 @@ FILL = {
     "round": lambda w: [w["round"]], "decide": lambda w: [w["evaluation"]],
     "stage_report_status": lambda w: [w["stage_report"]], "stage_report_download": lambda w: [w["stage_report"]],
     "plan": lambda w: [w["plan"]],
+    # The report page's actions, one URL each (POST only).
+    **{f"report_{action}": lambda w: [w["project"], YEAR]
+       for action in ("part", "save", "submit", "accept", "return", "attach")},
 }
+POST_ONLY = {"report_start", "condition_close", "report_part", "report_save", "report_submit", "report_accept",
+             "report_return", "report_attach"}
 # Every operation the pages accept, in one payload (whatever a POST would try).
 PAYLOAD = {"op": "accept", "year": YEAR + 1, "evidence": "증빙", "comment": "의견", "confirm": "yes",
            "outcome": Outcome.TERMINATE, "reason": "이유", "wind_down_on": "2026-01-01", "national": "1",
@@ -122,7 +127,7 @@ def test_the_project_s_own_officials_read_their_pages_but_not_the_staff_ones(req
         response = client.get(url)
         if name in STAFF_ONLY:
             assert response.status_code in (403, 405), (name, response.status_code)
-        elif name not in ("report_start",):
+        elif name not in POST_ONLY:
             assert response.status_code == 200, (name, response.status_code)
     # The stage report is released to the regions once the outcome is decided: it is a PDF.
     response = client.get(reverse("projects:stage_report_download", args=[world["stage_report"]]))
@@ -132,7 +137,7 @@ def test_the_project_s_own_officials_read_their_pages_but_not_the_staff_ones(req
 def test_staff_reach_every_page(client, world, ministry):
     client.force_login(ministry)
     for name, url in urls(world):
-        if name in ("report_start", "condition_close"):
-            continue  # POST-only
+        if name in POST_ONLY:
+            continue
         expected = 302 if name == "decide" else 200  # decided in this world: back to the round
         assert client.get(url).status_code == expected, name

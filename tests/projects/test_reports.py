@@ -326,3 +326,37 @@ def test_nothing_is_attached_to_a_submitted_report(submitted_report, partner_off
         reports.attachment_add(actor=partner_official, report=submitted_report,
                                upload=SimpleUploadedFile("a.pdf", PDF))
     assert ReportAttachment.objects.count() == 0
+
+
+# --- The table of moves ---------------------------------------------------------------------------
+
+
+def test_a_move_not_in_the_table_is_refused_with_the_message_of_before(report, submitted_report, ministry,
+                                                                        official):
+    from audit.models import AuditEvent
+
+    draft = AnnualReport.objects.create(project=report.project, year=YEAR + 1, due_on=reports.report_due_on(YEAR + 1))
+    events = AuditEvent.objects.filter(action="report_state").count()
+    for accept in (True, False):
+        with pytest.raises(ValidationError) as refused:
+            reports.report_review(actor=ministry, report=draft, accept=accept, comment="보완")
+        assert refused.value.messages == ["Only a submitted report can be accepted or returned."]
+    with pytest.raises(ValidationError) as refused:
+        reports.report_submit(actor=official, report=submitted_report)
+    assert refused.value.messages == ["This report is “Submitted” and cannot be changed."]
+    accepted = reports.report_review(actor=ministry, report=submitted_report, accept=True)
+    with pytest.raises(ValidationError) as refused:
+        reports.report_transition(actor=official, report=accepted, action="submit")
+    assert refused.value.messages == ["This report is “Accepted” and cannot be changed."]
+    with pytest.raises(ValidationError) as refused:
+        reports.report_transition(actor=ministry, report=accepted, action="reopen")
+    assert refused.value.messages == ["Unknown action."]
+    draft.refresh_from_db()
+    assert (draft.state, accepted.state) == (ReportState.DRAFT, ReportState.ACCEPTED)
+    assert AuditEvent.objects.filter(action="report_state").count() == events + 1  # the acceptance only
+
+
+def test_the_table_reaches_every_state_of_a_report():
+    targets = {move.target for move in reports.REPORT_MOVES.values()}
+    assert targets | {ReportState.DRAFT} == set(ReportState.values)
+    assert reports.REPORT_MOVES["submit"].sources == ReportState.editable()

@@ -6,7 +6,6 @@ assertions read the database or the page.
 """
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import (
@@ -15,7 +14,6 @@ from projects.models import (
     ConditionState,
     Outcome,
     PlanState,
-    ReportState,
     RoundState,
     StageEvaluation,
     StageRound,
@@ -25,13 +23,10 @@ from tests.evaluations.conftest import make_expert
 
 from .conftest import (
     YEAR,
-    complete_report,
     decide,
     evaluation_of,
     fill_plan,
-    messages_of,
     open_round,
-    part_of,
     score,
     seat,
     text_of,
@@ -115,122 +110,6 @@ def test_staff_close_a_condition_from_the_workspace(client, ready, ministry):
     client.post(reverse("projects:condition_close", args=[condition.pk]), {"evidence": "3개 기업 유치 협약"})
     condition.refresh_from_db()
     assert (condition.state, condition.evidence) == (ConditionState.MET, "3개 기업 유치 협약")
-
-
-# --- Annual reports ---------------------------------------------------------------------------
-
-
-def test_each_region_edits_only_its_own_part(client, report, partner_official, gwangju_id, jeonnam_id):
-    client.force_login(partner_official)
-    response = client.get(report_url(report))
-    editable = [p.region_id for p in response.context["parts"] if p.can_edit]
-    assert editable == [jeonnam_id]
-    own = part_of(report, jeonnam_id)
-    client.post(report_url(report), {"op": "part", "part": own.pk, "national": "800000000", "local": "200000000",
-                                     "narrative": "전남 실적", "revision": own.revision})
-    own.refresh_from_db()
-    assert (own.national_spent_won, own.narrative) == (800_000_000, "전남 실적")
-    lead_part = part_of(report, gwangju_id)
-    response = client.post(report_url(report), {"op": "part", "part": lead_part.pk, "national": "1",
-                                                "local": "1", "narrative": "x", "revision": lead_part.revision})
-    assert response.status_code == 403
-    lead_part.refresh_from_db()
-    assert lead_part.narrative == ""
-
-
-def test_a_stale_save_keeps_the_typed_text_and_shows_the_saved_one(client, report, partner_official, jeonnam_id):
-    part = part_of(report, jeonnam_id)
-    old_revision = part.revision
-    reports.report_part_save(actor=partner_official, part=part, national_spent=1, local_spent=1,
-                             narrative="먼저 저장된 글")
-    client.force_login(partner_official)
-    response = client.post(report_url(report), {"op": "part", "part": part.pk, "national": "5", "local": "5",
-                                                "narrative": "내가 쓰던 글", "revision": old_revision})
-    assert response.status_code == 400
-    assert "Someone else saved this part meanwhile" in " ".join(messages_of(response))
-    assert text_of(response, f"saved-part-{part.pk}") == "먼저 저장된 글"
-    assert "내가 쓰던 글</textarea>" in response.content.decode()
-    part.refresh_from_db()
-    assert part.narrative == "먼저 저장된 글"
-
-
-def test_a_refused_attachment_keeps_the_typed_text(client, report, partner_official, jeonnam_id):
-    part = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
-    bad = SimpleUploadedFile("evil.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
-    response = client.post(report_url(report), {"op": "attach", "part": part.pk, "national": "7", "local": "3",
-                                                "narrative": "아직 저장하지 않은 글", "revision": part.revision,
-                                                "file": bad})
-    assert response.status_code == 400
-    assert "아직 저장하지 않은 글</textarea>" in response.content.decode()
-    assert report.attachments.count() == 0
-
-
-def test_an_accepted_attachment_keeps_the_unsaved_text_on_the_page(client, report, partner_official, jeonnam_id):
-    from tests.proposals.conftest import PDF
-
-    part = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
-    response = client.post(report_url(report), {
-        "op": "attach", "part": part.pk, "national": "0", "local": "0", "narrative": "저장 전 글",
-        "revision": part.revision, "file": SimpleUploadedFile("실적.pdf", PDF, content_type="application/pdf")})
-    assert response.status_code == 200
-    assert "저장 전 글</textarea>" in response.content.decode()
-    assert report.attachments.count() == 1
-    part.refresh_from_db()
-    assert part.narrative == ""
-
-
-def test_an_accepted_attachment_is_downloaded_only_by_the_project_s_people(client, report, partner_official,
-                                                                          outsider_official):
-    from tests.proposals.conftest import PDF
-
-    client.force_login(partner_official)
-    client.post(report_url(report), {"op": "attach", "file": SimpleUploadedFile("실적.pdf", PDF,
-                                                                                content_type="application/pdf")})
-    attachment = report.attachments.get()
-    url = reverse("projects:attachment", args=[attachment.pk])
-    assert client.get(url).status_code == 200
-    client.force_login(outsider_official)
-    assert client.get(url).status_code == 404
-
-
-def test_submitting_needs_the_confirmation_and_shows_the_checklist_first(client, report, official,
-                                                                        partner_official):
-    client.force_login(official)
-    response = client.get(report_url(report))
-    assert "Write the overall progress narrative." in text_of(response, "report-problems")
-    complete_report(report, lead=official, partner=partner_official)
-    client.post(report_url(report), {"op": "submit"})
-    report.refresh_from_db()
-    assert report.state == ReportState.DRAFT
-    client.post(report_url(report), {"op": "submit", "confirm": "yes"})
-    report.refresh_from_db()
-    assert report.state == ReportState.SUBMITTED
-
-
-def test_a_returned_report_shows_the_comments_and_keeps_the_text(client, submitted_report, ministry, official):
-    client.force_login(ministry)
-    client.post(report_url(submitted_report), {"op": "return", "comment": "예산 집행 근거를 보완하세요."})
-    client.force_login(official)
-    response = client.get(report_url(submitted_report))
-    assert "예산 집행 근거를 보완하세요." in text_of(response, "review-comment")
-    assert "1차년도 목표를 달성함.</textarea>" in response.content.decode()
-
-
-def test_staff_accept_a_submitted_report(client, submitted_report, ministry):
-    client.force_login(ministry)
-    client.post(report_url(submitted_report), {"op": "accept"})
-    submitted_report.refresh_from_db()
-    assert submitted_report.state == ReportState.ACCEPTED
-
-
-def test_a_region_cannot_review_its_own_report(client, submitted_report, official):
-    client.force_login(official)
-    response = client.post(report_url(submitted_report), {"op": "accept"})
-    assert response.status_code == 403
-    submitted_report.refresh_from_db()
-    assert submitted_report.state == ReportState.SUBMITTED
 
 
 # --- Stage evaluation rounds -----------------------------------------------------------------
