@@ -1,7 +1,8 @@
 # A stage assignment is identified by (expert, proposal, stage number) instead of a
-# foreign key up to projects.StageEvaluation. Step 1 of 3: the new field; projects
-# 0002 copies each stage assignment's round stage number into it; evaluations 0005
-# drops stage_evaluation and rewrites the constraints.
+# foreign key up to projects.StageEvaluation. Step 1 of 3: the new field, and the
+# constraints naming stage_evaluation go (re-added on the way back only once projects
+# 0002 has restored it); projects 0002 copies each stage assignment's round stage
+# number into it; evaluations 0005 drops stage_evaluation and adds the new constraints.
 
 from django.db import migrations, models
 
@@ -13,6 +14,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveConstraint(
+            model_name='assignment',
+            name='one_assignment_per_purpose',
+        ),
+        migrations.RemoveConstraint(
+            model_name='assignment',
+            name='one_assignment_per_stage_evaluation',
+        ),
+        migrations.RemoveConstraint(
+            model_name='assignment',
+            name='stage_assignment_has_evaluation',
+        ),
         migrations.AddField(
             model_name='assignment',
             name='stage_number',

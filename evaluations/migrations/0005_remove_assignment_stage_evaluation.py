@@ -12,18 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name='assignment',
-            name='one_assignment_per_purpose',
-        ),
-        migrations.RemoveConstraint(
-            model_name='assignment',
-            name='one_assignment_per_stage_evaluation',
-        ),
-        migrations.RemoveConstraint(
-            model_name='assignment',
-            name='stage_assignment_has_evaluation',
-        ),
         migrations.RemoveField(
             model_name='assignment',
             name='stage_evaluation',

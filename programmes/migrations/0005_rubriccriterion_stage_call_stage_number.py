@@ -1,7 +1,8 @@
 # The call's rubric for a stage evaluation becomes a call setting (stage_call and
 # stage_number) instead of a foreign key up to projects.StageRound. Step 1 of 3:
-# the new fields; projects 0002 copies each stage criterion's round into them;
-# programmes 0006 drops stage_round.
+# the new fields, and the old check constraint goes (re-added on the way back only
+# once projects 0002 has restored stage_round); projects 0002 copies each stage
+# criterion's round into them; programmes 0006 drops stage_round.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -14,6 +15,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveConstraint(
+            model_name='rubriccriterion',
+            name='criterion_of_call_or_stage_round',
+        ),
         migrations.AddField(
             model_name='rubriccriterion',
             name='stage_call',

@@ -13,10 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name='rubriccriterion',
-            name='criterion_of_call_or_stage_round',
-        ),
         migrations.RemoveField(
             model_name='rubriccriterion',
             name='stage_round',

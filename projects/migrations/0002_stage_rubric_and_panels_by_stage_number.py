@@ -26,11 +26,11 @@ def backwards(apps, schema_editor):
     StageRound = apps.get_model('projects', 'StageRound')
     StageEvaluation = apps.get_model('projects', 'StageEvaluation')
     for criterion in RubricCriterion.objects.filter(stage_call__isnull=False):
-        criterion.stage_round = StageRound.objects.get(call_id=criterion.stage_call_id,
-                                                       stage_number=criterion.stage_number)
+        criterion.stage_round_id = StageRound.objects.values_list('pk', flat=True).get(
+            call_id=criterion.stage_call_id, stage_number=criterion.stage_number)
         criterion.save(update_fields=['stage_round'])
     for assignment in Assignment.objects.filter(stage_number__isnull=False).select_related('proposal'):
-        assignment.stage_evaluation = StageEvaluation.objects.get(
+        assignment.stage_evaluation_id = StageEvaluation.objects.values_list('pk', flat=True).get(
             project__proposal_id=assignment.proposal_id, round__call_id=assignment.proposal.call_id,
             round__stage_number=assignment.stage_number)
         assignment.save(update_fields=['stage_evaluation'])
