@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 from programmes.models import Call
 from programmes.money import CAP_KEY, TOTAL, YEARS, Cell, MatchingRule, cell_key, check_envelope
@@ -150,12 +151,7 @@ def _fund(actor, decision: FundingDecision) -> None:
 
 
 @dataclass(frozen=True)
-class Move:
-    label: str
-    sources: frozenset
-    target: str
-    permission: str
-    not_now: str  # the refusal when the decision is in another state (%(state)s)
+class DecisionMove(Move):
     guards: tuple = field(default=())  # guard(decision, call) → facts for the record, or raises ValidationError
     stamp: str | None = None  # "approved": who and when, in approved_by / approved_at
     audit: object = None  # audit(actor, decision, previous state, facts); None: the move that caused it records
@@ -163,11 +159,11 @@ class Move:
 
 
 DECISION_MOVES = {
-    "approve": Move(gettext_lazy("Approve"), frozenset({D.PREPARED}), D.APPROVED, "funding.approve",
+    "approve": DecisionMove(gettext_lazy("Approve"), frozenset({D.PREPARED}), D.APPROVED, "funding.approve",
                     gettext_lazy("This decision is “%(state)s” and cannot be approved."),
                     guards=(_guard_envelope,), stamp="approved", audit=_record_approval, then=(_fund,)),
     # A new version replaces the prepared one (funding_prepare records both: before → after).
-    "withdraw": Move(gettext_lazy("Withdraw"), frozenset({D.PREPARED}), D.WITHDRAWN, "funding.prepare",
+    "withdraw": DecisionMove(gettext_lazy("Withdraw"), frozenset({D.PREPARED}), D.WITHDRAWN, "funding.prepare",
                      gettext_lazy("This decision is “%(state)s” and cannot be withdrawn.")),
 }
 
@@ -181,14 +177,10 @@ def _lock(call_id: int, proposal_id: int) -> Call:
 
 @transaction.atomic
 def decision_transition(*, actor, decision: FundingDecision, action: str) -> FundingDecision:
-    move = DECISION_MOVES.get(action)
-    if move is None:
-        raise ValidationError(_("Unknown action."))
+    move = move_of(DECISION_MOVES, action)
     call = _lock(decision.proposal.call_id, decision.proposal_id)
     decision = FundingDecision.objects.select_for_update().select_related("proposal").get(pk=decision.pk)
-    if decision.state not in move.sources:
-        raise ValidationError(str(move.not_now) % {"state": decision.get_state_display()})
-    require(actor, move.permission, decision)
+    check_move(move, actor=actor, obj=decision)
     facts = {}
     for guard in move.guards:
         facts.update(guard(decision, call) or {})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 from programmes.money import TOTAL_KEY, YEARS, Cell, MatchingRule, cell_key, check_envelope, committed_won
 
@@ -218,12 +219,7 @@ def _open_the_stage(plan: StagePlan) -> None:
 
 
 @dataclass(frozen=True)
-class Move:
-    label: str
-    sources: frozenset
-    target: str
-    permission: str
-    not_now: str  # the refusal when the plan is in another state (may name it: %(state)s)
+class PlanMove(Move):
     guards: tuple = dataclasses.field(default=())  # guard(plan, comment): raises ValidationError
     write: Callable | None = None  # write(plan, actor, comment) → the fields it set besides the state
     locks_envelope: bool = False  # approvals lock the round (its envelope), then the project, then the plan
@@ -231,16 +227,16 @@ class Move:
 
 
 PLAN_MOVES = {
-    "submit": Move(gettext_lazy("Submit the plan"), frozenset(EDITABLE), P.SUBMITTED, "projects.submit_plan",
+    "submit": PlanMove(gettext_lazy("Submit the plan"), frozenset(EDITABLE), P.SUBMITTED, "projects.submit_plan",
                    gettext_lazy("This plan is “%(state)s” and cannot be changed."),
                    guards=(_guard_running, _guard_complete), write=_stamp("submitted"),
                    then=(_tell_staff_submitted,)),
-    "endorse": Move(gettext_lazy("Endorse"), frozenset({P.SUBMITTED}), P.ENDORSED, "projects.endorse_plan",
+    "endorse": PlanMove(gettext_lazy("Endorse"), frozenset({P.SUBMITTED}), P.ENDORSED, "projects.endorse_plan",
                     gettext_lazy("Only a submitted plan can be endorsed."), write=_stamp("endorsed")),
-    "return": Move(gettext_lazy("Return with comments"), frozenset({P.SUBMITTED, P.ENDORSED}), P.RETURNED,
+    "return": PlanMove(gettext_lazy("Return with comments"), frozenset({P.SUBMITTED, P.ENDORSED}), P.RETURNED,
                    "projects.endorse_plan", gettext_lazy("Only a submitted plan can be returned."),
                    guards=(_guard_comment,), write=_write_return, then=(_tell_regions_returned,)),
-    "approve": Move(gettext_lazy("Approve"), frozenset({P.ENDORSED}), P.APPROVED, "projects.approve_plan",
+    "approve": PlanMove(gettext_lazy("Approve"), frozenset({P.ENDORSED}), P.APPROVED, "projects.approve_plan",
                     gettext_lazy("The plan must be endorsed by one staff member before another approves it."),
                     guards=(_guard_running, _guard_ten_years, _guard_money, _guard_envelope),
                     write=_stamp("approved"), locks_envelope=True, then=(_open_the_stage,)),
@@ -249,17 +245,13 @@ PLAN_MOVES = {
 
 @transaction.atomic
 def plan_transition(*, actor, plan: StagePlan, action: str, comment: str = "") -> StagePlan:
-    move = PLAN_MOVES.get(action)
-    if move is None:
-        raise ValidationError(_("Unknown action."))
+    move = move_of(PLAN_MOVES, action)
     if move.locks_envelope:
         StageRound.objects.select_for_update().get(pk=StagePlan.objects.values_list(
             "evaluation__round_id", flat=True).get(pk=plan.pk))
         Project.objects.select_for_update().filter(pk=plan.project_id).first()
     plan = _locked(plan)
-    if plan.state not in move.sources:
-        raise ValidationError(str(move.not_now) % {"state": plan.get_state_display()})
-    require(actor, move.permission, plan)
+    check_move(move, actor=actor, obj=plan)
     for guard in move.guards:
         guard(plan, comment)
     plan.state = move.target
