@@ -18,12 +18,13 @@ Nothing else sets a stage's state or a project's status.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 
 from ..models import Project, ProjectStage, ProjectStatus, StageState
@@ -78,20 +79,15 @@ def project_open(*, decision) -> Project:
 
 St = StageState
 
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset
-    target: str
-    permission: str
-
-
 STAGE_MOVES = {
     # A stage round takes the stage in (projects.services.stages.round_open).
-    "evaluate": Move(frozenset({St.RUNNING}), St.EVALUATING, "projects.manage_stage_rounds"),
+    "evaluate": Move(St.EVALUATING.label, frozenset({St.RUNNING}), St.EVALUATING, "projects.manage_stage_rounds",
+                     gettext_lazy("This stage is “%(state)s”: only a running stage is taken into a stage "
+                                  "evaluation.")),
     # An evaluation's outcome closes the stage (projects.services.stages.stage_decide): normally one
     # under evaluation; a special evaluation outside a round may decide on a running or a closed one.
-    "close": Move(frozenset({St.EVALUATING, St.RUNNING, St.CLOSED}), St.CLOSED, "projects.decide_stage"),
+    "close": Move(St.CLOSED.label, frozenset({St.EVALUATING, St.RUNNING, St.CLOSED}), St.CLOSED,
+                  "projects.decide_stage"),
 }
 
 
@@ -104,14 +100,9 @@ def stage_add(*, project: Project, number: int, start_year: int, years: int, goa
 
 @transaction.atomic
 def stage_transition(*, actor, stage: ProjectStage, action: str) -> ProjectStage:
-    move = STAGE_MOVES.get(action)
-    if move is None:
-        raise ValidationError(_("Unknown action."))
+    move = move_of(STAGE_MOVES, action)
     stage = ProjectStage.objects.select_for_update().get(pk=stage.pk)
-    if stage.state not in move.sources:
-        raise ValidationError(_("Stage %(n)s is “%(state)s”; it cannot become “%(target)s”.") % {
-            "n": stage.number, "state": stage.get_state_display(), "target": St(move.target).label})
-    require(actor, move.permission, stage)
+    check_move(move, actor=actor, obj=stage)
     if stage.state != move.target:  # closing a closed stage writes nothing
         stage.state = move.target
         stage.save(update_fields=["state"])
@@ -122,20 +113,20 @@ def stage_transition(*, actor, stage: ProjectStage, action: str) -> ProjectStage
 
 PROJECT_MOVES = {
     # A stage evaluation's outcome ends the project after its wind-down date.
-    "terminate": Move(frozenset({ProjectStatus.ACTIVE}), ProjectStatus.TERMINATED, "projects.decide_stage"),
+    "terminate": Move(ProjectStatus.TERMINATED.label, frozenset({ProjectStatus.ACTIVE}), ProjectStatus.TERMINATED,
+                      "projects.decide_stage",
+                      gettext_lazy("This project is “%(status)s”: no further reports, plans or funding.")),
 }
 
 
 @transaction.atomic
 def project_transition(*, actor, project: Project, action: str,
                        wind_down_on: datetime.date | None = None) -> Project:
-    move = PROJECT_MOVES.get(action)
-    if move is None:
-        raise ValidationError(_("Unknown action."))
+    move = move_of(PROJECT_MOVES, action)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    # A project has a status, not a state: the same check as core.moves.check_move.
     if project.status not in move.sources:
-        raise ValidationError(_("This project is “%(status)s”: no further reports, plans or funding.") % {
-            "status": project.get_status_display()})
+        raise ValidationError(str(move.not_now) % {"status": project.get_status_display()})
     require(actor, move.permission, project)
     project.status = move.target
     project.wind_down_on = wind_down_on

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 
 from ..models import (
@@ -253,12 +254,7 @@ def _its_project(report: AnnualReport) -> Project:
 
 
 @dataclass(frozen=True)
-class Move:
-    label: str
-    sources: frozenset
-    target: str
-    permission: str
-    not_now: str  # the refusal when the report is in another state (may name it: %(state)s)
+class ReportMove(Move):
     permission_on: Callable = _the_report  # the object the permission is asked on
     guards: tuple = dataclasses.field(default=())  # guard(report, comment): raises ValidationError
     write: Callable | None = None  # write(report, actor, comment) → the fields it set besides the state
@@ -267,29 +263,25 @@ class Move:
 
 
 REPORT_MOVES = {
-    "submit": Move(gettext_lazy("Submit the report"), R.editable(), R.SUBMITTED,
-                   "projects.submit_report", gettext_lazy("This report is “%(state)s” and cannot be changed."),
-                   permission_on=_its_project, guards=(_guard_complete,), write=_write_submitted,
-                   then=(_tell_staff_submitted,)),
-    "accept": Move(gettext_lazy("Accept"), frozenset({R.SUBMITTED}), R.ACCEPTED, "projects.review_report",
-                   gettext_lazy("Only a submitted report can be accepted or returned."), write=_write_review,
-                   records_comment=True, then=(_tell_regions_accepted,)),
-    "return": Move(gettext_lazy("Return with comments"), frozenset({R.SUBMITTED}), R.RETURNED,
-                   "projects.review_report", gettext_lazy("Only a submitted report can be accepted or returned."),
-                   guards=(_guard_comment,), write=_write_review, records_comment=True,
-                   then=(_tell_regions_returned,)),
+    "submit": ReportMove(gettext_lazy("Submit the report"), R.editable(), R.SUBMITTED, "projects.submit_report",
+                         gettext_lazy("This report is “%(state)s” and cannot be changed."),
+                         permission_on=_its_project, guards=(_guard_complete,), write=_write_submitted,
+                         then=(_tell_staff_submitted,)),
+    "accept": ReportMove(gettext_lazy("Accept"), frozenset({R.SUBMITTED}), R.ACCEPTED, "projects.review_report",
+                         gettext_lazy("Only a submitted report can be accepted or returned."), write=_write_review,
+                         records_comment=True, then=(_tell_regions_accepted,)),
+    "return": ReportMove(gettext_lazy("Return with comments"), frozenset({R.SUBMITTED}), R.RETURNED,
+                         "projects.review_report", gettext_lazy("Only a submitted report can be accepted or returned."),
+                         guards=(_guard_comment,), write=_write_review, records_comment=True,
+                         then=(_tell_regions_returned,)),
 }
 
 
 @transaction.atomic
 def report_transition(*, actor, report: AnnualReport, action: str, comment: str = "") -> AnnualReport:
-    move = REPORT_MOVES.get(action)
-    if move is None:
-        raise ValidationError(_("Unknown action."))
+    move = move_of(REPORT_MOVES, action)
     report = _locked(report)
-    if report.state not in move.sources:
-        raise ValidationError(str(move.not_now) % {"state": report.get_state_display()})
-    require(actor, move.permission, move.permission_on(report))
+    check_move(move, actor=actor, obj=report, on=move.permission_on(report))
     for guard in move.guards:
         guard(report, comment)
     before = report.state

@@ -40,11 +40,12 @@ def test_a_stage_under_evaluation_or_closed_is_not_taken_into_another_round(read
     stage = project.stages.get(number=1)
     with pytest.raises(ValidationError) as refused:
         lifecycle.stage_transition(actor=ministry, stage=stage, action="evaluate")
-    assert refused.value.messages == ["Stage 1 is “Under stage evaluation”; it cannot become “Under stage evaluation”."]
+    assert refused.value.messages == [
+        "This stage is “Under stage evaluation”: only a running stage is taken into a stage evaluation."]
     decide(ready, by=ministry, outcome=Outcome.CONTINUE)
     with pytest.raises(ValidationError) as refused:
         lifecycle.stage_transition(actor=ministry, stage=stage, action="evaluate")
-    assert refused.value.messages == ["Stage 1 is “Closed”; it cannot become “Under stage evaluation”."]
+    assert refused.value.messages == ["This stage is “Closed”: only a running stage is taken into a stage evaluation."]
     assert stage_rows(project)[0][3] == StageState.CLOSED
 
 
