@@ -155,6 +155,7 @@ class ScoresheetState(models.TextChoices):
 
 class Scoresheet(models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="scoresheet")
+    # Moved only by services.scoring.scoresheet_transition (its table: save a draft, submit, reopen).
     state = models.CharField(max_length=20, choices=ScoresheetState.choices, default=ScoresheetState.DRAFT)
     overall_comment = models.TextField(_("overall comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -233,6 +233,7 @@ class StageRound(models.Model):
     envelope_won = models.BigIntegerField(_("national envelope for the next stage (KRW)"),
                                           validators=[MinValueValidator(0)])
     panel_size = models.PositiveSmallIntegerField(_("evaluators per project"), default=5)
+    # Moved only by services.stages.round_transition (its table: start scoring).
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.PREPARING)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -324,6 +325,7 @@ class Condition(models.Model):
     evaluation = models.ForeignKey(StageEvaluation, on_delete=models.CASCADE, related_name="conditions")
     text = models.TextField(_("condition"))
     due_on = models.DateField(_("due date"), null=True, blank=True)
+    # Moved only by services.stages.condition_transition (its table: met, with the evidence).
     state = models.CharField(_("state"), max_length=10, choices=ConditionState.choices, default=ConditionState.OPEN)
     evidence = models.TextField(_("how it was met"), blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.documents.models import DocumentStatus
+from core.documents.models import DOCUMENT_MOVES, DocumentStatus, document_transition
 from core.documents.services import build_document, request_document
 from core.permissions import require
 
@@ -165,13 +165,23 @@ def job_for_download(*, user, job_id: int) -> ExportJob:
 
 
 def exports_purge_expired(*, now=None) -> int:
-    """Delete the files of expired exports; the rows stay (status "expired") as a record."""
+    """Delete the files of expired exports; the rows stay (status "expired") as a record.
+    An export being built is left to its worker (the expire move does not start from
+    running): once stored it is kept EXPORT_KEEP_HOURS from then; if it fails, a later
+    purge expires it."""
     now = now or timezone.now()
+    expirable = DOCUMENT_MOVES["expire"].sources
     count = 0
-    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(status=DocumentStatus.EXPIRED):
-        if job.file:
-            job.file.storage.delete(job.file.name)
-        ExportJob.objects.filter(pk=job.pk).update(status=DocumentStatus.EXPIRED, file="", size=0)
+    for pk in ExportJob.objects.filter(expires_at__lte=now, status__in=expirable).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().filter(pk=pk, expires_at__lte=now,
+                                                               status__in=expirable).first()
+            if job is None:  # claimed by a worker meanwhile
+                continue
+            old, storage = job.file.name, job.file.storage
+            document_transition(job, "expire", file="", size=0)
+        if old:  # once the row no longer names it
+            storage.delete(old)
         count += 1
     return count
 

@@ -1,7 +1,13 @@
-"""The abstract model of a generated document and its one status enum."""
+"""The abstract model of a generated document, its one status enum, and the table of
+its status moves beside the one function that makes them (`document_transition`)."""
 
-from django.db import models
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from ..moves import Move, move_of
 
 
 class DocumentStatus(models.TextChoices):
@@ -45,8 +51,92 @@ class GeneratedDocument(models.Model):
         """No worker will touch it again unless someone asks again."""
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED, DocumentStatus.EXPIRED)
 
-    def mark_failed(self, error: str, *, final: bool) -> None:
-        """Record a failed attempt: failed for good (`final`), or pending until the retry."""
-        self.status = DocumentStatus.FAILED if final else DocumentStatus.PENDING
-        self.error = error[:2000]
-        type(self)._default_manager.filter(pk=self.pk).update(status=self.status, error=self.error)
+    def mark_failed(self, error: str, *, final: bool) -> "GeneratedDocument | None":
+        """Record a failed attempt on the stored row: failed for good (`final`), or pending
+        until the retry. The row is read and locked here (the task base calls this on a
+        bare `Model(pk=…)`); it is returned as moved (None if it was deleted meanwhile)."""
+        with transaction.atomic():
+            row = type(self)._default_manager.select_for_update().filter(pk=self.pk).first()
+            if row is not None:
+                document_transition(row, "fail" if final else "retry", error=error[:2000])
+        return row
+
+
+# --- The status moves -----------------------------------------------------------------------------
+#
+# Every status a document takes is one of these moves, made by `document_transition` and
+# by nothing else (core.documents.services: asked for, claimed, given up, stored; the
+# task base through `mark_failed`: retried or failed; reports' export purge: expired).
+#
+# They are system moves: no button makes them, so a move carries no permission (an
+# empty name). The person's own permission was asked by the domain's service before it
+# asked for the document (e.g. funding.generate_letters); the worker re-checks what the
+# document shows at its render. Nor do they leave an audit record here: the foundation
+# writes none (the domain's hooks do, e.g. the export's). The caller reads the row with
+# select_for_update inside its transaction, as the pipeline always did.
+#
+# The sources are wide on purpose: they are where the pipeline finds a row today.
+# Claimed or stored while running: a worker was killed mid-build and the task was
+# handed to another one; claimed while done: a rebuild (a letter redelivered or asked
+# for again); stored or failed whatever another delivery of the same task did meanwhile.
+# What no move allows: asking again while a build runs (never two builds of one
+# document), expiring a running export, and anything once expired (an expired export is
+# a record: its file is gone and it is never built again).
+
+
+@dataclass(frozen=True)
+class DocumentMove(Move):
+    """A system move: `permission` stays empty; `writes` are the fields it may set besides the status."""
+
+    permission: str = ""
+    writes: frozenset = frozenset()
+
+
+D = DocumentStatus
+_BUILDABLE = frozenset({D.PENDING, D.RUNNING, D.DONE, D.FAILED})
+
+DOCUMENT_MOVES = {
+    "request": DocumentMove(
+        "ask (again)", frozenset({D.PENDING, D.DONE, D.FAILED}), D.PENDING,
+        not_now=_("This document is “%(status)s”: it cannot be asked for again now."),
+        writes=frozenset({"error", "attempts", "requested_by"})),
+    "claim": DocumentMove(
+        "claim for a build", _BUILDABLE, D.RUNNING,
+        not_now=_("This document is “%(status)s”: it is not built again."), writes=frozenset({"attempts"})),
+    "give_up": DocumentMove(
+        "give up at the attempt limit", _BUILDABLE, D.FAILED,
+        not_now=_("This document is “%(status)s”: it is not built again."), writes=frozenset({"error"})),
+    "store": DocumentMove(
+        "switch to the stored file", _BUILDABLE, D.DONE,
+        not_now=_("This document is “%(status)s”: no file is stored for it."),
+        writes=frozenset({"file", "checksum", "size", "error", "generated_at"})),
+    "retry": DocumentMove(
+        "wait for the retry", _BUILDABLE, D.PENDING,
+        not_now=_("This document is “%(status)s”: a failed build does not change it."), writes=frozenset({"error"})),
+    "fail": DocumentMove(
+        "fail for good", _BUILDABLE, D.FAILED,
+        not_now=_("This document is “%(status)s”: a failed build does not change it."), writes=frozenset({"error"})),
+    "expire": DocumentMove(
+        "expire (the file is deleted, the row kept)", frozenset({D.PENDING, D.DONE, D.FAILED}), D.EXPIRED,
+        not_now=_("This document is “%(status)s”: it cannot expire now."), writes=frozenset({"file", "size"})),
+}
+
+
+def document_transition(row: GeneratedDocument, action: str, *, more=None, **fields) -> GeneratedDocument:
+    """Make the system move `action` on `row`, read with select_for_update in the caller's
+    transaction: the move starts from the row's status (else its refusal, a
+    ValidationError), the status becomes the move's target, `fields` (only those the move
+    writes) are set, and `more(row)` — a domain's hook, run once the move is made —
+    returns the names of the further fields it set; one save with update_fields."""
+    move = move_of(DOCUMENT_MOVES, action)
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("document_transition needs the row locked in a transaction")
+    if row.status not in move.sources:
+        raise ValidationError(str(move.not_now) % {"status": row.get_status_display()})
+    if not set(fields) <= move.writes:
+        raise TypeError(f"the move {action!r} does not write {sorted(set(fields) - move.writes)}")
+    row.status = move.target
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=["status", *fields, *(more(row) if more is not None else ())])
+    return row

@@ -10,6 +10,9 @@ The build:
 3. Store the file under a new, content-derived name (never over the served one).
 4. Switch the row to it in one short transaction; the old file is deleted after
    the commit. A half-written file is never served.
+
+Every status the row takes is a move of the table in core.documents.models
+(`document_transition`), made on the row this module has locked.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import DocumentStatus, GeneratedDocument
+from .models import DocumentStatus, GeneratedDocument, document_transition
 
 Content = bytes | IO[bytes]
 Render = Callable[[GeneratedDocument], Content]
@@ -42,10 +45,8 @@ def request_document(model: type[GeneratedDocument], *, requested_by, enqueue: C
     row, _created = model.objects.select_for_update().get_or_create(**key, defaults={"requested_by": requested_by})
     if row.status == DocumentStatus.RUNNING:
         return row
-    model.objects.filter(pk=row.pk).update(status=DocumentStatus.PENDING, error="", attempts=0,
-                                           requested_by=requested_by)
+    document_transition(row, "request", error="", attempts=0, requested_by=requested_by)
     transaction.on_commit(lambda: enqueue(row.pk))
-    row.refresh_from_db()
     return row
 
 
@@ -120,13 +121,9 @@ def _claim(model, pk, *, select_related, settled, claim) -> GeneratedDocument:
         if row.status in settled:
             return row
         if row.attempts >= settings.LETTER_MAX_ATTEMPTS:
-            row.status = DocumentStatus.FAILED
-            row.error = row.error or _("Gave up after %(n)s attempts.") % {"n": row.attempts}
-            row.save(update_fields=["status", "error"])
-            return row
-        row.attempts += 1
-        row.status = DocumentStatus.RUNNING
-        row.save(update_fields=["attempts", "status", *(claim(row) if claim else ())])
+            return document_transition(row, "give_up",
+                                       error=row.error or _("Gave up after %(n)s attempts.") % {"n": row.attempts})
+        document_transition(row, "claim", attempts=row.attempts + 1, more=claim)
     return row
 
 
@@ -148,13 +145,8 @@ def _switch(model, pk, *, stored, checksum, size, after_switch) -> GeneratedDocu
         current = model.objects.select_for_update().get(pk=pk)
         old = current.file.name
         first_time = current.generated_at is None
-        current.file.name = stored
-        current.checksum = checksum
-        current.size = size
-        current.status = DocumentStatus.DONE
-        current.error = ""
-        current.generated_at = timezone.now()
-        current.save(update_fields=["file", "checksum", "size", "status", "error", "generated_at"])
+        document_transition(current, "store", file=stored, checksum=checksum, size=size, error="",
+                            generated_at=timezone.now())
         if old and old != stored:
             storage = current.file.storage
             transaction.on_commit(lambda: storage.delete(old))

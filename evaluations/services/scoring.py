@@ -1,13 +1,17 @@
 """Conflict declarations and online scoring."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 from proposals.models import ProposalState
 
@@ -66,16 +70,109 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
     """Save the expert's scores ({criterion id: (value, comment)}) as a draft, or
     submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>"."""
     assignment = Assignment.objects.select_related("proposal__call").get(pk=assignment.pk)
+    # Asked before the sheet is created (a stranger creates nothing) and before the
+    # assignment's own rules; the move asks again on the locked sheet.
     require(actor, "evaluations.score", assignment)
     if assignment.kind == AssignmentKind.STAGE:
         # A funded project's stage evaluation: open while its owner says so.
         hooks.check_scoring_open(assignment=assignment)
     elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
-    sheet = Scoresheet.objects.select_for_update().get(pk=scoresheet_for(assignment).pk)
-    if sheet.is_locked:
-        raise ValidationError(_("These scores were submitted and are locked. Ask ministry staff to reopen them."))
-    call = assignment.proposal.call
+    return scoresheet_transition(actor=actor, sheet=scoresheet_for(assignment),
+                                 action="submit" if submit else "save_draft", values=values,
+                                 overall_comment=overall_comment)
+
+
+def scoresheet_reopen(*, actor, scoresheet: Scoresheet, reason: str) -> Scoresheet:
+    return scoresheet_transition(actor=actor, sheet=scoresheet, action="reopen", reason=reason)
+
+
+# --- The moves: save a draft, submit, reopen ------------------------------------------------
+#
+# The table of moves beside one transition function, as proposals.services.lifecycle:
+# the move is allowed from the sheet's state → the actor has its permission → the
+# move's checks (the scores, the reason) → the write (update_fields) → the sheet's
+# event and the audit record → the expert is told. Nothing else sets a sheet's state.
+
+SS = ScoresheetState
+LOCKED = gettext_lazy("These scores were submitted and are locked. Ask ministry staff to reopen them.")
+
+
+def _the_assignment(sheet: Scoresheet):
+    return sheet.assignment
+
+
+def _the_sheet(sheet: Scoresheet):
+    return sheet
+
+
+def _tell_the_expert_reopened(sheet: Scoresheet, reason: str) -> None:
+    from accounts.services import notify
+
+    notify(users=[sheet.assignment.expert], url=f"/evaluations/assignments/{sheet.assignment_id}/",
+           message=_("Your scores were reopened by ministry staff: %(reason)s") % {"reason": reason})
+
+
+@dataclass(frozen=True)
+class SheetMove(Move):
+    permission_on: Callable = _the_sheet  # the object the permission is asked on
+    scores: bool = False  # the move writes the posted scores (checked first; all of them on submit)
+    needs_reason: bool = False  # a reason is required, kept on the sheet's event and in the audit record
+    event: str = ""  # the ScoresheetEvent's action, if the move leaves one
+    audit: str = ""  # the audit action, if the move records one (a draft leaves only the field changes)
+    then: tuple = field(default=())  # then(sheet, reason): who is told
+
+
+SHEET_MOVES = {
+    "save_draft": SheetMove(gettext_lazy("Save draft"), frozenset({SS.DRAFT}), SS.DRAFT, "evaluations.score", LOCKED,
+                            permission_on=_the_assignment, scores=True),
+    "submit": SheetMove(gettext_lazy("Submit scores"), frozenset({SS.DRAFT}), SS.SUBMITTED, "evaluations.score",
+                        LOCKED, permission_on=_the_assignment, scores=True, event="submitted",
+                        audit=AuditAction.SCORE_SUBMIT),
+    "reopen": SheetMove(gettext_lazy("Reopen"), frozenset({SS.SUBMITTED}), SS.DRAFT, "evaluations.reopen_scoresheet",
+                        gettext_lazy("These scores are not submitted."), needs_reason=True, event="reopened",
+                        audit=AuditAction.SCORE_REOPEN, then=(_tell_the_expert_reopened,)),
+}
+
+
+@transaction.atomic
+def scoresheet_transition(*, actor, sheet: Scoresheet, action: str, values: dict | None = None,
+                          overall_comment: str = "", reason: str = "") -> Scoresheet:
+    move = move_of(SHEET_MOVES, action)
+    sheet = Scoresheet.objects.select_for_update().select_related("assignment__proposal__call").get(pk=sheet.pk)
+    check_move(move, actor=actor, obj=sheet, on=move.permission_on(sheet))
+    reason = reason.strip()
+    if move.needs_reason and not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening; it is recorded.")})
+    rows = _checked_scores(sheet, values or {}, complete=move.target == SS.SUBMITTED) if move.scores else {}
+
+    before = sheet.state
+    sheet.state = move.target
+    update = ["state", "updated_at"]
+    if move.scores:
+        Score.objects.bulk_update(rows.values(), ["value", "comment"])
+        sheet.overall_comment = overall_comment
+        update.append("overall_comment")
+    if move.target != before:  # submitted now, or not any more
+        sheet.submitted_at = timezone.now() if move.target == SS.SUBMITTED else None
+        update.append("submitted_at")
+    sheet.save(update_fields=update)
+    if move.event:
+        ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action=move.event, reason=reason)
+    if move.audit:  # a submission records the scores it locks
+        scores = {str(r.criterion): r.value for r in rows.values()}
+        record(actor=actor, action=move.audit, obj=sheet, summary=reason, before={"state": before},
+               after={"state": sheet.state, **scores})
+    for step in move.then:
+        step(sheet, reason)
+    return sheet
+
+
+def _checked_scores(sheet: Scoresheet, values: dict, *, complete: bool) -> dict:
+    """The sheet's score rows with the posted values ({criterion id: (value, comment)}) set,
+    or every problem keyed "score-<id>" / "comment-<id>". `complete`: every criterion
+    scored and explained at the call's minimum length (a submission)."""
+    call = sheet.assignment.proposal.call
     errors = {}
     rows = {s.criterion_id: s for s in sheet.scores.select_related("criterion")}
     for cid, score in rows.items():
@@ -88,7 +185,7 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
             errors[f"score-{cid}"] = _("Score between 0 and %(max)s.") % {"max": c.max_score}
         elif value is not None and value != value.quantize(Decimal("0.1")):
             errors[f"score-{cid}"] = _("At most one decimal place.")
-        if submit:
+        if complete:
             if value is None and f"score-{cid}" not in errors:
                 errors[f"score-{cid}"] = _("Score every criterion before submitting.")
             if len((comment or "").strip()) < call.score_comment_min_length:
@@ -99,37 +196,7 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
         score.comment = comment or ""
     if errors:
         raise ValidationError(errors)
-    Score.objects.bulk_update(rows.values(), ["value", "comment"])
-    sheet.overall_comment = overall_comment
-    if submit:
-        sheet.state = ScoresheetState.SUBMITTED
-        sheet.submitted_at = timezone.now()
-        ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action="submitted")
-        record(actor=actor, action=AuditAction.SCORE_SUBMIT, obj=sheet, before={"state": ScoresheetState.DRAFT},
-               after={"state": ScoresheetState.SUBMITTED, **{str(r.criterion): r.value for r in rows.values()}})
-    sheet.save()
-    return sheet
-
-
-@transaction.atomic
-def scoresheet_reopen(*, actor, scoresheet: Scoresheet, reason: str) -> Scoresheet:
-    require(actor, "evaluations.reopen_scoresheet", scoresheet)
-    sheet = Scoresheet.objects.select_for_update().get(pk=scoresheet.pk)
-    if not sheet.is_locked:
-        raise ValidationError(_("These scores are not submitted."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for reopening; it is recorded.")})
-    sheet.state = ScoresheetState.DRAFT
-    sheet.submitted_at = None
-    sheet.save(update_fields=["state", "submitted_at", "updated_at"])
-    ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action="reopened", reason=reason.strip())
-    record(actor=actor, action=AuditAction.SCORE_REOPEN, obj=sheet, summary=reason.strip(),
-           before={"state": ScoresheetState.SUBMITTED}, after={"state": ScoresheetState.DRAFT})
-    from accounts.services import notify
-
-    notify(users=[sheet.assignment.expert], url=f"/evaluations/assignments/{sheet.assignment_id}/",
-           message=_("Your scores were reopened by ministry staff: %(reason)s") % {"reason": reason.strip()})
-    return sheet
+    return rows
 
 
 def unsubmitted_evaluations(*, call):

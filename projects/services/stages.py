@@ -4,13 +4,16 @@ evaluations app (the same conflict-of-interest checks, blind scoring and
 aggregation); staff decide each project's outcome from the scores."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import aggregation
@@ -122,26 +125,66 @@ def stage_scoring_open(*, assignment) -> None:
         raise ValidationError(_("This stage evaluation is not open for scoring."))
 
 
-@transaction.atomic
 def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:
-    require(actor, "projects.manage_stage_rounds")
-    rnd = StageRound.objects.select_for_update().get(pk=rnd.pk)
-    if rnd.state != RoundState.PREPARING:
-        raise ValidationError(_("Scoring has already started."))
+    return round_transition(actor=actor, rnd=rnd, action="start_scoring")
+
+
+# --- The round's moves ------------------------------------------------------------------------
+#
+# The table of moves beside one transition function, as proposals.services.lifecycle:
+# the move is allowed from the round's state → the actor has its permission → the
+# move's guards → the write (update_fields) → the audit record ("stage_round") → who is
+# told. Nothing else sets a round's state. A round is opened preparing (round_open);
+# nothing closes a round yet: RoundState.CLOSED is read by the rules (a closed round's
+# panels no longer change), and a closing move belongs in this table when one is built.
+
+RS = RoundState
+
+
+def _guard_every_project_has_an_evaluator(rnd: StageRound) -> None:
     seated = set(rnd.assignments.filter(conflict_declared=False).values_list("proposal_id", flat=True))
     empty = [e.project.title for e in rnd.evaluations.select_related("project__proposal")
              if e.project.proposal_id not in seated]
     if empty:
         raise ValidationError(_("Assign experts first: %(titles)s has no evaluator.") % {"titles": ", ".join(empty)})
-    rnd.state = RoundState.SCORING
-    rnd.save(update_fields=["state"])
-    record(actor=actor, action="stage_round", obj=rnd, summary=rnd.title, before={"state": RoundState.PREPARING},
-           after={"state": rnd.state})
+
+
+def _tell_the_experts_scoring_started(rnd: StageRound) -> None:
     from accounts.services import notify
 
     experts = {a.expert for a in rnd.assignments.select_related("expert")}
     notify(users=experts, url="/evaluations/assignments/",
            message=_("Stage evaluation “%(title)s” is open for scoring.") % {"title": rnd.title})
+
+
+@dataclass(frozen=True)
+class RoundMove(Move):
+    guards: tuple = field(default=())  # guard(round): raises ValidationError
+    then: tuple = field(default=())  # then(round): who is told, inside the transaction
+
+
+ROUND_MOVES = {
+    "start_scoring": RoundMove(gettext_lazy("Start scoring"), frozenset({RS.PREPARING}), RS.SCORING,
+                               "projects.manage_stage_rounds", gettext_lazy("Scoring has already started."),
+                               guards=(_guard_every_project_has_an_evaluator,),
+                               then=(_tell_the_experts_scoring_started,)),
+}
+
+
+@transaction.atomic
+def round_transition(*, actor, rnd: StageRound, action: str) -> StageRound:
+    move = move_of(ROUND_MOVES, action)
+    rnd = StageRound.objects.select_for_update().get(pk=rnd.pk)
+    check_move(move, actor=actor, obj=rnd)
+    for guard in move.guards:
+        guard(rnd)
+    before = rnd.state
+    rnd.state = move.target
+    rnd.save(update_fields=["state"])
+    record(actor=actor, action="stage_round", obj=rnd, summary=rnd.title, before={"state": before},
+           after={"state": rnd.state})
+    for step in move.then:
+        step(rnd)
     return rnd
 
 
@@ -260,21 +303,36 @@ def _open_plan(evaluation: StageEvaluation, project: Project) -> StagePlan:
     return plan
 
 
-@transaction.atomic
 def condition_close(*, actor, condition: Condition, evidence: str) -> Condition:
-    require(actor, "projects.close_condition", condition)
+    return condition_transition(actor=actor, condition=condition, action="meet", evidence=evidence)
+
+
+# --- A condition's move: open → met, with the evidence ------------------------------------
+#
+# The same shape: the table (one move) beside one transition function; nothing else
+# sets a condition's state.
+
+CONDITION_MOVES = {
+    "meet": Move(gettext_lazy("Close the condition"), frozenset({ConditionState.OPEN}), ConditionState.MET,
+                 "projects.close_condition", gettext_lazy("This condition is already closed.")),
+}
+
+
+@transaction.atomic
+def condition_transition(*, actor, condition: Condition, action: str, evidence: str = "") -> Condition:
+    move = move_of(CONDITION_MOVES, action)
     condition = Condition.objects.select_for_update().get(pk=condition.pk)
-    if condition.state == ConditionState.MET:
-        raise ValidationError(_("This condition is already closed."))
+    check_move(move, actor=actor, obj=condition)
     if not evidence.strip():
         raise ValidationError({"evidence": _("Record how the condition was met.")})
-    condition.state = ConditionState.MET
+    before = condition.state
+    condition.state = move.target
     condition.evidence = evidence.strip()
     condition.closed_by = actor
     condition.closed_at = timezone.now()
-    condition.save()
+    condition.save(update_fields=["state", "evidence", "closed_by", "closed_at"])
     record(actor=actor, action="condition", obj=condition, summary=condition.text[:200],
-           before={"state": ConditionState.OPEN}, after={"state": condition.state, "evidence": condition.evidence})
+           before={"state": before}, after={"state": condition.state, "evidence": condition.evidence})
     return condition
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from celery import shared_task
 from celery.exceptions import Retry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
 from core.documents import verification
-from core.documents.models import DocumentStatus
+from core.documents.models import DOCUMENT_MOVES, DocumentStatus, document_transition
 from core.documents.render import render_pdf, static_file, url_fetcher
 from core.documents.services import build_document, document_for_download, request_document
 from core.documents.tasks import DocumentTask
@@ -333,6 +333,77 @@ def test_a_document_is_downloaded_when_ready_by_whom_may_see_it(job, ministry, e
     ExportJob.objects.filter(pk=job.pk).update(status=DocumentStatus.RUNNING)
     with pytest.raises(PermissionDenied):
         document_for_download(mine, job.pk, user=ministry, perm="reports.download_export")
+
+
+# --- The table of status moves ------------------------------------------------------------------
+
+D = DocumentStatus
+
+
+def test_the_status_moves_are_system_moves_of_one_table():
+    assert {name: (sorted(m.sources), m.target, m.permission) for name, m in DOCUMENT_MOVES.items()} == {
+        "request": (["done", "failed", "pending"], "pending", ""),
+        "claim": (["done", "failed", "pending", "running"], "running", ""),
+        "give_up": (["done", "failed", "pending", "running"], "failed", ""),
+        "store": (["done", "failed", "pending", "running"], "done", ""),
+        "retry": (["done", "failed", "pending", "running"], "pending", ""),
+        "fail": (["done", "failed", "pending", "running"], "failed", ""),
+        "expire": (["done", "failed", "pending"], "expired", ""),
+    }
+
+
+def locked(row):
+    return type(row).objects.select_for_update().get(pk=row.pk)
+
+
+@pytest.mark.parametrize(("status", "action", "message"), [
+    (D.RUNNING, "request", "This document is “Being built”: it cannot be asked for again now."),
+    (D.EXPIRED, "request", "This document is “Expired”: it cannot be asked for again now."),
+    (D.EXPIRED, "claim", "This document is “Expired”: it is not built again."),
+    (D.EXPIRED, "store", "This document is “Expired”: no file is stored for it."),
+    (D.EXPIRED, "fail", "This document is “Expired”: a failed build does not change it."),
+    (D.RUNNING, "expire", "This document is “Being built”: it cannot expire now."),
+    (D.EXPIRED, "expire", "This document is “Expired”: it cannot expire now."),
+])
+def test_a_move_not_in_the_table_is_refused_and_writes_nothing(job, status, action, message):
+    ExportJob.objects.filter(pk=job.pk).update(status=status, file="exports/kept.csv", attempts=1)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        document_transition(locked(job), action)
+    assert refused.value.messages == [message]
+    assert ExportJob.objects.filter(pk=job.pk).values_list("status", "file", "attempts").get() == (
+        status, "exports/kept.csv", 1)
+
+
+def test_an_unknown_move_and_a_field_the_move_does_not_write_are_refused(job):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        document_transition(locked(job), "publish")
+    assert refused.value.messages == ["Unknown action."]
+    with pytest.raises(TypeError):
+        document_transition(locked(job), "expire", checksum="")
+    assert ExportJob.objects.get(pk=job.pk).status == D.PENDING
+
+
+def test_a_move_sets_the_status_and_its_fields_in_one_save(job):
+    moved = document_transition(locked(job), "claim", attempts=1, more=lambda row: ["rows_done"])
+    assert ExportJob.objects.filter(pk=job.pk).values_list("status", "attempts").get() == (D.RUNNING, 1)
+    assert moved.status == D.RUNNING
+
+
+def test_a_worker_killed_mid_build_leaves_the_row_running_and_the_next_delivery_claims_it(
+        job, media, django_capture_on_commit_callbacks):
+    ExportJob.objects.filter(pk=job.pk).update(status=D.RUNNING, attempts=1)  # the first worker died here
+    with django_capture_on_commit_callbacks(execute=True):
+        built = build(job)
+    assert (built.status, built.attempts, built.error) == (D.DONE, 2, "")
+
+
+@pytest.mark.parametrize(("final", "status"), [(False, D.PENDING), (True, D.FAILED)])
+def test_mark_failed_reads_the_stored_row_and_moves_it(job, final, status):
+    ExportJob.objects.filter(pk=job.pk).update(status=D.RUNNING, attempts=1)
+    moved = ExportJob(pk=job.pk).mark_failed("OSError: disk full", final=final)
+    assert (moved.status, moved.attempts) == (status, 1)
+    assert ExportJob.objects.filter(pk=job.pk).values_list("status", "error").get() == (status, "OSError: disk full")
+    assert ExportJob(pk=job.pk + 1).mark_failed("gone", final=True) is None
 
 
 # --- The task base -------------------------------------------------------------------------------

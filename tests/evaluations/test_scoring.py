@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Notification
+from audit.models import AuditAction, AuditEvent
 from evaluations.models import Score, Scoresheet, ScoresheetEvent, ScoresheetState
 from evaluations.services import scoresheet_reopen, scoresheet_save
 from tests.evaluations.conftest import COMMENT, assign, clear, criteria_of, make_expert, score_values, submit_scores
@@ -184,6 +185,69 @@ def test_the_panel_page_reopens_with_the_reason(client, cleared, ministry):
                            {"op": "reopen", "scoresheet": sheet.pk, "reason": "의견 보완 요청"}, follow=True)
     assert messages_of(response) == ["The scores were reopened; the expert was told."]
     assert list(sheet.events.filter(action="reopened").values_list("reason", flat=True)) == ["의견 보완 요청"]
+
+
+# --- The table of moves ------------------------------------------------------------------------
+
+
+def test_a_sheet_moves_by_its_table_save_a_draft_submit_reopen():
+    from evaluations.services.scoring import SHEET_MOVES
+
+    assert {name: (sorted(m.sources), m.target, m.permission) for name, m in SHEET_MOVES.items()} == {
+        "save_draft": (["draft"], "draft", "evaluations.score"),
+        "submit": (["draft"], "submitted", "evaluations.score"),
+        "reopen": (["submitted"], "draft", "evaluations.reopen_scoresheet"),
+    }
+
+
+def test_reopening_a_draft_is_refused_and_changes_nothing(cleared, ministry):
+    sheet = save(cleared, [8, None, None, None, None])
+    with pytest.raises(ValidationError) as refused:
+        scoresheet_reopen(actor=ministry, scoresheet=sheet, reason="다시 보고 싶습니다.")
+    assert refused.value.messages == ["These scores are not submitted."]
+    assert (Scoresheet.objects.get(pk=sheet.pk).state, ScoresheetEvent.objects.count(),
+            AuditEvent.objects.filter(action=AuditAction.SCORE_REOPEN).count()) == (ScoresheetState.DRAFT, 0, 0)
+
+
+def test_submitting_submitted_scores_again_is_refused_as_locked(cleared):
+    submit_scores(cleared, [8, 7, 6, 5, 4])
+    with pytest.raises(ValidationError) as refused:
+        submit_scores(cleared, [9, 9, 9, 9, 9])
+    assert refused.value.messages == [
+        "These scores were submitted and are locked. Ask ministry staff to reopen them."]
+    assert list(ScoresheetEvent.objects.values_list("action", flat=True)) == ["submitted"]
+    assert values_in_db(cleared) == [Decimal(n) for n in (8, 7, 6, 5, 4)]
+
+
+def test_an_unknown_move_is_refused(cleared, ministry):
+    from evaluations.services.scoring import scoresheet_transition
+
+    sheet = save(cleared, [8, None, None, None, None])
+    with pytest.raises(ValidationError) as refused:
+        scoresheet_transition(actor=ministry, sheet=sheet, action="lock")
+    assert refused.value.messages == ["Unknown action."]
+
+
+def test_a_draft_save_leaves_no_event_and_no_audit_record_of_its_own(cleared):
+    save(cleared, [8, None, None, None, None])
+    save(cleared, [8, 7, None, None, None])
+    assert (ScoresheetEvent.objects.count(),
+            AuditEvent.objects.filter(action__in=[AuditAction.SCORE_SUBMIT, AuditAction.SCORE_REOPEN]).count()) == (
+        0, 0)
+
+
+def test_submit_reopen_and_submit_again_leave_one_event_and_one_record_each(cleared, ministry):
+    sheet = submit_scores(cleared, [8, 7, 6, 5, 4])
+    scoresheet_reopen(actor=ministry, scoresheet=sheet, reason="의견 보완 요청")
+    again = submit_scores(cleared, [9, 7, 6, 5, 4])
+    assert (again.state, again.submitted_at is not None) == (ScoresheetState.SUBMITTED, True)
+    assert list(again.events.order_by("pk").values_list("action", "reason")) == [
+        ("submitted", ""), ("reopened", "의견 보완 요청"), ("submitted", "")]
+    assert [(e.action, e.before, e.after["state"]) for e in AuditEvent.objects.filter(
+        action__in=[AuditAction.SCORE_SUBMIT, AuditAction.SCORE_REOPEN]).order_by("pk")] == [
+        (AuditAction.SCORE_SUBMIT, {"state": "draft"}, "submitted"),
+        (AuditAction.SCORE_REOPEN, {"state": "submitted"}, "draft"),
+        (AuditAction.SCORE_SUBMIT, {"state": "draft"}, "submitted")]
 
 
 # --- Who can reach the scoresheet -------------------------------------------------------------

@@ -7,12 +7,23 @@ import math
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import Notification
+from audit.models import AuditEvent
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign
 from evaluations.services.scoring import scoresheet_for
 from programmes.models import CallStatus
 from projects import selectors
-from projects.models import Outcome, Project, ProjectStatus, RoundState, StagePlan, StageRound, StageState
+from projects.models import (
+    ConditionState,
+    Outcome,
+    Project,
+    ProjectStatus,
+    RoundState,
+    StagePlan,
+    StageRound,
+    StageState,
+)
 from projects.services import stages
 from tests.evaluations.conftest import make_expert
 from tests.factories import CallFactory
@@ -177,6 +188,42 @@ def test_scoring_starts_once(evaluation, rnd, ministry, stage_expert):
     with pytest.raises(ValidationError) as refused:
         stages.round_start_scoring(actor=ministry, rnd=rnd)
     assert refused.value.messages == ["Scoring has already started."]
+
+
+def test_a_round_moves_by_its_table_and_nothing_closes_one_yet():
+    assert {name: (sorted(m.sources), m.target, m.permission) for name, m in stages.ROUND_MOVES.items()} == {
+        "start_scoring": (["preparing"], "scoring", "projects.manage_stage_rounds")}
+
+
+def test_starting_a_closed_round_is_refused_and_changes_nothing(evaluation, rnd, ministry, stage_expert):
+    seat(evaluation, stage_expert, by=ministry)
+    StageRound.objects.filter(pk=rnd.pk).update(state=RoundState.CLOSED)
+    assert refusal(lambda: stages.round_start_scoring(actor=ministry, rnd=rnd)) == ["Scoring has already started."]
+    assert StageRound.objects.get(pk=rnd.pk).state == RoundState.CLOSED
+    assert [e.after["state"] for e in AuditEvent.objects.filter(action="stage_round")] == ["preparing"]
+
+
+def test_a_round_without_an_evaluator_for_each_project_does_not_start(evaluation, rnd, ministry, official):
+    assert refusal(lambda: stages.round_start_scoring(actor=ministry, rnd=rnd)) == [
+        f"Assign experts first: {evaluation.project.title} has no evaluator."]
+    with pytest.raises(PermissionDenied):
+        stages.round_start_scoring(actor=official, rnd=rnd)
+    assert StageRound.objects.get(pk=rnd.pk).state == RoundState.PREPARING
+
+
+def test_starting_a_round_records_it_and_tells_its_experts(evaluation, rnd, ministry, stage_expert):
+    seat(evaluation, stage_expert, by=ministry)
+    started = stages.round_start_scoring(actor=ministry, rnd=rnd)
+    assert started.state == RoundState.SCORING
+    (event,) = AuditEvent.objects.filter(action="stage_round", before__isnull=False)
+    assert (event.actor, event.summary, event.before, event.after) == (
+        ministry, rnd.title, {"state": "preparing"}, {"state": "scoring"})
+    assert list(Notification.objects.filter(user=stage_expert, url="/evaluations/assignments/")
+                .values_list("message", flat=True)) == [f"Stage evaluation “{rnd.title}” is open for scoring."]
+
+
+def test_an_unknown_round_move_is_refused(rnd, ministry):
+    assert refusal(lambda: stages.round_transition(actor=ministry, rnd=rnd, action="close")) == ["Unknown action."]
 
 
 def test_a_stage_scoresheet_uses_the_rounds_rubric_not_the_calls(evaluation, rnd, call, ministry, stage_expert):
@@ -414,3 +461,24 @@ def test_the_round_s_panels_are_read_in_one_query_whatever_the_number_of_project
         evaluations = selectors.round_evaluations(rnd)
         panels = [[(a.expert.username, getattr(a, "scoresheet", None)) for a in e.panel] for e in evaluations]
     assert panels == [[(stage_expert.username, None)]] * count
+
+
+# --- A condition's move: open → met -----------------------------------------------------------
+
+
+def test_a_condition_moves_by_its_table():
+    assert {name: (sorted(m.sources), m.target, m.permission) for name, m in stages.CONDITION_MOVES.items()} == {
+        "meet": (["open"], "met", "projects.close_condition")}
+
+
+def test_meeting_a_met_condition_is_refused_and_keeps_its_evidence(ready, ministry, ministry2):
+    decide(ready, by=ministry, outcome=Outcome.CONDITIONS, conditions=[{"text": "사업화 전략 보완"}])
+    condition = ready.conditions.get()
+    met = stages.condition_transition(actor=ministry, condition=condition, action="meet", evidence="제출 완료")
+    assert (met.state, met.evidence, met.closed_by) == (ConditionState.MET, "제출 완료", ministry)
+    assert refusal(lambda: stages.condition_transition(actor=ministry2, condition=condition, action="meet",
+                                                       evidence="다시")) == ["This condition is already closed."]
+    condition.refresh_from_db()
+    assert (condition.evidence, condition.closed_by) == ("제출 완료", ministry)
+    assert [(e.actor, e.before, e.after) for e in AuditEvent.objects.filter(action="condition")] == [
+        (ministry, {"state": "open"}, {"state": "met", "evidence": "제출 완료"})]

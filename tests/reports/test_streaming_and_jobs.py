@@ -134,6 +134,23 @@ def test_an_expired_export_s_file_is_deleted_and_no_longer_served(client, offici
     assert b"expired" in client.get(reverse("reports:job", args=[job.pk])).content
 
 
+def test_an_export_being_built_is_not_expired_under_its_worker(official):
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    jobs = {status: ExportJob.objects.create(requested_by=official, dataset="proposals", format="csv",
+                                             expires_at=past, status=status)
+            for status in (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.FAILED)}
+
+    assert services.exports_purge_expired() == 2
+    assert {s: ExportJob.objects.get(pk=j.pk).status for s, j in jobs.items()} == {
+        JobStatus.PENDING: JobStatus.EXPIRED, JobStatus.RUNNING: JobStatus.RUNNING,
+        JobStatus.FAILED: JobStatus.EXPIRED}
+    # Its worker fails it for good: the next purge expires it; an expired export stays as it is.
+    ExportJob(pk=jobs[JobStatus.RUNNING].pk).mark_failed("OSError: disk full", final=True)
+    assert services.exports_purge_expired() == 1
+    assert services.exports_purge_expired() == 0
+    assert set(ExportJob.objects.values_list("status", flat=True)) == {JobStatus.EXPIRED}
+
+
 def test_the_exports_page_lists_the_user_s_own_jobs_only(client, official, outsider_official, some_proposals,
                                                          django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=False):
