@@ -136,9 +136,20 @@ def progress(*, call) -> dict:
     return {"per_proposal": list(per_proposal), "per_expert": list(per_expert)}
 
 
+def experts():
+    """The portal's experts: whom a panel may take (its own rules say which of them it may)."""
+    return User.objects.filter(role=Role.EXPERT)
+
+
+def panel_candidates(*, excluded_ids):
+    """Active experts available for panels, but those in `excluded_ids` (conflicts of interest)."""
+    return (experts().filter(is_active=True, expert_profile__available=True).exclude(pk__in=excluded_ids)
+            .select_related("expert_profile").order_by("display_name"))
+
+
 def expert_pool(*, search: str = "", industry: str = "", region: str = "", available: str = ""):
     qs = (
-        User.objects.filter(role=Role.EXPERT, expert_profile__isnull=False)
+        experts().filter(expert_profile__isnull=False)
         .select_related("expert_profile__home_region")
         .prefetch_related("expert_profile__industries")
         .annotate(load=Count("assignments", distinct=True))

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.params import posted_id
 from core.permissions import require
 from programmes.models import Call, CooperationType, Region, StrategicIndustry
@@ -231,7 +231,7 @@ def proposal_panel(request, pk):
         op = request.POST.get("op")
         try:
             if op == "assign":
-                expert = get_object_or_404(User, pk=posted_id(request, "expert"), role=Role.EXPERT)
+                expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
                 services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
                                       kind=request.POST.get("kind", AssignmentKind.EVALUATION))
                 messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
@@ -252,8 +252,7 @@ def proposal_panel(request, pk):
     excluded = services.exclusions_for(proposal)
     excluded_ids = {u.pk for u, _r in excluded}
     taken = {(a.kind, a.expert_id) for a in assignments}
-    candidates = (User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
-                  .exclude(pk__in=excluded_ids).select_related("expert_profile").order_by("display_name"))
+    candidates = selectors.panel_candidates(excluded_ids=excluded_ids)
     return render(request, "evaluations/panel.html", {
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
         "taken": taken, "kinds": AssignmentKind.choices,

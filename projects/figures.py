@@ -24,6 +24,13 @@ class YearRow:
     national_spent: int | None = None
     local_planned: dict = field(default_factory=dict)  # region id → won
     local_spent: dict = field(default_factory=dict)  # region id → won (reported years only)
+    region_ids: tuple = ()  # the regions whose columns a table shows, in order
+
+    @property
+    def local_cells(self) -> list[tuple]:
+        """(planned, spent) local funds of each region of `region_ids`; spent None while unreported."""
+        return [(self.local_planned.get(r, 0), self.local_spent.get(r) if self.national_spent is not None else None)
+                for r in self.region_ids]
 
     @property
     def local_planned_total(self) -> int:
@@ -49,8 +56,9 @@ class YearRow:
         return round(100 * self.spent_total / self.planned_total, 1)
 
 
-def funding_rows(project: Project, *, years=None) -> list[YearRow]:
-    """One row per year of the project's stages (four queries whatever the size)."""
+def funding_rows(project: Project, *, years=None, region_ids=()) -> list[YearRow]:
+    """One row per year of the project's stages (four queries whatever the size); each row's
+    `local_cells` are those of the regions of `region_ids`."""
     stages = list(project.stages.all())
     rows = {y: YearRow(year=y, stage=s.number) for s in stages for y in s.year_list}
     decision_filter = {"decision__proposal_id": project.proposal_id, "decision__state": DecisionState.APPROVED}
@@ -69,6 +77,8 @@ def funding_rows(project: Project, *, years=None) -> list[YearRow]:
         row.national_spent = (row.national_spent or 0) + part.national_spent_won
         row.local_spent[part.region_id] = row.local_spent.get(part.region_id, 0) + part.local_spent_won
     out = [rows[y] for y in sorted(rows)]
+    for row in out:
+        row.region_ids = tuple(region_ids)
     if years is not None:
         out = [r for r in out if r.year in years]
     return out

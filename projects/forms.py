@@ -131,3 +131,54 @@ class ReportReviewForm(forms.Form):
     """Accept or return: the comments to the regions (required to return; the service says so)."""
 
     comment = forms.CharField(required=False, strip=False)
+
+
+# --- Moves that ask for a confirmation ----------------------------------------------------------
+
+
+class ConfirmForm(forms.Form):
+    """A move that is made only once its confirmation box is ticked; `refusal` is what the page
+    says when it is not (starting a round's scoring, submitting or approving a plan)."""
+
+    confirm = forms.BooleanField()
+
+    def __init__(self, *args, refusal: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].error_messages["required"] = refusal
+
+
+# --- Follow-up plans -------------------------------------------------------------------------------
+# Taken as typed, as the annual report's forms: the service reads the amounts and the years and says
+# what is wrong. The grid's cells are the user's own region's, one per year of the plan
+# (`national-<region id>-<year>`, `local-<region id>-<year>`); no id is read from the post.
+
+
+class PlanSaveForm(forms.Form):
+    goals = forms.CharField(required=False, strip=False)
+    years = forms.CharField(required=False, strip=False)
+    revision = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args, region_id, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = [(region_id, year) for year in years]
+        for region_id, year in self.cells:
+            for field in ("national", "local"):
+                self.fields[f"{field}-{region_id}-{year}"] = forms.CharField(required=False, strip=False)
+
+    def posted(self, name: str):
+        """What was posted under `name`, or None when the post did not carry it (left unchanged)."""
+        return self.cleaned_data[name] if name in self.data else None
+
+    def amounts(self) -> dict:
+        """{(region id, year): (national, local)} as the service takes them."""
+        return {(r, y): (self.posted(f"national-{r}-{y}"), self.posted(f"local-{r}-{y}")) for r, y in self.cells}
+
+    def field_messages(self) -> dict:
+        """Each field's errors (the form's and the service's, by core.forms.apply_errors) as one text."""
+        return {name: " ".join(errors) for name, errors in self.errors.items() if name in self.fields}
+
+
+class PlanReturnForm(forms.Form):
+    """The comments to the regions (required; the service says so)."""
+
+    comment = forms.CharField(required=False, strip=False)

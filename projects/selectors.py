@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.rules import is_official, is_staff_member
+from programmes.grids import MoneyGrid, amounts
 from proposals.models import Participation
 
 from .models import (
@@ -105,6 +106,14 @@ def plan_for(*, user, pk: int) -> StagePlan:
     return get_object_or_404(plans_visible_to(user=user).select_related(
         "project__proposal__call", "evaluation__round", "evaluation__stage", "submitted_by", "endorsed_by",
         "approved_by"), pk=pk)
+
+
+def plan_grid(plan: StagePlan, participations, *, typed=None, problems=None) -> tuple[list, list]:
+    """The plan's money: a row per region with its cells year by year (each region enters its
+    own), and each year's totals with the year's problem (programmes.grids)."""
+    grid = MoneyGrid(regions=[p.region for p in participations], years=plan.year_list, fields=("national", "local"),
+                     saved=amounts(plan.lines.all(), "national", "local"), typed=typed, problems=problems or {})
+    return grid.by_region(), grid.year_totals()
 
 
 def round_list() -> QuerySet[StageRound]:

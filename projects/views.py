@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import User
 from core.charts import ChartData, column_chart
 from core.forms import apply_errors
-from core.params import posted_id
+from core.params import parse_id, posted_id, posted_ids
 from core.permissions import Refused, refusal_reason, require
 from core.templatetags.portal import eok
 from evaluations.models import ScoresheetState
+from evaluations.selectors import experts
+from evaluations.services.panels import panel_unassign
 from programmes.models import Call, Region
-from programmes.money import TOTAL_KEY, MatchingRule, cell_key, year_key
+from programmes.money import TOTAL_KEY, MatchingRule
 from proposals.selectors import participations_of
 
 from . import selectors
@@ -33,7 +34,10 @@ from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_sv
 from .figures import funding_rows, kpi_rows
 from .forms import (
     ConditionFormSet,
+    ConfirmForm,
     DecideForm,
+    PlanReturnForm,
+    PlanSaveForm,
     ReportAttachForm,
     ReportForm,
     ReportPartForm,
@@ -116,11 +120,7 @@ def project_detail(request, pk):
     participations = participations_of(proposal)
     stage_list = list(project.stages.all())
     current_stage = stage_list[-1] if stage_list else None
-    rows = funding_rows(project)
-    for row in rows:
-        row.local_cells = [(row.local_planned.get(p.region_id, 0),
-                            row.local_spent.get(p.region_id) if row.national_spent is not None else None)
-                           for p in participations]
+    rows = funding_rows(project, region_ids=[p.region_id for p in participations])
     evaluations = selectors.evaluations_of(project)
     today = timezone.localdate()
     existing = {r.year: r for r in project.reports.all()}
@@ -408,10 +408,11 @@ def round_create(request):
     formset = rubric_formset(request.POST or None)
     # The call and stage are chosen first (a GET), then the round's details are posted with them.
     source = request.POST if request.method == "POST" else request.GET
-    call = Call.objects.filter(pk=int(source["call"])).first() if source.get("call", "").isdigit() else None
-    stage_number = int(source["stage_number"]) if source.get("stage_number", "").isdigit() else 1
+    call_id, stage_number = parse_id(source.get("call", "")), parse_id(source.get("stage_number", ""))
+    call = Call.objects.filter(pk=call_id).first() if call_id is not None else None
+    stage_number = 1 if stage_number is None else stage_number
     due = list(stages.projects_due(call=call, stage_number=stage_number)) if call is not None else []
-    chosen = {int(x) for x in request.POST.getlist("projects") if x.isdigit()} if request.method == "POST" else None
+    chosen = posted_ids(request, "projects") if request.method == "POST" else None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
@@ -420,11 +421,7 @@ def round_create(request):
                 envelope_won=d["envelope_won"], next_stage_years=d["next_stage_years"], panel_size=d["panel_size"],
                 criteria=rubric_rows(formset), projects=[p for p in due if p.pk in (chosen or set())])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The stage evaluation round was opened. Assign experts to each project."))
             return redirect("projects:round", pk=rnd.pk)
@@ -452,41 +449,15 @@ def _round_rows(rnd, evaluations, results):
     return criteria, rows
 
 
+def _round_of(request, pk) -> StageRound:
+    require(request.user, "projects.manage_stage_rounds")
+    return get_object_or_404(StageRound.objects.select_related("call", "opened_by"), pk=pk)
+
+
+@require_safe
 @login_required
 def round_detail(request, pk):
-    require(request.user, "projects.manage_stage_rounds")
-    rnd = get_object_or_404(StageRound.objects.select_related("call", "opened_by"), pk=pk)
-    if request.method == "POST":
-        op = request.POST.get("op", "")
-        try:
-            if op == "assign":
-                evaluation = get_object_or_404(rnd.evaluations, pk=request.POST.get("evaluation"))
-                expert = get_object_or_404(User, pk=request.POST.get("expert") or 0, role="expert")
-                stages.stage_assign(actor=request.user, evaluation=evaluation, expert=expert)
-                messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
-            elif op == "unassign":
-                from evaluations.services.panels import panel_unassign
-
-                assignment = get_object_or_404(rnd.assignments, pk=request.POST.get("assignment"))
-                panel_unassign(actor=request.user, assignment=assignment)
-                messages.success(request, _("The expert was removed from the panel."))
-            elif op == "start":
-                if request.POST.get("confirm") != "yes":
-                    raise ValidationError(_("Tick the confirmation box to start scoring."))
-                stages.round_start_scoring(actor=request.user, rnd=rnd)
-                messages.success(request, _("Scoring has started; the experts were told."))
-            elif op == "report":
-                documents = _documents()
-                if documents is None:
-                    raise Http404
-                evaluation = get_object_or_404(rnd.evaluations, pk=request.POST.get("evaluation"))
-                documents.stage_report_request(actor=request.user, evaluation=evaluation)
-                messages.success(request, _("The stage-evaluation report is being built."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        return redirect("projects:round", pk=pk)
+    rnd = _round_of(request, pk)
     evaluations = selectors.round_evaluations(rnd)
     results = stages.round_results(rnd) if rnd.state != RoundState.PREPARING else {}
     criteria, rows = _round_rows(rnd, evaluations, results)
@@ -500,6 +471,64 @@ def round_detail(request, pk):
         "round": rnd, "rows": rows, "criteria": criteria, "envelope": plans.round_envelope_status(rnd),
         "reports_ready": _documents() is not None,
     })
+
+
+def _on_round(request, rnd, write, done: str):
+    """Make a change to the round; what went wrong, or `done`, is the message on its page."""
+    try:
+        write()
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, done)
+    return redirect("projects:round", pk=rnd.pk)
+
+
+@require_POST
+@login_required
+def round_assign(request, pk):
+    """An expert joins a project's panel."""
+    rnd = _round_of(request, pk)
+    evaluation = get_object_or_404(rnd.evaluations, pk=posted_id(request, "evaluation"))
+    expert = get_object_or_404(experts(), pk=posted_id(request, "expert"))
+    return _on_round(request, rnd, lambda: stages.stage_assign(actor=request.user, evaluation=evaluation, expert=expert),
+                     _("%(expert)s was assigned.") % {"expert": expert})
+
+
+@require_POST
+@login_required
+def round_unassign(request, pk):
+    """An expert leaves a panel (before scoring starts)."""
+    rnd = _round_of(request, pk)
+    assignment = get_object_or_404(rnd.assignments, pk=posted_id(request, "assignment"))
+    return _on_round(request, rnd, lambda: panel_unassign(actor=request.user, assignment=assignment),
+                     _("The expert was removed from the panel."))
+
+
+@require_POST
+@login_required
+def round_start(request, pk):
+    """Scoring starts once the confirmation box is ticked; the experts are told."""
+    rnd = _round_of(request, pk)
+    form = ConfirmForm(request.POST, refusal=_("Tick the confirmation box to start scoring."))
+    if not form.is_valid():
+        _show_errors(request, form)
+        return redirect("projects:round", pk=rnd.pk)
+    return _on_round(request, rnd, lambda: stages.round_start_scoring(actor=request.user, rnd=rnd),
+                     _("Scoring has started; the experts were told."))
+
+
+@require_POST
+@login_required
+def round_report(request, pk):
+    """The stage-evaluation report of a decided project is built (again)."""
+    rnd = _round_of(request, pk)
+    documents = _documents()
+    if documents is None:
+        raise Http404
+    evaluation = get_object_or_404(rnd.evaluations, pk=posted_id(request, "evaluation"))
+    return _on_round(request, rnd, lambda: documents.stage_report_request(actor=request.user, evaluation=evaluation),
+                     _("The stage-evaluation report is being built."))
 
 
 @login_required
@@ -526,11 +555,7 @@ def evaluation_decide(request, pk):
                                     panel_comment=d["panel_comment"], reason=d["reason"], conditions=rows,
                                     wind_down_on=d["wind_down_on"])
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc.messages)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The outcome was recorded and the regions were told."))
                 return redirect("projects:round", pk=rnd.pk)
@@ -585,88 +610,22 @@ def stage_report_download(request, pk):
 # --- Follow-up plans ------------------------------------------------------------------------
 
 
-def _plan_grid(plan, participations, data=None, problems=None):
-    lines = {(x.region_id, x.year): x for x in plan.lines.all()}
-    rows = []
-    for p in participations:
-        cells = []
-        for year in plan.year_list:
-            line = lines.get((p.region_id, year))
-            nat_name, loc_name = f"national-{p.region_id}-{year}", f"local-{p.region_id}-{year}"
-            cells.append({
-                "year": year, "nat_name": nat_name, "loc_name": loc_name,
-                "national": data.get(nat_name, "") if data is not None else (line.national_won if line else 0),
-                "local": data.get(loc_name, "") if data is not None else (line.local_won if line else 0),
-                "problem": (problems or {}).get(cell_key(p.region_id, year, "national"))
-                or (problems or {}).get(nat_name) or (problems or {}).get(loc_name),
-            })
-        rows.append({"region": p.region, "cells": cells})
-    totals = []
-    for year in plan.year_list:
-        nat = sum(x.national_won for (r, y), x in lines.items() if y == year)
-        loc = sum(x.local_won for (r, y), x in lines.items() if y == year)
-        totals.append({"year": year, "national": nat, "local": loc,
-                       "problem": (problems or {}).get(year_key(year))})
-    return rows, totals
-
-
-@login_required
-def plan_page(request, pk):
-    plan = selectors.plan_for(user=request.user, pk=pk)
+def _plan_context(request, plan, *, form: PlanSaveForm | None = None) -> dict:
+    """The plan's page; `form`: a refused save, shown back as typed with its errors at the cells."""
     user = request.user
     project = plan.project
-    participations = participations_of(project.proposal)
-    data, errors = None, {}
-    if request.method == "POST":
-        op = request.POST.get("op", "")
-        try:
-            if op == "save":
-                data = request.POST
-                amounts = {(user.region_id, y): (data.get(f"national-{user.region_id}-{y}"),
-                                                  data.get(f"local-{user.region_id}-{y}")) for y in plan.year_list}
-                lead = user.has_perm("projects.submit_plan", plan)
-                plans.plan_save(actor=user, plan=plan, goals=data.get("goals") if lead else None,
-                                years=data.get("years") if lead else None, amounts=amounts,
-                                revision=data.get("revision"))
-                messages.success(request, _("The plan was saved."))
-            elif op == "submit":
-                if request.POST.get("confirm") != "yes":
-                    raise ValidationError(_("Tick the confirmation box to submit the plan."))
-                plans.plan_submit(actor=user, plan=plan)
-                messages.success(request, _("The plan was submitted to the ministry."))
-            elif op == "endorse":
-                plans.plan_endorse(actor=user, plan=plan)
-                messages.success(request, _("Endorsed. Another staff member must approve the plan."))
-            elif op == "return":
-                plans.plan_return(actor=user, plan=plan, comment=request.POST.get("comment", ""))
-                messages.success(request, _("The plan was returned with your comments."))
-            elif op == "approve":
-                if request.POST.get("confirm") != "yes":
-                    raise ValidationError(_("Tick the confirmation box to approve."))
-                plans.plan_approve(actor=user, plan=plan)
-                messages.success(request, _("Approved. The next stage is part of the project."))
-            else:
-                raise Http404
-            return redirect("projects:plan", pk=pk)
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-            if op != "save":
-                return redirect("projects:plan", pk=pk)
-            errors = {k: " ".join(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
-            plan.refresh_from_db()
-        except Refused as exc:  # the rules say why (four eyes: the endorser does not approve)
-            messages.error(request, exc.message)
-            return redirect("projects:plan", pk=pk)
+    typed = form.data if form is not None else None
+    errors = form.field_messages() if form is not None else {}
     problems = {**plans.plan_problems(plan), **errors}
-    rows, totals = _plan_grid(plan, participations, data, problems)
+    rows, totals = selectors.plan_grid(plan, participations_of(project.proposal), typed=typed, problems=problems)
     editable = plan.state in plans.EDITABLE and project.is_running
     own_editable = editable and user.has_perm("projects.edit_plan", plan)
     lead = editable and user.has_perm("projects.submit_plan", plan)
-    return render(request, "projects/plan.html", {
+    return {
         "plan": plan, "project": project, "rows": rows, "totals": totals, "problems": problems,
         "total_problem": problems.get(TOTAL_KEY), "years_error": errors.get("years"),
-        "goals": data.get("goals", plan.goals) if data is not None else plan.goals,
-        "years": data.get("years", plan.years) if data is not None else plan.years,
+        "goals": typed.get("goals", plan.goals) if typed is not None else plan.goals,
+        "years": typed.get("years", plan.years) if typed is not None else plan.years,
         "own_region_id": user.region_id if own_editable else None, "can_edit_lead": lead,
         "can_submit": lead and not problems, "can_endorse": plan.state == PlanState.SUBMITTED and user.has_perm(
             "projects.endorse_plan", plan),
@@ -681,4 +640,85 @@ def plan_page(request, pk):
         "remaining_years": lifecycle.remaining_years(project),
         "pct": project.proposal.call.min_local_matching_pct,
         "basis": MatchingRule.of(project.proposal.call).basis_name,
-    }, status=400 if errors else 200)
+    }
+
+
+@require_safe
+@login_required
+def plan_page(request, pk):
+    plan = selectors.plan_for(user=request.user, pk=pk)
+    return render(request, "projects/plan.html", _plan_context(request, plan))
+
+
+@require_POST
+@login_required
+def plan_save(request, pk):
+    """A region saves its own amounts; the lead region also the goals and the stage's years.
+    Refused, the page comes back with what was typed and the errors at their cells."""
+    plan = selectors.plan_for(user=request.user, pk=pk)
+    user = request.user
+    form = PlanSaveForm(request.POST, region_id=user.region_id, years=plan.year_list)
+    if form.is_valid():
+        lead = user.has_perm("projects.submit_plan", plan)
+        try:
+            plans.plan_save(actor=user, plan=plan, goals=form.posted("goals") if lead else None,
+                            years=form.posted("years") if lead else None, amounts=form.amounts(),
+                            revision=form.posted("revision"))
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("projects:plan", pk=pk)
+    else:
+        _show_errors(request, form)
+    plan.refresh_from_db()
+    return render(request, "projects/plan.html", _plan_context(request, plan, form=form), status=400)
+
+
+def _plan_move(request, pk, move, done: str, form=None):
+    """A move of the plan (submit, endorse, return, approve) by the service `move(plan, form)`,
+    once `form` (if any) is valid. Whatever refuses it — a form error, the service's rules,
+    the rules' reason (four eyes: the endorser does not approve) — is the message on the page."""
+    plan = selectors.plan_for(user=request.user, pk=pk)
+    if form is not None and not form.is_valid():
+        _show_errors(request, form)
+        return redirect("projects:plan", pk=pk)
+    try:
+        move(plan, form)
+    except (ValidationError, Refused) as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("projects:plan", pk=pk)
+
+
+@require_POST
+@login_required
+def plan_submit(request, pk):
+    return _plan_move(request, pk, lambda plan, form: plans.plan_submit(actor=request.user, plan=plan),
+                      _("The plan was submitted to the ministry."),
+                      ConfirmForm(request.POST, refusal=_("Tick the confirmation box to submit the plan.")))
+
+
+@require_POST
+@login_required
+def plan_endorse(request, pk):
+    return _plan_move(request, pk, lambda plan, form: plans.plan_endorse(actor=request.user, plan=plan),
+                      _("Endorsed. Another staff member must approve the plan."))
+
+
+@require_POST
+@login_required
+def plan_return(request, pk):
+    return _plan_move(request, pk, lambda plan, form: plans.plan_return(
+        actor=request.user, plan=plan, comment=form.cleaned_data["comment"]),
+        _("The plan was returned with your comments."), PlanReturnForm(request.POST))
+
+
+@require_POST
+@login_required
+def plan_approve(request, pk):
+    return _plan_move(request, pk, lambda plan, form: plans.plan_approve(actor=request.user, plan=plan),
+                      _("Approved. The next stage is part of the project."),
+                      ConfirmForm(request.POST, refusal=_("Tick the confirmation box to approve.")))

@@ -64,6 +64,9 @@ ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "un
          "conflicted_expert", "ministry", "admin")
 APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
 
+ROUND_ACTIONS = ("assign", "unassign", "start", "report")
+PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
+
 # Statuses per role, in the order of ROLES:
 #   anon  owner  other partner assigned unassigned conflicted ministry admin
 EXPECTED = {
@@ -171,10 +174,22 @@ EXPECTED = {
     "projects:rounds": "login 403 403 403 403 403 403 200 200",
     "projects:round_create": "login 403 403 403 403 403 403 200 200",
     "projects:round": "login 403 403 403 403 403 403 200 200",
+    # The round page's actions (the world's round is scoring and its project decided: staff are told
+    # why nothing changes, on the round's page).
+    **{f"projects:round_{action}": "405 405 405 405 405 405 405 405 405" for action in ROUND_ACTIONS},
+    **{f"projects:round_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ROUND_ACTIONS},
     "projects:decide": "login 403 403 403 403 403 403 302 302",  # decided already: back to the round
     "projects:stage_report_status": "login 200 404 200 404 404 404 200 200",
     "projects:stage_report_download": "login 200 404 200 404 404 404 200 200",
     "projects:plan": "login 200 404 200 404 404 404 200 200",
+    # The plan page's actions (the world's plan is a draft: a region saves and the lead region submits;
+    # endorsing, returning and approving a draft are refused by its state, on the plan's page).
+    **{f"projects:plan_{action}": "405 405 405 405 405 405 405 405 405" for action in PLAN_ACTIONS},
+    "projects:plan_save [POST]": "login 302 404 302 404 404 404 403 403",
+    "projects:plan_submit [POST]": "login 302 404 403 404 404 404 403 403",
+    "projects:plan_endorse [POST]": "login 302 404 302 404 404 404 302 302",
+    "projects:plan_return [POST]": "login 302 404 302 404 404 404 302 302",
+    "projects:plan_approve [POST]": "login 302 404 302 404 404 404 302 302",
     # --- the audit trail (read-only: GET only, staff only) ---
     "audit:trail": "login 403 403 403 403 403 403 200 200",
     "audit:export_csv": "login 403 403 403 403 403 403 200 200",
@@ -203,6 +218,17 @@ PAYLOADS = {
     "projects:report_return": lambda w: {"comment": "집행 근거를 보완해 주십시오."},
     "projects:report_attach": lambda w: {"file": SimpleUploadedFile("실적.pdf", PDF)},
     "projects:condition_close": lambda w: {"evidence": "기업 3곳 유치 협약서", "confirm": "yes"},
+    "projects:round_assign": lambda w: {"evaluation": str(w.stage_evaluation.pk),
+                                        "expert": str(w.people["unassigned_expert"].pk)},
+    "projects:round_unassign": lambda w: {"assignment": str(w.stage_evaluation.round.assignments.first().pk)},
+    "projects:round_start": lambda w: {"confirm": "yes"},
+    "projects:round_report": lambda w: {"evaluation": str(w.stage_evaluation.pk)},
+    "projects:plan_save": lambda w: {"goals": "2단계 목표", "years": str(w.plan.years),
+                                     "revision": str(w.plan.revision)},
+    "projects:plan_submit": lambda w: {"confirm": "yes"},
+    "projects:plan_endorse": lambda w: {},
+    "projects:plan_return": lambda w: {"comment": "지방비 분담 근거를 보완해 주십시오."},
+    "projects:plan_approve": lambda w: {"confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -259,6 +285,8 @@ FILL = {
     "projects:stage_report_status": lambda w: {"pk": w.stage_report.pk},
     "projects:stage_report_download": lambda w: {"pk": w.stage_report.pk},
     "projects:plan": lambda w: {"pk": w.plan.pk},
+    **{f"projects:round_{action}": lambda w: {"pk": w.stage_evaluation.round_id} for action in ROUND_ACTIONS},
+    **{f"projects:plan_{action}": lambda w: {"pk": w.plan.pk} for action in PLAN_ACTIONS},
 }
 
 

@@ -43,7 +43,16 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
-from tests.megaproject.test_access_matrix import EXPECTED, PAYLOADS, cells, db_state, url_of, world  # noqa: F401
+from tests.megaproject.test_access_matrix import (  # noqa: F401
+    EXPECTED,
+    PAYLOADS,
+    PLAN_ACTIONS,
+    ROUND_ACTIONS,
+    cells,
+    db_state,
+    url_of,
+    world,
+)
 from tests.proposals.conftest import PDF, before_deadline, fill, form_fields  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -359,7 +368,10 @@ FORMS = {
     "funding:decision": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
     "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
-    "projects:report": "owner", "projects:plan": "owner", "projects:report_start": "owner",
+    "projects:report": "owner", "projects:report_start": "owner",
+    "projects:plan_save": "owner", "projects:plan_submit": "owner", "projects:plan_endorse": "ministry",
+    "projects:plan_return": "ministry", "projects:plan_approve": "ministry",
+    **{f"projects:round_{action}": "ministry" for action in ROUND_ACTIONS},
     "projects:report_part": "owner", "projects:report_save": "owner", "projects:report_submit": "owner",
     "projects:report_attach": "partner", "projects:report_accept": "ministry", "projects:report_return": "ministry",
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
@@ -371,7 +383,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
-                for action in ("part", "save", "submit", "accept", "return", "attach")}}
+                for action in ("part", "save", "submit", "accept", "return", "attach")},
+             **{f"projects:plan_{action}": "projects:plan" for action in PLAN_ACTIONS},
+             **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS}}
 
 
 @pytest.fixture
@@ -474,6 +488,48 @@ def test_junk_in_every_field_of_a_report_action_is_never_a_server_error(settings
             for pk in world.project.reports.get(year=2023).kpi_results.values_list("pk", flat=True)}
     with transaction.atomic():
         response = client.post(url_of(world, f"projects:report_{action}"), {**junk, **kpis})
+        transaction.set_rollback(True)
+    assert response.status_code in (302, 400, 403, 404)
+
+
+# --- The stage round's and the plan's actions: posted ids are the round's own or nothing -------------
+
+ROUND_IDS = {"round_assign": ("evaluation", "expert"), "round_unassign": ("assignment",),
+             "round_report": ("evaluation",)}
+
+
+@pytest.mark.parametrize("action", sorted(ROUND_IDS))
+def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(settings, world, action):
+    """The split round views read every posted id through core.params.posted_id: anything but the id
+    of one of the round's evaluations or assignments, or of an expert, is "no such object"; nothing
+    changes."""
+    rnd = world.stage_evaluation.round
+    valid = {"evaluation": str(world.stage_evaluation.pk), "expert": str(world.people["unassigned_expert"].pk),
+             "assignment": str(rnd.assignments.first().pk)}
+    foreign = {"evaluation": str(10**9), "expert": str(world.people["owner"].pk),  # not an expert
+               "assignment": str(world.evaluation.pk)}  # the call's evaluation, not the round's
+    client = browser(settings, world.people["ministry"], raise_request_exception=False)
+    results = {}
+    for name in ROUND_IDS[action]:
+        for bad in [*BAD_IDS, foreign[name]]:
+            before = db_state()
+            response = client.post(url_of(world, f"projects:{action}"), {**valid, name: bad})
+            results[(name, bad)] = (response.status_code, db_state() == before)
+    assert results == dict.fromkeys(results, (404, True))
+
+
+@pytest.mark.parametrize("action", [*(f"round_{a}" for a in ROUND_ACTIONS), *(f"plan_{a}" for a in PLAN_ACTIONS)])
+def test_junk_in_every_field_of_a_round_or_plan_action_is_never_a_server_error(settings, world, action):
+    """Each action posted to with junk everywhere (two values per field, one of them not a number):
+    a refusal, a form shown back or the move, never a 500."""
+    who = "owner" if action in ("plan_save", "plan_submit") else "ministry"
+    client = browser(settings, world.people[who], raise_request_exception=False)
+    cells = [f"{kind}-{world.people['owner'].region_id}-{year}" for kind in ("national", "local")
+             for year in world.plan.year_list]
+    junk = {name: ["1", "abc"] for name in ("evaluation", "expert", "assignment", "confirm", "comment", "goals",
+                                          "years", "revision", "op", *cells)}
+    with transaction.atomic():
+        response = client.post(url_of(world, f"projects:{action}"), junk)
         transaction.set_rollback(True)
     assert response.status_code in (302, 400, 403, 404)
 

@@ -34,6 +34,8 @@ from .conftest import YEAR, decide
 
 pytestmark = pytest.mark.django_db
 
+ROUND_ACTIONS = ("assign", "unassign", "start", "report")
+PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
 FILL = {
     "list": lambda w: [], "detail": lambda w: [w["project"]], "report_start": lambda w: [w["project"]],
     "report": lambda w: [w["project"], YEAR], "attachment": lambda w: [w["attachment"]],
@@ -44,9 +46,13 @@ FILL = {
     # The report page's actions, one URL each (POST only).
     **{f"report_{action}": lambda w: [w["project"], YEAR]
        for action in ("part", "save", "submit", "accept", "return", "attach")},
+    # The round page's and the plan page's actions, one URL each (POST only).
+    **{f"round_{action}": lambda w: [w["round"]] for action in ROUND_ACTIONS},
+    **{f"plan_{action}": lambda w: [w["plan"]] for action in PLAN_ACTIONS},
 }
 POST_ONLY = {"report_start", "condition_close", "report_part", "report_save", "report_submit", "report_accept",
-             "report_return", "report_attach"}
+             "report_return", "report_attach", *(f"round_{a}" for a in ROUND_ACTIONS),
+             *(f"plan_{a}" for a in PLAN_ACTIONS)}
 # Every operation the pages accept, in one payload (whatever a POST would try).
 PAYLOAD = {"op": "accept", "year": YEAR + 1, "evidence": "증빙", "comment": "의견", "confirm": "yes",
            "outcome": Outcome.TERMINATE, "reason": "이유", "wind_down_on": "2026-01-01", "national": "1",

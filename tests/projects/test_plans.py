@@ -191,7 +191,7 @@ def test_the_endorser_who_posts_the_approval_reads_the_four_eyes_message_on_the_
     page = client.get(url)
     assert (page.context["can_approve"], page.context["approve_refused"]) == (False, FOUR_EYES)
 
-    response = client.post(url, {"op": "approve", "confirm": "yes"}, follow=True)
+    response = client.post(reverse("projects:plan_approve", args=[plan.pk]), {"confirm": "yes"}, follow=True)
 
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [FOUR_EYES]

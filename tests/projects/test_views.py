@@ -154,15 +154,42 @@ def test_staff_assign_an_expert_and_start_scoring_after_confirming(client, proje
     rnd = open_round(call, by=ministry)
     evaluation = evaluation_of(rnd, project)
     client.force_login(ministry)
-    url = reverse("projects:round", args=[rnd.pk])
-    client.post(url, {"op": "assign", "evaluation": evaluation.pk, "expert": stage_expert.pk})
+    client.post(reverse("projects:round_assign", args=[rnd.pk]), {"evaluation": evaluation.pk,
+                                                                  "expert": stage_expert.pk})
     assert evaluation.assignments.filter(expert=stage_expert).exists()
-    client.post(url, {"op": "start"})
+    url = reverse("projects:round_start", args=[rnd.pk])
+    client.post(url, {})
     rnd.refresh_from_db()
     assert rnd.state == RoundState.PREPARING
-    client.post(url, {"op": "start", "confirm": "yes"})
+    client.post(url, {"confirm": "yes"})
     rnd.refresh_from_db()
     assert rnd.state == RoundState.SCORING
+
+
+def test_the_round_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_post(client, project, call, ministry,
+                                                                                 stage_expert):
+    rnd = open_round(call, by=ministry)
+    seat(evaluation_of(rnd, project), stage_expert, by=ministry)
+    make_expert("clear-expert", home="daejeon")  # one more to choose from
+    client.force_login(ministry)
+    url = reverse("projects:round", args=[rnd.pk])
+    body = client.get(url).content.decode()
+    for action in ("assign", "unassign", "start"):
+        assert f'action="{reverse(f"projects:round_{action}", args=[rnd.pk])}"' in body
+    assert 'name="op"' not in body
+    assert client.post(url, {"op": "start", "confirm": "yes"}).status_code == 405
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.PREPARING
+
+
+def test_an_expert_id_that_is_not_an_expert_s_is_a_404(client, project, call, ministry, official):
+    rnd = open_round(call, by=ministry)
+    evaluation = evaluation_of(rnd, project)
+    client.force_login(ministry)
+    url = reverse("projects:round_assign", args=[rnd.pk])
+    for expert in ("abc", "", "-1", "²", str(official.pk)):
+        assert client.post(url, {"evaluation": evaluation.pk, "expert": expert}).status_code == 404
+    assert not evaluation.assignments.exists()
 
 
 def test_the_round_results_never_name_an_evaluator(client, project, call, ministry, stage_expert):
@@ -228,8 +255,8 @@ def test_a_stage_evaluator_reads_the_stage_and_no_other_evaluator(client, projec
 
 def test_a_region_saves_only_its_own_row_of_the_plan(client, continued, partner_official, jeonnam_id, gwangju_id):
     client.force_login(partner_official)
-    url = reverse("projects:plan", args=[continued.pk])
-    data = {"op": "save", "revision": continued.revision}
+    url = reverse("projects:plan_save", args=[continued.pk])
+    data = {"revision": continued.revision}
     for year in continued.year_list:
         data[f"national-{jeonnam_id}-{year}"] = "500000000"
         data[f"local-{jeonnam_id}-{year}"] = "100000000"
@@ -240,21 +267,48 @@ def test_a_region_saves_only_its_own_row_of_the_plan(client, continued, partner_
     assert all(lines[(gwangju_id, y)] == 0 for y in continued.year_list)
 
 
+def test_a_refused_plan_save_shows_back_what_was_typed_with_each_error_at_its_cell(client, continued,
+                                                                                 partner_official, jeonnam_id):
+    client.force_login(partner_official)
+    year = continued.year_list[0]
+    before = list(continued.lines.order_by("pk").values_list("national_won", "local_won"))
+    response = client.post(reverse("projects:plan_save", args=[continued.pk]), {
+        "revision": continued.revision, f"national-{jeonnam_id}-{year}": "12abc", f"local-{jeonnam_id}-{year}": "-5"})
+    assert response.status_code == 400
+    row = next(r for r in response.context["rows"] if r["region"].pk == jeonnam_id)
+    cell = next(c for c in row["cells"] if c["year"] == year)
+    assert (cell["national"], cell["local"], cell["problem"]) == ("12abc", "-5", "Enter a whole number of won.")
+    assert [str(m) for m in response.context["messages"]] == ["Enter a whole number of won. Amounts cannot be negative."]
+    assert list(continued.lines.order_by("pk").values_list("national_won", "local_won")) == before
+
+
+def test_the_plan_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_post(client, continued, official):
+    client.force_login(official)
+    url = reverse("projects:plan", args=[continued.pk])
+    body = client.get(url).content.decode()
+    assert f'action="{reverse("projects:plan_save", args=[continued.pk])}"' in body
+    assert 'name="op"' not in body
+    assert client.post(url, {"op": "save", "goals": "x", "revision": continued.revision}).status_code == 405
+    continued.refresh_from_db()
+    assert continued.goals == ""
+
+
 def test_the_plan_is_endorsed_by_one_staff_member_and_approved_by_another(client, continued, official, ministry,
                                                                          ministry2):
     plan = fill_plan(continued)
     plans.plan_submit(actor=official, plan=plan)
     client.force_login(ministry)
     url = reverse("projects:plan", args=[plan.pk])
-    client.post(url, {"op": "endorse"})
+    approve = reverse("projects:plan_approve", args=[plan.pk])
+    client.post(reverse("projects:plan_endorse", args=[plan.pk]))
     response = client.get(url)
     assert response.context["can_approve"] is False
     assert "four eyes" in response.content.decode()
-    client.post(url, {"op": "approve", "confirm": "yes"})
+    client.post(approve, {"confirm": "yes"})
     plan.refresh_from_db()
     assert plan.state == PlanState.ENDORSED
     client.force_login(ministry2)
-    client.post(url, {"op": "approve", "confirm": "yes"})
+    client.post(approve, {"confirm": "yes"})
     plan.refresh_from_db()
     assert plan.state == PlanState.APPROVED
     assert plan.project.stages.count() == 2
