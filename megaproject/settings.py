@@ -257,6 +257,7 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_U
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
+# Beat reads the crontab times of CELERY_BEAT_SCHEDULE in this zone (Korea Standard Time, no daylight saving).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -266,11 +267,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Seconds before Redis hands an unacknowledged task (its worker died) to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _read("CELERY_VISIBILITY_TIMEOUT", env.int, default=3600)}
-# Run `celery -A megaproject beat` beside the workers for the periodic reminders.
+# The periodic tasks, sent by `celery -A megaproject beat` (beside the worker in `make run` with a broker,
+# compose's `beat` service, `make prod-check`). Run exactly one beat per deployment: two would send each task twice.
+from celery.schedules import crontab  # noqa: E402  (needed only by the schedule)
+
 CELERY_BEAT_SCHEDULE = {
-    "remind-unsubmitted-scores": {"task": "evaluations.tasks.remind_all_calls_under_review", "schedule": 24 * 3600},
-    "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": 3600},
-    "annual-reports-daily": {"task": "projects.tasks.annual_reports_daily", "schedule": 24 * 3600},
+    # Experts with unsubmitted scoresheets, every morning at 09:00 KST.
+    "remind-unsubmitted-scores": {"task": "evaluations.tasks.remind_all_calls_under_review",
+                                  "schedule": crontab(hour=9, minute=0)},
+    # Open the annual reports of ended years and remind the overdue ones, every day at 08:00 KST.
+    "annual-reports-daily": {"task": "projects.tasks.annual_reports_daily", "schedule": crontab(hour=8, minute=0)},
+    # Delete the files of expired exports, every hour on the hour.
+    "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": crontab(minute=0)},
 }
 
 # --- Caches -------------------------------------------------------------------
