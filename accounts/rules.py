@@ -309,4 +309,8 @@ rules.add_perm("reports.view_official_dashboard", is_official)
 rules.add_perm("reports.view_dashboard_figures", is_staff_member | is_official)
 # The audit trail (browse and export; nobody can change it)
 rules.add_perm("audit.view_trail", is_staff_member)
+# Operations: the details of /healthz/ready (database vendor, broker, workers, errors), and why a
+# generated document failed (others read "could not be built — staff have been told").
+rules.add_perm("accounts.view_health_details", is_staff_member)
+rules.add_perm("core.view_document_errors", is_staff_member)
 

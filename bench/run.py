@@ -58,8 +58,12 @@ ENV = {
     "SECURE_HSTS_SECONDS": "0",
     "STATIC_ROOT": str(RESULTS / "static"),
     "MEDIA_ROOT": str(RESULTS / "media"),
-    "EMAIL_URL": "dummymail://",
-    "LOG_LEVEL": "WARNING",
+    # Production settings refuse a localhost or plain-http base address and a mail back end that is not SMTP.
+    "PORTAL_BASE_URL": "https://portal.megaproject.test",
+    # Parses as an SMTP server; nothing listens there: the few mails the demo seed queues fail at once.
+    "EMAIL_URL": "smtp://127.0.0.1:1",
+    # The seeding and side scripts log errors only; the measured servers log every request (start_server).
+    "LOG_LEVEL": "ERROR",
     "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/2",
     "DATABASE_URL": BIG_URL,
     "DJANGO_SETTINGS_MODULE": "megaproject.settings",
@@ -120,10 +124,15 @@ def count_queries() -> dict:
 
 
 def start_server(port: int, settings: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "megaproject.wsgi:application", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120", "--no-control-socket"],
-        cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings}, start_new_session=True)
+    """Measured as deployed: a JSON access line per request (to bench/results/server-<port>.log) and metrics."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / f"server-{port}.log", "ab") as log:
+        return subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "megaproject.wsgi:application", "--workers", "2", "--worker-class",
+             "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
+             "--no-control-socket"],
+            cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"},
+            start_new_session=True, stdout=log, stderr=log)
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -200,7 +200,7 @@ def letter_status(request, pk):
     letter = AwardLetter.objects.select_related("decision__proposal").filter(pk=pk).first()
     if letter is None or not request.user.has_perm("funding.view_decision", letter.decision):
         raise Http404
-    return JsonResponse({"status": letter.status, "label": letter.get_status_display(), "error": letter.error})
+    return JsonResponse({"status": letter.status, "label": letter.get_status_display(), "error": letter.error_for(request.user)})
 
 
 @login_required

@@ -1,8 +1,17 @@
-"""/healthz: the state of the database, the broker and the workers as JSON.
+"""Health for load balancers and operators.
 
-200 when every part the configuration needs is up, 503 otherwise. With no
-broker configured, tasks run in-process and neither broker nor worker is needed.
+- `/healthz/live`: the process answers (200, `{"status": "ok"}`). Touches nothing else:
+  a web node stays in the pool while the database, the broker or the PDF workers are down.
+- `/healthz/ready`: the database, the broker and the workers (200 when every part the
+  configuration needs is up, 503 otherwise). With no broker configured, tasks run
+  in-process and neither broker nor worker is needed. Everyone gets the status; the
+  details (database vendor, broker mode, worker count, error names) only staff
+  (`accounts.view_health_details`) and requests from the machine itself (loopback,
+  as our proxies report the client: megaproject.throttling.client_ip).
+- `/healthz`: the old address, kept as an alias of readiness that answers the status only.
 """
+
+import ipaddress
 
 from django.conf import settings
 from django.db import connection
@@ -11,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery_app import app as celery_app
+from .throttling import client_ip
 
 
 def _check_database() -> dict:
@@ -40,18 +50,54 @@ def _check_workers(broker_ok: bool) -> dict:
     if not broker_ok:
         return {"ok": False, "count": 0, "error": "broker unreachable"}
     try:
-        replies = celery_app.control.inspect(timeout=1.0).ping() or {}
+        # A fresh connection from the current configuration (not the app's pool).
+        with celery_app.connection_for_write() as conn:
+            replies = celery_app.control.inspect(timeout=1.0, connection=conn).ping() or {}
     except Exception as exc:
         return {"ok": False, "count": 0, "error": exc.__class__.__name__}
     return {"ok": bool(replies), "count": len(replies)}
 
 
-@never_cache
-@require_GET
-def healthz(request):
+def readiness() -> tuple[bool, dict]:
     database = _check_database()
     broker = _check_broker()
     workers = _check_workers(broker["ok"])
     ok = database["ok"] and broker["ok"] and workers["ok"]
-    body = {"status": "ok" if ok else "fail", "database": database, "broker": broker, "workers": workers}
+    return ok, {"database": database, "broker": broker, "workers": workers}
+
+
+def _from_loopback(request) -> bool:
+    try:
+        return ipaddress.ip_address(client_ip(request) or "").is_loopback
+    except ValueError:
+        return False
+
+
+def may_see_details(request) -> bool:
+    return _from_loopback(request) or request.user.has_perm("accounts.view_health_details")
+
+
+def _status(ok: bool) -> dict:
+    return {"status": "ok" if ok else "fail"}
+
+
+@never_cache
+@require_GET
+def live(request):
+    return JsonResponse(_status(True))
+
+
+@never_cache
+@require_GET
+def ready(request):
+    ok, details = readiness()
+    body = {**_status(ok), **details} if may_see_details(request) else _status(ok)
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The former single check: readiness, status only (for probes still configured with it)."""
+    ok, _details = readiness()
+    return JsonResponse(_status(ok), status=200 if ok else 503)

@@ -5,6 +5,7 @@ A malformed value stops start-up with an ImproperlyConfigured error that names
 the variable, so a typo never silently falls back to a default.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -66,6 +67,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = _read(
     "ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
+if not ALLOWED_HOSTS and not DEBUG:
+    raise ImproperlyConfigured("ALLOWED_HOSTS: must be set when DEBUG is off (production mode).")
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 # Demo accounts (password demo1234) are only ever created on a DEBUG install.
@@ -103,6 +106,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID), the access log line and the request metrics, for every
+    # response including redirects to https and static files (megaproject/observability.py).
+    "megaproject.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "megaproject.middleware.ContentSecurityPolicyMiddleware",
@@ -229,8 +235,35 @@ ATTACHMENT_MAX_BYTES = _read("ATTACHMENT_MAX_BYTES", env.int, default=20 * 1024 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Absolute address of the portal, printed on award letters (verification link).
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the portal, printed on award letters (verification link) and in mails.
+# With DEBUG off it must be the public https:// address: a letter or a mail pointing at
+# localhost or plain http is useless to its reader.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
+
+
+def _is_local(host: str) -> bool:
+    """localhost, a loopback or unspecified address (127.0.0.1, ::1, 0.0.0.0)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+if not DEBUG:
+    _base = urlparse(PORTAL_BASE_URL)
+    _base_host = (_base.hostname or "").lower()
+    if not PORTAL_BASE_URL:
+        raise ImproperlyConfigured(
+            "PORTAL_BASE_URL: must be set to the portal's public https:// address when DEBUG is off (production mode)."
+        )
+    if _base.scheme != "https" or not _base_host or _is_local(_base_host):
+        raise ImproperlyConfigured(
+            f"PORTAL_BASE_URL: must be the portal's public https:// address (not localhost) when DEBUG is off, "
+            f"got {PORTAL_BASE_URL!r}."
+        )
 # A letter task gives up visibly after this many attempts (worker crashes included).
 LETTER_MAX_ATTEMPTS = _read("LETTER_MAX_ATTEMPTS", env.int, default=5)
 # Fault tests only (tests/megaproject/test_faults.py): while this file exists, a letter build
@@ -242,9 +275,44 @@ EXPORT_SYNC_MAX_ROWS = _read("EXPORT_SYNC_MAX_ROWS", env.int, default=5000)
 EXPORT_KEEP_HOURS = _read("EXPORT_KEEP_HOURS", env.int, default=24)
 
 # --- E-mail -----------------------------------------------------------------
-_email = _read("EMAIL_URL", env.email_url, default="consolemail://")
+# With DEBUG off an SMTP server is required: the console, file, in-memory and dummy back ends
+# would lose every password reset and notification without a word.
+_email_url = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if not _email_url:
+    raise ImproperlyConfigured(
+        "EMAIL_URL: must be set to an SMTP server (smtp://user:password@host:587 or smtps://…) "
+        "when DEBUG is off (production mode)."
+    )
+try:
+    _email = env.email_url_config(_email_url)
+except Exception as exc:  # the URL (and its password) is not repeated in the message
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: invalid value (scheme {urlparse(_email_url).scheme!r}; use smtp://, smtps:// or consolemail://)"
+    ) from exc
+if not DEBUG and _email["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: must name an SMTP server (smtp:// or smtps://) when DEBUG is off; "
+        f"{urlparse(_email_url).scheme}:// would not send the mail."
+    )
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mega Project Portal <noreply@megaproject.local>")
+
+
+def _admins(name):
+    """ADMINS="Name <a@b>,c@d": who is mailed the server errors when SENTRY_DSN is unset."""
+    from email.utils import getaddresses
+
+    raw = env.str(name, default="")
+    people = getaddresses([raw]) if raw.strip() else []
+    for _person, address in people:
+        if "@" not in address or address.startswith("@") or address.endswith("@"):
+            raise ImproperlyConfigured(f"{name}: expected 'Name <address@example.kr>, …', got {raw!r}")
+    return people
+
+
+ADMINS = _admins("ADMINS")
+# The sender of the mails to ADMINS (Django's default, root@localhost, is refused by most servers).
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -305,8 +373,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=True)
+    # Opt-in: on a shared government domain, HSTS for every subdomain or a place on the
+    # browsers' preload list is the domain owner's decision, not this portal's.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=False)
     # Behind a TLS-terminating proxy (compose: web behind a load balancer).
     if _bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -320,14 +390,91 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "megaproject.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "megaproject.throttling.locked_out"
 AXES_VERBOSE = False
-# Health checks from the container runtime come over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Health checks from the container runtime and the metrics scraper come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/(live|ready)$", r"^metrics$"]
+# The two deployment checks about the opt-in HSTS variables above (includeSubDomains: W005,
+# preload: W021) are silenced, and only these: every other warning of
+# `check --deploy --fail-level WARNING` still fails (tests/megaproject/test_settings.py).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
+# --- Logs, errors and metrics --------------------------------------------------------------
+# One line per record on standard error: JSON (time, level, logger, message, request_id, user_id,
+# task_id and the access line's method, path, status, duration_ms) or text. Every request gets an
+# id (X-Request-ID, on the 500 page too) and one access line from megaproject.observability.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: expected json or text, got {LOG_FORMAT!r}")
+
+# Errors: to Sentry when SENTRY_DSN is set (no personal data: send_default_pii off), otherwise
+# mailed to ADMINS (Django's AdminEmailHandler, DEBUG off only) — server errors, failed tasks and
+# documents that could not be built (every record at ERROR).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="") or None
+SENTRY_TRACES_SAMPLE_RATE = _read("SENTRY_TRACES_SAMPLE_RATE", env.float, default=0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured(f"SENTRY_TRACES_SAMPLE_RATE: expected 0.0 to 1.0, got {SENTRY_TRACES_SAMPLE_RATE}")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    try:
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            send_default_pii=False,
+            environment=SENTRY_ENVIRONMENT,
+            release=SENTRY_RELEASE,
+            traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        )
+    except Exception as exc:  # a malformed DSN (its key is not repeated here)
+        raise ImproperlyConfigured(f"SENTRY_DSN: invalid value ({exc.__class__.__name__})") from exc
+
+_log_handlers = ["console"]
+if ADMINS and not SENTRY_DSN:
+    _log_handlers.append("mail_admins")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every log-in at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "context": {"()": "megaproject.observability.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "megaproject.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
+    "root": {"handlers": _log_handlers, "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (console in DEBUG, mail_admins) give way to the root's: one line per record.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes logs every log-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
+# Celery workers keep this configuration instead of installing their own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Metrics at /metrics (megaproject/metrics.py), served only to METRICS_ALLOWED_NETWORKS (client
+# addresses as for log-in throttling, TRUSTED_PROXY_COUNT) or to `Authorization: Bearer METRICS_TOKEN`.
+# With several processes (gunicorn workers) set PROMETHEUS_MULTIPROC_DIR, read by prometheus_client
+# itself, to an empty directory shared by them (emptied before they start).
+METRICS_ALLOWED_NETWORKS = _read("METRICS_ALLOWED_NETWORKS", env.list, default=["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network ({exc})") from exc
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN: use at least 24 characters (e.g. `openssl rand -hex 24`).")
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR: {PROMETHEUS_MULTIPROC_DIR!r} is not a directory.")
+

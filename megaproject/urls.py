@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .health import healthz
+from . import health
+from .metrics import metrics
+from .observability import server_error
 
 # Uploaded files and PDFs are never served as plain media: each download goes
 # through a view that checks permission.
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
+    path("healthz", health.healthz, name="healthz"),  # the former address: readiness, status only
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -20,3 +25,6 @@ urlpatterns = [
     path("", include("core.urls")),  # /verify/<code>: any generated document, by its code
     path("", include("reports.dashboard_urls")),
 ]
+
+# The 500 page with the request id, rendered without a request context (megaproject.observability).
+handler500 = server_error

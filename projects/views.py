@@ -591,7 +591,7 @@ def stage_report_status(request, pk):
     progress = documents.stage_report_progress(report) if documents is not None else {
         "status": report.status, "status_label": report.get_status_display()}
     # "label" as the award letters' status answers, so static/js/progress.js polls both alike.
-    return JsonResponse({**progress, "label": progress["status_label"], "error": report.error})
+    return JsonResponse({**progress, "label": progress["status_label"], "error": report.error_for(request.user)})
 
 
 @require_safe

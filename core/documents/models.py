@@ -8,6 +8,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..moves import Move, move_of
+from . import metrics
+
+# Who may read why a build failed (the exception's text): staff, named in accounts.rules.
+VIEW_ERRORS = "core.view_document_errors"
+FAILURE_NOTICE = _("This document could not be built — staff have been told.")
 
 
 class DocumentStatus(models.TextChoices):
@@ -50,6 +55,19 @@ class GeneratedDocument(models.Model):
     def finished(self) -> bool:
         """No worker will touch it again unless someone asks again."""
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED, DocumentStatus.EXPIRED)
+
+    @property
+    def failure_notice(self) -> str:
+        """What someone who may not read the error is shown instead (the failure itself is
+        logged, and reported to Sentry or mailed to ADMINS, by the task base)."""
+        return str(FAILURE_NOTICE)
+
+    def error_for(self, user) -> str:
+        """The failure as `user` may read it: the error text for staff
+        (core.view_document_errors), `failure_notice` for anyone else; "" when none."""
+        if not self.error:
+            return ""
+        return self.error if user.has_perm(VIEW_ERRORS) else self.failure_notice
 
     def mark_failed(self, error: str, *, final: bool) -> "GeneratedDocument | None":
         """Record a failed attempt on the stored row: failed for good (`final`), or pending
@@ -139,4 +157,5 @@ def document_transition(row: GeneratedDocument, action: str, *, more=None, **fie
     for name, value in fields.items():
         setattr(row, name, value)
     row.save(update_fields=["status", *fields, *(more(row) if more is not None else ())])
+    metrics.count(row, action)
     return row

@@ -18,6 +18,7 @@ Every status the row takes is a move of the table in core.documents.models
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from typing import IO
 
@@ -32,6 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import DocumentStatus, GeneratedDocument, document_transition
+
+logger = logging.getLogger("core.documents")
 
 Content = bytes | IO[bytes]
 Render = Callable[[GeneratedDocument], Content]
@@ -112,7 +115,9 @@ def build_document(
     finally:
         if not isinstance(content, bytes):
             content.close()
-    return _switch(model, pk, stored=stored, checksum=checksum, size=size, after_switch=after_switch)
+    row = _switch(model, pk, stored=stored, checksum=checksum, size=size, after_switch=after_switch)
+    logger.info("%s %s built (%s bytes)", model._meta.model_name, pk, size)
+    return row
 
 
 def _claim(model, pk, *, select_related, settled, claim) -> GeneratedDocument:
@@ -121,6 +126,8 @@ def _claim(model, pk, *, select_related, settled, claim) -> GeneratedDocument:
         if row.status in settled:
             return row
         if row.attempts >= settings.LETTER_MAX_ATTEMPTS:
+            logger.error("%s %s given up after %s attempts: %s", model._meta.model_name, pk, row.attempts,
+                         row.error or "no error recorded (its workers died)")
             return document_transition(row, "give_up",
                                        error=row.error or _("Gave up after %(n)s attempts.") % {"n": row.attempts})
         document_transition(row, "claim", attempts=row.attempts + 1, more=claim)

@@ -13,12 +13,15 @@ worker is given up visibly instead of looping.
         return self.build(services.letter_build, AwardLetter, letter_id=letter_id)
 """
 
+import logging
 from collections.abc import Callable
 
 from celery import Task
 from django.core.exceptions import PermissionDenied
 
 from .models import DocumentStatus, GeneratedDocument
+
+logger = logging.getLogger("core.documents")
 
 
 class DocumentTask(Task):
@@ -38,10 +41,17 @@ class DocumentTask(Task):
         try:
             return build(**ids).status
         except self.never_retried as exc:
+            logger.exception("%s %s failed: %s", model._meta.model_name, pk, _error(exc))
             model(pk=pk).mark_failed(_error(exc), final=True)
             return DocumentStatus.FAILED
         except Exception as exc:
             final = self.request.retries >= self.max_retries or bool(self.request.is_eager)
+            if final:  # ERROR: to Sentry or the ADMINS' mail; officials see only the failure notice
+                logger.exception("%s %s failed for good after %s tries: %s", model._meta.model_name, pk,
+                                 self.request.retries + 1, _error(exc))
+            else:
+                logger.warning("%s %s failed, retried in %s s: %s", model._meta.model_name, pk,
+                               self.backoff(self.request.retries), _error(exc), exc_info=True)
             model(pk=pk).mark_failed(_error(exc), final=final)
             if final:
                 raise

@@ -250,6 +250,13 @@ PROJECT_TABLE = {
 COLUMNS = COLUMNS + PROJECT_COLUMNS
 TABLE = {role: TABLE[role] + PROJECT_TABLE[role] for role in TABLE}
 
+# Operations: the details of the readiness check, and why a generated document failed: staff only.
+OPERATIONS_COLUMNS = [("accounts.view_health_details", None), ("core.view_document_errors", None)]
+OPERATIONS_TABLE = {"official": (N, N), "partner_official": (N, N), "outsider_official": (N, N), "expert": (N, N),
+                    "ministry": (Y, Y), "admin_user": (Y, Y), "anonymous": (N, N)}
+COLUMNS = COLUMNS + OPERATIONS_COLUMNS
+TABLE = {role: TABLE[role] + OPERATIONS_TABLE[role] for role in TABLE}
+
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""

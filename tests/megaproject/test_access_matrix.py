@@ -73,6 +73,10 @@ EXPECTED = {
     # --- the portal's frame ---
     # 503 while no Celery worker answers (tests without one); the same for everybody either way.
     "healthz": "200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503",
+    "healthz_live": "200 200 200 200 200 200 200 200 200",
+    "healthz_ready": "200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503 200/503",
+    # The test client comes from 127.0.0.1, inside METRICS_ALLOWED_NETWORKS (tests/megaproject/test_metrics.py).
+    "metrics": "200 200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302 302",
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",

@@ -7,6 +7,7 @@ as its slowest scenario.
 """
 
 import ast
+import json
 import os
 import secrets
 import string
@@ -35,7 +36,70 @@ def manage(*args, **env):
     return ["manage.py", *args], env
 
 
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": "portal.example.kr"}
+PRODUCTION = {
+    "DEBUG": "false", "SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": "portal.example.kr",
+    "PORTAL_BASE_URL": "https://portal.example.kr", "EMAIL_URL": "smtp://mailer:secret@smtp.example.kr:587",
+}
+
+# Production environments, each with one change: the settings module is run once per case in one process
+# (megaproject/settings.py through runpy, without django.setup), printing the refusal or chosen values.
+SETTINGS_CASES = {
+    "complete": {},
+    "no allowed hosts": {"ALLOWED_HOSTS": None},
+    "empty allowed hosts": {"ALLOWED_HOSTS": ""},
+    "no base url": {"PORTAL_BASE_URL": None},
+    "plain http base url": {"PORTAL_BASE_URL": "http://portal.example.kr"},
+    "plain http base url, https redirect off": {"PORTAL_BASE_URL": "http://portal.example.kr",
+                                                 "SECURE_SSL_REDIRECT": "false", "USE_X_FORWARDED_PROTO": "true"},
+    "localhost base url": {"PORTAL_BASE_URL": "https://localhost:8443"},
+    "loopback base url": {"PORTAL_BASE_URL": "https://127.0.0.1"},
+    "other loopback base url": {"PORTAL_BASE_URL": "https://127.0.1.1/portal"},
+    "ipv6 loopback base url": {"PORTAL_BASE_URL": "https://[::1]/"},
+    "unspecified base url": {"PORTAL_BASE_URL": "https://0.0.0.0"},
+    "no email url": {"EMAIL_URL": None},
+    "console email": {"EMAIL_URL": "consolemail://"},
+    "locmem email": {"EMAIL_URL": "memorymail://"},
+    "file email": {"EMAIL_URL": "filemail:///tmp/mail"},
+    "dummy email": {"EMAIL_URL": "dummymail://"},
+    "unknown email scheme": {"EMAIL_URL": "submission://mailer:secret@smtp.example.kr"},
+    "smtps email": {"EMAIL_URL": "smtps://mailer:secret@smtp.example.kr:465"},
+    "hsts opted in": {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "true", "SECURE_HSTS_PRELOAD": "true"},
+    "admins": {"ADMINS": "Ops Team <ops@example.kr>, security@example.kr"},
+    "admins without an address": {"ADMINS": "Ops Team"},
+    "admins with sentry": {"ADMINS": "ops@example.kr", "SENTRY_DSN": "https://public@sentry.example.kr/1"},
+    "bad sentry dsn": {"SENTRY_DSN": "not a dsn"},
+    "log format xml": {"LOG_FORMAT": "xml"},
+    "log level loud": {"LOG_LEVEL": "LOUD"},
+    "log format text": {"LOG_FORMAT": "text", "LOG_LEVEL": "warning"},
+    "metrics network not a network": {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,10.0.0.0/33"},
+    "metrics networks": {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,fd00::/8"},
+    "short metrics token": {"METRICS_TOKEN": "secret"},
+    "multiprocess dir missing": {"PROMETHEUS_MULTIPROC_DIR": "/nonexistent/prometheus"},
+    "debug defaults": {"DEBUG": "true", "SECRET_KEY": None, "ALLOWED_HOSTS": None, "PORTAL_BASE_URL": None,
+                       "EMAIL_URL": None},
+}
+SHOWN = ["EMAIL_BACKEND", "PORTAL_BASE_URL", "LOG_FORMAT", "LOG_LEVEL", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+         "SECURE_HSTS_PRELOAD", "SILENCED_SYSTEM_CHECKS", "ADMINS", "METRICS_ALLOWED_NETWORKS"]
+SETTINGS_PROBE = f"""
+import json, os, runpy, sys
+from django.core.exceptions import ImproperlyConfigured
+base = dict(os.environ)
+for name, changes in json.loads(sys.argv[1]).items():
+    os.environ.clear()
+    os.environ.update(base)
+    for key, value in changes.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    try:
+        found = runpy.run_path("megaproject/settings.py")
+    except ImproperlyConfigured as exc:
+        print(json.dumps([name, "refused", str(exc)]))
+    else:
+        handlers = found["LOGGING"]["root"]["handlers"]
+        print(json.dumps([name, "started", {{**{{k: found.get(k) for k in {SHOWN!r}}}, "log handlers": handlers}}]))
+"""
 
 SCENARIOS = {
     "debug on, no secret key": start_django("from django.conf import settings; print(settings.DEBUG)", DEBUG="true"),
@@ -61,9 +125,18 @@ SCENARIOS = {
         "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])", DEBUG="true"
     ),
     "deploy check": manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION),
+    "settings cases": (["-c", SETTINGS_PROBE, json.dumps(SETTINGS_CASES)], PRODUCTION),
+    "sentry": start_django(
+        "import sentry_sdk\n"
+        "client = sentry_sdk.get_client()\n"
+        "print(client.is_active(), client.options['send_default_pii'], client.options['environment'],"
+        " client.options['release'])",
+        **PRODUCTION, SENTRY_DSN="https://public@sentry.example.kr/1", SENTRY_RELEASE="portal-1.4.0",
+        DATABASE_URL="sqlite://:memory:",
+    ),
     "production over plain http": start_django(
         "from django.test import Client\n"
-        "for path in ('/healthz', '/accounts/login/'):\n"
+        "for path in ('/healthz', '/healthz/live', '/healthz/ready', '/metrics', '/accounts/login/'):\n"
         "    r = Client().get(path, HTTP_HOST='portal.example.kr')\n"
         "    print(path, r.status_code, r.get('Location', '-'))",
         **PRODUCTION, DATABASE_URL="sqlite://:memory:",
@@ -203,10 +276,125 @@ def test_it_keeps_uploads_on_the_local_disk_by_default(outcome):
 
 
 def test_the_deployment_checklist_passes_with_production_settings(outcome):
+    """Nothing warns but the two opt-in HSTS checks, silenced by name (security.W005, security.W021)."""
     result = outcome("deploy check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stdout.strip() == "System check identified no issues (2 silenced)."
     assert "WARNING" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def settings_cases(started) -> dict:
+    result = started["settings cases"]
+    assert result.returncode == 0, result.stderr
+    found = {}
+    for line in result.stdout.strip().splitlines():
+        name, verdict, detail = json.loads(line)
+        found[name] = (verdict, detail)
+    assert sorted(found) == sorted(SETTINGS_CASES)
+    return found
+
+
+def refusal(settings_cases, case: str) -> str:
+    verdict, detail = settings_cases[case]
+    assert verdict == "refused", detail
+    return detail
+
+
+def chosen(settings_cases, case: str) -> dict:
+    verdict, detail = settings_cases[case]
+    assert verdict == "started", detail
+    return detail
+
+
+def test_production_settings_with_every_required_variable_start(settings_cases):
+    values = chosen(settings_cases, "complete")
+    assert (values["EMAIL_BACKEND"], values["PORTAL_BASE_URL"], values["LOG_FORMAT"], values["LOG_LEVEL"]) == (
+        "django.core.mail.backends.smtp.EmailBackend", "https://portal.example.kr", "json", "INFO")
+    assert values["SILENCED_SYSTEM_CHECKS"] == ["security.W005", "security.W021"]
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("no allowed hosts", "ALLOWED_HOSTS: must be set when DEBUG is off (production mode)."),
+    ("empty allowed hosts", "ALLOWED_HOSTS: must be set when DEBUG is off (production mode)."),
+    ("no base url",
+     "PORTAL_BASE_URL: must be set to the portal's public https:// address when DEBUG is off (production mode)."),
+    ("plain http base url", "PORTAL_BASE_URL: must be the portal's public https:// address (not localhost) "
+                            "when DEBUG is off, got 'http://portal.example.kr'."),
+    ("plain http base url, https redirect off", "PORTAL_BASE_URL: must be the portal's public https:// address "
+                                                "(not localhost) when DEBUG is off, got 'http://portal.example.kr'."),
+    ("localhost base url", "PORTAL_BASE_URL: must be the portal's public https:// address (not localhost) "
+                           "when DEBUG is off, got 'https://localhost:8443'."),
+    ("no email url", "EMAIL_URL: must be set to an SMTP server (smtp://user:password@host:587 or smtps://…) "
+                     "when DEBUG is off (production mode)."),
+    ("console email", "EMAIL_URL: must name an SMTP server (smtp:// or smtps://) when DEBUG is off; "
+                      "consolemail:// would not send the mail."),
+    ("locmem email", "EMAIL_URL: must name an SMTP server (smtp:// or smtps://) when DEBUG is off; "
+                     "memorymail:// would not send the mail."),
+    ("unknown email scheme",
+     "EMAIL_URL: invalid value (scheme 'submission'; use smtp://, smtps:// or consolemail://)"),
+])
+def test_production_settings_refuse_to_start_naming_the_variable(settings_cases, case, message):
+    assert refusal(settings_cases, case) == message
+
+
+@pytest.mark.parametrize(("case", "variable"), [
+    ("loopback base url", "PORTAL_BASE_URL"),
+    ("other loopback base url", "PORTAL_BASE_URL"),
+    ("ipv6 loopback base url", "PORTAL_BASE_URL"),
+    ("unspecified base url", "PORTAL_BASE_URL"),
+    ("file email", "EMAIL_URL"),
+    ("dummy email", "EMAIL_URL"),
+    ("admins without an address", "ADMINS"),
+    ("bad sentry dsn", "SENTRY_DSN"),
+    ("log format xml", "LOG_FORMAT"),
+    ("log level loud", "LOG_LEVEL"),
+    ("metrics network not a network", "METRICS_ALLOWED_NETWORKS"),
+    ("short metrics token", "METRICS_TOKEN"),
+    ("multiprocess dir missing", "PROMETHEUS_MULTIPROC_DIR"),
+])
+def test_a_wrong_operations_value_stops_start_up_naming_its_variable(settings_cases, case, variable):
+    assert refusal(settings_cases, case).startswith(f"{variable}: ")
+
+
+def test_no_secret_of_the_mail_server_is_repeated_in_a_refusal(settings_cases):
+    assert "secret" not in refusal(settings_cases, "unknown email scheme")
+
+
+def test_smtps_is_accepted(settings_cases):
+    assert chosen(settings_cases, "smtps email")["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_hsts_for_subdomains_and_the_preload_list_are_opt_in(settings_cases):
+    default, opted_in = chosen(settings_cases, "complete"), chosen(settings_cases, "hsts opted in")
+    assert (default["SECURE_HSTS_INCLUDE_SUBDOMAINS"], default["SECURE_HSTS_PRELOAD"]) == (False, False)
+    assert (opted_in["SECURE_HSTS_INCLUDE_SUBDOMAINS"], opted_in["SECURE_HSTS_PRELOAD"]) == (True, True)
+
+
+def test_server_errors_are_mailed_to_admins_when_sentry_is_not_configured(settings_cases):
+    assert chosen(settings_cases, "complete")["log handlers"] == ["console"]
+    admins = chosen(settings_cases, "admins")
+    assert admins["ADMINS"] == [["Ops Team", "ops@example.kr"], ["", "security@example.kr"]]
+    assert admins["log handlers"] == ["console", "mail_admins"]
+    assert chosen(settings_cases, "admins with sentry")["log handlers"] == ["console"]
+
+
+def test_logs_are_json_in_production_and_text_when_asked_or_in_debug(settings_cases):
+    text = chosen(settings_cases, "log format text")
+    assert (text["LOG_FORMAT"], text["LOG_LEVEL"]) == ("text", "WARNING")
+    debug = chosen(settings_cases, "debug defaults")
+    assert (debug["LOG_FORMAT"], debug["EMAIL_BACKEND"], debug["PORTAL_BASE_URL"]) == (
+        "text", "django.core.mail.backends.console.EmailBackend", "http://127.0.0.1:8000")
+
+
+def test_metrics_networks_default_to_loopback_and_can_be_widened(settings_cases):
+    assert chosen(settings_cases, "complete")["METRICS_ALLOWED_NETWORKS"] == ["127.0.0.0/8", "::1/128"]
+    assert chosen(settings_cases, "metrics networks")["METRICS_ALLOWED_NETWORKS"] == ["10.0.0.0/8", "fd00::/8"]
+
+
+def test_sentry_is_initialised_from_sentry_dsn_without_personal_data(outcome):
+    result = outcome("sentry")
+    assert result.stdout.strip() == "True False production portal-1.4.0", result.stderr
 
 
 def test_production_mode_turns_on_the_secure_cookies_and_https_settings(outcome):
@@ -214,10 +402,13 @@ def test_production_mode_turns_on_the_secure_cookies_and_https_settings(outcome)
     assert result.stdout.strip() == "False True True True 31536000 ['portal.example.kr']", result.stderr
 
 
-def test_production_redirects_plain_http_to_https_except_the_health_check(outcome):
+def test_production_redirects_plain_http_to_https_except_the_health_checks_and_metrics(outcome):
     result = outcome("production over plain http")
     assert result.stdout.strip().splitlines() == [
         "/healthz 200 -",
+        "/healthz/live 200 -",
+        "/healthz/ready 200 -",
+        "/metrics 200 -",
         "/accounts/login/ 301 https://portal.example.kr/accounts/login/",
     ], result.stderr
 
@@ -227,7 +418,7 @@ def test_production_pages_carry_hsts_a_strict_csp_secure_cookies_and_login_throt
     assert result.returncode == 0, result.stderr
     status, hsts, csp, csrf_cookie, rest = result.stdout.strip().splitlines()
     assert status == "200"
-    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    assert hsts == "max-age=31536000"  # includeSubDomains and preload are opt-in
     directives = dict((d.split(" ", 1) + [""])[:2] for d in csp.split("; "))
     assert directives["default-src"] == "'self'"
     assert "'unsafe-inline'" not in directives.get("script-src", directives["default-src"])
