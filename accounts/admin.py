@@ -7,15 +7,17 @@ instead of Django's per-model permissions. Changes made here land on the audit
 trail (role, region, activity, groups and permissions, with before → after).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin import PortalModelAdmin, PortalPermissionsMixin, can_use_admin
 
 from .models import Notification, User
+from .services import notifications_retry_mail
 
 admin.site.has_permission = can_use_admin
 admin.site.site_header = _("Mega Project Portal administration")
@@ -29,7 +31,9 @@ class UserAdmin(PortalPermissionsMixin, BaseUserAdmin):
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     list_select_related = ("region",)
     date_hierarchy = "date_joined"
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal role"), {"fields": ("role", "region", "display_name", "phone")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Portal role"), {"fields": ("role", "region", "display_name", "phone", "language")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Portal role"), {"fields": ("role", "region")}),)
     readonly_fields = ("last_login", "date_joined")
 
@@ -45,9 +49,20 @@ class GroupAdmin(PortalPermissionsMixin, BaseGroupAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(PortalModelAdmin):
-    list_display = ("created_at", "user", "message", "read_at", "emailed_at")
-    list_filter = (("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter))
+    """Notifications and their mails: filter by the mail's state to see the failed ones
+    (with the last error) and send them again with the retry action."""
+
+    list_display = ("created_at", "user", "message", "read_at", "mail_state", "mail_attempts", "emailed_at")
+    list_filter = ("mail_state", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("message", "user__username", "user__display_name")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     raw_id_fields = ("user",)
+    readonly_fields = ("mail_state", "mail_attempts", "mail_error", "emailed_at")
+    actions = ["retry_mail"]
+
+    @admin.action(description=_("Send the failed mails again"))
+    def retry_mail(self, request, queryset):
+        count = notifications_retry_mail(actor=request.user, notifications=queryset)
+        self.message_user(request, ngettext("%(count)d mail will be sent again.", "%(count)d mails will be sent again.",
+                                            count) % {"count": count}, messages.SUCCESS if count else messages.WARNING)

@@ -1,9 +1,12 @@
 """The portal's user: one of four roles, officials bound to one region."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -11,6 +14,17 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
     MINISTRY = "ministry", _("Ministry staff")
     ADMIN = "admin", _("Administrator")
+
+
+class UserManager(DjangoUserManager):
+    """`createsuperuser` makes the first administrator: role admin, no region (an
+    official must have one, and that is the field's default)."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        if extra_fields["role"] != Role.OFFICIAL:
+            extra_fields.setdefault("region", None)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -25,6 +39,11 @@ class User(AbstractUser):
     # Unread notifications, kept by accounts.services (notify / mark read) so the
     # header's badge costs no query on every page.
     unread_count = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
+    # The language of the mail the portal sends this user (notifications, password reset).
+    language = models.CharField(_("mail language"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -70,8 +89,17 @@ class User(AbstractUser):
         return self.role == Role.ADMIN or self.is_superuser
 
 
+class MailState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("mail", "Waiting to be sent")
+    SENT = "sent", pgettext_lazy("mail", "Sent")
+    FAILED = "failed", pgettext_lazy("mail", "Failed")
+    NO_ADDRESS = "no_address", pgettext_lazy("mail", "No e-mail address")
+
+
 class Notification(models.Model):
-    """An in-app message; the same text is e-mailed by a Celery task."""
+    """An in-app message; the same text is e-mailed by a Celery task
+    (accounts.tasks.send_notification_emails), which keeps the mail's state here:
+    the notification is the user's record whatever happens to the mail."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
     message = models.CharField(_("message"), max_length=500)
@@ -79,12 +107,20 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    mail_state = models.CharField(_("mail"), max_length=20, choices=MailState.choices, default=MailState.PENDING)
+    mail_attempts = models.PositiveSmallIntegerField(_("mail attempts"), default=0)
+    mail_error = models.CharField(_("last mail error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # Failed mails are few; staff count and list them (accounts.selectors.failed_mail_count).
+            models.Index(fields=["created_at"], condition=models.Q(mail_state="failed"),
+                         name="notification_mail_failed"),
+        ]
 
     def __str__(self) -> str:
         return self.message

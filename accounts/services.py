@@ -1,10 +1,12 @@
-"""Writes owned by accounts: notifications."""
+"""Writes owned by accounts: notifications and their mails."""
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Notification, User
+from core.permissions import require
+
+from .models import MailState, Notification, User
 
 
 def notify(*, users, message: str, url: str = "") -> list[Notification]:
@@ -30,3 +32,18 @@ def notifications_mark_read(*, user, ids=None) -> int:
     User.objects.filter(pk=user.pk).update(unread_count=unread)
     user.unread_count = unread
     return marked
+
+
+def notifications_retry_mail(*, actor, notifications) -> int:
+    """Send the failed mails of `notifications` again (staff, from the admin): they go back
+    to pending and the mail task takes them after commit. Returns how many."""
+    require(actor, "accounts.use_admin_site")
+    with transaction.atomic():
+        ids = list(Notification.objects.filter(pk__in=[n.pk for n in notifications], mail_state=MailState.FAILED)
+                   .values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(mail_state=MailState.PENDING)
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+    return len(ids)

@@ -1,20 +1,97 @@
+"""Notification mails, sent by a worker after the action that caused them has committed.
+
+The notification row is the user's record whatever happens to its mail: the task
+keeps the mail's state on the row (pending → sent, no address, or failed after the
+last attempt) with the number of attempts and the last error. While the SMTP server
+is down the task retries with exponential backoff (MAIL_RETRY_BACKOFF_SECONDS, doubled
+each time, at most MAIL_RETRY_MAX_DELAY), MAIL_MAX_RETRIES times; staff see the
+failed ones (accounts.selectors.failed_mail_count, the admin's list with its retry
+action). acks_late: a worker lost mid-batch leaves the task to another worker, which
+sends only what is still pending.
+"""
+
+import contextlib
+import logging
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Notification
+from .mail import notification_mail
+from .models import MailState, Notification
+
+logger = logging.getLogger(__name__)
+
+# The longest wait between two attempts: well under the broker's visibility timeout,
+# so a waiting retry is never handed to a second worker.
+MAIL_RETRY_MAX_DELAY = 30 * 60
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_emails(*, notification_ids: list[int]) -> int:
-    """E-mail each notification once (idempotent: `emailed_at` marks it sent)."""
-    sent = 0
-    site = getattr(settings, "PORTAL_BASE_URL", "")
-    for n in Notification.objects.select_related("user").filter(pk__in=notification_ids, emailed_at__isnull=True):
-        if n.user.email:
-            link = f"\n\n{site}{n.url}" if n.url else ""
-            send_mail(f"[메가프로젝트 포털] {n.message[:80]}", f"{n.message}{link}", None, [n.user.email])
+def retry_delay(retries: int) -> int:
+    """Seconds before attempt `retries` + 2: the base, doubled after each failed attempt."""
+    return min(settings.MAIL_RETRY_BACKOFF_SECONDS * 2**retries, MAIL_RETRY_MAX_DELAY)
+
+
+def _error(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:500]
+
+
+def _deliver(ids: list[int]) -> tuple[int, dict[int, str]]:
+    """One attempt at the pending mails of `ids`: how many went out, and the error of each that did not."""
+    rows = list(Notification.objects.select_related("user")
+                .filter(pk__in=ids, mail_state=MailState.PENDING).order_by("pk"))
+    sent, failed = 0, {}
+    connection = get_connection()
+    try:
+        for n in rows:
+            if not n.user.email:
+                Notification.objects.filter(pk=n.pk).update(mail_state=MailState.NO_ADDRESS)
+                continue
+            try:
+                notification_mail(n, connection=connection).send()
+            except Exception as exc:  # the server down, refusing, timing out: tried again
+                failed[n.pk] = _error(exc)
+                continue
+            Notification.objects.filter(pk=n.pk).update(
+                mail_state=MailState.SENT, emailed_at=timezone.now(), mail_error="",
+                mail_attempts=F("mail_attempts") + 1)
             sent += 1
-        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
-    return sent
+    finally:
+        with contextlib.suppress(OSError):  # closing a connection the server already dropped
+            connection.close()
+    return sent, failed
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def send_notification_emails(self, *, notification_ids: list[int]) -> int:
+    """Mail each pending notification of `notification_ids`; returns how many were sent.
+
+    Idempotent: a notification already sent (or without an address) is not mailed again.
+    On a worker, the mails that failed are retried by a new run after the backoff; in
+    process (no broker, no worker to wait on) they are tried again at once, so the
+    action that caused them never fails for its mail."""
+    ids, sent, attempt = notification_ids, 0, self.request.retries
+    while True:
+        done, failed = _deliver(ids)
+        sent += done
+        if not failed:
+            return sent
+        final = attempt >= settings.MAIL_MAX_RETRIES
+        for pk, error in failed.items():
+            Notification.objects.filter(pk=pk).update(
+                mail_state=MailState.FAILED if final else MailState.PENDING, mail_error=error,
+                mail_attempts=F("mail_attempts") + 1)
+        ids, error = sorted(failed), next(iter(failed.values()))
+        if final:
+            logger.error("notification mails failed after %s attempts: notifications %s (%s)", attempt + 1, ids, error)
+            return sent
+        if not self.request.is_eager:
+            countdown = retry_delay(attempt)
+            logger.warning("notification mails not sent (attempt %s), retrying in %s s: notifications %s (%s)",
+                           attempt + 1, countdown, ids, error)
+            raise self.retry(kwargs={"notification_ids": ids}, countdown=countdown)
+        logger.warning("notification mails not sent (attempt %s), retrying at once (tasks run in-process): "
+                       "notifications %s (%s)", attempt + 1, ids, error)
+        attempt += 1

@@ -478,3 +478,24 @@ PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
     raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR: {PROMETHEUS_MULTIPROC_DIR!r} is not a directory.")
 
+
+# --- Mail and password reset (accounts) ---------------------------------------
+def _count_setting(name, default, minimum=1):
+    value = _read(name, env.int, default=default)
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, not {value}")
+    return value
+
+
+# Notification mails (accounts/tasks.py): an SMTP failure is retried MAIL_MAX_RETRIES times,
+# waiting MAIL_RETRY_BACKOFF_SECONDS, then twice as long each time (at most 30 minutes); then
+# the mail is marked failed on its notification and staff see it (admin, health details).
+MAIL_MAX_RETRIES = _count_setting("MAIL_MAX_RETRIES", 5, minimum=0)
+MAIL_RETRY_BACKOFF_SECONDS = _count_setting("MAIL_RETRY_BACKOFF_SECONDS", 60)
+# Seconds an SMTP connection may block before the attempt counts as failed.
+EMAIL_TIMEOUT = _count_setting("EMAIL_TIMEOUT", 10)
+# Password reset requests allowed in an hour for one e-mail address and from one client
+# address (the log-in throttle's client address: TRUSTED_PROXY_COUNT); over the limit the
+# page looks like a success and nothing is sent. Counted in the default cache.
+PASSWORD_RESET_PER_ADDRESS_HOUR = _count_setting("PASSWORD_RESET_PER_ADDRESS_HOUR", 3)
+PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)

@@ -1,10 +1,9 @@
 """Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failed log-ins for one
 username from one address, that pair is locked out for AXES_COOLOFF_TIME.
 
-The client's address is REMOTE_ADDR. X-Forwarded-For is read only when
-TRUSTED_PROXY_COUNT says how many proxies of ours stand in front of the portal, and
-then only the entry our outermost proxy wrote: a client cannot pick the address it
-is counted under by sending the header itself.
+The client's address is accounts.throttling.client_ip (REMOTE_ADDR; X-Forwarded-For
+only as far as TRUSTED_PROXY_COUNT says our own proxies wrote it), the function the
+password-reset throttle counts by too; AXES_CLIENT_IP_CALLABLE names it here.
 """
 
 from axes.backends import AxesStandaloneBackend
@@ -13,15 +12,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.forms import LoginForm
+from accounts.throttling import client_ip
 
-
-def client_ip(request) -> str | None:
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+__all__ = ["LoginThrottleBackend", "client_ip", "locked_out"]
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

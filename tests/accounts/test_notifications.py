@@ -22,6 +22,7 @@ def test_a_notification_is_mailed_in_process_once_the_transaction_commits(offici
     assert [(m.to, m.subject) for m in mail.outbox] == [([official.email], "[메가프로젝트 포털] 새 공모가 열렸습니다.")]
     notification.refresh_from_db()
     assert notification.emailed_at is not None
+    assert notification.mail_state == "sent"
 
 
 @without_broker

@@ -94,13 +94,14 @@ def test_logging_out_by_get_is_refused(client, official):
     assert client.get("/").status_code == 200
 
 
-def test_password_reset_mails_one_working_link(client, official):
+def test_password_reset_mails_one_working_link_on_the_portal_address(client, official, settings):
+    settings.PORTAL_BASE_URL = "https://portal.megaproject.test"
     response = client.post(reverse("password_reset"), {"email": official.email})
     assert (response.status_code, response["Location"]) == (302, reverse("password_reset_done"))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [official.email]
-    links = re.findall(r"http://testserver(/accounts/password/reset/[^/\s]+/[^/\s]+/)", message.body)
+    links = re.findall(r"https://portal\.megaproject\.test(/accounts/password/reset/[^/\s]+/[^/\s]+/)", message.body)
     assert len(links) == 1
 
     # The link leads to the set-password form; the new password then works.
