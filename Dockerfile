@@ -17,13 +17,15 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# Build-time only values: collectstatic and compilemessages need settings to load.
-RUN DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-000000 \
-    python manage.py compilemessages -v0 --ignore=.venv \
- && DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-000000 \
-    python manage.py collectstatic --no-input -v0 \
+# Build-time only values: collectstatic and compilemessages need the production settings to load
+# (nothing here reaches run time: every setting comes from the environment, compose's .env).
+# The static files belong to `portal`: compose's migrate service refreshes them in the static volume.
+RUN export DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-000000 \
+      ALLOWED_HOSTS=build.invalid PORTAL_BASE_URL=https://build.invalid EMAIL_URL=smtp://build.invalid \
+ && python manage.py compilemessages -v0 --ignore=.venv \
+ && python manage.py collectstatic --no-input -v0 \
  && useradd --system --uid 10001 portal \
- && mkdir -p /app/media && chown portal /app/media
+ && mkdir -p /app/media && chown -R portal /app/media /app/staticfiles
 
 USER portal
 EXPOSE 8000

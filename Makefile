@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export DEBUG ?= true
 
-.PHONY: run setup setup-dev test lint worker bench
+.PHONY: run setup setup-dev test lint worker bench prod-check
 
 setup:
 	@scripts/setup.sh
@@ -11,15 +11,16 @@ setup:
 setup-dev:
 	@scripts/setup.sh --dev
 
-## Set up, migrate, load the demo data and serve the portal (plus a Celery worker
-## when CELERY_BROKER_URL is set).
+## Set up, migrate, load the demo data and serve the portal (plus a Celery worker and
+## beat, the schedule in Asia/Seoul time, when CELERY_BROKER_URL is set).
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@if [[ -n "$$CELERY_BROKER_URL" ]]; then \
-	  echo "==> starting a Celery worker beside the web server"; \
+	  echo "==> starting a Celery worker and beat beside the web server"; \
 	  .venv/bin/celery -A megaproject worker -l info --concurrency 2 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  .venv/bin/celery -A megaproject beat -l info --schedule "$${TMPDIR:-/tmp}/megaproject-beat-schedule" & BEAT=$$!; \
+	  trap "kill $$WORKER $$BEAT 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000; \
 	else \
 	  $(PY) manage.py runserver 127.0.0.1:8000; \
@@ -44,3 +45,10 @@ BENCH_DB ?= postgres://megaproject@127.0.0.1:5432/megaproject_bench
 bench:
 	@scripts/setup.sh --bench
 	BENCH_DB=$(BENCH_DB) $(PY) bench/run.py
+
+## The production topology on this machine (no Docker): nginx with TLS in front of two gunicorn
+## processes, a Celery worker and beat, PostgreSQL (database megaproject_prod) and Redis (db 5),
+## an SMTP sink, DEBUG off; one journey through https, then everything it started is stopped.
+## Needs PostgreSQL and Redis running (see .ci/run). See scripts/prod_check.py.
+prod-check: setup-dev
+	$(PY) scripts/prod_check.py

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the portal needs on a fresh Debian machine, idempotently.
 #   scripts/setup.sh        runtime: system packages, .venv, Python packages, translations
-#   scripts/setup.sh --dev  also test tools: Chromium, poppler, axe-core (npm)
+#   scripts/setup.sh --dev  also test tools: Chromium, poppler, axe-core (npm), nginx and openssl
 #   scripts/setup.sh --bench  runtime plus wrk, the load generator of `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,8 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 # --- Debian packages: WeasyPrint's libraries, Korean fonts, gettext ---------
 DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext)
-[[ $DEV == 1 ]] && DEBS+=(chromium poppler-utils)
+# nginx and openssl: `make prod-check` runs the production topology (TLS proxy) on this machine.
+[[ $DEV == 1 ]] && DEBS+=(chromium poppler-utils nginx openssl)
 [[ $BENCH == 1 ]] && DEBS+=(wrk)
 missing=()
 for pkg in "${DEBS[@]}"; do
