@@ -6,15 +6,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=megaproject.settings
 
-# WeasyPrint's libraries, Korean fonts embedded in PDFs, gettext for the catalogues.
+# WeasyPrint's libraries, Korean fonts embedded in PDFs, gettext for the catalogues,
+# pg_dump/pg_restore for `manage.py backup` and `restore`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext curl \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext curl postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The lock file (`make lock`): every package pinned, each file checked against its hash.
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 # Build-time only values: collectstatic and compilemessages need the production settings to load
@@ -25,7 +27,7 @@ RUN export DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-00
  && python manage.py compilemessages -v0 --ignore=.venv \
  && python manage.py collectstatic --no-input -v0 \
  && useradd --system --uid 10001 portal \
- && mkdir -p /app/media && chown -R portal /app/media /app/staticfiles
+ && mkdir -p /app/media /app/backups && chown -R portal /app/media /app/backups /app/staticfiles
 
 USER portal
 EXPOSE 8000

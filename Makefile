@@ -52,3 +52,20 @@ bench:
 ## Needs PostgreSQL and Redis running (see .ci/run). See scripts/prod_check.py.
 prod-check: setup-dev
 	$(PY) scripts/prod_check.py
+
+## Lock files: requirements.in and requirements-dev.in (the direct dependencies) compiled into
+## requirements.txt and requirements-dev.txt, every package pinned with its hashes. To add a package:
+## edit the .in file, run `make lock`, commit the four files. Upgrades: make lock LOCK_ARGS=--upgrade
+## (or LOCK_ARGS="--upgrade-package NAME").
+.PHONY: lock bundle
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: setup-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+## Offline bundle for servers without any package registry (망분리): dist/offline-bundle/ (wheels of
+## every locked package, the npm cache of package-lock.json, the Debian package list, README.txt)
+## and dist/offline-bundle.tar.gz. Install with scripts/setup.sh --offline DIR. See scripts/bundle.sh.
+bundle:
+	@scripts/bundle.sh

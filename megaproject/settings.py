@@ -499,3 +499,13 @@ EMAIL_TIMEOUT = _count_setting("EMAIL_TIMEOUT", 10)
 # page looks like a success and nothing is sent. Counted in the default cache.
 PASSWORD_RESET_PER_ADDRESS_HOUR = _count_setting("PASSWORD_RESET_PER_ADDRESS_HOUR", 3)
 PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
+
+
+# --- Backups ----------------------------------------------------------------------------
+# `manage.py backup` writes a new folder under BACKUP_DIR (database dump, archive of MEDIA_ROOT,
+# manifest of SHA-256 checksums), points BACKUP_DIR/latest at it once complete and keeps the
+# newest BACKUP_KEEP complete backups (megaproject/backups.py).
+BACKUP_DIR = _read("BACKUP_DIR", env.path, default=BASE_DIR / "backups")
+BACKUP_KEEP = _read("BACKUP_KEEP", env.int, default=7)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"BACKUP_KEEP: must be at least 1, got {BACKUP_KEEP}")
