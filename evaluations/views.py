@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
+from core.forms import apply_errors, error_texts, perform
 from core.params import posted_id
 from core.permissions import require
 from programmes.models import Call, CooperationType, Region, StrategicIndustry
@@ -52,7 +53,7 @@ def expert_import(request):
         try:
             report = services.experts_import(actor=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            form.add_error("file", exc.messages)
+            apply_errors(form, exc, field="file")
         else:
             if report.refused:
                 messages.warning(request, _("%(ok)s rows imported; %(bad)s rows refused (see below).") % {
@@ -170,10 +171,10 @@ def scoresheet_save(request, pk):
     except PermissionDenied:
         raise
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        errors = error_texts(exc)
         messages.error(request, _("Please correct the marked fields. Nothing you typed was lost.")
                        if errors else " ".join(exc.messages))
-        return _scoresheet_page(request, assignment, sheet, errors={k: " ".join(v) for k, v in errors.items()})
+        return _scoresheet_page(request, assignment, sheet, errors=errors)
     messages.success(request, _("Scores submitted and locked. Thank you.") if submit else _("Draft saved."))
     return redirect("evaluations:assignment", pk=pk)
 
@@ -223,31 +224,15 @@ def comment_add(request, pk):
 # --- Panels (staff) ------------------------------------------------------------------------
 
 
+def _panel_proposal(request, pk):
+    require(request.user, "evaluations.manage_panels")
+    return proposal_for(user=request.user, pk=pk)
+
+
+@require_safe
 @login_required
 def proposal_panel(request, pk):
-    require(request.user, "evaluations.manage_panels")
-    proposal = proposal_for(user=request.user, pk=pk)
-    if request.method == "POST":
-        op = request.POST.get("op")
-        try:
-            if op == "assign":
-                expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
-                services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
-                                      kind=request.POST.get("kind", AssignmentKind.EVALUATION))
-                messages.success(request, _("%(expert)s was assigned.") % {"expert": expert})
-            elif op == "unassign":
-                a = get_object_or_404(Assignment, pk=posted_id(request, "assignment"), proposal=proposal)
-                services.panel_unassign(actor=request.user, assignment=a)
-                messages.success(request, _("The assignment was removed."))
-            elif op == "reopen":
-                sheet = get_object_or_404(Scoresheet, pk=posted_id(request, "scoresheet"),
-                                          assignment__proposal=proposal)
-                services.scoresheet_reopen(actor=request.user, scoresheet=sheet,
-                                           reason=request.POST.get("reason", ""))
-                messages.success(request, _("The scores were reopened; the expert was told."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("evaluations:panel", pk=pk)
+    proposal = _panel_proposal(request, pk)
     assignments = list(proposal.assignments.select_related("expert__expert_profile", "scoresheet"))
     excluded = services.exclusions_for(proposal)
     excluded_ids = {u.pk for u, _r in excluded}
@@ -257,6 +242,42 @@ def proposal_panel(request, pk):
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
         "taken": taken, "kinds": AssignmentKind.choices,
     })
+
+
+# The panel page's actions, one URL each; the ids posted are the proposal's (else 404).
+
+
+@require_POST
+@login_required
+def panel_assign(request, pk):
+    proposal = _panel_proposal(request, pk)
+    expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
+    perform(request, lambda: services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
+                                                   kind=request.POST.get("kind", AssignmentKind.EVALUATION)),
+            _("%(expert)s was assigned.") % {"expert": expert})
+    return redirect("evaluations:panel", pk=pk)
+
+
+@require_POST
+@login_required
+def panel_unassign(request, pk):
+    proposal = _panel_proposal(request, pk)
+    assignment = get_object_or_404(proposal.assignments, pk=posted_id(request, "assignment"))
+    perform(request, lambda: services.panel_unassign(actor=request.user, assignment=assignment),
+            _("The assignment was removed."))
+    return redirect("evaluations:panel", pk=pk)
+
+
+@require_POST
+@login_required
+def panel_reopen(request, pk):
+    """Staff reopen an expert's submitted scores, giving the reason."""
+    proposal = _panel_proposal(request, pk)
+    sheet = get_object_or_404(Scoresheet, pk=posted_id(request, "scoresheet"), assignment__proposal=proposal)
+    perform(request, lambda: services.scoresheet_reopen(actor=request.user, scoresheet=sheet,
+                                                        reason=request.POST.get("reason", "")),
+            _("The scores were reopened; the expert was told."))
+    return redirect("evaluations:panel", pk=pk)
 
 
 @login_required

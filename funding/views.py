@@ -9,20 +9,21 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from core.params import posted_id
-from core.permissions import Refused, refusal_reason, require
+from core.forms import ConfirmForm, perform
+from core.params import parse_id, posted_id
+from core.permissions import refusal_reason, require
 from evaluations.forms import TYPE_CHOICES
-from evaluations.selectors import ranking_board
 from programmes.models import CooperationType
-from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
+from programmes.money import CAP_KEY, TOTAL_KEY
 from programmes.selectors import calls_visible_to
 from proposals.models import ProposalState
 from proposals.selectors import participations_of, proposal_for
 
-from . import services
-from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus, SelectionNote
+from . import selectors, services
+from .forms import DecisionForm
+from .models import DecisionState, LetterBatch, LetterStatus
 
 
 @login_required
@@ -45,113 +46,41 @@ def selection_board(request, pk):
                                                                                 pk=proposal.pk).state).label})
         # Back to the same page of the board (the form posts to the URL with its query string).
         return redirect(f"{request.path}?{urlencode({'type': ctype, 'page': request.GET.get('page', 1)})}")
-    board = ranking_board(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))
-    shown = [row["proposal"].pk for row in board["rows"]]
-    decisions = {d.proposal_id: d for d in FundingDecision.objects.filter(
-        proposal_id__in=shown).exclude(state=DecisionState.WITHDRAWN).order_by("version")}
-    notes = {n.proposal_id: n for n in SelectionNote.objects.filter(proposal_id__in=shown)}
-    for row in board["rows"]:
-        row["decision"] = decisions.get(row["proposal"].pk)
-        row["note"] = notes.get(row["proposal"].pk)
+    board = selectors.selection_board(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))
     return render(request, "funding/selection_board.html", {
-        "call": call, "board": board, "page": board["page"], "envelope": services.envelope_status(call),
+        "call": call, "board": board, "page": board["page"], "envelope": selectors.envelope_status(call),
         "type": ctype, "types": TYPE_CHOICES, "states": ProposalState,
     })
 
 
-def _decision_grid(proposal, decision, data=None, problems=None):
-    """Rows for the decision form: per pilot year, national and each region's local funds."""
-    participations = participations_of(proposal)
-    plan = {(b.region_id, b.year): b for b in proposal.budget_lines.all()}
-    years = {fy.year: fy.national_won for fy in decision.years.all()} if decision else {}
-    locals_ = {(o.region_id, o.year): o.local_won for o in decision.obligations.all()} if decision else {}
-    rows = []
-    for year in proposal.pilot_years():
-        default_national = sum(b.national_won for (r, y), b in plan.items() if y == year)
-        national = data.get(f"national-{year}") if data is not None else years.get(year, default_national)
-        cells = []
-        for p in participations:
-            default_local = plan[(p.region_id, year)].local_won if (p.region_id, year) in plan else 0
-            value = data.get(f"local-{p.region_id}-{year}") if data is not None else locals_.get(
-                (p.region_id, year), default_local)
-            cells.append({"region": p.region, "name": f"local-{p.region_id}-{year}", "value": value,
-                          "problem": (problems or {}).get(cell_key(p.region_id, year, "local"))})
-        rows.append({"year": year, "national": national,
-                     "national_problem": (problems or {}).get(cell_key(None, year, "national")),
-                     "year_problem": (problems or {}).get(year_key(year)), "cells": cells})
-    return participations, rows
+# --- A proposal's funding decision: the page, and one view per action -----------------------------
 
 
-def _parse_amount(raw) -> int:
-    raw = (raw or "").replace(",", "").strip()
-    if not raw:
-        return 0
-    if not raw.lstrip("-").isdigit():
-        raise ValueError(raw)
-    return int(raw)
-
-
-@login_required
-def decision_page(request, pk):
+def _decision_of(request, pk):
+    """The proposal, its decisions and the current one, when the user may see them: staff who
+    may prepare one before there is any, else whoever may see the current decision (404 / 403)."""
     proposal = proposal_for(user=request.user, pk=pk)
-    decisions = list(proposal.funding_decisions.select_related("prepared_by", "approved_by")
-                     .prefetch_related("years", "obligations", "letters"))
-    current = next((d for d in decisions if d.state != DecisionState.WITHDRAWN), None)
+    decisions = selectors.decisions_of(proposal)
+    current = selectors.current_decision(decisions)
     if current is None and not request.user.has_perm("funding.prepare"):
         raise Http404
     if current is not None:
         require(request.user, "funding.view_decision", current)
-    problems, data = {}, None
-    if request.method == "POST":
-        require(request.user, "funding.prepare")
-        op = request.POST.get("op")
-        try:
-            if op == "prepare":
-                data = request.POST
-                try:
-                    years = {y: _parse_amount(data.get(f"national-{y}")) for y in proposal.pilot_years()}
-                    obligations = {(p.region_id, y): _parse_amount(data.get(f"local-{p.region_id}-{y}"))
-                                   for p in participations_of(proposal) for y in proposal.pilot_years()}
-                except ValueError:
-                    raise ValidationError(_("Amounts are whole numbers of won.")) from None
-                services.funding_prepare(actor=request.user, proposal=proposal, years=years,
-                                         obligations=obligations, conditions=data.get("conditions", ""))
-                messages.success(request, _("Decision prepared. Another staff member must approve it."))
-            elif op == "approve":
-                if request.POST.get("confirm") != "yes":
-                    raise ValidationError(_("Tick the confirmation box to approve."))
-                decision = get_object_or_404(FundingDecision, pk=posted_id(request, "decision"), proposal=proposal)
-                services.funding_approve(actor=request.user, decision=decision)
-                messages.success(request, _("Approved. The award letter is being built."))
-            elif op == "letter":
-                decision = get_object_or_404(FundingDecision, pk=posted_id(request, "decision"), proposal=proposal)
-                services.letter_request(actor=request.user, decision=decision,
-                                        language=request.POST.get("language", "ko"))
-                messages.success(request, _("The letter is being built."))
-            return redirect("funding:decision", pk=pk)
-        except services.DecisionInvalid as exc:
-            problems = exc.problems
-            messages.error(request, _("The decision breaks the call's rules; see the marked cells. Nothing was saved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            if op != "prepare":
-                return redirect("funding:decision", pk=pk)
-        except Refused as exc:  # the rules say why (four eyes: the preparer does not approve)
-            messages.error(request, exc.message)
-            return redirect("funding:decision", pk=pk)
-    participations, rows = _decision_grid(proposal, current, data, problems)
-    current_rows = []
-    if current is not None:
-        obligations = {(o.region_id, o.year): o.local_won for o in current.obligations.all()}
-        current_rows = [{"year": fy.year, "national": fy.national_won,
-                         "locals": [obligations.get((p.region_id, fy.year), 0) for p in participations]}
-                        for fy in current.years.all()]
+    return proposal, decisions, current
+
+
+def _decision_page(request, proposal, decisions, current, *, form=None, problems=None, status=200):
+    """The page; `form`: a refused preparation, shown back as typed with the problems at their cells."""
+    problems = problems or {}
+    participations = participations_of(proposal)
     return render(request, "funding/decision.html", {
-        "proposal": proposal, "decisions": decisions, "current": current, "rows": rows, "current_rows": current_rows,
-        "participations": participations, "problems": problems,
-        "cap_problem": problems.get(CAP_KEY), "total_problem": problems.get(TOTAL_KEY),
-        "conditions": data.get("conditions", "") if data is not None else (current.conditions if current else ""),
-        "envelope": services.envelope_status(proposal.call),
+        "proposal": proposal, "decisions": decisions, "current": current, "participations": participations,
+        "rows": selectors.decision_grid(proposal, current, participations=participations,
+                                        typed=form.data if form is not None else None, problems=problems),
+        "current_rows": selectors.decision_rows(current, participations) if current is not None else [],
+        "problems": problems, "cap_problem": problems.get(CAP_KEY), "total_problem": problems.get(TOTAL_KEY),
+        "conditions": form.data.get("conditions", "") if form is not None else (current.conditions if current else ""),
+        "envelope": selectors.envelope_status(proposal.call),
         "can_prepare": request.user.has_perm("funding.prepare") and proposal.state == ProposalState.SELECTED,
         "can_approve": current is not None and current.state == DecisionState.PREPARED
         and request.user.has_perm("funding.approve", current),
@@ -160,7 +89,72 @@ def decision_page(request, pk):
         if current is not None and current.state == DecisionState.PREPARED else None,
         "can_build_letters": request.user.has_perm("funding.generate_letters"),
         "letters": list(current.letters.all()) if current else [],
-    }, status=400 if problems else 200)
+    }, status=status)
+
+
+@require_safe
+@login_required
+def decision_page(request, pk):
+    return _decision_page(request, *_decision_of(request, pk))
+
+
+@require_POST
+@login_required
+def decision_prepare(request, pk):
+    """Staff prepare a (new version of the) decision; refused, the page comes back as typed."""
+    proposal, decisions, current = _decision_of(request, pk)
+    require(request.user, "funding.prepare")
+    participations = participations_of(proposal)
+    form = DecisionForm(request.POST, years=proposal.pilot_years(), region_ids=[p.region_id for p in participations])
+    problems = {}
+    if form.is_valid():
+        try:
+            services.funding_prepare(actor=request.user, proposal=proposal, years=form.years(),
+                                     obligations=form.obligations(), conditions=form.cleaned_data["conditions"])
+        except services.DecisionInvalid as exc:
+            problems = exc.problems
+            messages.error(request, _("The decision breaks the call's rules; see the marked cells. Nothing was saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision prepared. Another staff member must approve it."))
+            return redirect("funding:decision", pk=pk)
+    else:
+        messages.error(request, " ".join(form.non_field_errors() or [m for e in form.errors.values() for m in e]))
+    return _decision_page(request, proposal, decisions, current, form=form, problems=problems, status=400)
+
+
+@require_POST
+@login_required
+def decision_approve(request, pk):
+    """Another staff member approves the prepared decision, once the confirmation box is ticked."""
+    proposal, _decisions, _current = _decision_of(request, pk)
+    require(request.user, "funding.approve")  # the decision's own check (four eyes) is the service's
+    form = ConfirmForm(request.POST, refusal=_("Tick the confirmation box to approve."))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("funding:decision", pk=pk)
+    decision = get_object_or_404(proposal.funding_decisions, pk=posted_id(request, "decision"))
+    # Refused by its state, the envelope or four eyes (the preparer does not approve): the page says why.
+    perform(request, lambda: services.funding_approve(actor=request.user, decision=decision),
+            _("Approved. The award letter is being built."))
+    return redirect("funding:decision", pk=pk)
+
+
+@require_POST
+@login_required
+def decision_letter(request, pk):
+    """Another language's letter of the approved decision is built."""
+    proposal, _decisions, _current = _decision_of(request, pk)
+    require(request.user, "funding.generate_letters")
+    decision = get_object_or_404(proposal.funding_decisions, pk=posted_id(request, "decision"))
+    perform(request, lambda: services.letter_request(actor=request.user, decision=decision,
+                                                     language=request.POST.get("language", "ko")),
+            _("The letter is being built."))
+    return redirect("funding:decision", pk=pk)
+
+
+# --- Award letters -------------------------------------------------------------------------------
 
 
 @login_required
@@ -174,15 +168,11 @@ def letters_page(request, pk):
             messages.error(request, " ".join(exc.messages))
             return redirect("funding:letters", pk=pk)
         return redirect(f"{request.path}?batch={batch.pk}")
-    batch = None
-    if request.GET.get("batch", "").isdigit():
-        batch = LetterBatch.objects.filter(pk=int(request.GET["batch"]), call=call).first()
-    letters = (AwardLetter.objects.filter(decision__proposal__call=call)
-               .select_related("decision__proposal__lead_region").order_by("decision__proposal_id", "language"))
+    batch = selectors.batch_of(call=call, pk=parse_id(request.GET.get("batch", "")))
     return render(request, "funding/letters.html", {
-        "call": call, "letters": letters, "batch": batch, "progress": services.batch_progress(batch) if batch else None,
-        "approved": FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED).count(),
-        "statuses": LetterStatus,
+        "call": call, "letters": selectors.letters_of(call), "batch": batch,
+        "progress": selectors.batch_progress(batch) if batch else None,
+        "approved": selectors.approved_count(call), "statuses": LetterStatus,
     })
 
 
@@ -191,13 +181,13 @@ def letters_page(request, pk):
 def batch_progress(request, pk):
     require(request.user, "funding.generate_letters")
     batch = get_object_or_404(LetterBatch, pk=pk)
-    return JsonResponse(services.batch_progress(batch))
+    return JsonResponse(selectors.batch_progress(batch))
 
 
 @never_cache
 @login_required
 def letter_status(request, pk):
-    letter = AwardLetter.objects.select_related("decision__proposal").filter(pk=pk).first()
+    letter = selectors.letter(pk)
     if letter is None or not request.user.has_perm("funding.view_decision", letter.decision):
         raise Http404
     return JsonResponse({"status": letter.status, "label": letter.get_status_display(), "error": letter.error_for(request.user)})
@@ -213,7 +203,9 @@ def letter_download(request, pk):
 @require_POST
 @login_required
 def letter_retry(request, pk):
-    letter = get_object_or_404(AwardLetter.objects.select_related("decision"), pk=pk)
+    letter = selectors.letter(pk)
+    if letter is None:
+        raise Http404
     try:
         services.letter_request(actor=request.user, decision=letter.decision, language=letter.language)
     except (ValidationError, PermissionDenied) as exc:

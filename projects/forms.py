@@ -133,20 +133,6 @@ class ReportReviewForm(forms.Form):
     comment = forms.CharField(required=False, strip=False)
 
 
-# --- Moves that ask for a confirmation ----------------------------------------------------------
-
-
-class ConfirmForm(forms.Form):
-    """A move that is made only once its confirmation box is ticked; `refusal` is what the page
-    says when it is not (starting a round's scoring, submitting or approving a plan)."""
-
-    confirm = forms.BooleanField()
-
-    def __init__(self, *args, refusal: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].error_messages["required"] = refusal
-
-
 # --- Follow-up plans -------------------------------------------------------------------------------
 # Taken as typed, as the annual report's forms: the service reads the amounts and the years and says
 # what is wrong. The grid's cells are the user's own region's, one per year of the plan

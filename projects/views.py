@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from core.charts import ChartData, column_chart
-from core.forms import apply_errors
+from core.forms import ConfirmForm, apply_errors, perform
 from core.params import parse_id, posted_id, posted_ids
 from core.permissions import Refused, refusal_reason, require
 from core.templatetags.portal import eok
@@ -34,7 +34,6 @@ from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_sv
 from .figures import funding_rows, kpi_rows
 from .forms import (
     ConditionFormSet,
-    ConfirmForm,
     DecideForm,
     PlanReturnForm,
     PlanSaveForm,
@@ -474,13 +473,8 @@ def round_detail(request, pk):
 
 
 def _on_round(request, rnd, write, done: str):
-    """Make a change to the round; what went wrong, or `done`, is the message on its page."""
-    try:
-        write()
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-    else:
-        messages.success(request, done)
+    """Make a change to the round; why it was refused, or `done`, is the message on its page."""
+    perform(request, write, done)
     return redirect("projects:round", pk=rnd.pk)
 
 
@@ -635,7 +629,7 @@ def _plan_context(request, plan, *, form: PlanSaveForm | None = None) -> dict:
         # Why this staff member may not approve (four eyes: they endorsed it), from the rules.
         "approve_refused": refusal_reason(user, "projects.approve_plan", plan)
         if plan.state == PlanState.ENDORSED else None,
-        "is_staff": user.has_perm("projects.endorse_plan", plan),
+        "can_review": user.has_perm("projects.endorse_plan", plan),
         "envelope": plans.round_envelope_status(plan.evaluation.round),
         "remaining_years": lifecycle.remaining_years(project),
         "pct": project.proposal.call.min_local_matching_pct,
@@ -684,12 +678,7 @@ def _plan_move(request, pk, move, done: str, form=None):
     if form is not None and not form.is_valid():
         _show_errors(request, form)
         return redirect("projects:plan", pk=pk)
-    try:
-        move(plan, form)
-    except (ValidationError, Refused) as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    perform(request, lambda: move(plan, form), done)
     return redirect("projects:plan", pk=pk)
 
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
+from programmes.grids import MoneyGrid, amounts
 
 from .models import Participation, Proposal, ProposalState
 
@@ -113,3 +114,19 @@ def officials_of(proposal: Proposal):
 
     return User.objects.filter(role=Role.OFFICIAL, is_active=True,
                                region_id__in=proposal.participations.values("region_id"))
+
+
+def budget_summary(proposal: Proposal, participations) -> dict:
+    """The budget plan of the whole project for display: a row per year with each region's
+    national / local / other funds and the year's totals, the grand totals, and the pilot's
+    national funding against the call's cap (programmes.grids)."""
+    lines = list(proposal.budget_lines.all())
+    pilot = proposal.pilot_years()
+    grid = MoneyGrid(regions=[p.region for p in participations], fields=("national", "local", "other"),
+                     years=sorted(set(proposal.project_years()) | {b.year for b in lines}),
+                     saved=amounts(lines, "national", "local", "other"))
+    rows = [{**row, **row["totals"], "total": sum(row["totals"].values()), "pilot": row["year"] in pilot}
+            for row in grid.by_year()]
+    total = {k: sum(r[k] for r in rows) for k in ("national", "local", "other", "total")}
+    return {"years": list(grid.years), "rows": rows, "total": total,
+            "pilot_national": sum(r["national"] for r in rows if r["pilot"]), "cap": proposal.call.cap_won}

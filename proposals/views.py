@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.forms import apply_errors
 from core.permissions import require
 from programmes.models import CooperationType, Region
+from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
 from programmes.selectors import open_calls_for_region
 
 from . import selectors, services
@@ -119,7 +120,7 @@ def proposal_detail(request, pk):
         "events": list(proposal.events.select_related("actor")[:30]),
         "checklist": services.checklist(proposal),
         "snapshot": snapshot(proposal),
-        "budget": _budget_summary(proposal, participations),
+        "budget": selectors.budget_summary(proposal, participations),
         "reason_form": ReasonForm(),
         "my_participation": next((p for p in participations if p.region_id == request.user.region_id), None),
         **_labels(),
@@ -429,27 +430,6 @@ def _organisations(request, proposal):
     return response
 
 
-def _budget_summary(proposal, participations):
-    """The whole grid for display: per year × region, totals, and pilot national vs cap."""
-    lines = {(b.region_id, b.year): b for b in proposal.budget_lines.all()}
-    years = sorted(set(proposal.project_years()) | {y for _r, y in lines})
-    rows = []
-    for y in years:
-        cells = []
-        tn = tl = to = 0
-        for p in participations:
-            b = lines.get((p.region_id, y))
-            n, loc, o = (b.national_won, b.local_won, b.other_won) if b else (0, 0, 0)
-            tn, tl, to = tn + n, tl + loc, to + o
-            cells.append({"region": p.region, "national": n, "local": loc, "other": o})
-        rows.append({"year": y, "cells": cells, "national": tn, "local": tl, "other": to, "total": tn + tl + to,
-                     "pilot": y in proposal.pilot_years()})
-    total = {k: sum(r[k] for r in rows) for k in ("national", "local", "other", "total")}
-    pilot_national = sum(r["national"] for r in rows if r["pilot"])
-    return {"years": years, "rows": rows, "total": total, "pilot_national": pilot_national,
-            "cap": proposal.call.cap_won}
-
-
 def _budget(request, proposal):
     region, participations = _region_from_request(request, proposal)
     if region is None:
@@ -492,13 +472,13 @@ def _budget(request, proposal):
     for y in years:
         rows.append({
             "year": y, "pilot": y in proposal.pilot_years(),
-            "fields": [(form[f"{k}_{y}"], problems.get((region.pk, y, k))) for k, _label in BudgetForm.FIELDS],
-            "year_problem": problems.get(("year", y)),
+            "fields": [(form[f"{k}_{y}"], problems.get(cell_key(region.pk, y, k))) for k, _label in BudgetForm.FIELDS],
+            "year_problem": problems.get(year_key(y)),
         })
     return render(request, "proposals/step_budget.html", _step_context(
         request, proposal, "budget", form=form, rows=rows, region=region, participations=participations,
-        summary=_budget_summary(proposal, participations), total_problem=problems.get(("total",)),
-        cap_problem=problems.get(("cap",)), conflict=conflict,
+        summary=selectors.budget_summary(proposal, participations), total_problem=problems.get(TOTAL_KEY),
+        cap_problem=problems.get(CAP_KEY), conflict=conflict,
         other_problems=[v for k, v in problems.items() if len(k) == 3 and k[0] != region.pk],
         pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis,
         basis_label=proposal.call.get_matching_basis_display()))
@@ -512,7 +492,7 @@ def _attachments(request, proposal):
                 services.attachment_add(actor=request.user, proposal=proposal, upload=form.cleaned_data["file"],
                                         description=form.cleaned_data["description"])
             except ValidationError as exc:
-                form.add_error("file", exc.messages)
+                apply_errors(form, exc, field="file")
             else:
                 messages.success(request, _("The file was attached."))
                 return redirect("proposals:step", pk=proposal.pk, step="attachments")

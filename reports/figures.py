@@ -8,7 +8,7 @@ one call and/or one call year.
 Money, from **approved** funding decisions only:
 
 - *committed* is the national total of approved decisions, as
-  ``funding.services.envelope_status`` counts it; *remaining* = envelope − committed;
+  ``funding.selectors.envelope_status`` counts it; *remaining* = envelope − committed;
 - a consortium's national funding is split between its regions in the
   proportions of the national funding each region requested in the pilot years
   of its budget plan (evenly when the plan asks for none), year by year, with

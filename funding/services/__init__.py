@@ -1,4 +1,5 @@
-"""Funding's writes: selection, decisions (their moves, the envelope, four eyes) and award letters."""
+"""Funding's writes: selection, decisions (their moves, the envelope, four eyes) and award letters.
+Its reads (the board, the decision grids, the envelope figures, batch progress) are funding.selectors."""
 
 from .decisions import (  # noqa: F401
     DECISION_MOVES,
@@ -7,12 +8,10 @@ from .decisions import (  # noqa: F401
     decision_amounts,
     decision_problems,
     decision_transition,
-    envelope_status,
     funding_approve,
     funding_prepare,
 )
 from .letters import (  # noqa: F401
-    batch_progress,
     letter_build,
     letter_context,
     letter_for_download,

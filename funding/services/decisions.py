@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,16 +46,6 @@ def _approved_in(call: Call):
 
 def committed_won(call: Call) -> int:
     return committed_of(_approved_in(call))
-
-
-def envelope_status(call: Call) -> dict:
-    # Committed (approved) and prepared in one query.
-    totals = FundingDecision.objects.filter(proposal__call=call).aggregate(
-        committed=Sum("national_total_won", filter=Q(state=D.APPROVED)),
-        prepared=Sum("national_total_won", filter=Q(state=D.PREPARED)))
-    committed, prepared = totals["committed"] or 0, totals["prepared"] or 0
-    return {"envelope": call.envelope_won, "committed": committed, "remaining": call.envelope_won - committed,
-            "prepared": prepared}
 
 
 # --- The call's rules over a decision ---------------------------------------------------

@@ -67,15 +67,6 @@ def letters_batch(*, actor, call: Call) -> LetterBatch:
     return batch
 
 
-def batch_progress(batch: LetterBatch) -> dict:
-    counts = dict.fromkeys(LetterStatus.values, 0)
-    for status in batch.letters.values_list("status", flat=True):
-        counts[status] += 1
-    finished = counts[LetterStatus.DONE] + counts[LetterStatus.FAILED]
-    return {"total": batch.total, "done": counts[LetterStatus.DONE], "failed": counts[LetterStatus.FAILED],
-            "finished": finished >= batch.total, "percent": int(100 * finished / batch.total) if batch.total else 100}
-
-
 def letter_context(letter: AwardLetter) -> dict:
     decision = FundingDecision.objects.select_related("proposal__call__programme", "proposal__lead_region",
                                                       "approved_by", "prepared_by").get(pk=letter.decision_id)

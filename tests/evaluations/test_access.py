@@ -37,12 +37,24 @@ from evaluations.services import consulting_comment_add, panel_auto_plan
 from programmes.models import Call
 from proposals.models import Proposal
 from proposals.services import proposal_send_to_consulting
-from tests.evaluations.conftest import COMMENT, assign, clear, criteria_of, fill, make_eligible, make_expert
+from tests.evaluations.conftest import (
+    COMMENT,
+    assign,
+    clear,
+    criteria_of,
+    fill,
+    make_eligible,
+    make_expert,
+    scored,
+)
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"declare", "score", "comment", "panel_result"}
-STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress"}
+PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen"}  # the panel page's, one URL each
+POST_ONLY = {"declare", "score", "comment", "panel_result", *PANEL_ACTIONS}
+GET_ONLY = {"panel"}  # its actions post to their own URLs
+STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
+              *PANEL_ACTIONS}
 OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
@@ -53,6 +65,8 @@ FILL = {
     "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
     "comment": lambda w: w.consulting.pk,
     "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
+    "panel_assign": lambda w: w.eligible.pk, "panel_unassign": lambda w: w.eligible.pk,
+    "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
     "consulting": lambda w: w.in_consulting.pk,
     "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
 }
@@ -66,6 +80,9 @@ PAYLOADS = {
     "score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": COMMENT, "draft": "1"},
     "comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
     "panel": lambda w: {"op": "assign", "expert": w.spare.pk, "kind": "evaluation"},
+    "panel_assign": lambda w: {"expert": w.spare.pk, "kind": "evaluation"},
+    "panel_unassign": lambda w: {"assignment": w.evaluation.pk},
+    "panel_reopen": lambda w: {"scoresheet": w.sheet.pk, "reason": "의견 보완 요청"},
     "panel_result": lambda w: {"consensus_comment": "가로챈 패널 의견", "decision_reason": ""},
     "consulting": lambda w: {"comment": w.comment.pk, "text": "가로챈 답변"},
     "feedback": lambda w: {},
@@ -79,7 +96,8 @@ OWNER = {
     **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
     "consulting": "official",
 }
-WRITES = {"expert_import", "declare", "score", "comment", "panel", "panel_result", "consulting", "auto_assign"}
+WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
+          *PANEL_ACTIONS}
 NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
@@ -112,9 +130,10 @@ def world(call, ministry, official, partner_official, expert, make_proposal, bef
     consulting = clear(assign(in_consulting, expert, by=ministry, kind=AssignmentKind.CONSULTING))
     comment = consulting_comment_add(actor=expert, assignment=consulting, section="overview",
                                      text="지역 문제 서술을 구체화해 주십시오.")
+    sheet = scored(second, make_expert("scorer"), [8, 7, 6, 5, 4], by=ministry).scoresheet  # staff may reopen it
     return SimpleNamespace(
         call=call, eligible=eligible, in_consulting=in_consulting, evaluation=evaluation, undeclared=undeclared,
-        consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"),
+        consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"), sheet=sheet,
         proposals=[eligible, second, in_consulting],
     )
 
@@ -145,7 +164,7 @@ def shows(body: bytes, proposals) -> bool:
 
 
 def expected(name, who, method) -> str:
-    if method == "GET" and name in POST_ONLY:
+    if (method == "GET" and name in POST_ONLY) or (method == "POST" and name in GET_ONLY):
         return "405"
     if who == "anonymous":
         return "login"
@@ -166,7 +185,7 @@ def test_every_url_of_the_evaluations_app_is_in_the_matrix():
     assert {param for p in evaluation_urls.urlpatterns for param in p.pattern.converters} == {"pk"}
     assert {name for name, fill_in in FILL.items() if fill_in is None} == {
         p.name for p in evaluation_urls.urlpatterns if not p.pattern.converters}
-    assert names >= POST_ONLY | STAFF_ONLY | OWN_LIST | WRITES | NOT_POSTED_BY_OWNER
+    assert names >= POST_ONLY | GET_ONLY | STAFF_ONLY | OWN_LIST | WRITES | NOT_POSTED_BY_OWNER
 
 
 # --- Outsiders ----------------------------------------------------------------------------------
@@ -205,8 +224,9 @@ def test_staff_pages_are_403_for_the_regions_officials_and_the_panel_expert(
         before = db_state()
         get, post = c.get(url), c.post(url, PAYLOADS[name](world))
         results[user.username] = (get.status_code, post.status_code, db_state() != before)
-    get_status = 405 if name in POST_ONLY else 403
-    assert results == dict.fromkeys(("official-gwangju", "official-jeonnam", "expert1"), (get_status, 403, False))
+    get_status, post_status = 405 if name in POST_ONLY else 403, 405 if name in GET_ONLY else 403
+    assert results == dict.fromkeys(("official-gwangju", "official-jeonnam", "expert1"),
+                                    (get_status, post_status, False))
 
 
 # --- The owners: the same requests work ----------------------------------------------------------
@@ -227,6 +247,7 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
         shows_world = opens and name not in {"experts", "expert_import"}
         results[name] = (get.status_code, shows(get.content, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,
-                        None if name in NOT_POSTED_BY_OWNER else (302 if name in WRITES - {"expert_import"} else 200),
+                        None if name in NOT_POSTED_BY_OWNER else 405 if name in GET_ONLY
+                        else (302 if name in WRITES - {"expert_import"} else 200),
                         name in WRITES)
     assert results == wanted

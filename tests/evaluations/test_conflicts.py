@@ -85,7 +85,8 @@ def test_the_panel_page_offers_only_conflict_free_experts_and_refuses_a_conflict
     page = client.get(url)
     assert list(page.context["candidates"]) == [free]
     assert page.context["excluded"] == [(local, [HOME_GWANGJU])]
-    response = client.post(url, {"op": "assign", "expert": local.pk, "kind": "evaluation"}, follow=True)
+    response = client.post(reverse("evaluations:panel_assign", args=[eligible_proposal.pk]),
+                           {"expert": local.pk, "kind": "evaluation"}, follow=True)
     assert messages_of(response) == [f"광주 전문가 has a conflict of interest: {HOME_GWANGJU}"]
     assert Assignment.objects.count() == 0
 
@@ -93,8 +94,8 @@ def test_the_panel_page_offers_only_conflict_free_experts_and_refuses_a_conflict
 def test_the_panel_page_refuses_an_unknown_kind_of_assignment(client, eligible_proposal, ministry):
     free = make_expert("free")
     client.force_login(ministry)
-    response = client.post(reverse("evaluations:panel", args=[eligible_proposal.pk]),
-                           {"op": "assign", "expert": free.pk, "kind": "jury"})
+    response = client.post(reverse("evaluations:panel_assign", args=[eligible_proposal.pk]),
+                           {"expert": free.pk, "kind": "jury"})
     assert (response.status_code, Assignment.objects.count()) == (302, 0)
 
 

@@ -181,8 +181,8 @@ def test_neither_the_expert_nor_an_official_may_reopen(cleared, official):
 def test_the_panel_page_reopens_with_the_reason(client, cleared, ministry):
     sheet = submit_scores(cleared, [8, 7, 6, 5, 4])
     client.force_login(ministry)
-    response = client.post(reverse("evaluations:panel", args=[cleared.proposal_id]),
-                           {"op": "reopen", "scoresheet": sheet.pk, "reason": "의견 보완 요청"}, follow=True)
+    response = client.post(reverse("evaluations:panel_reopen", args=[cleared.proposal_id]),
+                           {"scoresheet": sheet.pk, "reason": "의견 보완 요청"}, follow=True)
     assert messages_of(response) == ["The scores were reopened; the expert was told."]
     assert list(sheet.events.filter(action="reopened").values_list("reason", flat=True)) == ["의견 보완 요청"]
 

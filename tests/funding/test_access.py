@@ -21,6 +21,9 @@ FILL = {
     "selection": lambda w: w["call"], "letters": lambda w: w["call"], "decision": lambda w: w["proposal"],
     "batch_progress": lambda w: w["batch"], "letter_status": lambda w: w["letter"],
     "letter_download": lambda w: w["letter"], "letter_retry": lambda w: w["letter"],
+    # The decision page's actions, one URL each (POST only).
+    "decision_prepare": lambda w: w["proposal"], "decision_approve": lambda w: w["proposal"],
+    "decision_letter": lambda w: w["proposal"],
 }
 PAYLOAD = {"op": "approve", "decision": "", "confirm": "yes", "action": "select", "reason": "이유", "proposal": ""}
 

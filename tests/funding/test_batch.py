@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from funding import services
+from funding import selectors, services
 from funding.models import AwardLetter, LetterBatch, LetterStatus
 from tests.funding.conftest import plan, selected_proposal, text_of
 
@@ -36,24 +36,24 @@ def test_a_batch_asks_for_one_letter_per_approved_decision(two_approved, batch, 
     assert (batch.call, batch.total, batch.requested_by) == (call, 2, ministry)
     assert sorted(letters.values_list("decision_id", "language", "batches", "status")) == sorted(
         (d.pk, "ko", batch.pk, LetterStatus.PENDING) for d in two_approved)
-    assert services.batch_progress(batch) == {"total": 2, "done": 0, "failed": 0, "finished": False, "percent": 0}
+    assert selectors.batch_progress(batch) == {"total": 2, "done": 0, "failed": 0, "finished": False, "percent": 0}
 
 
 def test_the_progress_counts_ready_and_failed_letters(batch):
     first, second = batch.letters.order_by("pk")
 
     AwardLetter.objects.filter(pk=first.pk).update(status=LetterStatus.DONE)
-    assert services.batch_progress(batch) == {"total": 2, "done": 1, "failed": 0, "finished": False, "percent": 50}
+    assert selectors.batch_progress(batch) == {"total": 2, "done": 1, "failed": 0, "finished": False, "percent": 50}
     AwardLetter.objects.filter(pk=second.pk).update(status=LetterStatus.RUNNING)
-    assert services.batch_progress(batch)["finished"] is False
+    assert selectors.batch_progress(batch)["finished"] is False
     AwardLetter.objects.filter(pk=second.pk).update(status=LetterStatus.FAILED)
-    assert services.batch_progress(batch) == {"total": 2, "done": 1, "failed": 1, "finished": True, "percent": 100}
+    assert selectors.batch_progress(batch) == {"total": 2, "done": 1, "failed": 1, "finished": True, "percent": 100}
 
 
 def test_a_batch_built_by_the_task_finishes(batch, build_letter):
     for letter in batch.letters.all():
         build_letter(letter)
-    assert services.batch_progress(batch) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
+    assert selectors.batch_progress(batch) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
 
 
 def test_a_batch_that_includes_a_letter_already_being_built_still_finishes(two_approved, call, ministry,
@@ -63,7 +63,7 @@ def test_a_batch_that_includes_a_letter_already_being_built_still_finishes(two_a
         batch = services.letters_batch(actor=ministry, call=call)
     AwardLetter.objects.filter(decision__proposal__call=call).update(status=LetterStatus.DONE)
 
-    assert services.batch_progress(batch) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
+    assert selectors.batch_progress(batch) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
 
 
 def test_an_earlier_batch_still_finishes_when_generate_all_is_pressed_again(two_approved, call, ministry,
@@ -73,7 +73,7 @@ def test_an_earlier_batch_still_finishes_when_generate_all_is_pressed_again(two_
         services.letters_batch(actor=ministry, call=call)
     AwardLetter.objects.filter(decision__proposal__call=call).update(status=LetterStatus.DONE)
 
-    assert services.batch_progress(first) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
+    assert selectors.batch_progress(first) == {"total": 2, "done": 2, "failed": 0, "finished": True, "percent": 100}
 
 
 def test_a_call_without_approved_decisions_has_nothing_to_generate(call, ministry):

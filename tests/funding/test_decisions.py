@@ -11,6 +11,7 @@ from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
 from tests.factories import EOK, ExpertFactory, region
 from tests.funding.conftest import FOUR_EYES, form_fields, plan, region_ids, text_of
+from tests.proposals.conftest import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,8 @@ def test_approving_asks_for_funding_approve_which_the_preparer_lacks_though_they
 
 def test_the_preparer_who_posts_the_approval_reads_the_four_eyes_message_on_the_page(client, prepared, ministry):
     client.force_login(ministry)
-    url = reverse("funding:decision", args=[prepared.proposal_id])
-    response = client.post(url, {"op": "approve", "decision": prepared.pk, "confirm": "yes"}, follow=True)
+    url = reverse("funding:decision_approve", args=[prepared.proposal_id])
+    response = client.post(url, {"decision": prepared.pk, "confirm": "yes"}, follow=True)
 
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [FOUR_EYES]
@@ -349,8 +350,8 @@ def test_the_decision_form_is_prefilled_from_the_budget_plan_and_preparing_throu
                                                       f"local-{partner}-2029")} == {
         "national-2027": str(18 * EOK), f"local-{lead}-2028": str(2 * EOK), f"local-{partner}-2029": str(2 * EOK)}
     data = {name: f["value"] for name, f in fields.items() if name.startswith(("national-", "local-"))}
-    response = client.post(url, {**data, "csrfmiddlewaretoken": "x", "op": "prepare", "conditions": "조건 없음"},
-                           follow=True)
+    response = client.post(reverse("funding:decision_prepare", args=[selected.pk]),
+                           {**data, "csrfmiddlewaretoken": "x", "conditions": "조건 없음"}, follow=True)
 
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
@@ -363,8 +364,8 @@ def test_the_decision_form_is_prefilled_from_the_budget_plan_and_preparing_throu
 def test_the_decision_form_marks_the_cell_that_breaks_the_rule_and_saves_nothing(client, selected, ministry):
     lead, partner = region_ids(selected)
     client.force_login(ministry)
-    url = reverse("funding:decision", args=[selected.pk])
-    data = {"op": "prepare", **{f"national-{y}": 18 * EOK for y in (2027, 2028, 2029)},
+    url = reverse("funding:decision_prepare", args=[selected.pk])
+    data = {**{f"national-{y}": 18 * EOK for y in (2027, 2028, 2029)},
             **{f"local-{r}-{y}": 2 * EOK for r in (lead, partner) for y in (2027, 2028, 2029)}}
     data[f"local-{lead}-2028"] = 4 * EOK
     data[f"local-{partner}-2028"] = 0
@@ -402,7 +403,7 @@ def test_an_official_of_the_project_sees_the_decision_read_only(client, request,
     assert [name for name in ('id="decision-form"', 'id="prepare-button"', 'id="approve-button"',
                               'id="envelope-total"', 'name="op"') if name in page] == []
     assert 'id="download-ko"' in page
-    assert client.post(url, {"op": "prepare"}).status_code == 403
+    assert client.post(reverse("funding:decision_prepare", args=[approved.proposal_id])).status_code == 403
 
 
 def test_officials_of_other_regions_and_experts_do_not_find_the_decision_page(client, approved, outsider_official,
@@ -411,7 +412,8 @@ def test_officials_of_other_regions_and_experts_do_not_find_the_decision_page(cl
     for user in (outsider_official, expert):
         client.force_login(user)
         assert client.get(url).status_code == 404
-        assert client.post(url, {"op": "approve", "decision": approved.pk, "confirm": "yes"}).status_code == 404
+        assert client.post(reverse("funding:decision_approve", args=[approved.proposal_id]),
+                           {"decision": approved.pk, "confirm": "yes"}).status_code == 404
 
 
 def test_before_any_decision_an_official_of_the_project_does_not_find_the_decision_page(client, selected, official):
@@ -421,8 +423,53 @@ def test_before_any_decision_an_official_of_the_project_does_not_find_the_decisi
 
 def test_approving_on_the_page_needs_the_confirmation_box(client, prepared, ministry2):
     client.force_login(ministry2)
-    url = reverse("funding:decision", args=[prepared.proposal_id])
-    response = client.post(url, {"op": "approve", "decision": prepared.pk}, follow=True)
+    url = reverse("funding:decision_approve", args=[prepared.proposal_id])
+    response = client.post(url, {"decision": prepared.pk}, follow=True)
 
     assert [str(m) for m in response.context["messages"]] == ["Tick the confirmation box to approve."]
     assert FundingDecision.objects.get(pk=prepared.pk).state == DecisionState.PREPARED
+
+
+# --- The decision page's actions: one URL each, posted ids are the proposal's decisions or nothing ------
+
+
+def test_the_decision_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_post(client, prepared, ministry2):
+    client.force_login(ministry2)
+    url = reverse("funding:decision", args=[prepared.proposal_id])
+    body = client.get(url).content.decode()
+    for action in ("prepare", "approve"):
+        assert f'action="{reverse(f"funding:decision_{action}", args=[prepared.proposal_id])}"' in body
+    assert 'name="op"' not in body
+    assert client.post(url, {"op": "approve", "decision": prepared.pk, "confirm": "yes"}).status_code == 405
+    assert FundingDecision.objects.get(pk=prepared.pk).state == DecisionState.PREPARED
+
+
+@pytest.mark.parametrize("decision", ["abc", "", "-1", "1.5", "²", "١", "99999999999999999999", "0x1F", "other"])
+def test_a_decision_id_that_is_not_one_of_the_proposal_s_is_a_404(client, prepared, ministry, ministry2, decision):
+    """"other": the id of another proposal's decision, as foreign as a number that is none."""
+    if decision == "other":
+        other = ProposalFactory(call=prepared.proposal.call, title_ko="다른 과제")
+        decision = str(FundingDecision.objects.create(proposal=other, prepared_by=ministry).pk)
+    client.force_login(ministry2)
+    for action, data in (("approve", {"confirm": "yes"}), ("letter", {"language": "en"})):
+        response = client.post(reverse(f"funding:decision_{action}", args=[prepared.proposal_id]),
+                               {**data, "decision": decision})
+        assert response.status_code == 404, action
+    assert set(FundingDecision.objects.values_list("state", flat=True)) == {DecisionState.PREPARED}
+
+
+@pytest.mark.parametrize("amount", ["18억", "²", "--5", "1.5", "1e9"])
+def test_an_amount_that_is_not_whole_won_is_refused_and_shown_back_as_typed(client, selected, ministry, amount):
+    client.force_login(ministry)
+    url = reverse("funding:decision", args=[selected.pk])
+    data = {name: f["value"] for name, f in form_fields(client.get(url)).items()
+            if name.startswith(("national-", "local-"))}
+
+    response = client.post(reverse("funding:decision_prepare", args=[selected.pk]),
+                           {**data, "national-2027": amount, "conditions": "조건 없음"})
+
+    assert response.status_code == 400
+    assert [str(m) for m in response.context["messages"]] == ["Amounts are whole numbers of won."]
+    assert form_fields(response)["national-2027"]["value"] == amount
+    assert text_of(response, "conditions") == "조건 없음"
+    assert not FundingDecision.objects.filter(proposal=selected).exists()

@@ -64,6 +64,8 @@ ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "un
          "conflicted_expert", "ministry", "admin")
 APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
 
+PANEL_ACTIONS = ("assign", "unassign", "reopen")
+DECISION_ACTIONS = ("prepare", "approve", "letter")
 ROUND_ACTIONS = ("assign", "unassign", "start", "report")
 PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
 
@@ -131,6 +133,11 @@ EXPECTED = {
     "evaluations:comment": "405 405 405 405 405 405 405 405 405",
     "evaluations:comment [POST]": "login 404 404 404 302 404 404 404 404",
     "evaluations:panel": "login 403 403 403 403 403 403 200 200",
+    # The panel page's actions (staff: an expert joins, the cleared one leaves; no scores to reopen).
+    **{f"evaluations:panel_{action}": "405 405 405 405 405 405 405 405 405" for action in PANEL_ACTIONS},
+    "evaluations:panel_assign [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:panel_unassign [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:panel_reopen [POST]": "login 403 403 403 403 403 403 404 404",
     "evaluations:panel_result": "405 405 405 405 405 405 405 405 405",
     "evaluations:panel_result [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:consulting": "login 200 404 200 404 404 404 200 200",
@@ -142,6 +149,12 @@ EXPECTED = {
     "funding:selection": "login 403 403 403 403 403 403 200 200",
     "funding:letters": "login 403 403 403 403 403 403 200 200",
     "funding:decision": "login 200 404 200 404 404 404 200 200",
+    # The decision page's actions (the world's decision is approved: staff are told why nothing changes;
+    # the English letter is built).
+    **{f"funding:decision_{action}": "405 405 405 405 405 405 405 405 405" for action in DECISION_ACTIONS},
+    "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
+    "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:decision_letter [POST]": "login 403 404 403 404 404 404 302 302",
     "funding:batch_progress": "login 403 403 403 403 403 403 200 200",
     "funding:letter_status": "login 200 404 200 404 404 404 200 200",
     "funding:letter_download": "login 200 404 200 404 404 404 200 200",
@@ -212,7 +225,15 @@ PAYLOADS = {
                                     "draft": "1"},
     "evaluations:comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
     "evaluations:panel_result": lambda w: {"consensus_comment": "패널 의견", "decision_reason": ""},
+    "evaluations:panel_assign": lambda w: {"expert": str(w.people["unassigned_expert"].pk), "kind": "evaluation"},
+    "evaluations:panel_unassign": lambda w: {"assignment": str(w.evaluation.pk)},
+    # Nobody scored in this world: the reopen asks for a scoresheet there is none of.
+    "evaluations:panel_reopen": lambda w: {"scoresheet": str(10**9), "reason": "의견 보완 요청"},
     "funding:letter_retry": lambda w: {},
+    "funding:decision_prepare": lambda w: {**{f"national-{y}": "1800000000" for y in w.funded.pilot_years()},
+                                           "conditions": "조건 없음"},
+    "funding:decision_approve": lambda w: {"decision": str(w.letter.decision_id), "confirm": "yes"},
+    "funding:decision_letter": lambda w: {"decision": str(w.letter.decision_id), "language": "en"},
     "projects:report_start": lambda w: {"year": "2024"},
     "projects:report_part": lambda w: {"part": str(own_report_part(w).pk), "national": "1", "local": "1",
                                        "narrative": "추진 실적", "revision": str(own_report_part(w).revision)},
@@ -258,6 +279,7 @@ FILL = {
     "evaluations:comment": lambda w: {"pk": w.consulting.pk},
     "evaluations:panel": lambda w: {"pk": w.eligible.pk},
     "evaluations:panel_result": lambda w: {"pk": w.eligible.pk},
+    **{f"evaluations:panel_{action}": lambda w: {"pk": w.eligible.pk} for action in PANEL_ACTIONS},
     "evaluations:consulting": lambda w: {"pk": w.in_consulting.pk},
     "evaluations:feedback": lambda w: {"pk": w.eligible.pk},
     "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
@@ -266,6 +288,7 @@ FILL = {
     "funding:selection": lambda w: {"pk": w.call.pk},
     "funding:letters": lambda w: {"pk": w.call.pk},
     "funding:decision": lambda w: {"pk": w.funded.pk},
+    **{f"funding:decision_{action}": lambda w: {"pk": w.funded.pk} for action in DECISION_ACTIONS},
     "funding:batch_progress": lambda w: {"pk": w.batch.pk},
     "funding:letter_status": lambda w: {"pk": w.letter.pk},
     "funding:letter_download": lambda w: {"pk": w.letter.pk},

@@ -27,7 +27,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test import Client
 
-from funding import services
+from funding import selectors, services
 from funding.models import AwardLetter, LetterBatch, LetterStatus
 from tests.conftest import REPO, TEST_QUEUE, VENV_BIN, _database_url_for_worker
 from tests.factories import CallFactory
@@ -266,10 +266,10 @@ def test_a_batch_finishes_when_redis_restarts_in_the_middle_of_it(
     pause.unlink()
 
     def finished():
-        return services.batch_progress(LetterBatch.objects.get(pk=batch.pk))["finished"]
+        return selectors.batch_progress(LetterBatch.objects.get(pk=batch.pk))["finished"]
 
     wait_until(finished, 90, f"the batch to finish after the restart:\n{workers.log()}")
-    progress = services.batch_progress(LetterBatch.objects.get(pk=batch.pk))
+    progress = selectors.batch_progress(LetterBatch.objects.get(pk=batch.pk))
     assert (progress["done"], progress["failed"], progress["total"]) == (3, 0, 3)
     letters = [letter_of(d) for d in approved]
     assert AwardLetter.objects.filter(decision__in=approved).count() == 3

@@ -44,7 +44,9 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     selected,
 )
 from tests.megaproject.test_access_matrix import (  # noqa: F401
+    DECISION_ACTIONS,
     EXPECTED,
+    PANEL_ACTIONS,
     PAYLOADS,
     PLAN_ACTIONS,
     ROUND_ACTIONS,
@@ -364,8 +366,10 @@ FORMS = {
     "proposals:create": "owner", "proposals:action": "owner", "proposals:sign_off": "owner",
     "evaluations:score": "assigned_expert", "evaluations:declare": "assigned_expert",
     "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner",
-    "evaluations:panel": "ministry", "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
-    "funding:decision": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
+    **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
+    "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
+    "funding:decision_prepare": "ministry", "funding:decision_approve": "ministry",
+    "funding:decision_letter": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
     "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
     "projects:report": "owner", "projects:report_start": "owner",
@@ -384,6 +388,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},
+             **{f"evaluations:panel_{action}": "evaluations:panel" for action in PANEL_ACTIONS},
+             **{f"funding:decision_{action}": "funding:decision" for action in DECISION_ACTIONS},
              **{f"projects:plan_{action}": "projects:plan" for action in PLAN_ACTIONS},
              **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS}}
 
@@ -492,7 +498,7 @@ def test_junk_in_every_field_of_a_report_action_is_never_a_server_error(settings
     assert response.status_code in (302, 400, 403, 404)
 
 
-# --- The stage round's and the plan's actions: posted ids are the round's own or nothing -------------
+# --- The split actions (panel, funding decision, stage round, plan): posted ids are the page's own or nothing ---
 
 ROUND_IDS = {"round_assign": ("evaluation", "expert"), "round_unassign": ("assignment",),
              "round_report": ("evaluation",)}
@@ -515,6 +521,41 @@ def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(setting
             before = db_state()
             response = client.post(url_of(world, f"projects:{action}"), {**valid, name: bad})
             results[(name, bad)] = (response.status_code, db_state() == before)
+    assert results == dict.fromkeys(results, (404, True))
+
+
+PANEL_IDS = {"panel_assign": "expert", "panel_unassign": "assignment", "panel_reopen": "scoresheet"}
+
+
+@pytest.mark.parametrize("action", sorted(PANEL_IDS))
+def test_a_posted_id_that_is_not_one_of_the_proposal_s_panel_is_a_404_never_a_500(settings, world, action):
+    """The split panel views read the posted expert, assignment or scoresheet through
+    core.params.posted_id: anything but the id of an expert, or of the proposal's own
+    assignment or scoresheet, is "no such object"; nothing changes."""
+    foreign = {"expert": str(world.people["owner"].pk),  # not an expert
+               "assignment": str(world.consulting.pk),  # another proposal's
+               "scoresheet": str(10**9)}
+    name = PANEL_IDS[action]
+    client = browser(settings, world.people["ministry"], raise_request_exception=False)
+    results = {}
+    for bad in [*BAD_IDS, foreign[name]]:
+        before = db_state()
+        response = client.post(url_of(world, f"evaluations:{action}"), {name: bad, "kind": "evaluation",
+                                                                        "reason": "의견 보완 요청"})
+        results[bad] = (response.status_code, db_state() == before)
+    assert results == dict.fromkeys(results, (404, True))
+
+
+@pytest.mark.parametrize("action", ["approve", "letter"])
+def test_a_posted_decision_that_is_not_one_of_the_proposal_s_is_a_404_never_a_500(settings, world, action):
+    """The split decision views read the posted decision through core.params.posted_id."""
+    client = browser(settings, world.people["ministry"], raise_request_exception=False)
+    results = {}
+    for bad in [*BAD_IDS, str(10**9)]:
+        before = db_state()
+        response = client.post(url_of(world, f"funding:decision_{action}"),
+                               {"decision": bad, "confirm": "yes", "language": "en"})
+        results[bad] = (response.status_code, db_state() == before)
     assert results == dict.fromkeys(results, (404, True))
 
 

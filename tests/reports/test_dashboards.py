@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import DecisionState, FundingDecision, FundingYear, LocalObligation
-from funding.services import envelope_status
+from funding.selectors import envelope_status
 from programmes.models import CallStatus, CooperationType, Region, StrategicIndustry
 from proposals.models import BudgetLine, ProposalState
 from reports import figures

@@ -1,0 +1,120 @@
+"""Funding's reads: the selection board's rows, a proposal's decisions and their money grids,
+a call's letters and their batches, the envelope figures. The pages read through here;
+every write is in funding.services."""
+
+from django.db.models import Q, QuerySet, Sum
+
+from evaluations.selectors import ranking_board
+from programmes.grids import MoneyGrid, amounts
+from programmes.models import Call
+from proposals.models import Proposal
+from proposals.selectors import participations_of
+
+from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus, SelectionNote
+
+D = DecisionState
+
+
+# --- The envelope -----------------------------------------------------------------------------
+
+
+def envelope_status(call: Call) -> dict:
+    """The call's envelope, what approved decisions commit and prepared ones would, in one query."""
+    totals = FundingDecision.objects.filter(proposal__call=call).aggregate(
+        committed=Sum("national_total_won", filter=Q(state=D.APPROVED)),
+        prepared=Sum("national_total_won", filter=Q(state=D.PREPARED)))
+    committed, prepared = totals["committed"] or 0, totals["prepared"] or 0
+    return {"envelope": call.envelope_won, "committed": committed, "remaining": call.envelope_won - committed,
+            "prepared": prepared}
+
+
+# --- The selection board -------------------------------------------------------------------------
+
+
+def selection_board(*, call: Call, cooperation_type: str = "", page=None) -> dict:
+    """The call's ranking board (evaluations.selectors) with each shown proposal's current
+    decision and selection note (two queries whatever the page's length)."""
+    board = ranking_board(call=call, cooperation_type=cooperation_type, page=page)
+    shown = [row["proposal"].pk for row in board["rows"]]
+    decisions = {d.proposal_id: d for d in FundingDecision.objects.filter(
+        proposal_id__in=shown).exclude(state=D.WITHDRAWN).order_by("version")}
+    notes = {n.proposal_id: n for n in SelectionNote.objects.filter(proposal_id__in=shown)}
+    for row in board["rows"]:
+        row["decision"] = decisions.get(row["proposal"].pk)
+        row["note"] = notes.get(row["proposal"].pk)
+    return board
+
+
+# --- A proposal's decisions -------------------------------------------------------------------------
+
+
+def decisions_of(proposal: Proposal) -> list[FundingDecision]:
+    """Every version of the proposal's decision, newest first, with its money and letters."""
+    return list(proposal.funding_decisions.select_related("prepared_by", "approved_by")
+                .prefetch_related("years", "obligations", "letters"))
+
+
+def current_decision(decisions: list[FundingDecision]) -> FundingDecision | None:
+    """The version that counts: the newest not withdrawn."""
+    return next((d for d in decisions if d.state != D.WITHDRAWN), None)
+
+
+def _saved(decision: FundingDecision | None) -> dict:
+    """A decision's money as a grid keys it: the year's national funding, each region's local funds."""
+    if decision is None:
+        return {}
+    return amounts(decision.years.all(), "national", region=False) | amounts(decision.obligations.all(), "local")
+
+
+def decision_grid(proposal: Proposal, decision: FundingDecision | None, *, participations=None, typed=None,
+                  problems=None) -> list[dict]:
+    """The decision form: a row per pilot year with the year's national funding (`own`) and each
+    region's local funds (`cells`) — what was typed, else the current decision's, else the budget
+    plan's — and the call's rule's problems at their cells (programmes.grids)."""
+    participations = participations_of(proposal) if participations is None else participations
+    plan = list(proposal.budget_lines.all())
+    grid = MoneyGrid(regions=[p.region for p in participations], years=proposal.pilot_years(), fields=("local",),
+                     saved=_saved(decision), defaults=amounts(plan, "national", region=False) | amounts(plan, "local"),
+                     typed=typed, problems=problems or {})
+    return grid.by_year(own=("national",))
+
+
+def decision_rows(decision: FundingDecision, participations) -> list[dict]:
+    """The decision as stored: a row per funded year, its national funding (`own`) and each
+    region's local funds (`cells`)."""
+    grid = MoneyGrid(regions=[p.region for p in participations], years=[fy.year for fy in decision.years.all()],
+                     fields=("local",), saved=_saved(decision))
+    return grid.by_year(own=("national",))
+
+
+# --- Award letters and their batches ------------------------------------------------------------------
+
+
+def letter(pk: int) -> AwardLetter | None:
+    """A letter with its decision and proposal (whose visibility the page checks), or None."""
+    return AwardLetter.objects.select_related("decision__proposal").filter(pk=pk).first()
+
+
+def letters_of(call: Call) -> QuerySet[AwardLetter]:
+    """Every letter of the call's decisions, proposal by proposal."""
+    return (AwardLetter.objects.filter(decision__proposal__call=call)
+            .select_related("decision__proposal__lead_region").order_by("decision__proposal_id", "language"))
+
+
+def approved_count(call: Call) -> int:
+    return FundingDecision.objects.filter(proposal__call=call, state=D.APPROVED).count()
+
+
+def batch_of(*, call: Call, pk: int | None) -> LetterBatch | None:
+    """One of the call's letter batches, or None."""
+    return LetterBatch.objects.filter(pk=pk, call=call).first() if pk is not None else None
+
+
+def batch_progress(batch: LetterBatch) -> dict:
+    """How far a batch of letters got: done, failed, finished, per cent."""
+    counts = dict.fromkeys(LetterStatus.values, 0)
+    for status in batch.letters.values_list("status", flat=True):
+        counts[status] += 1
+    finished = counts[LetterStatus.DONE] + counts[LetterStatus.FAILED]
+    return {"total": batch.total, "done": counts[LetterStatus.DONE], "failed": counts[LetterStatus.FAILED],
+            "finished": finished >= batch.total, "percent": int(100 * finished / batch.total) if batch.total else 100}
