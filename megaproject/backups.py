@@ -197,11 +197,12 @@ def _pg_migrations(cursor) -> dict[str, str]:
 
 
 def _dump_postgres(database: Database, dest: Path) -> dict:
+    import psycopg2
+    import psycopg2.extensions
+
     pg_dump = _need("pg_dump")
     conn = _pg_connect(database)
     try:
-        import psycopg2.extensions
-
         conn.set_session(isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ, readonly=True)
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
@@ -213,6 +214,8 @@ def _dump_postgres(database: Database, dest: Path) -> dict:
                  database.pg_env(), "pg_dump")
         server = conn.server_version
         conn.rollback()
+    except psycopg2.Error as exc:
+        raise BackupError(f"reading the {database.describe()} failed: {str(exc).strip()}") from exc
     finally:
         conn.close()
     return {"vendor": "postgresql", "file": PG_DUMP, "name": database.name,
@@ -655,7 +658,11 @@ def restore(*, folder: Path, database: Database, media_root: Path | None, log: L
     notes = []
     if media.get("file") and media_root is not None:
         log(f"Unpacking the stored files into {media_root}…")
-        unpacked = _unpack_media(folder / media["file"], Path(media_root), media.get("files") or {})
+        try:
+            unpacked = _unpack_media(folder / media["file"], Path(media_root), media.get("files") or {})
+        except (OSError, tarfile.TarError) as exc:
+            raise BackupError(f"the database was restored, but unpacking the stored files into {media_root} "
+                              f"failed: {exc}; free the space or fix the folder and run the restore again") from exc
     elif media.get("file"):
         notes.append("stored files not unpacked: STORAGE_BACKEND=s3 and no --media-root given")
     elif media.get("note"):

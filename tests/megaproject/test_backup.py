@@ -12,6 +12,7 @@ SQLite copy the portal's development set-up uses.
 """
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -179,6 +180,10 @@ def test_a_backup_restored_into_a_new_database_and_media_folder_has_every_row_an
     assert source_files[award_letter.file.name] == award_letter.checksum
     assert manifest["portal_version"]["requirements_sha256"] == sha256(REPO / "requirements.txt")
 
+    checked = io.StringIO()
+    call_command("restore", "latest", verify_only=True, stdout=checked)
+    assert checked.getvalue() == f"{folder}: every checksum matches and every archive opens (2 files).\n"
+
     target = scratch_databases()  # does not exist yet: the restore creates it
     restored_media = tmp_path / "restored-media"
     call_command("restore", "latest", database_url=url_of(target), media_root=str(restored_media),
@@ -268,8 +273,11 @@ def test_a_damaged_backup_is_refused_naming_the_file_before_the_target_database_
     with pytest.raises(CommandError) as refused:
         call_command("restore", "latest", database_url=url_of(target), media_root=str(restored_media),
                      interactive=False, verbosity=0)
+    with pytest.raises(CommandError) as checked:
+        call_command("restore", "latest", verify_only=True, verbosity=0)
 
     assert str(refused.value).startswith(f"restore refused: {expected}")
+    assert str(checked.value).startswith(f"restore refused: {expected}")
     assert row_counts(target) == {"kept": 1}
     assert not restored_media.exists()
 
