@@ -1,5 +1,7 @@
 """Writes owned by accounts: notifications and their mails."""
 
+import logging
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -7,6 +9,8 @@ from django.utils import timezone
 from core.permissions import require
 
 from .models import MailState, Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def notify(*, users, message: str, url: str = "") -> list[Notification]:
@@ -17,10 +21,20 @@ def notify(*, users, message: str, url: str = "") -> list[Notification]:
     ids = [n.pk for n in rows]
     User.objects.filter(pk__in=[n.user_id for n in rows]).update(unread_count=F("unread_count") + 1)
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+        transaction.on_commit(lambda: queue_mails(ids))
     return rows
+
+
+def queue_mails(ids: list[int]) -> None:
+    """Hand the mails of notifications `ids` to the mail task. The action that caused them has
+    committed: if the broker cannot take the task, the rows stay pending (the hourly
+    accounts.tasks.resend_stuck_mails picks them up) and the action does not fail."""
+    from .tasks import send_notification_emails
+
+    try:
+        send_notification_emails.delay(notification_ids=ids)
+    except Exception:
+        logger.exception("notification mails not queued (left pending): notifications %s", ids)
 
 
 def notifications_mark_read(*, user, ids=None) -> int:
@@ -43,7 +57,5 @@ def notifications_retry_mail(*, actor, notifications) -> int:
                    .values_list("pk", flat=True))
         Notification.objects.filter(pk__in=ids).update(mail_state=MailState.PENDING)
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+        transaction.on_commit(lambda: queue_mails(ids))
     return len(ids)

@@ -12,6 +12,7 @@ sends only what is still pending.
 
 import contextlib
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -95,3 +96,22 @@ def send_notification_emails(self, *, notification_ids: list[int]) -> int:
         logger.warning("notification mails not sent (attempt %s), retrying at once (tasks run in-process): "
                        "notifications %s (%s)", attempt + 1, ids, error)
         attempt += 1
+
+
+def stuck_after() -> timedelta:
+    """How long a mail may stay pending while its task still has retries to come: every wait
+    of MAIL_MAX_RETRIES retries, and an hour for a queue that is behind."""
+    return timedelta(seconds=sum(retry_delay(n) for n in range(settings.MAIL_MAX_RETRIES)) + 3600)
+
+
+@shared_task
+def resend_stuck_mails() -> int:
+    """Hourly (beat): queue again the mails still pending long after their notification was made,
+    those whose task never reached the broker or was lost. Returns how many."""
+    ids = list(Notification.objects.filter(mail_state=MailState.PENDING, created_at__lt=timezone.now() - stuck_after())
+               .order_by("pk").values_list("pk", flat=True)[:5000])
+    for start in range(0, len(ids), 100):
+        send_notification_emails.delay(notification_ids=ids[start:start + 100])
+    if ids:
+        logger.warning("queued %s notification mails again that were still pending", len(ids))
+    return len(ids)

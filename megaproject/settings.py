@@ -499,6 +499,10 @@ EMAIL_TIMEOUT = _count_setting("EMAIL_TIMEOUT", 10)
 # page looks like a success and nothing is sent. Counted in the default cache.
 PASSWORD_RESET_PER_ADDRESS_HOUR = _count_setting("PASSWORD_RESET_PER_ADDRESS_HOUR", 3)
 PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
+# Mails still pending long after their notification (their task never reached the broker, or
+# was lost) are queued again, every hour at half past.
+CELERY_BEAT_SCHEDULE["resend-stuck-mails"] = {"task": "accounts.tasks.resend_stuck_mails",
+                                              "schedule": crontab(minute=30)}
 
 
 # --- Backups ----------------------------------------------------------------------------

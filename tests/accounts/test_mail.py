@@ -14,20 +14,26 @@ from accounts.models import MailState, Notification
 from accounts.selectors import failed_mail_count, failed_mails
 from accounts.services import notify
 from accounts.tasks import retry_delay, send_notification_emails
-from tests.factories import PASSWORD, OfficialFactory
+from tests.factories import PASSWORD, MinistryFactory, OfficialFactory
 from tests.markers import needs_broker, needs_postgres, without_broker
 
 from .conftest import PORTAL
 
 pytestmark = pytest.mark.django_db
 
+def notify_and_mail(**kwargs) -> list[Notification]:
+    """notify(), then its mail task run here and now, with or without a broker (the queue
+    itself: tests/accounts/test_notifications.py and the worker test below)."""
+    rows = notify(**kwargs)
+    send_notification_emails.apply(kwargs={"notification_ids": [n.pk for n in rows]})
+    return rows
+
+
 RESET_LINK = re.compile(re.escape(PORTAL) + r"(/accounts/password/reset/[^/\s\"<]+/[^/\s\"<]+/)")
 
 
-def test_a_notification_arrives_by_smtp_in_korean_with_a_text_and_an_html_part_and_an_https_link(
-        smtp, official, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        [notification] = notify(users=[official], message="“이차전지 소재” 제안서가 제출되었습니다.", url="/proposals/7/")
+def test_a_notification_arrives_by_smtp_in_korean_with_a_text_and_an_html_part_and_an_https_link(smtp, official):
+    [notification] = notify_and_mail(users=[official], message="“이차전지 소재” 제안서가 제출되었습니다.", url="/proposals/7/")
 
     [arrived] = smtp.messages
     assert arrived.rcpt_tos == [official.email]
@@ -45,10 +51,9 @@ def test_a_notification_arrives_by_smtp_in_korean_with_a_text_and_an_html_part_a
     assert notification.emailed_at is not None
 
 
-def test_a_user_who_reads_english_gets_the_notification_mail_in_english(smtp, django_capture_on_commit_callbacks):
+def test_a_user_who_reads_english_gets_the_notification_mail_in_english(smtp):
     user = OfficialFactory(language="en", display_name="Jane Kim")
-    with django_capture_on_commit_callbacks(execute=True):
-        notify(users=[user], message="Your proposal was submitted.", url="/proposals/8/")
+    notify_and_mail(users=[user], message="Your proposal was submitted.", url="/proposals/8/")
 
     [arrived] = smtp.messages
     assert arrived.subject == "[Mega Project Portal] Your proposal was submitted."
@@ -58,10 +63,8 @@ def test_a_user_who_reads_english_gets_the_notification_mail_in_english(smtp, dj
     assert "Open it in the portal</a>" in arrived.html
 
 
-def test_the_html_part_escapes_what_users_typed_and_the_text_part_keeps_it(smtp, official,
-                                                                         django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        notify(users=[official], message='제목 <script>alert("x")</script> & 기타')
+def test_the_html_part_escapes_what_users_typed_and_the_text_part_keeps_it(smtp, official):
+    notify_and_mail(users=[official], message='제목 <script>alert("x")</script> & 기타')
 
     [arrived] = smtp.messages
     assert "<script>" not in arrived.html
@@ -70,12 +73,11 @@ def test_the_html_part_escapes_what_users_typed_and_the_text_part_keeps_it(smtp,
     assert arrived.subject == '[메가프로젝트 포털] 제목 <script>alert("x")</script> & 기타'
 
 
-@without_broker
 def test_a_user_without_an_address_keeps_the_notification_and_no_mail_is_tried(smtp, official):
     official.email = ""
     official.save()
     [notification] = notify(users=[official], message="알림")
-    assert send_notification_emails.delay(notification_ids=[notification.pk]).get() == 0
+    assert send_notification_emails.apply(kwargs={"notification_ids": [notification.pk]}).get() == 0
 
     notification.refresh_from_db()
     assert (notification.mail_state, notification.mail_attempts) == (MailState.NO_ADDRESS, 0)
@@ -140,13 +142,11 @@ def test_the_wait_between_attempts_doubles_from_the_setting_up_to_half_an_hour(s
     assert [retry_delay(n) for n in range(7)] == [60, 120, 240, 480, 960, 1800, 1800]
 
 
-@without_broker
 def test_with_smtp_down_the_mail_is_retried_then_failed_and_the_notification_kept(
-        client, smtp_down, official, settings, caplog, django_capture_on_commit_callbacks):
+        client, smtp_down, official, settings, caplog):
     settings.MAIL_MAX_RETRIES = 3
     caplog.set_level(logging.WARNING, logger="accounts.tasks")
-    with django_capture_on_commit_callbacks(execute=True):
-        [notification] = notify(users=[official], message="제안서가 제출되었습니다.", url="/proposals/7/")
+    [notification] = notify_and_mail(users=[official], message="제안서가 제출되었습니다.", url="/proposals/7/")
 
     notification.refresh_from_db()
     assert (notification.mail_state, notification.mail_attempts) == (MailState.FAILED, 4)
@@ -164,13 +164,10 @@ def test_with_smtp_down_the_mail_is_retried_then_failed_and_the_notification_kep
     assert official.unread_count == 1
 
 
-@without_broker
-def test_a_busy_server_that_accepts_on_a_later_attempt_gets_the_mail_once(smtp, official, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_busy_server_that_accepts_on_a_later_attempt_gets_the_mail_once(smtp, official, settings):
     settings.MAIL_MAX_RETRIES = 3
     smtp.refuse = 2
-    with django_capture_on_commit_callbacks(execute=True):
-        [notification] = notify(users=[official], message="결과가 확정되었습니다.")
+    [notification] = notify_and_mail(users=[official], message="결과가 확정되었습니다.")
 
     assert [m.subject for m in smtp.messages] == ["[메가프로젝트 포털] 결과가 확정되었습니다."]
     notification.refresh_from_db()
@@ -182,8 +179,8 @@ def test_a_busy_server_that_accepts_on_a_later_attempt_gets_the_mail_once(smtp, 
 @pytest.mark.django_db(transaction=True)
 def test_on_a_worker_a_busy_server_is_tried_again_after_waits_that_double(busy_smtp_for_worker, celery_worker):
     smtp = busy_smtp_for_worker
-    user = OfficialFactory(email="official@example.kr")
-    [notification] = notify(users=[user], message="제안서가 제출되었습니다.")
+    user = MinistryFactory(email="ministry@example.kr")
+    [notification] = notify(users=[user], message="제안서가 제출되었습니다.")  # queued once committed
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and Notification.objects.get(pk=notification.pk).mail_state == "pending":
@@ -195,18 +192,16 @@ def test_on_a_worker_a_busy_server_is_tried_again_after_waits_that_double(busy_s
     assert (second - first >= 1, third - second >= 2) == (True, True)
 
 
-@without_broker
 def test_failed_mails_wait_for_staff_instead_of_going_out_with_a_later_run_of_the_task(
-        smtp, official, partner_official, settings, django_capture_on_commit_callbacks):
+        smtp, official, partner_official, settings):
     settings.MAIL_MAX_RETRIES = 0
     settings.EMAIL_PORT = smtp.port + 1 if smtp.port < 65535 else smtp.port - 1  # nobody there
-    with django_capture_on_commit_callbacks(execute=True):
-        notify(users=[official, partner_official], message="단계평가가 시작되었습니다.")
+    rows = notify_and_mail(users=[official, partner_official], message="단계평가가 시작되었습니다.")
     assert (failed_mail_count(), smtp.messages) == (2, [])
 
     settings.EMAIL_PORT = smtp.port
-    assert send_notification_emails.delay(notification_ids=list(
-        Notification.objects.values_list("pk", flat=True))).get() == 0  # failed ones wait for staff
+    again = send_notification_emails.apply(kwargs={"notification_ids": [n.pk for n in rows]})
+    assert again.get() == 0  # failed ones wait for staff
     assert smtp.messages == []
 
 
@@ -248,3 +243,43 @@ def test_only_administrators_may_send_failed_mails_again(official):
     [notification] = notify(users=[official], message="알림")
     with pytest.raises(PermissionDenied):
         notifications_retry_mail(actor=official, notifications=[notification])
+
+
+# --- Mails whose task never ran --------------------------------------------------------------
+
+
+def test_when_the_broker_refuses_the_task_the_action_stands_and_the_mail_stays_pending(
+        monkeypatch, official, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_notification_emails, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        [notification] = notify(users=[official], message="제안서가 제출되었습니다.")
+    notification.refresh_from_db()
+    assert (notification.mail_state, notification.mail_attempts) == (MailState.PENDING, 0)
+
+
+def test_mails_left_pending_long_after_their_notification_are_queued_again(monkeypatch, smtp, official, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import resend_stuck_mails, stuck_after
+
+    settings.MAIL_MAX_RETRIES = 2
+    settings.MAIL_RETRY_BACKOFF_SECONDS = 60
+    assert stuck_after() == timedelta(seconds=60 + 120 + 3600)
+    [stuck], [recent] = notify(users=[official], message="오래된 알림"), notify(users=[official], message="방금 알림")
+    Notification.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - stuck_after() - timedelta(minutes=1))
+
+    queued = []  # the queue, run here and now whether or not a broker is configured
+    monkeypatch.setattr(send_notification_emails, "delay",
+                        lambda **kwargs: queued.append(kwargs) or send_notification_emails.apply(kwargs=kwargs))
+    assert resend_stuck_mails.apply().get() == 1
+
+    assert queued == [{"notification_ids": [stuck.pk]}]
+    assert [m.subject for m in smtp.messages] == ["[메가프로젝트 포털] 오래된 알림"]
+    assert Notification.objects.get(pk=recent.pk).mail_state == MailState.PENDING
