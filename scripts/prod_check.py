@@ -11,13 +11,17 @@ pieces as docker-compose.yml:
     Redis: a database number of its own (5, emptied first)
     an SMTP sink (aiosmtpd, in this process): the mail the portal sends arrives here
 
-with DEBUG off and production settings. Then one journey through https: migrate,
-`createsuperuser --noinput`, a small seeded world (scripts/prod_check_seed.py), the
-administrator and an official log in through the real log-in page, static files
-from the manifest with far-future caching, the official's proposal page, the award
-letter built by the worker and downloaded, a password-reset mail whose https link
-works, /healthz/ready; then the worker is stopped: liveness stays 200, readiness
-says 503. Everything started here is stopped by PID at the end, whatever happened.
+with DEBUG off and production settings. Then one journey through https: migrate and
+collectstatic (gunicorn starts only after it), `createsuperuser --noinput`, a small
+seeded world (scripts/prod_check_seed.py), plain http redirected, the administrator
+and an official log in through the real log-in page (CSRF), static files from the
+manifest with far-future caching (served by nginx, not gunicorn), the official's
+proposal page, the award letter built by the worker and downloaded (and the /verify
+address printed on it), a password-reset mail whose https link opens the form,
+nginx's request id in gunicorn's JSON access line, /metrics refused without its token
+and served with it, /healthz/ready 200; then the worker is stopped: liveness stays
+200, readiness says 503. Everything started here is stopped by PID at the end,
+whatever happened.
 
 Variables: PROD_CHECK_DATABASE_URL (default: DATABASE_URL's server, database
 megaproject_prod), PROD_CHECK_BROKER_URL (default: CELERY_BROKER_URL's server,
@@ -345,6 +349,7 @@ class ProdCheck:
         self.database_url, self.broker_url = database_url(), broker_url()
         self.static_root, self.media_root = work / "static", work / "media"
         self.password = secrets.token_urlsafe(18)
+        self.metrics_token = secrets.token_hex(24)
         self.processes = Processes(work)
         self.mailbox = Mailbox()
         self.smtp = None
@@ -369,6 +374,11 @@ class ProdCheck:
             "STATIC_ROOT": str(self.static_root),
             "MEDIA_ROOT": str(self.media_root),
             "LOG_LEVEL": "INFO",
+            # Metrics: only with the token (loopback is not an allowed network here, so the refusal is seen
+            # through nginx too); one folder for every process of this machine, so web and worker add up.
+            "METRICS_TOKEN": self.metrics_token,
+            "METRICS_ALLOWED_NETWORKS": "192.0.2.0/24",
+            "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"),
         }
 
     # -- set-up -------------------------------------------------------------------------------
@@ -380,6 +390,7 @@ class ProdCheck:
         empty_redis_database(self.broker_url)
         self.cert, self.key = make_certificate(self.work)
         self.media_root.mkdir()
+        (self.work / "prometheus").mkdir()
 
         step(f"SMTP sink (aiosmtpd) on 127.0.0.1:{self.smtp_port}")
         from aiosmtpd.controller import Controller
@@ -388,15 +399,18 @@ class ProdCheck:
         self.smtp.start()
 
     def install(self) -> None:
-        """migrate and collectstatic, while the servers start (none of them reads the database at start)."""
-        step("migrate and collectstatic (manifest storage), the servers starting meanwhile")
+        """migrate and collectstatic side by side, the worker, beat and nginx starting meanwhile (none of
+        them reads the database or the static files at start); gunicorn only once collectstatic is done:
+        a web process reads the manifest when it boots, and one started before it would answer 500."""
+        step("migrate and collectstatic (manifest storage); worker, beat and nginx start meanwhile")
         collectstatic = Command(self.work, "collectstatic", [PY, "manage.py", "collectstatic", "--no-input", "-v0"],
                                 self.env)
         migrate = Command(self.work, "migrate", [PY, "manage.py", "migrate", "--no-input", "-v0"], self.env)
-        self.start()
-        migrate.wait()
+        self.start_backend()
         collectstatic.wait()
         expect((self.static_root / "staticfiles.json").exists(), "collectstatic wrote no manifest (staticfiles.json)")
+        self.start_web()
+        migrate.wait()
 
     def nginx_config(self) -> Path:
         folder = self.work / "nginx"
@@ -448,18 +462,13 @@ http {{
 """)
         return conf
 
-    def start(self) -> None:
-        step("start nginx (TLS) -> 2 gunicorn, a Celery worker and beat")
+    def start_backend(self) -> None:
+        step("start nginx (TLS, upstream: two gunicorn), a Celery worker and beat")
         self.work.chmod(0o755)  # nginx's workers read the static files below it
         conf = self.nginx_config()
         tested = subprocess.run([NGINX, "-t", "-q", "-p", str(conf.parent), "-c", str(conf)], capture_output=True,
                                 text=True)
         expect(tested.returncode == 0, f"nginx -t refused the configuration:\n{tested.stderr}")
-        for n, port in enumerate(self.gunicorn_ports, start=1):
-            self.processes.start(f"gunicorn-{n}", [
-                str(VENV_BIN / "gunicorn"), "megaproject.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--workers", "2", "--timeout", "60", "--access-logfile", str(self.work / f"gunicorn-{n}-access.log"),
-                "--forwarded-allow-ips", "127.0.0.1"], self.env)
         self.processes.start("worker", [
             str(VENV_BIN / "celery"), "-A", "megaproject", "worker", "-l", "info", "--concurrency", "1",
             "--max-tasks-per-child", "50", "-n", "prod-check-worker@%h", "--without-mingle", "--without-gossip"],
@@ -468,6 +477,16 @@ http {{
             str(VENV_BIN / "celery"), "-A", "megaproject", "beat", "-l", "info",
             "--schedule", str(self.work / "celerybeat-schedule"), "--pidfile", str(self.work / "beat.pid")], self.env)
         self.processes.start("nginx", [NGINX, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], self.env)
+
+    def start_web(self) -> None:
+        step("start two gunicorn processes (2 workers each)")
+        for n, port in enumerate(self.gunicorn_ports, start=1):
+            self.processes.start(f"gunicorn-{n}", [
+                str(VENV_BIN / "gunicorn"), "megaproject.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                "--workers", "2", "--timeout", "60", "--access-logfile", str(self.work / f"gunicorn-{n}-access.log"),
+                "--forwarded-allow-ips", "127.0.0.1",
+                # Without it, every gunicorn of the machine shares ~/.gunicorn/gunicorn.ctl.
+                "--no-control-socket"], self.env)
 
     def first_administrator_and_world(self) -> tuple[tuple[str, str], dict]:
         """createsuperuser --noinput (DJANGO_SUPERUSER_*) and the seed (scripts/prod_check_seed.py), side by side."""
@@ -487,18 +506,11 @@ http {{
 
     # -- the journey ----------------------------------------------------------------------------
 
-    def health_paths(self, browser: Browser) -> tuple[str, str]:
-        """/healthz/live and /healthz/ready; the single /healthz of older releases answers for both."""
-        if browser.get("/healthz/live").status == 404:
-            print("    note: no /healthz/live and /healthz/ready yet: using /healthz for both", flush=True)
-            return "/healthz", "/healthz"
-        return "/healthz/live", "/healthz/ready"
-
     def wait_for_servers(self, anonymous: Browser) -> None:
         def answers():
             self.processes.check_alive()
             try:
-                return anonymous.get("/healthz/live").status in (200, 404)
+                return anonymous.get("/healthz/live").status == 200
             except OSError:
                 return False
 
@@ -507,7 +519,7 @@ http {{
     def journey(self, admin: tuple[str, str], world: dict) -> None:
         anonymous = Browser(self.base_url, self.cert)
         self.wait_for_servers(anonymous)
-        live, ready = self.health_paths(anonymous)
+        live, ready = "/healthz/live", "/healthz/ready"
 
         step("TLS, plain http, DEBUG off")
         plain = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
@@ -598,6 +610,8 @@ http {{
         expect('name="new_password1"' in form.text, "the reset link does not open the new-password form")
         ok(f"mail {message['Subject']!r} to {address}; {link.split('/reset/')[0]}/reset/… 200 with the form")
 
+        self.logs_and_metrics(official, world)
+
         step("health: the worker stops")
         expect(anonymous.get(ready).status == 200, f"{ready} before the worker stops")
         self.processes.stop("worker")
@@ -611,8 +625,7 @@ http {{
         if isinstance(workers, dict):
             expect(workers.get("ok") is False, f"{ready} says the workers are fine: {workers}")
         liveness = anonymous.get(live)
-        expected_live = 200 if live != ready else 503
-        expect(liveness.status == expected_live, f"{live} without a worker: {liveness.status}")
+        expect(liveness.status == 200, f"{live} without a worker: {liveness.status}")
         ok(f"{live} {liveness.status}, {ready} 503 without a worker")
 
         step("the topology itself")
@@ -621,6 +634,36 @@ http {{
         expect(self.processes.alive("beat"), "beat exited")
         expect("beat: Starting" in self.processes.tail("beat", 200), "beat did not start")
         ok("both gunicorn processes served requests; beat runs")
+
+    def logs_and_metrics(self, official: Browser, world: dict) -> None:
+        step("request ids from nginx to the JSON logs; metrics only with the token")
+        page = official.get(f"/proposals/{world['proposal']['id']}/")
+        request_id = page.headers.get("X-Request-ID", "")
+        expect(re.fullmatch(r"[0-9a-f]{32}", request_id), f"X-Request-ID is not nginx's $request_id: {request_id!r}")
+        nginx_log = (self.work / "nginx" / "access.log").read_text(errors="replace")
+        expect(request_id in nginx_log, "the request id is not in nginx's access log")
+
+        def logged() -> dict | None:
+            for name in ("gunicorn-1", "gunicorn-2"):
+                for record in _json_lines(self.work / f"{name}.log"):
+                    if record.get("request_id") == request_id and record.get("status") == 200:
+                        return record
+            return None
+
+        record = wait_until(logged, 10, f"a JSON access line with request_id {request_id}")
+        expect(isinstance(record.get("user_id"), int) and "official" not in json.dumps(record),
+               f"the access line names the user or lacks the user id: {record}")
+        tasks = [r for r in _json_lines(self.work / "worker.log") if r.get("task_id")]
+        expect(tasks, "no JSON log line of the worker carries a task id")
+        ok(f"X-Request-ID {request_id[:8]}… in nginx's log and in gunicorn's JSON access line; worker lines carry task ids")
+
+        refused = official.get("/metrics")
+        expect(refused.status == 404, f"/metrics without the token: {refused.status}")
+        scraped = official.get("/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"})
+        expect(scraped.status == 200, f"/metrics with the token: {scraped.status}")
+        for family in ("portal_http_requests_total", "portal_documents_total", "portal_celery_queue_length"):
+            expect(family in scraped.text, f"/metrics has no {family}")
+        ok("/metrics 404 without the token, 200 with it: requests, documents (from the worker), queue length")
 
     def _access_log(self, n: int) -> list[str]:
         path = self.work / f"gunicorn-{n}-access.log"
@@ -655,6 +698,18 @@ http {{
         if error_log.exists():
             parts.append(f"--- nginx error.log ---\n{error_log.read_text(errors='replace')[-3000:]}")
         return "\n".join(parts)
+
+
+def _json_lines(path: Path) -> list[dict]:
+    records = []
+    if path.exists():
+        for line in path.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    continue
+    return records
 
 
 def _world_from(output: str) -> dict:
