@@ -65,8 +65,16 @@ def test_every_portal_service_runs_the_one_image_with_every_setting_from_env_fil
     spec = SERVICES[service]
     assert spec["image"] == "megaproject-portal:latest"
     assert spec["env_file"] == ".env"
-    assert spec["environment"] == {"DEBUG": "false", "TRUSTED_PROXY_COUNT": "1", "USE_X_FORWARDED_PROTO": "true",
-                                   "MEDIA_ROOT": "/app/media", "STATIC_ROOT": "/app/staticfiles"}
+    environment = {key: value for key, value in spec["environment"].items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+    assert environment == {"DEBUG": "false", "TRUSTED_PROXY_COUNT": "1", "USE_X_FORWARDED_PROTO": "true",
+                           "MEDIA_ROOT": "/app/media", "STATIC_ROOT": "/app/staticfiles"}
+
+
+def test_the_gunicorn_workers_of_a_web_container_count_their_metrics_together_from_a_clean_folder():
+    web = SERVICES["web"]
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/prometheus"
+    assert web["command"].startswith('sh -c "rm -rf /tmp/prometheus && mkdir /tmp/prometheus &&')
+    assert "exec gunicorn megaproject.wsgi:application --bind 0.0.0.0:8000" in web["command"]
 
 
 def test_migrate_runs_once_and_every_other_portal_service_waits_for_it():
