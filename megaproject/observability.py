@@ -119,6 +119,15 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
+def _logged_path(request) -> str:
+    """The path, with a password-reset token (a secret until used) replaced by "[token]"."""
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if token and token != "set-password" and token in request.path:  # Django's placeholder once in the session
+        return request.path.replace(token, "[token]")
+    return request.path
+
+
 def _view_name(request) -> str:
     from django.conf import settings
 
@@ -158,8 +167,9 @@ class RequestContextMiddleware:
             self.observe(view=view, method=request.method, status=response.status_code, seconds=seconds,
                          queries=counter.count)
             if ACCESS.isEnabledFor(logging.INFO):
-                ACCESS.info("%s %s %s", request.method, request.path, response.status_code, extra={
-                    "method": request.method, "path": request.path, "status": response.status_code,
+                path = _logged_path(request)
+                ACCESS.info("%s %s %s", request.method, path, response.status_code, extra={
+                    "method": request.method, "path": path, "status": response.status_code,
                     "duration_ms": round(seconds * 1000, 1), "view": view, "queries": counter.count})
             return response
         finally:

@@ -40,7 +40,15 @@ def point_celery_at(settings, monkeypatch, url: str) -> None:
     settings.CELERY_BROKER_URL = url
     # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", url)
+    use_broker(url)
+
+
+def use_broker(url: str) -> None:
+    """The app's broker URL, and its connection and producer pools dropped: control messages (the
+    workers' ping) go out through the producer pool, which kombu keeps per URL and the app caches."""
     celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -50,7 +58,7 @@ def closed_broker(settings, monkeypatch):
     point_celery_at(settings, monkeypatch, CLOSED_BROKER)
     assert (celery_app.connection_for_write().hostname, celery_app.connection_for_write().port) == ("127.0.0.1", 1)
     yield CLOSED_BROKER
-    celery_app.conf.broker_url = previous
+    use_broker(previous)
 
 
 # --- Liveness ------------------------------------------------------------------------------
@@ -144,7 +152,7 @@ def test_readiness_answers_503_when_the_broker_answers_but_no_worker_does(client
         response = client.get("/healthz/ready")
         live = client.get("/healthz/live")
     finally:
-        celery_app.conf.broker_url = previous
+        use_broker(previous)
     body = response.json()
     assert (response.status_code, body["status"], body["broker"], body["workers"]) == (
         503, "fail", {"ok": True, "mode": "broker"}, {"ok": False, "count": 0})

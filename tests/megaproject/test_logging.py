@@ -74,6 +74,19 @@ def test_the_access_line_is_json_with_the_request_id_of_the_response_and_the_use
     assert official.username not in raw and official.display_name not in raw and official.email not in raw
 
 
+def test_a_password_reset_token_in_the_path_is_not_logged(client, official, json_logs):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid, token = urlsafe_base64_encode(force_bytes(official.pk)), default_token_generator.make_token(official)
+    response = client.get(f"/accounts/password/reset/{uid}/{token}/")
+    assert response.status_code == 302  # to the set-password address (the token goes to the session)
+    line = access_line(json_logs, response["X-Request-ID"])
+    assert line["path"] == f"/accounts/password/reset/{uid}/[token]/"
+    assert token not in json_logs.raw()
+
+
 def test_an_anonymous_request_logs_no_user_id(client, json_logs):
     response = client.get("/accounts/login/")
     line = access_line(json_logs, response["X-Request-ID"])
@@ -122,7 +135,7 @@ def test_a_task_run_in_process_logs_its_task_id_and_the_request_id_that_queued_i
     queued = []
 
     def view(request):
-        queued.append(ping.delay())  # no broker in tests: eager, inside the request
+        queued.append(ping.apply())  # in process, inside the request (as every task without a broker)
         return HttpResponse("ok")
 
     response = RequestContextMiddleware(view)(RequestFactory().get("/anything"))
