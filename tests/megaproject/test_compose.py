@@ -127,7 +127,8 @@ def test_volumes_are_declared_and_mounted_where_the_settings_point():
 
 def test_nginx_uses_the_template_of_the_production_check_and_fills_every_placeholder():
     nginx = SERVICES["nginx"]
-    assert "./deploy/nginx:/etc/nginx/templates:ro" in nginx["volumes"]
+    # As default.conf.template: the image writes it over its welcome-page server (conf.d/default.conf).
+    assert "./deploy/nginx/portal.conf.template:/etc/nginx/templates/default.conf.template:ro" in nginx["volumes"]
     assert any(v.endswith(":/etc/nginx/certs:ro") for v in nginx["volumes"])
     placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", TEMPLATE.read_text()))
     assert placeholders == set(nginx["environment"])
