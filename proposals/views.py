@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -212,6 +212,17 @@ def _editable_or_403(request, proposal):
         raise PermissionDenied
 
 
+def _closed_to_edits(request, proposal):
+    """Back to the proposal, saying why, when it can no longer be edited; 403 when the user may
+    not edit it; None when the edit may go on."""
+    if not proposal.is_editable:
+        messages.info(request, _("This proposal is “%(state)s” and can no longer be edited.") % {
+            "state": proposal.get_state_display()})
+        return redirect("proposals:detail", pk=proposal.pk)
+    _editable_or_403(request, proposal)
+    return None
+
+
 def _step_context(request, proposal, step, **extra):
     items = services.checklist(proposal)
     done = {i.step for i in items if i.done}
@@ -251,11 +262,9 @@ def proposal_step(request, pk, step):
     proposal = selectors.proposal_for(user=request.user, pk=pk)
     if step == "review":
         return _review(request, proposal)
-    if not proposal.is_editable:
-        messages.info(request, _("This proposal is “%(state)s” and can no longer be edited.") % {
-            "state": proposal.get_state_display()})
-        return redirect("proposals:detail", pk=proposal.pk)
-    _editable_or_403(request, proposal)
+    closed = _closed_to_edits(request, proposal)
+    if closed is not None:
+        return closed
     handler = {
         "overview": _overview, "consortium": _consortium, "goals": _goals, "roadmap": _roadmap,
         "budget": _budget, "links": _links, "organisations": _organisations, "attachments": _attachments,
@@ -291,26 +300,45 @@ def _overview(request, proposal):
 
 
 def _consortium(request, proposal):
-    if request.method == "POST":
-        region = get_object_or_404(Region, code=request.POST.get("region", ""))
-        try:
-            if request.POST.get("op") == "remove":
-                services.consortium_remove(actor=request.user, proposal=proposal, region=region)
-                messages.success(request, _("%(region)s was removed from the consortium.") % {"region": region.name})
-            else:
-                services.consortium_invite(actor=request.user, proposal=proposal, region=region)
-                messages.success(request, _("%(region)s was invited.") % {"region": region.name})
-        except PermissionDenied:
-            messages.error(request, _("Only the lead region manages the consortium."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("proposals:step", pk=proposal.pk, step="consortium")
+    if request.method != "GET":  # inviting and removing a region post to their own URLs
+        return HttpResponseNotAllowed(["GET"])
     participations = selectors.participations_of(proposal)
     taken = {p.region_id for p in participations}
     invitable = proposal.call.eligible_regions.exclude(pk__in=taken)
     return render(request, "proposals/step_consortium.html", _step_context(
         request, proposal, "consortium", participations=participations, invitable=invitable,
         can_manage=request.user.has_perm("proposals.manage_consortium", proposal)))
+
+
+def _consortium_change(request, pk, change, done: str):
+    """The lead region invites or removes a partner region (posted by its code)."""
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    closed = _closed_to_edits(request, proposal)
+    if closed is not None:
+        return closed
+    region = get_object_or_404(Region, code=request.POST.get("region", ""))
+    try:
+        change(actor=request.user, proposal=proposal, region=region)
+    except PermissionDenied:
+        messages.error(request, _("Only the lead region manages the consortium."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done % {"region": region.name})
+    return redirect("proposals:step", pk=proposal.pk, step="consortium")
+
+
+@require_POST
+@login_required
+def consortium_invite(request, pk):
+    return _consortium_change(request, pk, services.consortium_invite, _("%(region)s was invited."))
+
+
+@require_POST
+@login_required
+def consortium_remove(request, pk):
+    return _consortium_change(request, pk, services.consortium_remove,
+                              _("%(region)s was removed from the consortium."))
 
 
 def _formset_step(request, proposal, *, step, section, formset_class, initial, save, template, extra_forms=None,

@@ -364,6 +364,7 @@ def posted_fields(client, url: str) -> list[str]:
 FORMS = {
     **{f"proposals:step[{step}]": "owner" for step in STEP_KEYS},
     "proposals:create": "owner", "proposals:action": "owner", "proposals:sign_off": "owner",
+    "proposals:consortium_invite": "owner", "proposals:consortium_remove": "owner",
     "evaluations:score": "assigned_expert", "evaluations:declare": "assigned_expert",
     "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner",
     **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
@@ -384,6 +385,8 @@ FORMS = {
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
              "evaluations:declare": None, "proposals:action": "proposals:detail", "proposals:sign_off": "proposals:detail",
+             "proposals:consortium_invite": "proposals:step[consortium]",
+             "proposals:consortium_remove": "proposals:step[consortium]",
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"

@@ -36,7 +36,8 @@ from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"action", "sign_off", "attachment_remove"}
+POST_ONLY = {"action", "sign_off", "attachment_remove", "consortium_invite", "consortium_remove"}
+GET_ONLY = {("step", "consortium")}  # inviting and removing a region post to their own URLs
 NOT_ABOUT_ONE_PROPOSAL = {"list", "create"}  # pages every official may open; they must not show the proposal
 
 
@@ -57,6 +58,8 @@ PAYLOADS = {
         "expected_revision": "0", "title_ko": "가로챈 제목", "title_en": "", "cooperation_type": "super_regional",
         "industry": w.proposal.industry_id, "summary": "가로챈 요약", "problem": "가로챈 문제"},
     ("step", "consortium"): lambda w: {"region": "busan", "op": "invite"},
+    ("consortium_invite", None): lambda w: {"region": "busan"},
+    ("consortium_remove", None): lambda w: {"region": "jeonnam"},
     ("step", "goals"): lambda w: {"expected_revision": "0", "vision": "가로챈 비전", "goals": "가로챈 목표",
                                   **formset({"name": "가로챈 지표", "unit": "건", "baseline": "1"})},
     ("step", "roadmap"): lambda w: {"expected_revision": "0", **formset(
@@ -214,8 +217,9 @@ def test_an_outsider_cannot_reach_an_attachment_through_its_own_proposal(
 # --- The lead region: the same requests work ------------------------------------------------------
 
 
-WRITES = {("step", s) for s in STEP_KEYS if s != "review"} | {("action", None), ("sign_off", None),
-                                                             ("attachment_remove", None)}
+WRITES = {("step", s) for s in STEP_KEYS if s not in ("review", "consortium")} | {
+    ("action", None), ("sign_off", None), ("attachment_remove", None), ("consortium_invite", None),
+    ("consortium_remove", None)}
 
 
 def test_the_lead_regions_official_opens_every_url_and_every_edit_takes_effect(
@@ -235,7 +239,8 @@ def test_the_lead_regions_official_opens_every_url_and_every_edit_takes_effect(
         results[(name, step)] = (get.status_code, shows(body, world.proposal), post.status_code, changed)
         write = (name, step) in WRITES
         opens = name not in POST_ONLY
-        wanted[(name, step)] = (200 if opens else 405, opens and name != "create", 302 if write else 200, write)
+        posted = 405 if (name, step) in GET_ONLY else 302 if write else 200
+        wanted[(name, step)] = (200 if opens else 405, opens and name != "create", posted, write)
     assert results == wanted
 
 
