@@ -352,8 +352,16 @@ CELERY_BEAT_SCHEDULE = {
 # --- Caches -------------------------------------------------------------------
 # Per process: cached reference data ("default") and the dashboards' figures
 # ("figures", keyed by the data version, so a change anywhere shows at once).
+# The default cache holds what several web processes must share (the password-reset throttle's
+# counts, cached reference data): CACHE_URL=redis://host:6379/4 in any deployment with more than
+# one process. Dashboard figures stay in each process (keyed by the data version).
+_cache_url = env.str("CACHE_URL", default="")
+if _cache_url and urlparse(_cache_url).scheme not in {"redis", "rediss"}:
+    raise ImproperlyConfigured(f"CACHE_URL: use redis://host:6379/N (got {urlparse(_cache_url).scheme or 'nothing'}://).")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                 "KEY_PREFIX": "portal"} if _cache_url else
+                {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}),
     "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
 }
 

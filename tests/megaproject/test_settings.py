@@ -112,6 +112,11 @@ SCENARIOS = {
     "storage ftp": start_django(DEBUG="true", STORAGE_BACKEND="ftp"),
     "storage s3 without bucket": start_django(DEBUG="true", STORAGE_BACKEND="s3"),
     "broker over http": start_django(DEBUG="true", CELERY_BROKER_URL="http://127.0.0.1:6379/0"),
+    "cache over memcached": start_django(DEBUG="true", CACHE_URL="memcached://127.0.0.1:11211"),
+    "cache on redis": start_django("from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+                                   DEBUG="true", CACHE_URL="redis://127.0.0.1:6379/4"),
+    "cache unset": start_django("from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+                                DEBUG="true"),
     "storage s3": start_django(
         "from django.conf import settings\n"
         "from django.core.files.storage import storages\n"
@@ -257,6 +262,16 @@ def test_it_refuses_a_broker_url_with_an_unknown_scheme_and_names_celery_broker_
     result = outcome("broker over http")
     assert result.returncode == 1
     assert last_line(result).startswith(f"{ERROR}CELERY_BROKER_URL:")
+
+
+def test_it_refuses_a_cache_url_that_is_not_redis_and_names_cache_url(outcome):
+    result = outcome("cache over memcached")
+    assert result.returncode != 0 and last_line(result).startswith(ERROR + "CACHE_URL:")
+
+
+def test_a_cache_url_shares_the_default_cache_through_redis_and_without_it_each_process_keeps_its_own(outcome):
+    assert outcome("cache on redis").stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert outcome("cache unset").stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_it_selects_s3_storage_when_storage_backend_is_s3(outcome):
