@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors
+from core.params import parse_id
 from core.permissions import require
 from programmes.models import CooperationType, Region
 from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
@@ -88,8 +89,8 @@ def proposal_create(request):
     require(user, "proposals.create_proposal")
     calls = open_calls_for_region(region=user.region)
     initial = {"cooperation_type": CooperationType.SUPER_REGIONAL}
-    if request.GET.get("call", "").isdigit():
-        initial["call"] = int(request.GET["call"])
+    if (call_id := parse_id(request.GET.get("call", ""))) is not None:
+        initial["call"] = call_id
     form = ProposalCreateForm(request.POST or None, calls=calls, own_region=user.region, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -150,7 +151,8 @@ def version_compare(request, pk):
         value = request.GET.get(name, "")
         if value == "current":
             return "current"
-        return int(value) if value.isdigit() and int(value) in numbers else default
+        number = parse_id(value)
+        return number if number in numbers else default
 
     a = pick("a", versions[0].number)
     b = pick("b", "current" if len(versions) == 1 else versions[-1].number)
@@ -194,7 +196,7 @@ def proposal_sign_off(request, pk):
     revision = request.POST.get("revision", "")
     try:
         services.consortium_sign_off(actor=request.user, proposal=proposal,
-                                     revision=int(revision) if revision.isdigit() else -1)
+                                     revision=-1 if (number := parse_id(revision)) is None else number)
     except PermissionDenied:
         messages.error(request, _("You may not sign off this proposal."))
     except ValidationError as exc:
@@ -350,14 +352,14 @@ def _formset_step(request, proposal, *, step, section, formset_class, initial, s
     if request.method == "POST":
         formset = formset_class(request.POST, prefix="rows", **formset_kwargs)
         head = extra_forms(request.POST) if extra_forms else None
-        expected = request.POST.get("expected_revision", "")
-        if formset.is_valid() and (head is None or head.is_valid()) and expected.isdigit():
+        expected = parse_id(request.POST.get("expected_revision", ""))
+        if formset.is_valid() and (head is None or head.is_valid()) and expected is not None:
             # Rows shown pre-filled count even when untouched; blank extra rows don't.
             rows = [f for i, f in enumerate(formset.forms)
                     if f.cleaned_data and not f.cleaned_data.get("DELETE")
                     and (i < formset.initial_form_count() or f.has_changed())]
             try:
-                save(rows=rows, head=head, expected=int(expected))
+                save(rows=rows, head=head, expected=expected)
             except services.EditConflict as exc:
                 conflict = conflict_view() if conflict_view else True
                 rev = _conflict(request, exc)

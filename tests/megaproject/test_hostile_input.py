@@ -578,6 +578,26 @@ def test_junk_in_every_field_of_a_round_or_plan_action_is_never_a_server_error(s
     assert response.status_code in (302, 400, 403, 404)
 
 
+# --- Numbers that str.isdigit() accepts and int() refuses ----------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["²", "¹²", "①", "٣", "１"])
+def test_a_digit_int_cannot_read_in_a_number_parameter_is_never_a_500(settings, world, editable, number):
+    """"²".isdigit() is true yet int("²") fails: every number read from a request goes through
+    core.params, so such a value is "no such number", not a server error."""
+    client = browser(settings, world.people["owner"], raise_request_exception=False)
+    requests = {
+        "create?call": client.get(reverse("proposals:create"), {"call": number}),
+        "compare?a": client.get(url_of(world, "proposals:compare"), {"a": number, "b": number}),
+        "sign_off revision": client.post(url_of(world, "proposals:sign_off"), {"revision": number}),
+        "goals expected_revision": client.post(form_url(world, editable, "proposals:step[goals]"),
+                                               {"expected_revision": number, "vision": "x", "goals": "y"}),
+        "round_create call": browser(settings, world.people["ministry"], raise_request_exception=False).get(
+            reverse("projects:round_create"), {"call": number, "stage_number": number}),
+    }
+    assert {name: r.status_code < 500 for name, r in requests.items()} == dict.fromkeys(requests, True)
+
+
 # --- What was typed survives, what was saved stays -----------------------------------------------
 
 
