@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from core.params import parse_id
+
 from .models import Call, CallStatus
 
 
@@ -21,8 +23,8 @@ def call_list(*, user, search: str = "", status: str = "", year: str = "") -> Qu
         qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
     if status in CallStatus.values:
         qs = qs.filter(status=status)
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if (number := parse_id(year)) is not None:
+        qs = qs.filter(year=number)
     return qs.order_by("-year", "-id")
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.rules import is_official, is_staff_member
+from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
 from proposals.models import Participation
 
@@ -46,14 +47,14 @@ def project_list(*, user, q="", call="", status="", region="", stage="", today=N
                     region_count=Count("proposal__participations", distinct=True)))
     if q:
         qs = qs.filter(Q(proposal__title_ko__icontains=q) | Q(proposal__title_en__icontains=q))
-    if call.isdigit():
-        qs = qs.filter(proposal__call_id=int(call))
+    if (call_id := parse_id(call)) is not None:
+        qs = qs.filter(proposal__call_id=call_id)
     if status in ProjectStatus.values:
         qs = qs.filter(status=status)
     if region:
         qs = qs.filter(proposal__participations__region__code=region)
-    if stage.isdigit():
-        qs = qs.filter(stage_number=int(stage))
+    if (stage_number := parse_id(stage)) is not None:
+        qs = qs.filter(stage_number=stage_number)
     return qs.order_by("-proposal__call__year", "proposal__title_ko", "pk")
 
 

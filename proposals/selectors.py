@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
+from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
 
 from .models import Participation, Proposal, ProposalState
@@ -43,8 +44,8 @@ def proposals_filtered(qs: QuerySet[Proposal], *, search="", call="", state="", 
     """The list page's filters applied to any proposal queryset (the list and the exports)."""
     if search:
         qs = qs.filter(Q(title_ko__icontains=search) | Q(title_en__icontains=search) | Q(summary__icontains=search))
-    if call.isdigit():
-        qs = qs.filter(call_id=int(call))
+    if (call_id := parse_id(call)) is not None:
+        qs = qs.filter(call_id=call_id)
     if state in ProposalState.values:
         qs = qs.filter(state=state)
     if ctype:

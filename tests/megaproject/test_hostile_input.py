@@ -594,6 +594,9 @@ def test_a_digit_int_cannot_read_in_a_number_parameter_is_never_a_500(settings, 
                                                {"expected_revision": number, "vision": "x", "goals": "y"}),
         "round_create call": browser(settings, world.people["ministry"], raise_request_exception=False).get(
             reverse("projects:round_create"), {"call": number, "stage_number": number}),
+        "proposal list call": client.get(reverse("proposals:list"), {"call": number}),
+        "project list call, stage": client.get(reverse("projects:list"), {"call": number, "stage": number}),
+        "call list year": client.get(reverse("programmes:call_list"), {"year": number}),
     }
     assert {name: r.status_code < 500 for name, r in requests.items()} == dict.fromkeys(requests, True)
 
