@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 
 from accounts.models import Role, User
 from audit.services import AuditAction, record
+from core.params import parse_id
 from evaluations.selectors import assignments_of
 from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
@@ -24,8 +25,8 @@ def dashboard_filter(*, params, calls: list) -> dict:
     by_id = {str(c.pk): c for c in calls}
     years = sorted({c.year for c in calls}, reverse=True)
     call = by_id.get((params.get("call") or "").strip())
-    year = (params.get("year") or "").strip()
-    year = int(year) if year.isdigit() and int(year) in years else None
+    year = parse_id((params.get("year") or "").strip())
+    year = year if year in years else None
     query = urlencode({k: v for k, v in (("call", call.pk if call else ""), ("year", year or "")) if v})
     return {"call": call, "year": year, "calls": calls, "years": years, "query": query}
 
