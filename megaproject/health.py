@@ -19,6 +19,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import failed_mail_count
+
 from .celery_app import app as celery_app
 from .throttling import client_ip
 
@@ -63,7 +65,9 @@ def readiness() -> tuple[bool, dict]:
     broker = _check_broker()
     workers = _check_workers(broker["ok"])
     ok = database["ok"] and broker["ok"] and workers["ok"]
-    return ok, {"database": database, "broker": broker, "workers": workers}
+    # Failed mails do not make the portal unready, but staff must see them (Admin → Notifications).
+    mail = {"failed": failed_mail_count()} if database["ok"] else {}
+    return ok, {"database": database, "broker": broker, "workers": workers, "mail": mail}
 
 
 def _from_loopback(request) -> bool:

@@ -22,6 +22,7 @@ IN_PROCESS_DETAILS = {
     "database": {"ok": True, "vendor": None},  # filled in by the tests (the vendor of this run)
     "broker": {"ok": True, "mode": "in-process"},
     "workers": {"ok": True, "count": 0, "mode": "in-process"},
+    "mail": {"failed": 0},
 }
 
 
@@ -208,3 +209,13 @@ def test_the_ping_task_makes_a_round_trip_through_a_real_worker(celery_worker):
 def test_the_ping_task_runs_in_process_when_no_broker_is_configured():
     result = ping.delay()
     assert (result.successful(), result.get(timeout=1)) == (True, "pong")
+
+
+@without_broker
+def test_readiness_tells_staff_how_many_mails_failed_without_becoming_unready(client):
+    from accounts.models import MailState, Notification
+    from tests.factories import OfficialFactory
+
+    Notification.objects.create(user=OfficialFactory(), message="x", mail_state=MailState.FAILED)
+    response = client.get("/healthz/ready")
+    assert (response.status_code, response.json()["mail"]) == (200, {"failed": 1})
