@@ -371,6 +371,8 @@ class ProdCheck:
             "DATABASE_URL": self.database_url,
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_RESULT_BACKEND": self.broker_url,
+            # One cache for the four web processes (the password-reset counts); its keys are prefixed.
+            "CACHE_URL": self.broker_url,
             "STATIC_ROOT": str(self.static_root),
             "MEDIA_ROOT": str(self.media_root),
             "LOG_LEVEL": "INFO",
@@ -640,8 +642,9 @@ http {{
         page = official.get(f"/proposals/{world['proposal']['id']}/")
         request_id = page.headers.get("X-Request-ID", "")
         expect(re.fullmatch(r"[0-9a-f]{32}", request_id), f"X-Request-ID is not nginx's $request_id: {request_id!r}")
-        nginx_log = (self.work / "nginx" / "access.log").read_text(errors="replace")
-        expect(request_id in nginx_log, "the request id is not in nginx's access log")
+        # nginx writes its access line once the response has gone out: a moment after the client has it.
+        wait_until(lambda: request_id in (self.work / "nginx" / "access.log").read_text(errors="replace"), 10,
+                   f"request id {request_id} in nginx's access log")
 
         def logged() -> dict | None:
             for name in ("gunicorn-1", "gunicorn-2"):
