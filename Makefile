@@ -26,9 +26,13 @@ run: setup
 	  $(PY) manage.py runserver 127.0.0.1:8000; \
 	fi
 
-## Set up and run the whole test suite (lint, migrations check, pytest).
+## Set up and run the whole test suite (lint, migrations check, pytest) on PYTEST_WORKERS processes
+## (pytest-xdist): each has its own test database, task queue, Celery workers and media folder; the
+## Chromium journeys, the fault tests and the production check run one after another on one of them
+## (tests/conftest.py, SERIAL). PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 test: setup-dev lint
-	.venv/bin/pytest
+	.venv/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
 
 lint:
 	.venv/bin/ruff check .

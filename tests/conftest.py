@@ -5,7 +5,9 @@ DATABASE_URL the suite runs on SQLite and the PostgreSQL-only tests skip.
 """
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -35,9 +37,42 @@ def _use_test_queue():
 _use_test_queue()
 
 
+# --- Parallel runs (pytest-xdist, `make test`: -n 2 --dist loadgroup) ------------------------------
+# Each xdist worker is a process of its own: its test database (pytest-django adds _gw0, _gw1 to the
+# name, the fixture below the process id), its task queue (TEST_QUEUE above), its Celery worker
+# subprocesses and, from here, its MEDIA_ROOT, which the Celery workers it starts inherit.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_MEDIA_ROOT = None
+if XDIST_WORKER:
+    WORKER_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"megaproject-media-{XDIST_WORKER}-"))
+    settings.MEDIA_ROOT = WORKER_MEDIA_ROOT
+    os.environ["MEDIA_ROOT"] = str(WORKER_MEDIA_ROOT)
+
+# Run one after another on a single xdist worker, never beside each other: the Chromium journeys
+# and the tests that start whole sets of processes (workers killed, Redis restarted, the production
+# topology). The other worker goes on with everything else meanwhile.
+SERIAL = ("tests/browser/", "tests/megaproject/test_faults.py", "tests/megaproject/test_prod_check.py")
+
+
 def pytest_configure(config):
     # WhiteNoise warns on every request that `collectstatic` has not been run; tests need no static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist's loadgroup, a module's tests stay together (as --dist loadfile would keep them)
+    and the SERIAL ones share one group."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        group = "serial" if module.startswith(SERIAL) else module
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if WORKER_MEDIA_ROOT is not None:
+        shutil.rmtree(WORKER_MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
