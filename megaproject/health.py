@@ -60,13 +60,20 @@ def _check_workers(broker_ok: bool) -> dict:
     return {"ok": bool(replies), "count": len(replies)}
 
 
+def _check_mail() -> dict:
+    try:
+        return {"failed": failed_mail_count()}
+    except Exception as exc:  # e.g. a database not migrated yet: reported, never raised
+        return {"error": exc.__class__.__name__}
+
+
 def readiness() -> tuple[bool, dict]:
     database = _check_database()
     broker = _check_broker()
     workers = _check_workers(broker["ok"])
     ok = database["ok"] and broker["ok"] and workers["ok"]
     # Failed mails do not make the portal unready, but staff must see them (Admin → Notifications).
-    mail = {"failed": failed_mail_count()} if database["ok"] else {}
+    mail = _check_mail() if database["ok"] else {}
     return ok, {"database": database, "broker": broker, "workers": workers, "mail": mail}
 
 

@@ -136,6 +136,7 @@ def user_form(user, **changes) -> dict:
     data = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
             "email": user.email, "is_active": "on" if user.is_active else "", "role": user.role,
             "region": user.region_id or "", "display_name": user.display_name, "phone": user.phone,
+            "language": user.language,
             "groups": [g.pk for g in user.groups.all()]}
     data.update(changes)
     return {k: v for k, v in data.items() if v not in ("", None)}
