@@ -1,19 +1,18 @@
-"""Audit fixtures: the funding and evaluation worlds (their helpers and fixtures
-re-exported), plus `events(action)`, the explicit events of one kind."""
+"""The trail pages use the audit tests' fixtures (the funding and evaluation worlds, `events`)."""
 
-import pytest
-
-from audit.models import AuditEvent
-from tests.evaluations.conftest import before_deadline, make_eligible, make_expert  # noqa: F401
-from tests.funding.conftest import (  # noqa: F401  (fixtures shared with the funding tests)
+from tests.audit.conftest import (  # noqa: F401  (fixtures shared with the audit tests)
     _english,
     _media_root,
     approve,
     approved,
+    before_deadline,
     build_letter,
     client,
     complete_proposal,
+    events,
     letter,
+    make_eligible,
+    make_expert,
     make_proposal,
     official_of,
     plan,
@@ -22,13 +21,3 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures shared with the fu
     select,
     selected,
 )
-
-
-def events(action) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("id"))
-
-
-@pytest.fixture
-def panel_expert(db):
-    """A Daejeon expert: conflict-free for the Gwangju + Jeonnam proposals."""
-    return make_expert("expert-audit", display_name="감사 전문가")
