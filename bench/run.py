@@ -4,9 +4,13 @@
    (BENCH_DB, default megaproject_bench) and a small one (same name + _small),
    and seeds them with bench/seed.py (10,000 and 100 proposals).
 2. Counts SQL queries per main page on both (bench/queries.py).
-3. Starts the portal (port 8201) and the baseline (8202, bench.baseline_settings)
-   under gunicorn, 2 sync workers each, DEBUG off; logs in each role by a
-   session row; runs wrk on every page (and on the baseline before and after).
+3. Starts the portal (port 8201), the baseline (8202, bench.baseline_settings) and the
+   portal without request logging and metrics (8203, bench.plain_settings) under
+   gunicorn, 2 sync workers each, DEBUG off; logs in each role by a session row; runs
+   wrk on every page (and on the baseline before and after). Each page is measured in
+   four alternate halves, as deployed / plain / as deployed / plain: the page's figures
+   are the deployed halves, and their requests/s beside the plain halves' is what
+   logging and metrics cost it.
 4. Stops the servers, runs bench/letters.py and bench/exports.py (if present).
 5. Prints one table with every figure and its ratio, writes bench/results/bench.json.
 
@@ -31,11 +35,12 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PY = str(ROOT / ".venv" / "bin" / "python")
-PORTAL_PORT, BASELINE_PORT = 8201, 8202
+PORTAL_PORT, BASELINE_PORT, PLAIN_PORT = 8201, 8202, 8203
 
 TARGET_RPS = 0.35  # × baseline requests/s, at least
 TARGET_P99 = 5.0  # × baseline p99, at most
 TARGET_QUERIES = 12  # per page, at most, and the same at both sizes
+TARGET_OBSERVABILITY = 0.05  # requests/s a page may lose to its access line, request id and metrics, at most
 
 BIG_URL = os.environ.get("BENCH_DB", "postgres://megaproject@127.0.0.1:5432/megaproject_bench")
 SMALL_URL = BIG_URL.rstrip("/") + "_small"
@@ -123,7 +128,7 @@ def count_queries() -> dict:
 # --- Servers and load ----------------------------------------------------------------
 
 
-def start_server(port: int, settings: str) -> subprocess.Popen:
+def start_server(port: int, settings: str, log_level: str = "INFO") -> subprocess.Popen:
     """Measured as deployed: a JSON access line per request (to bench/results/server-<port>.log) and metrics."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     with open(RESULTS / f"server-{port}.log", "ab") as log:
@@ -131,8 +136,30 @@ def start_server(port: int, settings: str) -> subprocess.Popen:
             [str(ROOT / ".venv/bin/gunicorn"), "megaproject.wsgi:application", "--workers", "2", "--worker-class",
              "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
              "--no-control-socket"],
-            cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"},
+            cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": log_level, "LOG_FORMAT": "json"},
             start_new_session=True, stdout=log, stderr=log)
+
+
+def server_cpu_s(proc: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by a gunicorn server's workers (the master's children)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == proc.pid:  # fields: state, ppid, …, utime (12th), stime (13th)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(server: subprocess.Popen, url: str, cookie: str, seconds: int) -> dict:
+    """wrk's figures and the server's CPU milliseconds per answered request (what other processes on the
+    machine do barely changes it, unlike requests/s)."""
+    before = server_cpu_s(server)
+    result = wrk(url, cookie, seconds=seconds)
+    result["cpu_ms"] = (server_cpu_s(server) - before) * 1000 / max(1, result["requests"])
+    return result
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -217,6 +244,15 @@ def sessions(usernames: set[str]) -> dict[str, str]:
     return cookies
 
 
+def _merged(runs: list[dict]) -> dict:
+    """Runs of equal length as one: requests/s and latencies averaged (percentiles approximately), counts added."""
+    return {"rps": sum(r["rps"] for r in runs) / len(runs),
+            "p50_ms": sum(r["p50_ms"] for r in runs) / len(runs),
+            "p99_ms": sum(r["p99_ms"] for r in runs) / len(runs),
+            "requests": sum(r["requests"] for r in runs), "errors": sum(r["errors"] for r in runs),
+            "cpu_ms": sum(r["cpu_ms"] * r["requests"] for r in runs) / max(1, sum(r["requests"] for r in runs))}
+
+
 def measure() -> dict:
     os.environ.update(ENV)  # the same settings as the servers (the session hash needs SECRET_KEY)
     sys.path.insert(0, str(ROOT))
@@ -229,9 +265,11 @@ def measure() -> dict:
     cookies = sessions({p.username for p in pages})
     portal = start_server(PORTAL_PORT, "megaproject.settings")
     baseline = start_server(BASELINE_PORT, "bench.baseline_settings")
+    plain = start_server(PLAIN_PORT, "bench.plain_settings", log_level="WARNING")
     try:
         wait_ready(f"http://127.0.0.1:{PORTAL_PORT}/accounts/login/", portal)
         wait_ready(f"http://127.0.0.1:{BASELINE_PORT}/", baseline)
+        wait_ready(f"http://127.0.0.1:{PLAIN_PORT}/accounts/login/", plain)
         base_url = f"http://127.0.0.1:{BASELINE_PORT}{BASELINE.url}"
         status, size = fetch(base_url)
         if status != 200:
@@ -246,14 +284,22 @@ def measure() -> dict:
             if status != 200:
                 raise SystemExit(f"{page.url} as {page.username}: HTTP {status} (expected 200)")
             step(f"wrk: {page.label} ({page.url} as {page.username}, {size // 1024} KB)")
-            wrk(url, cookies[page.username], seconds=WARM_UP)  # both workers warm (imports, caches), not counted
+            plain_url = f"http://127.0.0.1:{PLAIN_PORT}{page.url}"
+            cookie = cookies[page.username]
+            wrk(url, cookie, seconds=WARM_UP)  # both workers warm (imports, caches), not counted
+            wrk(plain_url, cookie, seconds=WARM_UP)
+            halves = {"deployed": [], "plain": []}
+            for _ in range(2):
+                halves["deployed"].append(measured(portal, url, cookie, max(1, SECONDS // 2)))
+                halves["plain"].append(measured(plain, plain_url, cookie, max(1, SECONDS // 2)))
             out["pages"][page.key] = {"label": page.label, "url": page.url, "user": page.username, "bytes": size,
-                                      **wrk(url, cookies[page.username])}
+                                      **_merged(halves["deployed"]), "plain": _merged(halves["plain"])}
         step("wrk: baseline again")
         out["baseline"]["runs"].append(wrk(base_url))
     finally:
         stop_server(portal)
         stop_server(baseline)
+        stop_server(plain)
     runs = out["baseline"]["runs"]
     for key in ("rps", "p50_ms", "p99_ms"):
         out["baseline"][key] = sum(r[key] for r in runs) / len(runs)
@@ -289,11 +335,13 @@ def verdicts(result: dict) -> None:
         page["rps_ratio"] = page["rps"] / base["rps"]
         page["p99_ratio"] = page["p99_ms"] / base["p99_ms"]
         page["queries_small"], page["queries_big"] = small.get(key), big.get(key)
+        page["observability_cost"] = page["cpu_ms"] / page["plain"]["cpu_ms"] - 1
         checks = {
             "rps": page["rps_ratio"] >= TARGET_RPS,
             "p99": page["p99_ratio"] <= TARGET_P99,
             "queries": page["queries_small"] == page["queries_big"] and (page["queries_big"] or 0) <= TARGET_QUERIES,
-            "errors": page["errors"] == 0,
+            "errors": page["errors"] == 0 and page["plain"]["errors"] == 0,
+            "logging": page["observability_cost"] <= TARGET_OBSERVABILITY,
         }
         page["checks"] = checks
         page["verdict"] = "PASS" if all(checks.values()) else "MISS " + ",".join(k for k, ok in checks.items() if not ok)
@@ -310,15 +358,20 @@ def table(result: dict) -> str:
     lines = [f"Page load: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s on 127.0.0.1, gunicorn 2 sync workers, DEBUG off; "
              f"queries at {N_SMALL} / {N_BIG} proposals",
              f"targets: req/s ≥ {TARGET_RPS}× baseline, p99 ≤ {TARGET_P99:g}× baseline, queries equal at both sizes "
-             f"and ≤ {TARGET_QUERIES}", ""]
-    head = f"{'page':36} {'req/s':>8} {'×base':>6} {'p50 ms':>8} {'p99 ms':>8} {'×base':>6} {'queries':>9}  verdict"
+             f"and ≤ {TARGET_QUERIES}; logging and metrics cost ≤ {TARGET_OBSERVABILITY:.0%}",
+             "cpu ms: the server's CPU per request as deployed; log cost: that CPU beside the same page's without "
+             "the access line, request id and metrics (alternate halves)", ""]
+    head = (f"{'page':36} {'req/s':>8} {'×base':>6} {'p50 ms':>8} {'p99 ms':>8} {'×base':>6} {'queries':>9} "
+            f"{'cpu ms':>7} {'log cost':>9}  verdict")
     lines += [head, "-" * len(head)]
     lines.append(f"{base['label']:36} {base['rps']:8.1f} {1:6.2f} {base['p50_ms']:8.1f} {base['p99_ms']:8.1f} "
-                 f"{1:6.2f} {'':>9}  (mean of {len(base['runs'])} runs)")
+                 f"{1:6.2f} {'':>9} {'':>7} {'':>9}  (mean of {len(base['runs'])} runs)")
     for page in result["load"]["pages"].values():
         q = f"{page['queries_small']}/{page['queries_big']}"
         lines.append(f"{page['label']:36} {page['rps']:8.1f} {page['rps_ratio']:6.2f} {page['p50_ms']:8.1f} "
-                     f"{page['p99_ms']:8.1f} {page['p99_ratio']:6.2f} {q:>9}  {page['verdict']}")
+                     f"{page['p99_ms']:8.1f} {page['p99_ratio']:6.2f} {q:>9} {page['cpu_ms']:7.2f} "
+                     f"{page['observability_cost']:+9.1%}  "
+                     f"{page['verdict']}")
     letters = result.get("letters")
     if letters and "error" not in letters:
         one, batch = letters["single_letter"], letters["batch"]
@@ -353,7 +406,8 @@ def main() -> None:
     prepare_databases()
     result = {"proposals": {"small": N_SMALL, "big": N_BIG}, "seconds_per_page": SECONDS,
               "connections": CONNECTIONS, "targets": {"rps_ratio_min": TARGET_RPS, "p99_ratio_max": TARGET_P99,
-                                                      "queries_max": TARGET_QUERIES}}
+                                                      "queries_max": TARGET_QUERIES,
+                                                      "observability_cost_max": TARGET_OBSERVABILITY}}
     result["queries"] = count_queries()
     result["load"] = measure()
     verdicts(result)
