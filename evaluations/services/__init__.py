@@ -17,3 +17,12 @@ from .scoring import (  # noqa: F401
     scoresheet_save,
     unsubmitted_evaluations,
 )
+from .objections import (  # noqa: F401
+    objection_close_reevaluation,
+    objection_dismiss,
+    objection_lodge,
+    objection_start_review,
+    objection_transition,
+    objection_uphold,
+    objection_window,
+)
