@@ -41,9 +41,9 @@ from .models import (
     PanelResult,
     Scoresheet,
 )
+from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
 from .services.objections import MAX_ATTACHMENTS, lodging_refusal, original_panel_ids
 from .services.objections import available_moves as available_objection_moves
-from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
 
 
 def _staff_call(request, pk) -> Call:
