@@ -42,7 +42,7 @@ from .models import (
     Scoresheet,
 )
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
-from .services.objections import MAX_ATTACHMENTS, lodging_refusal, original_panel_ids
+from .services.objections import MAX_ATTACHMENTS, lodging_refusal, reevaluation_candidates
 from .services.objections import available_moves as available_objection_moves
 
 
@@ -513,10 +513,9 @@ def _objection_detail_page(request, objection, *, answer_form=None, close_form=N
         context["comparison_rows"] = [
             (c, before.by_criterion.get(c.pk) if before else None, after.by_criterion.get(c.pk) if after else None)
             for c in proposal.call.criteria.all()]
-        excluded = {u.pk for u, _r in services.exclusions_for(proposal)} | original_panel_ids(proposal)
-        excluded |= {a.expert_id for a in comparison["panel"]}
-        context.update(comparison=comparison, candidates=selectors.panel_candidates(excluded_ids=excluded),
-                       forming=objection.state == ObjectionState.UPHELD)
+        forming = objection.state == ObjectionState.UPHELD
+        context.update(comparison=comparison, forming=forming,
+                       candidates=reevaluation_candidates(proposal) if forming else [])
     return render(request, "evaluations/objection_detail.html", context, status=status)
 
 

@@ -34,6 +34,7 @@ from proposals.services.attachments import AttachmentRejected, validate_upload
 
 from ..models import Assignment, AssignmentKind, Objection, ObjectionAttachment, ObjectionRemedy, ObjectionState
 from ..signals import objection_answered
+from .conflicts import expert_conflicts, proposal_facts
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_ATTACHMENTS = 5
@@ -268,12 +269,12 @@ def objection_transition(*, actor, objection: Objection, action: str, answer: st
     return objection
 
 
-def objection_start_review(*, actor, objection):
-    return objection_transition(actor=actor, objection=objection, action="review")
+def objection_start_review(*, actor, objection, now=None):
+    return objection_transition(actor=actor, objection=objection, action="review", now=now)
 
 
-def objection_dismiss(*, actor, objection, reasons: str):
-    return objection_transition(actor=actor, objection=objection, action="dismiss", answer=reasons)
+def objection_dismiss(*, actor, objection, reasons: str, now=None):
+    return objection_transition(actor=actor, objection=objection, action="dismiss", answer=reasons, now=now)
 
 
 def objection_uphold(*, actor, objection, answer: str, remedy: str, correction: str = "",
@@ -305,6 +306,21 @@ def original_panel_ids(proposal) -> set[int]:
     """The experts of the proposal's original evaluation (withdrawn ones too)."""
     return set(Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal)
                .values_list("expert_id", flat=True))
+
+
+def reevaluation_candidates(proposal) -> list:
+    """The experts a re-evaluation of `proposal` may take: active and available, not on the
+    original panel nor already on the new one, with no conflict of interest (the same check as
+    every assignment; panel_assign checks again)."""
+    from accounts.models import Role, User
+
+    taken = original_panel_ids(proposal) | set(
+        Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.REEVALUATION)
+        .values_list("expert_id", flat=True))
+    facts = proposal_facts(proposal)
+    experts = (User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
+               .exclude(pk__in=taken).select_related("expert_profile").order_by("display_name", "pk"))
+    return [e for e in experts if not expert_conflicts(profile=e.expert_profile, proposal=proposal, facts=facts)]
 
 
 def check_reevaluation_assignable(*, proposal, expert) -> None:

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             proposals = proposals_demo.seed()
             evaluations_demo.seed_panels()
             funding_demo.seed()
+            evaluations_demo.seed_objections()  # after the results: the regions object, staff answer
             projects_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))
