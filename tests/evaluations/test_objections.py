@@ -432,3 +432,33 @@ def test_the_proposals_history_holds_the_objection(lodged, ministry):
 
     objection_dismiss(actor=ministry, objection=lodged, reasons="기각")
     assert AuditEvent.objects.filter(about_proposal(lodged.proposal_id), action=AuditAction.OBJECTION).count() == 2
+
+
+# --- Hostile input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/evaluations/objections/abc/", "/evaluations/objections/1e3/answer/",
+                                  "/evaluations/proposals/%2e%2e/objection/", "/evaluations/objection-files/-1/",
+                                  "/evaluations/calls/99999999999999999999/objections/"])
+def test_non_numeric_or_absurd_ids_are_404_not_500(client, ministry, path):
+    client.force_login(ministry)
+    assert client.get(path).status_code == 404
+
+
+def test_malformed_answers_are_refused_at_their_fields_not_500(client, lodged, ministry):
+    client.force_login(ministry)
+    response = client.post(reverse("evaluations:objection_answer", args=[lodged.pk]), {
+        "action": "overturn", "remedy": "bogus", "reevaluation_deadline": "not-a-date", "confirm": "on",
+        "answer": "x" * 20_000})
+    assert response.status_code == 400
+    assert set(response.context["answer_form"].errors) == {"action", "remedy", "reevaluation_deadline"}
+    lodged.refresh_from_db()
+    assert lodged.state == ObjectionState.LODGED
+
+
+def test_script_in_the_grounds_is_shown_as_text(client, rejected, official, ministry):
+    script = "<script>alert(1)</script>"
+    objection = objection_lodge(actor=official, proposal=rejected, grounds=script, now=ANNOUNCED)
+    client.force_login(ministry)
+    body = client.get(reverse("evaluations:objection_detail", args=[objection.pk])).content.decode()
+    assert script not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
