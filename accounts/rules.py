@@ -130,9 +130,7 @@ def is_consulting_assignment(user, assignment):
 
 @rules.predicate
 def results_announced(user, proposal):
-    from programmes.models import CallStatus
-
-    return proposal is not None and proposal.call.status == CallStatus.ANNOUNCED
+    return proposal is not None and proposal.call.results_announced
 
 
 def is_the(field: str) -> rules.Predicate:
@@ -162,6 +160,22 @@ def decision_of_own_region(user, decision):
 @rules.predicate
 def letter_of_own_region(user, letter):
     return letter is not None and is_participant(user, letter.decision.proposal)
+
+
+def _told(decision) -> bool:
+    """A region is told of an approved decision once its call's results are announced, never of a
+    prepared one (proposals.disclosure decides the rest of what a region sees)."""
+    return decision is not None and decision.state == "approved" and decision.proposal.call.results_announced
+
+
+@rules.predicate
+def decision_is_told(user, decision):
+    return _told(decision)
+
+
+@rules.predicate
+def letter_is_told(user, letter):
+    return letter is not None and _told(letter.decision)
 
 
 # Funded projects: the object is a Project, an AnnualReport, a ReportPart, a
@@ -264,8 +278,8 @@ rules.add_perm("funding.prepare", is_staff_member)
 add_four_eyes_perm("funding.approve", is_staff_member, "prepared_by",
                    _("Four eyes: the person who prepared a decision cannot approve it. Ask another staff member."))
 rules.add_perm("funding.generate_letters", is_staff_member)
-rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region))
-rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region))
+rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region & decision_is_told))
+rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region & letter_is_told))
 
 # Funded projects: workspace, annual reports, stage evaluations, follow-up plans.
 # State guards (which report or plan may change now) live in projects.services.

@@ -265,6 +265,12 @@ class Call(models.Model):
             return None
         return timezone.localdate(self.announced_at) if self.announced_at else self.announcement_date
 
+    @property
+    def results_announced(self) -> bool:
+        """The ministry announced the call's results: from now on the regions may know them
+        (proposals.disclosure decides what they see before)."""
+        return self.status == CallStatus.ANNOUNCED
+
     def rubric_total(self) -> int:
         return sum(c.weight for c in self.criteria.all())
 

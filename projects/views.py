@@ -90,7 +90,7 @@ def project_list(request):
     return render(request, "projects/project_list.html", {
         "page": page, "f": f, "filtered": any(f.values()),
         "statuses": ProjectStatus.choices, "regions": Region.objects.all(),
-        "calls": Call.objects.filter(proposals__project__isnull=False).distinct().order_by("-year"),
+        "calls": Call.objects.filter(proposals__project__in=qs.order_by().values("pk")).distinct().order_by("-year"),
         "stage_numbers": range(1, 5), "can_rounds": request.user.has_perm("projects.manage_stage_rounds"),
     })
 

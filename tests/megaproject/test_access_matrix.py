@@ -163,19 +163,20 @@ EXPECTED = {
     "evaluations:objection_close [POST]": "login 403 403 403 403 403 403 400 400",
     "evaluations:objection_assign [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:objection_attachment": "login 200 404 200 404 404 404 200 200",
-    # --- funding (the funded proposal) ---
+    # --- funding (the funded proposal; its call's results are not announced yet: sealed for the regions,
+    # SEALED_UNTIL_ANNOUNCED below says what they get once announced) ---
     "funding:selection": "login 403 403 403 403 403 403 200 200",
     "funding:letters": "login 403 403 403 403 403 403 200 200",
-    "funding:decision": "login 200 404 200 404 404 404 200 200",
+    "funding:decision": "login 404 404 404 404 404 404 200 200",
     # The decision page's actions (the world's decision is approved: staff are told why nothing changes;
     # the English letter is built).
     **{f"funding:decision_{action}": "405 405 405 405 405 405 405 405 405" for action in DECISION_ACTIONS},
-    "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
-    "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
-    "funding:decision_letter [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:decision_prepare [POST]": "login 404 404 404 404 404 404 400 400",
+    "funding:decision_approve [POST]": "login 404 404 404 404 404 404 302 302",
+    "funding:decision_letter [POST]": "login 404 404 404 404 404 404 302 302",
     "funding:batch_progress": "login 403 403 403 403 403 403 200 200",
-    "funding:letter_status": "login 200 404 200 404 404 404 200 200",
-    "funding:letter_download": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_status": "login 404 404 404 404 404 404 200 200",
+    "funding:letter_download": "login 404 404 404 404 404 404 200 200",
     "funding:letter_retry": "405 405 405 405 405 405 405 405 405",
     "funding:letter_retry [POST]": "login 403 403 403 403 403 403 302 302",
     # --- reports (exports: an official's own, scoped to their region; the job is its requester's) ---
@@ -228,6 +229,18 @@ EXPECTED = {
     # --- the audit trail (read-only: GET only, staff only) ---
     "audit:trail": "login 403 403 403 403 403 403 200 200",
     "audit:export_csv": "login 403 403 403 403 403 403 200 200",
+}
+
+# Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
+# regions once the world's call announces its results. Before, the regions get the rows above.
+SEALED_UNTIL_ANNOUNCED = {
+    "funding:decision": "login 200 404 200 404 404 404 200 200",
+    "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
+    "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:decision_letter [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:letter_status": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_download": "login 200 404 200 404 404 404 200 200",
+    "evaluations:feedback": "login 200 404 200 404 404 404 200 200",
 }
 
 # What a POST to each POST-only endpoint carries: a change its owner could make.
@@ -530,16 +543,16 @@ def test_every_url_pattern_of_the_portal_has_a_row_in_the_matrix():
     assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
 
 
-def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
+def observe(settings, world, keys) -> tuple[dict, list]:
+    """{cell: statuses in the order of ROLES} of every key (GET, and POST where it has a payload), and the
+    refused POSTs that changed a table."""
     observed, refusals_that_changed = {}, []
     for role, user in world.people.items():
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         if user is not None:
             client.force_login(user)
-        for key in cells():
-            if key not in EXPECTED and not os.environ.get("ACCESS_MATRIX_PRINT"):
-                continue  # the other test names it
+        for key in keys:
             url = url_of(world, key)
             methods = ["GET"] + (["POST"] if key in PAYLOADS else [])
             for method in methods:
@@ -556,11 +569,28 @@ def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, worl
                     b"".join(response.streaming_content)
                 if key == "logout" and method == "POST" and user is not None:
                     client.force_login(user)
-    table = {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}
+    return {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}, refusals_that_changed
+
+
+def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
+    keys = [key for key in cells() if key in EXPECTED or os.environ.get("ACCESS_MATRIX_PRINT")]  # the other test names the rest
+    table, refusals_that_changed = observe(settings, world, keys)
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         for cell, row in table.items():
             print(f'    "{cell}": "{row}",')
     differences = {cell: f"got {table[cell]!r}, expected {EXPECTED.get(cell)!r}" for cell in table
                    if cell not in EXPECTED or not matches(table[cell], EXPECTED[cell])}
+    assert differences == {}, f"roles: {' '.join(ROLES)}"
+    assert refusals_that_changed == []
+
+
+def test_once_the_call_announces_its_results_the_regions_get_what_was_sealed(settings, world):
+    world.call.status = CallStatus.ANNOUNCED
+    world.call.save()
+    keys = sorted({cell.removesuffix(" [POST]") for cell in SEALED_UNTIL_ANNOUNCED})
+    table, refusals_that_changed = observe(settings, world, keys)
+    expected = {cell: SEALED_UNTIL_ANNOUNCED.get(cell, EXPECTED[cell]) for cell in table}
+    differences = {cell: f"got {table[cell]!r}, expected {expected[cell]!r}" for cell in table
+                   if not matches(table[cell], expected[cell])}
     assert differences == {}, f"roles: {' '.join(ROLES)}"
     assert refusals_that_changed == []
