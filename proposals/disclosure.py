@@ -19,7 +19,7 @@ for lists, `results_q` for querysets of results (money, decisions, projects).
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.rules import is_staff_member
 from programmes.models import CallStatus
@@ -29,7 +29,7 @@ from .models import ProposalState
 S = ProposalState
 
 UNDER_REVIEW = "under_review"
-UNDER_REVIEW_LABEL = _("Under review")
+UNDER_REVIEW_LABEL = pgettext_lazy("proposal state", "Under review")
 # The states that carry (or will carry) a result of the evaluation: sealed until the announcement.
 SEALED_STATES = frozenset({S.ELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED})
 

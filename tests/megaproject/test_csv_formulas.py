@@ -17,7 +17,8 @@ from core.spreadsheet import FORMULA_STARTS, csv_text, neutralise
 from funding import services as funding_services
 from programmes.models import CallStatus, CooperationType
 from proposals.models import Proposal
-from tests.funding.conftest import plan, select  # noqa: F401
+from tests.factories import EOK
+from tests.funding.conftest import plan, select
 from tests.proposals.conftest import _english, _media_root  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def planted(web, call, official, ministry, ministry2, django_capture_on_commit_c
     proposals = list(Proposal.objects.order_by("pk"))
     assert [p.title_ko for p in proposals] == list(PLANTED.values())
     funded = select(proposals[0])
-    years, obligations = plan(funded)
+    years, obligations = plan(funded, local=4 * EOK)  # one region: its local funds ≥ 20% alone
     decision = funding_services.funding_prepare(actor=ministry, proposal=funded, years=years,
                                                 obligations=obligations)
     with django_capture_on_commit_callbacks(execute=False):  # the letter is not needed here

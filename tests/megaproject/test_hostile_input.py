@@ -704,3 +704,28 @@ def test_a_zip_bomb_named_xlsx_is_refused_by_the_expert_import(settings, ministr
                                                 {"file": SimpleUploadedFile("experts.xlsx", zip_bomb())})
     assert response.status_code == 200
     assert "not a readable" in body_of(response) or "could not be read" in body_of(response)
+
+
+# --- Results sealed until announced (proposals.disclosure) ---------------------------------------------
+
+# The world's funded proposal is in a call whose results are not announced: its regions read "Under review".
+SEALED_PROBES = ["funded", "FUNDED", " funded", "funded ", "Funded", "selected", "reserve", "not_selected",
+                 "eligible", "funded' OR '1'='1", "under_review' OR 1=1 --", "pstate-funded", "%", "state", "-state"]
+
+
+@pytest.mark.parametrize("value", SEALED_PROBES)
+def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(settings, world, value):
+    client = browser(settings, world.people["owner"])
+    export = reverse("reports:export", kwargs={"dataset": "proposals", "fmt": "csv"})
+    for params in ({"state": value}, {"sort": value}, {"state": value, "sort": "-state"}):
+        listed = client.get(reverse("proposals:list"), params)
+        assert listed.status_code == 200
+        assert world.funded.pk not in {p.pk for p in listed.context["page"].object_list} or (
+            "pstate-under_review" in body_of(listed))
+        assert "pstate-funded" not in body_of(listed)
+        rows = client.get(export, params)
+        assert rows.status_code == 200
+        assert "Funded" not in body_of(rows)
+    # Only the exact sealed value finds it, as "under review".
+    found = client.get(reverse("proposals:list"), {"state": "under_review"}).context["page"].object_list
+    assert world.funded.pk in {p.pk for p in found}
