@@ -58,6 +58,13 @@ def is_sealed(proposal) -> bool:
     return proposal.state in SEALED_STATES and not proposal.call.results_announced
 
 
+def shown_state(*, user, proposal) -> tuple[str, str]:
+    """(code, label) of the state the user sees — what a badge shows (reads no text field)."""
+    if sees_everything(user) or not is_sealed(proposal):
+        return proposal.state, str(proposal.get_state_display())
+    return UNDER_REVIEW, str(UNDER_REVIEW_LABEL)
+
+
 def disclosure_for(*, user, proposal) -> Disclosure:
     if sees_everything(user) or not is_sealed(proposal):
         return Disclosure(state=proposal.state, label=str(proposal.get_state_display()),
