@@ -19,7 +19,11 @@ urlpatterns = [
     path("proposals/<int:pk>/panel-result/", views.panel_result_edit, name="panel_result"),
     path("proposals/<int:pk>/consulting/", views.proposal_consulting, name="consulting"),
     path("proposals/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("proposals/<int:pk>/feedback/rate/", views.feedback_rate, name="feedback_rate"),
     path("calls/<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("calls/<int:pk>/progress/", views.progress, name="progress"),
+    path("calls/<int:pk>/quality/", views.quality, name="quality"),
+    path("calls/<int:pk>/quality/rules/", views.quality_rules, name="quality_rules"),
+    path("calls/<int:pk>/quality/exclude/", views.quality_exclude, name="quality_exclude"),
 ]

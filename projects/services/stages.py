@@ -34,6 +34,7 @@ from ..models import (
     StageState,
 )
 from ..selectors import stage_evaluation_of
+from . import goodfaith
 from .lifecycle import project_transition, remaining_years, stage_transition
 
 # The default rubric of a stage evaluation (staff may change it when opening a round).
@@ -257,6 +258,11 @@ def stage_decide(*, actor, evaluation: StageEvaluation, outcome: str, panel_comm
     wind_down = _parse_date(wind_down_on or None, "wind_down_on", errors)
     if outcome == Outcome.TERMINATE and wind_down is None and "wind_down_on" not in errors:
         errors["wind_down_on"] = _("Give the wind-down date.")
+    if outcome == Outcome.TERMINATE:  # an insufficient grade is checked for good faith first
+        try:
+            goodfaith.check_termination_allowed(evaluation, results.trimmed_mean)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if outcome in (Outcome.CONTINUE, Outcome.CONDITIONS) and remaining_years(project) < 1:
         errors["outcome"] = _("The project has used all %(n)s years; it cannot continue.") % {
             "n": project.proposal.call.max_total_years}

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
             evaluations_demo.seed_panels()
+            evaluations_demo.seed_quality()
             funding_demo.seed()
             projects_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
