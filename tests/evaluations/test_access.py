@@ -25,8 +25,10 @@ from evaluations.models import (
     Assignment,
     AssignmentKind,
     CommentAnswer,
+    CommentRating,
     ConsultingComment,
     ConsultingRound,
+    ExpertExclusion,
     ExpertProfile,
     PanelResult,
     Score,
@@ -34,7 +36,7 @@ from evaluations.models import (
     ScoresheetEvent,
 )
 from evaluations.services import consulting_comment_add, panel_auto_plan
-from programmes.models import Call
+from programmes.models import Call, QualityRules
 from proposals.models import Proposal
 from proposals.services import proposal_send_to_consulting
 from tests.evaluations.conftest import (
@@ -51,10 +53,12 @@ from tests.evaluations.conftest import (
 pytestmark = pytest.mark.django_db
 
 PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen"}  # the panel page's, one URL each
-POST_ONLY = {"declare", "score", "comment", "panel_result", *PANEL_ACTIONS}
-GET_ONLY = {"panel"}  # its actions post to their own URLs
+POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", *PANEL_ACTIONS, "quality_rules",
+             "quality_exclude"}
+GET_ONLY = {"panel", "quality"}  # its actions post to their own URLs
+QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
-              *PANEL_ACTIONS}
+              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS}
 OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
@@ -69,6 +73,8 @@ FILL = {
     "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
     "consulting": lambda w: w.in_consulting.pk,
     "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
+    "feedback_rate": lambda w: w.sheet.assignment.proposal_id,
+    "quality": lambda w: w.call.pk, "quality_rules": lambda w: w.call.pk, "quality_exclude": lambda w: w.call.pk,
 }
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
@@ -89,20 +95,25 @@ PAYLOADS = {
     "auto_assign": lambda w: {"signature": panel_auto_plan(call=w.call).signature},
     "ranking": lambda w: {},
     "progress": lambda w: {},
+    "feedback_rate": lambda w: {"scoresheet": w.sheet.pk, "value": "4"},
+    "quality": lambda w: {},
+    "quality_rules": lambda w: {"max_late_submissions": "3", "max_reopens": "1", "max_mean_abs_z": "1.5",
+                                "min_comment_length": "20", "min_average_rating": "2.5"},
+    "quality_exclude": lambda w: {"expert": w.spare.pk, "reason": "평가 품질 미흡"},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
-    **dict.fromkeys(STAFF_ONLY | {"feedback"}, "ministry"),
+    **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
     **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
     "consulting": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
-          *PANEL_ACTIONS}
+          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS}
 NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
-          CommentAnswer, PanelResult, Notification, Proposal, Call]
+          CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules]
 
 
 def url_of(world, name) -> str:

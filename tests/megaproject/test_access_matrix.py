@@ -150,6 +150,15 @@ EXPECTED = {
     "evaluations:auto_assign": "login 403 403 403 403 403 403 200 200",
     "evaluations:ranking": "login 403 403 403 403 403 403 200 200",
     "evaluations:progress": "login 403 403 403 403 403 403 200 200",
+    # The evaluator quality record (staff) and the ratings of the comments (the lead region, once announced:
+    # the world's call is not; no sheet of that number).
+    "evaluations:quality": "login 403 403 403 403 403 403 200 200",
+    "evaluations:quality_rules": "405 405 405 405 405 405 405 405 405",
+    "evaluations:quality_rules [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:quality_exclude": "405 405 405 405 405 405 405 405 405",
+    "evaluations:quality_exclude [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:feedback_rate": "405 405 405 405 405 405 405 405 405",
+    "evaluations:feedback_rate [POST]": "login 403 404 403 404 404 404 404 404",
     # --- funding (the funded proposal) ---
     "funding:selection": "login 403 403 403 403 403 403 200 200",
     "funding:letters": "login 403 403 403 403 403 403 200 200",
@@ -201,6 +210,7 @@ EXPECTED = {
     **{f"projects:round_{action}": "405 405 405 405 405 405 405 405 405" for action in ROUND_ACTIONS},
     **{f"projects:round_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ROUND_ACTIONS},
     "projects:decide": "login 403 403 403 403 403 403 302 302",  # decided already: back to the round
+    "projects:good_faith": "login 403 403 403 403 403 403 200 200",
     "projects:stage_report_status": "login 200 404 200 404 404 404 200 200",
     "projects:stage_report_download": "login 200 404 200 404 404 404 200 200",
     "projects:plan": "login 200 404 200 404 404 404 200 200",
@@ -236,6 +246,10 @@ PAYLOADS = {
     "evaluations:panel_unassign": lambda w: {"assignment": str(w.evaluation.pk)},
     # Nobody scored in this world: the reopen asks for a scoresheet there is none of.
     "evaluations:panel_reopen": lambda w: {"scoresheet": str(10**9), "reason": "의견 보완 요청"},
+    "evaluations:quality_rules": lambda w: {"max_late_submissions": "2", "max_reopens": "1", "max_mean_abs_z": "1.5",
+                                            "min_comment_length": "20", "min_average_rating": "2.5"},
+    "evaluations:quality_exclude": lambda w: {"expert": str(w.people["unassigned_expert"].pk), "reason": "평가 품질 미흡"},
+    "evaluations:feedback_rate": lambda w: {"scoresheet": str(10**9), "value": "4"},
     "funding:letter_retry": lambda w: {},
     "funding:decision_prepare": lambda w: {**{f"national-{y}": "1800000000" for y in w.funded.pilot_years()},
                                            "conditions": "조건 없음"},
@@ -294,6 +308,10 @@ FILL = {
     "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
     "evaluations:ranking": lambda w: {"pk": w.call.pk},
     "evaluations:progress": lambda w: {"pk": w.call.pk},
+    "evaluations:quality": lambda w: {"pk": w.call.pk},
+    "evaluations:quality_rules": lambda w: {"pk": w.call.pk},
+    "evaluations:quality_exclude": lambda w: {"pk": w.call.pk},
+    "evaluations:feedback_rate": lambda w: {"pk": w.eligible.pk},
     "funding:selection": lambda w: {"pk": w.call.pk},
     "funding:letters": lambda w: {"pk": w.call.pk},
     "funding:decision": lambda w: {"pk": w.funded.pk},
@@ -318,6 +336,7 @@ FILL = {
     "projects:condition_close": lambda w: {"pk": w.condition.pk},
     "projects:round": lambda w: {"pk": w.stage_evaluation.round_id},
     "projects:decide": lambda w: {"pk": w.stage_evaluation.pk},
+    "projects:good_faith": lambda w: {"pk": w.stage_evaluation.pk},
     "projects:stage_report_status": lambda w: {"pk": w.stage_report.pk},
     "projects:stage_report_download": lambda w: {"pk": w.stage_report.pk},
     "projects:plan": lambda w: {"pk": w.plan.pk},
