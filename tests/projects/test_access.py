@@ -123,7 +123,7 @@ def test_nobody_outside_the_project_gets_a_project_page_or_changes_anything(requ
     assert state() == before
 
 
-STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close"}
+STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close", "good_faith"}
 
 
 @pytest.mark.parametrize("who", ["official", "partner_official"])
