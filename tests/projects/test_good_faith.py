@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.permissions import Refused
@@ -164,3 +165,46 @@ def test_officials_cannot_grade_decide_or_sanction(insufficient, official):
                                     reason="x")
     with pytest.raises(PermissionDenied):
         goodfaith.sanction_record(actor=official, evaluation=insufficient, kind="other", measure="경고")
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def page_url(evaluation):
+    return reverse("projects:good_faith", args=[evaluation.pk])
+
+
+def test_the_opener_sees_why_they_cannot_decide_and_a_second_staff_member_decides_on_the_page(
+    client, review, insufficient, ministry, ministry2
+):
+    client.force_login(ministry)
+    page = client.get(page_url(insufficient))
+    assert (page.status_code, page.context["can_decide"], "Four eyes" in page.content.decode()) == (200, False, True)
+    refused = client.post(page_url(insufficient), {"action": "decide", "good_faith": "no", "reason": "불성실"})
+    assert (refused.status_code, refused.context["forms"]["decide"].non_field_errors()[0][:10]) == (400, "Four eyes:")
+    client.force_login(ministry2)
+    done = client.post(page_url(insufficient), {"action": "decide", "good_faith": "no", "reason": "핵심 과제 미수행"})
+    review.refresh_from_db()
+    assert (done.status_code, review.state, review.good_faith, review.decided_by) == (
+        302, ReviewState.DECIDED, False, ministry2)
+    client.post(page_url(insufficient), {"action": "sanction", "kind": "participation", "measure": "2년 참여제한"})
+    assert list(Sanction.objects.values_list("kind", "measure")) == [("participation", "2년 참여제한")]
+
+
+def test_evidence_without_text_is_refused_at_its_field_and_the_file_choice_is_not_saved(
+    client, insufficient, ministry
+):
+    client.force_login(ministry)
+    response = client.post(page_url(insufficient), {"action": "evidence", "evidence": "  "})
+    assert (response.status_code, list(response.context["forms"]["evidence"].errors)) == (400, ["evidence"])
+    insufficient.good_faith_review.refresh_from_db()
+    assert insufficient.good_faith_review.evidence == ""
+
+
+def test_staff_grade_on_the_page(client, project, call, ministry, stage_expert):
+    rnd = ready_round(call, by=ministry, expert=stage_expert, scores=(6, 6, 6, 6))
+    evaluation = evaluation_of(rnd, project)
+    client.force_login(ministry)
+    assert client.post(page_url(evaluation), {"action": "grade"}).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.grade, evaluation.grade_score) == (Grade.AVERAGE, Decimal("60.00"))
