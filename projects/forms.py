@@ -19,6 +19,10 @@ class RoundOpenForm(forms.Form):
     envelope_won = forms.IntegerField(label=_("National envelope for the next stage (won)"), min_value=0)
     next_stage_years = forms.IntegerField(label=_("Years of the next stage"), min_value=1, max_value=10, initial=3)
     panel_size = forms.IntegerField(label=_("Evaluators per project"), min_value=1, max_value=15, initial=5)
+    excellent_from = forms.DecimalField(label=_("Excellent from (score)"), min_value=0, max_value=100,
+                                        decimal_places=2, initial=80, required=False)
+    insufficient_below = forms.DecimalField(label=_("Insufficient below (score)"), min_value=0, max_value=100,
+                                            decimal_places=2, initial=60, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,8 @@ def projects_due(*, call, stage_number: int):
 
 @transaction.atomic
 def round_open(*, actor, call, stage_number: int, title: str, year: int, envelope_won: int,
-               next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None) -> StageRound:
+               next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None,
+               excellent_from=None, insufficient_below=None) -> StageRound:
     require(actor, "projects.manage_stage_rounds")
     criteria = criteria if criteria is not None else DEFAULT_RUBRIC
     errors = {}
@@ -65,6 +66,14 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         errors["envelope_won"] = _("Amounts cannot be negative.")
     if not 1 <= (next_stage_years or 0) <= call.max_total_years:
         errors["next_stage_years"] = _("Between 1 and %(n)s years.") % {"n": call.max_total_years}
+    grading = {name: value for name, value in (("excellent_from", excellent_from),
+                                               ("insufficient_below", insufficient_below)) if value is not None}
+    if grading:  # the grade thresholds (defaults 80 and 60), validated as the model says
+        try:
+            StageRound(call=call, title=title or "-", year=year, envelope_won=max(envelope_won or 0, 0),
+                       opened_by=actor, **grading).full_clean(exclude=["call", "opened_by"])
+        except ValidationError as exc:
+            errors.update({k: v for k, v in exc.message_dict.items() if k in grading})
     if StageRound.objects.filter(call=call, stage_number=stage_number).exists():
         errors["stage_number"] = _("This stage of this call already has an evaluation round.")
     if errors:
@@ -78,7 +87,7 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         raise ValidationError(_("No running project of this call is at the end of stage %(n)s.") % {"n": stage_number})
     rnd = StageRound.objects.create(call=call, stage_number=stage_number, title=title.strip(), year=year,
                                     envelope_won=envelope_won, next_stage_years=next_stage_years,
-                                    panel_size=panel_size, opened_by=actor)
+                                    panel_size=panel_size, opened_by=actor, **grading)
     stage_rubric_create(call=call, stage_number=stage_number, criteria=criteria)
     for project in chosen:
         stage = project.stages.get(number=stage_number)

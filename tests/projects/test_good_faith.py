@@ -15,7 +15,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from core.permissions import Refused
 from projects.models import GoodFaithReview, Grade, Outcome, ProjectStatus, ReviewState, Sanction, StageRound
-from projects.services import goodfaith
+from projects.services import goodfaith, stages
 from tests.projects.conftest import decide, evaluation_of, ready_round
 from tests.proposals.conftest import PDF
 
@@ -208,3 +208,14 @@ def test_staff_grade_on_the_page(client, project, call, ministry, stage_expert):
     assert client.post(page_url(evaluation), {"action": "grade"}).status_code == 302
     evaluation.refresh_from_db()
     assert (evaluation.grade, evaluation.grade_score) == (Grade.AVERAGE, Decimal("60.00"))
+
+
+def test_a_round_opens_with_its_own_thresholds_and_refuses_them_crossed(project, call, ministry):
+    with pytest.raises(ValidationError) as refused:
+        stages.round_open(actor=ministry, call=call, stage_number=1, title="1단계 평가", year=2025, envelope_won=1,
+                          excellent_from=Decimal("70"), insufficient_below=Decimal("75"))
+    assert list(refused.value.message_dict) == ["insufficient_below"]
+    assert not StageRound.objects.exists()
+    rnd = stages.round_open(actor=ministry, call=call, stage_number=1, title="1단계 평가", year=2025, envelope_won=1,
+                            excellent_from=Decimal("85"), insufficient_below=Decimal("50"))
+    assert (rnd.excellent_from, rnd.insufficient_below) == (Decimal("85"), Decimal("50"))
