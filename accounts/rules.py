@@ -118,8 +118,9 @@ def assignment_is_cleared(user, assignment):
 
 @rules.predicate
 def is_evaluation_assignment(user, assignment):
-    """Assignments that are scored: selection evaluations and stage evaluations."""
-    return assignment is not None and assignment.kind in ("evaluation", "stage")
+    """Assignments that are scored: selection evaluations, stage evaluations and re-evaluations
+    after an upheld objection."""
+    return assignment is not None and assignment.kind in ("evaluation", "stage", "reevaluation")
 
 
 @rules.predicate
@@ -253,6 +254,12 @@ rules.add_perm("evaluations.manage_quality", is_staff_member)
 # Usefulness of the anonymised comments: the lead region once the results are announced; staff too.
 rules.add_perm("evaluations.rate_comments", is_staff_member | (is_official & is_lead_official & results_announced))
 rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_official & results_announced))
+# Objections (이의신청): the regions of a proposal read theirs after the announcement; its lead
+# region lodges it (the period and "one per proposal" are checked by the service); staff answer.
+rules.add_perm("evaluations.view_objection", is_staff_member | (is_participating_official & results_announced))
+rules.add_perm("evaluations.lodge_objection", is_official & is_lead_official & results_announced)
+rules.add_perm("evaluations.list_objections", is_staff_member)
+rules.add_perm("evaluations.answer_objection", is_staff_member)
 
 # Funding decisions and award letters
 rules.add_perm("funding.view_board", is_staff_member)

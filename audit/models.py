@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     SCORE_REOPEN = "score_reopen", _("Scores reopened")
     PANEL_ASSIGN = "panel_assign", _("Expert assigned")
     PANEL_UNASSIGN = "panel_unassign", _("Expert unassigned")
+    OBJECTION = "objection", _("Objection lodged, answered or re-evaluated")
     CALL_STATUS = "call_status", _("Call status change")
     USER_ACCOUNT = "user_account", _("User role, region or activity change")
     PERMISSIONS = "permissions", _("Permission or group change")

@@ -10,6 +10,8 @@ from .models import (
     ConsultingRound,
     ExpertExclusion,
     ExpertProfile,
+    Objection,
+    ObjectionAttachment,
     PanelResult,
     Score,
     Scoresheet,
@@ -119,3 +121,25 @@ class ExpertExclusionAdmin(ReadOnlyAdmin):
     list_display = ("excluded_at", "expert", "call", "excluded_by", "reason")
     search_fields = ("expert__username", "expert__display_name", "reason")
     list_select_related = ("expert", "call", "excluded_by")
+class ObjectionAttachmentInline(ReadOnlyInline):
+    model = ObjectionAttachment
+    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    """Objections change only through their pages: the period, the answer and its reasons are checked there."""
+
+    list_display = ("proposal", "state", "remedy", "lodged_by", "lodged_at", "answered_by", "answered_at")
+    list_filter = ("state", "remedy", "proposal__call")
+    search_fields = ("proposal__title_ko", "grounds", "answer")
+    list_select_related = ("proposal", "lodged_by", "answered_by")
+    date_hierarchy = "lodged_at"
+    inlines = [ObjectionAttachmentInline]
+
+
+@admin.register(ObjectionAttachment)
+class ObjectionAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "objection", "kind", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name", "objection__proposal__title_ko")
+    list_select_related = ("objection__proposal", "uploaded_by")

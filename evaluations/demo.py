@@ -207,3 +207,76 @@ def seed_quality() -> int:
         CommentRating.objects.update_or_create(scoresheet=s, rater=ministry, defaults={"value": 1})
     expert_exclude(actor=ministry, expert=outlier, call=call, reason=QUALITY_EXCLUSION_REASON)
     return len(mine)
+# --- Objections on the 2023 call ---------------------------------------------------------------
+
+OBJECTIONS_2023 = {
+    # lead region → (grounds, what staff answer)
+    "ulsan": ("평가위원 의견 중 '실증 계획의 구체성 부족'은 제안서 4장의 실증 일정표(2023~2025)를 반영하지 않은 "
+              "판단으로 보입니다. 해당 항목의 재검토를 요청합니다.",
+              "제출된 실증 일정표를 포함하여 평가위원 5인이 검토하였으며, 평가 절차와 점수 산정에 하자가 "
+              "확인되지 않아 기각합니다."),
+    "busan": ("평가위원 1인의 총점이 다른 위원들과 20점 이상 차이가 나며, 해당 위원의 항목별 의견이 제안서 "
+              "내용과 맞지 않습니다. 새 평가위원회에 의한 재평가를 요청합니다.",
+              "평가위원 간 편차와 의견의 부정확성이 확인되어 이의신청을 인용하고, 원 평가위원을 제외한 새 "
+              "평가위원회가 재평가합니다."),
+}
+
+
+def seed_objections() -> int:
+    """Idempotent: on the announced 2023 call, Ulsan's objection dismissed with reasons and Busan's
+    upheld, with a new conflict-free panel formed (one member has scored). Lodged through the same
+    services as the regions, within the period counted from the call's announcement date; staff's
+    answers carry today's date and the re-evaluation's window runs from today."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from programmes.models import Call
+    from proposals.models import Proposal, ProposalState
+
+    from .models import AssignmentKind, Objection, ObjectionRemedy
+    from .services import (
+        assignment_declare,
+        objection_dismiss,
+        objection_lodge,
+        objection_start_review,
+        objection_uphold,
+        objection_window,
+        panel_assign,
+        scoresheet_save,
+    )
+    from .services.objections import reevaluation_candidates
+
+    call = Call.objects.get(programme__code="mega", year=2023)
+    window = objection_window(call)
+    if window is None:
+        return 0
+    ministry = User.objects.get(username="ministry")
+    lodged_at = datetime.datetime.combine(window.announced_on + datetime.timedelta(days=5), datetime.time(10),
+                                          tzinfo=ZoneInfo("Asia/Seoul"))
+    count = 0
+    for code, (grounds, answer) in OBJECTIONS_2023.items():
+        proposal = Proposal.objects.filter(call=call, lead_region__code=code,
+                                           state=ProposalState.NOT_SELECTED).first()
+        lead = User.objects.filter(username=f"official-{code}").first()
+        if proposal is None or lead is None or Objection.objects.filter(proposal=proposal).exists():
+            continue
+        objection = objection_lodge(actor=lead, proposal=proposal, grounds=grounds, now=lodged_at)
+        objection = objection_start_review(actor=ministry, objection=objection)
+        count += 1
+        if code == "ulsan":
+            objection_dismiss(actor=ministry, objection=objection, reasons=answer)
+            continue
+        objection_uphold(actor=ministry, objection=objection, answer=answer, remedy=ObjectionRemedy.RE_EVALUATION,
+                         reevaluation_deadline=timezone.localdate() + datetime.timedelta(days=21))
+        panel = [panel_assign(actor=ministry, proposal=proposal, expert=expert, kind=AssignmentKind.REEVALUATION)
+                 for expert in reevaluation_candidates(proposal)[:3]]
+        if panel:
+            first = assignment_declare(actor=panel[0].expert, assignment=panel[0], conflict=False)
+            values = {c.pk: ("7.5", f"{c.name_ko} 측면에서 원 평가의 지적을 다시 검토하였으며 계획의 타당성은 "
+                                    "보통 이상으로 판단됩니다.") for c in call.criteria.all()}
+            scoresheet_save(actor=first.expert, assignment=first, values=values, submit=True,
+                            overall_comment="이의신청 사유를 검토하여 독립적으로 재평가하였습니다.")
+    return count

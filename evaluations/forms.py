@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import CooperationType, QualityRules
 
-from .models import PlanSection
+from .models import ObjectionRemedy, PlanSection
 
 
 class DeclarationForm(forms.Form):
@@ -55,3 +55,56 @@ class QualityRulesForm(forms.ModelForm):
 class ExclusionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the exclusion"), widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Give the reason for the exclusion; it is recorded.")})
+# --- Objections ----------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (the service checks each of them)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ObjectionForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Grounds of the objection"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        help_text=_("Say which part of the result you object to and why, with the facts that support it."))
+    attachments = MultipleFileField(
+        label=_("Supporting documents"), required=False,
+        help_text=_("Optional, up to 5 files: PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG."))
+
+
+class ObjectionAnswerForm(forms.Form):
+    """Staff's answer; the service says what each choice needs (the reasons, the remedy)."""
+
+    ACTIONS = [("dismiss", _("Dismiss the objection")), ("uphold", _("Uphold the objection"))]
+    action = forms.ChoiceField(label=_("Answer"), choices=ACTIONS, widget=forms.RadioSelect)
+    answer = forms.CharField(label=_("Reasons (the region reads them)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+    remedy = forms.ChoiceField(label=_("Remedy (when upheld)"), required=False,
+                               choices=[("", "—"), *ObjectionRemedy.choices])
+    correction = forms.CharField(label=_("Corrected decision (when corrected)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    reevaluation_deadline = forms.DateField(label=_("New panel's scores due (when re-evaluated)"), required=False,
+                                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    confirm = forms.BooleanField(
+        label=_("I understand that the answer is final and is sent to the region at once."),
+        error_messages={"required": _("Tick the confirmation box: the answer cannot be changed afterwards.")})
+
+
+class ReevaluationCloseForm(forms.Form):
+    reevaluation_result = forms.CharField(label=_("Result of the re-evaluation (the region reads it)"),
+                                          required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    confirm = forms.BooleanField(
+        label=_("I understand that closing the re-evaluation is final."),
+        error_messages={"required": _("Tick the confirmation box: closing the re-evaluation is final.")})

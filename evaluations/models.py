@@ -7,6 +7,8 @@ A `Scoresheet` belongs to one evaluation assignment: one score per rubric
 criterion, saved as a draft, then submitted and locked.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -43,6 +45,9 @@ class AssignmentKind(models.TextChoices):
     CONSULTING = "consulting", _("Consulting")
     EVALUATION = "evaluation", _("Evaluation")
     STAGE = "stage", _("Stage evaluation")
+    # A new panel's evaluation of a proposal whose objection was upheld (see Objection); its
+    # scores are kept apart from the original round's.
+    REEVALUATION = "reevaluation", _("Re-evaluation after an objection")
 
 
 class Assignment(models.Model):
@@ -258,3 +263,86 @@ class ExpertExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert}: {self.reason[:40]}"
+# --- Objections (이의신청) -------------------------------------------------------------------
+
+
+class ObjectionState(models.TextChoices):
+    LODGED = "lodged", _("Lodged")
+    UNDER_REVIEW = "under_review", _("Under review")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+    RE_EVALUATED = "re_evaluated", _("Re-evaluated")
+
+
+class ObjectionRemedy(models.TextChoices):
+    RE_EVALUATION = "re_evaluation", _("Re-evaluation by a new panel")
+    CORRECTION = "correction", _("Corrected decision")
+
+
+class Objection(models.Model):
+    """The lead region's objection to its proposal's result, within the call's objection
+    period after the announcement; one per proposal. Moved only by
+    services.objections.objection_transition (its table: review, uphold, dismiss, close
+    the re-evaluation)."""
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.PROTECT, related_name="objection",
+                                    verbose_name=_("proposal"))
+    state = models.CharField(_("state"), max_length=20, choices=ObjectionState.choices,
+                             default=ObjectionState.LODGED, db_index=True)
+    grounds = models.TextField(_("grounds"))
+    lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("lodged by"))
+    lodged_at = models.DateTimeField(_("lodged at"))
+    # The answer: for "dismissed" the reasons, for "upheld" what was found.
+    answer = models.TextField(_("answer"), blank=True)
+    remedy = models.CharField(_("remedy"), max_length=20, choices=ObjectionRemedy.choices, blank=True)
+    correction = models.TextField(_("corrected decision"), blank=True)
+    reevaluation_deadline = models.DateField(_("re-evaluation scores due"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reevaluation_result = models.TextField(_("re-evaluation result"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-lodged_at", "-id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(grounds=""), name="objection_has_grounds"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.proposal_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state in {ObjectionState.UPHELD, ObjectionState.DISMISSED, ObjectionState.RE_EVALUATED}
+
+    @property
+    def is_reevaluation(self) -> bool:
+        return self.remedy == ObjectionRemedy.RE_EVALUATION
+
+
+def objection_attachment_path(instance, filename: str) -> str:
+    # Never the user's file name on disk.
+    return f"objections/{instance.objection.proposal_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class ObjectionAttachment(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=objection_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10)
+    kind = models.CharField(_("file type"), max_length=20)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("objection attachment")
+        verbose_name_plural = _("objection attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

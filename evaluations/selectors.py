@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from accounts.models import Role, User
 from proposals.models import BudgetLine, Proposal
 
-from .models import Assignment, AssignmentKind, CommentRating, Score, Scoresheet, ScoresheetState
+from .models import Assignment, AssignmentKind, CommentRating, Objection, Score, Scoresheet, ScoresheetState
 from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, rank
 
 BOARD_PAGE_SIZE = 25  # as the proposal list
@@ -196,3 +196,36 @@ def feedback_comments(*, proposal, rater=None) -> list[dict]:
                           for score in sorted(s.scores.all(), key=lambda x: (x.criterion.order, x.criterion_id))
                           if score.comment]}
             for n, s in enumerate(sheets, start=1)]
+# --- Objections ----------------------------------------------------------------------------
+
+
+def objections_of_call(*, call, state: str = ""):
+    """The call's objections for the staff list, newest first (one query with what a row shows)."""
+    qs = (Objection.objects.filter(proposal__call=call)
+          .select_related("proposal__lead_region", "lodged_by", "answered_by")
+          .annotate(files=Count("attachments", distinct=True)))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-lodged_at", "-pk")
+
+
+def reevaluation_comparison(*, proposal) -> dict:
+    """The original round's result beside the re-evaluation's (each aggregated on its own: the
+    re-evaluation's sheets never enter the call's ranking), with the new panel's progress."""
+    sheets: dict[int, Sheet] = {}
+    rows = Score.objects.filter(
+        scoresheet__state=ScoresheetState.SUBMITTED, scoresheet__assignment__kind=AssignmentKind.REEVALUATION,
+        scoresheet__assignment__proposal=proposal, scoresheet__assignment__conflict_declared=False,
+    ).values_list("scoresheet_id", "scoresheet__assignment__expert_id", "criterion_id", "value")
+    for sheet_id, expert_id, criterion_id, value in rows:
+        sheets.setdefault(sheet_id, Sheet(expert_id=expert_id, proposal_id=proposal.pk, values={})).values[
+            criterion_id] = value
+    crits = criteria_of(proposal.call)
+    panel = list(Assignment.objects.filter(kind=AssignmentKind.REEVALUATION, proposal=proposal)
+                 .select_related("expert__expert_profile", "scoresheet").order_by("pk"))
+    return {
+        "original": call_results(call=proposal.call).get(proposal.pk),
+        "reevaluation": aggregate(list(sheets.values()), crits).get(proposal.pk),
+        "panel": panel,
+        "submitted": sum(1 for a in panel if getattr(a, "scoresheet", None) and a.scoresheet.is_locked),
+    }

@@ -26,4 +26,12 @@ urlpatterns = [
     path("calls/<int:pk>/quality/", views.quality, name="quality"),
     path("calls/<int:pk>/quality/rules/", views.quality_rules, name="quality_rules"),
     path("calls/<int:pk>/quality/exclude/", views.quality_exclude, name="quality_exclude"),
+    path("calls/<int:pk>/objections/", views.call_objections, name="objections"),
+    path("proposals/<int:pk>/objection/", views.proposal_objection, name="objection"),
+    path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
+    path("objections/<int:pk>/review/", views.objection_review, name="objection_review"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("objections/<int:pk>/close/", views.objection_close, name="objection_close"),
+    path("objections/<int:pk>/assign/", views.objection_assign, name="objection_assign"),
+    path("objection-files/<int:pk>/", views.objection_attachment, name="objection_attachment"),
 ]

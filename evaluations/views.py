@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,12 +28,26 @@ from .forms import (
     DeclarationForm,
     ExclusionForm,
     ImportForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
     PanelResultForm,
     QualityRulesForm,
+    ReevaluationCloseForm,
 )
-from .models import Assignment, AssignmentKind, ConsultingComment, PanelResult, Scoresheet
+from .models import (
+    Assignment,
+    AssignmentKind,
+    ConsultingComment,
+    Objection,
+    ObjectionAttachment,
+    ObjectionState,
+    PanelResult,
+    Scoresheet,
+)
 from .services import quality as quality_services
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
+from .services.objections import MAX_ATTACHMENTS, lodging_refusal, reevaluation_candidates
+from .services.objections import available_moves as available_objection_moves
 
 
 def _staff_call(request, pk) -> Call:
@@ -95,7 +110,8 @@ def _own_assignment(request, pk) -> Assignment:
 
 
 def _version_for(assignment):
-    kind = VersionKind.SUBMISSION if assignment.kind == AssignmentKind.EVALUATION else VersionKind.CONSULTING
+    scored = assignment.kind in (AssignmentKind.EVALUATION, AssignmentKind.REEVALUATION)
+    kind = VersionKind.SUBMISSION if scored else VersionKind.CONSULTING
     return assignment.proposal.versions.filter(kind=kind).order_by("-number").first()
 
 
@@ -118,7 +134,7 @@ def assignment_detail(request, pk):
         sheet = services.scoresheet_for(assignment)
         context.update(sheet=sheet, rows=_score_rows(sheet), **_stage_context(assignment))
         return render(request, "evaluations/scoresheet.html", context)
-    if assignment.kind == AssignmentKind.EVALUATION:
+    if assignment.kind in (AssignmentKind.EVALUATION, AssignmentKind.REEVALUATION):
         sheet = services.scoresheet_for(assignment)
         context.update(sheet=sheet, rows=_score_rows(sheet, request.POST if request.method == "POST" else None))
         return render(request, "evaluations/scoresheet.html", context)
@@ -400,7 +416,14 @@ def feedback(request, pk):
         panel_names = sorted(
             {str(a.expert) for a in proposal.assignments.filter(kind=AssignmentKind.EVALUATION,
                                                                 conflict_declared=False).select_related("expert")})
+    # Objections: the one lodged, or the period while this region could still lodge one.
+    objection = Objection.objects.filter(proposal=proposal).first()
+    window = services.objection_window(call)
+    may_lodge = (objection is None and request.user.has_perm("evaluations.lodge_objection", proposal)
+                 and lodging_refusal(proposal) is None)
     return render(request, "evaluations/feedback.html", {
+        "objection": objection, "window": window, "days_left": window.days_left() if window else None,
+        "objection_shown": objection is not None or may_lodge,
         "proposal": proposal, "result": result,
         "criteria": [(c, result.by_criterion_score.get(c.pk) if result else None,
                       result.by_criterion.get(c.pk) if result else None) for c in criteria],
@@ -450,6 +473,102 @@ def quality(request, pk):
     require(request.user, "evaluations.manage_quality")
     return _quality_page(request, call)
 
+# --- Objections (이의신청) -------------------------------------------------------------------
+
+
+def _objection_page(request, proposal, *, form=None, status=200):
+    objection = Objection.objects.filter(proposal=proposal).prefetch_related("attachments").first()
+    window = services.objection_window(proposal.call)
+    may_lodge = objection is None and request.user.has_perm("evaluations.lodge_objection", proposal)
+    refusal = lodging_refusal(proposal) if may_lodge else None
+    return render(request, "evaluations/objection.html", {
+        "proposal": proposal, "objection": objection, "window": window,
+        "days_left": window.days_left() if window else None,
+        "can_lodge": may_lodge and refusal is None, "refusal": refusal,
+        "form": form or ObjectionForm(), "max_files": MAX_ATTACHMENTS,
+    }, status=status)
+
+
+@login_required
+def proposal_objection(request, pk):
+    """The region's objection to its result: the period with its deadline, the form while it
+    may be lodged, then the objection with the answer once given."""
+    proposal = proposal_for(user=request.user, pk=pk)
+    require(request.user, "evaluations.view_objection", proposal)
+    if request.method != "POST":
+        return _objection_page(request, proposal)
+    require(request.user, "evaluations.lodge_objection", proposal)
+    form = ObjectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.objection_lodge(actor=request.user, proposal=proposal, grounds=form.cleaned_data["grounds"],
+                                     uploads=form.cleaned_data["attachments"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your objection was lodged; ministry staff were told."))
+            return redirect("evaluations:objection", pk=pk)
+    if form.errors.get("attachments"):
+        messages.error(request, _("Nothing was saved. Your text is kept below; attach the files again."))
+    return _objection_page(request, proposal, form=form, status=400)
+
+
+@require_safe
+@login_required
+def objection_attachment(request, pk):
+    attachment = get_object_or_404(ObjectionAttachment.objects.select_related("objection"), pk=pk)
+    proposal = proposal_for(user=request.user, pk=attachment.objection.proposal_id)
+    require(request.user, "evaluations.view_objection", proposal)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_safe
+@login_required
+def call_objections(request, pk):
+    require(request.user, "evaluations.list_objections")
+    call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+    state = request.GET.get("state", "")
+    if state not in ObjectionState.values:
+        state = ""
+    page = Paginator(selectors.objections_of_call(call=call, state=state), 25).get_page(request.GET.get("page"))
+    return render(request, "evaluations/objections.html", {
+        "call": call, "page": page, "state": state, "states": ObjectionState.choices,
+        "window": services.objection_window(call),
+    })
+
+
+def _staff_objection(request, pk) -> Objection:
+    require(request.user, "evaluations.list_objections")
+    return get_object_or_404(
+        Objection.objects.select_related("proposal__call", "proposal__lead_region", "lodged_by", "answered_by")
+        .prefetch_related("attachments"), pk=pk)
+
+
+def _objection_detail_page(request, objection, *, answer_form=None, close_form=None, status=200):
+    proposal = objection.proposal
+    context = {
+        "objection": objection, "proposal": proposal, "call": proposal.call,
+        "moves": available_objection_moves(user=request.user, objection=objection),
+        "answer_form": answer_form or ObjectionAnswerForm(),
+        "close_form": close_form or ReevaluationCloseForm(),
+    }
+    if objection.is_reevaluation:
+        comparison = selectors.reevaluation_comparison(proposal=proposal)
+        before, after = comparison["original"], comparison["reevaluation"]
+        context["comparison_rows"] = [
+            (c, before.by_criterion.get(c.pk) if before else None, after.by_criterion.get(c.pk) if after else None)
+            for c in proposal.call.criteria.all()]
+        forming = objection.state == ObjectionState.UPHELD
+        context.update(comparison=comparison, forming=forming,
+                       candidates=reevaluation_candidates(proposal) if forming else [])
+    return render(request, "evaluations/objection_detail.html", context, status=status)
+
+
+@require_safe
+@login_required
+def objection_detail(request, pk):
+    return _objection_detail_page(request, _staff_objection(request, pk))
+
 
 @require_POST
 @login_required
@@ -467,6 +586,32 @@ def quality_rules(request, pk):
             return redirect("evaluations:quality", pk=pk)
     messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
     return _quality_page(request, call, rules_form=form, status=400)
+def objection_review(request, pk):
+    objection = _staff_objection(request, pk)
+    perform(request, lambda: services.objection_start_review(actor=request.user, objection=objection),
+            _("The review has started."))
+    return redirect("evaluations:objection_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def objection_answer(request, pk):
+    """Uphold or dismiss: confirmed first (the answer is final), every refusal at its field."""
+    objection = _staff_objection(request, pk)
+    form = ObjectionAnswerForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.objection_transition(actor=request.user, objection=objection, action=d["action"],
+                                          answer=d["answer"], remedy=d["remedy"], correction=d["correction"],
+                                          reevaluation_deadline=d["reevaluation_deadline"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The answer was recorded; the region was told."))
+            return redirect("evaluations:objection_detail", pk=pk)
+    messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+    return _objection_detail_page(request, objection, answer_form=form, status=400)
 
 
 @require_POST
@@ -488,3 +633,29 @@ def quality_exclude(request, pk):
     messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
     return _quality_page(request, call, exclusion_forms={expert.pk: form}, status=400)
 
+def objection_close(request, pk):
+    objection = _staff_objection(request, pk)
+    form = ReevaluationCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_close_reevaluation(actor=request.user, objection=objection,
+                                                  result=form.cleaned_data["reevaluation_result"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The re-evaluation was closed; the region was told."))
+            return redirect("evaluations:objection_detail", pk=pk)
+    messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+    return _objection_detail_page(request, objection, close_form=form, status=400)
+
+
+@require_POST
+@login_required
+def objection_assign(request, pk):
+    """Form the re-evaluation's new panel, one expert at a time, through the one assignment service."""
+    objection = _staff_objection(request, pk)
+    expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
+    perform(request, lambda: services.panel_assign(actor=request.user, proposal=objection.proposal, expert=expert,
+                                                   kind=AssignmentKind.REEVALUATION),
+            _("%(expert)s was assigned to the re-evaluation.") % {"expert": expert})
+    return redirect("evaluations:objection_detail", pk=pk)

@@ -2,7 +2,17 @@
 
 from audit.registry import watch
 
-from .models import Assignment, CommentRating, ExpertExclusion, ExpertProfile, PanelResult, Score, Scoresheet
+from .models import (
+    Assignment,
+    CommentRating,
+    ExpertExclusion,
+    ExpertProfile,
+    Objection,
+    ObjectionAttachment,
+    PanelResult,
+    Score,
+    Scoresheet,
+)
 
 
 def _assignment(a) -> str:
@@ -18,3 +28,5 @@ def register() -> None:
     watch(CommentRating, describe=lambda r: f"{r._meta.verbose_name}: {_assignment(r.scoresheet.assignment)}")
     watch(ExpertExclusion)
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
+    watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")
+    watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")

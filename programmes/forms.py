@@ -24,7 +24,7 @@ class CallForm(forms.ModelForm):
             "allows_super_regional", "allows_leap", "eligible_regions", "strategic_industries",
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
             "min_local_matching_pct", "matching_basis", "reveal_expert_names",
-            "panel_size", "score_comment_min_length", "reveal_panel_names",
+            "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
@@ -41,7 +41,7 @@ class CallForm(forms.ModelForm):
         }
 
     # Settings with a sensible default may be left blank: the default applies.
-    DEFAULTED = ("panel_size", "score_comment_min_length")
+    DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +73,7 @@ class CallForm(forms.ModelForm):
                 Div(Div("panel_size", css_class="col-md-6"), Div("score_comment_min_length", css_class="col-md-6"),
                     css_class="row"),
                 "reveal_panel_names",
+                "objection_days",
             ),
             Fieldset(
                 _("Timeline"),

@@ -170,12 +170,20 @@ class Call(models.Model):
         help_text=_("After the announcement, regions see who sat on the panel (never which score is whose)."),
     )
 
+    objection_days = models.PositiveSmallIntegerField(
+        _("objection period (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("After the results are announced, the lead region may object until the end of this many "
+                    "days (Korea time)."),
+    )
+
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
     submission_deadline = models.DateTimeField(_("submission deadline"))
     review_start = models.DateField(_("review window opens"))
     review_end = models.DateField(_("review window closes"))
     announcement_date = models.DateField(_("announcement date"))
+    # Set when the status moves to "announced" (programmes.services.call_change_status).
+    announced_at = models.DateTimeField(_("results announced at"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -249,6 +257,13 @@ class Call(models.Model):
 
     def allowed_statuses(self) -> set:
         return CALL_TRANSITIONS[CallStatus(self.status)]
+
+    def announced_on(self) -> datetime.date | None:
+        """The day (Korea time) the results were announced: when the status moved, or the
+        planned announcement date for a call announced before that was recorded."""
+        if self.status != CallStatus.ANNOUNCED:
+            return None
+        return timezone.localdate(self.announced_at) if self.announced_at else self.announcement_date
 
     def rubric_total(self) -> int:
         return sum(c.weight for c in self.criteria.all())

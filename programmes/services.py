@@ -3,6 +3,7 @@ transaction, record who did it (simple-history keeps before/after)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import AuditAction, record
@@ -100,7 +101,11 @@ def call_change_status(*, actor, call: Call, status: str) -> Call:
     call.status = target
     call.updated_by = actor
     call._history_user = actor
-    call.save(update_fields=["status", "updated_by", "updated_at"])
+    update = ["status", "updated_by", "updated_at"]
+    if target == CallStatus.ANNOUNCED:
+        call.announced_at = timezone.now()
+        update.append("announced_at")
+    call.save(update_fields=update)
     record(actor=actor, action=AuditAction.CALL_STATUS, obj=call, summary=target.label,
            before={"status": previous}, after={"status": call.status})
     return call

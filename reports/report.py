@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.charts import ChartData, bar_chart, grouped_bar_chart
 from core.templatetags.portal import eok
+from evaluations.models import Objection
 from evaluations.selectors import ranking_board
 from funding.models import DecisionState, FundingDecision
 from programmes.models import CooperationType, Region
@@ -96,9 +97,16 @@ def _funding(call) -> dict:
     }
 
 
+def _objections(call) -> list:
+    """Every objection to the call's results, with its answer (the report lists them all)."""
+    return list(Objection.objects.filter(proposal__call=call).select_related("proposal__lead_region")
+                .order_by("lodged_at", "pk"))
+
+
 def report_context(call) -> dict:
     board = ranking_board(call=call)
     return {
+        "objections": _objections(call),
         "call": call, "criteria": list(call.criteria.all()), "types": call.cooperation_types,
         "applicants": _applicants(call), "eligibility": _eligibility(call), "board": board,
         "funding": _funding(call), "generated_on": timezone.localdate(), "states": ProposalState,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.selectors import diff_rows  # noqa: F401  (the page's rows)
-from evaluations.models import Assignment, PanelResult, Scoresheet
+from evaluations.models import Assignment, Objection, ObjectionAttachment, PanelResult, Scoresheet
 from funding.models import FundingDecision, SelectionNote
 from proposals.models import Participation, Proposal
 
@@ -41,6 +41,9 @@ def about_proposal(proposal_id: int) -> Q:
         Assignment: Assignment.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
         Scoresheet: Scoresheet.objects.filter(assignment__proposal_id=proposal_id).values_list("pk", flat=True),
         PanelResult: PanelResult.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        Objection: Objection.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
+        ObjectionAttachment: ObjectionAttachment.objects.filter(objection__proposal_id=proposal_id)
+        .values_list("pk", flat=True),
         SelectionNote: SelectionNote.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
         FundingDecision: FundingDecision.objects.filter(proposal_id=proposal_id).values_list("pk", flat=True),
     }

@@ -3,6 +3,15 @@
 from .conflicts import expert_conflicts, proposal_facts  # noqa: F401
 from .consulting import comments_for, consulting_answer, consulting_comment_add, current_round  # noqa: F401
 from .experts import experts_import  # noqa: F401
+from .objections import (  # noqa: F401
+    objection_close_reevaluation,
+    objection_dismiss,
+    objection_lodge,
+    objection_start_review,
+    objection_transition,
+    objection_uphold,
+    objection_window,
+)
 from .panels import (  # noqa: F401
     exclusions_for,
     panel_assign,

@@ -19,6 +19,7 @@ from proposals.models import Proposal, ProposalState
 from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertProfile
 from .conflicts import expert_conflicts, prefetched_facts, proposal_facts
+from .objections import check_reevaluation_assignable
 from .quality import check_not_excluded, excluded_experts
 
 # Which proposals each kind of assignment is for.
@@ -40,7 +41,10 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
     if reasons:
         raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
             "expert": expert, "reasons": " ".join(reasons)})
-    if kind not in ASSIGNABLE_STATES:
+    if kind == AssignmentKind.REEVALUATION:
+        # After an upheld objection: a new panel, none of the original evaluators.
+        check_reevaluation_assignable(proposal=proposal, expert=expert)
+    elif kind not in ASSIGNABLE_STATES:
         # A kind owned by a higher app (a funded project's stage evaluation): its rules.
         hooks.check_assignable(kind=kind, proposal=proposal, stage_number=stage_number, subject=subject)
     elif proposal.state not in ASSIGNABLE_STATES[kind]:

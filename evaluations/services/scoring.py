@@ -76,6 +76,11 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
     if assignment.kind == AssignmentKind.STAGE:
         # A funded project's stage evaluation: open while its owner says so.
         hooks.check_scoring_open(assignment=assignment)
+    elif assignment.kind == AssignmentKind.REEVALUATION:
+        # A new panel after an upheld objection: open until the objection's deadline.
+        from .objections import check_reevaluation_scoring_open
+
+        check_reevaluation_scoring_open(assignment=assignment)
     elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
     return scoresheet_transition(actor=actor, sheet=scoresheet_for(assignment),

@@ -11,13 +11,16 @@ staff, the panel expert, the lead region) making the same requests does change
 the database, so the refusals are not vacuous.
 """
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification, User
 from evaluations import urls as evaluation_urls
@@ -30,14 +33,18 @@ from evaluations.models import (
     ConsultingRound,
     ExpertExclusion,
     ExpertProfile,
+    Objection,
+    ObjectionAttachment,
+    ObjectionRemedy,
+    ObjectionState,
     PanelResult,
     Score,
     Scoresheet,
     ScoresheetEvent,
 )
 from evaluations.services import consulting_comment_add, panel_auto_plan
-from programmes.models import Call, QualityRules
-from proposals.models import Proposal
+from programmes.models import Call, CallStatus, QualityRules
+from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting
 from tests.evaluations.conftest import (
     COMMENT,
@@ -48,17 +55,21 @@ from tests.evaluations.conftest import (
     make_eligible,
     make_expert,
     scored,
+    submit_scores,
 )
+from tests.factories import CallFactory
+from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
 PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen"}  # the panel page's, one URL each
+OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", "objection_assign"}
 POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", *PANEL_ACTIONS, "quality_rules",
-             "quality_exclude"}
-GET_ONLY = {"panel", "quality"}  # its actions post to their own URLs
+             "quality_exclude", *OBJECTION_ACTIONS}
+GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
-              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS}
+              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS}
 OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
@@ -69,6 +80,10 @@ FILL = {
     "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
     "comment": lambda w: w.consulting.pk,
     "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
+    "objection": lambda w: w.rejected.pk, "objections": lambda w: w.announced.pk,
+    "objection_detail": lambda w: w.upheld.pk, "objection_review": lambda w: w.lodged.pk,
+    "objection_answer": lambda w: w.lodged.pk, "objection_close": lambda w: w.upheld.pk,
+    "objection_assign": lambda w: w.upheld.pk, "objection_attachment": lambda w: w.objection_file.pk,
     "panel_assign": lambda w: w.eligible.pk, "panel_unassign": lambda w: w.eligible.pk,
     "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
     "consulting": lambda w: w.in_consulting.pk,
@@ -100,20 +115,29 @@ PAYLOADS = {
     "quality_rules": lambda w: {"max_late_submissions": "3", "max_reopens": "1", "max_mean_abs_z": "1.5",
                                 "min_comment_length": "20", "min_average_rating": "2.5"},
     "quality_exclude": lambda w: {"expert": w.spare.pk, "reason": "평가 품질 미흡"},
+    "objection": lambda w: {"grounds": "평가 점수 합산에 오류가 있습니다."},
+    "objections": lambda w: {},
+    "objection_detail": lambda w: {},
+    "objection_review": lambda w: {},
+    "objection_answer": lambda w: {"action": "dismiss", "answer": "절차상 하자가 없습니다.", "confirm": "on"},
+    "objection_close": lambda w: {"reevaluation_result": "재평가 결과 원 결과 유지", "confirm": "on"},
+    "objection_assign": lambda w: {"expert": w.spare.pk},
+    "objection_attachment": lambda w: {},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
     **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
     **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
-    "consulting": "official",
+    "consulting": "official", "objection": "official", "objection_attachment": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
-          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS}
+          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objection", *OBJECTION_ACTIONS}
 NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
-          CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules]
+          CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
+          Objection, ObjectionAttachment]
 
 
 def url_of(world, name) -> str:
@@ -142,11 +166,37 @@ def world(call, ministry, official, partner_official, expert, make_proposal, bef
     comment = consulting_comment_add(actor=expert, assignment=consulting, section="overview",
                                      text="지역 문제 서술을 구체화해 주십시오.")
     sheet = scored(second, make_expert("scorer"), [8, 7, 6, 5, 4], by=ministry).scoresheet  # staff may reopen it
+    objections = objection_world(make_proposal=make_proposal, official=official, ministry=ministry)
     return SimpleNamespace(
         call=call, eligible=eligible, in_consulting=in_consulting, evaluation=evaluation, undeclared=undeclared,
         consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"), sheet=sheet,
-        proposals=[eligible, second, in_consulting],
+        proposals=[eligible, second, in_consulting, *objections["objected"]], **objections,
     )
+
+
+def objection_world(*, make_proposal, official, ministry) -> dict:
+    """A call announced now with three Gwangju + Jeonnam proposals not selected: one without an
+    objection, one whose objection was lodged, one whose objection was upheld for a re-evaluation
+    (a file attached, a new panel member's scores submitted)."""
+    announced = CallFactory(year=2026, status=CallStatus.ANNOUNCED, announced_at=timezone.now(), created_by=ministry,
+                            updated_by=ministry)
+    rejected, lodged_on, upheld_on = (
+        make_proposal(call=announced, partners=["jeonnam"], state=ProposalState.NOT_SELECTED, title_ko=f"미선정 {n}",
+                      title_en=f"Not selected {n}") for n in "ABC")
+    lodged = Objection.objects.create(proposal=lodged_on, grounds="점수 편차", lodged_by=official,
+                                      lodged_at=timezone.now())
+    upheld = Objection.objects.create(proposal=upheld_on, grounds="점수 편차", lodged_by=official,
+                                      lodged_at=timezone.now(), state=ObjectionState.UPHELD, answer="재평가",
+                                      remedy=ObjectionRemedy.RE_EVALUATION,
+                                      reevaluation_deadline=timezone.localdate() + datetime.timedelta(days=14))
+    objection_file = ObjectionAttachment(objection=upheld, original_name="근거.pdf", extension=".pdf", kind="PDF",
+                                         size=len(PDF), uploaded_by=official)
+    objection_file.file.save("근거.pdf", ContentFile(PDF), save=False)
+    objection_file.save()
+    submit_scores(clear(assign(upheld_on, make_expert("re-judge"), by=ministry, kind=AssignmentKind.REEVALUATION)),
+                  [7, 7, 7, 7, 7])
+    return {"announced": announced, "rejected": rejected, "lodged": lodged, "upheld": upheld,
+            "objection_file": objection_file, "objected": [rejected, lodged_on, upheld_on]}
 
 
 @pytest.fixture
@@ -256,8 +306,9 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
             transaction.set_rollback(True)
         opens = name not in POST_ONLY
         # The quality page names a proposal only as a late submission's evidence (none in this world).
-        shows_world = opens and name not in {"experts", "expert_import", "quality"}
-        results[name] = (get.status_code, shows(get.content, world.proposals), post and post.status_code, changed)
+        shows_world = opens and name not in {"experts", "expert_import", "quality", "objection_attachment"}
+        body = b"".join(get.streaming_content) if get.streaming else get.content
+        results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,
                         None if name in NOT_POSTED_BY_OWNER else 405 if name in GET_ONLY
                         else (302 if name in WRITES - {"expert_import"} else 200),

@@ -65,6 +65,7 @@ ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "un
 APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
 
 PANEL_ACTIONS = ("assign", "unassign", "reopen")
+OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
 DECISION_ACTIONS = ("prepare", "approve", "letter")
 ROUND_ACTIONS = ("assign", "unassign", "start", "report")
 PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
@@ -150,6 +151,18 @@ EXPECTED = {
     "evaluations:auto_assign": "login 403 403 403 403 403 403 200 200",
     "evaluations:ranking": "login 403 403 403 403 403 403 200 200",
     "evaluations:progress": "login 403 403 403 403 403 403 200 200",
+    # Objections (the 2023 call's results are announced; its not-selected proposal's objection is lodged:
+    # staff start the review or dismiss it; closing a re-evaluation there is none of is refused at its
+    # form; a re-evaluation panel without an upheld objection is refused, said on the objection's page).
+    "evaluations:objection": "login 200 404 200 404 404 404 200 200",
+    "evaluations:objections": "login 403 403 403 403 403 403 200 200",
+    "evaluations:objection_detail": "login 403 403 403 403 403 403 200 200",
+    **{f"evaluations:objection_{action}": "405 405 405 405 405 405 405 405 405" for action in OBJECTION_ACTIONS},
+    "evaluations:objection_review [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:objection_answer [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:objection_close [POST]": "login 403 403 403 403 403 403 400 400",
+    "evaluations:objection_assign [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:objection_attachment": "login 200 404 200 404 404 404 200 200",
     # The evaluator quality record (staff) and the ratings of the comments (the lead region, once announced:
     # the world's call is not; no sheet of that number).
     "evaluations:quality": "login 403 403 403 403 403 403 200 200",
@@ -236,6 +249,10 @@ PAYLOADS = {
     "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
     "proposals:attachment_remove": lambda w: {},
     "proposals:consortium_invite": lambda w: {"region": "busan"},
+    "evaluations:objection_review": lambda w: {},
+    "evaluations:objection_answer": lambda w: {"action": "dismiss", "answer": "절차상 하자가 없습니다.", "confirm": "on"},
+    "evaluations:objection_close": lambda w: {"reevaluation_result": "원 결과 유지", "confirm": "on"},
+    "evaluations:objection_assign": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
     "proposals:consortium_remove": lambda w: {"region": "jeonnam"},
     "evaluations:declare": lambda w: {"decision": "none"},
     "evaluations:score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": "근거가 충분한 의견입니다. 보완 필요.",
@@ -294,6 +311,11 @@ FILL = {
     "proposals:compare": lambda w: {"pk": w.eligible.pk},
     "proposals:attachment": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
     "proposals:attachment_remove": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
+    "evaluations:objection": lambda w: {"pk": w.objection.proposal_id},
+    "evaluations:objections": lambda w: {"pk": w.objection.proposal.call_id},
+    "evaluations:objection_detail": lambda w: {"pk": w.objection.pk},
+    **{f"evaluations:objection_{action}": lambda w: {"pk": w.objection.pk} for action in OBJECTION_ACTIONS},
+    "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
     "proposals:consortium_invite": lambda w: {"pk": w.eligible.pk},
     "proposals:consortium_remove": lambda w: {"pk": w.eligible.pk},
     "evaluations:assignment": lambda w: {"pk": w.evaluation.pk},
@@ -412,6 +434,8 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
     projects = funded_project_world(official=official, partner_official=partner_official, ministry=ministry,
                                     ministry2=ministry2, make_proposal=make_proposal)
     reports = reports_world(call=call, ministry=ministry, official=official)
+    objections = objection_world(call=projects["project"].proposal.call, official=official,
+                                 make_proposal=make_proposal)
     people = {
         "anonymous": None, "owner": official, "other_region": outsider_official, "partner": partner_official,
         "assigned_expert": expert, "unassigned_expert": make_expert("unassigned"), "conflicted_expert": conflicted,
@@ -420,7 +444,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
     return SimpleNamespace(
         call=call, eligible=eligible, attachment=attachment, evaluation=evaluation, undeclared=undeclared,
         in_consulting=in_consulting, consulting=consulting, funded=letter.decision.proposal, letter=letter,
-        batch=batch, criterion=criteria_of(call)[0], people=people, **projects, **reports,
+        batch=batch, criterion=criteria_of(call)[0], people=people, **projects, **reports, **objections,
     )
 
 
@@ -450,6 +474,26 @@ def funded_project_world(*, official, partner_official, ministry, ministry2, mak
     return {"project": project, "report_attachment": attachment, "stage_evaluation": evaluation,
             "condition": Condition.objects.get(evaluation=evaluation), "stage_report": stage_report,
             "plan": StagePlan.objects.get(evaluation=evaluation)}
+
+
+def objection_world(*, call, official, make_proposal):  # noqa: F811
+    """The 2023 call's results announced now: a Gwangju + Jeonnam proposal not selected, whose
+    objection (with a file) is lodged."""
+    from django.utils import timezone
+
+    from evaluations.models import Objection, ObjectionAttachment
+    from proposals.models import ProposalState
+
+    type(call).objects.filter(pk=call.pk).update(announced_at=timezone.now())
+    rejected = make_proposal(call=call, partners=["jeonnam"], state=ProposalState.NOT_SELECTED,
+                             title_ko="미선정 과제")
+    objection = Objection.objects.create(proposal=rejected, grounds="점수 편차", lodged_by=official,
+                                         lodged_at=timezone.now())
+    objection_file = ObjectionAttachment(objection=objection, original_name="근거.pdf", extension=".pdf", kind="PDF",
+                                         size=len(PDF), uploaded_by=official)
+    objection_file.file.save("근거.pdf", ContentFile(PDF), save=False)
+    objection_file.save()
+    return {"objection": objection, "objection_file": objection_file}
 
 
 def own_report_part(world):

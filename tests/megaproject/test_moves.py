@@ -24,6 +24,7 @@ TRANSITIONS = {
     "programmes/services.py": {"call_change_status"},  # a call: Call.allowed_statuses is its table
     "proposals/services/lifecycle.py": {"proposal_transition"},
     "evaluations/services/scoring.py": {"scoresheet_transition"},
+    "evaluations/services/objections.py": {"objection_transition"},
     "funding/services/decisions.py": {"decision_transition"},
     "projects/services/lifecycle.py": {"stage_transition", "project_transition"},
     "projects/services/plans.py": {"plan_transition"},

@@ -30,6 +30,7 @@ class Command(BaseCommand):
             evaluations_demo.seed_panels()
             evaluations_demo.seed_quality()
             funding_demo.seed()
+            evaluations_demo.seed_objections()  # after the results: the regions object, staff answer
             projects_demo.seed()
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))
