@@ -121,6 +121,8 @@ class ExpertExclusionAdmin(ReadOnlyAdmin):
     list_display = ("excluded_at", "expert", "call", "excluded_by", "reason")
     search_fields = ("expert__username", "expert__display_name", "reason")
     list_select_related = ("expert", "call", "excluded_by")
+
+
 class ObjectionAttachmentInline(ReadOnlyInline):
     model = ObjectionAttachment
     fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")

@@ -586,6 +586,10 @@ def quality_rules(request, pk):
             return redirect("evaluations:quality", pk=pk)
     messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
     return _quality_page(request, call, rules_form=form, status=400)
+
+
+@require_POST
+@login_required
 def objection_review(request, pk):
     objection = _staff_objection(request, pk)
     perform(request, lambda: services.objection_start_review(actor=request.user, objection=objection),
@@ -633,6 +637,9 @@ def quality_exclude(request, pk):
     messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
     return _quality_page(request, call, exclusion_forms={expert.pk: form}, status=400)
 
+
+@require_POST
+@login_required
 def objection_close(request, pk):
     objection = _staff_objection(request, pk)
     form = ReevaluationCloseForm(request.POST)
