@@ -269,6 +269,7 @@ def proposal_panel(request, pk):
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
         "taken": taken, "kinds": AssignmentKind.choices,
         "composition": services.composition_problems(proposal.call, panel),
+        "composition_rules": services.composition.has_rules(proposal.call),
         "unsuitable": proposal.unsuitable_reviewers.select_related("expert__expert_profile", "overridden_by"),
         "suggested": proposal.suggested_fields.select_related("industry"),
     })

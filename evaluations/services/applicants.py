@@ -147,7 +147,7 @@ def blocking_entries(proposal_ids) -> dict[int, dict[int, UnsuitableReviewer]]:
 
 
 def check_not_unsuitable(*, proposal: Proposal, expert: User) -> None:
-    """Refuse an evaluation assignment the region excluded (unless staff overrode it)."""
+    """Refuse an evaluation (selection or stage) the region excluded (unless staff overrode it)."""
     entry = UnsuitableReviewer.objects.filter(proposal=proposal, expert=expert, overridden_at__isnull=True).first()
     if entry is not None:
         raise ValidationError(_("%(expert)s was named unsuitable by the applicant (%(reason)s). Override the "

@@ -75,6 +75,11 @@ def composition_problems(call, members, *, chair_named: bool | None = None) -> l
     return problems
 
 
+def has_rules(call) -> bool:
+    """Whether the call sets any composition rule."""
+    return bool(_minimums(call) or call.panel_max_per_institution or call.panel_chair_required)
+
+
 def panel_of(proposal):
     """The proposal's panel: its active evaluation assignments, with the experts' profiles."""
     return list(Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.EVALUATION, conflict_declared=False)
