@@ -130,9 +130,7 @@ def is_consulting_assignment(user, assignment):
 
 @rules.predicate
 def results_announced(user, proposal):
-    from programmes.models import CallStatus
-
-    return proposal is not None and proposal.call.status == CallStatus.ANNOUNCED
+    return proposal is not None and proposal.call.results_announced
 
 
 def is_the(field: str) -> rules.Predicate:
@@ -162,6 +160,22 @@ def decision_of_own_region(user, decision):
 @rules.predicate
 def letter_of_own_region(user, letter):
     return letter is not None and is_participant(user, letter.decision.proposal)
+
+
+def _told(decision) -> bool:
+    """A region is told of an approved decision once its call's results are announced, never of a
+    prepared one (proposals.disclosure decides the rest of what a region sees)."""
+    return decision is not None and decision.state == "approved" and decision.proposal.call.results_announced
+
+
+@rules.predicate
+def decision_is_told(user, decision):
+    return _told(decision)
+
+
+@rules.predicate
+def letter_is_told(user, letter):
+    return letter is not None and _told(letter.decision)
 
 
 # Funded projects: the object is a Project, an AnnualReport, a ReportPart, a
@@ -250,6 +264,9 @@ rules.add_perm("evaluations.score", is_expert & is_assigned_expert & assignment_
 rules.add_perm("evaluations.comment", is_expert & is_assigned_expert & assignment_is_cleared & is_consulting_assignment)
 rules.add_perm("evaluations.view_consulting", is_staff_member | is_participating_official)
 rules.add_perm("evaluations.answer_comments", is_participating_official)
+rules.add_perm("evaluations.manage_quality", is_staff_member)
+# Usefulness of the anonymised comments: the lead region once the results are announced; staff too.
+rules.add_perm("evaluations.rate_comments", is_staff_member | (is_official & is_lead_official & results_announced))
 rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_official & results_announced))
 # Objections (이의신청): the regions of a proposal read theirs after the announcement; its lead
 # region lodges it (the period and "one per proposal" are checked by the service); staff answer.
@@ -268,8 +285,8 @@ rules.add_perm("funding.prepare", is_staff_member)
 add_four_eyes_perm("funding.approve", is_staff_member, "prepared_by",
                    _("Four eyes: the person who prepared a decision cannot approve it. Ask another staff member."))
 rules.add_perm("funding.generate_letters", is_staff_member)
-rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region))
-rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region))
+rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region & decision_is_told))
+rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region & letter_is_told))
 
 # Funded projects: workspace, annual reports, stage evaluations, follow-up plans.
 # State guards (which report or plan may change now) live in projects.services.
@@ -290,6 +307,11 @@ rules.add_perm("projects.endorse_plan", is_staff_member)
 add_four_eyes_perm("projects.approve_plan", is_staff_member, "endorsed_by",
                    _("Four eyes: the person who endorsed a plan cannot approve it. Ask another staff member."))
 rules.add_perm("projects.request_stage_report", is_staff_member)
+# Good-faith review of an insufficient stage grade: staff record the evidence; another staff member decides.
+rules.add_perm("projects.review_good_faith", is_staff_member)
+add_four_eyes_perm("projects.decide_good_faith", is_staff_member, "opened_by",
+                   _("Four eyes: the person who opened a good-faith review cannot decide it. Ask another staff member."))
+rules.add_perm("projects.record_sanction", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
 
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an

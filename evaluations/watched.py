@@ -4,6 +4,8 @@ from audit.registry import watch
 
 from .models import (
     Assignment,
+    CommentRating,
+    ExpertExclusion,
     ExpertProfile,
     Objection,
     ObjectionAttachment,
@@ -25,6 +27,8 @@ def register() -> None:
     watch(Scoresheet, describe=lambda sheet: _assignment(sheet.assignment))
     watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "
                                     f"{s.criterion}")
+    watch(CommentRating, describe=lambda r: f"{r._meta.verbose_name}: {_assignment(r.scoresheet.assignment)}")
+    watch(ExpertExclusion)
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
     watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")
     watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")

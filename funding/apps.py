@@ -13,3 +13,8 @@ class FundingConfig(AppConfig):
 
         watched.register()  # what the audit trail watches here
         register_verifier(verify_letter)  # /verify/<code> of the award letters
+        from programmes.signals import call_announced
+
+        from .services.letters import decisions_announced
+
+        call_announced.connect(decisions_announced, dispatch_uid="funding_decisions_announced")

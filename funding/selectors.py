@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet, Sum
 from evaluations.selectors import ranking_board
 from programmes.grids import MoneyGrid, amounts
 from programmes.models import Call
+from proposals.disclosure import disclosure_for, sees_everything
 from proposals.models import Proposal
 from proposals.selectors import participations_of
 
@@ -52,6 +53,18 @@ def decisions_of(proposal: Proposal) -> list[FundingDecision]:
     """Every version of the proposal's decision, newest first, with its money and letters."""
     return list(proposal.funding_decisions.select_related("prepared_by", "approved_by")
                 .prefetch_related("years", "obligations", "letters"))
+
+
+def decisions_visible_to(*, user, proposal: Proposal) -> list[FundingDecision]:
+    """The decisions `user` may see: staff every version; a region only the approved one, and
+    only once the call's results are announced (proposals.disclosure) — a prepared decision,
+    or one withdrawn before approval, never."""
+    decisions = decisions_of(proposal)
+    if sees_everything(user):
+        return decisions
+    if not disclosure_for(user=user, proposal=proposal).results:
+        return []
+    return [d for d in decisions if d.state == D.APPROVED]
 
 
 def current_decision(decisions: list[FundingDecision]) -> FundingDecision | None:

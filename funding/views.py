@@ -60,7 +60,7 @@ def _decision_of(request, pk):
     """The proposal, its decisions and the current one, when the user may see them: staff who
     may prepare one before there is any, else whoever may see the current decision (404 / 403)."""
     proposal = proposal_for(user=request.user, pk=pk)
-    decisions = selectors.decisions_of(proposal)
+    decisions = selectors.decisions_visible_to(user=request.user, proposal=proposal)
     current = selectors.current_decision(decisions)
     if current is None and not request.user.has_perm("funding.prepare"):
         raise Http404

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
 
-from .models import Call, HistoricalCall, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import Call, HistoricalCall, Programme, QualityRules, Region, RubricCriterion, StrategicIndustry
 
 
 @admin.register(Region)
@@ -73,3 +73,11 @@ class HistoricalCallAdmin(ReadOnlyAdmin):
     search_fields = ("title",)
     list_select_related = ("history_user",)
     date_hierarchy = "history_date"
+
+
+@admin.register(QualityRules)
+class QualityRulesAdmin(ReadOnlyAdmin):
+    # Set on the call's quality page (evaluations.services.quality.quality_rules_save).
+    list_display = ("call", "max_late_submissions", "max_reopens", "max_mean_abs_z", "min_comment_length",
+                    "min_average_rating", "updated_by", "updated_at")
+    list_select_related = ("call", "updated_by")

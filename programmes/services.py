@@ -10,6 +10,7 @@ from audit.services import AuditAction, record
 from core.permissions import require
 
 from .models import Call, CallStatus, RubricCriterion
+from .signals import call_announced
 
 RUBRIC_TOTAL = 100
 
@@ -108,4 +109,7 @@ def call_change_status(*, actor, call: Call, status: str) -> Call:
     call.save(update_fields=update)
     record(actor=actor, action=AuditAction.CALL_STATUS, obj=call, summary=target.label,
            before={"status": previous}, after={"status": call.status})
+    if target == CallStatus.ANNOUNCED:
+        # The sealed results are told now (proposals subscribes: the regions' notifications).
+        call_announced.send(sender=Call, call=call, actor=actor)
     return call

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.rules import is_official, is_staff_member
 from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
+from proposals.disclosure import results_q
 from proposals.models import Participation
 
 from .models import (
@@ -28,7 +29,9 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
     if is_staff_member(user):
         return qs
     if is_official(user):
-        return qs.filter(proposal__in=Participation.objects.filter(region_id=user.region_id).values("proposal_id"))
+        # A project opened by an approval before its call's results are announced stays sealed.
+        return qs.filter(results_q(user=user, path="proposal__"),
+                         proposal__in=Participation.objects.filter(region_id=user.region_id).values("proposal_id"))
     return qs.none()
 
 

@@ -9,3 +9,9 @@ class ProposalsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from programmes.signals import call_announced
+
+        from .services.lifecycle import results_announced
+
+        # The results held back from the regions are told when the call's results are announced.
+        call_announced.connect(results_announced, dispatch_uid="proposals_results_announced")

@@ -9,11 +9,13 @@ from accounts.rules import is_official, is_staff_member
 from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
 
-from .models import Participation, Proposal, ProposalState
+from . import disclosure
+from .models import Participation, Proposal
 
 SORTS = {
     "updated": "-updated_at", "-updated": "updated_at", "title": "title_ko", "-title": "-title_ko",
-    "state": "state", "-state": "-state",
+    # The state the user sees (a region: "under review" while results are sealed).
+    "state": "shown_state", "-state": "-shown_state",
     # Never-submitted proposals go last either way (PostgreSQL puts NULLs first by default).
     "submitted": F("submitted_at").desc(nulls_last=True), "-submitted": F("submitted_at").asc(nulls_last=True),
 }
@@ -39,15 +41,16 @@ def list_filters(params) -> dict:
     return {k: (params.get(k) or "").strip() for k in LIST_FILTERS}
 
 
-def proposals_filtered(qs: QuerySet[Proposal], *, search="", call="", state="", ctype="", region="",
+def proposals_filtered(qs: QuerySet[Proposal], *, user, search="", call="", state="", ctype="", region="",
                        industry="") -> QuerySet[Proposal]:
-    """The list page's filters applied to any proposal queryset (the list and the exports)."""
+    """The list page's filters applied to any proposal queryset (the list and the exports); the
+    state is the one `user` sees (proposals.disclosure)."""
     if search:
         qs = qs.filter(Q(title_ko__icontains=search) | Q(title_en__icontains=search) | Q(summary__icontains=search))
     if (call_id := parse_id(call)) is not None:
         qs = qs.filter(call_id=call_id)
-    if state in ProposalState.values:
-        qs = qs.filter(state=state)
+    if state:
+        qs = disclosure.shown_state_filter(qs, user=user, state=state)
     if ctype:
         qs = qs.filter(cooperation_type=ctype)
     if region:
@@ -58,7 +61,7 @@ def proposals_filtered(qs: QuerySet[Proposal], *, search="", call="", state="", 
 
 
 def proposal_list(*, user, search="", call="", state="", ctype="", region="", industry="", sort="updated"):
-    qs = (
+    qs = disclosure.with_shown_state(
         proposals_visible_to(user=user)
         .select_related("call", "lead_region", "industry")
         # The plan's long texts are not listed; the region count is a subquery per
@@ -66,9 +69,8 @@ def proposal_list(*, user, search="", call="", state="", ctype="", region="", in
         .defer("summary", "problem", "vision", "goals", "section_revisions", "state_reason", "call__description")
         .annotate(region_count=Coalesce(Subquery(
             Participation.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
-            .annotate(n=Count("id")).values("n")[:1]), 0))
-    )
-    qs = proposals_filtered(qs, search=search, call=call, state=state, ctype=ctype, region=region, industry=industry)
+            .annotate(n=Count("id")).values("n")[:1]), 0)), user=user)
+    qs = proposals_filtered(qs, user=user, search=search, call=call, state=state, ctype=ctype, region=region, industry=industry)
     return qs.order_by(SORTS.get(sort, "-updated_at"), "-id")
 
 

@@ -18,7 +18,7 @@ from programmes.models import CooperationType, Region
 from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
 from programmes.selectors import open_calls_for_region
 
-from . import selectors, services
+from . import disclosure, selectors, services
 from .forms import (
     AttachmentForm,
     BudgetForm,
@@ -76,7 +76,7 @@ def proposal_list(request):
 
     return render(request, "proposals/proposal_list.html", {
         "page": page, "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
-        "states": ProposalState.choices, "types": CooperationType.choices,
+        "states": disclosure.state_choices(user=request.user), "types": CooperationType.choices,
         "regions": regions_in_order(), "industries": industries_in_order(),
         "calls": calls_visible_to(user=request.user),
         "can_create": request.user.has_perm("proposals.create_proposal"),
@@ -115,10 +115,12 @@ def proposal_detail(request, pk):
     participations = selectors.participations_of(proposal)
     return render(request, "proposals/proposal_detail.html", {
         "proposal": proposal,
+        "shown": disclosure.disclosure_for(user=request.user, proposal=proposal),
         "participations": participations,
         "moves": services.available_moves(user=request.user, proposal=proposal),
         "versions": list(proposal.versions.all()),
-        "events": list(proposal.events.select_related("actor")[:30]),
+        "events": disclosure.visible_events(user=request.user, proposal=proposal,
+                                            events=list(proposal.events.select_related("actor")[:30])),
         "checklist": services.checklist(proposal),
         "snapshot": snapshot(proposal),
         "budget": selectors.budget_summary(proposal, participations),
@@ -185,7 +187,8 @@ def proposal_action(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Done: the proposal is now “%(state)s”.") % {
-            "state": ProposalState(selectors.proposal_for(user=request.user, pk=pk).state).label})
+            "state": disclosure.disclosure_for(user=request.user,
+                                               proposal=selectors.proposal_for(user=request.user, pk=pk)).label})
     return redirect("proposals:detail", pk=pk)
 
 
@@ -219,7 +222,7 @@ def _closed_to_edits(request, proposal):
     not edit it; None when the edit may go on."""
     if not proposal.is_editable:
         messages.info(request, _("This proposal is “%(state)s” and can no longer be edited.") % {
-            "state": proposal.get_state_display()})
+            "state": disclosure.disclosure_for(user=request.user, proposal=proposal).label})
         return redirect("proposals:detail", pk=proposal.pk)
     _editable_or_403(request, proposal)
     return None

@@ -1,8 +1,5 @@
 """The landing dashboard of each role, and the CSV of one dashboard figure."""
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -10,6 +7,7 @@ from django.utils import timezone
 
 from core.charts import csv_rows
 from core.permissions import require
+from core.spreadsheet import csv_text
 from programmes.selectors import calls_visible_to
 
 from . import dashboards, figures
@@ -36,13 +34,11 @@ def dashboard_figure_csv(request, slug: str):
     data = figures.figure_data(figures.Facts(scope, calls=calls), slug)
     if data is None:
         raise Http404
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out).writerows(csv_rows(data))
+    text = csv_text(csv_rows(data))  # UTF-8 with BOM; a region's or project's name never runs as a formula
     filename = "-".join(str(part) for part in ("dashboard", slug, chosen["call"] and chosen["call"].pk or chosen["year"]
                                                  or "all", timezone.localdate().isoformat()))
     dashboards.dashboard_export_recorded(actor=request.user, slug=slug, scope=scope, rows=len(data.categories),
                                          request=request)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

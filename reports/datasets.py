@@ -27,7 +27,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import CooperationType
-from proposals.models import BudgetLine, ProposalState
+from proposals.disclosure import results_q, state_labels
+from proposals.models import BudgetLine
 from proposals.selectors import proposal_list, proposals_filtered, proposals_visible_to
 
 CHUNK_SIZE = 2000
@@ -105,7 +106,7 @@ def clean_filters(params) -> dict:
 def visible_proposals(*, user, filters: dict) -> QuerySet:
     """The proposals the user may see, narrowed by the proposal list's filters."""
     return proposals_filtered(
-        proposals_visible_to(user=user), search=filters.get("q", ""), call=filters.get("call", ""),
+        proposals_visible_to(user=user), user=user, search=filters.get("q", ""), call=filters.get("call", ""),
         state=filters.get("state", ""), ctype=filters.get("type", ""), region=filters.get("region", ""),
         industry=filters.get("industry", ""))
 
@@ -182,7 +183,7 @@ def _proposal_rows(*, user, filters: dict) -> QuerySet:
         national_requested=Subquery(pilot_budget.annotate(t=Sum("national_won")).values("t")[:1]),
         local_planned=Subquery(pilot_budget.annotate(t=Sum("local_won")).values("t")[:1]),
     ).values(
-        "pk", "call__year", "call__title", "title_ko", "title_en", "cooperation_type", "state", "lead_region__name_ko",
+        "pk", "call__year", "call__title", "title_ko", "title_en", "cooperation_type", "shown_state", "lead_region__name_ko",
         "lead_region__name_en", "region_count", "industry__name_ko", "industry__name_en", "national_requested",
         "local_planned", "submitted_at", "updated_at")
 
@@ -199,7 +200,8 @@ register(Dataset(
         Column("title_en", _("Title (English)"), width=40),
         Column("cooperation_type", _("Cooperation type"), value=_label("cooperation_type", CooperationType.choices),
                width=22),
-        Column("state", _("State"), value=_label("state", ProposalState.choices), width=16),
+        # The state the exporting user may know (a region: "under review" while results are sealed).
+        Column("shown_state", _("State"), value=_label("shown_state", state_labels().items()), width=16),
         Column("lead_region", _("Lead region"), value=_named("lead_region__name"), width=12),
         Column("region_count", _("Regions"), INT, width=8),
         Column("industry", _("Strategic industry"), value=_named("industry__name"), width=18),
@@ -355,6 +357,7 @@ def _funding_rows(*, user, filters: dict) -> QuerySet:
     national = FundingYear.objects.filter(decision=OuterRef("decision"), year=OuterRef("year")).values("national_won")
     return (
         LocalObligation.objects.filter(
+            results_q(user=user, path="decision__proposal__"),
             decision__state=DecisionState.APPROVED,
             decision__proposal__in=visible_proposals(user=user, filters=filters).values("pk"),
         )

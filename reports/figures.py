@@ -38,11 +38,15 @@ from accounts.rules import is_official
 from core.charts import ChartData, column_chart, funnel_chart, grouped_bar_chart, table_context
 from core.templatetags.portal import eok
 from programmes.models import CallStatus, CooperationType, localized
+from proposals.disclosure import UNDER_REVIEW, region_results_q, shown_state_expression
 from proposals.models import ProposalState
 
 S = ProposalState
-SUBMITTED_OR_LATER = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED)
-ELIGIBLE_OR_LATER = (S.ELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED)
+# A region counts its proposals by the state it may know: "under review" (eligible or later,
+# result sealed) until the call's results are announced (proposals.disclosure).
+SUBMITTED_OR_LATER = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED,
+                      UNDER_REVIEW)
+ELIGIBLE_OR_LATER = (S.ELIGIBLE, S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.FUNDED, UNDER_REVIEW)
 SELECTED_OR_FUNDED = (S.SELECTED, S.FUNDED)
 FUNNEL = (
     (gettext_lazy("All proposals"), None),
@@ -79,6 +83,11 @@ class Scope:
             q &= Q(**{f"{path}id__in": Participation.objects.filter(region_id=self.region_id).values("proposal_id")})
         return q
 
+    def results(self, path: str = "") -> Q:
+        """The proposals in scope whose results (money) the reader may know: a region only those
+        of calls whose results are announced (proposals.disclosure)."""
+        return self.proposals(path) & (region_results_q(path) if self.is_regional else Q())
+
 
 def scope_for(*, user, call_id: int | None = None, year: int | None = None) -> Scope:
     return Scope(region_id=user.region_id if is_official(user) else None, call_id=call_id, year=year)
@@ -111,14 +120,17 @@ class Facts:
     def state_counts(self) -> dict:
         from proposals.models import Proposal
 
-        rows = Proposal.objects.filter(self.scope.proposals()).values_list("state").annotate(n=Count("id")).order_by()
+        # A region's proposals by the state it may know (no user here: the region's view when regional).
+        shown = F("state") if not self.scope.is_regional else shown_state_expression(user=None)
+        rows = (Proposal.objects.filter(self.scope.proposals()).annotate(shown=shown).values_list("shown")
+                .annotate(n=Count("id")).order_by())
         return dict(rows)
 
     @cached_property
     def committed(self) -> dict:
         from funding.models import DecisionState, FundingDecision
 
-        return FundingDecision.objects.filter(self.scope.proposals("proposal__")).aggregate(
+        return FundingDecision.objects.filter(self.scope.results("proposal__")).aggregate(
             committed=Sum("national_total_won", filter=Q(state=DecisionState.APPROVED), default=0),
             prepared=Sum("national_total_won", filter=Q(state=DecisionState.PREPARED), default=0),
         )
@@ -129,7 +141,7 @@ class Facts:
         from funding.models import DecisionState, FundingYear
 
         return list(
-            FundingYear.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.proposals("decision__proposal__"))
+            FundingYear.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.results("decision__proposal__"))
             .values(
                 "year",
                 "national_won",
@@ -148,7 +160,7 @@ class Facts:
         """Every region's local obligations in the approved decisions of the proposals in scope (one query)."""
         from funding.models import DecisionState, LocalObligation
 
-        qs = LocalObligation.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.proposals("decision__proposal__"))
+        qs = LocalObligation.objects.filter(Q(decision__state=DecisionState.APPROVED) & self.scope.results("decision__proposal__"))
         return list(
             qs.values(
                 "year",
@@ -179,7 +191,7 @@ class Facts:
 
         return list(
             BudgetLine.objects.filter(
-                Q(proposal__funding_decisions__state=DecisionState.APPROVED) & self.scope.proposals("proposal__"),
+                Q(proposal__funding_decisions__state=DecisionState.APPROVED) & self.scope.results("proposal__"),
                 year__gte=F("proposal__call__year"),
                 year__lt=F("proposal__call__year") + F("proposal__call__pilot_years"),
             )

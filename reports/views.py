@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from core.permissions import require
 from programmes.models import CooperationType, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
-from proposals.models import ProposalState
+from proposals.disclosure import state_choices
 
 from . import datasets, services
 from .models import CallReport, ExportFormat, JobStatus
@@ -28,7 +28,7 @@ def exports_page(request):
     f = datasets.clean_filters(request.GET)
     return render(request, "reports/exports.html", {
         "datasets": datasets.available_to(request.user), "f": f, "query": request.GET.urlencode(),
-        "states": ProposalState.choices, "types": CooperationType.choices, "regions": Region.objects.all(),
+        "states": state_choices(user=request.user), "types": CooperationType.choices, "regions": Region.objects.all(),
         "industries": StrategicIndustry.objects.all(), "calls": calls_visible_to(user=request.user),
         "can_name_evaluators": request.user.has_perm("reports.export_evaluations_named"),
         "jobs": [(job, datasets.get(job.dataset)) for job in

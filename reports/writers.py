@@ -5,25 +5,25 @@ a generator of byte chunks for StreamingHttpResponse. XLSX: openpyxl's
 write-only workbook (rows go straight to a temporary file), typed number and
 date cells, column widths, a bold, frozen header row.
 
-Text that a spreadsheet would run as a formula (starting with = + - @) is kept
-as text: prefixed with an apostrophe in CSV (OWASP's advice) and stored as a
-string cell in XLSX.
+Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR)
+is kept as text: prefixed with an apostrophe in CSV by the portal's one CSV writer
+(core.spreadsheet, OWASP's advice) and stored as a string cell in XLSX.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from numbers import Number
 
 from django.utils import timezone
 
+from core.spreadsheet import BOM, SafeWriter, neutralise
+
 from .datasets import DATE, DATETIME, DECIMAL, INT, WON, Column
 
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
 
 
@@ -34,24 +34,25 @@ def _local(value, tz=None):
     return value
 
 
-def csv_text(value, kind: str, tz=None) -> str:
+def csv_text(value, kind: str, tz=None):
+    """A cell as the CSV writer takes it: numbers as numbers (a negative amount stays a number),
+    everything else as text that never runs as a formula."""
     if value is None or value == "":
         return ""
     if kind == DATETIME and isinstance(value, datetime.datetime):
         return _local(value, tz).strftime("%Y-%m-%d %H:%M")
     if kind == DATE and isinstance(value, datetime.date):
         return value.isoformat()
-    if kind in (INT, WON, DECIMAL):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if kind in (INT, WON, DECIMAL) and isinstance(value, Number):
+        return value
+    return neutralise(value)
 
 
 def csv_chunks(columns: tuple[Column, ...], rows: Iterable[list], *,
                on_rows: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The header and rows as UTF-8 byte chunks (BOM first), ROWS_PER_CHUNK rows at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     buffer.write(BOM)
     writer.writerow([str(c.label) for c in columns])
     kinds = [c.type for c in columns]

@@ -1,8 +1,6 @@
 """The audit trail pages: browse with filters, and the same rows as CSV. Read-only:
 every view answers GET (and HEAD) only; nothing here can change a record."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_safe
 from audit import services
 from audit.models import AuditAction
 from core.permissions import require
+from core.spreadsheet import csv_lines
 
 from . import selectors
 from .forms import TrailFilterForm
@@ -33,16 +32,11 @@ def trail(request):
                                                 "filtered": bool(request.GET.dict().keys() - {"page"})})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_rows(events):
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([
+    """Header, then one row per changed field (officials' text made harmless: core.spreadsheet)."""
+    yield [
         _("When"), _("Who"), _("Action"), _("Kind"), _("Object type"), _("Object id"), _("Object"), _("Summary"),
-        _("Field"), _("Before"), _("After"), _("IP address")])
+        _("Field"), _("Before"), _("After"), _("IP address")]
     for event in events.iterator(chunk_size=1000):
         common = [timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.actor_name,
                   event.get_action_display(), event.get_source_display(),
@@ -50,7 +44,7 @@ def _csv_rows(events):
                   event.summary]
         diff = selectors.diff_rows(event) or [{"field": "", "before": "", "after": ""}]
         for row in diff:
-            yield writer.writerow([*common, row["field"], row["before"], row["after"], event.ip or ""])
+            yield [*common, row["field"], row["before"], row["after"], event.ip or ""]
 
 
 @login_required
@@ -63,7 +57,7 @@ def export_csv(request):
     events = selectors.trail(**filters)
     services.record(actor=request.user, action=AuditAction.EXPORT, summary=_("Audit trail (CSV)"),
                     after={"filters": {k: v for k, v in filters.items() if v}}, request=request)
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(_csv_rows(events)), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
     return response

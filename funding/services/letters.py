@@ -13,6 +13,7 @@ from core.documents.services import build_document, document_for_download, reque
 from core.documents.verification import Verified
 from core.permissions import require
 from programmes.models import Call
+from proposals.disclosure import region_disclosure
 from proposals.models import Proposal
 from proposals.selectors import officials_of, participations_of
 
@@ -26,9 +27,22 @@ from ..models import (
 
 
 def notify_regions(proposal: Proposal, message: str, url: str = "") -> None:
+    """Tell the regions of the proposal, once they may know its results (proposals.disclosure):
+    before the call's results are announced the message is not sent (decisions_announced tells
+    them then)."""
     from accounts.services import notify
 
+    if not region_disclosure(proposal).results:
+        return
     notify(users=officials_of(proposal), message=message, url=url or f"/funding/proposals/{proposal.pk}/")
+
+
+def decisions_announced(sender, *, call, actor, **kwargs) -> None:
+    """Receiver of programmes' `call_announced`: the regions hear of the decisions approved before."""
+    for decision in (FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED)
+                     .select_related("proposal__call").order_by("proposal_id")):
+        notify_regions(decision.proposal, _("The funding decision for “%(title)s” was approved; its award letter "
+                                             "is on the decision page.") % {"title": decision.proposal.title_ko})
 
 
 # --- Letters -------------------------------------------------------------------------

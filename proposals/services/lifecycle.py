@@ -19,6 +19,7 @@ from audit.services import AuditAction, record
 from core.permissions import require
 from programmes.models import CallStatus
 
+from ..disclosure import disclosure_for, region_disclosure
 from ..models import Proposal, ProposalEvent, ProposalState, ProposalVersion, VersionKind
 from .budget import budget_problems
 from .editing import budget_cells
@@ -99,8 +100,9 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
         raise ValidationError(_("Unknown action."))
     locked = Proposal.objects.select_for_update().select_related("call", "lead_region").get(pk=proposal.pk)
     if locked.state not in move.sources:
+        # The state as this user may know it (a region: "under review" while results are sealed).
         raise ValidationError(_("“%(action)s” is not possible while the proposal is “%(state)s”.") % {
-            "action": move.label, "state": locked.get_state_display()})
+            "action": move.label, "state": disclosure_for(user=actor, proposal=locked).label})
     require(actor, move.permission, locked)
     if move.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Give the reason; the regions will read it.")})
@@ -109,6 +111,7 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
         guard(locked, now)
 
     previous = locked.state
+    told_before = region_disclosure(locked)
     locked.state = move.target
     locked.state_reason = reason.strip()
     update = ["state", "state_reason", "updated_at"]
@@ -129,23 +132,55 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
     )
     record(actor=actor, action=AuditAction.for_proposal_move(action), obj=locked, summary=str(move.label),
            before={"state": previous}, after={"state": locked.state, "state_reason": locked.state_reason})
-    _notify_state_change(locked, actor)
+    _notify_state_change(locked, actor, told_before=told_before)
     return locked
 
 
-def _notify_state_change(proposal: Proposal, actor) -> None:
+def _state_message(proposal: Proposal, shown) -> str:
+    message = _("“%(title)s” is now “%(state)s”.") % {"title": proposal.title_ko, "state": shown.label}
+    if shown.reason:
+        message += " " + _("Reason: %(reason)s") % {"reason": shown.reason}
+    return message
+
+
+def _notify_state_change(proposal: Proposal, actor, *, told_before) -> None:
+    """The regions hear of the state they may know (proposals.disclosure): a result made before
+    the announcement is told by `proposals_announce_results`; the ministry hears of submissions."""
     from accounts.models import Role, User
     from accounts.services import notify
 
     from ..selectors import officials_of
 
-    users = list(officials_of(proposal).exclude(pk=actor.pk))
+    shown = region_disclosure(proposal)
+    if shown != told_before:
+        notify(users=officials_of(proposal).exclude(pk=actor.pk), message=_state_message(proposal, shown),
+               url=f"/proposals/{proposal.pk}/")
     if proposal.state in {S.SUBMITTED, S.CONSULTING}:
-        users += list(User.objects.filter(role=Role.MINISTRY, is_active=True).exclude(pk=actor.pk))
-    message = _("“%(title)s” is now “%(state)s”.") % {"title": proposal.title_ko, "state": proposal.get_state_display()}
-    if proposal.state_reason:
-        message += " " + _("Reason: %(reason)s") % {"reason": proposal.state_reason}
-    notify(users=users, message=message, url=f"/proposals/{proposal.pk}/")
+        staff = User.objects.filter(role=Role.MINISTRY, is_active=True).exclude(pk=actor.pk)
+        notify(users=staff, message=_state_message(proposal, disclosure_for(user=actor, proposal=proposal)),
+               url=f"/proposals/{proposal.pk}/")
+
+
+def results_announced(sender, *, call, actor, **kwargs) -> None:
+    """Receiver of programmes' `call_announced`."""
+    proposals_announce_results(call=call)
+
+
+def proposals_announce_results(*, call) -> int:
+    """The call's results are announced (programmes.signals.call_announced): each participating
+    region hears at once of its proposal's result and reason, held back until now. Returns how
+    many proposals were told."""
+    from accounts.services import notify
+
+    from ..disclosure import SEALED_STATES
+    from ..selectors import officials_of
+
+    told = 0
+    for proposal in Proposal.objects.filter(call=call, state__in=SEALED_STATES).select_related("call").order_by("pk"):
+        notify(users=officials_of(proposal), message=_state_message(proposal, region_disclosure(proposal)),
+               url=f"/proposals/{proposal.pk}/")
+        told += 1
+    return told
 
 
 # Named entry points, one per move (what views, tests and seeds call).

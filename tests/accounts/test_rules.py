@@ -76,6 +76,8 @@ FUNDING_COLUMNS = [
     ("funding.generate_letters", None),
     ("funding.view_decision", "decision prepared by ministry"),
     ("funding.download_letter", "letter"),
+    ("funding.view_decision", "approved decision, results announced"),
+    ("funding.download_letter", "letter of the approved decision, results announced"),
 ]
 
 DASHBOARD_COLUMNS = [
@@ -113,16 +115,17 @@ EVALUATION_TABLE = {
     "anonymous":            (N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N),
 }
 # Funding columns: board, prepare, approve a decision ministry prepared (four eyes), build letters,
-# view the Gwangju + Jeonnam decision, download its letter.
-#                            board prep approve letters view download
+# view the Gwangju + Jeonnam decision prepared in a call under review, download its letter (never a
+# region's: unapproved and sealed), view and download the approved one of a call whose results are announced.
+#                            board prep approve letters view download view+ download+
 FUNDING_TABLE = {
-    "official":             (N,    N,   N,      N,      Y,   Y),
-    "partner_official":     (N,    N,   N,      N,      Y,   Y),
-    "outsider_official":    (N,    N,   N,      N,      N,   N),
-    "expert":               (N,    N,   N,      N,      N,   N),
-    "ministry":             (Y,    Y,   N,      Y,      Y,   Y),
-    "admin_user":           (Y,    Y,   Y,      Y,      Y,   Y),
-    "anonymous":            (N,    N,   N,      N,      N,   N),
+    "official":             (N,    N,   N,      N,      N,   N,       Y,    Y),
+    "partner_official":     (N,    N,   N,      N,      N,   N,       Y,    Y),
+    "outsider_official":    (N,    N,   N,      N,      N,   N,       N,    N),
+    "expert":               (N,    N,   N,      N,      N,   N,       N,    N),
+    "ministry":             (Y,    Y,   N,      Y,      Y,   Y,       Y,    Y),
+    "admin_user":           (Y,    Y,   Y,      Y,      Y,   Y,       Y,    Y),
+    "anonymous":            (N,    N,   N,      N,      N,   N,       N,    N),
 }
 # Dashboard figures: staff see the programme's, every official their own region's (scoped by reports.figures).
 #                            figures
@@ -319,9 +322,14 @@ def targets(ministry, expert, official):
 
     cleared = assignment(AssignmentKind.EVALUATION, under_review)
     decision = FundingDecision.objects.create(proposal=under_review, prepared_by=ministry, national_total_won=1)
+    told = FundingDecision.objects.create(proposal=announced, prepared_by=ministry, approved_by=ministry,
+                                          state="approved", national_total_won=1)
     return {
         "decision prepared by ministry": decision,
         "letter": AwardLetter.objects.create(decision=decision, requested_by=ministry),
+        "approved decision, results announced": told,
+        "letter of the approved decision, results announced": AwardLetter.objects.create(decision=told,
+                                                                                         requested_by=ministry),
         None: None,
         "draft call": CallFactory(status=CallStatus.DRAFT, created_by=ministry),
         "open call": CallFactory(status=CallStatus.OPEN, eligible_regions=[gwangju, jeonnam]),

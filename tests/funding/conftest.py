@@ -59,6 +59,15 @@ def plan(subject: Proposal, *, national: int = 18 * EOK, local: int = 2 * EOK) -
     return years, obligations
 
 
+def announce(call) -> None:
+    """The call's results announced: from now on its regions see the approved decisions and
+    letters (proposals.disclosure; before, they are sealed)."""
+    from programmes.models import CallStatus
+
+    call.status = CallStatus.ANNOUNCED
+    call.save()
+
+
 def region_ids(subject: Proposal) -> list[int]:
     """The lead region first, then the partners."""
     return list(subject.participations.order_by("-is_lead", "region__order").values_list("region_id", flat=True))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from funding import services
 from funding import urls as funding_urls
 from funding.models import AwardLetter, FundingDecision, LetterBatch, SelectionNote
+from tests.funding.conftest import announce
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,8 @@ def test_nobody_outside_the_project_gets_a_funding_page_or_changes_anything(requ
     assert state() == before
 
 
-def test_the_project_s_own_official_reads_the_decision_and_downloads_the_letter(client, official, world):
+def test_the_project_s_own_official_reads_the_decision_and_downloads_the_letter(client, official, world, letter):
+    announce(letter.decision.proposal.call)  # before, sealed (tests/megaproject/test_sealed_results.py)
     client.force_login(official)
     assert client.get(reverse("funding:decision", args=[world["proposal"]])).status_code == 200
     response = client.get(reverse("funding:letter_download", args=[world["letter"]]))

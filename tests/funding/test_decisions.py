@@ -10,7 +10,7 @@ from funding.models import DecisionState, FundingDecision, SelectionNote
 from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
 from tests.factories import EOK, ExpertFactory, region
-from tests.funding.conftest import FOUR_EYES, form_fields, plan, region_ids, text_of
+from tests.funding.conftest import FOUR_EYES, announce, form_fields, plan, region_ids, text_of
 from tests.proposals.conftest import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -393,6 +393,7 @@ def test_staff_see_the_decision_page_and_only_someone_else_than_the_preparer_get
 
 @pytest.mark.parametrize("who", ["official", "partner_official"])
 def test_an_official_of_the_project_sees_the_decision_read_only(client, request, approved, who):
+    announce(approved.proposal.call)  # before, sealed (tests/megaproject/test_sealed_results.py)
     client.force_login(request.getfixturevalue(who))
     url = reverse("funding:decision", args=[approved.proposal_id])
     response = client.get(url)

@@ -15,7 +15,7 @@ from funding import services
 from funding.models import AwardLetter, LetterStatus
 from funding.tasks import generate_award_letter
 from tests.factories import EOK
-from tests.funding.conftest import EAGER, compact, letters_on_disk, pdf_text, sha256_of
+from tests.funding.conftest import EAGER, announce, compact, letters_on_disk, pdf_text, sha256_of
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,7 @@ def test_only_approved_decisions_get_letters_only_in_the_portal_languages_and_on
 
 @pytest.mark.parametrize("who", ["official", "partner_official", "ministry", "admin_user"])
 def test_the_regions_of_the_project_and_staff_download_the_pdf(client, request, letter, who):
+    announce(letter.decision.proposal.call)  # before, sealed for the regions (tests/megaproject/test_sealed_results.py)
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("funding:letter_download", args=[letter.pk]))
 
@@ -174,6 +175,7 @@ def test_anyone_else_does_not_find_the_letter(client, request, letter, who):
 
 
 def test_a_letter_that_is_not_ready_is_forbidden(client, letter, official, ministry):
+    announce(letter.decision.proposal.call)
     for status in (LetterStatus.PENDING, LetterStatus.RUNNING, LetterStatus.FAILED):
         AwardLetter.objects.filter(pk=letter.pk).update(status=status)
         for user in (official, ministry):
@@ -184,6 +186,7 @@ def test_a_letter_that_is_not_ready_is_forbidden(client, letter, official, minis
 def test_the_status_endpoint_answers_the_project_s_regions_and_staff_only(client, letter, official,
                                                                           outsider_official):
     url = reverse("funding:letter_status", args=[letter.pk])
+    announce(letter.decision.proposal.call)
     client.force_login(official)
     assert client.get(url).json() == {"status": "done", "label": "Ready", "error": ""}
     client.force_login(outsider_official)

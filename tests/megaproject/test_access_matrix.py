@@ -172,19 +172,29 @@ EXPECTED = {
     "evaluations:objection_close [POST]": "login 403 403 403 403 403 403 400 400",
     "evaluations:objection_assign [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:objection_attachment": "login 200 404 200 404 404 404 200 200",
-    # --- funding (the funded proposal) ---
+    # The evaluator quality record (staff) and the ratings of the comments (the lead region, once announced:
+    # the world's call is not; no sheet of that number).
+    "evaluations:quality": "login 403 403 403 403 403 403 200 200",
+    "evaluations:quality_rules": "405 405 405 405 405 405 405 405 405",
+    "evaluations:quality_rules [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:quality_exclude": "405 405 405 405 405 405 405 405 405",
+    "evaluations:quality_exclude [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:feedback_rate": "405 405 405 405 405 405 405 405 405",
+    "evaluations:feedback_rate [POST]": "login 403 404 403 404 404 404 404 404",
+    # --- funding (the funded proposal; its call's results are not announced yet: sealed for the regions,
+    # SEALED_UNTIL_ANNOUNCED below says what they get once announced) ---
     "funding:selection": "login 403 403 403 403 403 403 200 200",
     "funding:letters": "login 403 403 403 403 403 403 200 200",
-    "funding:decision": "login 200 404 200 404 404 404 200 200",
+    "funding:decision": "login 404 404 404 404 404 404 200 200",
     # The decision page's actions (the world's decision is approved: staff are told why nothing changes;
     # the English letter is built).
     **{f"funding:decision_{action}": "405 405 405 405 405 405 405 405 405" for action in DECISION_ACTIONS},
-    "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
-    "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
-    "funding:decision_letter [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:decision_prepare [POST]": "login 404 404 404 404 404 404 400 400",
+    "funding:decision_approve [POST]": "login 404 404 404 404 404 404 302 302",
+    "funding:decision_letter [POST]": "login 404 404 404 404 404 404 302 302",
     "funding:batch_progress": "login 403 403 403 403 403 403 200 200",
-    "funding:letter_status": "login 200 404 200 404 404 404 200 200",
-    "funding:letter_download": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_status": "login 404 404 404 404 404 404 200 200",
+    "funding:letter_download": "login 404 404 404 404 404 404 200 200",
     "funding:letter_retry": "405 405 405 405 405 405 405 405 405",
     "funding:letter_retry [POST]": "login 403 403 403 403 403 403 302 302",
     # --- reports (exports: an official's own, scoped to their region; the job is its requester's) ---
@@ -223,6 +233,7 @@ EXPECTED = {
     **{f"projects:round_{action}": "405 405 405 405 405 405 405 405 405" for action in ROUND_ACTIONS},
     **{f"projects:round_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ROUND_ACTIONS},
     "projects:decide": "login 403 403 403 403 403 403 302 302",  # decided already: back to the round
+    "projects:good_faith": "login 403 403 403 403 403 403 200 200",
     "projects:stage_report_status": "login 200 404 200 404 404 404 200 200",
     "projects:stage_report_download": "login 200 404 200 404 404 404 200 200",
     "projects:plan": "login 200 404 200 404 404 404 200 200",
@@ -239,6 +250,18 @@ EXPECTED = {
     "audit:export_csv": "login 403 403 403 403 403 403 200 200",
 }
 
+# Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
+# regions once the world's call announces its results. Before, the regions get the rows above.
+SEALED_UNTIL_ANNOUNCED = {
+    "funding:decision": "login 200 404 200 404 404 404 200 200",
+    "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
+    "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:decision_letter [POST]": "login 403 404 403 404 404 404 302 302",
+    "funding:letter_status": "login 200 404 200 404 404 404 200 200",
+    "funding:letter_download": "login 200 404 200 404 404 404 200 200",
+    "evaluations:feedback": "login 200 404 200 404 404 404 200 200",
+}
+
 # What a POST to each POST-only endpoint carries: a change its owner could make.
 PAYLOADS = {
     "logout": lambda w: {},
@@ -248,6 +271,10 @@ PAYLOADS = {
     "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
     "proposals:attachment_remove": lambda w: {},
     "proposals:consortium_invite": lambda w: {"region": "busan"},
+    "evaluations:objection_review": lambda w: {},
+    "evaluations:objection_answer": lambda w: {"action": "dismiss", "answer": "절차상 하자가 없습니다.", "confirm": "on"},
+    "evaluations:objection_close": lambda w: {"reevaluation_result": "원 결과 유지", "confirm": "on"},
+    "evaluations:objection_assign": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
     "proposals:consortium_remove": lambda w: {"region": "jeonnam"},
     "evaluations:declare": lambda w: {"decision": "none"},
     "evaluations:score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": "근거가 충분한 의견입니다. 보완 필요.",
@@ -258,10 +285,10 @@ PAYLOADS = {
     "evaluations:panel_unassign": lambda w: {"assignment": str(w.evaluation.pk)},
     # Nobody scored in this world: the reopen asks for a scoresheet there is none of.
     "evaluations:panel_reopen": lambda w: {"scoresheet": str(10**9), "reason": "의견 보완 요청"},
-    "evaluations:objection_review": lambda w: {},
-    "evaluations:objection_answer": lambda w: {"action": "dismiss", "answer": "절차상 하자가 없습니다.", "confirm": "on"},
-    "evaluations:objection_close": lambda w: {"reevaluation_result": "원 결과 유지", "confirm": "on"},
-    "evaluations:objection_assign": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
+    "evaluations:quality_rules": lambda w: {"max_late_submissions": "2", "max_reopens": "1", "max_mean_abs_z": "1.5",
+                                            "min_comment_length": "20", "min_average_rating": "2.5"},
+    "evaluations:quality_exclude": lambda w: {"expert": str(w.people["unassigned_expert"].pk), "reason": "평가 품질 미흡"},
+    "evaluations:feedback_rate": lambda w: {"scoresheet": str(10**9), "value": "4"},
     "evaluations:panel_chair": lambda w: {"assignment": str(w.evaluation.pk)},
     "evaluations:panel_override": lambda w: {"unsuitable": str(10**9), "reason": "대체 불가"},
     "evaluations:reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "reason": "공동연구 중"},
@@ -310,6 +337,11 @@ FILL = {
     "proposals:compare": lambda w: {"pk": w.eligible.pk},
     "proposals:attachment": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
     "proposals:attachment_remove": lambda w: {"pk": w.eligible.pk, "attachment_id": w.attachment.pk},
+    "evaluations:objection": lambda w: {"pk": w.objection.proposal_id},
+    "evaluations:objections": lambda w: {"pk": w.objection.proposal.call_id},
+    "evaluations:objection_detail": lambda w: {"pk": w.objection.pk},
+    **{f"evaluations:objection_{action}": lambda w: {"pk": w.objection.pk} for action in OBJECTION_ACTIONS},
+    "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
     "proposals:consortium_invite": lambda w: {"pk": w.eligible.pk},
     "proposals:consortium_remove": lambda w: {"pk": w.eligible.pk},
     "evaluations:assignment": lambda w: {"pk": w.evaluation.pk},
@@ -326,11 +358,10 @@ FILL = {
     "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
     "evaluations:ranking": lambda w: {"pk": w.call.pk},
     "evaluations:progress": lambda w: {"pk": w.call.pk},
-    "evaluations:objection": lambda w: {"pk": w.objection.proposal_id},
-    "evaluations:objections": lambda w: {"pk": w.objection.proposal.call_id},
-    "evaluations:objection_detail": lambda w: {"pk": w.objection.pk},
-    **{f"evaluations:objection_{action}": lambda w: {"pk": w.objection.pk} for action in OBJECTION_ACTIONS},
-    "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
+    "evaluations:quality": lambda w: {"pk": w.call.pk},
+    "evaluations:quality_rules": lambda w: {"pk": w.call.pk},
+    "evaluations:quality_exclude": lambda w: {"pk": w.call.pk},
+    "evaluations:feedback_rate": lambda w: {"pk": w.eligible.pk},
     "funding:selection": lambda w: {"pk": w.call.pk},
     "funding:letters": lambda w: {"pk": w.call.pk},
     "funding:decision": lambda w: {"pk": w.funded.pk},
@@ -355,6 +386,7 @@ FILL = {
     "projects:condition_close": lambda w: {"pk": w.condition.pk},
     "projects:round": lambda w: {"pk": w.stage_evaluation.round_id},
     "projects:decide": lambda w: {"pk": w.stage_evaluation.pk},
+    "projects:good_faith": lambda w: {"pk": w.stage_evaluation.pk},
     "projects:stage_report_status": lambda w: {"pk": w.stage_report.pk},
     "projects:stage_report_download": lambda w: {"pk": w.stage_report.pk},
     "projects:plan": lambda w: {"pk": w.plan.pk},
@@ -545,16 +577,16 @@ def test_every_url_pattern_of_the_portal_has_a_row_in_the_matrix():
     assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
 
 
-def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
+def observe(settings, world, keys) -> tuple[dict, list]:
+    """{cell: statuses in the order of ROLES} of every key (GET, and POST where it has a payload), and the
+    refused POSTs that changed a table."""
     observed, refusals_that_changed = {}, []
     for role, user in world.people.items():
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         if user is not None:
             client.force_login(user)
-        for key in cells():
-            if key not in EXPECTED and not os.environ.get("ACCESS_MATRIX_PRINT"):
-                continue  # the other test names it
+        for key in keys:
             url = url_of(world, key)
             methods = ["GET"] + (["POST"] if key in PAYLOADS else [])
             for method in methods:
@@ -571,11 +603,28 @@ def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, worl
                     b"".join(response.streaming_content)
                 if key == "logout" and method == "POST" and user is not None:
                     client.force_login(user)
-    table = {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}
+    return {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}, refusals_that_changed
+
+
+def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
+    keys = [key for key in cells() if key in EXPECTED or os.environ.get("ACCESS_MATRIX_PRINT")]  # the other test names the rest
+    table, refusals_that_changed = observe(settings, world, keys)
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         for cell, row in table.items():
             print(f'    "{cell}": "{row}",')
     differences = {cell: f"got {table[cell]!r}, expected {EXPECTED.get(cell)!r}" for cell in table
                    if cell not in EXPECTED or not matches(table[cell], EXPECTED[cell])}
+    assert differences == {}, f"roles: {' '.join(ROLES)}"
+    assert refusals_that_changed == []
+
+
+def test_once_the_call_announces_its_results_the_regions_get_what_was_sealed(settings, world):
+    world.call.status = CallStatus.ANNOUNCED
+    world.call.save()
+    keys = sorted({cell.removesuffix(" [POST]") for cell in SEALED_UNTIL_ANNOUNCED})
+    table, refusals_that_changed = observe(settings, world, keys)
+    expected = {cell: SEALED_UNTIL_ANNOUNCED.get(cell, EXPECTED[cell]) for cell in table}
+    differences = {cell: f"got {table[cell]!r}, expected {expected[cell]!r}" for cell in table
+                   if not matches(table[cell], expected[cell])}
     assert differences == {}, f"roles: {' '.join(ROLES)}"
     assert refusals_that_changed == []

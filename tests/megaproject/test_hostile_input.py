@@ -6,6 +6,7 @@ The world is the access matrix's (tests/megaproject/test_access_matrix.py) plus 
 draft every step of which its lead official may still edit.
 """
 
+import csv
 import datetime
 import io
 import re
@@ -313,7 +314,8 @@ def scripted(world):
 
 PAGES_SHOWING_TEXT = [
     ("owner", "proposals:list"), ("owner", "proposals:detail"), ("owner", "proposals:step[review]"),
-    ("owner", "proposals:compare"), ("owner", "evaluations:consulting"), ("owner", "funding:decision"),
+    # The world's decision is sealed for its regions (call not announced): staff read its page.
+    ("owner", "proposals:compare"), ("owner", "evaluations:consulting"), ("ministry", "funding:decision"),
     ("owner", "dashboard"), ("ministry", "programmes:call_list"), ("ministry", "programmes:call_detail"),
     ("ministry", "programmes:call_edit"), ("ministry", "evaluations:panel"), ("ministry", "evaluations:ranking"),
     ("ministry", "evaluations:progress"), ("ministry", "evaluations:feedback"), ("ministry", "funding:selection"),
@@ -370,6 +372,8 @@ FORMS = {
     "evaluations:reviewers_remove": "owner",
     **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
     "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
+    "evaluations:quality_rules": "ministry", "evaluations:quality_exclude": "ministry",
+    "evaluations:feedback_rate": "ministry", "projects:good_faith": "ministry",
     "funding:decision_prepare": "ministry", "funding:decision_approve": "ministry",
     "funding:decision_letter": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
@@ -389,6 +393,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "proposals:consortium_invite": "proposals:step[consortium]",
              "proposals:consortium_remove": "proposals:step[consortium]",
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
+             "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
+             "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
@@ -707,3 +713,28 @@ def test_a_zip_bomb_named_xlsx_is_refused_by_the_expert_import(settings, ministr
                                                 {"file": SimpleUploadedFile("experts.xlsx", zip_bomb())})
     assert response.status_code == 200
     assert "not a readable" in body_of(response) or "could not be read" in body_of(response)
+
+
+# --- Results sealed until announced (proposals.disclosure) ---------------------------------------------
+
+# The world's funded proposal is in a call whose results are not announced: its regions read "Under review".
+SEALED_PROBES = ["funded", "FUNDED", " funded", "funded ", "Funded", "selected", "reserve", "not_selected",
+                 "eligible", "funded' OR '1'='1", "under_review' OR 1=1 --", "pstate-funded", "%", "state", "-state"]
+
+
+@pytest.mark.parametrize("value", SEALED_PROBES)
+def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(settings, world, value):
+    client = browser(settings, world.people["owner"])
+    export = reverse("reports:export", kwargs={"dataset": "proposals", "fmt": "csv"})
+    for params in ({"state": value}, {"sort": value}, {"state": value, "sort": "-state"}):
+        listed = client.get(reverse("proposals:list"), params)
+        assert listed.status_code == 200
+        shown = {p.pk: p.shown_state for p in listed.context["page"].object_list}
+        assert shown.get(world.funded.pk) in (None, "under_review")
+        exported = client.get(export, params)
+        assert exported.status_code == 200
+        rows = list(csv.reader(io.StringIO(body_of(exported).lstrip("\ufeff"))))
+        assert {r[rows[0].index("State")] for r in rows[1:] if r[0] == str(world.funded.pk)} <= {"Under review"}
+    # Only the exact sealed value finds it, as "under review".
+    found = client.get(reverse("proposals:list"), {"state": "under_review"}).context["page"].object_list
+    assert world.funded.pk in {p.pk for p in found}

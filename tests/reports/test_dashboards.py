@@ -33,7 +33,7 @@ from django.utils import timezone
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import DecisionState, FundingDecision, FundingYear, LocalObligation
 from funding.selectors import envelope_status
-from programmes.models import CallStatus, CooperationType, Region, StrategicIndustry
+from programmes.models import Call, CallStatus, CooperationType, Region, StrategicIndustry
 from proposals.models import BudgetLine, ProposalState
 from reports import figures
 from tests.factories import EOK, CallFactory, ExpertFactory
@@ -203,7 +203,14 @@ def test_a_call_or_year_filter_narrows_every_figure(world, ministry):
     assert [v[0] for v in figures.proposal_funnel(by_call).values] == [6, 5, 4, 3, 2]
 
 
+def results_announced() -> None:
+    """Every call's results announced: a region then sees its share (before, its results are
+    sealed: tests/megaproject/test_sealed_results.py)."""
+    Call.objects.update(status=CallStatus.ANNOUNCED)
+
+
 def test_an_official_sees_only_their_regions_share(world, official):
+    results_announced()
     f = facts(official)  # Gwangju
     cards = {k["key"]: k["value"] for k in figures.key_figures(f)}
 
@@ -219,6 +226,7 @@ def test_without_a_budget_plan_a_consortium_is_split_evenly_also_for_an_official
     call = CallFactory(created_by=ministry)
     p = proposal(call, "gwangju", ProposalState.FUNDED, partners=["jeonnam"], ctype=CooperationType.SUPER_REGIONAL)
     decide(p, ministry, national={2027: 10 * EOK}, local={("gwangju", 2027): EOK, ("jeonnam", 2027): EOK}, plan={})
+    results_announced()
 
     assert as_dict(figures.funding_by_region(facts(ministry))) == {"광주광역시": [5 * EOK, EOK], "전라남도": [5 * EOK, EOK]}
     mine = {k["key"]: k["value"] for k in figures.key_figures(facts(official))}
@@ -260,6 +268,7 @@ def test_the_filter_keeps_to_calls_the_user_may_see_and_is_carried_to_the_csv_li
 
 
 def test_official_dashboard_holds_their_region_only(world, client, official):
+    results_announced()
     client.force_login(official)
     html = client.get(reverse("dashboard")).content.decode()
 
@@ -270,6 +279,7 @@ def test_official_dashboard_holds_their_region_only(world, client, official):
 
 
 def test_another_regions_official_does_not_see_gwangju(world, client, outsider_official):
+    results_announced()
     client.force_login(outsider_official)  # Busan
     html = client.get(reverse("dashboard")).content.decode()
 
@@ -305,6 +315,7 @@ def test_csv_of_a_figure_holds_the_raw_numbers_with_a_bom(world, client, ministr
 
 
 def test_csv_follows_the_filter_and_an_officials_scope(world, client, ministry, official):
+    results_announced()
     client.force_login(ministry)
     by_year = client.get(reverse("dashboard_figure_csv", args=["years"]), {"year": 2025}).content.decode()
     assert list(csv.reader(io.StringIO(by_year[1:])))[1:] == [["2025", "500000000", "100000000"]]

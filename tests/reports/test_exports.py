@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from evaluations.models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
 from tests.factories import EOK, ExpertFactory, region
+from tests.funding.conftest import announce
 
 from .conftest import body_of, csv_rows, xlsx_rows
 
@@ -105,6 +106,7 @@ def test_the_funding_export_books_national_funding_once_and_local_funds_per_regi
 def test_an_outsider_official_s_funding_export_is_empty_and_the_partner_s_is_not(client, approved,
                                                                                  outsider_official,
                                                                                  partner_official):
+    announce(approved.proposal.call)  # before, the regions' export holds none (sealed)
     assert csv_rows(body_of(export(client, outsider_official, "funding", "csv")))[1:] == []
     assert len(csv_rows(body_of(export(client, partner_official, "funding", "csv")))[1:]) == 6
 
