@@ -274,6 +274,10 @@ rules.add_perm("evaluations.view_objection", is_staff_member | (is_participating
 rules.add_perm("evaluations.lodge_objection", is_official & is_lead_official & results_announced)
 rules.add_perm("evaluations.list_objections", is_staff_member)
 rules.add_perm("evaluations.answer_objection", is_staff_member)
+# Before panels are formed the lead region names unsuitable reviewers and suggests fields; its
+# partners and staff read the list (staff on the panel screens); experts never.
+rules.add_perm("evaluations.name_reviewers", is_official & is_lead_official)
+rules.add_perm("evaluations.view_reviewer_list", is_staff_member | is_participating_official)
 
 # Funding decisions and award letters
 rules.add_perm("funding.view_board", is_staff_member)

@@ -35,6 +35,8 @@ class AuditAction(models.TextChoices):
     USER_ACCOUNT = "user_account", _("User role, region or activity change")
     PERMISSIONS = "permissions", _("Permission or group change")
     EXPORT = "export", _("Export")
+    REVIEWER_LIST = "reviewer_list", _("Applicant's reviewer list changed")
+    PANEL_RULE = "panel_rule", _("Panel chair named or applicant's exclusion overridden")
     # Funded projects (projects app)
     REPORT_STATE = "report_state", _("Annual report submitted, accepted or returned")
     STAGE_ROUND = "stage_round", _("Stage evaluation round opened or started")

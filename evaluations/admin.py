@@ -16,13 +16,15 @@ from .models import (
     Score,
     Scoresheet,
     ScoresheetEvent,
+    SuggestedField,
+    UnsuitableReviewer,
 )
 
 
 @admin.register(ExpertProfile)
 class ExpertProfileAdmin(PortalModelAdmin):
-    list_display = ("user", "affiliation", "home_region", "available")
-    list_filter = ("home_region", "available", "industries")
+    list_display = ("user", "affiliation", "sector", "home_region", "available")
+    list_filter = ("home_region", "sector", "available", "industries")
     search_fields = ("user__username", "user__display_name", "affiliation", "keywords")
     list_select_related = ("user", "home_region")
     filter_horizontal = ("industries",)
@@ -33,7 +35,8 @@ class ExpertProfileAdmin(PortalModelAdmin):
 class AssignmentAdmin(ReadOnlyAdmin):
     """Panels change only through the panel pages: conflicts of interest are checked there."""
 
-    list_display = ("proposal", "expert", "kind", "declared_at", "conflict_declared", "assigned_by", "assigned_at")
+    list_display = ("proposal", "expert", "kind", "is_chair", "declared_at", "conflict_declared", "assigned_by",
+                    "assigned_at")
     list_filter = ("kind", "conflict_declared", "proposal__call")
     search_fields = ("proposal__title_ko", "expert__username", "expert__display_name")
     list_select_related = ("proposal", "expert", "assigned_by")
@@ -145,3 +148,19 @@ class ObjectionAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "objection", "kind", "size", "uploaded_by", "uploaded_at")
     search_fields = ("original_name", "objection__proposal__title_ko")
     list_select_related = ("objection__proposal", "uploaded_by")
+
+
+@admin.register(UnsuitableReviewer)
+class UnsuitableReviewerAdmin(ReadOnlyAdmin):
+    """The region's list changes only on its page, an override only on the panel page (both recorded)."""
+
+    list_display = ("proposal", "__str__", "institution", "named_by", "named_at", "overridden_by")
+    search_fields = ("proposal__title_ko", "name", "institution", "expert__display_name")
+    list_select_related = ("proposal", "expert", "named_by", "overridden_by")
+
+
+@admin.register(SuggestedField)
+class SuggestedFieldAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "__str__", "added_by", "added_at")
+    search_fields = ("proposal__title_ko", "text")
+    list_select_related = ("proposal", "industry", "added_by")

@@ -15,6 +15,10 @@ EXPERTS = [
     ("expert8", "임지우 박사", "한국에너지기술연구원", "daejeon", ["hydrogen-energy", "advanced-mobility"], "연료전지 하이브리드"),
 ]
 
+# Where each demo expert works (the panel's mix: universities are academia, institutes research).
+SECTORS = {"expert1": "academia", "expert2": "research", "expert3": "academia", "expert4": "research",
+           "expert5": "academia", "expert6": "research", "expert7": "academia", "expert8": "research"}
+
 
 def seed() -> dict:
     from .models import ExpertProfile
@@ -31,7 +35,7 @@ def seed() -> dict:
             user=user,
             defaults={
                 "affiliation": affiliation, "home_region": regions[region], "keywords": keywords,
-                "contact_email": user.email, "available": True,
+                "contact_email": user.email, "available": True, "sector": SECTORS.get(username, ""),
             },
         )
         profile.industries.set([industries[c] for c in fields])
@@ -100,10 +104,14 @@ def seed_panels() -> int:
                     CommentAnswer.objects.create(comment=c, author=lead,
                                                  text="의견을 반영하여 해당 부분을 보완하였습니다.")
 
+    # The regions' reviewer lists, written before the panels were formed (records).
+    _seed_reviewer_lists(call, proposals)
+
     # Evaluation panels, through the same automatic assignment staff use.
     if not Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call).exists():
         plan = panel_auto_plan(call=call)
         panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
+    _name_missing_chairs(call)
 
     criteria = list(call.criteria.all())
     count = 0
@@ -280,3 +288,55 @@ def seed_objections() -> int:
             scoresheet_save(actor=first.expert, assignment=first, values=values, submit=True,
                             overall_comment="이의신청 사유를 검토하여 독립적으로 재평가하였습니다.")
     return count
+
+
+# --- The applicants' reviewer lists and the panels' composition on the 2023 call -------------
+
+# The 2023 call's composition rules: a researcher and an academic on every panel, one member per
+# institution, a chair named.
+PANEL_RULES_2023 = {"panel_min_academia": 1, "panel_min_research": 1, "panel_max_per_institution": 1,
+                    "panel_chair_required": True}
+UNSUITABLE_2023 = ("겹눈 모사", "expert3", "제안 과제와 같은 주제의 경쟁 과제를 연구책임자로 수행 중입니다.")
+SUGGESTED_2023 = ("해양바이오", "marine-bio", "해양 소재 물성 분석")
+
+
+def _seed_reviewer_lists(call, proposals) -> None:
+    from accounts.models import User
+
+    from .models import Assignment, AssignmentKind, SuggestedField, UnsuitableReviewer
+
+    changed = [name for name, value in PANEL_RULES_2023.items() if getattr(call, name) != value]
+    if changed:
+        for name in changed:
+            setattr(call, name, PANEL_RULES_2023[name])
+        call.save(update_fields=changed)
+
+    def proposal_titled(part):
+        return next((p for p in proposals if part in p.title_ko), None)
+
+    title, username, reason = UNSUITABLE_2023
+    proposal, expert = proposal_titled(title), User.objects.filter(username=username).first()
+    lead = proposal and User.objects.filter(username=f"official-{proposal.lead_region.code}").first()
+    if proposal and expert and lead and not Assignment.objects.filter(
+            proposal=proposal, expert=expert, kind=AssignmentKind.EVALUATION).exists():
+        UnsuitableReviewer.objects.get_or_create(proposal=proposal, expert=expert,
+                                                 defaults={"reason": reason, "named_by": lead})
+    title, code, text = SUGGESTED_2023
+    proposal = proposal_titled(title)
+    lead = proposal and User.objects.filter(username=f"official-{proposal.lead_region.code}").first()
+    if proposal and lead and not proposal.suggested_fields.exists():
+        SuggestedField.objects.create(proposal=proposal, industry=StrategicIndustry.objects.filter(code=code).first(),
+                                      added_by=lead)
+        SuggestedField.objects.create(proposal=proposal, text=text, added_by=lead)
+
+
+def _name_missing_chairs(call) -> None:
+    """Panels formed before chairs were named: the first active member chairs."""
+    from .models import Assignment, AssignmentKind
+
+    panels = Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call, conflict_declared=False)
+    chaired = set(panels.filter(is_chair=True).values_list("proposal_id", flat=True))
+    for a in panels.exclude(proposal_id__in=chaired).order_by("proposal_id", "pk"):
+        if a.proposal_id not in chaired:
+            Assignment.objects.filter(pk=a.pk).update(is_chair=True)
+            chaired.add(a.proposal_id)

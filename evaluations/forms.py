@@ -108,3 +108,41 @@ class ReevaluationCloseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that closing the re-evaluation is final."),
         error_messages={"required": _("Tick the confirmation box: closing the re-evaluation is final.")})
+
+
+class UnsuitableForm(forms.Form):
+    """A person the lead region considers unsuitable: from the pool, or by name and institution."""
+
+    expert = forms.ModelChoiceField(queryset=None, required=False, label=_("Expert from the pool"),
+                                    empty_label=_("— not in the pool: write the name below —"))
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason this person is unsuitable.")})
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda u: f"{u} · {u.expert_profile.affiliation}"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("expert") and not (data.get("name") or "").strip() and "name" not in self.errors:
+            self.add_error("name", _("Choose an expert from the pool or write the person's name."))
+        return data
+
+
+class SuggestedFieldForm(forms.Form):
+    industry = forms.ModelChoiceField(queryset=None, required=False, label=_("Field of expertise"),
+                                      empty_label=_("— another field: write it below —"))
+    text = forms.CharField(label=_("Another field (free text)"), max_length=200, required=False)
+
+    def __init__(self, *args, industries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = industries
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("industry") and not (data.get("text") or "").strip() and "text" not in self.errors:
+            self.add_error("text", _("Choose a field or write one."))
+        return data

@@ -17,6 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from programmes.models import RubricCriterion
 
 
+class ExpertSector(models.TextChoices):
+    """Where an expert works, for the panel's mix (a call's composition rules)."""
+
+    INDUSTRY = "industry", _("Industry")
+    ACADEMIA = "academia", _("Academia")
+    RESEARCH = "research", _("Research institute")
+    OTHER = "other", _("Other")
+
+
 class ExpertProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("user")
@@ -28,6 +37,7 @@ class ExpertProfile(models.Model):
     industries = models.ManyToManyField(
         "programmes.StrategicIndustry", related_name="experts", blank=True, verbose_name=_("fields of expertise")
     )
+    sector = models.CharField(_("sector"), max_length=20, choices=ExpertSector.choices, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -67,6 +77,8 @@ class Assignment(models.Model):
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     conflict_declared = models.BooleanField(_("conflict declared"), default=False)
     conflict_note = models.TextField(_("conflict"), blank=True)
+    # The panel's chair (위원장), named by staff (services.composition.panel_set_chair).
+    is_chair = models.BooleanField(_("chair"), default=False)
 
     class Meta:
         ordering = ["proposal_id", "expert_id"]
@@ -80,6 +92,8 @@ class Assignment(models.Model):
                 | (~models.Q(kind="stage") & models.Q(stage_number__isnull=True)),
                 name="stage_assignment_has_stage_number",
             ),
+            models.UniqueConstraint(fields=["proposal"], condition=models.Q(kind="evaluation", is_chair=True),
+                                    name="one_chair_per_panel"),
         ]
         indexes = [models.Index(fields=["expert", "kind"])]
         verbose_name = _("assignment")
@@ -346,3 +360,66 @@ class ObjectionAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class UnsuitableReviewer(models.Model):
+    """A person the lead region considers unsuitable to evaluate its proposal, with its reason:
+    an expert of the pool, or a name and institution. Never shown to experts. A pool expert
+    named here is left out of the proposal's panel unless staff override, with a reason."""
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="unsuitable_reviewers",
+                                 verbose_name=_("proposal"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("expert from the pool"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"))
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(auto_now_add=True)
+    override_reason = models.TextField(_("reason for overriding"), blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["named_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "expert"], condition=models.Q(expert__isnull=False),
+                                    name="one_unsuitable_entry_per_expert"),
+            models.CheckConstraint(condition=models.Q(expert__isnull=False) | ~models.Q(name=""),
+                                   name="unsuitable_names_someone"),
+        ]
+        verbose_name = _("unsuitable reviewer")
+        verbose_name_plural = _("unsuitable reviewers")
+
+    def __str__(self) -> str:
+        return str(self.expert) if self.expert_id else self.name
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.overridden_at)
+
+
+class SuggestedField(models.Model):
+    """A field of expertise the lead region suggests for its panel: one of the portal's
+    strategic industries, or free text."""
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="suggested_fields",
+                                 verbose_name=_("proposal"))
+    industry = models.ForeignKey("programmes.StrategicIndustry", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("field of expertise"))
+    text = models.CharField(_("field (free text)"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(industry__isnull=False) | ~models.Q(text=""),
+                                   name="suggested_field_names_a_field"),
+        ]
+        verbose_name = _("suggested field of expertise")
+        verbose_name_plural = _("suggested fields of expertise")
+
+    def __str__(self) -> str:
+        return str(self.industry) if self.industry_id else self.text

@@ -148,6 +148,12 @@ def panel_candidates(*, excluded_ids):
             .select_related("expert_profile").order_by("display_name"))
 
 
+def reviewer_pool():
+    """The pool as a region may name from it: active experts, their affiliation."""
+    return (experts().filter(is_active=True, expert_profile__isnull=False).select_related("expert_profile")
+            .order_by("display_name", "pk"))
+
+
 def expert_pool(*, search: str = "", industry: str = "", region: str = "", available: str = ""):
     qs = (
         experts().filter(expert_profile__isnull=False)

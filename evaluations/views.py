@@ -33,6 +33,8 @@ from .forms import (
     PanelResultForm,
     QualityRulesForm,
     ReevaluationCloseForm,
+    SuggestedFieldForm,
+    UnsuitableForm,
 )
 from .models import (
     Assignment,
@@ -43,6 +45,7 @@ from .models import (
     ObjectionState,
     PanelResult,
     Scoresheet,
+    UnsuitableReviewer,
 )
 from .services import quality as quality_services
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
@@ -265,9 +268,14 @@ def proposal_panel(request, pk):
     excluded_ids = {u.pk for u, _r in excluded}
     taken = {(a.kind, a.expert_id) for a in assignments}
     candidates = selectors.panel_candidates(excluded_ids=excluded_ids)
+    panel = [a for a in assignments if a.kind == AssignmentKind.EVALUATION and not a.conflict_declared]
     return render(request, "evaluations/panel.html", {
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
         "taken": taken, "kinds": AssignmentKind.choices,
+        "composition": services.composition_problems(proposal.call, panel),
+        "composition_rules": services.composition.has_rules(proposal.call),
+        "unsuitable": proposal.unsuitable_reviewers.select_related("expert__expert_profile", "overridden_by"),
+        "suggested": proposal.suggested_fields.select_related("industry"),
     })
 
 
@@ -304,6 +312,31 @@ def panel_reopen(request, pk):
     perform(request, lambda: services.scoresheet_reopen(actor=request.user, scoresheet=sheet,
                                                         reason=request.POST.get("reason", "")),
             _("The scores were reopened; the expert was told."))
+    return redirect("evaluations:panel", pk=pk)
+
+
+@require_POST
+@login_required
+def panel_chair(request, pk):
+    """Staff name the panel's chair (위원장)."""
+    proposal = _panel_proposal(request, pk)
+    assignment = get_object_or_404(proposal.assignments.filter(kind=AssignmentKind.EVALUATION),
+                                   pk=posted_id(request, "assignment"))
+    perform(request, lambda: services.panel_set_chair(actor=request.user, assignment=assignment),
+            _("%(expert)s chairs the panel.") % {"expert": assignment.expert})
+    return redirect("evaluations:panel", pk=pk)
+
+
+@require_POST
+@login_required
+def panel_override(request, pk):
+    """Staff lift the region's exclusion of one pool expert, giving the reason."""
+    proposal = _panel_proposal(request, pk)
+    entry = get_object_or_404(UnsuitableReviewer.objects.select_related("expert"), proposal=proposal,
+                              pk=posted_id(request, "unsuitable"))
+    perform(request, lambda: services.unsuitable_override(actor=request.user, entry=entry,
+                                                          reason=request.POST.get("reason", "")),
+            _("The exclusion of %(expert)s was overridden; they may now be assigned.") % {"expert": entry.expert})
     return redirect("evaluations:panel", pk=pk)
 
 
@@ -374,6 +407,71 @@ def progress(request, pk):
 
 
 # --- Regions: consulting comments and feedback ----------------------------------------------
+
+
+def _reviewer_forms(data=None, which: str = ""):
+    unsuitable = UnsuitableForm(data if which == "unsuitable" else None, experts=selectors.reviewer_pool())
+    suggested = SuggestedFieldForm(data if which == "field" else None,
+                                   industries=StrategicIndustry.objects.filter(active=True))
+    return unsuitable, suggested
+
+
+@login_required
+def reviewers(request, pk):
+    """The lead region's list of unsuitable reviewers and suggested fields (before panels are formed)."""
+    proposal = proposal_for(user=request.user, pk=pk)
+    require(request.user, "evaluations.view_reviewer_list", proposal)
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    unsuitable_form, field_form = _reviewer_forms(request.POST, which)
+    status = 200
+    if request.method == "POST":
+        require(request.user, "evaluations.name_reviewers", proposal)
+        form = field_form if which == "field" else unsuitable_form
+        if which not in ("field", "unsuitable"):
+            messages.error(request, _("Choose what to add."))
+            status = 400
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "field":
+                    services.suggested_field_add(actor=request.user, proposal=proposal, industry=data["industry"],
+                                                 text=data["text"])
+                else:
+                    services.unsuitable_add(actor=request.user, proposal=proposal, expert=data["expert"],
+                                            name=data["name"], institution=data["institution"],
+                                            reason=data["reason"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Added to the list."))
+                return redirect("evaluations:reviewers", pk=pk)
+        if which in ("field", "unsuitable"):
+            messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+            status = 400
+    return render(request, "evaluations/reviewers.html", {
+        "proposal": proposal, "unsuitable_form": unsuitable_form, "field_form": field_form,
+        "entries": proposal.unsuitable_reviewers.select_related("expert__expert_profile"),
+        "suggested": proposal.suggested_fields.select_related("industry"),
+        "closed": services.list_closed_reason(proposal),
+        "can_edit": request.user.has_perm("evaluations.name_reviewers", proposal),
+        "limit": proposal.call.unsuitable_reviewers_max,
+    }, status=status)
+
+
+@require_POST
+@login_required
+def reviewers_remove(request, pk):
+    proposal = proposal_for(user=request.user, pk=pk)
+    require(request.user, "evaluations.name_reviewers", proposal)
+    if "field" in request.POST:
+        suggestion = get_object_or_404(proposal.suggested_fields, pk=posted_id(request, "field"))
+        perform(request, lambda: services.suggested_field_remove(actor=request.user, suggestion=suggestion),
+                _("The suggestion was removed."))
+    else:
+        entry = get_object_or_404(proposal.unsuitable_reviewers, pk=posted_id(request, "unsuitable"))
+        perform(request, lambda: services.unsuitable_remove(actor=request.user, entry=entry),
+                _("The person was removed from the list."))
+    return redirect("evaluations:reviewers", pk=pk)
 
 
 @login_required

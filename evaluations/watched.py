@@ -12,6 +12,8 @@ from .models import (
     PanelResult,
     Score,
     Scoresheet,
+    SuggestedField,
+    UnsuitableReviewer,
 )
 
 
@@ -30,3 +32,6 @@ def register() -> None:
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
     watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")
     watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")
+    # The applicant's reviewer list (staff-only trail; never shown to experts).
+    watch(UnsuitableReviewer, describe=lambda e: f"{e._meta.verbose_name}: {e} → {e.proposal.title_ko}")
+    watch(SuggestedField, describe=lambda s: f"{s._meta.verbose_name}: {s} → {s.proposal.title_ko}")

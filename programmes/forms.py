@@ -25,6 +25,8 @@ class CallForm(forms.ModelForm):
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
             "min_local_matching_pct", "matching_basis", "reveal_expert_names",
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
+            "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
+            "panel_max_per_institution", "panel_chair_required",
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
@@ -41,7 +43,8 @@ class CallForm(forms.ModelForm):
         }
 
     # Settings with a sensible default may be left blank: the default applies.
-    DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days")
+    DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
+                 "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +77,11 @@ class CallForm(forms.ModelForm):
                     css_class="row"),
                 "reveal_panel_names",
                 "objection_days",
+                Div(Div("panel_min_industry", css_class="col-md-4"), Div("panel_min_academia", css_class="col-md-4"),
+                    Div("panel_min_research", css_class="col-md-4"), css_class="row"),
+                Div(Div("panel_max_per_institution", css_class="col-md-6"),
+                    Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
+                "panel_chair_required",
             ),
             Fieldset(
                 _("Timeline"),

@@ -175,6 +175,25 @@ class Call(models.Model):
         help_text=_("After the results are announced, the lead region may object until the end of this many "
                     "days (Korea time)."),
     )
+    # Applicants naming reviewers, and the mix a panel must have (evaluations.services.composition).
+    unsuitable_reviewers_max = models.PositiveSmallIntegerField(
+        _("unsuitable reviewers a region may name"), default=3, validators=[MaxValueValidator(20)],
+        help_text=_("Before the panels are formed, the lead region may name up to this many people it considers "
+                    "unsuitable to evaluate its proposal (0: none)."),
+    )
+    panel_min_industry = models.PositiveSmallIntegerField(
+        _("minimum panel members from industry"), default=0, validators=[MaxValueValidator(15)])
+    panel_min_academia = models.PositiveSmallIntegerField(
+        _("minimum panel members from academia"), default=0, validators=[MaxValueValidator(15)])
+    panel_min_research = models.PositiveSmallIntegerField(
+        _("minimum panel members from research institutes"), default=0, validators=[MaxValueValidator(15)])
+    panel_max_per_institution = models.PositiveSmallIntegerField(
+        _("maximum panel members from one institution"), default=0, validators=[MaxValueValidator(15)],
+        help_text=_("0: no limit."),
+    )
+    panel_chair_required = models.BooleanField(
+        _("each panel names a chair"), default=True,
+    )
 
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
@@ -220,6 +239,11 @@ class Call(models.Model):
             errors["cap_won"] = _("The per-project cap cannot exceed the call's envelope.")
         if self.pilot_years and self.max_total_years and self.pilot_years > self.max_total_years:
             errors["pilot_years"] = _("The pilot cannot be longer than the maximum total years.")
+        minimums = (self.panel_min_industry or 0) + (self.panel_min_academia or 0) + (self.panel_min_research or 0)
+        if self.panel_size and minimums > self.panel_size:
+            errors["panel_min_industry"] = _(
+                "The minimum members from industry, academia and research institutes add up to %(sum)s, "
+                "more than the %(size)s evaluators per proposal.") % {"sum": minimums, "size": self.panel_size}
         if not (self.allows_super_regional or self.allows_leap):
             errors["allows_leap"] = _("Allow at least one cooperation type.")
         # The timeline must run forward: each date on or after the one before.

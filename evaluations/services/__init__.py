@@ -1,5 +1,14 @@
 """Every write of the evaluations app (and the reads pages share)."""
 
+from .applicants import (  # noqa: F401
+    list_closed_reason,
+    suggested_field_add,
+    suggested_field_remove,
+    unsuitable_add,
+    unsuitable_override,
+    unsuitable_remove,
+)
+from .composition import composition_problems, panel_of, panel_set_chair  # noqa: F401
 from .conflicts import expert_conflicts, proposal_facts  # noqa: F401
 from .consulting import comments_for, consulting_answer, consulting_comment_add, current_round  # noqa: F401
 from .experts import experts_import  # noqa: F401

@@ -18,6 +18,7 @@ from proposals.models import Proposal, ProposalState
 
 from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertProfile
+from . import applicants, composition
 from .conflicts import expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
 from .quality import check_not_excluded, excluded_experts
@@ -41,6 +42,8 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
     if reasons:
         raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
             "expert": expert, "reasons": " ".join(reasons)})
+    if kind != AssignmentKind.CONSULTING:  # the region's list is about who judges it
+        applicants.check_not_unsuitable(proposal=proposal, expert=expert)
     if kind == AssignmentKind.REEVALUATION:
         # After an upheld objection: a new panel, none of the original evaluators.
         check_reevaluation_assignable(proposal=proposal, expert=expert)
@@ -103,6 +106,8 @@ class PlanRow:
     excluded: list = field(default_factory=list)  # [(User, [reasons])]
     missing: int = 0
     already: int = 0
+    chair: object = None  # the expert the plan names chair (None: the panel has one, or none is required)
+    composition: list = field(default_factory=list)  # the call's composition rules the panel would still break
 
 
 @dataclass
@@ -152,6 +157,8 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         taken.setdefault(a.proposal_id, set()).add(a.expert_id)
         if not a.conflict_declared:
             active.setdefault(a.proposal_id, set()).add(a.expert_id)
+    unsuitable = applicants.blocking_entries([p.pk for p in proposals])
+    panels_now = composition.current_panels(proposals)
     rows = []
     for p in proposals:
         facts = prefetched_facts(p)
@@ -163,6 +170,8 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
             if e.pk in already:
                 continue
             reasons = expert_conflicts(profile=e.expert_profile, proposal=p, facts=facts)
+            if e.pk in unsuitable.get(p.pk, {}):
+                reasons = [*reasons, *applicants.unsuitable_reasons(unsuitable[p.pk][e.pk])]
             if reasons:
                 row.excluded.append((e, reasons))
                 continue
@@ -172,11 +181,14 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         for _i in range(need):
             if not candidates:
                 break
-            candidates.sort(key=lambda c: (loads[c[0].pk], not c[1], c[0].pk))
+            members = [*panels_now.get(p.pk, []), *row.experts]
+            candidates.sort(key=lambda c: (composition.pick_penalty(call, members, c[0], need - len(row.experts)),
+                                           loads[c[0].pk], not c[1], c[0].pk))
             chosen = candidates.pop(0)
             row.experts.append(chosen)
             loads[chosen[0].pk] += 1
         row.missing = need - len(row.experts)
+        composition.plan_row_finish(call, row, panels_now.get(p.pk, []))
         rows.append(row)
     return Plan(rows=rows, size=size, loads=loads)
 
@@ -197,7 +209,7 @@ def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: st
         for expert, _m in row.experts:
             _check_assignable(proposal=row.proposal, expert=expert, kind=AssignmentKind.EVALUATION)
             created.append(Assignment(kind=AssignmentKind.EVALUATION, expert=expert, proposal=row.proposal,
-                                      assigned_by=actor))
+                                      assigned_by=actor, is_chair=expert == row.chair))
     created = Assignment.objects.bulk_create(created)
     record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=call, after={"assigned": [describe(a) for a in created]})
     _notify_assigned(created)
@@ -212,6 +224,8 @@ def exclusions_for(proposal: Proposal) -> list[tuple]:
         reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts)
         if reasons:
             out.append((profile.user, reasons))
+    out += [(e.expert, applicants.unsuitable_reasons(e))
+            for e in applicants.blocking_entries([proposal.pk]).get(proposal.pk, {}).values()]
     declared = Assignment.objects.filter(proposal=proposal, conflict_declared=True).select_related("expert")
     out += [(a.expert, [_("Declared a conflict: %(note)s") % {"note": a.conflict_note or "—"}]) for a in declared]
     return out

@@ -33,6 +33,7 @@ STAFF_PAGES = [
 OFFICIAL_PAGES = [
     "/", "/proposals/", "/proposals/{proposal}/", "/proposals/new/", "/evaluations/proposals/{proposal}/consulting/",
     "/evaluations/proposals/{proposal}/feedback/", "/funding/proposals/{proposal}/", "/accounts/notifications/",
+    "/evaluations/proposals/{proposal}/reviewers/",
 ]
 EXPERT_PAGES = ["/", "/evaluations/assignments/"]
 

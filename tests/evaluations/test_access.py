@@ -41,6 +41,8 @@ from evaluations.models import (
     Score,
     Scoresheet,
     ScoresheetEvent,
+    SuggestedField,
+    UnsuitableReviewer,
 )
 from evaluations.services import consulting_comment_add, panel_auto_plan
 from programmes.models import Call, CallStatus, QualityRules
@@ -62,10 +64,11 @@ from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
-PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen"}  # the panel page's, one URL each
+PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen", "panel_chair",
+                 "panel_override"}  # the panel page's, one URL each
 OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", "objection_assign"}
-POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", *PANEL_ACTIONS, "quality_rules",
-             "quality_exclude", *OBJECTION_ACTIONS}
+POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
+             "quality_rules", "quality_exclude", *OBJECTION_ACTIONS}
 GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
@@ -80,6 +83,9 @@ FILL = {
     "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
     "comment": lambda w: w.consulting.pk,
     "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
+    "panel_chair": lambda w: w.eligible.pk, "panel_override": lambda w: w.eligible.pk,
+    # The reviewer list of a proposal whose panel is still to come (the lead region may change it).
+    "reviewers": lambda w: w.in_consulting.pk, "reviewers_remove": lambda w: w.in_consulting.pk,
     "objection": lambda w: w.rejected.pk, "objections": lambda w: w.announced.pk,
     "objection_detail": lambda w: w.upheld.pk, "objection_review": lambda w: w.lodged.pk,
     "objection_answer": lambda w: w.lodged.pk, "objection_close": lambda w: w.upheld.pk,
@@ -106,6 +112,10 @@ PAYLOADS = {
     "panel_reopen": lambda w: {"scoresheet": w.sheet.pk, "reason": "의견 보완 요청"},
     "panel_result": lambda w: {"consensus_comment": "가로챈 패널 의견", "decision_reason": ""},
     "consulting": lambda w: {"comment": w.comment.pk, "text": "가로챈 답변"},
+    "panel_chair": lambda w: {"assignment": w.evaluation.pk},
+    "panel_override": lambda w: {"unsuitable": w.named.pk, "reason": "해당 분야 전문가가 달리 없음"},
+    "reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "institution": "가상대학교", "reason": "공동연구 중"},
+    "reviewers_remove": lambda w: {"unsuitable": w.own_entry.pk},
     "feedback": lambda w: {},
     "auto_assign": lambda w: {"signature": panel_auto_plan(call=w.call).signature},
     "ranking": lambda w: {},
@@ -129,15 +139,17 @@ OWNER = {
     **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
     **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
     "consulting": "official", "objection": "official", "objection_attachment": "official",
+    "reviewers": "official", "reviewers_remove": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
-          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objection", *OBJECTION_ACTIONS}
+          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objection", *OBJECTION_ACTIONS, "reviewers",
+          "reviewers_remove"}
 NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
           CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
-          Objection, ObjectionAttachment]
+          Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField]
 
 
 def url_of(world, name) -> str:
@@ -167,10 +179,17 @@ def world(call, ministry, official, partner_official, expert, make_proposal, bef
                                      text="지역 문제 서술을 구체화해 주십시오.")
     sheet = scored(second, make_expert("scorer"), [8, 7, 6, 5, 4], by=ministry).scoresheet  # staff may reopen it
     objections = objection_world(make_proposal=make_proposal, official=official, ministry=ministry)
+    # The region named an expert unsuitable before the panel (staff may override it), and one on the
+    # proposal still in consulting (the lead region may remove it).
+    named = UnsuitableReviewer.objects.create(proposal=eligible, expert=make_expert("named"), reason="경쟁 과제 수행",
+                                              named_by=official)
+    own_entry = UnsuitableReviewer.objects.create(proposal=in_consulting, name="홍길동", reason="공동연구 중",
+                                                  named_by=official)
     return SimpleNamespace(
         call=call, eligible=eligible, in_consulting=in_consulting, evaluation=evaluation, undeclared=undeclared,
         consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"), sheet=sheet,
-        proposals=[eligible, second, in_consulting, *objections["objected"]], **objections,
+        proposals=[eligible, second, in_consulting, *objections["objected"]], **objections, named=named,
+        own_entry=own_entry,
     )
 
 

@@ -64,7 +64,7 @@ ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "un
          "conflicted_expert", "ministry", "admin")
 APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
 
-PANEL_ACTIONS = ("assign", "unassign", "reopen")
+PANEL_ACTIONS = ("assign", "unassign", "reopen", "chair", "override")
 OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
 DECISION_ACTIONS = ("prepare", "approve", "letter")
 ROUND_ACTIONS = ("assign", "unassign", "start", "report")
@@ -144,6 +144,15 @@ EXPECTED = {
     "evaluations:panel_assign [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:panel_unassign [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:panel_reopen [POST]": "login 403 403 403 403 403 403 404 404",
+    "evaluations:panel_chair [POST]": "login 403 403 403 403 403 403 302 302",
+    # Nobody named an unsuitable reviewer in this world: the override asks for an entry there is none of.
+    "evaluations:panel_override [POST]": "login 403 403 403 403 403 403 404 404",
+    # The applicant's reviewer list: the lead region names, its partner and staff read, experts never.
+    # The world's proposal has its panel: a post is refused with the reason on the page (400).
+    "evaluations:reviewers": "login 200 404 200 404 404 404 200 200",
+    "evaluations:reviewers [POST]": "login 400 404 403 404 404 404 403 403",
+    "evaluations:reviewers_remove": "405 405 405 405 405 405 405 405 405",
+    "evaluations:reviewers_remove [POST]": "login 404 404 403 404 404 404 403 403",
     "evaluations:panel_result": "405 405 405 405 405 405 405 405 405",
     "evaluations:panel_result [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:consulting": "login 200 404 200 404 404 404 200 200",
@@ -280,6 +289,10 @@ PAYLOADS = {
                                             "min_comment_length": "20", "min_average_rating": "2.5"},
     "evaluations:quality_exclude": lambda w: {"expert": str(w.people["unassigned_expert"].pk), "reason": "평가 품질 미흡"},
     "evaluations:feedback_rate": lambda w: {"scoresheet": str(10**9), "value": "4"},
+    "evaluations:panel_chair": lambda w: {"assignment": str(w.evaluation.pk)},
+    "evaluations:panel_override": lambda w: {"unsuitable": str(10**9), "reason": "대체 불가"},
+    "evaluations:reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "reason": "공동연구 중"},
+    "evaluations:reviewers_remove": lambda w: {"unsuitable": str(10**9)},
     "funding:letter_retry": lambda w: {},
     "funding:decision_prepare": lambda w: {**{f"national-{y}": "1800000000" for y in w.funded.pilot_years()},
                                            "conditions": "조건 없음"},
@@ -339,6 +352,8 @@ FILL = {
     "evaluations:panel_result": lambda w: {"pk": w.eligible.pk},
     **{f"evaluations:panel_{action}": lambda w: {"pk": w.eligible.pk} for action in PANEL_ACTIONS},
     "evaluations:consulting": lambda w: {"pk": w.in_consulting.pk},
+    "evaluations:reviewers": lambda w: {"pk": w.eligible.pk},
+    "evaluations:reviewers_remove": lambda w: {"pk": w.eligible.pk},
     "evaluations:feedback": lambda w: {"pk": w.eligible.pk},
     "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
     "evaluations:ranking": lambda w: {"pk": w.call.pk},

@@ -368,7 +368,8 @@ FORMS = {
     "proposals:create": "owner", "proposals:action": "owner", "proposals:sign_off": "owner",
     "proposals:consortium_invite": "owner", "proposals:consortium_remove": "owner",
     "evaluations:score": "assigned_expert", "evaluations:declare": "assigned_expert",
-    "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner",
+    "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner", "evaluations:reviewers": "owner",
+    "evaluations:reviewers_remove": "owner",
     **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
     "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
     "evaluations:quality_rules": "ministry", "evaluations:quality_exclude": "ministry",
@@ -394,6 +395,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
+             "evaluations:reviewers_remove": "evaluations:reviewers",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},
@@ -533,7 +535,8 @@ def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(setting
     assert results == dict.fromkeys(results, (404, True))
 
 
-PANEL_IDS = {"panel_assign": "expert", "panel_unassign": "assignment", "panel_reopen": "scoresheet"}
+PANEL_IDS = {"panel_assign": "expert", "panel_unassign": "assignment", "panel_reopen": "scoresheet",
+             "panel_chair": "assignment", "panel_override": "unsuitable"}
 
 
 @pytest.mark.parametrize("action", sorted(PANEL_IDS))
@@ -543,7 +546,7 @@ def test_a_posted_id_that_is_not_one_of_the_proposal_s_panel_is_a_404_never_a_50
     assignment or scoresheet, is "no such object"; nothing changes."""
     foreign = {"expert": str(world.people["owner"].pk),  # not an expert
                "assignment": str(world.consulting.pk),  # another proposal's
-               "scoresheet": str(10**9)}
+               "scoresheet": str(10**9), "unsuitable": str(10**9)}
     name = PANEL_IDS[action]
     client = browser(settings, world.people["ministry"], raise_request_exception=False)
     results = {}
