@@ -19,6 +19,7 @@ urlpatterns = [
     path("proposals/<int:pk>/panel-result/", views.panel_result_edit, name="panel_result"),
     path("proposals/<int:pk>/consulting/", views.proposal_consulting, name="consulting"),
     path("proposals/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("calls/<int:pk>/pledge/", views.pledge, name="pledge"),
     path("calls/<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("calls/<int:pk>/progress/", views.progress, name="progress"),

@@ -2,7 +2,16 @@
 
 from audit.registry import watch
 
-from .models import Assignment, ExpertProfile, Objection, ObjectionAttachment, PanelResult, Score, Scoresheet
+from .models import (
+    Assignment,
+    ConfidentialityPledge,
+    ExpertProfile,
+    Objection,
+    ObjectionAttachment,
+    PanelResult,
+    Score,
+    Scoresheet,
+)
 
 
 def _assignment(a) -> str:
@@ -15,6 +24,7 @@ def register() -> None:
     watch(Scoresheet, describe=lambda sheet: _assignment(sheet.assignment))
     watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "
                                     f"{s.criterion}")
+    watch(ConfidentialityPledge, describe=lambda p: f"{p._meta.verbose_name}: {p.expert} · {p.call}")
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
     watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")
     watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from .models import Call, Region, RubricCriterion, StrategicIndustry
 from .services import validate_rubric_weights
 
+# The call's exclusion grounds (programmes.ConflictGround), in the form's order.
+CONFLICT_FIELDS = [
+    "coi_same_institution", "coi_same_department", "coi_coached", "coi_coached_stage",
+    "coi_relatives", "coi_teacher_student", "coi_mutual_evaluation", "coi_public_official",
+]
+
 
 class CallForm(forms.ModelForm):
     eligible_regions = forms.ModelMultipleChoiceField(
@@ -25,6 +31,7 @@ class CallForm(forms.ModelForm):
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
             "min_local_matching_pct", "matching_basis", "reveal_expert_names",
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
+            *CONFLICT_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
@@ -75,6 +82,7 @@ class CallForm(forms.ModelForm):
                 "reveal_panel_names",
                 "objection_days",
             ),
+            Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
             Fieldset(
                 _("Timeline"),
                 Div(
@@ -167,3 +175,9 @@ def rubric_formset(data=None, *, instance: Call) -> BaseRubricFormSet:
         )
         return formset_class(data, instance=instance, prefix="criteria", initial=initial)
     return RubricFormSet(data, instance=instance, prefix="criteria")
+
+
+class InstitutionImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
+        "Columns: name_ko, name_en, aliases (separated by ;), kind (university, foundation, institute, company, "
+        "agency, department, other), parent (a name or alias of the institution it belongs to)."))

@@ -2,10 +2,10 @@
 
 from audit.registry import watch
 
-from .models import Call, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import Call, Institution, Programme, Region, RubricCriterion, StrategicIndustry
 
 
 def register() -> None:
-    for model in (Region, StrategicIndustry, Programme, RubricCriterion):
+    for model in (Region, StrategicIndustry, Programme, RubricCriterion, Institution):
         watch(model)
     watch(Call, exclude_fields=["updated_by"], m2m_fields={"eligible_regions", "strategic_industries"})

@@ -16,7 +16,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from evaluations.models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
+from evaluations.models import Assignment, AssignmentKind, ConfidentialityPledge, Score, Scoresheet, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign, scoresheet_save
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_check_eligibility, proposal_submit
@@ -84,8 +84,19 @@ def criteria_of(call) -> list:
     return list(call.criteria.order_by("order", "pk"))
 
 
-def assign(target: Proposal, expert, *, by, kind=AssignmentKind.EVALUATION) -> Assignment:
-    return panel_assign(actor=by, proposal=target, expert=expert, kind=kind)
+def assign(target: Proposal, expert, *, by, kind=AssignmentKind.EVALUATION, pledged: bool = True) -> Assignment:
+    """Assign through the service; the expert has signed the call's confidentiality pledge
+    unless `pledged` is False."""
+    assignment = panel_assign(actor=by, proposal=target, expert=expert, kind=kind)
+    if pledged:
+        pledge(expert, target.call)
+    return assignment
+
+
+def pledge(expert, call) -> ConfidentialityPledge:
+    """The expert's signed confidentiality pledge for the call (straight to the model)."""
+    return ConfidentialityPledge.objects.get_or_create(expert=expert, call=call,
+                                                       defaults={"signed_name": expert.display_name})[0]
 
 
 def clear(assignment: Assignment) -> Assignment:

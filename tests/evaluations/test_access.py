@@ -28,6 +28,7 @@ from evaluations.models import (
     Assignment,
     AssignmentKind,
     CommentAnswer,
+    ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
     ExpertProfile,
@@ -84,6 +85,7 @@ FILL = {
     "objection_detail": lambda w: w.upheld.pk, "objection_review": lambda w: w.lodged.pk,
     "objection_answer": lambda w: w.lodged.pk, "objection_close": lambda w: w.upheld.pk,
     "objection_assign": lambda w: w.upheld.pk, "objection_attachment": lambda w: w.objection_file.pk,
+    "pledge": lambda w: w.call.pk,
 }
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
@@ -112,11 +114,12 @@ PAYLOADS = {
     "objection_close": lambda w: {"reevaluation_result": "재평가 결과 원 결과 유지", "confirm": "on"},
     "objection_assign": lambda w: {"expert": w.spare.pk},
     "objection_attachment": lambda w: {},
+    "pledge": lambda w: {"agree": "on", "signed_name": "김민준 교수"},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
     **dict.fromkeys(STAFF_ONLY | {"feedback"}, "ministry"),
-    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
+    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment", "pledge"), "panel_expert"),
     "consulting": "official", "objection": "official", "objection_attachment": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
@@ -125,7 +128,8 @@ NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_prog
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
-          CommentAnswer, PanelResult, Notification, Proposal, Call, Objection, ObjectionAttachment]
+          CommentAnswer, PanelResult, Notification, Proposal, Call, Objection, ObjectionAttachment,
+          ConfidentialityPledge]
 
 
 def url_of(world, name) -> str:
@@ -293,7 +297,7 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
             changed = db_state() != before
             transaction.set_rollback(True)
         opens = name not in POST_ONLY
-        shows_world = opens and name not in {"experts", "expert_import", "objection_attachment"}
+        shows_world = opens and name not in {"experts", "expert_import", "objection_attachment", "pledge"}  # the pledge: the call only
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,

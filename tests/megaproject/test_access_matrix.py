@@ -106,6 +106,7 @@ EXPECTED = {
     "programmes:call_edit": "login 403 403 403 403 403 403 200 200",
     "programmes:call_status": "405 405 405 405 405 405 405 405 405",
     "programmes:call_status [POST]": "login 403 403 403 403 403 403 302 302",
+    "programmes:institutions": "login 403 403 403 403 403 403 200 200",
     # --- proposals (the eligible one) ---
     "proposals:list": "login 200 200 200 403 403 403 200 200",
     "proposals:create": "login 200 200 200 403 403 403 403 403",
@@ -132,6 +133,8 @@ EXPECTED = {
     "evaluations:expert_import": "login 403 403 403 403 403 403 200 200",
     "evaluations:assignments": "login 403 403 403 200 200 200 403 403",
     "evaluations:assignment": "login 404 404 404 200 404 404 404 404",
+    # The confidentiality pledge of a call: only its experts (the conflicted one has an assignment on it too).
+    "evaluations:pledge": "login 404 404 404 200 404 200 404 404",
     "evaluations:declare": "405 405 405 405 405 405 405 405 405",
     "evaluations:declare [POST]": "login 404 404 404 302 404 404 404 404",
     "evaluations:score": "405 405 405 405 405 405 405 405 405",
@@ -329,6 +332,7 @@ FILL = {
     "evaluations:objection_detail": lambda w: {"pk": w.objection.pk},
     **{f"evaluations:objection_{action}": lambda w: {"pk": w.objection.pk} for action in OBJECTION_ACTIONS},
     "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
+    "evaluations:pledge": lambda w: {"pk": w.call.pk},
     "funding:selection": lambda w: {"pk": w.call.pk},
     "funding:letters": lambda w: {"pk": w.call.pk},
     "funding:decision": lambda w: {"pk": w.funded.pk},
