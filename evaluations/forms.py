@@ -41,8 +41,8 @@ class DeclarationForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
-    agree = forms.BooleanField(label=_("I have read this pledge and will keep it."),
-                               error_messages={"required": _("Tick the box to accept the pledge.")})
+    # Checked by the service (pledges.pledge_sign), with the name, so both reasons show at once.
+    agree = forms.BooleanField(label=_("I have read this pledge and will keep it."), required=False)
     signed_name = forms.CharField(label=_("Your name, as your signature"), max_length=100)
 
 

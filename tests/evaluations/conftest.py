@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from evaluations.models import Assignment, AssignmentKind, ConfidentialityPledge, Score, Scoresheet, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign, scoresheet_save
+from programmes.models import DECLARED_GROUNDS
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_check_eligibility, proposal_submit
 from tests.factories import ExpertFactory, industry, region
@@ -37,6 +38,9 @@ from tests.proposals.conftest import (  # noqa: F401  (fixtures shared with the 
     proposal,
     text_of,
 )
+
+# The declaration page's answers "no" to every ground a call has experts declare (all, by default).
+NO_GROUNDS = {f"ground_{g}": "no" for g in DECLARED_GROUNDS}
 
 # Long enough for the default score_comment_min_length (20).
 COMMENT = "근거: 목표와 예산이 단계별로 잘 연결되어 있음."

@@ -47,6 +47,7 @@ from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting
 from tests.evaluations.conftest import (
     COMMENT,
+    NO_GROUNDS,
     assign,
     clear,
     criteria_of,
@@ -93,7 +94,7 @@ PAYLOADS = {
     "expert_import": lambda w: {"file": SimpleUploadedFile("experts.csv", CSV.encode())},
     "assignments": lambda w: {},
     "assignment": lambda w: {},
-    "declare": lambda w: {"decision": "none"},
+    "declare": lambda w: {"decision": "none", **NO_GROUNDS},
     "score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": COMMENT, "draft": "1"},
     "comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
     "panel": lambda w: {"op": "assign", "expert": w.spare.pk, "kind": "evaluation"},

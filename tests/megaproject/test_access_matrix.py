@@ -41,7 +41,7 @@ from funding.models import AwardLetter
 from programmes.models import CallStatus
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
-from tests.evaluations.conftest import assign, clear, criteria_of, fill, make_eligible, make_expert
+from tests.evaluations.conftest import NO_GROUNDS, assign, clear, criteria_of, fill, make_eligible, make_expert
 from tests.factories import CallFactory
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,
@@ -256,7 +256,7 @@ PAYLOADS = {
     "proposals:attachment_remove": lambda w: {},
     "proposals:consortium_invite": lambda w: {"region": "busan"},
     "proposals:consortium_remove": lambda w: {"region": "jeonnam"},
-    "evaluations:declare": lambda w: {"decision": "none"},
+    "evaluations:declare": lambda w: {"decision": "none", **NO_GROUNDS},
     "evaluations:score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": "근거가 충분한 의견입니다. 보완 필요.",
                                     "draft": "1"},
     "evaluations:comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from evaluations.services import experts_import
 from programmes.institutions import institution_match, institutions_import, normalise, registry
 from programmes.models import Institution, InstitutionKind
+from tests.proposals.conftest import _english, client  # noqa: F401  (messages and pages in English)
 
 pytestmark = pytest.mark.django_db
 
