@@ -122,7 +122,7 @@ def test_an_xlsx_workbook_is_imported_the_same_way(snu, ministry):
     ("registry.csv", "이름,종류\r\n서울대학교,university\r\n".encode(), "The first row must name the columns: "
                                                                        "name_ko, name_en, aliases, kind, parent."),
 ])
-def test_the_staff_page_refuses_a_bad_file_with_the_reason_at_the_field(client, ministry, name, content, message):
+def test_the_staff_page_refuses_a_bad_file_with_the_reason_at_the_field(client, ministry, name, content, message):  # noqa: F811
     client.force_login(ministry)
     response = client.post(reverse("programmes:institutions"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
@@ -130,7 +130,7 @@ def test_the_staff_page_refuses_a_bad_file_with_the_reason_at_the_field(client, 
     assert not Institution.objects.exists()
 
 
-def test_the_staff_page_shows_the_row_report(client, ministry, snu):
+def test_the_staff_page_shows_the_row_report(client, ministry, snu):  # noqa: F811
     client.force_login(ministry)
     response = client.post(reverse("programmes:institutions"), {"file": csv_file(GOOD)})
     assert response.status_code == 200
@@ -138,7 +138,7 @@ def test_the_staff_page_shows_the_row_report(client, ministry, snu):
     assert "Line 2: 부경대학교 created" in body and "Line 4: 서울대학교 updated" in body
 
 
-def test_the_registry_page_is_for_staff_only(client, official, expert):
+def test_the_registry_page_is_for_staff_only(client, official, expert):  # noqa: F811
     for user in (official, expert):
         client.force_login(user)
         assert client.get(reverse("programmes:institutions")).status_code == 403
