@@ -59,6 +59,8 @@ def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fre
     expect(page.locator("#declare-submit")).to_be_visible()
     expect(page.locator("#scoresheet-form")).to_have_count(0)
     check_accessibility(page, "expert-journey-02-declaration")
+    for answer in page.locator("input[name^='ground_'][value='no']").all():  # no to every declared ground
+        answer.check()
     page.check("#decision-none")
     with page.expect_navigation():
         page.click("#declare-submit")
