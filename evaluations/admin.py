@@ -5,6 +5,7 @@ from audit.admin import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 from .models import (
     Assignment,
     CommentAnswer,
+    ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
     ExpertProfile,
@@ -24,7 +25,17 @@ class ExpertProfileAdmin(PortalModelAdmin):
     search_fields = ("user__username", "user__display_name", "affiliation", "keywords")
     list_select_related = ("user", "home_region")
     filter_horizontal = ("industries",)
-    raw_id_fields = ("user",)
+    raw_id_fields = ("user", "institution")
+
+
+@admin.register(ConfidentialityPledge)
+class ConfidentialityPledgeAdmin(ReadOnlyAdmin):
+    """A pledge is signed by the expert on their page, never written here."""
+
+    list_display = ("expert", "call", "signed_name", "signed_at")
+    list_filter = ("call",)
+    search_fields = ("expert__username", "expert__display_name", "signed_name")
+    list_select_related = ("expert", "call")
 
 
 @admin.register(Assignment)

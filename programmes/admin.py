@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
 
-from .models import Call, HistoricalCall, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import Call, HistoricalCall, Institution, Programme, Region, RubricCriterion, StrategicIndustry
 
 
 @admin.register(Region)
@@ -73,3 +73,12 @@ class HistoricalCallAdmin(ReadOnlyAdmin):
     search_fields = ("title",)
     list_select_related = ("history_user",)
     date_hierarchy = "history_date"
+
+
+@admin.register(Institution)
+class InstitutionAdmin(PortalModelAdmin):
+    list_display = ("name_ko", "name_en", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name_ko", "name_en", "aliases")
+    list_select_related = ("parent",)
+    raw_id_fields = ("parent",)
