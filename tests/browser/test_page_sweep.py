@@ -23,13 +23,13 @@ STAFF_PAGES = [
     "/evaluations/proposals/{proposal}/consulting/", "/evaluations/proposals/{proposal}/feedback/",
     "/evaluations/calls/{call}/auto-assign/", "/evaluations/calls/{call}/ranking/",
     "/evaluations/calls/{call}/progress/", "/funding/calls/{call}/selection/", "/funding/calls/{call}/letters/",
-    "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/",
+    "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/", "/calls/institutions/",
 ]
 OFFICIAL_PAGES = [
     "/", "/proposals/", "/proposals/{proposal}/", "/proposals/new/", "/evaluations/proposals/{proposal}/consulting/",
     "/evaluations/proposals/{proposal}/feedback/", "/funding/proposals/{proposal}/", "/accounts/notifications/",
 ]
-EXPERT_PAGES = ["/", "/evaluations/assignments/"]
+EXPERT_PAGES = ["/", "/evaluations/assignments/", "/evaluations/calls/{call}/pledge/"]
 
 
 @pytest.mark.parametrize(("username", "pages"), [
