@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
+from programmes.institutions import institution_match
 
 from .models import (
     Assignment,
@@ -26,6 +27,12 @@ class ExpertProfileAdmin(PortalModelAdmin):
     list_select_related = ("user", "home_region")
     filter_horizontal = ("industries",)
     raw_id_fields = ("user", "institution")
+
+    def save_model(self, request, obj, form, change):
+        # A changed affiliation is matched to the institutions registry again (unless picked by hand).
+        if "institution" not in form.changed_data and ("affiliation" in form.changed_data or not obj.institution_id):
+            obj.institution = institution_match(obj.affiliation)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ConfidentialityPledge)
