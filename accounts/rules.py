@@ -265,6 +265,9 @@ rules.add_perm("evaluations.score", is_expert & is_assigned_expert & assignment_
 rules.add_perm("evaluations.comment", is_expert & is_assigned_expert & assignment_is_cleared & is_consulting_assignment)
 rules.add_perm("evaluations.view_consulting", is_staff_member | is_participating_official)
 rules.add_perm("evaluations.answer_comments", is_participating_official)
+rules.add_perm("evaluations.manage_quality", is_staff_member)
+# Usefulness of the anonymised comments: the lead region once the results are announced; staff too.
+rules.add_perm("evaluations.rate_comments", is_staff_member | (is_official & is_lead_official & results_announced))
 rules.add_perm("evaluations.view_feedback", is_staff_member | (is_participating_official & results_announced))
 # Objections (이의신청): the regions of a proposal read theirs after the announcement; its lead
 # region lodges it (the period and "one per proposal" are checked by the service); staff answer.
@@ -301,6 +304,11 @@ rules.add_perm("projects.endorse_plan", is_staff_member)
 add_four_eyes_perm("projects.approve_plan", is_staff_member, "endorsed_by",
                    _("Four eyes: the person who endorsed a plan cannot approve it. Ask another staff member."))
 rules.add_perm("projects.request_stage_report", is_staff_member)
+# Good-faith review of an insufficient stage grade: staff record the evidence; another staff member decides.
+rules.add_perm("projects.review_good_faith", is_staff_member)
+add_four_eyes_perm("projects.decide_good_faith", is_staff_member, "opened_by",
+                   _("Four eyes: the person who opened a good-faith review cannot decide it. Ask another staff member."))
+rules.add_perm("projects.record_sanction", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
 
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an

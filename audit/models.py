@@ -41,6 +41,11 @@ class AuditAction(models.TextChoices):
     STAGE_OUTCOME = "stage_outcome", _("Stage evaluation outcome decided")
     CONDITION = "condition", _("Condition closed")
     PLAN_STATE = "plan_state", _("Follow-up plan submitted, returned, endorsed or approved")
+    # Evaluator quality record and stage grades (issue 15)
+    EXPERT_EXCLUDE = "expert_exclude", _("Expert excluded from later panels")
+    STAGE_GRADE = "stage_grade", _("Stage evaluation graded")
+    GOOD_FAITH = "good_faith", _("Good-faith review opened or decided")
+    SANCTION = "sanction", _("Sanction recorded")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

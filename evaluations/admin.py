@@ -6,9 +6,11 @@ from programmes.institutions import institution_match
 from .models import (
     Assignment,
     CommentAnswer,
+    CommentRating,
     ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
+    ExpertExclusion,
     ExpertProfile,
     Objection,
     ObjectionAttachment,
@@ -122,6 +124,21 @@ class PanelResultAdmin(PortalModelAdmin):
     search_fields = ("proposal__title_ko", "consensus_comment", "decision_reason")
     list_select_related = ("proposal", "updated_by")
     raw_id_fields = ("proposal", "updated_by")
+
+
+@admin.register(CommentRating)
+class CommentRatingAdmin(ReadOnlyAdmin):
+    list_display = ("rated_at", "scoresheet", "rater", "value")
+    search_fields = ("rater__username", "scoresheet__assignment__expert__username")
+    list_select_related = ("scoresheet", "rater")
+
+
+@admin.register(ExpertExclusion)
+class ExpertExclusionAdmin(ReadOnlyAdmin):
+    # Made through the quality page (evaluations.services.quality.expert_exclude), recorded there.
+    list_display = ("excluded_at", "expert", "call", "excluded_by", "reason")
+    search_fields = ("expert__username", "expert__display_name", "reason")
+    list_select_related = ("expert", "call", "excluded_by")
 
 
 class ObjectionAttachmentInline(ReadOnlyInline):

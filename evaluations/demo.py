@@ -149,6 +149,77 @@ def seed_panels() -> int:
     return count
 
 
+# --- The evaluator quality record of the 2023 call ------------------------------------------
+
+QUALITY_EXCLUSION_REASON = ("2023년 평가에서 평가표 2건을 심사 기한 이후 제출하였고, 재작성 요청이 반복되었으며 "
+                            "점수가 평가위원회 합의와 크게 어긋남. 이후 평가위원회에서 제외함.")
+
+
+def seed_quality() -> int:
+    """The 2023 call's record: every scoresheet submitted within the review window but one
+    expert's, who submitted two late, was reopened twice and scored against the panels'
+    consensus (selected proposals low, the others high); the lead regions and staff rated
+    the comments; staff excluded that expert from later panels with a reason. Idempotent:
+    nothing is done once the exclusion exists. The sheets' times and that expert's scores are
+    written directly, as the story's history (the proposals are decided: no service would
+    take new scores now)."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import User
+    from programmes.models import Call, QualityRules
+    from proposals.demo import PROJECTS_2023
+
+    from .models import (
+        AssignmentKind,
+        CommentRating,
+        ExpertExclusion,
+        Score,
+        Scoresheet,
+        ScoresheetEvent,
+        ScoresheetState,
+    )
+    from .services.quality import expert_exclude
+
+    call = Call.objects.filter(programme__code="mega", year=2023).first()
+    if call is None or ExpertExclusion.objects.filter(call=call).exists():
+        return 0
+    ministry = User.objects.get(username="ministry")
+    sheets = list(Scoresheet.objects.filter(assignment__kind=AssignmentKind.EVALUATION, assignment__proposal__call=call,
+                                            state=ScoresheetState.SUBMITTED)
+                  .select_related("assignment__expert", "assignment__proposal__lead_region").order_by("pk"))
+    if not sheets:
+        return 0
+    QualityRules.objects.get_or_create(call=call, defaults={"updated_by": ministry})
+    seoul = ZoneInfo("Asia/Seoul")
+    on_time = datetime.datetime(2023, 3, 20, 10, 0, tzinfo=seoul)
+    # The outlier: the expert with the most sheets of the call (ties: the first username).
+    counts: dict = {}
+    for s in sheets:
+        counts.setdefault(s.assignment.expert, []).append(s)
+    outlier = max(counts, key=lambda u: (len(counts[u]), [-ord(c) for c in u.username]))
+    selected = {p["title_ko"] for p in PROJECTS_2023}
+    for i, s in enumerate(sheets):
+        s.submitted_at = on_time + datetime.timedelta(minutes=17 * i)
+    mine = counts[outlier]
+    for i, s in enumerate(mine):
+        low = s.assignment.proposal.title_ko in selected
+        Score.objects.filter(scoresheet=s).update(value="3.0" if low else "9.8")
+        if i < 2:  # two of theirs came in after the window closed, each after a reopening
+            s.submitted_at = datetime.datetime(2023, 4, 3 + i, 9, 30, tzinfo=seoul)
+            ScoresheetEvent.objects.create(scoresheet=s, actor=ministry, action="reopened",
+                                           reason="근거 서술이 점수와 맞지 않아 재작성을 요청함.")
+    Scoresheet.objects.bulk_update(sheets, ["submitted_at"])
+    # Ratings: each lead region rates its proposal's comments; staff rate the outlier's.
+    for s in sheets:
+        lead = User.objects.filter(username=f"official-{s.assignment.proposal.lead_region.code}").first()
+        if lead is not None:
+            CommentRating.objects.update_or_create(scoresheet=s, rater=lead,
+                                                   defaults={"value": 2 if s in mine else 4})
+    for s in mine:
+        CommentRating.objects.update_or_create(scoresheet=s, rater=ministry, defaults={"value": 1})
+    expert_exclude(actor=ministry, expert=outlier, call=call, reason=QUALITY_EXCLUSION_REASON)
+    return len(mine)
 # --- Objections on the 2023 call ---------------------------------------------------------------
 
 OBJECTIONS_2023 = {

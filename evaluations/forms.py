@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import ConflictGround, CooperationType
+from programmes.models import ConflictGround, CooperationType, QualityRules
 
 from .models import ObjectionRemedy, PlanSection
 
@@ -75,6 +75,19 @@ class PanelResultForm(forms.Form):
 TYPE_CHOICES = [("", _("All types"))] + list(CooperationType.choices)
 
 
+class QualityRulesForm(forms.ModelForm):
+    """The call's thresholds of the evaluator quality record (each refused at its field when
+    out of range)."""
+
+    class Meta:
+        model = QualityRules
+        fields = ["max_late_submissions", "max_reopens", "max_mean_abs_z", "min_comment_length",
+                  "min_average_rating"]
+
+
+class ExclusionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the exclusion"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for the exclusion; it is recorded.")})
 # --- Objections ----------------------------------------------------------------------------
 
 

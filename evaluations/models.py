@@ -10,6 +10,7 @@ criterion, saved as a draft, then submitted and locked.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +249,48 @@ class PanelResult(models.Model):
         return f"panel result {self.proposal_id}"
 
 
+class CommentRating(models.Model):
+    """How useful an evaluator's comments were, 1 to 5: rated by the lead region's officials
+    (after the announcement, anonymised) and by staff. One rating per person and scoresheet;
+    rating again changes it."""
+
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("rated by"))
+    value = models.PositiveSmallIntegerField(_("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scoresheet", "rater"], name="one_rating_per_rater"),
+            models.CheckConstraint(condition=models.Q(value__gte=1, value__lte=5), name="rating_one_to_five"),
+        ]
+        verbose_name = _("comment rating")
+        verbose_name_plural = _("comment ratings")
+
+    def __str__(self) -> str:
+        return f"{self.scoresheet_id}: {self.value}"
+
+
+class ExpertExclusion(models.Model):
+    """Staff left an expert out of later panels (evaluation and stage), for the reason given,
+    after reading their quality record in `call`."""
+
+    expert = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exclusion",
+                                  verbose_name=_("expert"))
+    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("call"))
+    reason = models.TextField(_("reason"))
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("excluded by"))
+    excluded_at = models.DateTimeField(_("excluded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expert exclusion")
+        verbose_name_plural = _("expert exclusions")
+
+    def __str__(self) -> str:
+        return f"{self.expert}: {self.reason[:40]}"
 # --- Objections (이의신청) -------------------------------------------------------------------
 
 

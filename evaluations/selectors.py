@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from accounts.models import Role, User
 from proposals.models import BudgetLine, Proposal
 
-from .models import Assignment, AssignmentKind, Objection, Score, Scoresheet, ScoresheetState
+from .models import Assignment, AssignmentKind, CommentRating, Objection, Score, Scoresheet, ScoresheetState
 from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, rank
 
 BOARD_PAGE_SIZE = 25  # as the proposal list
@@ -143,7 +143,8 @@ def experts():
 
 def panel_candidates(*, excluded_ids):
     """Active experts available for panels, but those in `excluded_ids` (conflicts of interest)."""
-    return (experts().filter(is_active=True, expert_profile__available=True).exclude(pk__in=excluded_ids)
+    return (experts().filter(is_active=True, expert_profile__available=True, exclusion__isnull=True)
+            .exclude(pk__in=excluded_ids)
             .select_related("expert_profile").order_by("display_name"))
 
 
@@ -175,6 +176,26 @@ def assignments_of(*, user):
     )
 
 
+def feedback_comments(*, proposal, rater=None) -> list[dict]:
+    """The submitted evaluators' comments on a proposal, anonymised ("Evaluator 1", …) in an
+    order that follows neither the assignments nor the names, without any score; with
+    `rater`, the rating that person gave each (None if not yet). Two queries, three with a rater."""
+    import hashlib
+
+    sheets = list(
+        Scoresheet.objects.filter(assignment__proposal=proposal, assignment__kind=AssignmentKind.EVALUATION,
+                                  assignment__conflict_declared=False, state=ScoresheetState.SUBMITTED)
+        .prefetch_related("scores__criterion"))
+    sheets.sort(key=lambda s: hashlib.sha256(f"{proposal.pk}:{s.pk}".encode()).hexdigest())
+    mine = {}
+    if rater is not None:
+        mine = dict(CommentRating.objects.filter(scoresheet__in=sheets, rater=rater)
+                    .values_list("scoresheet_id", "value"))
+    return [{"number": n, "sheet_id": s.pk, "overall": s.overall_comment, "rating": mine.get(s.pk),
+             "criteria": [(score.criterion, score.comment)
+                          for score in sorted(s.scores.all(), key=lambda x: (x.criterion.order, x.criterion_id))
+                          if score.comment]}
+            for n, s in enumerate(sheets, start=1)]
 # --- Objections ----------------------------------------------------------------------------
 
 

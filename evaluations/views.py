@@ -15,7 +15,7 @@ from accounts.models import User
 from core.forms import apply_errors, error_texts, perform
 from core.params import posted_id
 from core.permissions import require
-from programmes.models import Call, CooperationType, Region, StrategicIndustry
+from programmes.models import Call, CooperationType, QualityRules, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import VersionKind
 from proposals.selectors import proposal_for
@@ -27,11 +27,13 @@ from .forms import (
     AnswerForm,
     CommentForm,
     DeclarationForm,
+    ExclusionForm,
     ImportForm,
     ObjectionAnswerForm,
     ObjectionForm,
     PanelResultForm,
     PledgeForm,
+    QualityRulesForm,
     ReevaluationCloseForm,
 )
 from .models import (
@@ -45,6 +47,7 @@ from .models import (
     PanelResult,
     Scoresheet,
 )
+from .services import quality as quality_services
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
 from .services.objections import MAX_ATTACHMENTS, lodging_refusal, reevaluation_candidates
 from .services.objections import available_moves as available_objection_moves
@@ -491,9 +494,50 @@ def feedback(request, pk):
         "criteria": [(c, result.by_criterion_score.get(c.pk) if result else None,
                       result.by_criterion.get(c.pk) if result else None) for c in criteria],
         "panel": PanelResult.objects.filter(proposal=proposal).first(), "panel_names": panel_names,
+        **_feedback_comments(request, proposal),
     })
 
 
+def _feedback_comments(request, proposal) -> dict:
+    """The evaluators' comments, anonymised, and the ratings the person may give them."""
+    can_rate = request.user.has_perm("evaluations.rate_comments", proposal)
+    return {"comments": selectors.feedback_comments(proposal=proposal, rater=request.user if can_rate else None),
+            "can_rate": can_rate, "rating_choices": range(1, 6)}
+
+
+@require_POST
+@login_required
+def feedback_rate(request, pk):
+    """Rate one anonymised evaluator's comments (1–5); rating again changes it."""
+    proposal = proposal_for(user=request.user, pk=pk)
+    require(request.user, "evaluations.rate_comments", proposal)
+    sheet = get_object_or_404(Scoresheet, pk=posted_id(request, "scoresheet"), assignment__proposal=proposal)
+    perform(request, lambda: quality_services.comment_rate(actor=request.user, scoresheet=sheet,
+                                                           value=request.POST.get("value", "")),
+            _("Thank you: your rating was saved."))
+    return redirect(f"{reverse('evaluations:feedback', args=[pk])}#comments")
+
+
+# --- The evaluator quality record (staff) ----------------------------------------------------
+
+
+def _quality_page(request, call, *, rules_form=None, exclusion_forms=None, status=200):
+    records = quality_services.quality_record(call=call)
+    exclusion_forms = exclusion_forms or {}
+    rows = [(r, exclusion_forms.get(r.expert.pk) or ExclusionForm(auto_id=f"id_%s_{r.expert.pk}"))
+            for r in records]
+    return render(request, "evaluations/quality.html", {
+        "call": call, "rows": rows, "flagged": sum(1 for r in records if r.flags),
+        "rules_form": rules_form or QualityRulesForm(instance=QualityRules.for_call(call)),
+    }, status=status)
+
+
+@require_safe
+@login_required
+def quality(request, pk):
+    call = _staff_call(request, pk)
+    require(request.user, "evaluations.manage_quality")
+    return _quality_page(request, call)
 
 # --- Objections (이의신청) -------------------------------------------------------------------
 
@@ -594,6 +638,24 @@ def objection_detail(request, pk):
 
 @require_POST
 @login_required
+def quality_rules(request, pk):
+    call = _staff_call(request, pk)
+    require(request.user, "evaluations.manage_quality")
+    form = QualityRulesForm(request.POST, instance=QualityRules.for_call(call))
+    if form.is_valid():
+        try:
+            quality_services.quality_rules_save(actor=request.user, call=call, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The thresholds were saved."))
+            return redirect("evaluations:quality", pk=pk)
+    messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+    return _quality_page(request, call, rules_form=form, status=400)
+
+
+@require_POST
+@login_required
 def objection_review(request, pk):
     objection = _staff_objection(request, pk)
     perform(request, lambda: services.objection_start_review(actor=request.user, objection=objection),
@@ -620,6 +682,26 @@ def objection_answer(request, pk):
             return redirect("evaluations:objection_detail", pk=pk)
     messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
     return _objection_detail_page(request, objection, answer_form=form, status=400)
+
+
+@require_POST
+@login_required
+def quality_exclude(request, pk):
+    call = _staff_call(request, pk)
+    require(request.user, "evaluations.manage_quality")
+    expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
+    form = ExclusionForm(request.POST, auto_id=f"id_%s_{expert.pk}")
+    if form.is_valid():
+        try:
+            quality_services.expert_exclude(actor=request.user, expert=expert, call=call,
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(expert)s is left out of later panels.") % {"expert": expert})
+            return redirect("evaluations:quality", pk=pk)
+    messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+    return _quality_page(request, call, exclusion_forms={expert.pk: form}, status=400)
 
 
 @require_POST

@@ -4,7 +4,9 @@ from audit.registry import watch
 
 from .models import (
     Assignment,
+    CommentRating,
     ConfidentialityPledge,
+    ExpertExclusion,
     ExpertProfile,
     Objection,
     ObjectionAttachment,
@@ -25,6 +27,8 @@ def register() -> None:
     watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "
                                     f"{s.criterion}")
     watch(ConfidentialityPledge, describe=lambda p: f"{p._meta.verbose_name}: {p.expert} · {p.call}")
+    watch(CommentRating, describe=lambda r: f"{r._meta.verbose_name}: {_assignment(r.scoresheet.assignment)}")
+    watch(ExpertExclusion)
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
     watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")
     watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")

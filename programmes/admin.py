@@ -4,7 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
 
-from .models import Call, HistoricalCall, Institution, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import (
+    Call,
+    HistoricalCall,
+    Institution,
+    Programme,
+    QualityRules,
+    Region,
+    RubricCriterion,
+    StrategicIndustry,
+)
 
 
 @admin.register(Region)
@@ -82,3 +91,11 @@ class InstitutionAdmin(PortalModelAdmin):
     search_fields = ("name_ko", "name_en", "aliases")
     list_select_related = ("parent",)
     raw_id_fields = ("parent",)
+
+
+@admin.register(QualityRules)
+class QualityRulesAdmin(ReadOnlyAdmin):
+    # Set on the call's quality page (evaluations.services.quality.quality_rules_save).
+    list_display = ("call", "max_late_submissions", "max_reopens", "max_mean_abs_z", "min_comment_length",
+                    "min_average_rating", "updated_by", "updated_at")
+    list_select_related = ("call", "updated_by")

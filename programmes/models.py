@@ -409,3 +409,44 @@ class Institution(models.Model):
     @property
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.split(";") if a.strip()]
+
+
+class QualityRules(models.Model):
+    """The thresholds of a call's evaluator quality record (evaluations.services.quality):
+    an expert is flagged when they exceed a maximum or fall below a minimum. At the
+    threshold itself nobody is flagged."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="quality_rules",
+                                verbose_name=_("call"))
+    max_late_submissions = models.PositiveSmallIntegerField(
+        _("late scoresheets allowed"), default=0, validators=[MaxValueValidator(50)],
+        help_text=_("Flag an expert with more scoresheets submitted after the review deadline (0 to 50)."))
+    max_reopens = models.PositiveSmallIntegerField(
+        _("reopened scoresheets allowed"), default=1, validators=[MaxValueValidator(50)],
+        help_text=_("Flag an expert whose scoresheets were reopened more often (0 to 50)."))
+    max_mean_abs_z = models.DecimalField(
+        _("largest mean distance from the panel"), max_digits=3, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("5.00"))],
+        help_text=_("Mean |z| of the expert's normalised totals from their panels' consensus (0.10 to 5.00)."))
+    min_comment_length = models.PositiveSmallIntegerField(
+        _("shortest mean comment"), default=20, validators=[MaxValueValidator(2000)],
+        help_text=_("Flag an expert whose comments per criterion are shorter on average, in characters (0 to 2000)."))
+    min_average_rating = models.DecimalField(
+        _("lowest average rating"), max_digits=3, decimal_places=2, default=Decimal("2.50"),
+        validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("5.00"))],
+        help_text=_("Flag an expert whose comments were rated lower on average (1.00 to 5.00)."))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluator quality rules")
+        verbose_name_plural = _("evaluator quality rules")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}: {self.call}"
+
+    @classmethod
+    def for_call(cls, call) -> "QualityRules":
+        """The call's rules, or the defaults (unsaved) while staff have set none."""
+        return cls.objects.filter(call=call).first() or cls(call=call)

@@ -6,10 +6,12 @@ from django.contrib import admin
 from .models import (
     AnnualReport,
     Condition,
+    GoodFaithReview,
     PlanYear,
     Project,
     ProjectStage,
     ReportPart,
+    Sanction,
     StageEvaluation,
     StagePlan,
     StageReport,
@@ -100,3 +102,17 @@ class StagePlanAdmin(ReadOnlyAdmin):
 class StageReportAdmin(ReadOnlyAdmin):
     list_display = ("evaluation", "status", "attempts", "size", "generated_at")
     list_filter = ("status",)
+
+
+@admin.register(GoodFaithReview)
+class GoodFaithReviewAdmin(ReadOnlyAdmin):
+    list_display = ("evaluation", "state", "good_faith", "opened_by", "decided_by", "decided_at")
+    list_filter = ("state", "good_faith")
+    search_fields = ("evaluation__project__proposal__title_ko",)
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    list_display = ("project", "kind", "measure", "recorded_by", "recorded_at")
+    list_filter = ("kind",)
+    search_fields = ("project__proposal__title_ko", "measure")

@@ -127,4 +127,36 @@ def seed() -> int:
         chungnam.refresh_from_db()
     if chungnam is not None and not hasattr(chungnam, "report"):
         documents.stage_report_request(actor=ministry2, evaluation=chungnam)
+    seed_good_faith(rnd, [e for code, e in evaluations.items() if code not in plan], ministry=ministry)
     return len(projects)
+
+
+GOOD_FAITH_EVIDENCE = ("연차 보고서는 기한 내 제출되었고 사업비 집행률은 91%임. 핵심 실증 장비 도입이 공급사 사정으로 "
+                       "8개월 지연되어 1단계 목표 중 실증 지표가 미달함. 공급 계약서와 지연 통보 공문을 첨부함.")
+
+
+def seed_good_faith(rnd, candidates, *, ministry) -> None:
+    """One more project of the round, scored low by its whole panel and graded insufficient: its
+    good-faith review is open with the evidence recorded, awaiting a second staff member."""
+    from .services import goodfaith
+
+    evaluation = next((e for e in candidates if not e.is_decided), None)
+    if evaluation is None or evaluation.grade:
+        return
+    criteria = list(rnd.criteria.all())
+    for index, a in enumerate(evaluation.assignments.order_by("pk")):
+        if a.declared_at is None:
+            assignment_declare(actor=a.expert, assignment=a, conflict=False)
+            a.refresh_from_db()
+        sheet = getattr(a, "scoresheet", None)
+        if sheet is not None and sheet.state == ScoresheetState.SUBMITTED:
+            continue
+        values = {c.pk: (f"{4.6 + ((index * 5 + ci * 3) % 7 - 3) / 10:.1f}",
+                         f"{c.name_ko} 측면에서 1단계 목표 대비 실적이 부족하며 실증 일정이 크게 지연되었습니다.")
+                  for ci, c in enumerate(criteria)}
+        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+                        overall_comment="1단계 핵심 목표 미달. 지연 사유의 타당성 확인이 필요함.")
+    evaluation = goodfaith.stage_grade(actor=ministry, evaluation=evaluation)
+    review = getattr(evaluation, "good_faith_review", None)
+    if review is not None:
+        goodfaith.good_faith_evidence_save(actor=ministry, review=review, evidence=GOOD_FAITH_EVIDENCE)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Call
 
-from .models import Outcome
+from .models import Outcome, SanctionKind
 from .services.stages import DEFAULT_RUBRIC
 
 
@@ -19,6 +19,10 @@ class RoundOpenForm(forms.Form):
     envelope_won = forms.IntegerField(label=_("National envelope for the next stage (won)"), min_value=0)
     next_stage_years = forms.IntegerField(label=_("Years of the next stage"), min_value=1, max_value=10, initial=3)
     panel_size = forms.IntegerField(label=_("Evaluators per project"), min_value=1, max_value=15, initial=5)
+    excellent_from = forms.DecimalField(label=_("Excellent from (score)"), min_value=0, max_value=100,
+                                        decimal_places=2, initial=80, required=False)
+    insufficient_below = forms.DecimalField(label=_("Insufficient below (score)"), min_value=0, max_value=100,
+                                            decimal_places=2, initial=60, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,3 +172,26 @@ class PlanReturnForm(forms.Form):
     """The comments to the regions (required; the service says so)."""
 
     comment = forms.CharField(required=False, strip=False)
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 4}),
+                               error_messages={"required": _("Describe the evidence of how the project was carried out.")})
+    attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
+
+
+class GoodFaithDecisionForm(forms.Form):
+    good_faith = forms.TypedChoiceField(
+        label=_("Performed in good faith?"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Yes: performed in good faith (no sanction)")),
+                 ("no", _("No: not performed in good faith"))],
+        error_messages={"required": _("Choose whether the project was performed in good faith.")})
+    reason = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Give the reason for the decision; it is recorded.")})
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SanctionKind.choices)
+    measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Describe the measure (e.g. two years without "
+                                                            "participation).")})

@@ -21,9 +21,11 @@
 """
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +235,16 @@ class StageRound(models.Model):
     envelope_won = models.BigIntegerField(_("national envelope for the next stage (KRW)"),
                                           validators=[MinValueValidator(0)])
     panel_size = models.PositiveSmallIntegerField(_("evaluators per project"), default=5)
+    # The grade of each project's score (services.goodfaith.grade_of): excellent from this score on,
+    # insufficient below that one, average between.
+    excellent_from = models.DecimalField(
+        _("excellent from (score)"), max_digits=5, decimal_places=2, default=Decimal("80"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("A score at or above this is graded excellent (0 to 100)."))
+    insufficient_below = models.DecimalField(
+        _("insufficient below (score)"), max_digits=5, decimal_places=2, default=Decimal("60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("A score below this is graded insufficient and checked for good faith (0 to 100)."))
     # Moved only by services.stages.round_transition (its table: start scoring).
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.PREPARING)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -246,6 +258,12 @@ class StageRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        if (self.excellent_from is not None and self.insufficient_below is not None
+                and self.insufficient_below > self.excellent_from):
+            raise ValidationError({"insufficient_below": _(
+                "The insufficient threshold cannot be above the excellent one.")})
 
     @property
     def criteria(self):
@@ -266,6 +284,12 @@ class Outcome(models.TextChoices):
     TERMINATE = "terminate", _("Terminate")
 
 
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    AVERAGE = "average", _("Average")
+    INSUFFICIENT = "insufficient", _("Insufficient")
+
+
 class StageEvaluation(models.Model):
     round = models.ForeignKey(StageRound, on_delete=models.CASCADE, related_name="evaluations")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations")
@@ -277,6 +301,12 @@ class StageEvaluation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The grade of the panel's score (services.goodfaith.stage_grade); insufficient opens a good-faith review.
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices, blank=True)
+    grade_score = models.DecimalField(_("graded score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("graded by"))
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["round_id", "project_id"]
@@ -314,6 +344,75 @@ def delete_stage_rubric(sender, instance: StageRound, **kwargs) -> None:
     """Deleting a round deletes the call's rubric for that stage (connected in apps.py;
     after the delete, when the panels' scores are gone)."""
     RubricCriterion.objects.for_stage(call_id=instance.call_id, stage_number=instance.stage_number).delete()
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", _("Under review")
+    DECIDED = "decided", _("Decided")
+
+
+def good_faith_attachment_path(instance, filename):
+    return f"good-faith/{instance.evaluation_id}/{secrets.token_hex(16)}{instance.attachment_extension}"
+
+
+class GoodFaithReview(models.Model):
+    """성실수행 검토: an insufficient stage grade is checked for good faith — the evidence, then a
+    decision by a second staff member (not the one who opened the review) — before a
+    termination or a sanction can be recorded on the project."""
+
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="good_faith_review")
+    # Moved only by services.goodfaith.good_faith_transition (its table: decide).
+    state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.OPEN)
+    evidence = models.TextField(_("evidence"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=good_faith_attachment_path, max_length=300, blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+    attachment_extension = models.CharField(max_length=10, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("opened by"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    good_faith = models.BooleanField(_("performed in good faith"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("good-faith review")
+        verbose_name_plural = _("good-faith reviews")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}: {self.evaluation}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state == ReviewState.DECIDED
+
+
+class SanctionKind(models.TextChoices):
+    PARTICIPATION = "participation", _("Restriction on participation")
+    RECOVERY = "recovery", _("Recovery of funds")
+    OTHER = "other", _("Other measure")
+
+
+class Sanction(models.Model):
+    """A sanction recorded on a project after its stage evaluation: only once a good-faith review
+    found the insufficient result not performed in good faith."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="sanctions")
+    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.PROTECT, related_name="sanctions")
+    kind = models.CharField(_("kind"), max_length=20, choices=SanctionKind.choices)
+    measure = models.TextField(_("measure"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "recorded_at"]
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project}"
 
 
 class ConditionState(models.TextChoices):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("rounds/<int:pk>/start/", views.round_start, name="round_start"),
     path("rounds/<int:pk>/report/", views.round_report, name="round_report"),
     path("evaluations/<int:pk>/decide/", views.evaluation_decide, name="decide"),
+    path("evaluations/<int:pk>/good-faith/", views.good_faith, name="good_faith"),
     path("stage-reports/<int:pk>/status/", views.stage_report_status, name="stage_report_status"),
     path("stage-reports/<int:pk>/download/", views.stage_report_download, name="stage_report_download"),
     path("plans/<int:pk>/", views.plan_page, name="plan"),

@@ -35,6 +35,8 @@ from .figures import funding_rows, kpi_rows
 from .forms import (
     ConditionFormSet,
     DecideForm,
+    EvidenceForm,
+    GoodFaithDecisionForm,
     PlanReturnForm,
     PlanSaveForm,
     ReportAttachForm,
@@ -43,12 +45,14 @@ from .forms import (
     ReportReviewForm,
     ReportSubmitForm,
     RoundOpenForm,
+    SanctionForm,
     rubric_formset,
     rubric_rows,
 )
 from .models import (
     AnnualReport,
     Condition,
+    GoodFaithReview,
     KPIResult,
     PlanState,
     ProjectStatus,
@@ -59,7 +63,7 @@ from .models import (
     StageReport,
     StageRound,
 )
-from .services import lifecycle, plans, reports, stages
+from .services import goodfaith, lifecycle, plans, reports, stages
 
 PAGE_SIZE = 20
 
@@ -418,7 +422,8 @@ def round_create(request):
             rnd = stages.round_open(
                 actor=request.user, call=d["call"], stage_number=d["stage_number"], title=d["title"], year=d["year"],
                 envelope_won=d["envelope_won"], next_stage_years=d["next_stage_years"], panel_size=d["panel_size"],
-                criteria=rubric_rows(formset), projects=[p for p in due if p.pk in (chosen or set())])
+                criteria=rubric_rows(formset), projects=[p for p in due if p.pk in (chosen or set())],
+                excellent_from=d["excellent_from"], insufficient_below=d["insufficient_below"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -560,6 +565,59 @@ def evaluation_decide(request, pk):
         "conditions": conditions, "row": rows[0], "criteria": criteria,
         "kpis": kpi_rows(evaluation.project, stage=evaluation.stage),
         "remaining_years": lifecycle.remaining_years(evaluation.project),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- Grade and good-faith review ----------------------------------------------------------------
+
+GOOD_FAITH_FORMS = {"evidence": EvidenceForm, "decide": GoodFaithDecisionForm, "sanction": SanctionForm}
+
+
+@login_required
+def good_faith(request, pk):
+    """The evaluation's grade; for an insufficient one, its good-faith review (evidence, the second
+    staff member's decision) and the sanctions recorded after it. Each action posts here."""
+    require(request.user, "projects.review_good_faith")
+    evaluation = get_object_or_404(StageEvaluation.objects.select_related(
+        "round__call", "project__proposal", "graded_by"), pk=pk)
+    review = GoodFaithReview.objects.filter(evaluation=evaluation).select_related("opened_by", "decided_by").first()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = {name: form_class(request.POST or None, request.FILES or None) if name == action else form_class()
+             for name, form_class in GOOD_FAITH_FORMS.items()}
+    if request.method == "POST":
+        if action == "grade":
+            perform(request, lambda: goodfaith.stage_grade(actor=request.user, evaluation=evaluation),
+                    _("The evaluation was graded."))
+            return redirect("projects:good_faith", pk=pk)
+        form = forms.get(action)
+        if form is None or (action != "sanction" and review is None):
+            messages.error(request, _("Unknown action."))
+            return redirect("projects:good_faith", pk=pk)
+        if form.is_valid():
+            d = form.cleaned_data
+            writes = {
+                "evidence": lambda: goodfaith.good_faith_evidence_save(
+                    actor=request.user, review=review, evidence=d["evidence"], upload=d["attachment"]),
+                "decide": lambda: goodfaith.good_faith_decide(actor=request.user, review=review,
+                                                              good_faith=d["good_faith"], reason=d["reason"]),
+                "sanction": lambda: goodfaith.sanction_record(actor=request.user, evaluation=evaluation,
+                                                              kind=d["kind"], measure=d["measure"]),
+            }
+            try:
+                writes[action]()
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except Refused as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("projects:good_faith", pk=pk)
+    return render(request, "projects/good_faith.html", {
+        "evaluation": evaluation, "round": evaluation.round, "project": evaluation.project, "review": review,
+        "score": goodfaith.panel_score(evaluation) if not evaluation.grade else evaluation.grade_score,
+        "sanctions": evaluation.sanctions.select_related("recorded_by"), "forms": forms,
+        "can_decide": review is not None and request.user.has_perm("projects.decide_good_faith", review),
+        "decide_refusal": refusal_reason(request.user, "projects.decide_good_faith", review) if review else None,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -5,11 +5,13 @@ from audit.registry import watch
 from .models import (
     AnnualReport,
     Condition,
+    GoodFaithReview,
     KPIResult,
     PlanYear,
     Project,
     ProjectStage,
     ReportPart,
+    Sanction,
     StageEvaluation,
     StagePlan,
     StageRound,
@@ -18,5 +20,5 @@ from .models import (
 
 def register() -> None:
     for model in (Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
-                  StagePlan, PlanYear):
+                  StagePlan, PlanYear, GoodFaithReview, Sanction):
         watch(model)

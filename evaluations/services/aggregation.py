@@ -10,6 +10,10 @@ page, the reports and the tests. All figures are on a 0–100 scale.
   the call are standardised and mapped back onto the call's overall mean and
   standard deviation, correcting harsh and lenient scorers. An evaluator with
   fewer than two scoresheets or no spread keeps raw totals.
+- Distance from the panel's consensus (the evaluator quality record): an evaluator's
+  normalised total minus their panel's normalised mean, in standard deviations of
+  the call's totals — the z-score the normalisation already computed, measured from
+  the panel's own. A panel of one has no consensus.
 - Ranking: by the chosen score (trimmed mean, or its normalised variant), then
   the plain mean, then the points on the heaviest criterion, then the earlier
   submission, then the lower proposal number (TIE_BREAK_RULE).
@@ -46,6 +50,7 @@ class Sheet:
 class ProposalResult:
     proposal_id: int
     totals: dict = field(default_factory=dict)  # expert id → weighted total
+    normalised_totals: dict = field(default_factory=dict)  # expert id → normalised total
     mean: float | None = None
     trimmed_mean: float | None = None
     std: float | None = None
@@ -118,7 +123,8 @@ def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, Propo
         r.trimmed_mean = trimmed_mean(totals)
         r.std = round(pstdev(totals), PLACES)
         r.disagreement = len(totals) >= 2 and (max(totals) - min(totals)) >= DISAGREEMENT_RANGE
-        norm = [normalised[(e, pid)] for e in r.totals]
+        r.normalised_totals = {e: normalised[(e, pid)] for e in r.totals}
+        norm = list(r.normalised_totals.values())
         r.normalised_mean = round(fmean(norm), PLACES)
         r.normalised_trimmed = trimmed_mean(norm)
         own = sheets_of[pid]
@@ -128,6 +134,18 @@ def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, Propo
                 r.by_criterion_score[c.id] = round(fmean(scores), PLACES)
                 r.by_criterion[c.id] = round(fmean(scores) / c.max_score * c.weight, PLACES)
     return results
+
+
+def consensus_distances(results: dict[int, ProposalResult]) -> dict[tuple[int, int], float]:
+    """{(expert id, proposal id): z} — how far each evaluator's normalised total sits from their
+    panel's normalised mean, in standard deviations of every total of the call (the σ the
+    normalisation maps onto). Panels of one evaluator and a call without spread give nothing."""
+    every = [t for r in results.values() for t in r.totals.values()]
+    sd = pstdev(every) if len(every) >= 2 else 0.0
+    if sd == 0:
+        return {}
+    return {(expert, r.proposal_id): round((value - r.normalised_mean) / sd, PLACES)
+            for r in results.values() if r.evaluators >= 2 for expert, value in r.normalised_totals.items()}
 
 
 def rank(results: dict[int, ProposalResult], criteria: list[Criterion], *, submitted_at: dict,

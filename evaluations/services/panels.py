@@ -22,6 +22,7 @@ from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertProfile
 from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
+from .quality import check_not_excluded, excluded_experts
 
 # Which proposals each kind of assignment is for.
 ASSIGNABLE_STATES = {
@@ -36,6 +37,7 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
         raise ValidationError(_("Unknown kind of assignment."))
     if expert.role != Role.EXPERT:
         raise ValidationError(_("%(user)s is not an expert.") % {"user": expert})
+    check_not_excluded(expert=expert, kind=kind)  # left out of later panels (quality record)
     profile = getattr(expert, "expert_profile", None)
     reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts, kind=kind)
     if reasons:
@@ -139,6 +141,7 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
     reg = registry()
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
+        .exclude(pk__in=excluded_experts())
         .select_related("expert_profile")
         .prefetch_related("expert_profile__industries")
         .annotate(load=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,

@@ -34,6 +34,7 @@ from ..models import (
     StageState,
 )
 from ..selectors import stage_evaluation_of
+from . import goodfaith
 from .lifecycle import project_transition, remaining_years, stage_transition
 
 # The default rubric of a stage evaluation (staff may change it when opening a round).
@@ -54,7 +55,8 @@ def projects_due(*, call, stage_number: int):
 
 @transaction.atomic
 def round_open(*, actor, call, stage_number: int, title: str, year: int, envelope_won: int,
-               next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None) -> StageRound:
+               next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None,
+               excellent_from=None, insufficient_below=None) -> StageRound:
     require(actor, "projects.manage_stage_rounds")
     criteria = criteria if criteria is not None else DEFAULT_RUBRIC
     errors = {}
@@ -64,6 +66,14 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         errors["envelope_won"] = _("Amounts cannot be negative.")
     if not 1 <= (next_stage_years or 0) <= call.max_total_years:
         errors["next_stage_years"] = _("Between 1 and %(n)s years.") % {"n": call.max_total_years}
+    grading = {name: value for name, value in (("excellent_from", excellent_from),
+                                               ("insufficient_below", insufficient_below)) if value is not None}
+    if grading:  # the grade thresholds (defaults 80 and 60), validated as the model says
+        try:
+            StageRound(call=call, title=title or "-", year=year, envelope_won=max(envelope_won or 0, 0),
+                       opened_by=actor, **grading).full_clean(exclude=["call", "opened_by"])
+        except ValidationError as exc:
+            errors.update({k: v for k, v in exc.message_dict.items() if k in grading})
     if StageRound.objects.filter(call=call, stage_number=stage_number).exists():
         errors["stage_number"] = _("This stage of this call already has an evaluation round.")
     if errors:
@@ -77,7 +87,7 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         raise ValidationError(_("No running project of this call is at the end of stage %(n)s.") % {"n": stage_number})
     rnd = StageRound.objects.create(call=call, stage_number=stage_number, title=title.strip(), year=year,
                                     envelope_won=envelope_won, next_stage_years=next_stage_years,
-                                    panel_size=panel_size, opened_by=actor)
+                                    panel_size=panel_size, opened_by=actor, **grading)
     stage_rubric_create(call=call, stage_number=stage_number, criteria=criteria)
     for project in chosen:
         stage = project.stages.get(number=stage_number)
@@ -257,6 +267,11 @@ def stage_decide(*, actor, evaluation: StageEvaluation, outcome: str, panel_comm
     wind_down = _parse_date(wind_down_on or None, "wind_down_on", errors)
     if outcome == Outcome.TERMINATE and wind_down is None and "wind_down_on" not in errors:
         errors["wind_down_on"] = _("Give the wind-down date.")
+    if outcome == Outcome.TERMINATE:  # an insufficient grade is checked for good faith first
+        try:
+            goodfaith.check_termination_allowed(evaluation, results.trimmed_mean)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if outcome in (Outcome.CONTINUE, Outcome.CONDITIONS) and remaining_years(project) < 1:
         errors["outcome"] = _("The project has used all %(n)s years; it cannot continue.") % {
             "n": project.proposal.call.max_total_years}

@@ -261,11 +261,44 @@ COLUMNS = COLUMNS + OPERATIONS_COLUMNS
 TABLE = {role: TABLE[role] + OPERATIONS_TABLE[role] for role in TABLE}
 
 
+# Objections, the evaluator quality record, the ratings of comments (Gwangju lead + Jeonnam proposals, one
+# under review, one announced) and the good-faith review of an insufficient stage grade (opened by ministry:
+# four eyes, the opener does not decide).
+# fmt: off
+#                                                quality rate   rate  view   view  lodge  list   answer review decide sanction
+INTEGRITY_COLUMNS = [
+    ("evaluations.manage_quality", None),
+    ("evaluations.rate_comments", "proposal under review"),
+    ("evaluations.rate_comments", "proposal announced"),
+    ("evaluations.view_objection", "proposal under review"),
+    ("evaluations.view_objection", "proposal announced"),
+    ("evaluations.lodge_objection", "proposal announced"),
+    ("evaluations.list_objections", None),
+    ("evaluations.answer_objection", None),
+    ("projects.review_good_faith", None),
+    ("projects.decide_good_faith", "good-faith review opened by ministry"),
+    ("projects.record_sanction", None),
+]
+INTEGRITY_TABLE = {
+    "official":             (N,     N,    Y,    N,     Y,    Y,     N,     N,     N,     N,     N),
+    "partner_official":     (N,     N,    N,    N,     Y,    N,     N,     N,     N,     N,     N),
+    "outsider_official":    (N,     N,    N,    N,     N,    N,     N,     N,     N,     N,     N),
+    "expert":               (N,     N,    N,    N,     N,    N,     N,     N,     N,     N,     N),
+    "ministry":             (Y,     Y,    Y,    Y,     Y,    N,     Y,     Y,     Y,     N,     Y),
+    "admin_user":           (Y,     Y,    Y,    Y,     Y,    N,     Y,     Y,     Y,     Y,     Y),
+    "anonymous":            (N,     N,    N,    N,     N,    N,     N,     N,     N,     N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + INTEGRITY_COLUMNS
+TABLE = {role: TABLE[role] + INTEGRITY_TABLE[role] for role in TABLE}
+
+
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""
     from projects.models import (
         AnnualReport,
         Condition,
+        GoodFaithReview,
         Outcome,
         PlanState,
         Project,
@@ -292,6 +325,7 @@ def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
         "Jeonnam's report part": ReportPart.objects.create(report=report, region=jeonnam),
         "annual report": report,
         "stage evaluation": undecided,
+        "good-faith review opened by ministry": GoodFaithReview.objects.create(evaluation=undecided, opened_by=ministry),
         "condition": Condition.objects.create(evaluation=decided, text="사업화 전략 보완"),
         "plan endorsed by ministry": StagePlan.objects.create(
             evaluation=decided, project=project, stage_number=2, start_year=call.year + 3, years=3,

@@ -13,8 +13,11 @@ def _ids():
     from proposals.models import Proposal
 
     call = Call.objects.get(year=2023)
+    from projects.models import StageEvaluation
+
     funded = Proposal.objects.filter(call=call, state="funded", lead_region__code="gwangju").get()
-    return call.pk, funded.pk
+    graded = StageEvaluation.objects.filter(round__call=call).exclude(grade="").first()  # the good-faith review
+    return call.pk, funded.pk, graded.pk
 
 
 STAFF_PAGES = [
@@ -23,6 +26,7 @@ STAFF_PAGES = [
     "/evaluations/proposals/{proposal}/consulting/", "/evaluations/proposals/{proposal}/feedback/",
     "/evaluations/calls/{call}/auto-assign/", "/evaluations/calls/{call}/ranking/",
     "/evaluations/calls/{call}/progress/", "/funding/calls/{call}/selection/", "/funding/calls/{call}/letters/",
+    "/evaluations/calls/{call}/quality/", "/projects/evaluations/{evaluation}/good-faith/",
     "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/", "/calls/institutions/",
 ]
 OFFICIAL_PAGES = [
@@ -36,12 +40,12 @@ EXPERT_PAGES = ["/", "/evaluations/assignments/", "/evaluations/calls/{call}/ple
     ("ministry", STAFF_PAGES), ("official-gwangju", OFFICIAL_PAGES), ("expert1", EXPERT_PAGES),
 ])
 def test_each_page_of_the_role_is_accessible_and_fits_360px(portal, new_context, username, pages):
-    call, proposal = _ids()
+    call, proposal, evaluation = _ids()
     context = new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
     log_in(page, portal, username)
     for template in pages:
-        path = template.format(call=call, proposal=proposal)
+        path = template.format(call=call, proposal=proposal, evaluation=evaluation)
         response = page.goto(f"{portal}{path}")
         assert response.status == 200, path
         name = f"sweep-{username}{path.replace('/', '-').rstrip('-')}"

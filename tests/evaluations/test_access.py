@@ -28,9 +28,11 @@ from evaluations.models import (
     Assignment,
     AssignmentKind,
     CommentAnswer,
+    CommentRating,
     ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
+    ExpertExclusion,
     ExpertProfile,
     Objection,
     ObjectionAttachment,
@@ -42,7 +44,7 @@ from evaluations.models import (
     ScoresheetEvent,
 )
 from evaluations.services import consulting_comment_add, panel_auto_plan
-from programmes.models import Call, CallStatus
+from programmes.models import Call, CallStatus, QualityRules
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting
 from tests.evaluations.conftest import (
@@ -64,10 +66,12 @@ pytestmark = pytest.mark.django_db
 
 PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen"}  # the panel page's, one URL each
 OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", "objection_assign"}
-POST_ONLY = {"declare", "score", "comment", "panel_result", *PANEL_ACTIONS, *OBJECTION_ACTIONS}
-GET_ONLY = {"panel", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
+POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", *PANEL_ACTIONS, "quality_rules",
+             "quality_exclude", *OBJECTION_ACTIONS}
+GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
+QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
-              *PANEL_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS}
+              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS}
 OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
@@ -78,15 +82,17 @@ FILL = {
     "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
     "comment": lambda w: w.consulting.pk,
     "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
-    "panel_assign": lambda w: w.eligible.pk, "panel_unassign": lambda w: w.eligible.pk,
-    "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
-    "consulting": lambda w: w.in_consulting.pk,
-    "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
     "objection": lambda w: w.rejected.pk, "objections": lambda w: w.announced.pk,
     "objection_detail": lambda w: w.upheld.pk, "objection_review": lambda w: w.lodged.pk,
     "objection_answer": lambda w: w.lodged.pk, "objection_close": lambda w: w.upheld.pk,
     "objection_assign": lambda w: w.upheld.pk, "objection_attachment": lambda w: w.objection_file.pk,
     "pledge": lambda w: w.call.pk,
+    "panel_assign": lambda w: w.eligible.pk, "panel_unassign": lambda w: w.eligible.pk,
+    "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
+    "consulting": lambda w: w.in_consulting.pk,
+    "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
+    "feedback_rate": lambda w: w.sheet.assignment.proposal_id,
+    "quality": lambda w: w.call.pk, "quality_rules": lambda w: w.call.pk, "quality_exclude": lambda w: w.call.pk,
 }
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
@@ -107,6 +113,11 @@ PAYLOADS = {
     "auto_assign": lambda w: {"signature": panel_auto_plan(call=w.call).signature},
     "ranking": lambda w: {},
     "progress": lambda w: {},
+    "feedback_rate": lambda w: {"scoresheet": w.sheet.pk, "value": "4"},
+    "quality": lambda w: {},
+    "quality_rules": lambda w: {"max_late_submissions": "3", "max_reopens": "1", "max_mean_abs_z": "1.5",
+                                "min_comment_length": "20", "min_average_rating": "2.5"},
+    "quality_exclude": lambda w: {"expert": w.spare.pk, "reason": "평가 품질 미흡"},
     "objection": lambda w: {"grounds": "평가 점수 합산에 오류가 있습니다."},
     "objections": lambda w: {},
     "objection_detail": lambda w: {},
@@ -119,18 +130,18 @@ PAYLOADS = {
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
-    **dict.fromkeys(STAFF_ONLY | {"feedback"}, "ministry"),
+    **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
     **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment", "pledge"), "panel_expert"),
     "consulting": "official", "objection": "official", "objection_attachment": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
-          *PANEL_ACTIONS, "objection", *OBJECTION_ACTIONS}
+          "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objection", *OBJECTION_ACTIONS}
 NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
-          CommentAnswer, PanelResult, Notification, Proposal, Call, Objection, ObjectionAttachment,
-          ConfidentialityPledge]
+          CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
+          Objection, ObjectionAttachment, ConfidentialityPledge]
 
 
 def url_of(world, name) -> str:
@@ -298,7 +309,9 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
             changed = db_state() != before
             transaction.set_rollback(True)
         opens = name not in POST_ONLY
-        shows_world = opens and name not in {"experts", "expert_import", "objection_attachment", "pledge"}  # the pledge: the call only
+        # The quality page names a proposal only as a late submission's evidence (none in this world); the
+        # pledge names only the call.
+        shows_world = opens and name not in {"experts", "expert_import", "quality", "objection_attachment", "pledge"}
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,

@@ -371,6 +371,8 @@ FORMS = {
     "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner",
     **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
     "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
+    "evaluations:quality_rules": "ministry", "evaluations:quality_exclude": "ministry",
+    "evaluations:feedback_rate": "ministry", "projects:good_faith": "ministry",
     "funding:decision_prepare": "ministry", "funding:decision_approve": "ministry",
     "funding:decision_letter": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
@@ -391,6 +393,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "proposals:consortium_invite": "proposals:step[consortium]",
              "proposals:consortium_remove": "proposals:step[consortium]",
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
+             "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
+             "evaluations:feedback_rate": "evaluations:feedback",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},

@@ -30,6 +30,7 @@ TRANSITIONS = {
     "projects/services/plans.py": {"plan_transition"},
     "projects/services/reports.py": {"report_transition"},
     "projects/services/stages.py": {"round_transition", "condition_transition"},
+    "projects/services/goodfaith.py": {"good_faith_transition"},
 }
 
 

@@ -40,7 +40,7 @@ FILL = {
     "list": lambda w: [], "detail": lambda w: [w["project"]], "report_start": lambda w: [w["project"]],
     "report": lambda w: [w["project"], YEAR], "attachment": lambda w: [w["attachment"]],
     "condition_close": lambda w: [w["condition"]], "rounds": lambda w: [], "round_create": lambda w: [],
-    "round": lambda w: [w["round"]], "decide": lambda w: [w["evaluation"]],
+    "round": lambda w: [w["round"]], "decide": lambda w: [w["evaluation"]], "good_faith": lambda w: [w["evaluation"]],
     "stage_report_status": lambda w: [w["stage_report"]], "stage_report_download": lambda w: [w["stage_report"]],
     "plan": lambda w: [w["plan"]],
     # The report page's actions, one URL each (POST only).
@@ -54,7 +54,7 @@ POST_ONLY = {"report_start", "condition_close", "report_part", "report_save", "r
              "report_return", "report_attach", *(f"round_{a}" for a in ROUND_ACTIONS),
              *(f"plan_{a}" for a in PLAN_ACTIONS)}
 # Every operation the pages accept, in one payload (whatever a POST would try).
-PAYLOAD = {"op": "accept", "year": YEAR + 1, "evidence": "증빙", "comment": "의견", "confirm": "yes",
+PAYLOAD = {"op": "accept", "action": "grade", "year": YEAR + 1, "evidence": "증빙", "comment": "의견", "confirm": "yes",
            "outcome": Outcome.TERMINATE, "reason": "이유", "wind_down_on": "2026-01-01", "national": "1",
            "local": "1", "narrative": "x", "call": "", "stage_number": 2, "title": "t", "envelope_won": 1}
 
@@ -84,7 +84,7 @@ def state() -> list:
         list(ReportAttachment.objects.order_by("pk").values_list("pk")),
         list(Condition.objects.order_by("pk").values_list("pk", "state", "evidence")),
         list(StageRound.objects.order_by("pk").values_list("pk", "state")),
-        list(StageEvaluation.objects.order_by("pk").values_list("pk", "outcome")),
+        list(StageEvaluation.objects.order_by("pk").values_list("pk", "outcome", "grade")),
         list(StagePlan.objects.order_by("pk").values_list("pk", "state", "revision", "goals")),
         list(StageReport.objects.order_by("pk").values_list("pk", "status", "attempts")),
         list(Assignment.objects.order_by("pk").values_list("pk", "expert_id")),
@@ -123,7 +123,7 @@ def test_nobody_outside_the_project_gets_a_project_page_or_changes_anything(requ
     assert state() == before
 
 
-STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close"}
+STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close", "good_faith"}
 
 
 @pytest.mark.parametrize("who", ["official", "partner_official"])

@@ -230,7 +230,8 @@ def test_terminating_voids_a_plan_not_yet_approved(project, continued, ministry)
     assignment = Assignment.objects.create(kind=AssignmentKind.STAGE, expert=ExpertFactory(), proposal=project.proposal,
                                            stage_number=special.stage_number, assigned_by=ministry)
     sheet = Scoresheet.objects.create(assignment=assignment, state=ScoresheetState.SUBMITTED)
-    Score.objects.create(scoresheet=sheet, criterion=criterion, value=3, comment=COMMENT)
+    # 70 points: graded average, so no good-faith review stands before the termination (test_good_faith).
+    Score.objects.create(scoresheet=sheet, criterion=criterion, value=7, comment=COMMENT)
 
     decide(evaluation, by=ministry, outcome=Outcome.TERMINATE, wind_down_on=WIND_DOWN)
     assert StagePlan.objects.filter(project=project).count() == 0

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             users.update(evaluations_demo.seed())
             proposals = proposals_demo.seed()
             evaluations_demo.seed_panels()
+            evaluations_demo.seed_quality()
             funding_demo.seed()
             evaluations_demo.seed_objections()  # after the results: the regions object, staff answer
             projects_demo.seed()
