@@ -231,6 +231,7 @@ rules.add_perm("programmes.view_draft_calls", is_staff_member)
 rules.add_perm("programmes.add_call", is_staff_member)
 rules.add_perm("programmes.change_call", is_staff_member)
 rules.add_perm("programmes.change_call_status", is_staff_member)
+rules.add_perm("programmes.manage_institutions", is_staff_member)
 rules.add_perm("programmes.apply_to_call", is_official & call_is_open & region_is_eligible)
 
 # Proposals. State guards (which move from which state) live in the

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from audit.admin import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
+from programmes.institutions import institution_match
 
 from .models import (
     Assignment,
     CommentAnswer,
     CommentRating,
+    ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
     ExpertExclusion,
@@ -28,7 +30,23 @@ class ExpertProfileAdmin(PortalModelAdmin):
     search_fields = ("user__username", "user__display_name", "affiliation", "keywords")
     list_select_related = ("user", "home_region")
     filter_horizontal = ("industries",)
-    raw_id_fields = ("user",)
+    raw_id_fields = ("user", "institution")
+
+    def save_model(self, request, obj, form, change):
+        # A changed affiliation is matched to the institutions registry again (unless picked by hand).
+        if "institution" not in form.changed_data and ("affiliation" in form.changed_data or not obj.institution_id):
+            obj.institution = institution_match(obj.affiliation)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ConfidentialityPledge)
+class ConfidentialityPledgeAdmin(ReadOnlyAdmin):
+    """A pledge is signed by the expert on their page, never written here."""
+
+    list_display = ("expert", "call", "signed_name", "signed_at")
+    list_filter = ("call",)
+    search_fields = ("expert__username", "expert__display_name", "signed_name")
+    list_select_related = ("expert", "call")
 
 
 @admin.register(Assignment)

@@ -21,8 +21,11 @@ SECTORS = {"expert1": "academia", "expert2": "research", "expert3": "academia", 
 
 
 def seed() -> dict:
+    from programmes.institutions import institution_match, registry
+
     from .models import ExpertProfile
 
+    reg = registry()
     users = {}
     regions = {r.code: r for r in Region.objects.all()}
     industries = {i.code: i for i in StrategicIndustry.objects.all()}
@@ -34,7 +37,8 @@ def seed() -> dict:
         profile, _ = ExpertProfile.objects.update_or_create(
             user=user,
             defaults={
-                "affiliation": affiliation, "home_region": regions[region], "keywords": keywords,
+                "affiliation": affiliation, "institution": institution_match(affiliation, reg=reg),
+                "home_region": regions[region], "keywords": keywords,
                 "contact_email": user.email, "available": True, "sector": SECTORS.get(username, ""),
             },
         )
@@ -44,6 +48,9 @@ def seed() -> dict:
 
 
 # --- Consulting, panels and scores on the 2023 call -----------------------------------
+
+# The experts who coach the 2023 proposals (Daejeon: no 2023 proposal's region); they never sit on its panels.
+CONSULTING_GROUP = ["expert1", "expert2"]
 
 CONSULTING_COMMENTS = [
     ("overview", "지역 문제 정의가 포괄적입니다. 지역 산업 생태계의 구체적 병목을 수치로 제시하십시오."),
@@ -73,6 +80,7 @@ def seed_panels() -> int:
         Assignment,
         AssignmentKind,
         CommentAnswer,
+        ConfidentialityPledge,
         ConsultingComment,
         ConsultingRound,
         PanelResult,
@@ -84,8 +92,9 @@ def seed_panels() -> int:
     selected_titles = {p["title_ko"] for p in PROJECTS_2023}
     proposals = list(Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).order_by("pk"))
 
-    # Consulting history (the rounds happened before submission; written as records).
-    experts = list(User.objects.filter(username__in=[e[0] for e in EXPERTS]).order_by("username"))
+    # Consulting history (the rounds happened before submission; written as records). The consulting
+    # group is CONSULTING_GROUP; the coaching bar (services.conflicts) keeps it off every panel below.
+    experts = list(User.objects.filter(username__in=CONSULTING_GROUP).order_by("username"))
     for proposal in proposals:
         version = proposal.versions.filter(kind=VersionKind.CONSULTING).order_by("number").first()
         if version is None or ConsultingRound.objects.filter(proposal=proposal).exists():
@@ -107,11 +116,15 @@ def seed_panels() -> int:
     # The regions' reviewer lists, written before the panels were formed (records).
     _seed_reviewer_lists(call, proposals)
 
-    # Evaluation panels, through the same automatic assignment staff use.
+    # Evaluation panels, through the same automatic assignment staff use (never a coach of the proposal).
     if not Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call).exists():
         plan = panel_auto_plan(call=call)
         panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
     _name_missing_chairs(call)
+    # Every expert of the call signed its confidentiality pledge before reading anything.
+    for expert in User.objects.filter(assignments__proposal__call=call).distinct():
+        ConfidentialityPledge.objects.get_or_create(expert=expert, call=call,
+                                                    defaults={"signed_name": expert.display_name})
 
     criteria = list(call.criteria.all())
     count = 0

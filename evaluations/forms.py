@@ -1,9 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import CooperationType, QualityRules
+from programmes.models import ConflictGround, CooperationType, QualityRules
 
 from .models import ObjectionRemedy, PlanSection
+
+# What the expert is asked for each ground the call has them declare (programmes.DECLARED_GROUNDS).
+GROUND_QUESTIONS = {
+    ConflictGround.RELATIVES: _("Is anyone leading or taking part in the proposal your relative (by blood "
+                                "within the fourth degree, or by marriage)?"),
+    ConflictGround.TEACHER_STUDENT: _("Were you the supervisor or the student (master's or doctoral) of anyone "
+                                      "leading the proposal or its participating organisations?"),
+    ConflictGround.MUTUAL_EVALUATION: _("Have you and the proposal's lead researcher evaluated each other's "
+                                        "proposals in the past year?"),
+    ConflictGround.PUBLIC_OFFICIAL: _("Are you a public official of a participating region, or staff of an "
+                                      "agency that manages or takes part in the proposal?"),
+}
+YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 
 
 class DeclarationForm(forms.Form):
@@ -11,6 +24,26 @@ class DeclarationForm(forms.Form):
                ("conflict", _("I have a conflict of interest and withdraw."))]
     decision = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, label=_("Declaration"))
     note = forms.CharField(label=_("Conflict (if any)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grounds = list(grounds)
+        for g in self.grounds:
+            self.fields[f"ground_{g}"] = forms.ChoiceField(
+                choices=YES_NO, widget=forms.RadioSelect, label=GROUND_QUESTIONS[g],
+                error_messages={"required": _("Answer this question.")})
+
+    def ground_fields(self):
+        return [self[f"ground_{g}"] for g in self.grounds]
+
+    def answers(self) -> dict:
+        return {g: self.cleaned_data[f"ground_{g}"] == "yes" for g in self.grounds}
+
+
+class PledgeForm(forms.Form):
+    # Checked by the service (pledges.pledge_sign), with the name, so both reasons show at once.
+    agree = forms.BooleanField(label=_("I have read this pledge and will keep it."), required=False)
+    signed_name = forms.CharField(label=_("Your name, as your signature"), max_length=100)
 
 
 class CommentForm(forms.Form):

@@ -31,6 +31,11 @@ class ExpertProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("user")
     )
     affiliation = models.CharField(_("affiliation"), max_length=200)
+    # The affiliation matched to the institutions registry on save (programmes.institutions);
+    # may be a department of its institution.
+    institution = models.ForeignKey(
+        "programmes.Institution", on_delete=models.SET_NULL, null=True, blank=True, related_name="experts",
+        verbose_name=_("institution"))
     home_region = models.ForeignKey(
         "programmes.Region", on_delete=models.PROTECT, related_name="experts", verbose_name=_("home region")
     )
@@ -79,6 +84,8 @@ class Assignment(models.Model):
     conflict_note = models.TextField(_("conflict"), blank=True)
     # The panel's chair (위원장), named by staff (services.composition.panel_set_chair).
     is_chair = models.BooleanField(_("chair"), default=False)
+    # The call's declared grounds (programmes.ConflictGround) the expert answered yes to.
+    conflict_grounds = models.JSONField(_("grounds declared"), default=list, blank=True)
 
     class Meta:
         ordering = ["proposal_id", "expert_id"]
@@ -117,6 +124,27 @@ class Assignment(models.Model):
     def is_cleared(self) -> bool:
         """Declared no conflict: the content may be shown."""
         return self.declared_at is not None and not self.conflict_declared
+
+
+class ConfidentialityPledge(models.Model):
+    """The expert's signed confidentiality pledge (보안서약) for one call: signed once, before
+    any proposal content of the call is shown to them; separate from each assignment's
+    conflict declaration."""
+
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges",
+                               verbose_name=_("expert"))
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="pledges",
+                             verbose_name=_("call"))
+    signed_name = models.CharField(_("signed by (name)"), max_length=100)
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["expert", "call"], name="one_pledge_per_expert_and_call")]
+        verbose_name = _("confidentiality pledge")
+        verbose_name_plural = _("confidentiality pledges")
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.call_id}"
 
 
 class ConsultingRound(models.Model):

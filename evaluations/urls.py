@@ -23,6 +23,7 @@ urlpatterns = [
     path("proposals/<int:pk>/panel-result/", views.panel_result_edit, name="panel_result"),
     path("proposals/<int:pk>/consulting/", views.proposal_consulting, name="consulting"),
     path("proposals/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("calls/<int:pk>/pledge/", views.pledge, name="pledge"),
     path("proposals/<int:pk>/feedback/rate/", views.feedback_rate, name="feedback_rate"),
     path("calls/<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -31,6 +32,7 @@ from .forms import (
     ObjectionAnswerForm,
     ObjectionForm,
     PanelResultForm,
+    PledgeForm,
     QualityRulesForm,
     ReevaluationCloseForm,
     SuggestedFieldForm,
@@ -39,6 +41,7 @@ from .forms import (
 from .models import (
     Assignment,
     AssignmentKind,
+    ConfidentialityPledge,
     ConsultingComment,
     Objection,
     ObjectionAttachment,
@@ -51,6 +54,9 @@ from .services import quality as quality_services
 from .services.aggregation import DISAGREEMENT_RANGE, TIE_BREAK_RULE, TRIM_FROM
 from .services.objections import MAX_ATTACHMENTS, lodging_refusal, reevaluation_candidates
 from .services.objections import available_moves as available_objection_moves
+from .services.panels import ASSIGNABLE_STATES
+
+CONSULTING_STATES = ASSIGNABLE_STATES[AssignmentKind.CONSULTING]
 
 
 def _staff_call(request, pk) -> Call:
@@ -118,16 +124,33 @@ def _version_for(assignment):
     return assignment.proposal.versions.filter(kind=kind).order_by("-number").first()
 
 
+def _pledge_missing(request, assignment):
+    """The way to the call's confidentiality pledge when the expert has not signed it (else None):
+    no content of a proposal before it is signed."""
+    if services.pledge_signed(user=request.user, call_id=assignment.proposal.call_id):
+        return None
+    messages.info(request, _("Sign the confidentiality pledge for this call before you read its proposals."))
+    back = reverse("evaluations:assignment", args=[assignment.pk])
+    return redirect(f"{reverse('evaluations:pledge', args=[assignment.proposal.call_id])}?{urlencode({'next': back})}")
+
+
+def _declaration_page(request, assignment, form, status=200):
+    facts = services.proposal_facts(assignment.proposal)
+    return render(request, "evaluations/declare.html", {
+        "assignment": assignment, "proposal": assignment.proposal, "declaration_form": form,
+        "regions": sorted(facts["region_names"].values()), "organisations": sorted(facts["organisation_names"]),
+        **_labels()}, status=status)
+
+
 @login_required
 def assignment_detail(request, pk):
     assignment = _own_assignment(request, pk)
+    if (to_pledge := _pledge_missing(request, assignment)) is not None:
+        return to_pledge
     proposal = assignment.proposal
     context = {"assignment": assignment, "proposal": proposal, **_labels()}
     if assignment.declared_at is None:
-        facts = services.proposal_facts(proposal)
-        context.update(declaration_form=DeclarationForm(), regions=sorted(facts["region_names"].values()),
-                       organisations=sorted(facts["organisation_names"]))
-        return render(request, "evaluations/declare.html", context)
+        return _declaration_page(request, assignment, DeclarationForm(grounds=proposal.call.declared_grounds()))
     if assignment.conflict_declared:
         return render(request, "evaluations/withdrawn.html", context)
     version = _version_for(assignment)
@@ -152,16 +175,23 @@ def assignment_detail(request, pk):
 @login_required
 def assignment_declare(request, pk):
     assignment = _own_assignment(request, pk)
-    form = DeclarationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the two declarations."))
+    if (to_pledge := _pledge_missing(request, assignment)) is not None:
+        return to_pledge
+    if assignment.declared_at is not None:
+        messages.error(request, _("You already made your declaration for this assignment."))
         return redirect("evaluations:assignment", pk=pk)
+    form = DeclarationForm(request.POST, grounds=assignment.proposal.call.declared_grounds())
+    if not form.is_valid():
+        messages.error(request, _("Answer every question and choose one of the two declarations."))
+        return _declaration_page(request, assignment, form, status=400)
     try:
         services.assignment_declare(actor=request.user, assignment=assignment,
                                     conflict=form.cleaned_data["decision"] == "conflict",
-                                    note=form.cleaned_data["note"])
+                                    note=form.cleaned_data["note"], grounds=form.answers())
     except ValidationError as exc:
+        apply_errors(form, exc)
         messages.error(request, " ".join(exc.messages))
+        return _declaration_page(request, assignment, form, status=400)
     else:
         if form.cleaned_data["decision"] == "conflict":
             messages.info(request, _("Thank you. You were withdrawn from this proposal; ministry staff were told."))
@@ -186,6 +216,8 @@ def _score_rows(sheet: Scoresheet, data=None, errors=None):
 @login_required
 def scoresheet_save(request, pk):
     assignment = _own_assignment(request, pk)
+    if (to_pledge := _pledge_missing(request, assignment)) is not None:
+        return to_pledge
     require(request.user, "evaluations.score", assignment)  # before anything is written
     sheet = services.scoresheet_for(assignment)
     submit = "submit" in request.POST
@@ -228,6 +260,8 @@ def _scoresheet_page(request, assignment, sheet, errors):
 @login_required
 def comment_add(request, pk):
     assignment = _own_assignment(request, pk)
+    if (to_pledge := _pledge_missing(request, assignment)) is not None:
+        return to_pledge
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -251,6 +285,31 @@ def comment_add(request, pk):
     }, status=400)
 
 
+@login_required
+def pledge(request, pk):
+    """The expert's confidentiality pledge for one call (a call they have an assignment on)."""
+    # Only a call the expert has an assignment on (anyone else: 404).
+    call = get_object_or_404(Call.objects.filter(proposals__assignments__expert=request.user).distinct(), pk=pk)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = ""
+    signed = ConfidentialityPledge.objects.filter(expert=request.user, call=call).first()
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and signed is None and form.is_valid():
+        try:
+            services.pledge_sign(actor=request.user, call=call, signed_name=form.cleaned_data["signed_name"],
+                                 agree=form.cleaned_data["agree"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pledge signed. You can now read the proposals of this call."))
+            return redirect(next_url or "evaluations:assignments")
+    return render(request, "evaluations/pledge.html", {"call": call, "form": form, "signed": signed,
+                                                       "next": next_url},
+                  status=400 if form.errors else 200)
+
+
 # --- Panels (staff) ------------------------------------------------------------------------
 
 
@@ -264,14 +323,20 @@ def _panel_proposal(request, pk):
 def proposal_panel(request, pk):
     proposal = _panel_proposal(request, pk)
     assignments = list(proposal.assignments.select_related("expert__expert_profile", "scoresheet"))
-    excluded = services.exclusions_for(proposal)
+    # Exclusions for what the proposal is at: consulting while drafted, evaluation after (a coach
+    # may coach again but never evaluate).
+    kind = AssignmentKind.CONSULTING if proposal.state in CONSULTING_STATES else AssignmentKind.EVALUATION
+    excluded = services.exclusions_for(proposal, kind=kind)
     excluded_ids = {u.pk for u, _r in excluded}
     taken = {(a.kind, a.expert_id) for a in assignments}
     candidates = selectors.panel_candidates(excluded_ids=excluded_ids)
     panel = [a for a in assignments if a.kind == AssignmentKind.EVALUATION and not a.conflict_declared]
+    withdrawn = sum(1 for a in assignments if a.kind == AssignmentKind.EVALUATION and a.conflict_declared)
     return render(request, "evaluations/panel.html", {
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
-        "taken": taken, "kinds": AssignmentKind.choices,
+        "taken": taken, "kinds": AssignmentKind.choices, "excluded_for": AssignmentKind(kind).label,
+        "panel_active": len(panel), "panel_withdrawn": withdrawn,
+        "panel_short": max(0, proposal.call.panel_size - len(panel)) if kind == AssignmentKind.EVALUATION else 0,
         "composition": services.composition_problems(proposal.call, panel),
         "composition_rules": services.composition.has_rules(proposal.call),
         "unsuitable": proposal.unsuitable_reviewers.select_related("expert__expert_profile", "overridden_by"),

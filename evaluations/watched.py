@@ -5,6 +5,7 @@ from audit.registry import watch
 from .models import (
     Assignment,
     CommentRating,
+    ConfidentialityPledge,
     ExpertExclusion,
     ExpertProfile,
     Objection,
@@ -27,6 +28,7 @@ def register() -> None:
     watch(Scoresheet, describe=lambda sheet: _assignment(sheet.assignment))
     watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "
                                     f"{s.criterion}")
+    watch(ConfidentialityPledge, describe=lambda p: f"{p._meta.verbose_name}: {p.expert} · {p.call}")
     watch(CommentRating, describe=lambda r: f"{r._meta.verbose_name}: {_assignment(r.scoresheet.assignment)}")
     watch(ExpertExclusion)
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")

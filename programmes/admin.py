@@ -4,7 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
 
-from .models import Call, HistoricalCall, Programme, QualityRules, Region, RubricCriterion, StrategicIndustry
+from .models import (
+    Call,
+    HistoricalCall,
+    Institution,
+    Programme,
+    QualityRules,
+    Region,
+    RubricCriterion,
+    StrategicIndustry,
+)
 
 
 @admin.register(Region)
@@ -73,6 +82,15 @@ class HistoricalCallAdmin(ReadOnlyAdmin):
     search_fields = ("title",)
     list_select_related = ("history_user",)
     date_hierarchy = "history_date"
+
+
+@admin.register(Institution)
+class InstitutionAdmin(PortalModelAdmin):
+    list_display = ("name_ko", "name_en", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name_ko", "name_en", "aliases")
+    list_select_related = ("parent",)
+    raw_id_fields = ("parent",)
 
 
 @admin.register(QualityRules)

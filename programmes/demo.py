@@ -109,4 +109,62 @@ def seed(*, actor=None) -> Programme:
                 call=call, order=order, defaults={"name_ko": ko, "name_en": en, "weight": weight}
             )
         call.criteria.filter(order__gt=len(RUBRIC)).delete()
+    seed_institutions()
     return programme
+
+
+# The institutions registry: (Korean name, English name, aliases, kind, parent's Korean name).
+INSTITUTIONS = [
+    ("한국과학기술원", "Korea Advanced Institute of Science and Technology", "KAIST;카이스트", "university", ""),
+    ("한국과학기술원 산학협력단", "KAIST Industry-Academic Cooperation Foundation", "KAIST 산학협력단", "foundation",
+     "한국과학기술원"),
+    ("한국과학기술원 전기및전자공학부", "KAIST School of Electrical Engineering", "KAIST EE", "department",
+     "한국과학기술원"),
+    ("서울대학교", "Seoul National University", "SNU;서울대", "university", ""),
+    ("서울대학교 산학협력단", "SNU R&DB Foundation", "서울대 산학협력단", "foundation", "서울대학교"),
+    ("서울대학교 재료공학부", "SNU Department of Materials Science and Engineering", "", "department", "서울대학교"),
+    ("서울대학교 화학생물공학부", "SNU School of Chemical and Biological Engineering", "", "department", "서울대학교"),
+    ("포항공과대학교", "Pohang University of Science and Technology", "POSTECH;포스텍", "university", ""),
+    ("포항공과대학교 산학협력단", "POSTECH Research and Business Development Foundation", "", "foundation",
+     "포항공과대학교"),
+    ("광주과학기술원", "Gwangju Institute of Science and Technology", "GIST;지스트", "university", ""),
+    ("울산과학기술원", "Ulsan National Institute of Science and Technology", "UNIST;유니스트", "university", ""),
+    ("경북대학교", "Kyungpook National University", "KNU;경북대", "university", ""),
+    ("경북대학교 산학협력단", "KNU Industry-Academic Cooperation Foundation", "", "foundation", "경북대학교"),
+    ("부경대학교", "Pukyong National University", "PKNU;부경대", "university", ""),
+    ("부경대학교 산학협력단", "PKNU Industry-University Cooperation Foundation", "", "foundation", "부경대학교"),
+    ("경상국립대학교", "Gyeongsang National University", "GNU;경상대", "university", ""),
+    ("전남대학교", "Chonnam National University", "전남대", "university", ""),
+    ("충남대학교", "Chungnam National University", "충남대", "university", ""),
+    ("전북대학교", "Jeonbuk National University", "JBNU;전북대", "university", ""),
+    ("순천대학교", "Sunchon National University", "순천대", "university", ""),
+    ("울산대학교", "University of Ulsan", "울산대", "university", ""),
+    ("계명대학교", "Keimyung University", "계명대", "university", ""),
+    ("창원대학교", "Changwon National University", "창원대", "university", ""),
+    ("한국전자통신연구원", "Electronics and Telecommunications Research Institute", "ETRI", "institute", ""),
+    ("한국항공우주연구원", "Korea Aerospace Research Institute", "KARI;항우연", "institute", ""),
+    ("한국생명공학연구원", "Korea Research Institute of Bioscience and Biotechnology", "KRIBB;생명연", "institute", ""),
+    ("한국에너지기술연구원", "Korea Institute of Energy Research", "KIER;에기연", "institute", ""),
+    ("한국해양과학기술원", "Korea Institute of Ocean Science and Technology", "KIOST", "institute", ""),
+    ("한국광기술원", "Korea Photonics Technology Institute", "KOPTI", "institute", ""),
+    ("안전성평가연구소", "Korea Institute of Toxicology", "KIT", "institute", ""),
+    ("해양바이오산업진흥원", "Marine Bio-Industry Development Agency", "", "agency", ""),
+    ("울산테크노파크", "Ulsan Technopark", "", "agency", ""),
+    ("한국연구재단", "National Research Foundation of Korea", "NRF;연구재단", "agency", ""),
+    ("에코프로비엠", "EcoPro BM", "(주)에코프로비엠", "company", ""),
+    ("엘앤에프", "L&F", "(주)엘앤에프", "company", ""),
+    ("한국항공우주산업", "Korea Aerospace Industries", "KAI", "company", ""),
+    ("현대모비스", "Hyundai Mobis", "", "company", ""),
+]
+
+
+def seed_institutions() -> int:
+    """Idempotent: the registry's demo entries, parents after their children's lookup."""
+    from .models import Institution
+
+    by_name = {}
+    for ko, en, aliases, kind, parent in INSTITUTIONS:
+        inst, _created = Institution.objects.update_or_create(name_ko=ko, defaults={
+            "name_en": en, "aliases": aliases, "kind": kind, "parent": by_name.get(parent)})
+        by_name[ko] = inst
+    return len(by_name)

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from .models import Call, Region, RubricCriterion, StrategicIndustry
 from .services import validate_rubric_weights
 
+# The call's exclusion grounds (programmes.ConflictGround), in the form's order.
+CONFLICT_FIELDS = [
+    "coi_same_institution", "coi_same_department", "coi_coached", "coi_coached_stage",
+    "coi_relatives", "coi_teacher_student", "coi_mutual_evaluation", "coi_public_official",
+]
+
 
 class CallForm(forms.ModelForm):
     eligible_regions = forms.ModelMultipleChoiceField(
@@ -27,6 +33,7 @@ class CallForm(forms.ModelForm):
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required",
+            *CONFLICT_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
@@ -83,6 +90,7 @@ class CallForm(forms.ModelForm):
                     Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
                 "panel_chair_required",
             ),
+            Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
             Fieldset(
                 _("Timeline"),
                 Div(
@@ -175,3 +183,9 @@ def rubric_formset(data=None, *, instance: Call) -> BaseRubricFormSet:
         )
         return formset_class(data, instance=instance, prefix="criteria", initial=initial)
     return RubricFormSet(data, instance=instance, prefix="criteria")
+
+
+class InstitutionImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
+        "Columns: name_ko, name_en, aliases (separated by ;), kind (university, foundation, institute, company, "
+        "agency, department, other), parent (a name or alias of the institution it belongs to)."))

@@ -98,6 +98,24 @@ class CallStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Results announced")
 
 
+class ConflictGround(models.TextChoices):
+    """The national guideline's exclusion grounds for evaluators; each is on or off per call
+    (`Call.coi_<value>`). The portal checks the first three itself; the expert declares the rest."""
+
+    SAME_INSTITUTION = "same_institution", _("Same institution")
+    SAME_DEPARTMENT = "same_department", _("Same department")
+    COACHED = "coached", _("Coached the proposal")
+    RELATIVES = "relatives", _("Relatives")
+    TEACHER_STUDENT = "teacher_student", _("Teacher and student")
+    MUTUAL_EVALUATION = "mutual_evaluation", _("Evaluated each other")
+    PUBLIC_OFFICIAL = "public_official", _("Public official or agency staff")
+
+
+AUTOMATIC_GROUNDS = (ConflictGround.SAME_INSTITUTION, ConflictGround.SAME_DEPARTMENT, ConflictGround.COACHED)
+DECLARED_GROUNDS = (ConflictGround.RELATIVES, ConflictGround.TEACHER_STUDENT, ConflictGround.MUTUAL_EVALUATION,
+                    ConflictGround.PUBLIC_OFFICIAL)
+
+
 # Allowed moves of a call's status; anything else is refused by the service.
 CALL_TRANSITIONS = {
     CallStatus.DRAFT: {CallStatus.OPEN},
@@ -194,6 +212,23 @@ class Call(models.Model):
     panel_chair_required = models.BooleanField(
         _("each panel names a chair"), default=True,
     )
+    # Exclusion grounds (ConflictGround): the guideline's defaults; a ministry may waive some in narrow fields.
+    coi_same_institution = models.BooleanField(
+        _("exclude experts of a participating institution"), default=True,
+        help_text=_("A foundation and its university count as one institution."))
+    coi_same_department = models.BooleanField(
+        _("exclude experts of a participating department"), default=False,
+        help_text=_("Compares departments registered in the institutions registry."))
+    coi_coached = models.BooleanField(
+        _("exclude experts who coached the proposal"), default=True,
+        help_text=_("A consultant on any version of a proposal never evaluates it."))
+    coi_coached_stage = models.BooleanField(
+        _("coaches also excluded from the project's stage evaluations"), default=True)
+    coi_relatives = models.BooleanField(_("experts declare relatives"), default=True)
+    coi_teacher_student = models.BooleanField(_("experts declare teacher–student relationships"), default=True)
+    coi_mutual_evaluation = models.BooleanField(_("experts declare having evaluated each other"), default=True)
+    coi_public_official = models.BooleanField(
+        _("experts declare being a public official or agency staff"), default=True)
 
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
@@ -279,6 +314,17 @@ class Call(models.Model):
             types.append(CooperationType.LEAP)
         return types
 
+    def ground_on(self, ground: str) -> bool:
+        return bool(getattr(self, f"coi_{ground}"))
+
+    def grounds_on(self) -> list:
+        """Every exclusion ground the call applies, in order."""
+        return [g for g in ConflictGround if self.ground_on(g)]
+
+    def declared_grounds(self) -> list:
+        """The grounds an expert must answer on this call's declarations, in order."""
+        return [g for g in DECLARED_GROUNDS if self.ground_on(g)]
+
     def allowed_statuses(self) -> set:
         return CALL_TRANSITIONS[CallStatus(self.status)]
 
@@ -348,6 +394,45 @@ class RubricCriterion(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ko, self.name_en)
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    FOUNDATION = "foundation", _("Industry-cooperation foundation")
+    INSTITUTE = "institute", _("Research institute")
+    COMPANY = "company", _("Company")
+    AGENCY = "agency", _("Public agency")
+    DEPARTMENT = "department", _("Department")
+    OTHER = "other", _("Other")
+
+
+class Institution(models.Model):
+    """One entry of the institutions registry. Experts' affiliations and participating
+    organisations are matched to it (programmes.institutions), and conflict checks compare
+    its entries: a foundation's or department's parent is its institution, so both count
+    as that institution."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names and abbreviations, separated by “;”."))
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.OTHER)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("belongs to"),
+        help_text=_("A foundation's university, a department's institution."))
+
+    class Meta:
+        ordering = ["name_ko"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return localized(self.name_ko, self.name_en)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.split(";") if a.strip()]
 
 
 class QualityRules(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from core.params import parse_id
 
-from .models import Call, CallStatus
+from .models import Call, CallStatus, Institution
 
 
 def calls_visible_to(*, user) -> QuerySet[Call]:
@@ -107,3 +107,11 @@ def forget_reference_data(**kwargs) -> None:
 
     cache.delete_many(["programmes:regions_by_id", "programmes:industries"])
 
+
+
+def institutions(*, search: str = ""):
+    """The registry for its staff page: entries with their parent, by Korean name."""
+    qs = Institution.objects.select_related("parent").order_by("name_ko")
+    if search:
+        qs = qs.filter(Q(name_ko__icontains=search) | Q(name_en__icontains=search) | Q(aliases__icontains=search))
+    return qs

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.call_detail, name="call_detail"),
     path("<int:pk>/edit/", views.call_edit, name="call_edit"),
     path("<int:pk>/status/", views.call_status, name="call_status"),
+    path("institutions/", views.institutions, name="institutions"),
 ]

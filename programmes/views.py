@@ -8,9 +8,11 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core.forms import apply_errors
+from core.permissions import require
 
 from . import selectors, services
-from .forms import CallForm, rubric_formset
+from .forms import CallForm, InstitutionImportForm, rubric_formset
+from .institutions import institutions_import
 from .models import CallStatus
 
 PAGE_SIZE = 20
@@ -94,3 +96,28 @@ def call_status(request, pk):
     else:
         messages.success(request, _("The call's status was changed."))
     return redirect("programmes:call_detail", pk=call.pk)
+
+
+@login_required
+def institutions(request):
+    """The institutions registry (staff): the entries, and an import from CSV or XLSX with its row report."""
+    require(request.user, "programmes.manage_institutions")
+    report = None
+    form = InstitutionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = institutions_import(actor=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc, field="file")
+        else:
+            if report.errors:
+                messages.error(request, _("Nothing was imported: %(n)s rows have problems (see below).") % {
+                    "n": len(report.errors)})
+            else:
+                messages.success(request, _("%(c)s institutions created, %(u)s updated.") % {
+                    "c": len(report.created), "u": len(report.updated)})
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.institutions(search=search), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/institutions.html", {"form": form, "report": report, "page": page,
+                                                            "search": search},
+                  status=400 if form.errors or (report and report.errors) else 200)

@@ -152,10 +152,10 @@ def stage_evaluation_of(*, proposal_id: int, stage_number: int | None) -> StageE
 def expert_choices(evaluation: StageEvaluation) -> list[dict]:
     """Every active expert with the reasons they cannot sit on this project's panel
     (the evaluations app's conflict rules: home region, affiliation, declarations)."""
-    from evaluations.models import ExpertProfile
+    from evaluations.models import AssignmentKind, ExpertProfile
     from evaluations.services.panels import exclusions_for
 
-    excluded = {u.pk: reasons for u, reasons in exclusions_for(evaluation.project.proposal)}
+    excluded = {u.pk: reasons for u, reasons in exclusions_for(evaluation.project.proposal, kind=AssignmentKind.STAGE)}
     taken = {a.expert_id for a in evaluation.panel}
     out = []
     for profile in ExpertProfile.objects.select_related("user", "home_region").filter(user__is_active=True).order_by(

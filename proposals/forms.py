@@ -117,7 +117,9 @@ LinkFormSet = forms.formset_factory(LinkForm, extra=2, can_delete=True)
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label=_("Organisation"), max_length=200)
+    # Free text, suggested from the institutions registry (the page's datalist) and matched to it on save.
+    name = forms.CharField(label=_("Organisation"), max_length=200,
+                           widget=forms.TextInput(attrs={"list": "institution-names", "autocomplete": "off"}))
     kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("Kind"), initial=OrganisationKind.UNIVERSITY)
     role = forms.CharField(label=_("Role in the project"), max_length=300, required=False)
 

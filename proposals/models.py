@@ -239,6 +239,9 @@ class Organisation(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="organisations")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     name = models.CharField(_("organisation"), max_length=200)
+    # The name matched to the institutions registry on save (programmes.institutions).
+    institution = models.ForeignKey("programmes.Institution", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("institution"))
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     role = models.CharField(_("role in the project"), max_length=300, blank=True)
 

@@ -28,6 +28,7 @@ from .panels import (  # noqa: F401
     panel_auto_plan,
     panel_unassign,
 )
+from .pledges import pledge_sign, pledge_signed  # noqa: F401
 from .scoring import (  # noqa: F401
     assignment_declare,
     scoresheet_for,

@@ -1,49 +1,102 @@
-"""Conflicts of interest. An expert is excluded automatically when their home
-region takes part in the proposal or their affiliation is one of its
-participating organisations; any other conflict they declare themselves."""
+"""Conflicts of interest: the one place that says who may not take a proposal.
 
-import re
+Automatic: the expert's home region takes part in the proposal; and, as the call's
+exclusion grounds say (programmes.ConflictGround, `Call.coi_*`), the expert works at a
+participating institution (compared through the institutions registry: a foundation and
+its university, a department and its institution are one institution), in a participating
+department, or coached the proposal (a consulting assignment on any of its versions) —
+which bars its evaluation and, unless the call says otherwise, its later stage evaluations.
+The grounds the portal cannot know the expert declares on each assignment
+(services.scoring.assignment_declare)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from programmes.institutions import Registry, normalise, registry
+from programmes.models import ConflictGround
 
-def _norm(name: str) -> str:
-    return re.sub(r"[\s()（）·.,-]", "", (name or "").lower())
+from ..models import Assignment, AssignmentKind
 
 
-def conflict_reasons(*, profile, region_ids: set, organisation_names: set, region_names: dict) -> list[str]:
-    """Why this expert may not take this proposal (empty: no automatic conflict)."""
-    reasons = []
+def coaching_assignments() -> Prefetch:
+    """Prefetch of a proposal's consulting assignments (its coaches), as `proposal.coaching`."""
+    return Prefetch("assignments", to_attr="coaching",
+                    queryset=Assignment.objects.filter(kind=AssignmentKind.CONSULTING, conflict_declared=False))
+
+
+def _coach_bars(call, kind: str) -> bool:
+    if call is None or not call.ground_on(ConflictGround.COACHED):
+        return False
+    return kind == AssignmentKind.EVALUATION or (kind == AssignmentKind.STAGE and call.coi_coached_stage)
+
+
+def conflict_reasons(*, profile, region_ids: set, organisation_names: set, region_names: dict,
+                     organisations: list | None = None, coach_ids: set | None = None, call=None,
+                     reg: Registry | None = None, kind: str = AssignmentKind.EVALUATION) -> list[str]:
+    """Why this expert may not take this proposal for `kind` (empty: no automatic conflict)."""
     if profile is None:
         return [_("No expert profile.")]
+    reasons = []
     if profile.home_region_id in region_ids:
         reasons.append(_("Home region %(region)s takes part in the proposal.") % {
             "region": region_names.get(profile.home_region_id, profile.home_region_id)})
-    if _norm(profile.affiliation) and _norm(profile.affiliation) in {_norm(n) for n in organisation_names}:
-        reasons.append(_("Affiliation %(org)s is a participating organisation.") % {"org": profile.affiliation})
+    reasons += _institution_reasons(profile, organisation_names, organisations, call, reg)
+    if _coach_bars(call, kind) and profile.user_id in (coach_ids or set()):
+        reasons.append(_("Coached this proposal as a consultant."))
     return reasons
 
 
-def proposal_facts(proposal) -> dict:
-    """What conflict checks need about a proposal, in two queries."""
-    participations = list(proposal.participations.select_related("region"))
+def _institution_reasons(profile, organisation_names, organisations, call, reg) -> list[str]:
+    same_institution = call is None or call.ground_on(ConflictGround.SAME_INSTITUTION)
+    same_department = call is not None and call.ground_on(ConflictGround.SAME_DEPARTMENT)
+    if not (same_institution or same_department):
+        return []
+    mine = normalise(profile.affiliation)
+    if organisations is None:  # names only
+        organisations = [(n, None) for n in organisation_names]
+    expert_inst = profile.institution_id or (reg.match(profile.affiliation) if reg else None)
+    for name, org_inst in sorted(organisations, key=lambda o: o[0]):
+        org_inst = org_inst or (reg.match(name) if reg else None)
+        if same_institution and mine and mine == normalise(name):
+            return [_("Affiliation %(org)s is a participating organisation.") % {"org": profile.affiliation}]
+        if reg is None or expert_inst is None or org_inst is None:
+            continue
+        if same_institution and reg.root(expert_inst) == reg.root(org_inst):
+            return [_("Affiliation %(mine)s is the same institution as the participating organisation "
+                      "%(org)s.") % {"mine": profile.affiliation, "org": name}]
+        department = reg.department(expert_inst)
+        if same_department and department is not None and department == reg.department(org_inst):
+            return [_("Affiliation %(mine)s is the same department as the participating organisation "
+                      "%(org)s.") % {"mine": profile.affiliation, "org": name}]
+    return []
+
+
+def _facts(proposal, participations, organisations, coaches, reg) -> dict:
     return {
         "region_ids": {p.region_id for p in participations},
         "region_names": {p.region_id: p.region.name for p in participations},
-        "organisation_names": set(proposal.organisations.values_list("name", flat=True)),
+        "organisation_names": {o.name for o in organisations},
+        "organisations": [(o.name, o.institution_id) for o in organisations],
+        "coach_ids": {a.expert_id for a in coaches},
+        "call": proposal.call,
+        "reg": reg,
     }
 
 
-def prefetched_facts(proposal) -> dict:
-    """proposal_facts from prefetched participations__region and organisations (no query)."""
-    participations = list(proposal.participations.all())
-    return {
-        "region_ids": {p.region_id for p in participations},
-        "region_names": {p.region_id: p.region.name for p in participations},
-        "organisation_names": {o.name for o in proposal.organisations.all()},
-    }
+def proposal_facts(proposal, *, reg: Registry | None = None) -> dict:
+    """What conflict checks need about a proposal, in a few queries."""
+    return _facts(proposal, list(proposal.participations.select_related("region")), list(proposal.organisations.all()),
+                  list(coaching_assignments().queryset.filter(proposal=proposal)), reg or registry())
 
 
-def expert_conflicts(*, profile, proposal, facts: dict | None = None) -> list[str]:
+def prefetched_facts(proposal, *, reg: Registry) -> dict:
+    """proposal_facts from prefetched participations__region, organisations and
+    `coaching_assignments()` (no query)."""
+    return _facts(proposal, list(proposal.participations.all()), list(proposal.organisations.all()),
+                  proposal.coaching, reg)
+
+
+def expert_conflicts(*, profile, proposal, facts: dict | None = None,
+                     kind: str = AssignmentKind.EVALUATION) -> list[str]:
     facts = facts or proposal_facts(proposal)
-    return conflict_reasons(profile=profile, **facts)
+    return conflict_reasons(profile=profile, kind=kind, **facts)

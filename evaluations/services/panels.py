@@ -14,12 +14,14 @@ from accounts.models import Role, User
 from accounts.services import notify
 from audit.services import AuditAction, describe, record
 from core.permissions import require
+from programmes.institutions import registry
+from programmes.models import ConflictGround
 from proposals.models import Proposal, ProposalState
 
 from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertProfile
 from . import applicants, composition
-from .conflicts import expert_conflicts, prefetched_facts, proposal_facts
+from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
 from .quality import check_not_excluded, excluded_experts
 
@@ -38,7 +40,7 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
         raise ValidationError(_("%(user)s is not an expert.") % {"user": expert})
     check_not_excluded(expert=expert, kind=kind)  # left out of later panels (quality record)
     profile = getattr(expert, "expert_profile", None)
-    reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts)
+    reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts, kind=kind)
     if reasons:
         raise ValidationError(_("%(expert)s has a conflict of interest: %(reasons)s") % {
             "expert": expert, "reasons": " ".join(reasons)})
@@ -139,7 +141,9 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
     proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).select_related("industry", "call")
     if cooperation_type:
         proposals = proposals.filter(cooperation_type=cooperation_type)
-    proposals = list(proposals.order_by("pk").prefetch_related("participations__region", "organisations"))
+    proposals = list(proposals.order_by("pk").prefetch_related("participations__region", "organisations",
+                                                               coaching_assignments()))
+    reg = registry()
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
         .exclude(pk__in=excluded_experts())
@@ -161,7 +165,7 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
     panels_now = composition.current_panels(proposals)
     rows = []
     for p in proposals:
-        facts = prefetched_facts(p)
+        facts = prefetched_facts(p, reg=reg)
         row = PlanRow(proposal=p)
         already = taken.get(p.pk, set())
         row.already = len(active.get(p.pk, set()))
@@ -205,9 +209,11 @@ def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: st
     if plan.problems:
         raise ValidationError(plan.problems)
     created = []
+    reg = registry()
+    facts = {row.proposal.pk: prefetched_facts(row.proposal, reg=reg) for row in plan.rows}
     for row in plan.rows:
         for expert, _m in row.experts:
-            _check_assignable(proposal=row.proposal, expert=expert, kind=AssignmentKind.EVALUATION)
+            _check_assignable(proposal=row.proposal, expert=expert, kind=AssignmentKind.EVALUATION, facts=facts[row.proposal.pk])
             created.append(Assignment(kind=AssignmentKind.EVALUATION, expert=expert, proposal=row.proposal,
                                       assigned_by=actor, is_chair=expert == row.chair))
     created = Assignment.objects.bulk_create(created)
@@ -216,16 +222,26 @@ def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: st
     return created
 
 
-def exclusions_for(proposal: Proposal) -> list[tuple]:
-    """Every expert excluded from this proposal, with the reasons (for staff)."""
+def exclusions_for(proposal: Proposal, *, kind: str = AssignmentKind.EVALUATION) -> list[tuple]:
+    """Every expert excluded from this proposal for `kind`, with the reasons (for staff)."""
     facts = proposal_facts(proposal)
     out = []
     for profile in ExpertProfile.objects.select_related("user", "home_region"):
-        reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts)
+        reasons = expert_conflicts(profile=profile, proposal=proposal, facts=facts, kind=kind)
         if reasons:
             out.append((profile.user, reasons))
     out += [(e.expert, applicants.unsuitable_reasons(e))
             for e in applicants.blocking_entries([proposal.pk]).get(proposal.pk, {}).values()]
     declared = Assignment.objects.filter(proposal=proposal, conflict_declared=True).select_related("expert")
-    out += [(a.expert, [_("Declared a conflict: %(note)s") % {"note": a.conflict_note or "—"}]) for a in declared]
+    out += [(a.expert, [declared_reason(a)]) for a in declared]
     return out
+
+
+def declared_text(assignment: Assignment) -> str:
+    """A withdrawn expert's declaration as staff read it: the grounds answered yes, then the note."""
+    grounds = [str(ConflictGround(g).label) for g in assignment.conflict_grounds if g in ConflictGround.values]
+    return "; ".join(grounds + ([assignment.conflict_note] if assignment.conflict_note else [])) or "—"
+
+
+def declared_reason(assignment: Assignment) -> str:
+    return _("Declared a conflict: %(note)s") % {"note": declared_text(assignment)}

@@ -20,27 +20,41 @@ from ..models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetEv
 
 
 @transaction.atomic
-def assignment_declare(*, actor, assignment: Assignment, conflict: bool, note: str = "") -> Assignment:
-    """The expert declares, before seeing any content, whether they have a conflict.
-    Declaring one withdraws them from the proposal (staff see why)."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+def assignment_declare(*, actor, assignment: Assignment, conflict: bool, note: str = "",
+                       grounds: dict | None = None) -> Assignment:
+    """The expert declares, before seeing any content, whether they have a conflict: one answer
+    for each ground the call has them declare (`grounds`: {ConflictGround value: bool}; when
+    None, declaring no conflict answers every ground "no"), and any other conflict in the note.
+    Declaring one withdraws them from the assignment (staff see why, and the panel's gap)."""
+    assignment = Assignment.objects.select_for_update().select_related("proposal__call").get(pk=assignment.pk)
     if assignment.expert_id != actor.pk:
         raise PermissionDenied
     if assignment.declared_at is not None:
         raise ValidationError(_("You already made your declaration for this assignment."))
-    if conflict and not note.strip():
+    asked = assignment.proposal.call.declared_grounds()
+    if grounds is not None:
+        missing = [g for g in asked if grounds.get(g) is None]
+        if missing:
+            raise ValidationError({f"ground_{g}": _("Answer this question.") for g in missing})
+    yes = [g for g in asked if (grounds or {}).get(g)]
+    if yes and not conflict:
+        raise ValidationError({"decision": _("You answered yes to a ground of exclusion: declare the conflict.")})
+    if conflict and not yes and not note.strip():
         raise ValidationError({"note": _("Describe the conflict briefly (e.g. same department, former student).")})
     assignment.declared_at = timezone.now()
     assignment.conflict_declared = conflict
     assignment.conflict_note = note.strip()
-    assignment.save(update_fields=["declared_at", "conflict_declared", "conflict_note"])
+    assignment.conflict_grounds = [str(g) for g in yes]
+    assignment.save(update_fields=["declared_at", "conflict_declared", "conflict_note", "conflict_grounds"])
     if conflict:
         from accounts.models import Role, User
         from accounts.services import notify
 
+        from .panels import declared_text
+
         notify(users=User.objects.filter(role=Role.MINISTRY, is_active=True),
                message=_("%(expert)s declared a conflict of interest and withdrew from a proposal: %(note)s") % {
-                   "expert": actor, "note": assignment.conflict_note},
+                   "expert": actor, "note": declared_text(assignment)},
                url=f"/evaluations/proposals/{assignment.proposal_id}/panel/")
     return assignment
 

@@ -15,6 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from core.permissions import require
+from core.tables import zip_is_reasonable
 
 from ..models import Attachment, Proposal
 
@@ -23,25 +24,8 @@ ALLOWED = {".pdf": "PDF", ".hwp": "HWP", ".hwpx": "HWPX", ".docx": "DOCX", ".xls
            ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
-# An office file is a zip; these bound what we agree to look inside (a zip bomb is refused
-# from its directory alone, nothing is expanded). Real HWPX/DOCX/XLSX stay far below.
-ZIP_MAX_MEMBERS = 5_000
-ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-ZIP_MAX_RATIO = 200
-
-
 class AttachmentRejected(ValidationError):
     pass
-
-
-def zip_is_reasonable(z: zipfile.ZipFile) -> bool:
-    """Few enough members, a bounded total size and no member compressed beyond belief."""
-    members = z.infolist()
-    if len(members) > ZIP_MAX_MEMBERS:
-        return False
-    if sum(m.file_size for m in members) > ZIP_MAX_UNCOMPRESSED:
-        return False
-    return all(m.file_size <= ZIP_MAX_RATIO * max(m.compress_size, 1) or m.file_size < 1024 * 1024 for m in members)
 
 
 def sniff(head: bytes, fileobj) -> str | None:

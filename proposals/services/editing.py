@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import require
+from programmes.institutions import registry
 from programmes.models import CooperationType, Region
 
 from ..models import (
@@ -299,6 +300,8 @@ def proposal_save_organisations(*, actor, proposal: Proposal, region: Region, ex
     locked = _begin_section_save(actor=actor, proposal=proposal, section="organisations", region=region,
                                  expected_revision=expected_revision)
     locked.organisations.filter(region=region).delete()
-    Organisation.objects.bulk_create([Organisation(proposal=locked, region=region, **o) for o in organisations])
+    reg = registry()  # each name matched to the institutions registry
+    Organisation.objects.bulk_create([Organisation(proposal=locked, region=region, institution_id=reg.match(o["name"]), **o)
+                                      for o in organisations])
     locked._dirty = []
     return _finish_section_save(actor=actor, proposal=locked, section="organisations", region=region)

@@ -292,6 +292,28 @@ INTEGRITY_TABLE = {
 COLUMNS = COLUMNS + INTEGRITY_COLUMNS
 TABLE = {role: TABLE[role] + INTEGRITY_TABLE[role] for role in TABLE}
 
+# The applicant's reviewer list (the lead region names, every participating region and staff read it) and
+# the institutions registry (staff).
+# fmt: off
+#                                                name  read   institutions
+REVIEWER_COLUMNS = [
+    ("evaluations.name_reviewers", "proposal under review"),
+    ("evaluations.view_reviewer_list", "proposal under review"),
+    ("programmes.manage_institutions", None),
+]
+REVIEWER_TABLE = {
+    "official":             (Y,    Y,     N),
+    "partner_official":     (N,    Y,     N),
+    "outsider_official":    (N,    N,     N),
+    "expert":               (N,    N,     N),
+    "ministry":             (N,    Y,     Y),
+    "admin_user":           (N,    Y,     Y),
+    "anonymous":            (N,    N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + REVIEWER_COLUMNS
+TABLE = {role: TABLE[role] + REVIEWER_TABLE[role] for role in TABLE}
+
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""

@@ -10,24 +10,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def fresh_assignment(portal):
-    """expert1 newly assigned to a 2023 proposal they are not yet on (and have no conflict with).
-    The demo's 2023 proposals are decided already; this one is put back under evaluation."""
+    """An expert newly assigned to a 2023 proposal they have no conflict with (expert1 coached them
+    all, so the first of the others). The demo's 2023 proposals are decided already; this one is put
+    back under evaluation."""
     from accounts.models import User
     from evaluations.models import Assignment, AssignmentKind
     from evaluations.services import expert_conflicts, panel_assign
     from proposals.models import Proposal, ProposalState
 
-    expert = User.objects.get(username="expert1")
     ministry = User.objects.get(username="ministry")
-    for proposal in Proposal.objects.filter(call__year=2023, state=ProposalState.NOT_SELECTED).order_by("pk"):
+    for proposal, expert in ((p, e) for p in Proposal.objects.filter(call__year=2023, state=ProposalState.NOT_SELECTED)
+                             .order_by("pk")
+                             for e in User.objects.filter(username__startswith="expert").order_by("username")):
         if expert_conflicts(profile=expert.expert_profile, proposal=proposal):
             continue
-        # If expert1 already scored it, start them afresh on it.
+        # If the expert already scored it, start them afresh on it.
         Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert).delete()
         Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ELIGIBLE)
         proposal.refresh_from_db()
         return panel_assign(actor=ministry, proposal=proposal, expert=expert)
-    pytest.fail("the demo data has no 2023 proposal without expert1")
+    pytest.fail("the demo data has no 2023 proposal with a conflict-free expert")
 
 
 def scores_in(page: Page, title: str) -> str:
@@ -51,12 +53,14 @@ def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fre
     page.click("#logout-button")
 
     # The expert finds the new assignment on the dashboard; the content is hidden until the declaration.
-    log_in(page, portal, "expert1")
+    log_in(page, portal, a.expert.username)
     expect(page.locator("main")).to_have_attribute("data-dashboard", "expert")
     page.click(f"main a[href='/evaluations/assignments/{a.pk}/']")
     expect(page.locator("#declare-submit")).to_be_visible()
     expect(page.locator("#scoresheet-form")).to_have_count(0)
     check_accessibility(page, "expert-journey-02-declaration")
+    for answer in page.locator("input[name^='ground_'][value='no']").all():  # no to every declared ground
+        answer.check()
     page.check("#decision-none")
     with page.expect_navigation():
         page.click("#declare-submit")

@@ -42,6 +42,10 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
     from programmes.models import Call
     from proposals.models import Proposal, ProposalState
 
+    # The demo pool is small and its consultants never evaluate what they coached: a new Daejeon
+    # expert joins it, free for the re-evaluation panel.
+    _join_pool("expert-reeval")
+
     call = Call.objects.get(programme__code="mega", year=2023)
     Call.objects.filter(pk=call.pk).update(announced_at=timezone.now())
     proposal = Proposal.objects.get(call=call, lead_region__code="daegu", state=ProposalState.NOT_SELECTED)
@@ -93,7 +97,7 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
     objection.refresh_from_db()
     assert (objection.state, objection.answered_by.username) == (ObjectionState.UPHELD, "ministry")
 
-    # 3. The new panel: a conflict-free expert who was not on the original panel.
+    # 3. The new panel: a conflict-free expert who was not on the original panel (one joined the pool above).
     candidate = reevaluation_candidates(proposal)[0]
     assert candidate.pk not in original_panel_ids(proposal)
     page.select_option("#reeval-expert", str(candidate.pk))
@@ -107,6 +111,15 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
     assignment = Assignment.objects.get(kind=AssignmentKind.REEVALUATION, proposal=proposal, expert=candidate)
     log_in(page, portal, candidate.username)
     page.goto(f"{portal}/evaluations/assignments/{assignment.pk}/")
+    # New to the call: the confidentiality pledge first, then back to the assignment.
+    expect(page.locator("#pledge-submit")).to_be_visible()
+    check_accessibility(page, "objection-journey-06b-pledge")
+    page.check("#id_agree")
+    page.fill("#id_signed_name", "재평가 전문가")
+    with page.expect_navigation():
+        page.click("#pledge-submit")
+    for answer in page.locator("input[name^='ground_'][value='no']").all():  # no to every declared ground
+        answer.check()
     page.check("#decision-none")
     with page.expect_navigation():
         page.click("#declare-submit")
@@ -143,3 +156,14 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
     expect(phone.locator("#objection-answer")).to_contain_text("재평가 결과 80점으로 예비 선정 대상에 포함합니다.")
     check_accessibility(phone, "objection-journey-09-answer-360")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _join_pool(username: str):
+    from accounts.models import Role, User
+    from evaluations.models import ExpertProfile
+    from programmes.models import Region
+
+    user = User.objects.create_user(username=username, password="demo1234", role=Role.EXPERT,
+                                    display_name="재평가 전문가", email=f"{username}@megaproject.local")
+    ExpertProfile.objects.create(user=user, affiliation="한국기계연구원", home_region=Region.objects.get(code="daejeon"))
+    return user

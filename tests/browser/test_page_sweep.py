@@ -25,17 +25,16 @@ STAFF_PAGES = [
     "/evaluations/experts/", "/evaluations/experts/import/", "/evaluations/proposals/{proposal}/panel/",
     "/evaluations/proposals/{proposal}/consulting/", "/evaluations/proposals/{proposal}/feedback/",
     "/evaluations/calls/{call}/auto-assign/", "/evaluations/calls/{call}/ranking/",
-    "/evaluations/calls/{call}/progress/", "/evaluations/calls/{call}/quality/",
-    "/projects/evaluations/{evaluation}/good-faith/",
-    "/funding/calls/{call}/selection/", "/funding/calls/{call}/letters/",
-    "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/",
+    "/evaluations/calls/{call}/progress/", "/funding/calls/{call}/selection/", "/funding/calls/{call}/letters/",
+    "/evaluations/calls/{call}/quality/", "/projects/evaluations/{evaluation}/good-faith/",
+    "/funding/proposals/{proposal}/", "/accounts/notifications/", "/accounts/profile/", "/calls/institutions/",
 ]
 OFFICIAL_PAGES = [
     "/", "/proposals/", "/proposals/{proposal}/", "/proposals/new/", "/evaluations/proposals/{proposal}/consulting/",
     "/evaluations/proposals/{proposal}/feedback/", "/funding/proposals/{proposal}/", "/accounts/notifications/",
     "/evaluations/proposals/{proposal}/reviewers/",
 ]
-EXPERT_PAGES = ["/", "/evaluations/assignments/"]
+EXPERT_PAGES = ["/", "/evaluations/assignments/", "/evaluations/calls/{call}/pledge/"]
 
 
 @pytest.mark.parametrize(("username", "pages"), [

@@ -111,6 +111,8 @@ def test_a_region_reports_staff_accept_and_run_the_stage_evaluation_to_a_decisio
     assignment = evaluation.assignments.get(expert=candidate)
     log_in(page, portal, candidate.username)
     page.goto(f"{portal}/evaluations/assignments/{assignment.pk}/")
+    for answer in page.locator("input[name^='ground_'][value='no']").all():  # no to every declared ground
+        answer.check()
     page.check("#decision-none")
     with page.expect_navigation():
         page.click("#declare-submit")

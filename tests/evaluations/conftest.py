@@ -16,8 +16,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from evaluations.models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
+from evaluations.models import Assignment, AssignmentKind, ConfidentialityPledge, Score, Scoresheet, ScoresheetState
 from evaluations.services import assignment_declare, panel_assign, scoresheet_save
+from programmes.models import DECLARED_GROUNDS
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_check_eligibility, proposal_submit
 from tests.factories import ExpertFactory, industry, region
@@ -37,6 +38,9 @@ from tests.proposals.conftest import (  # noqa: F401  (fixtures shared with the 
     proposal,
     text_of,
 )
+
+# The declaration page's answers "no" to every ground a call has experts declare (all, by default).
+NO_GROUNDS = {f"ground_{g}": "no" for g in DECLARED_GROUNDS}
 
 # Long enough for the default score_comment_min_length (20).
 COMMENT = "근거: 목표와 예산이 단계별로 잘 연결되어 있음."
@@ -84,8 +88,19 @@ def criteria_of(call) -> list:
     return list(call.criteria.order_by("order", "pk"))
 
 
-def assign(target: Proposal, expert, *, by, kind=AssignmentKind.EVALUATION) -> Assignment:
-    return panel_assign(actor=by, proposal=target, expert=expert, kind=kind)
+def assign(target: Proposal, expert, *, by, kind=AssignmentKind.EVALUATION, pledged: bool = True) -> Assignment:
+    """Assign through the service; the expert has signed the call's confidentiality pledge
+    unless `pledged` is False."""
+    assignment = panel_assign(actor=by, proposal=target, expert=expert, kind=kind)
+    if pledged:
+        pledge(expert, target.call)
+    return assignment
+
+
+def pledge(expert, call) -> ConfidentialityPledge:
+    """The expert's signed confidentiality pledge for the call (straight to the model)."""
+    return ConfidentialityPledge.objects.get_or_create(expert=expert, call=call,
+                                                       defaults={"signed_name": expert.display_name})[0]
 
 
 def clear(assignment: Assignment) -> Assignment:

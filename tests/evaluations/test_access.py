@@ -29,6 +29,7 @@ from evaluations.models import (
     AssignmentKind,
     CommentAnswer,
     CommentRating,
+    ConfidentialityPledge,
     ConsultingComment,
     ConsultingRound,
     ExpertExclusion,
@@ -50,6 +51,7 @@ from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting
 from tests.evaluations.conftest import (
     COMMENT,
+    NO_GROUNDS,
     assign,
     clear,
     criteria_of,
@@ -90,6 +92,7 @@ FILL = {
     "objection_detail": lambda w: w.upheld.pk, "objection_review": lambda w: w.lodged.pk,
     "objection_answer": lambda w: w.lodged.pk, "objection_close": lambda w: w.upheld.pk,
     "objection_assign": lambda w: w.upheld.pk, "objection_attachment": lambda w: w.objection_file.pk,
+    "pledge": lambda w: w.call.pk,
     "panel_assign": lambda w: w.eligible.pk, "panel_unassign": lambda w: w.eligible.pk,
     "panel_reopen": lambda w: w.sheet.assignment.proposal_id,
     "consulting": lambda w: w.in_consulting.pk,
@@ -103,7 +106,7 @@ PAYLOADS = {
     "expert_import": lambda w: {"file": SimpleUploadedFile("experts.csv", CSV.encode())},
     "assignments": lambda w: {},
     "assignment": lambda w: {},
-    "declare": lambda w: {"decision": "none"},
+    "declare": lambda w: {"decision": "none", **NO_GROUNDS},
     "score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": COMMENT, "draft": "1"},
     "comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
     "panel": lambda w: {"op": "assign", "expert": w.spare.pk, "kind": "evaluation"},
@@ -133,11 +136,12 @@ PAYLOADS = {
     "objection_close": lambda w: {"reevaluation_result": "재평가 결과 원 결과 유지", "confirm": "on"},
     "objection_assign": lambda w: {"expert": w.spare.pk},
     "objection_attachment": lambda w: {},
+    "pledge": lambda w: {"agree": "on", "signed_name": "김민준 교수"},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
     **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
-    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment"), "panel_expert"),
+    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment", "pledge"), "panel_expert"),
     "consulting": "official", "objection": "official", "objection_attachment": "official",
     "reviewers": "official", "reviewers_remove": "official",
 }
@@ -149,7 +153,7 @@ NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_prog
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
           CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
-          Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField]
+          Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField, ConfidentialityPledge]
 
 
 def url_of(world, name) -> str:
@@ -324,8 +328,9 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
             changed = db_state() != before
             transaction.set_rollback(True)
         opens = name not in POST_ONLY
-        # The quality page names a proposal only as a late submission's evidence (none in this world).
-        shows_world = opens and name not in {"experts", "expert_import", "quality", "objection_attachment"}
+        # The quality page names a proposal only as a late submission's evidence (none in this world); the
+        # pledge names only the call.
+        shows_world = opens and name not in {"experts", "expert_import", "quality", "objection_attachment", "pledge"}
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import assignment_declare, exclusions_for, panel_assign, panel_auto_plan
 from proposals.models import OrganisationKind
-from tests.evaluations.conftest import assign, make_expert
+from tests.evaluations.conftest import NO_GROUNDS, assign, make_expert
 from tests.proposals.conftest import OrganisationFactory, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_after_declaring_a_conflict_through_the_page_the_expert_sees_no_content(
     client.force_login(expert)
     url = reverse("evaluations:assignment", args=[assignment.pk])
     response = client.post(reverse("evaluations:declare", args=[assignment.pk]),
-                           {"decision": "conflict", "note": "같은 학과 교수입니다."}, follow=True)
+                           {"decision": "conflict", "note": "같은 학과 교수입니다.", **NO_GROUNDS}, follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert messages_of(response) == ["Thank you. You were withdrawn from this proposal; ministry staff were told."]
     assert response.templates[0].name == "evaluations/withdrawn.html"
@@ -148,7 +148,7 @@ def test_declaring_a_conflict_without_a_note_through_the_page_keeps_the_declarat
     assignment = assign(eligible_proposal, expert, by=ministry)
     client.force_login(expert)
     response = client.post(reverse("evaluations:declare", args=[assignment.pk]),
-                           {"decision": "conflict", "note": ""}, follow=True)
+                           {"decision": "conflict", "note": "", **NO_GROUNDS}, follow=True)
     assert messages_of(response) == ["Describe the conflict briefly (e.g. same department, former student)."]
     assert response.templates[0].name == "evaluations/declare.html"
     assert Assignment.objects.get(pk=assignment.pk).declared_at is None

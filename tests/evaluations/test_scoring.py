@@ -16,7 +16,16 @@ from accounts.models import Notification
 from audit.models import AuditAction, AuditEvent
 from evaluations.models import Score, Scoresheet, ScoresheetEvent, ScoresheetState
 from evaluations.services import scoresheet_reopen, scoresheet_save
-from tests.evaluations.conftest import COMMENT, assign, clear, criteria_of, make_expert, score_values, submit_scores
+from tests.evaluations.conftest import (
+    COMMENT,
+    NO_GROUNDS,
+    assign,
+    clear,
+    criteria_of,
+    make_expert,
+    score_values,
+    submit_scores,
+)
 from tests.proposals.conftest import form_fields, messages_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +80,8 @@ def test_the_assignment_page_asks_for_the_declaration_before_showing_the_plan(cl
 def test_after_declaring_no_conflict_the_scoresheet_and_the_plan_are_shown(client, assignment, ids):
     client.force_login(assignment.expert)
     url = reverse("evaluations:assignment", args=[assignment.pk])
-    response = client.post(reverse("evaluations:declare", args=[assignment.pk]), {"decision": "none"}, follow=True)
+    response = client.post(reverse("evaluations:declare", args=[assignment.pk]), {"decision": "none", **NO_GROUNDS},
+                           follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert messages_of(response) == ["Declaration recorded. You can now read the proposal."]
     assert response.templates[0].name == "evaluations/scoresheet.html"

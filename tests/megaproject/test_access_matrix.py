@@ -41,7 +41,7 @@ from funding.models import AwardLetter
 from programmes.models import CallStatus
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
-from tests.evaluations.conftest import assign, clear, criteria_of, fill, make_eligible, make_expert
+from tests.evaluations.conftest import NO_GROUNDS, assign, clear, criteria_of, fill, make_eligible, make_expert
 from tests.factories import CallFactory
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,
@@ -106,6 +106,7 @@ EXPECTED = {
     "programmes:call_edit": "login 403 403 403 403 403 403 200 200",
     "programmes:call_status": "405 405 405 405 405 405 405 405 405",
     "programmes:call_status [POST]": "login 403 403 403 403 403 403 302 302",
+    "programmes:institutions": "login 403 403 403 403 403 403 200 200",
     # --- proposals (the eligible one) ---
     "proposals:list": "login 200 200 200 403 403 403 200 200",
     "proposals:create": "login 200 200 200 403 403 403 403 403",
@@ -132,6 +133,8 @@ EXPECTED = {
     "evaluations:expert_import": "login 403 403 403 403 403 403 200 200",
     "evaluations:assignments": "login 403 403 403 200 200 200 403 403",
     "evaluations:assignment": "login 404 404 404 200 404 404 404 404",
+    # The confidentiality pledge of a call: only its experts (the conflicted one has an assignment on it too).
+    "evaluations:pledge": "login 404 404 404 200 404 200 404 404",
     "evaluations:declare": "405 405 405 405 405 405 405 405 405",
     "evaluations:declare [POST]": "login 404 404 404 302 404 404 404 404",
     "evaluations:score": "405 405 405 405 405 405 405 405 405",
@@ -276,7 +279,7 @@ PAYLOADS = {
     "evaluations:objection_close": lambda w: {"reevaluation_result": "원 결과 유지", "confirm": "on"},
     "evaluations:objection_assign": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
     "proposals:consortium_remove": lambda w: {"region": "jeonnam"},
-    "evaluations:declare": lambda w: {"decision": "none"},
+    "evaluations:declare": lambda w: {"decision": "none", **NO_GROUNDS},
     "evaluations:score": lambda w: {f"score-{w.criterion.pk}": "7", f"comment-{w.criterion.pk}": "근거가 충분한 의견입니다. 보완 필요.",
                                     "draft": "1"},
     "evaluations:comment": lambda w: {"section": "goals", "text": "목표 지표의 근거를 보완해 주십시오."},
@@ -362,6 +365,7 @@ FILL = {
     "evaluations:quality_rules": lambda w: {"pk": w.call.pk},
     "evaluations:quality_exclude": lambda w: {"pk": w.call.pk},
     "evaluations:feedback_rate": lambda w: {"pk": w.eligible.pk},
+    "evaluations:pledge": lambda w: {"pk": w.call.pk},
     "funding:selection": lambda w: {"pk": w.call.pk},
     "funding:letters": lambda w: {"pk": w.call.pk},
     "funding:decision": lambda w: {"pk": w.funded.pk},

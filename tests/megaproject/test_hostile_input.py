@@ -386,6 +386,7 @@ FORMS = {
     "projects:report_attach": "partner", "projects:report_accept": "ministry", "projects:report_return": "ministry",
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
+    "programmes:institutions": "ministry", "evaluations:pledge": "assigned_expert",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",

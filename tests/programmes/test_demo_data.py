@@ -85,3 +85,51 @@ def test_the_demo_pool_has_eight_available_experts_with_two_fields_each():
     assert [p.user.username for p in profiles] == [f"expert{n}" for n in range(1, 9)]
     assert [(p.available, p.industries.count()) for p in profiles] == [(True, 2)] * 8
     assert profiles.get(user__username="expert5").home_region.code == "busan"
+
+
+# --- Integrity of the 2023 panels (issue 15) --------------------------------------------------
+
+
+def test_no_coach_sits_on_a_panel_of_a_proposal_they_coached():
+    from evaluations.models import Assignment, AssignmentKind
+
+    coached = set(Assignment.objects.filter(kind=AssignmentKind.CONSULTING).values_list("proposal_id", "expert_id"))
+    judged = set(Assignment.objects.exclude(kind=AssignmentKind.CONSULTING).values_list("proposal_id", "expert_id"))
+    assert (len(coached) > 0, len(judged) > 0, coached & judged) == (True, True, set())
+
+
+def test_the_2023_consulting_group_and_panels_are_disjoint_full_and_conflict_free():
+    from evaluations.models import Assignment, AssignmentKind
+    from evaluations.services import expert_conflicts
+
+    call = Call.objects.get(year=2023)
+    of_call = Assignment.objects.filter(proposal__call=call).select_related("expert__expert_profile", "proposal")
+    consultants = {a.expert.username for a in of_call if a.kind == AssignmentKind.CONSULTING}
+    panels = [a for a in of_call if a.kind == AssignmentKind.EVALUATION]
+    assert consultants == {"expert1", "expert2"}
+    assert consultants & {a.expert.username for a in panels} == set()
+    per_proposal = {}
+    for a in panels:
+        per_proposal[a.proposal_id] = per_proposal.get(a.proposal_id, 0) + 1
+    assert set(per_proposal.values()) == {call.panel_size}
+    assert [(a.expert.username, expert_conflicts(profile=a.expert.expert_profile, proposal=a.proposal))
+            for a in panels if expert_conflicts(profile=a.expert.expert_profile, proposal=a.proposal)] == []
+
+
+def test_the_demo_registry_knows_kaist_and_the_snu_foundation_and_matches_the_experts():
+    from programmes.institutions import registry
+
+    reg = registry()
+    assert reg.match("KAIST") == reg.match("한국과학기술원") is not None
+    assert reg.root(reg.match("서울대학교 산학협력단")) == reg.match("서울대학교")
+    profiles = dict(ExpertProfile.objects.values_list("user__username", "institution__name_ko"))
+    assert (profiles["expert1"], profiles["expert3"]) == ("한국과학기술원", "서울대학교")
+
+
+def test_every_expert_of_the_2023_call_signed_its_pledge():
+    from evaluations.models import Assignment, ConfidentialityPledge
+
+    call = Call.objects.get(year=2023)
+    experts = set(Assignment.objects.filter(proposal__call=call).values_list("expert__username", flat=True))
+    signed = set(ConfidentialityPledge.objects.filter(call=call).values_list("expert__username", flat=True))
+    assert experts == signed

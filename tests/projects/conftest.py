@@ -36,7 +36,7 @@ from programmes.models import CallStatus
 from projects.models import Outcome, PlanState, Project, ProjectStage, StageEvaluation, StagePlan, StageRound
 from projects.services import plans, reports, stages
 from proposals.models import KPI, Proposal
-from tests.evaluations.conftest import COMMENT, make_expert
+from tests.evaluations.conftest import COMMENT, make_expert, pledge
 from tests.factories import EOK, CallFactory
 from tests.funding.conftest import plan as funding_plan
 from tests.funding.conftest import region_ids, select
@@ -172,8 +172,9 @@ def evaluation_of(rnd: StageRound, project: Project) -> StageEvaluation:
 
 
 def seat(evaluation: StageEvaluation, expert, *, by) -> Assignment:
-    """Assign the expert to the stage panel; they declare no conflict."""
+    """Assign the expert to the stage panel; they signed the call's pledge and declare no conflict."""
     assignment = stages.stage_assign(actor=by, evaluation=evaluation, expert=expert)
+    pledge(expert, assignment.proposal.call)
     return assignment_declare(actor=expert, assignment=assignment, conflict=False)
 
 
