@@ -15,6 +15,7 @@ from accounts.selectors import failed_mail_count, failed_mails
 from accounts.services import notify
 from accounts.tasks import retry_delay, send_notification_emails
 from tests.factories import PASSWORD, MinistryFactory, OfficialFactory
+from tests.login import log_in
 from tests.markers import needs_broker, needs_postgres, without_broker
 
 from .conftest import PORTAL
@@ -157,7 +158,7 @@ def test_with_smtp_down_the_mail_is_retried_then_failed_and_the_notification_kep
     assert (failed_mail_count(), list(failed_mails())) == (1, [notification])
 
     # The user's notification is there all the same.
-    client.force_login(official)
+    log_in(client, official)
     page = client.get(reverse("notifications"))
     assert [n.message for n in page.context["page"]] == ["제안서가 제출되었습니다."]
     official.refresh_from_db()

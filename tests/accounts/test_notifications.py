@@ -11,6 +11,7 @@ from accounts.models import Notification
 from accounts.services import notify
 from accounts.tasks import send_notification_emails
 from tests.factories import OfficialFactory
+from tests.login import log_in
 from tests.markers import needs_broker, needs_postgres, without_broker
 
 
@@ -58,7 +59,7 @@ def test_the_unread_count_is_kept_on_the_user_and_shown_without_a_query(client, 
     official.refresh_from_db()
     partner_official.refresh_from_db()
     assert (official.unread_count, partner_official.unread_count) == (2, 1)
-    client.force_login(official)
+    log_in(client, official)
     client.get(reverse("dashboard"))
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("dashboard")).content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.forms import LoginForm
 from tests.factories import PASSWORD
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,12 @@ def test_each_role_logs_in_and_lands_on_its_own_dashboard(client, request, role,
 def test_a_superuser_lands_on_the_admin_dashboard_whatever_the_role(client, ministry):
     ministry.is_superuser = True
     ministry.save()
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert template_of(client.get("/")) == "reports/dashboard_admin.html"
 
 
 def test_the_official_dashboard_lists_the_calls_open_to_the_region(client, official, call):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get("/")
     assert response.context["open_calls"] == [call]
     assert response.context["region"] == official.region
@@ -71,7 +72,7 @@ def test_a_deactivated_account_cannot_log_in_even_with_the_right_password(client
 
 
 def test_a_logged_in_user_visiting_the_login_page_goes_to_the_dashboard(client, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("login"))
     assert (response.status_code, response["Location"]) == (302, reverse("dashboard"))
 
@@ -82,14 +83,14 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 def test_logging_out_takes_a_post_and_ends_the_session(client, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("logout"))
     assert (response.status_code, response["Location"]) == (302, reverse("login"))
     assert client.get("/").status_code == 302
 
 
 def test_logging_out_by_get_is_refused(client, official):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("logout")).status_code == 405
     assert client.get("/").status_code == 200
 
@@ -126,13 +127,13 @@ def test_the_profile_page_needs_a_login(client):
 
 
 def test_the_profile_page_renders_for_a_logged_in_user(client, expert):
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.get(reverse("profile"))
     assert (response.status_code, template_of(response)) == (200, "accounts/profile.html")
 
 
 def test_a_user_changes_their_password_and_stays_logged_in(client, official):
-    client.force_login(official)
+    log_in(client, official)
     new_password = "another-long-passphrase-2027"
     response = client.post(reverse("password_change"), {
         "old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password,

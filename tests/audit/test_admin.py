@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.evaluations.conftest import sheet_in_db
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_every_model_of_the_app_is_in_the_admin(app_label):
 
 
 def test_each_list_search_and_add_page_works_for_an_administrator(client, admin_user, world):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     failures = []
     for model in [m for label in OUR_APPS for m in apps.get_app_config(label).get_models()]:
         model_admin = admin.site._registry[model]
@@ -50,20 +51,20 @@ def test_each_list_search_and_add_page_works_for_an_administrator(client, admin_
 
 
 def test_a_rows_list_shows_its_rows(client, admin_user, world):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     html = client.get(reverse("admin:funding_fundingdecision_changelist")).content.decode()
     assert str(world.proposal) in html and "54" in html
 
 
 def test_money_and_events_cannot_be_edited_in_the_admin(client, admin_user, world):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     for name in ["funding_fundingdecision", "evaluations_scoresheet", "proposals_proposalevent", "audit_auditevent"]:
         assert client.get(reverse(f"admin:{name}_add")).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["ministry", "official", "expert"])
 def test_only_administrators_use_the_admin(request, client, role):
-    client.force_login(request.getfixturevalue(role))
+    log_in(client, request.getfixturevalue(role))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 302

@@ -16,6 +16,7 @@ from proposals.models import ProposalState
 from proposals.services import proposal_check_eligibility, proposal_submit
 from tests.audit.conftest import events, plan
 from tests.evaluations.conftest import score_values
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def user_form(user, **changes) -> dict:
 
 def test_changing_a_role_in_the_admin_records_the_administrator_and_the_role_before_and_after(client, admin_user,
                                                                                                 official):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     response = client.post(f"/admin/accounts/user/{official.pk}/change/",
                            user_form(official, role=Role.MINISTRY, region=""))
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -157,7 +158,7 @@ def test_changing_a_role_in_the_admin_records_the_administrator_and_the_role_bef
 
 def test_adding_a_user_to_a_group_in_the_admin_records_the_groups_before_and_after(client, admin_user, official):
     reviewers = Group.objects.create(name="심사 관리자")
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     response = client.post(f"/admin/accounts/user/{official.pk}/change/", user_form(official, groups=[reviewers.pk]))
     assert response.status_code == 302
     [event] = events(AuditAction.PERMISSIONS)
@@ -203,7 +204,7 @@ def test_the_password_never_enters_the_trail(admin_user, official):
 
 def test_a_field_edited_in_the_admin_is_on_the_trail_with_its_old_and_new_value(client, admin_user):
     region = Region.objects.get(code="sejong")
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     response = client.post(f"/admin/programmes/region/{region.pk}/change/",
                            {"name_ko": "세종특별자치시", "name_en": "Sejong City", "code": "sejong", "order": region.order})
     assert response.status_code == 302
@@ -213,7 +214,7 @@ def test_a_field_edited_in_the_admin_is_on_the_trail_with_its_old_and_new_value(
 
 
 def test_exporting_the_trail_records_one_export_by_the_staff_member(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get("/audit/export.csv", {"action": "selection"})
     b"".join(response.streaming_content)
     [event] = events(AuditAction.EXPORT)
@@ -236,7 +237,7 @@ def test_an_export_recorded_by_another_app_names_the_object_and_summary(ministry
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_from_the_reports_app_is_one_record_with_the_person_and_the_rows(client, ministry, complete_proposal,
                                                                                  fmt):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(f"/reports/exports/proposals.{fmt}")
     assert response.status_code == 200
     if response.streaming:
@@ -256,7 +257,7 @@ def test_acting_as_names_the_actor_only_inside_its_block(admin_user, official):
 
 
 def test_the_address_on_the_trail_is_the_connection_s_not_a_header_the_client_wrote(client, admin_user, official):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     client.post(f"/admin/accounts/user/{official.pk}/change/", user_form(official, is_active=""),
                 HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.1.2.3")
     [event] = events(AuditAction.USER_ACCOUNT)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent, AuditImmutable
 from audit.services import record
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_deleting_a_record_is_refused(event):
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv"])
 def test_no_audit_page_accepts_a_change_even_from_staff(request, client, event, role, method, url):
-    client.force_login(request.getfixturevalue(role))
+    log_in(client, request.getfixturevalue(role))
     stored, count = as_stored(event), AuditEvent.objects.count()
     response = getattr(client, method)(url, {"id": event.pk, "summary": "고친 요약"})
     assert response.status_code == 405
@@ -54,7 +55,7 @@ def test_no_audit_page_accepts_a_change_even_from_staff(request, client, event, 
 
 
 def test_the_admin_shows_a_record_but_has_no_add_change_or_delete(client, admin_user, event):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     stored, count = as_stored(event), AuditEvent.objects.count()
     change_url = reverse("admin:audit_auditevent_change", args=[event.pk])
     page = client.get(change_url)
@@ -74,7 +75,7 @@ def test_the_raw_auditlog_entries_are_read_only_in_the_admin_too(client, admin_u
     official.display_name = "새 이름"
     official.save()
     entry = LogEntry.objects.latest("pk")
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     assert client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).status_code == 200
     assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()

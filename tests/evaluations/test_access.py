@@ -62,6 +62,7 @@ from tests.evaluations.conftest import (
     submit_scores,
 )
 from tests.factories import CallFactory
+from tests.login import log_in
 from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def browser(settings, user=None) -> Client:
     c = Client()
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
-        c.force_login(user)
+        log_in(c, user)
     return c
 
 

@@ -13,6 +13,7 @@ from accounts.models import Notification
 from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import assignment_declare, panel_auto_confirm, panel_auto_plan
 from tests.evaluations.conftest import assign, make_expert
+from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_only_staff_may_confirm(call, proposals, experts, official):
 
 def test_the_page_shows_the_plan_and_confirming_it_creates_the_assignments(client, call, proposals, experts, ministry):
     set_panel_size(call, 3)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:auto_assign", args=[call.pk])
     preview = client.get(url)
     plan = preview.context["plan"]
@@ -174,7 +175,7 @@ def test_the_page_shows_the_plan_and_confirming_it_creates_the_assignments(clien
 
 
 def test_the_page_refuses_a_wrong_signature_and_shows_the_plan_again(client, call, proposals, experts, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:auto_assign", args=[call.pk]), {"signature": "0" * 16})
     assert response.status_code == 200
     assert messages_of(response) == [
@@ -186,7 +187,7 @@ def test_the_page_refuses_a_wrong_signature_and_shows_the_plan_again(client, cal
 def test_the_page_shows_the_problem_and_no_confirm_button_when_experts_are_missing(client, call, proposals, ministry):
     set_panel_size(call, 3)
     make_expert("only-one")
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:auto_assign", args=[call.pk]))
     body = response.content.decode()
     assert "Proposal 1: only 1 of 3 conflict-free experts are available." in body

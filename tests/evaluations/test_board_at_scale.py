@@ -11,6 +11,7 @@ from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import scoresheet_reopen
 from evaluations.services.aggregation import aggregate
 from proposals.models import ProposalState
+from tests.login import log_in
 
 from .conftest import make_expert, scored, sheet_in_db, submit_scores
 from .test_progress_and_reminders import queries_of
@@ -34,7 +35,7 @@ def five_ranked(call, ministry, eligible_factory):
 def test_the_ranking_board_shows_one_page_ranked_among_all_proposals(client, call, ministry, five_ranked,
                                                                     monkeypatch):
     monkeypatch.setattr(selectors, "BOARD_PAGE_SIZE", 2)
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:ranking", args=[call.pk]), {"page": 2})
     rows = [(row["rank"], row["proposal"].title_en) for row in response.context["board"]["rows"]]
     assert (rows, response.context["page"].paginator.count) == ([(3, "P70"), (4, "P60")], 5)
@@ -44,7 +45,7 @@ def test_the_ranking_board_shows_one_page_ranked_among_all_proposals(client, cal
 def test_the_selection_board_shows_one_page_ranked_among_all_proposals(client, call, ministry, five_ranked,
                                                                       monkeypatch):
     monkeypatch.setattr(selectors, "BOARD_PAGE_SIZE", 2)
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("funding:selection", args=[call.pk]), {"page": 3})
     rows = [(row["rank"], row["proposal"].title_en) for row in response.context["board"]["rows"]]
     assert rows == [(5, "P50")]
@@ -84,7 +85,7 @@ def test_the_selection_board_needs_as_many_queries_for_8_proposals_as_for_2(clie
             sheet_in_db(p, judge, [n % 10] * n_criteria, by=ministry)
         SelectionNote.objects.create(proposal=p, reason=f"사유 {n}", decided_by=ministry)
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:selection", args=[call.pk])
     for n in range(2):
         add(n)

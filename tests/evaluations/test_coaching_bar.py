@@ -9,6 +9,7 @@ from django.urls import reverse
 from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import exclusions_for, expert_conflicts, panel_assign, panel_auto_plan
 from tests.evaluations.conftest import make_expert
+from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_panel_page_shows_the_coach_excluded_with_the_reason_and_refuses_the
     coach = make_expert("coach", display_name="컨설팅 전문가")
     free = make_expert("free")
     coached(eligible_proposal, coach, by=ministry)
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(reverse("evaluations:panel", args=[eligible_proposal.pk]))
     assert (list(page.context["candidates"]), page.context["excluded"]) == ([free], [(coach, [COACHED])])
     response = client.post(reverse("evaluations:panel_assign", args=[eligible_proposal.pk]),

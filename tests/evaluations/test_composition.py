@@ -12,6 +12,7 @@ from evaluations.models import Assignment, AssignmentKind, ExpertSector
 from evaluations.services import composition_problems, panel_auto_confirm, panel_auto_plan, panel_of, panel_set_chair
 from evaluations.services.composition import institution_key
 from tests.evaluations.conftest import assign, make_expert
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,7 @@ def test_the_plan_says_which_rule_a_planned_panel_still_breaks(client, call, eli
 
     row = panel_auto_plan(call=call).rows[0]
     assert row.composition == ["At least 1 members from Industry are required; the panel has 0."]
-    client.force_login(ministry)
+    log_in(client, ministry)
     text = client.get(reverse("evaluations:auto_assign", args=[call.pk])).content.decode()
     assert "At least 1 members from Industry are required; the panel has 0." in text
 
@@ -188,7 +189,7 @@ def test_an_existing_chair_is_kept_by_the_plan(call, eligible, ministry):
 def test_the_panel_page_names_the_broken_rules_and_names_a_chair(client, call, eligible, ministry):
     rules(call, research=1, chair=True)
     a = assign(eligible, expert("a", ACADEMIA), by=ministry)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:panel", args=[eligible.pk])
     text = client.get(url).content.decode()
     assert "At least 1 members from Research institute are required; the panel has 0." in text
@@ -202,7 +203,7 @@ def test_the_panel_page_names_the_broken_rules_and_names_a_chair(client, call, e
 
 @pytest.mark.parametrize("bad", ["", "abc", "-1", "99999999999999999999", "<b>"])
 def test_a_posted_chair_that_is_not_one_of_the_panel_s_is_a_404(client, call, eligible, proposal, ministry, bad):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:panel_chair", args=[eligible.pk]), {"assignment": bad})
     assert response.status_code == 404
     assert not Assignment.objects.filter(is_chair=True).exists()

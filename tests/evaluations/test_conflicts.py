@@ -13,6 +13,7 @@ from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import assignment_declare, exclusions_for, panel_assign, panel_auto_plan
 from proposals.models import OrganisationKind
 from tests.evaluations.conftest import NO_GROUNDS, assign, make_expert
+from tests.login import log_in
 from tests.proposals.conftest import OrganisationFactory, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_the_panel_page_offers_only_conflict_free_experts_and_refuses_a_conflict
 ):
     local = make_expert("local", home="gwangju", display_name="광주 전문가")
     free = make_expert("free", display_name="대전 전문가")
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:panel", args=[eligible_proposal.pk])
     page = client.get(url)
     assert list(page.context["candidates"]) == [free]
@@ -93,7 +94,7 @@ def test_the_panel_page_offers_only_conflict_free_experts_and_refuses_a_conflict
 
 def test_the_panel_page_refuses_an_unknown_kind_of_assignment(client, eligible_proposal, ministry):
     free = make_expert("free")
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:panel_assign", args=[eligible_proposal.pk]),
                            {"expert": free.pk, "kind": "jury"})
     assert (response.status_code, Assignment.objects.count()) == (302, 0)
@@ -115,7 +116,7 @@ def test_a_declared_conflict_withdraws_the_expert(eligible_proposal, ministry):
 def test_after_declaring_a_conflict_through_the_page_the_expert_sees_no_content(client, eligible_proposal, ministry):
     expert = make_expert("declarer")
     assignment = assign(eligible_proposal, expert, by=ministry)
-    client.force_login(expert)
+    log_in(client, expert)
     url = reverse("evaluations:assignment", args=[assignment.pk])
     response = client.post(reverse("evaluations:declare", args=[assignment.pk]),
                            {"decision": "conflict", "note": "같은 학과 교수입니다.", **NO_GROUNDS}, follow=True)
@@ -146,7 +147,7 @@ def test_declaring_a_conflict_without_a_note_through_the_page_keeps_the_declarat
 ):
     expert = make_expert("declarer")
     assignment = assign(eligible_proposal, expert, by=ministry)
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.post(reverse("evaluations:declare", args=[assignment.pk]),
                            {"decision": "conflict", "note": "", **NO_GROUNDS}, follow=True)
     assert messages_of(response) == ["Describe the conflict briefly (e.g. same department, former student)."]

@@ -21,6 +21,7 @@ from proposals.services import (
     section_revision,
 )
 from tests.evaluations.conftest import assign, clear, make_expert
+from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_staff_assign_a_consultant_to_a_proposal_in_consulting(in_consulting, co
 
 def test_the_consultant_reads_the_version_and_comments_on_a_section(client, consultant, in_consulting, official,
                                                                     partner_official):
-    client.force_login(consultant.expert)
+    log_in(client, consultant.expert)
     page = client.get(reverse("evaluations:assignment", args=[consultant.pk]))
     assert (page.templates[0].name, page.context["version"].number) == ("evaluations/consult.html", 1)
     url = reverse("evaluations:comment", args=[consultant.pk])
@@ -92,7 +93,7 @@ def test_the_consultant_reads_the_version_and_comments_on_a_section(client, cons
 
 
 def test_a_comment_needs_a_section_and_ten_characters(client, consultant):
-    client.force_login(consultant.expert)
+    log_in(client, consultant.expert)
     response = client.post(reverse("evaluations:comment", args=[consultant.pk]), {"section": "overview", "text": "짧음"})
     assert (response.status_code, messages_of(response)) == (400, ["Write at least 10 characters and choose a section."])
     assert ConsultingComment.objects.count() == 0
@@ -104,7 +105,7 @@ def test_the_consultant_cannot_comment_once_the_proposal_is_not_in_consulting(cl
     with pytest.raises(ValidationError) as refused:
         consulting_comment_add(actor=consultant.expert, assignment=consultant, section="goals", text=OVERVIEW_COMMENT)
     assert refused.value.messages == ["Comments are taken while the proposal is in consulting."]
-    client.force_login(consultant.expert)
+    log_in(client, consultant.expert)
     response = client.post(reverse("evaluations:comment", args=[consultant.pk]),
                            {"section": "goals", "text": OVERVIEW_COMMENT})
     assert (response.status_code, messages_of(response)) == (400, ["Comments are taken while the proposal is in consulting."])
@@ -128,7 +129,7 @@ def test_an_evaluator_cannot_comment(eligible_proposal, ministry):
 
 
 def test_the_lead_official_sees_the_comments_without_the_consultants_name(client, commented, in_consulting, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(consulting_url(in_consulting))
     assert response.status_code == 200
     assert items_of(response) == [(1, "links", False, None), (1, "overview", False, None)]
@@ -140,14 +141,14 @@ def test_the_consultants_name_is_shown_when_the_call_reveals_it(client, commente
     call = in_consulting.call
     call.reveal_expert_names = True
     call.save()
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(consulting_url(in_consulting))
     assert [expert for *_rest, expert in items_of(response)] == [commented["links"].assignment.expert] * 2
     assert "정자문 교수" in response.content.decode()
 
 
 def test_ministry_staff_see_the_names_but_do_not_answer(client, commented, in_consulting, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(consulting_url(in_consulting))
     assert "정자문 교수" in response.content.decode()
     assert response.context["can_answer"] is False
@@ -156,7 +157,7 @@ def test_ministry_staff_see_the_names_but_do_not_answer(client, commented, in_co
 
 
 def test_the_lead_official_answers_through_the_consulting_page(client, commented, in_consulting, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(consulting_url(in_consulting),
                            {"comment": commented["overview"].pk, "text": "2장에 지역 문제를 보강하겠습니다."}, follow=True)
     assert messages_of(response) == ["Answer saved."]
@@ -166,7 +167,7 @@ def test_the_lead_official_answers_through_the_consulting_page(client, commented
 
 
 def test_a_partner_official_can_answer(client, commented, in_consulting, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     client.post(consulting_url(in_consulting), {"comment": commented["links"].pk, "text": "전남 사업과 중복 없음."})
     assert list(CommentAnswer.objects.values_list("comment", "author")) == [
         (commented["links"].pk, partner_official.pk)]
@@ -185,7 +186,7 @@ def test_an_outsider_and_the_consultant_get_404_on_the_consulting_page(
 ):
     statuses = []
     for user in (outsider_official, commented["links"].assignment.expert):
-        client.force_login(user)
+        log_in(client, user)
         response = getattr(client, method)(consulting_url(in_consulting),
                                            {"comment": commented["links"].pk, "text": "가로챈 답변"})
         statuses.append(response.status_code)
@@ -200,7 +201,7 @@ def test_after_a_revised_overview_is_sent_only_the_overview_comment_shows_change
 ):
     revised = revise_overview(in_consulting, official, before_deadline)
     assert (revised.state, revised.versions.count()) == (ProposalState.CONSULTING, 2)
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(consulting_url(in_consulting))
     assert items_of(response) == [(1, "links", False, None), (1, "overview", True, None)]
     body = response.content.decode()

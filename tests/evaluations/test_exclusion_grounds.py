@@ -16,6 +16,7 @@ from evaluations.services import assignment_declare, expert_conflicts, panel_ass
 from programmes.models import ConflictGround, Institution, InstitutionKind
 from proposals.models import OrganisationKind
 from tests.evaluations.conftest import assign, make_expert
+from tests.login import log_in
 from tests.proposals.conftest import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_a_ground_the_call_turned_off_is_not_asked(client, eligible_proposal, ca
     call.save()
     expert = make_expert("declarer")
     a = assign(eligible_proposal, expert, by=ministry)
-    client.force_login(expert)
+    log_in(client, expert)
     page = client.get(reverse("evaluations:assignment", args=[a.pk]))
     asked = {f.name for f in page.context["declaration_form"].ground_fields()}
     assert asked == {f"ground_{g}" for g in ConflictGround.values if g not in
@@ -146,7 +147,7 @@ def test_a_ground_the_call_turned_off_is_not_asked(client, eligible_proposal, ca
 def test_the_declaration_page_keeps_the_answers_and_shows_the_reason_at_the_field(client, eligible_proposal, ministry):
     expert = make_expert("declarer")
     a = assign(eligible_proposal, expert, by=ministry)
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.post(reverse("evaluations:declare", args=[a.pk]),
                            {"ground_relatives": "yes", "decision": "none", "note": "사촌이 참여함"})
     assert response.status_code == 400
@@ -165,12 +166,12 @@ def test_a_declared_conflict_through_the_page_leaves_a_gap_the_panel_page_shows(
     expert = make_expert("declarer")
     a = assign(eligible_proposal, expert, by=ministry)
     assign(eligible_proposal, make_expert("stays"), by=ministry)
-    client.force_login(expert)
+    log_in(client, expert)
     answers = {f"ground_{g}": "no" for g in call.declared_grounds()} | {"ground_mutual_evaluation": "yes"}
     client.post(reverse("evaluations:declare", args=[a.pk]), {**answers, "decision": "conflict"})
     a.refresh_from_db()
     assert (a.conflict_declared, a.conflict_grounds) == (True, ["mutual_evaluation"])
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(reverse("evaluations:panel", args=[eligible_proposal.pk]))
     assert (page.context["panel_short"], page.context["panel_withdrawn"]) == (1, 1)
     body = page.content.decode()
@@ -184,7 +185,7 @@ def test_a_declared_conflict_through_the_page_leaves_a_gap_the_panel_page_shows(
 def test_no_content_before_the_pledge_the_page_sends_the_expert_to_sign_it(client, eligible_proposal, ministry):
     expert = make_expert("new", display_name="새 전문가")
     a = assign(eligible_proposal, expert, by=ministry, pledged=False)
-    client.force_login(expert)
+    log_in(client, expert)
     pledge_url = reverse("evaluations:pledge", args=[eligible_proposal.call_id])
     for response in (client.get(reverse("evaluations:assignment", args=[a.pk])),
                      client.post(reverse("evaluations:declare", args=[a.pk]), {"decision": "none"}),
@@ -220,7 +221,7 @@ def test_the_pledge_is_once_per_call_and_only_for_the_calls_experts(eligible_pro
 def test_the_pledge_page_does_not_redirect_off_site(client, eligible_proposal, ministry):
     expert = make_expert("new", display_name="새 전문가")
     assign(eligible_proposal, expert, by=ministry, pledged=False)
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.post(reverse("evaluations:pledge", args=[eligible_proposal.call_id]),
                            {"agree": "on", "signed_name": "새 전문가", "next": "https://evil.example/"})
     assert response["Location"] == reverse("evaluations:assignments")

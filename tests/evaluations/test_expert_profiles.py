@@ -4,6 +4,7 @@ import pytest
 
 from programmes.models import CallStatus
 from tests.factories import CallFactory, ExpertFactory, industry
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def test_an_expert_profile_reads_as_name_and_affiliation(expert):
 
 
 def test_the_expert_dashboard_shows_the_profile_and_fields(client, expert):
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.get("/")
     assert response.context["profile"] == expert.expert_profile
     assert response.context["industries"] == [industry("secondary-batteries")]
@@ -23,12 +24,12 @@ def test_the_expert_dashboard_lists_published_calls_still_running(client, expert
     running = CallFactory(status=CallStatus.OPEN, title="진행 중")
     CallFactory(status=CallStatus.DRAFT, title="초안")
     CallFactory(status=CallStatus.ANNOUNCED, title="발표됨")
-    client.force_login(expert)
+    log_in(client, expert)
     assert client.get("/").context["published_calls"] == [running]
 
 
 def test_an_expert_without_a_profile_still_gets_a_dashboard(client):
     expert = ExpertFactory(profile=None)
-    client.force_login(expert)
+    log_in(client, expert)
     response = client.get("/")
     assert (response.status_code, response.context["profile"], response.context["industries"]) == (200, None, [])

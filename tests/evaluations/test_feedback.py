@@ -14,6 +14,7 @@ from evaluations.models import PanelResult
 from evaluations.services import assignment_declare
 from programmes.models import CallStatus
 from tests.evaluations.conftest import assign, make_expert, scored
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def feedback_url(proposal) -> str:
 def test_before_the_announcement_a_participating_official_gets_403_and_the_proposal_page_shows_no_score(
     client, evaluated, official
 ):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(feedback_url(evaluated)).status_code == 403
     detail = client.get(reverse("proposals:detail", args=[evaluated.pk]))
     body = detail.content.decode()
@@ -53,7 +54,7 @@ def test_after_the_announcement_participating_officials_see_the_aggregate_per_cr
     client, request, evaluated, who
 ):
     announce(evaluated)
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(feedback_url(evaluated))
     assert response.status_code == 200
     # Each criterion: mean score (10 + 8 + 3)/3 = 7 out of 10; points 7/10 × weight.
@@ -70,7 +71,7 @@ def test_the_regions_never_see_an_individual_score(client, evaluated, official):
     """The evaluators' comments are shown, anonymised, for the region to rate (test_quality); their
     scores never."""
     announce(evaluated)
-    client.force_login(official)
+    log_in(client, official)
     body = client.get(feedback_url(evaluated)).content.decode()
     individual = ["100.00", "80.00", "30.00", "10.00 / 10", "8.00 / 10", "3.00 / 10"]
     assert [text in body for text in individual] == [False] * len(individual)
@@ -78,7 +79,7 @@ def test_the_regions_never_see_an_individual_score(client, evaluated, official):
 
 def test_the_panels_names_are_shown_only_when_the_call_reveals_them(client, evaluated, official):
     names = ["심사위원 0", "심사위원 1", "심사위원 2"]
-    client.force_login(official)
+    log_in(client, official)
     announce(evaluated, reveal_panel_names=False)
     hidden = client.get(feedback_url(evaluated))
     assert (hidden.context["panel_names"], [n in hidden.content.decode() for n in names]) == ([], [False] * 3)
@@ -93,18 +94,18 @@ def test_a_withdrawn_expert_is_not_named_as_a_panel_member(client, evaluated, of
     assignment_declare(actor=withdrawn, assignment=assign(evaluated, withdrawn, by=ministry), conflict=True,
                        note="이해관계")
     announce(evaluated)
-    client.force_login(official)
+    log_in(client, official)
     assert "철회한 위원" not in client.get(feedback_url(evaluated)).content.decode()
 
 
 def test_after_the_announcement_the_proposal_page_links_to_the_results(client, evaluated, official):
     announce(evaluated)
-    client.force_login(official)
+    log_in(client, official)
     assert feedback_url(evaluated) in client.get(reverse("proposals:detail", args=[evaluated.pk])).content.decode()
 
 
 def test_an_official_of_another_region_gets_404_before_and_after(client, evaluated, outsider_official):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     before = client.get(feedback_url(evaluated)).status_code
     announce(evaluated)
     assert (before, client.get(feedback_url(evaluated)).status_code) == (404, 404)
@@ -112,7 +113,7 @@ def test_an_official_of_another_region_gets_404_before_and_after(client, evaluat
 
 @pytest.mark.parametrize("who", ["ministry", "admin_user"])
 def test_staff_see_the_results_at_any_time(client, request, evaluated, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(feedback_url(evaluated))
     assert (response.status_code, response.context["result"].evaluators) == (200, 3)
     assert response.context["result"].trimmed_mean == pytest.approx(70)

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from accounts.models import Role, User
 from evaluations.models import ExpertProfile
 from evaluations.services import experts_import
+from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ URL = "/evaluations/experts/import/"
 
 def test_staff_import_through_the_page_and_see_the_report(client, ministry, official):
     assert reverse("evaluations:expert_import") == URL
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(URL, {"file": csv_upload(BAD)})
     assert response.status_code == 200
     assert messages_of(response) == ["2 rows imported; 5 rows refused (see below)."]
@@ -167,12 +168,12 @@ def test_staff_import_through_the_page_and_see_the_report(client, ministry, offi
 
 
 def test_a_clean_file_says_how_many_rows_were_imported(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert messages_of(client.post(URL, {"file": csv_upload(GOOD)})) == ["2 rows imported."]
 
 
 def test_a_file_of_another_type_is_refused_on_the_form(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(URL, {"file": SimpleUploadedFile("experts.txt", b"username\nkim\n")})
     assert response.context["form"].errors == {"file": ["Upload a .csv or .xlsx file."]}
     assert ExpertProfile.objects.count() == 0
@@ -180,6 +181,6 @@ def test_a_file_of_another_type_is_refused_on_the_form(client, ministry):
 
 @pytest.mark.parametrize("who", ["official", "expert"])
 def test_officials_and_experts_get_403_and_import_nothing(client, request, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert (client.get(URL).status_code, client.post(URL, {"file": csv_upload(GOOD)}).status_code) == (403, 403)
     assert ExpertProfile.objects.filter(user__username__in=["kim-ai", "lee-bio"]).count() == 0

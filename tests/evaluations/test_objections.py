@@ -43,6 +43,7 @@ from programmes.models import Call, CallStatus
 from proposals.models import Proposal, ProposalState
 from proposals.services.lifecycle import proposal_transition
 from tests.evaluations.conftest import clear, make_expert, score_values, scored, submit_scores
+from tests.login import log_in
 from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_an_objection_is_accepted_up_to_the_last_second_of_the_period(rejected, 
 @pytest.mark.parametrize(("now", "status"), [(DEADLINE, 302), (DEADLINE + SECOND, 400)])
 def test_the_page_refuses_a_late_objection_with_a_frozen_clock_and_keeps_the_text(client, rejected, official, now,
                                                                                   status):
-    client.force_login(official)
+    log_in(client, official)
     with mock.patch("django.utils.timezone.now", return_value=now):
         response = client.post(reverse("evaluations:objection", args=[rejected.pk]), {"grounds": GROUNDS})
     assert response.status_code == status
@@ -164,7 +165,7 @@ def test_empty_grounds_are_refused_at_their_field_and_nothing_is_saved(rejected,
 
 
 def test_a_failed_upload_keeps_the_typed_grounds_and_stores_nothing(client, rejected, official, _media_root):
-    client.force_login(official)
+    log_in(client, official)
     fake = SimpleUploadedFile("근거.pdf", b"MZ not a pdf at all", content_type="application/pdf")
     with mock.patch("django.utils.timezone.now", return_value=ANNOUNCED + SECOND):
         response = client.post(reverse("evaluations:objection", args=[rejected.pk]),
@@ -337,7 +338,7 @@ def test_closing_the_re_evaluation_needs_a_submitted_sheet_and_a_result(upheld, 
 
 
 def test_the_region_sees_the_deadline_and_d_day_on_the_feedback_and_objection_pages(client, rejected, official):
-    client.force_login(official)
+    log_in(client, official)
     with mock.patch("django.utils.timezone.now", return_value=DEADLINE - datetime.timedelta(days=2)):
         feedback = client.get(reverse("evaluations:feedback", args=[rejected.pk]))
         page = client.get(reverse("evaluations:objection", args=[rejected.pk]))
@@ -350,14 +351,14 @@ def test_the_region_sees_the_deadline_and_d_day_on_the_feedback_and_objection_pa
 
 def test_the_region_reads_the_answer(client, lodged, ministry, official):
     objection_dismiss(actor=ministry, objection=lodged, reasons="평가 절차상 하자가 없습니다.")
-    client.force_login(official)
+    log_in(client, official)
     body = client.get(reverse("evaluations:objection", args=[lodged.proposal_id])).content.decode()
     assert "평가 절차상 하자가 없습니다." in body and "Dismissed" in body and 'id="objection-form"' not in body
 
 
 def test_experts_and_other_regions_cannot_open_an_objection(client, lodged, expert, outsider_official, judges):
     for person in (expert, judges[0].expert, outsider_official):
-        client.force_login(person)
+        log_in(client, person)
         assert client.get(reverse("evaluations:objection", args=[lodged.proposal_id])).status_code == 404
         file_url = reverse("evaluations:objection_attachment", args=[10**6])
         assert client.get(file_url).status_code == 404
@@ -365,7 +366,7 @@ def test_experts_and_other_regions_cannot_open_an_objection(client, lodged, expe
 
 
 def test_staff_list_the_calls_objections_by_state(client, lodged, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:objections", args=[lodged.proposal.call_id])
     assert [o.pk for o in client.get(url).context["page"].object_list] == [lodged.pk]
     assert list(client.get(url, {"state": "dismissed"}).context["page"].object_list) == []
@@ -380,13 +381,13 @@ def test_the_staff_list_reads_a_fixed_number_of_queries(client, ministry, reject
                               state=ProposalState.NOT_SELECTED)
         objection_lodge(actor=official, proposal=other, grounds=GROUNDS, now=ANNOUNCED)
     objection_lodge(actor=official, proposal=rejected, grounds=GROUNDS, now=ANNOUNCED)
-    client.force_login(ministry)
+    log_in(client, ministry)
     with django_assert_max_num_queries(12):
         assert len(client.get(reverse("evaluations:objections", args=[rejected.call_id])).context["page"]) == n
 
 
 def test_an_answer_without_confirmation_or_reasons_is_refused_with_the_typed_values_kept(client, lodged, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:objection_answer", args=[lodged.pk])
     unconfirmed = client.post(url, {"action": "dismiss", "answer": "기각 사유 초안"})
     no_reasons = client.post(url, {"action": "dismiss", "answer": "", "confirm": "on"})
@@ -400,7 +401,7 @@ def test_an_answer_without_confirmation_or_reasons_is_refused_with_the_typed_val
 
 
 def test_staff_uphold_form_the_new_panel_and_see_both_rounds(client, lodged, ministry, judges):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:objection_answer", args=[lodged.pk]), {
         "action": "uphold", "answer": "재평가합니다.", "remedy": "re_evaluation",
         "reevaluation_deadline": "2027-05-07", "confirm": "on"})
@@ -441,12 +442,12 @@ def test_the_proposals_history_holds_the_objection(lodged, ministry):
                                   "/evaluations/proposals/%2e%2e/objection/", "/evaluations/objection-files/-1/",
                                   "/evaluations/calls/99999999999999999999/objections/"])
 def test_non_numeric_or_absurd_ids_are_404_not_500(client, ministry, path):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert client.get(path).status_code == 404
 
 
 def test_malformed_answers_are_refused_at_their_fields_not_500(client, lodged, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:objection_answer", args=[lodged.pk]), {
         "action": "overturn", "remedy": "bogus", "reevaluation_deadline": "not-a-date", "confirm": "on",
         "answer": "x" * 20_000})
@@ -459,6 +460,6 @@ def test_malformed_answers_are_refused_at_their_fields_not_500(client, lodged, m
 def test_script_in_the_grounds_is_shown_as_text(client, rejected, official, ministry):
     script = "<script>alert(1)</script>"
     objection = objection_lodge(actor=official, proposal=rejected, grounds=script, now=ANNOUNCED)
-    client.force_login(ministry)
+    log_in(client, ministry)
     body = client.get(reverse("evaluations:objection_detail", args=[objection.pk])).content.decode()
     assert script not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body

@@ -23,6 +23,7 @@ from evaluations.tasks import remind_all_calls_under_review, remind_unsubmitted
 from programmes.models import CallStatus
 from tests.evaluations.conftest import assign, clear, make_expert, score_values, scored, sheet_in_db
 from tests.factories import CallFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_progress_counts_per_expert(call, panel):
 
 
 def test_the_progress_page_shows_the_counts_and_the_pending_total(client, call, panel, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:progress", args=[call.pk]))
     assert (response.status_code, response.context["pending"]) == (200, 3)
     assert "3 scoresheets are not submitted." in response.content.decode()
@@ -117,7 +118,7 @@ def test_the_ranking_board_needs_as_many_queries_for_8_proposals_as_for_2(client
             sheet_in_db(p, judge, [n % 10, 5, 5, 5, 5], by=ministry)
         PanelResult.objects.create(proposal=p, consensus_comment=f"의견 {n}", updated_by=ministry)
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:ranking", args=[call.pk])
     for n in range(2):
         add(n)
@@ -138,7 +139,7 @@ def test_the_expert_pool_needs_as_many_queries_for_8_experts_as_for_2(client, mi
         expert = make_expert(f"pool-{n}", home=homes[n % 4], industries=[codes[n % 4], codes[(n + 1) % 4]])
         assign(eligible_factory(), expert, by=ministry)
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:experts")
     for n in range(2):
         add(n)
@@ -157,7 +158,7 @@ def test_the_auto_assign_page_needs_as_many_queries_for_8_panels_as_for_2(client
     def add(n):
         assign(eligible_factory(partners=["jeonnam"]), make_expert(f"panel-{n}"), by=ministry)
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:auto_assign", args=[call.pk])
     for n in range(2):
         add(n)

@@ -24,6 +24,7 @@ from programmes.models import CallStatus, QualityRules
 from proposals.models import Participation
 from tests.evaluations.conftest import COMMENT, assign, make_expert, sheet_in_db
 from tests.factories import region
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_the_default_rules_flag_the_late_expert_with_the_evidence(two_panels):
 def test_a_threshold_out_of_range_is_refused_at_its_field_and_what_was_typed_stays(
     client, ministry, call, field, value
 ):
-    client.force_login(ministry)
+    log_in(client, ministry)
     posted = {"max_late_submissions": "0", "max_reopens": "1", "max_mean_abs_z": "1.5", "min_comment_length": "30",
               "min_average_rating": "2.5", field: value}
     response = client.post(reverse("evaluations:quality_rules", args=[call.pk]), posted)
@@ -167,7 +168,7 @@ def test_the_service_refuses_a_threshold_out_of_range(call, ministry):
 
 
 def test_staff_set_the_thresholds_on_the_page(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:quality_rules", args=[call.pk]), {
         "max_late_submissions": "2", "max_reopens": "3", "max_mean_abs_z": "1.2", "min_comment_length": "40",
         "min_average_rating": "3"})
@@ -180,7 +181,7 @@ def test_staff_set_the_thresholds_on_the_page(client, ministry, call):
 
 
 def test_the_page_lists_the_flagged_expert_first_with_the_evidence(client, ministry, two_panels):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:quality", args=[two_panels["call"].pk]))
     rows = [r for r, _form in response.context["rows"]]
     assert ([r.expert.username for r in rows], response.context["flagged"]) == (["judge-a", "judge-b"], 1)
@@ -188,7 +189,7 @@ def test_the_page_lists_the_flagged_expert_first_with_the_evidence(client, minis
 
 
 def test_officials_and_experts_cannot_open_the_page(client, official, two_panels):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("evaluations:quality", args=[two_panels["call"].pk])).status_code == 403
 
 
@@ -203,7 +204,7 @@ def test_the_page_makes_as_many_queries_for_six_experts_as_for_one(
             sheet = sheet_in_db(target, judge, [n % 10] * 5, submitted_at=NEXT_DAY, by=ministry).scoresheet
             ScoresheetEvent.objects.create(scoresheet=sheet, actor=ministry, action="reopened", reason="보완")
             CommentRating.objects.create(scoresheet=sheet, rater=ministry, value=1 + n % 5)
-    client.force_login(ministry)
+    log_in(client, ministry)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("evaluations:quality", args=[p.call.pk]))
     assert len(response.context["rows"]) == experts
@@ -220,7 +221,7 @@ def test_an_exclusion_needs_a_reason(two_panels, ministry):
 
 
 def test_the_page_refuses_an_exclusion_without_a_reason_at_its_field(client, ministry, two_panels):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:quality_exclude", args=[two_panels["call"].pk]),
                            {"expert": two_panels["a"].pk, "reason": ""})
     forms = {r.expert.pk: f for r, f in response.context["rows"]}
@@ -232,7 +233,7 @@ def test_the_page_refuses_an_exclusion_without_a_reason_at_its_field(client, min
 def test_an_exclusion_is_recorded_with_who_and_why(client, ministry, two_panels):
     from audit.models import AuditEvent
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.post(reverse("evaluations:quality_exclude", args=[two_panels["call"].pk]),
                 {"expert": two_panels["a"].pk, "reason": "심사 기한 미준수와 합의와의 큰 편차"})
     exclusion = ExpertExclusion.objects.get()
@@ -264,7 +265,7 @@ def test_the_automatic_plan_leaves_an_excluded_expert_out(two_panels, ministry, 
 
 def test_the_panel_page_no_longer_offers_an_excluded_expert(client, two_panels, ministry, eligible_factory):
     expert_exclude(actor=ministry, expert=two_panels["a"], call=two_panels["call"], reason="기한 미준수")
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:panel", args=[eligible_factory(title_ko="다음 과제").pk]))
     assert [u.pk for u in response.context["candidates"]] == [two_panels["b"].pk]
 
@@ -283,7 +284,7 @@ def rate_url(proposal):
 
 def test_before_the_announcement_the_lead_region_cannot_rate(client, two_panels, official):
     sheet = two_panels["sheets"][("a", "p")].scoresheet
-    client.force_login(official)
+    log_in(client, official)
     assert client.post(rate_url(two_panels["p"]), {"scoresheet": sheet.pk, "value": "4"}).status_code == 403
     assert not CommentRating.objects.exists()
 
@@ -291,7 +292,7 @@ def test_before_the_announcement_the_lead_region_cannot_rate(client, two_panels,
 def test_after_the_announcement_the_lead_region_rates_and_can_change_its_rating(client, two_panels, official):
     announce(two_panels["call"])
     sheet = two_panels["sheets"][("a", "p")].scoresheet
-    client.force_login(official)
+    log_in(client, official)
     client.post(rate_url(two_panels["p"]), {"scoresheet": sheet.pk, "value": "4"})
     client.post(rate_url(two_panels["p"]), {"scoresheet": sheet.pk, "value": "2"})
     assert list(CommentRating.objects.values_list("scoresheet", "rater", "value")) == [(sheet.pk, official.pk, 2)]
@@ -302,9 +303,9 @@ def test_after_the_announcement_the_lead_region_rates_and_can_change_its_rating(
 def test_a_partner_region_and_another_region_cannot_rate(client, two_panels, partner_official, outsider_official):
     announce(two_panels["call"])
     sheet = two_panels["sheets"][("a", "p")].scoresheet
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     partner = client.post(rate_url(two_panels["p"]), {"scoresheet": sheet.pk, "value": "4"}).status_code
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     outsider = client.post(rate_url(two_panels["p"]), {"scoresheet": sheet.pk, "value": "4"}).status_code
     assert (partner, outsider, CommentRating.objects.count()) == (403, 404, 0)
 
@@ -320,7 +321,7 @@ def test_a_rating_outside_one_to_five_is_refused(two_panels, official):
 
 def test_a_sheet_of_another_proposal_cannot_be_rated_through_this_one(client, two_panels, official):
     announce(two_panels["call"])
-    client.force_login(official)
+    log_in(client, official)
     other = two_panels["sheets"][("a", "q")].scoresheet
     # Q is Gwangju's too, but the URL is P's: the sheet is looked up among P's only.
     assert client.post(rate_url(two_panels["p"]), {"scoresheet": other.pk, "value": "4"}).status_code == 404
@@ -334,7 +335,7 @@ def test_staff_rate_at_any_time(two_panels, ministry):
 def test_the_feedback_page_shows_the_comments_anonymised_without_scores(client, two_panels, official):
     two_panels["call"].reveal_panel_names = False
     announce(two_panels["call"])
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("evaluations:feedback", args=[two_panels["p"].pk]))
     body = response.content.decode()
     assert [c["number"] for c in response.context["comments"]] == [1, 2]

@@ -20,6 +20,7 @@ from evaluations.services import (
 from programmes.models import CallStatus
 from tests.evaluations.conftest import assign, clear, make_expert
 from tests.factories import industry
+from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -205,15 +206,15 @@ def page(client, proposal):
 
 
 def test_the_region_reaches_the_page_from_the_proposal_page(client, official, partner_official, proposal):
-    client.force_login(official)
+    log_in(client, official)
     detail = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert page(client, proposal) in detail
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     assert page(client, proposal) not in client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
 
 
 def test_naming_through_the_page(client, official, proposal, rival):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(page(client, proposal), {"form": "unsuitable", "expert": rival.pk, "reason": REASON})
     assert response.status_code == 302
     assert UnsuitableReviewer.objects.get().expert == rival
@@ -221,7 +222,7 @@ def test_naming_through_the_page(client, official, proposal, rival):
 
 
 def test_a_missing_reason_is_refused_at_the_field_and_what_was_typed_is_kept(client, official, proposal):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(page(client, proposal), {"form": "unsuitable", "name": "홍길동", "institution": "가상대학교",
                                                     "reason": ""})
     assert response.status_code == 400
@@ -235,7 +236,7 @@ def test_one_too_many_is_refused_on_the_form_and_what_was_typed_is_kept(client, 
     call.unsuitable_reviewers_max = 1
     call.save()
     unsuitable_add(actor=official, proposal=proposal, name="사람 1", reason=REASON)
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(page(client, proposal), {"form": "unsuitable", "name": "사람 2", "reason": "두 번째 이유"})
     assert response.status_code == 400
     assert response.context["unsuitable_form"].non_field_errors() == [
@@ -246,7 +247,7 @@ def test_one_too_many_is_refused_on_the_form_and_what_was_typed_is_kept(client, 
 
 def test_after_panels_are_formed_the_page_says_so_and_a_post_is_refused(client, official, eligible, ministry):
     assign(eligible, make_expert("evaluator"), by=ministry)
-    client.force_login(official)
+    log_in(client, official)
     shown = client.get(page(client, eligible))
     assert "panel for this proposal is formed" in shown.content.decode()
     assert "unsuitable-form" not in shown.content.decode()
@@ -259,14 +260,14 @@ def test_after_panels_are_formed_the_page_says_so_and_a_post_is_refused(client, 
 @pytest.mark.parametrize("who,status", [("partner_official", 200), ("outsider_official", 404), ("expert", 404),
                                         ("ministry", 200)])
 def test_who_may_read_the_page(client, request, proposal, who, status):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(page(client, proposal)).status_code == status
 
 
 @pytest.mark.parametrize("who,status", [("partner_official", 403), ("outsider_official", 404), ("expert", 404),
                                         ("ministry", 403)])
 def test_only_the_lead_region_may_post(client, request, proposal, who, status):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.post(page(client, proposal), {"form": "unsuitable", "name": "홍길동", "reason": REASON})
     assert response.status_code == status
     assert UnsuitableReviewer.objects.count() == 0
@@ -277,7 +278,7 @@ HOSTILE = ["", "abc", "-1", "1.5", "99999999999999999999", "<script>alert(1)</sc
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_in_every_field_are_never_a_server_error(client, official, proposal, value):
-    client.force_login(official)
+    log_in(client, official)
     client.raise_request_exception = False
     url = page(client, proposal)
     statuses = {
@@ -295,7 +296,7 @@ def test_hostile_values_in_every_field_are_never_a_server_error(client, official
 def test_removing_another_proposal_s_entry_is_a_404(client, official, proposal, make_proposal, rival):
     other = make_proposal(title_en="Other")
     entry = unsuitable_add(actor=official, proposal=other, expert=rival, reason=REASON)
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("evaluations:reviewers_remove", args=[proposal.pk]), {"unsuitable": entry.pk})
     assert response.status_code == 404
     assert UnsuitableReviewer.objects.filter(pk=entry.pk).exists()
@@ -305,7 +306,7 @@ def test_staff_see_the_list_on_the_panel_page_and_the_expert_is_not_offered(clie
                                                                             rival):
     name_rival(eligible, rival, official)
     suggested_field_add(actor=official, proposal=eligible, text="영상 신호처리")
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("evaluations:panel", args=[eligible.pk]))
     text = response.content.decode()
     assert REASON in text and "영상 신호처리" in text
@@ -314,7 +315,7 @@ def test_staff_see_the_list_on_the_panel_page_and_the_expert_is_not_offered(clie
 
 def test_the_override_page_action_needs_a_reason(client, ministry, official, eligible, rival):
     entry = name_rival(eligible, rival, official)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("evaluations:panel_override", args=[eligible.pk])
     refused = client.post(url, {"unsuitable": entry.pk, "reason": ""}, follow=True)
     assert messages_of(refused) == ["Give the reason for overriding the region's exclusion."]
@@ -335,7 +336,7 @@ def test_no_expert_page_shows_the_list(client, eligible, official, ministry, riv
     own = clear(assign(eligible, evaluator, by=ministry))
     rivals = clear(assign(eligible, rival, by=ministry))
     for expert, assignment in ((evaluator, own), (rival, rivals)):
-        client.force_login(expert)
+        log_in(client, expert)
         for url in (reverse("evaluations:assignments"), reverse("evaluations:assignment", args=[assignment.pk]),
                     reverse("accounts:notifications") if _has("accounts:notifications") else None):
             if url is None:

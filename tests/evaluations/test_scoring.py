@@ -26,6 +26,7 @@ from tests.evaluations.conftest import (
     score_values,
     submit_scores,
 )
+from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def values_in_db(assignment) -> list:
 
 
 def test_the_assignment_page_asks_for_the_declaration_before_showing_the_plan(client, assignment, ids):
-    client.force_login(assignment.expert)
+    log_in(client, assignment.expert)
     response = client.get(reverse("evaluations:assignment", args=[assignment.pk]))
     fields = form_fields(response)
     assert response.templates[0].name == "evaluations/declare.html"
@@ -78,7 +79,7 @@ def test_the_assignment_page_asks_for_the_declaration_before_showing_the_plan(cl
 
 
 def test_after_declaring_no_conflict_the_scoresheet_and_the_plan_are_shown(client, assignment, ids):
-    client.force_login(assignment.expert)
+    log_in(client, assignment.expert)
     url = reverse("evaluations:assignment", args=[assignment.pk])
     response = client.post(reverse("evaluations:declare", args=[assignment.pk]), {"decision": "none", **NO_GROUNDS},
                            follow=True)
@@ -190,7 +191,7 @@ def test_neither_the_expert_nor_an_official_may_reopen(cleared, official):
 
 def test_the_panel_page_reopens_with_the_reason(client, cleared, ministry):
     sheet = submit_scores(cleared, [8, 7, 6, 5, 4])
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("evaluations:panel_reopen", args=[cleared.proposal_id]),
                            {"scoresheet": sheet.pk, "reason": "의견 보완 요청"}, follow=True)
     assert messages_of(response) == ["The scores were reopened; the expert was told."]
@@ -265,7 +266,7 @@ def test_submit_reopen_and_submit_again_leave_one_event_and_one_record_each(clea
 
 def test_another_expert_cannot_open_the_assignment_nor_its_scoresheet(client, cleared, ids):
     intruder = make_expert("intruder")
-    client.force_login(intruder)
+    log_in(client, intruder)
     data = {f"score-{ids[0]}": "1", "draft": "1"}
     statuses = [client.get(reverse("evaluations:assignment", args=[cleared.pk])).status_code,
                 client.post(reverse("evaluations:score", args=[cleared.pk]), data).status_code,
@@ -277,7 +278,7 @@ def test_another_expert_cannot_open_the_assignment_nor_its_scoresheet(client, cl
 @pytest.mark.parametrize("who", ["assigned", "unassigned"])
 def test_an_expert_cannot_open_the_proposal_pages(client, cleared, who):
     # Even the assigned expert reads only the frozen version on the assignment page.
-    client.force_login(cleared.expert if who == "assigned" else make_expert("unassigned"))
+    log_in(client, cleared.expert if who == "assigned" else make_expert("unassigned"))
     pk = cleared.proposal_id
     urls = [reverse("proposals:detail", args=[pk]), reverse("proposals:version", args=[pk, 1]),
             reverse("evaluations:consulting", args=[pk]), reverse("evaluations:feedback", args=[pk])]
@@ -293,7 +294,7 @@ def test_an_expert_cannot_save_scores_on_another_experts_assignment(cleared, min
 
 
 def test_scores_posted_before_the_declaration_are_refused_and_write_nothing(client, assignment, ids):
-    client.force_login(assignment.expert)
+    log_in(client, assignment.expert)
     response = client.post(reverse("evaluations:score", args=[assignment.pk]), {f"score-{ids[0]}": "7", "draft": "1"})
     assert (response.status_code, Scoresheet.objects.count(), Score.objects.count()) == (403, 0, 0)
 
@@ -302,7 +303,7 @@ def test_scores_posted_before_the_declaration_are_refused_and_write_nothing(clie
 
 
 def test_bad_values_come_back_with_status_400_the_typed_values_and_the_messages(client, cleared, ids):
-    client.force_login(cleared.expert)
+    log_in(client, cleared.expert)
     data = {"draft": "1", "overall_comment": "전반적으로 우수"}
     typed = ["11", "abc", "7", "-1", ""]
     for pk, value in zip(ids, typed, strict=True):
@@ -322,7 +323,7 @@ def test_bad_values_come_back_with_status_400_the_typed_values_and_the_messages(
 
 
 def test_a_short_comment_on_submit_is_marked_on_its_field(client, cleared, ids):
-    client.force_login(cleared.expert)
+    log_in(client, cleared.expert)
     data = {"submit": "1", "confirm": "yes"}
     for pk in ids:
         data[f"score-{pk}"], data[f"comment-{pk}"] = "7", COMMENT
@@ -334,7 +335,7 @@ def test_a_short_comment_on_submit_is_marked_on_its_field(client, cleared, ids):
 
 
 def test_submitting_through_the_page_needs_the_confirmation_box_then_locks(client, cleared, ids):
-    client.force_login(cleared.expert)
+    log_in(client, cleared.expert)
     url = reverse("evaluations:score", args=[cleared.pk])
     data = {"submit": "1"}
     for pk in ids:

@@ -15,6 +15,7 @@ from funding import services
 from funding import urls as funding_urls
 from funding.models import AwardLetter, FundingDecision, LetterBatch, SelectionNote
 from tests.funding.conftest import announce
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_the_matrix_covers_every_url_of_the_funding_app():
 def test_nobody_outside_the_project_gets_a_funding_page_or_changes_anything(request, world, who):
     client = Client()
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        log_in(client, request.getfixturevalue(who))
     before = state()
     payload = {**PAYLOAD, "decision": world["decision"], "proposal": world["proposal"]}
     for name, url in urls(world):
@@ -75,7 +76,7 @@ def test_nobody_outside_the_project_gets_a_funding_page_or_changes_anything(requ
 
 def test_the_project_s_own_official_reads_the_decision_and_downloads_the_letter(client, official, world, letter):
     announce(letter.decision.proposal.call)  # before, sealed (tests/megaproject/test_sealed_results.py)
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("funding:decision", args=[world["proposal"]])).status_code == 200
     response = client.get(reverse("funding:letter_download", args=[world["letter"]]))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")

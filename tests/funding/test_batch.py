@@ -7,6 +7,7 @@ from django.urls import reverse
 from funding import selectors, services
 from funding.models import AwardLetter, LetterBatch, LetterStatus
 from tests.funding.conftest import plan, selected_proposal, text_of
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_call_without_approved_decisions_has_nothing_to_generate(call, ministr
 @pytest.mark.parametrize("who", ["ministry", "admin_user"])
 def test_the_progress_endpoint_answers_staff_with_json(client, request, batch, who):
     AwardLetter.objects.filter(pk=batch.letters.order_by("pk").first().pk).update(status=LetterStatus.DONE)
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("funding:batch_progress", args=[batch.pk]))
 
     assert response.status_code == 200
@@ -97,7 +98,7 @@ def test_the_progress_endpoint_answers_staff_with_json(client, request, batch, w
 
 @pytest.mark.parametrize("who", ["official", "outsider_official", "expert"])
 def test_the_progress_endpoint_and_the_letters_page_are_forbidden_to_others(client, request, batch, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(reverse("funding:batch_progress", args=[batch.pk])).status_code == 403
     assert client.get(reverse("funding:letters", args=[batch.call_id])).status_code == 403
     assert client.post(reverse("funding:letters", args=[batch.call_id])).status_code == 403
@@ -106,7 +107,7 @@ def test_the_progress_endpoint_and_the_letters_page_are_forbidden_to_others(clie
 
 def test_the_letters_page_shows_the_batch_progress_and_every_letter(client, batch, ministry):
     AwardLetter.objects.filter(pk=batch.letters.order_by("pk").first().pk).update(status=LetterStatus.DONE)
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("funding:letters", args=[batch.call_id]), {"batch": batch.pk})
 
     page = response.content.decode()
@@ -120,7 +121,7 @@ def test_the_letters_page_shows_the_batch_progress_and_every_letter(client, batc
 
 def test_generate_all_on_the_letters_page_starts_a_batch_and_shows_it(client, two_approved, call, ministry,
                                                                       django_capture_on_commit_callbacks):
-    client.force_login(ministry)
+    log_in(client, ministry)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("funding:letters", args=[call.pk]))
 

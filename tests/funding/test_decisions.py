@@ -11,6 +11,7 @@ from programmes.models import Call, MatchingBasis
 from proposals.models import Proposal, ProposalState
 from tests.factories import EOK, ExpertFactory, region
 from tests.funding.conftest import FOUR_EYES, announce, form_fields, plan, region_ids, text_of
+from tests.login import log_in
 from tests.proposals.conftest import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_approving_asks_for_funding_approve_which_the_preparer_lacks_though_they
 
 
 def test_the_preparer_who_posts_the_approval_reads_the_four_eyes_message_on_the_page(client, prepared, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:decision_approve", args=[prepared.proposal_id])
     response = client.post(url, {"decision": prepared.pk, "confirm": "yes"}, follow=True)
 
@@ -309,7 +310,7 @@ def on_board(eligible, ministry):
 
 @pytest.mark.parametrize("who", ["ministry", "admin_user"])
 def test_the_selection_board_shows_staff_the_envelope_and_the_proposal(client, request, on_board, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("funding:selection", args=[on_board.call_id]))
 
     assert response.status_code == 200
@@ -320,7 +321,7 @@ def test_the_selection_board_shows_staff_the_envelope_and_the_proposal(client, r
 
 
 def test_staff_select_on_the_board_with_a_reason(client, on_board, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:selection", args=[on_board.call_id])
     response = client.post(url, {"proposal": on_board.pk, "action": "select", "reason": "유형별 1위"}, follow=True)
 
@@ -331,7 +332,7 @@ def test_staff_select_on_the_board_with_a_reason(client, on_board, ministry):
 
 @pytest.mark.parametrize("who", ["official", "partner_official", "outsider_official", "expert"])
 def test_the_selection_board_is_forbidden_to_everyone_but_staff(client, request, on_board, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     url = reverse("funding:selection", args=[on_board.call_id])
     assert client.get(url).status_code == 403
     assert client.post(url, {"proposal": on_board.pk, "action": "select", "reason": "x"}).status_code == 403
@@ -342,7 +343,7 @@ def test_the_decision_form_is_prefilled_from_the_budget_plan_and_preparing_throu
     client, selected, ministry
 ):
     lead, partner = region_ids(selected)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:decision", args=[selected.pk])
     fields = form_fields(client.get(url))
 
@@ -363,7 +364,7 @@ def test_the_decision_form_is_prefilled_from_the_budget_plan_and_preparing_throu
 
 def test_the_decision_form_marks_the_cell_that_breaks_the_rule_and_saves_nothing(client, selected, ministry):
     lead, partner = region_ids(selected)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:decision_prepare", args=[selected.pk])
     data = {**{f"national-{y}": 18 * EOK for y in (2027, 2028, 2029)},
             **{f"local-{r}-{y}": 2 * EOK for r in (lead, partner) for y in (2027, 2028, 2029)}}
@@ -382,7 +383,7 @@ def test_the_decision_form_marks_the_cell_that_breaks_the_rule_and_saves_nothing
 def test_staff_see_the_decision_page_and_only_someone_else_than_the_preparer_gets_the_approve_button(
     client, request, prepared, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("funding:decision", args=[prepared.proposal_id]))
 
     assert response.status_code == 200
@@ -394,7 +395,7 @@ def test_staff_see_the_decision_page_and_only_someone_else_than_the_preparer_get
 @pytest.mark.parametrize("who", ["official", "partner_official"])
 def test_an_official_of_the_project_sees_the_decision_read_only(client, request, approved, who):
     announce(approved.proposal.call)  # before, sealed (tests/megaproject/test_sealed_results.py)
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     url = reverse("funding:decision", args=[approved.proposal_id])
     response = client.get(url)
 
@@ -411,19 +412,19 @@ def test_officials_of_other_regions_and_experts_do_not_find_the_decision_page(cl
                                                                                  expert):
     url = reverse("funding:decision", args=[approved.proposal_id])
     for user in (outsider_official, expert):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get(url).status_code == 404
         assert client.post(reverse("funding:decision_approve", args=[approved.proposal_id]),
                            {"decision": approved.pk, "confirm": "yes"}).status_code == 404
 
 
 def test_before_any_decision_an_official_of_the_project_does_not_find_the_decision_page(client, selected, official):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("funding:decision", args=[selected.pk])).status_code == 404
 
 
 def test_approving_on_the_page_needs_the_confirmation_box(client, prepared, ministry2):
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     url = reverse("funding:decision_approve", args=[prepared.proposal_id])
     response = client.post(url, {"decision": prepared.pk}, follow=True)
 
@@ -435,7 +436,7 @@ def test_approving_on_the_page_needs_the_confirmation_box(client, prepared, mini
 
 
 def test_the_decision_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_post(client, prepared, ministry2):
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     url = reverse("funding:decision", args=[prepared.proposal_id])
     body = client.get(url).content.decode()
     for action in ("prepare", "approve"):
@@ -451,7 +452,7 @@ def test_a_decision_id_that_is_not_one_of_the_proposal_s_is_a_404(client, prepar
     if decision == "other":
         other = ProposalFactory(call=prepared.proposal.call, title_ko="다른 과제")
         decision = str(FundingDecision.objects.create(proposal=other, prepared_by=ministry).pk)
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     for action, data in (("approve", {"confirm": "yes"}), ("letter", {"language": "en"})):
         response = client.post(reverse(f"funding:decision_{action}", args=[prepared.proposal_id]),
                                {**data, "decision": decision})
@@ -461,7 +462,7 @@ def test_a_decision_id_that_is_not_one_of_the_proposal_s_is_a_404(client, prepar
 
 @pytest.mark.parametrize("amount", ["18억", "²", "--5", "1.5", "1e9"])
 def test_an_amount_that_is_not_whole_won_is_refused_and_shown_back_as_typed(client, selected, ministry, amount):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("funding:decision", args=[selected.pk])
     data = {name: f["value"] for name, f in form_fields(client.get(url)).items()
             if name.startswith(("national-", "local-"))}

@@ -16,6 +16,7 @@ from funding.models import AwardLetter, LetterStatus
 from funding.tasks import generate_award_letter
 from tests.factories import EOK
 from tests.funding.conftest import EAGER, announce, compact, letters_on_disk, pdf_text, sha256_of
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def test_only_approved_decisions_get_letters_only_in_the_portal_languages_and_on
 @pytest.mark.parametrize("who", ["official", "partner_official", "ministry", "admin_user"])
 def test_the_regions_of_the_project_and_staff_download_the_pdf(client, request, letter, who):
     announce(letter.decision.proposal.call)  # before, sealed for the regions (tests/megaproject/test_sealed_results.py)
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("funding:letter_download", args=[letter.pk]))
 
     assert response.status_code == 200
@@ -169,7 +170,7 @@ def test_the_regions_of_the_project_and_staff_download_the_pdf(client, request, 
 
 @pytest.mark.parametrize("who", ["outsider_official", "expert"])
 def test_anyone_else_does_not_find_the_letter(client, request, letter, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(reverse("funding:letter_download", args=[letter.pk])).status_code == 404
     assert client.get(reverse("funding:letter_download", args=[letter.pk + 1000])).status_code == 404
 
@@ -179,7 +180,7 @@ def test_a_letter_that_is_not_ready_is_forbidden(client, letter, official, minis
     for status in (LetterStatus.PENDING, LetterStatus.RUNNING, LetterStatus.FAILED):
         AwardLetter.objects.filter(pk=letter.pk).update(status=status)
         for user in (official, ministry):
-            client.force_login(user)
+            log_in(client, user)
             assert client.get(reverse("funding:letter_download", args=[letter.pk])).status_code == 403
 
 
@@ -187,9 +188,9 @@ def test_the_status_endpoint_answers_the_project_s_regions_and_staff_only(client
                                                                           outsider_official):
     url = reverse("funding:letter_status", args=[letter.pk])
     announce(letter.decision.proposal.call)
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(url).json() == {"status": "done", "label": "Ready", "error": ""}
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.get(url).status_code == 404
 
 

@@ -56,6 +56,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
+from tests.login import log_in
 from tests.proposals.conftest import PDF, ProposalFactory, before_deadline  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -327,8 +328,10 @@ PAYLOADS = {
 FILL = {
     "verify": lambda w: {"code": w.letter.verification_code},
     "dashboard_figure_csv": lambda w: {"slug": "proposals"},
+    # The owner as stored now: logging in changes last_login, which a reset token depends on.
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
-                                         "token": default_token_generator.make_token(w.people["owner"])},
+                                         "token": default_token_generator.make_token(
+                                             type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -589,7 +592,7 @@ def observe(settings, world, keys) -> tuple[dict, list]:
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         if user is not None:
-            client.force_login(user)
+            log_in(client, user)
         for key in keys:
             url = url_of(world, key)
             methods = ["GET"] + (["POST"] if key in PAYLOADS else [])
@@ -606,7 +609,7 @@ def observe(settings, world, keys) -> tuple[dict, list]:
                 if response.streaming:  # read to the end: the test client then closes it without closing the DB
                     b"".join(response.streaming_content)
                 if key == "logout" and method == "POST" and user is not None:
-                    client.force_login(user)
+                    log_in(client, user)
     return {cell: " ".join(by_role[r] for r in ROLES) for cell, by_role in observed.items()}, refusals_that_changed
 
 

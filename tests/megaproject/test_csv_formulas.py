@@ -19,6 +19,7 @@ from programmes.models import CallStatus, CooperationType
 from proposals.models import Proposal
 from tests.factories import EOK
 from tests.funding.conftest import plan, select
+from tests.login import log_in
 from tests.proposals.conftest import _english, _media_root  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def web(client, settings):
 def planted(web, call, official, ministry, ministry2, django_capture_on_commit_callbacks):
     """One leap proposal per planted title, created through the form; the first one funded and
     its call's results announced (so it is on the official's dashboard figures)."""
-    web.force_login(official)
+    log_in(web, official)
     for typed in PLANTED:
         response = web.post(reverse("proposals:create"), {
             "call": call.pk, "cooperation_type": CooperationType.LEAP, "title_ko": typed, "title_en": typed})
@@ -63,7 +64,7 @@ def planted(web, call, official, ministry, ministry2, django_capture_on_commit_c
 
 
 def read_csv(web, user, url, **params) -> list[list[str]]:
-    web.force_login(user)
+    log_in(web, user)
     response = web.get(url, params)
     assert response.status_code == 200
     data = b"".join(response.streaming_content) if response.streaming else response.content

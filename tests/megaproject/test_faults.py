@@ -32,6 +32,7 @@ from funding.models import AwardLetter, LetterBatch, LetterStatus
 from tests.conftest import REPO, TEST_QUEUE, VENV_BIN, _database_url_for_worker
 from tests.factories import CallFactory
 from tests.funding.conftest import plan, selected_proposal
+from tests.login import log_in
 from tests.proposals.conftest import make_proposal  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -295,14 +296,14 @@ def test_an_unwritable_media_folder_fails_the_letter_visibly_and_a_retry_builds_
     assert failed.attempts >= 1
     assert "Not a directory" in failed.error
     client = Client()
-    client.force_login(official)
+    log_in(client, official)
     download = client.get(f"/funding/letters/{failed.pk}/download/")
     assert download.status_code == 403  # nothing to serve while the letter is not built
     status = client.get(f"/funding/letters/{failed.pk}/status/").json()
     # The official is told staff know; the exception itself is for staff (and the logs) only.
     assert status["error"] and "Not a directory" not in status["error"]
     staff = Client()
-    staff.force_login(ministry2)
+    log_in(staff, ministry2)
     assert staff.get(f"/funding/letters/{failed.pk}/status/").json()["error"] == failed.error
 
     media.unlink()
@@ -368,7 +369,7 @@ def test_a_request_whose_database_connection_drops_gets_the_error_page_and_the_n
     import urllib.request
 
     browser = Client()
-    browser.force_login(official)
+    log_in(browser, official)
     cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
 
     def get(**headers):

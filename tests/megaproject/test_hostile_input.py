@@ -44,6 +44,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
+from tests.login import log_in as log_in_through_form
 from tests.megaproject.test_access_matrix import (  # noqa: F401
     DECISION_ACTIONS,
     EXPECTED,
@@ -68,7 +69,7 @@ def browser(settings, user=None, **options) -> Client:
     c = Client(**options)
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
-        c.force_login(user)
+        log_in_through_form(c, user)
     return c
 
 

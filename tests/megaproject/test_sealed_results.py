@@ -34,6 +34,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     make_proposal,
     plan,
 )
+from tests.login import log_in
 from tests.proposals.conftest import before_deadline  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def announce(world, django_capture_on_commit_callbacks):
 
 
 def page(web, user, url, **params) -> str:
-    web.force_login(user)
+    log_in(web, user)
     response = web.get(url, params)
     assert response.status_code == 200, url
     return b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming \
@@ -98,7 +99,7 @@ def csv_of(text: str) -> list[list[str]]:
 
 
 def listed_titles(web, user, **params) -> list[str]:
-    web.force_login(user)
+    log_in(web, user)
     return [p.title_ko for p in web.get(reverse("proposals:list"), params).context["page"].object_list]
 
 
@@ -158,7 +159,7 @@ def test_after_the_announcement_the_filter_finds_the_result(web, world, official
 
 
 def test_before_the_announcement_the_approved_decision_its_letter_and_project_are_hidden(web, world, official):
-    web.force_login(official)
+    log_in(web, official)
     pk = world["selected"].pk
     assert [web.get(reverse("funding:decision", args=[pk])).status_code,
             web.get(reverse("funding:letter_download", args=[world["letter"].pk])).status_code,
@@ -176,9 +177,9 @@ def test_a_prepared_decision_is_never_a_regions_to_see(web, world, official, min
                                      conditions="준비된 조건")
     if announced:
         announce(world, django_capture_on_commit_callbacks)
-    web.force_login(official)
+    log_in(web, official)
     assert web.get(reverse("funding:decision", args=[other.pk])).status_code == 404
-    web.force_login(ministry)
+    log_in(web, ministry)
     assert "준비된 조건" in web.get(reverse("funding:decision", args=[other.pk])).content.decode()
 
 
@@ -187,7 +188,7 @@ def test_a_prepared_decision_is_never_a_regions_to_see(web, world, official, min
 
 def test_the_regions_dashboard_and_its_figures_hold_no_result_before_the_announcement(
         web, world, official, django_capture_on_commit_callbacks):
-    web.force_login(official)
+    log_in(web, official)
     figures = {f["key"]: f["value"] for f in web.get(reverse("dashboard")).context["key_figures"]}
     assert (figures["selected"], figures["national"], figures["local"]) == (0, 0, 0)
     funnel = csv_of(page(web, official, reverse("dashboard_figure_csv", args=["proposals"])))
@@ -251,7 +252,7 @@ def test_announcing_mails_the_participating_regions_only(world, official, partne
 
 
 def test_a_region_posting_a_move_on_a_sealed_proposal_is_not_told_its_state(web, world, official):
-    web.force_login(official)
+    log_in(web, official)
     response = web.post(reverse("proposals:action", args=[world["selected"].pk]),
                            {"action": "withdraw", "confirm": "yes"}, follow=True)
     body = response.content.decode()
@@ -262,5 +263,5 @@ def test_the_letter_is_kept_for_the_region_until_the_announcement(web, world, of
                                                                   django_capture_on_commit_callbacks):
     assert AwardLetter.objects.filter(pk=world["letter"].pk, status="done").exists()
     announce(world, django_capture_on_commit_callbacks)
-    web.force_login(official)
+    log_in(web, official)
     assert web.get(reverse("funding:letter_download", args=[world["letter"].pk])).status_code == 200

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from programmes import services
 from programmes.models import Call, CallStatus, Region, RubricCriterion
 from tests.factories import CallFactory, ProgrammeFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def form_values(response) -> dict:
 @pytest.fixture
 def staff_client(client, ministry):
     """The ministry user, logged in, with English chosen in the language switcher."""
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
@@ -275,7 +276,7 @@ def test_a_prefilled_criterion_emptied_by_hand_is_flagged_not_silently_dropped(s
 
 
 def test_editing_a_call_updates_its_rubric_and_records_who_changed_it(client, call, ministry2):
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     criteria = list(call.criteria.all())
     data = call_form_data(
         title="수정된 공모", year=str(call.year),

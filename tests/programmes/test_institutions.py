@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from evaluations.services import experts_import
 from programmes.institutions import institution_match, institutions_import, normalise, registry
 from programmes.models import Institution, InstitutionKind
+from tests.login import log_in
 from tests.proposals.conftest import _english, client  # noqa: F401  (messages and pages in English)
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_an_xlsx_workbook_is_imported_the_same_way(snu, ministry):
                                                                        "name_ko, name_en, aliases, kind, parent."),
 ])
 def test_the_staff_page_refuses_a_bad_file_with_the_reason_at_the_field(client, ministry, name, content, message):  # noqa: F811
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("programmes:institutions"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
     assert response.context["form"].errors == {"file": [message]}
@@ -131,7 +132,7 @@ def test_the_staff_page_refuses_a_bad_file_with_the_reason_at_the_field(client, 
 
 
 def test_the_staff_page_shows_the_row_report(client, ministry, snu):  # noqa: F811
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("programmes:institutions"), {"file": csv_file(GOOD)})
     assert response.status_code == 200
     body = response.content.decode()
@@ -140,7 +141,7 @@ def test_the_staff_page_shows_the_row_report(client, ministry, snu):  # noqa: F8
 
 def test_the_registry_page_is_for_staff_only(client, official, expert):  # noqa: F811
     for user in (official, expert):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get(reverse("programmes:institutions")).status_code == 403
         assert client.post(reverse("programmes:institutions"), {"file": csv_file(GOOD)}).status_code == 403
     assert not Institution.objects.exists()

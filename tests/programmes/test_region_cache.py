@@ -8,12 +8,13 @@ from django.urls import reverse
 
 from programmes.models import Region
 from programmes.selectors import region_by_id
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_header_names_the_officials_region_without_reading_the_regions_table(client, official):
-    client.force_login(official)
+    log_in(client, official)
     client.get(reverse("profile"))  # warm: the regions are read once
     with CaptureQueriesContext(connection) as queries:
         html = client.get(reverse("notifications")).content.decode()
@@ -31,7 +32,7 @@ def test_a_region_added_after_the_cache_was_filled_is_found():
 def test_the_proposal_list_filters_come_from_the_cached_reference_data(client, official):
     from programmes.models import StrategicIndustry
 
-    client.force_login(official)
+    log_in(client, official)
     client.get(reverse("proposals:list"))  # warm
     with CaptureQueriesContext(connection) as queries:
         html = client.get(reverse("proposals:list")).content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from programmes.models import CallStatus
 from tests.factories import CallFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,14 @@ def calls():
 
 
 def test_an_official_sees_the_published_calls_but_not_the_drafts(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(LIST)
     assert response.status_code == 200
     assert titles(response) == ["announced 공모", "review 공모", "closed 공모", "open 공모"]
 
 
 def test_ministry_staff_see_every_call_including_drafts(client, ministry, calls):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert titles(client.get(LIST)) == ["announced 공모", "review 공모", "closed 공모", "open 공모", "draft 공모"]
 
 
@@ -44,18 +45,18 @@ def test_an_anonymous_visitor_is_sent_to_log_in_from_the_list(client):
 
 
 def test_a_draft_is_a_404_for_an_official(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("programmes:call_detail", args=[calls["draft"].pk])).status_code == 404
 
 
 def test_a_draft_is_visible_to_ministry_staff(client, ministry, calls):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("programmes:call_detail", args=[calls["draft"].pk]))
     assert (response.status_code, response.context["call"]) == (200, calls["draft"])
 
 
 def test_a_published_call_shows_its_rubric_to_an_official(client, official, call):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("programmes:call_detail", args=[call.pk]))
     assert response.status_code == 200
     assert [c.weight for c in response.context["call"].criteria.all()] == [25, 25, 20, 15, 15]
@@ -65,35 +66,35 @@ def test_the_search_matches_title_and_description(client, official):
     CallFactory(title="이차전지 특화 공모", description="")
     CallFactory(title="일반 공모", description="첨단 이차전지 소재")
     CallFactory(title="모빌리티 공모", description="UAM")
-    client.force_login(official)
+    log_in(client, official)
     assert sorted(titles(client.get(LIST, {"q": "이차전지"}))) == ["이차전지 특화 공모", "일반 공모"]
     assert titles(client.get(LIST, {"q": "  uam "})) == ["모빌리티 공모"]
 
 
 def test_the_status_filter_keeps_only_that_status(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     assert titles(client.get(LIST, {"status": "closed"})) == ["closed 공모"]
 
 
 def test_the_status_filter_cannot_reveal_drafts_to_an_official(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     assert titles(client.get(LIST, {"status": "draft"})) == []
 
 
 def test_an_unknown_status_filter_is_ignored(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     assert len(titles(client.get(LIST, {"status": "nonsense"}))) == 4
 
 
 def test_the_year_filter_keeps_only_that_year(client, official, calls):
-    client.force_login(official)
+    log_in(client, official)
     assert titles(client.get(LIST, {"year": "2021"})) == ["open 공모"]
 
 
 def test_the_list_is_paginated_by_20(client, official):
     for year in range(2001, 2026):
         CallFactory(year=year, title=f"{year} 공모")
-    client.force_login(official)
+    log_in(client, official)
     first, second = client.get(LIST), client.get(LIST, {"page": 2})
     assert (first.context["page"].paginator.count, first.context["page"].paginator.num_pages) == (25, 2)
     assert titles(first) == [f"{year} 공모" for year in range(2025, 2005, -1)]
@@ -103,7 +104,7 @@ def test_the_list_is_paginated_by_20(client, official):
 
 
 def test_the_list_needs_the_same_number_of_queries_for_1_call_as_for_15(client, official):
-    client.force_login(official)
+    log_in(client, official)
     CallFactory()
     with CaptureQueriesContext(connection) as one:
         assert client.get(LIST).status_code == 200
@@ -115,7 +116,7 @@ def test_the_list_needs_the_same_number_of_queries_for_1_call_as_for_15(client, 
 
 
 def test_the_ministry_dashboard_needs_the_same_number_of_queries_for_1_call_as_for_10(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     CallFactory()
     with CaptureQueriesContext(connection) as one:
         assert client.get("/").status_code == 200
@@ -129,25 +130,25 @@ def test_the_ministry_dashboard_needs_the_same_number_of_queries_for_1_call_as_f
 
 
 def test_an_outsider_official_cannot_open_the_new_call_form(client, outsider_official):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.get(reverse("programmes:call_create")).status_code == 403
     assert client.post(reverse("programmes:call_create"), {}).status_code == 403
 
 
 def test_an_outsider_official_cannot_edit_a_published_call(client, outsider_official, call):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     url = reverse("programmes:call_edit", args=[call.pk])
     assert (client.get(url).status_code, client.post(url, {}).status_code) == (403, 403)
 
 
 def test_an_outsider_official_gets_a_404_for_editing_a_draft(client, outsider_official):
     draft = CallFactory(status=CallStatus.DRAFT)
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.get(reverse("programmes:call_edit", args=[draft.pk])).status_code == 404
 
 
 def test_an_outsider_official_cannot_change_a_call_status(client, outsider_official, call):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     response = client.post(reverse("programmes:call_status", args=[call.pk]), {"status": "closed", "confirm": "yes"})
     assert response.status_code == 403
     call.refresh_from_db()
@@ -155,12 +156,12 @@ def test_an_outsider_official_cannot_change_a_call_status(client, outsider_offic
 
 
 def test_an_official_of_an_eligible_region_cannot_edit_the_call_either(client, official, call):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("programmes:call_edit", args=[call.pk])).status_code == 403
 
 
 def test_an_expert_cannot_open_the_new_call_form(client, expert):
-    client.force_login(expert)
+    log_in(client, expert)
     assert client.get(reverse("programmes:call_create")).status_code == 403
 
 
@@ -168,7 +169,7 @@ def test_an_expert_cannot_open_the_new_call_form(client, expert):
 
 
 def test_ministry_staff_close_a_call_after_confirming(client, ministry2, call):
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     response = client.post(reverse("programmes:call_status", args=[call.pk]), {"status": "closed", "confirm": "yes"})
     assert (response.status_code, response["Location"]) == (302, reverse("programmes:call_detail", args=[call.pk]))
     call.refresh_from_db()
@@ -176,14 +177,14 @@ def test_ministry_staff_close_a_call_after_confirming(client, ministry2, call):
 
 
 def test_a_status_change_without_the_confirmation_changes_nothing(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.post(reverse("programmes:call_status", args=[call.pk]), {"status": "closed"})
     call.refresh_from_db()
     assert call.status == CallStatus.OPEN
 
 
 def test_an_illegal_status_move_is_refused_with_a_message(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.cookies["django_language"] = "en"
     response = client.post(reverse("programmes:call_status", args=[call.pk]),
                            {"status": "announced", "confirm": "yes"}, follow=True)
@@ -193,7 +194,7 @@ def test_an_illegal_status_move_is_refused_with_a_message(client, ministry, call
 
 
 def test_an_unknown_status_is_refused_with_a_message(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.cookies["django_language"] = "en"
     response = client.post(reverse("programmes:call_status", args=[call.pk]), {"status": "xyz", "confirm": "yes"},
                            follow=True)
@@ -201,7 +202,7 @@ def test_an_unknown_status_is_refused_with_a_message(client, ministry, call):
 
 
 def test_the_status_endpoint_takes_only_post(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert client.get(reverse("programmes:call_status", args=[call.pk])).status_code == 405
 
 
@@ -212,5 +213,5 @@ def test_an_anonymous_visitor_is_sent_to_log_in_from_the_new_call_form(client):
 
 
 def test_an_outsider_official_is_refused_a_status_change_even_without_confirming(client, outsider_official, call):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.post(reverse("programmes:call_status", args=[call.pk]), {"status": "closed"}).status_code == 403

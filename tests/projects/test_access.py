@@ -28,6 +28,7 @@ from projects.models import (
     StageReport,
     StageRound,
 )
+from tests.login import log_in
 from tests.proposals.conftest import PDF
 
 from .conftest import YEAR, decide
@@ -103,7 +104,7 @@ def test_the_matrix_covers_every_url_of_the_projects_app():
 def test_nobody_outside_the_project_gets_a_project_page_or_changes_anything(request, world, who):
     client = Client()
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        log_in(client, request.getfixturevalue(who))
     before = state()
     for name, url in urls(world):
         for method in ("get", "post"):
@@ -128,7 +129,7 @@ STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close", "g
 
 @pytest.mark.parametrize("who", ["official", "partner_official"])
 def test_the_project_s_own_officials_read_their_pages_but_not_the_staff_ones(request, client, world, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     for name, url in urls(world):
         response = client.get(url)
         if name in STAFF_ONLY:
@@ -141,7 +142,7 @@ def test_the_project_s_own_officials_read_their_pages_but_not_the_staff_ones(req
 
 
 def test_staff_reach_every_page(client, world, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     for name, url in urls(world):
         if name in POST_ONLY:
             continue

@@ -19,6 +19,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
+from tests.login import log_in
 from tests.reports.conftest import body_of, csv_rows, xlsx_rows
 
 
@@ -35,7 +36,7 @@ def reported(approved):  # noqa: F811
 
 
 def export(client, user, fmt):
-    client.force_login(user)
+    log_in(client, user)
     return client.get(reverse("reports:export", args=["annual_reports", fmt]))
 
 

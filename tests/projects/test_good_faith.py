@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from core.permissions import Refused
 from projects.models import GoodFaithReview, Grade, Outcome, ProjectStatus, ReviewState, Sanction, StageRound
 from projects.services import goodfaith, stages
+from tests.login import log_in
 from tests.projects.conftest import decide, evaluation_of, ready_round
 from tests.proposals.conftest import PDF
 
@@ -177,12 +178,12 @@ def page_url(evaluation):
 def test_the_opener_sees_why_they_cannot_decide_and_a_second_staff_member_decides_on_the_page(
     client, review, insufficient, ministry, ministry2
 ):
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(page_url(insufficient))
     assert (page.status_code, page.context["can_decide"], "Four eyes" in page.content.decode()) == (200, False, True)
     refused = client.post(page_url(insufficient), {"action": "decide", "good_faith": "no", "reason": "불성실"})
     assert (refused.status_code, refused.context["forms"]["decide"].non_field_errors()[0][:10]) == (400, "Four eyes:")
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     done = client.post(page_url(insufficient), {"action": "decide", "good_faith": "no", "reason": "핵심 과제 미수행"})
     review.refresh_from_db()
     assert (done.status_code, review.state, review.good_faith, review.decided_by) == (
@@ -194,7 +195,7 @@ def test_the_opener_sees_why_they_cannot_decide_and_a_second_staff_member_decide
 def test_evidence_without_text_is_refused_at_its_field_and_the_file_choice_is_not_saved(
     client, insufficient, ministry
 ):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(page_url(insufficient), {"action": "evidence", "evidence": "  "})
     assert (response.status_code, list(response.context["forms"]["evidence"].errors)) == (400, ["evidence"])
     insufficient.good_faith_review.refresh_from_db()
@@ -204,7 +205,7 @@ def test_evidence_without_text_is_refused_at_its_field_and_the_file_choice_is_no
 def test_staff_grade_on_the_page(client, project, call, ministry, stage_expert):
     rnd = ready_round(call, by=ministry, expert=stage_expert, scores=(6, 6, 6, 6))
     evaluation = evaluation_of(rnd, project)
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert client.post(page_url(evaluation), {"action": "grade"}).status_code == 302
     evaluation.refresh_from_db()
     assert (evaluation.grade, evaluation.grade_score) == (Grade.AVERAGE, Decimal("60.00"))

@@ -10,6 +10,7 @@ from programmes.models import Call, MatchingBasis
 from projects.models import Outcome, PlanState, PlanYear, StagePlan, StageState
 from projects.services import plans
 from tests.factories import EOK
+from tests.login import log_in
 
 from .conftest import LOCAL, NATIONAL, approve_plan, decide, evaluation_of, fill_plan, ready_round, stage_rows
 
@@ -186,7 +187,7 @@ def test_the_endorser_cannot_approve_and_is_told_why(continued, official, minist
 def test_the_endorser_who_posts_the_approval_reads_the_four_eyes_message_on_the_page(client, continued, official,
                                                                                     ministry):
     plan = endorsed(fill_plan(continued), lead=official, by=ministry)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("projects:plan", args=[plan.pk])
     page = client.get(url)
     assert (page.context["can_approve"], page.context["approve_refused"]) == (False, FOUR_EYES)

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from projects.models import ReportState
 from projects.services import reports
+from tests.login import log_in
 
 from .conftest import PDF, YEAR, complete_report, form_fields, messages_of, part_of, text_of
 
@@ -42,7 +43,7 @@ def state_of(report) -> tuple:
 
 
 def test_each_region_edits_only_its_own_part(client, report, partner_official, gwangju_id, jeonnam_id):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.get(report_url(report))
     editable = [p.region_id for p in response.context["parts"] if p.can_edit]
     assert editable == [jeonnam_id]
@@ -61,7 +62,7 @@ def test_each_region_edits_only_its_own_part(client, report, partner_official, g
 
 def test_a_saved_part_goes_back_to_the_page_with_a_message(client, report, partner_official, jeonnam_id):
     own = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "part"), {"part": own.pk, "national": "1,000", "local": "0",
                                                         "narrative": "전남 실적", "revision": own.revision},
                            follow=True)
@@ -76,7 +77,7 @@ def test_a_stale_save_keeps_the_typed_text_and_shows_the_saved_one(client, repor
     old_revision = part.revision
     reports.report_part_save(actor=partner_official, part=part, national_spent=1, local_spent=1,
                              narrative="먼저 저장된 글")
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "part"), {"part": part.pk, "national": "5", "local": "5",
                                                         "narrative": "내가 쓰던 글", "revision": old_revision})
     assert response.status_code == 400
@@ -89,7 +90,7 @@ def test_a_stale_save_keeps_the_typed_text_and_shows_the_saved_one(client, repor
 
 def test_wrong_figures_in_a_part_are_shown_with_what_was_typed(client, report, partner_official, jeonnam_id):
     part = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "part"), {"part": part.pk, "national": "-1", "local": "많이",
                                                         "narrative": "쓰던 글", "revision": part.revision})
     assert response.status_code == 400
@@ -106,7 +107,7 @@ def test_wrong_figures_in_a_part_are_shown_with_what_was_typed(client, report, p
 
 def test_a_refused_attachment_keeps_the_typed_text(client, report, partner_official, jeonnam_id):
     part = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     bad = SimpleUploadedFile("evil.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
     response = client.post(action_url(report, "attach"), {"part": part.pk, "national": "7", "local": "3",
                                                            "narrative": "아직 저장하지 않은 글",
@@ -118,7 +119,7 @@ def test_a_refused_attachment_keeps_the_typed_text(client, report, partner_offic
 
 def test_an_accepted_attachment_keeps_the_unsaved_text_on_the_page(client, report, partner_official, jeonnam_id):
     part = part_of(report, jeonnam_id)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "attach"), {
         "part": part.pk, "national": "0", "local": "0", "narrative": "저장 전 글",
         "revision": part.revision, "file": SimpleUploadedFile("실적.pdf", PDF, content_type="application/pdf")})
@@ -130,7 +131,7 @@ def test_an_accepted_attachment_keeps_the_unsaved_text_on_the_page(client, repor
 
 
 def test_an_attachment_without_a_file_asks_for_one(client, report, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "attach"), {"narrative": ""}, follow=True)
     assert response.redirect_chain == [(report_url(report), 302)]
     assert messages_of(response) == ["Choose a file to upload."]
@@ -139,13 +140,13 @@ def test_an_attachment_without_a_file_asks_for_one(client, report, partner_offic
 
 def test_an_accepted_attachment_is_downloaded_only_by_the_project_s_people(client, report, partner_official,
                                                                           outsider_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     client.post(action_url(report, "attach"), {"file": SimpleUploadedFile("실적.pdf", PDF,
                                                                           content_type="application/pdf")})
     attachment = report.attachments.get()
     url = reverse("projects:attachment", args=[attachment.pk])
     assert client.get(url).status_code == 200
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.get(url).status_code == 404
 
 
@@ -154,7 +155,7 @@ def test_an_accepted_attachment_is_downloaded_only_by_the_project_s_people(clien
 
 def test_the_lead_region_saves_the_kpis_and_the_narrative_from_the_page(client, report, official):
     first, second = report.kpi_results.order_by("kpi__order")
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(action_url(report, "save"), {
         "narrative": "총괄 실적", "revision": report.revision, f"kpi-{first.pk}": "12.5",
         f"note-{first.pk}": "특허 12건", f"kpi-{second.pk}": "", f"note-{second.pk}": ""}, follow=True)
@@ -168,7 +169,7 @@ def test_the_lead_region_saves_the_kpis_and_the_narrative_from_the_page(client, 
 
 def test_a_wrong_kpi_value_is_shown_with_what_was_typed(client, report, official):
     first = report.kpi_results.order_by("kpi__order").first()
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(action_url(report, "save"), {"narrative": "쓰던 총괄", "revision": report.revision,
                                                         f"kpi-{first.pk}": "열둘", f"note-{first.pk}": "메모"})
     assert response.status_code == 400
@@ -182,7 +183,7 @@ def test_a_wrong_kpi_value_is_shown_with_what_was_typed(client, report, official
 
 def test_a_stale_report_save_keeps_the_typed_text_and_shows_the_saved_one(client, report, official):
     reports.report_save(actor=official, report=report, narrative="먼저 저장된 총괄", kpi_values={})
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(action_url(report, "save"), {"narrative": "내가 쓰던 총괄", "revision": 1})
     assert response.status_code == 400
     assert "Someone else saved this report meanwhile" in " ".join(messages_of(response))
@@ -192,7 +193,7 @@ def test_a_stale_report_save_keeps_the_typed_text_and_shows_the_saved_one(client
 
 def test_the_partner_region_cannot_save_the_kpis(client, report, partner_official):
     before = state_of(report)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "save"), {"narrative": "전남이 쓴 총괄", "revision": report.revision})
     assert response.status_code == 403
     assert state_of(report) == before
@@ -203,7 +204,7 @@ def test_the_partner_region_cannot_save_the_kpis(client, report, partner_officia
 
 def test_submitting_needs_the_confirmation_and_shows_the_checklist_first(client, report, official,
                                                                         partner_official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(report_url(report))
     assert "Write the overall progress narrative." in text_of(response, "report-problems")
     complete_report(report, lead=official, partner=partner_official)
@@ -218,7 +219,7 @@ def test_submitting_needs_the_confirmation_and_shows_the_checklist_first(client,
 
 
 def test_an_incomplete_report_is_not_submitted_and_the_page_says_why(client, report, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(action_url(report, "submit"), {"confirm": "yes"}, follow=True)
     assert response.redirect_chain == [(report_url(report), 302)]
     assert messages_of(response)[0].startswith("Write the overall progress narrative. Enter the achieved value")
@@ -227,18 +228,18 @@ def test_an_incomplete_report_is_not_submitted_and_the_page_says_why(client, rep
 
 
 def test_a_returned_report_shows_the_comments_and_keeps_the_text(client, submitted_report, ministry, official):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(action_url(submitted_report, "return"), {"comment": "예산 집행 근거를 보완하세요."},
                            follow=True)
     assert messages_of(response) == ["The report was returned with your comments."]
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(report_url(submitted_report))
     assert "예산 집행 근거를 보완하세요." in text_of(response, "review-comment")
     assert "1차년도 목표를 달성함.</textarea>" in response.content.decode()
 
 
 def test_returning_without_a_comment_is_refused_with_the_reason(client, submitted_report, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(action_url(submitted_report, "return"), {"comment": "  "}, follow=True)
     assert messages_of(response) == ["Say what must change; the regions see your comments."]
     submitted_report.refresh_from_db()
@@ -246,7 +247,7 @@ def test_returning_without_a_comment_is_refused_with_the_reason(client, submitte
 
 
 def test_staff_accept_a_submitted_report(client, submitted_report, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(action_url(submitted_report, "accept"), follow=True)
     assert messages_of(response) == ["The report was accepted."]
     submitted_report.refresh_from_db()
@@ -254,7 +255,7 @@ def test_staff_accept_a_submitted_report(client, submitted_report, ministry):
 
 
 def test_a_region_cannot_review_its_own_report(client, submitted_report, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(action_url(submitted_report, "accept"))
     assert response.status_code == 403
     submitted_report.refresh_from_db()
@@ -264,7 +265,7 @@ def test_a_region_cannot_review_its_own_report(client, submitted_report, officia
 def test_a_move_the_table_does_not_allow_is_refused_with_its_message(client, report, ministry, official,
                                                                     partner_official):
     """Accepting a draft, returning it, submitting a submitted report: refused, nothing changes."""
-    client.force_login(ministry)
+    log_in(client, ministry)
     before = state_of(report)
     for action in ("accept", "return"):
         response = client.post(action_url(report, action), {"comment": "의견"}, follow=True)
@@ -272,7 +273,7 @@ def test_a_move_the_table_does_not_allow_is_refused_with_its_message(client, rep
     assert state_of(report) == before
     complete_report(report, lead=official, partner=partner_official)
     reports.report_submit(actor=official, report=report)
-    client.force_login(official)
+    log_in(client, official)
     before = state_of(report)
     response = client.post(action_url(report, "submit"), {"confirm": "yes"}, follow=True)
     assert messages_of(response) == ["This report is “Submitted” and cannot be changed."]
@@ -283,7 +284,7 @@ def test_a_move_the_table_does_not_allow_is_refused_with_its_message(client, rep
 
 
 def test_the_page_s_forms_post_to_their_own_urls(client, report, partner_official, official):
-    client.force_login(official)
+    log_in(client, official)
     body = client.get(report_url(report)).content.decode()
     for action in ("part", "save", "attach"):
         assert f'"{action_url(report, action)}"' in body
@@ -293,14 +294,14 @@ def test_the_page_s_forms_post_to_their_own_urls(client, report, partner_officia
 
 
 def test_the_review_buttons_post_to_accept_and_return(client, submitted_report, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     body = client.get(report_url(submitted_report)).content.decode()
     assert f'formaction="{action_url(submitted_report, "accept")}"' in body
     assert f'formaction="{action_url(submitted_report, "return")}"' in body
 
 
 def test_the_page_takes_no_post_of_its_own(client, report, official):
-    client.force_login(official)
+    log_in(client, official)
     before = state_of(report)
     assert client.post(report_url(report), {"op": "report", "narrative": "x"}).status_code == 405
     assert state_of(report) == before
@@ -308,7 +309,7 @@ def test_the_page_takes_no_post_of_its_own(client, report, official):
 
 @pytest.mark.parametrize("part", ["abc", "", "-1", "1.5", "١", "99999999999999999999", "0x1F"])
 def test_a_part_id_that_is_not_a_number_is_a_404(client, report, partner_official, part):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     before = state_of(report)
     response = client.post(action_url(report, "part"), {"part": part, "national": "1", "local": "1",
                                                         "narrative": "x", "revision": "1"})
@@ -317,14 +318,14 @@ def test_a_part_id_that_is_not_a_number_is_a_404(client, report, partner_officia
 
 
 def test_a_missing_part_id_is_a_404(client, report, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     assert client.post(action_url(report, "part"), {"narrative": "x"}).status_code == 404
 
 
 def test_a_part_of_another_report_is_a_404(client, report, make_project, partner_official, official, jeonnam_id):
     other = reports.report_open(actor=official, project=make_project(title_ko="다른 과제"), year=YEAR)
     foreign = part_of(other, jeonnam_id)
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.post(action_url(report, "part"), {"part": foreign.pk, "national": "1", "local": "1",
                                                         "narrative": "남의 보고서", "revision": foreign.revision})
     assert response.status_code == 404
@@ -334,7 +335,7 @@ def test_a_part_of_another_report_is_a_404(client, report, make_project, partner
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_a_report_the_user_may_not_see_is_a_404_for_every_action(client, report, outsider_official, action):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     before = state_of(report)
     response = client.post(action_url(report, action), {"part": "1", "confirm": "yes", "comment": "x"})
     assert response.status_code == 404
@@ -343,5 +344,5 @@ def test_a_report_the_user_may_not_see_is_a_404_for_every_action(client, report,
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_action_takes_only_a_post(client, report, official, action):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(action_url(report, action)).status_code == 405

@@ -20,6 +20,7 @@ from projects.models import (
 )
 from projects.services import plans, reports, stages
 from tests.evaluations.conftest import make_expert
+from tests.login import log_in
 
 from .conftest import (
     YEAR,
@@ -44,10 +45,10 @@ def report_url(report) -> str:
 
 def test_an_official_lists_the_projects_of_their_region_and_nobody_else_s(client, project, official,
                                                                          outsider_official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("projects:list"))
     assert [p.pk for p in response.context["page"].object_list] == [project.pk]
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     response = client.get(reverse("projects:list"))
     assert list(response.context["page"].object_list) == []
     assert "No funded project yet." in response.content.decode()
@@ -55,7 +56,7 @@ def test_an_official_lists_the_projects_of_their_region_and_nobody_else_s(client
 
 def test_the_list_flags_overdue_reports_and_filters_by_status(client, project, official, ministry):
     reports.report_open(actor=official, project=project, year=YEAR)  # due 2024-02-29: long overdue
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("projects:list"))
     row = response.context["page"].object_list[0]
     assert row.overdue_count == 1
@@ -70,7 +71,7 @@ def test_the_list_makes_the_same_number_of_queries_for_one_or_three_projects(
         client, make_project, ministry, django_assert_max_num_queries, count):
     for i in range(count):
         make_project(title_ko=f"과제 {i}")
-    client.force_login(ministry)
+    log_in(client, ministry)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("projects:list"))
     assert response.status_code == 200
@@ -81,7 +82,7 @@ def test_the_list_makes_the_same_number_of_queries_for_one_or_three_projects(
 
 
 def test_the_workspace_draws_the_timeline_as_an_accessible_image_with_a_table(client, project, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("projects:detail", args=[project.pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -95,7 +96,7 @@ def test_the_workspace_draws_the_timeline_as_an_accessible_image_with_a_table(cl
 
 
 def test_the_lead_region_starts_a_year_s_report_from_the_workspace(client, project, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("projects:report_start", args=[project.pk]), {"year": YEAR})
     assert response.status_code == 302
     report = AnnualReport.objects.get(project=project, year=YEAR)
@@ -106,7 +107,7 @@ def test_the_lead_region_starts_a_year_s_report_from_the_workspace(client, proje
 def test_staff_close_a_condition_from_the_workspace(client, ready, ministry):
     decide(ready, by=ministry, outcome=Outcome.CONDITIONS, conditions=[{"text": "기업 유치 실적 보완"}])
     condition = Condition.objects.get(evaluation=ready)
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.post(reverse("projects:condition_close", args=[condition.pk]), {"evidence": "3개 기업 유치 협약"})
     condition.refresh_from_db()
     assert (condition.state, condition.evidence) == (ConditionState.MET, "3개 기업 유치 협약")
@@ -116,7 +117,7 @@ def test_staff_close_a_condition_from_the_workspace(client, ready, ministry):
 
 
 def test_staff_open_a_round_with_the_default_rubric_prefilled(client, project, call, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("projects:round_create"), {"call": call.pk, "stage_number": 1})
     assert [p.pk for p in response.context["due"]] == [project.pk]
     formset = response.context["formset"]
@@ -139,7 +140,7 @@ def test_the_round_page_greys_out_conflicted_experts(client, project, call, mini
     rnd = open_round(call, by=ministry)
     make_expert("clear-expert", home="daejeon")
     make_expert("gwangju-expert", home="gwangju")
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("projects:round", args=[rnd.pk]))
     body = response.content.decode()
     row = response.context["rows"][0]
@@ -153,7 +154,7 @@ def test_the_round_page_greys_out_conflicted_experts(client, project, call, mini
 def test_staff_assign_an_expert_and_start_scoring_after_confirming(client, project, call, ministry, stage_expert):
     rnd = open_round(call, by=ministry)
     evaluation = evaluation_of(rnd, project)
-    client.force_login(ministry)
+    log_in(client, ministry)
     client.post(reverse("projects:round_assign", args=[rnd.pk]), {"evaluation": evaluation.pk,
                                                                   "expert": stage_expert.pk})
     assert evaluation.assignments.filter(expert=stage_expert).exists()
@@ -171,7 +172,7 @@ def test_the_round_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_pos
     rnd = open_round(call, by=ministry)
     seat(evaluation_of(rnd, project), stage_expert, by=ministry)
     make_expert("clear-expert", home="daejeon")  # one more to choose from
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("projects:round", args=[rnd.pk])
     body = client.get(url).content.decode()
     for action in ("assign", "unassign", "start"):
@@ -185,7 +186,7 @@ def test_the_round_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_pos
 def test_an_expert_id_that_is_not_an_expert_s_is_a_404(client, project, call, ministry, official):
     rnd = open_round(call, by=ministry)
     evaluation = evaluation_of(rnd, project)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("projects:round_assign", args=[rnd.pk])
     for expert in ("abc", "", "-1", "²", str(official.pk)):
         assert client.post(url, {"evaluation": evaluation.pk, "expert": expert}).status_code == 404
@@ -197,7 +198,7 @@ def test_the_round_results_never_name_an_evaluator(client, project, call, minist
     assignment = seat(evaluation_of(rnd, project), stage_expert, by=ministry)
     stages.round_start_scoring(actor=ministry, rnd=rnd)
     score(assignment, (8, 7, 8, 9))
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("projects:round", args=[rnd.pk]))
     evaluation = evaluation_of(rnd, project)
     results = text_of(response, f"results-{evaluation.pk}")
@@ -205,7 +206,7 @@ def test_the_round_results_never_name_an_evaluator(client, project, call, minist
 
 
 def test_deciding_continue_with_conditions_records_them_after_the_confirmation(client, ready, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("projects:decide", args=[ready.pk])
     data = {"outcome": Outcome.CONDITIONS, "panel_comment": "성과 우수", "reason": "점수 81점",
             "conditions-TOTAL_FORMS": 3, "conditions-INITIAL_FORMS": 0,
@@ -223,7 +224,7 @@ def test_deciding_continue_with_conditions_records_them_after_the_confirmation(c
 
 
 def test_terminating_without_a_wind_down_date_is_refused_on_the_form(client, ready, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.post(reverse("projects:decide", args=[ready.pk]), {
         "outcome": Outcome.TERMINATE, "reason": "목표 미달", "confirm": "on",
         "conditions-TOTAL_FORMS": 3, "conditions-INITIAL_FORMS": 0})
@@ -241,7 +242,7 @@ def test_a_stage_evaluator_reads_the_stage_and_no_other_evaluator(client, projec
     mine = seat(evaluation, stage_expert, by=ministry)
     other = make_expert("other-expert", display_name="최다른 교수")
     seat(evaluation, other, by=ministry)
-    client.force_login(stage_expert)
+    log_in(client, stage_expert)
     response = client.get(reverse("evaluations:assignment", args=[mine.pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -254,7 +255,7 @@ def test_a_stage_evaluator_reads_the_stage_and_no_other_evaluator(client, projec
 
 
 def test_a_region_saves_only_its_own_row_of_the_plan(client, continued, partner_official, jeonnam_id, gwangju_id):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     url = reverse("projects:plan_save", args=[continued.pk])
     data = {"revision": continued.revision}
     for year in continued.year_list:
@@ -269,7 +270,7 @@ def test_a_region_saves_only_its_own_row_of_the_plan(client, continued, partner_
 
 def test_a_refused_plan_save_shows_back_what_was_typed_with_each_error_at_its_cell(client, continued,
                                                                                  partner_official, jeonnam_id):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     year = continued.year_list[0]
     before = list(continued.lines.order_by("pk").values_list("national_won", "local_won"))
     response = client.post(reverse("projects:plan_save", args=[continued.pk]), {
@@ -283,7 +284,7 @@ def test_a_refused_plan_save_shows_back_what_was_typed_with_each_error_at_its_ce
 
 
 def test_the_plan_page_s_forms_post_to_their_own_urls_and_the_page_takes_no_post(client, continued, official):
-    client.force_login(official)
+    log_in(client, official)
     url = reverse("projects:plan", args=[continued.pk])
     body = client.get(url).content.decode()
     assert f'action="{reverse("projects:plan_save", args=[continued.pk])}"' in body
@@ -297,7 +298,7 @@ def test_the_plan_is_endorsed_by_one_staff_member_and_approved_by_another(client
                                                                          ministry2):
     plan = fill_plan(continued)
     plans.plan_submit(actor=official, plan=plan)
-    client.force_login(ministry)
+    log_in(client, ministry)
     url = reverse("projects:plan", args=[plan.pk])
     approve = reverse("projects:plan_approve", args=[plan.pk])
     client.post(reverse("projects:plan_endorse", args=[plan.pk]))
@@ -307,7 +308,7 @@ def test_the_plan_is_endorsed_by_one_staff_member_and_approved_by_another(client
     client.post(approve, {"confirm": "yes"})
     plan.refresh_from_db()
     assert plan.state == PlanState.ENDORSED
-    client.force_login(ministry2)
+    log_in(client, ministry2)
     client.post(approve, {"confirm": "yes"})
     plan.refresh_from_db()
     assert plan.state == PlanState.APPROVED
@@ -317,7 +318,7 @@ def test_the_plan_is_endorsed_by_one_staff_member_and_approved_by_another(client
 def test_the_plan_page_marks_the_year_whose_local_funds_are_short(client, continued, official, partner_official,
                                                                   gwangju_id, jeonnam_id):
     plan = fill_plan(continued, local=0)
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("projects:plan", args=[plan.pk]))
     year = plan.year_list[0]
     assert "Local funds must be at least" in text_of(response, f"year-problem-{year}")
@@ -336,7 +337,7 @@ def test_the_dashboards_list_the_overdue_reports_a_user_sees_with_their_address(
 
 
 def test_kpi_figures_read_as_plain_numbers(client, submitted_report, official):
-    client.force_login(official)
+    log_in(client, official)
     body = client.get(reverse("projects:detail", args=[submitted_report.project_id])).content.decode()
     table = body[body.index('id="kpi-table"'):body.index("</table>", body.index('id="kpi-table"'))]
     assert ">10 <" in table and "E+" not in table

@@ -32,6 +32,7 @@ from proposals.models import (
 )
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
+from tests.login import log_in
 from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def browser(settings, user=None) -> Client:
     c = Client()
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
-        c.force_login(user)
+        log_in(c, user)
     return c
 
 
@@ -207,7 +208,7 @@ def test_an_outsider_cannot_reach_an_attachment_through_its_own_proposal(
     client, world, outsider_official, make_proposal
 ):
     own = make_proposal(lead_region=outsider_official.region, cooperation_type="leap", title_ko="부산 과제")
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     assert client.get(reverse("proposals:attachment", args=[own.pk, world.attachment.pk])).status_code == 404
     assert client.post(reverse("proposals:attachment_remove", args=[own.pk, world.attachment.pk])).status_code == 404
     assert client.get(reverse("proposals:version", args=[own.pk, world.version.number])).status_code == 404
@@ -248,7 +249,7 @@ def test_the_lead_regions_official_opens_every_url_and_every_edit_takes_effect(
 
 
 def test_the_list_of_an_outsider_does_not_show_the_proposal(client, world, outsider_official):
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     response = client.get(reverse("proposals:list"))
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == []
@@ -256,7 +257,7 @@ def test_the_list_of_an_outsider_does_not_show_the_proposal(client, world, outsi
 
 
 def test_the_list_of_the_ministry_shows_the_proposal(client, settings, world, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("proposals:list"))
     assert list(response.context["page"].object_list) == [world.proposal]
     assert world.proposal.title_en in response.content.decode()
@@ -265,6 +266,6 @@ def test_the_list_of_the_ministry_shows_the_proposal(client, settings, world, mi
 
 
 def test_the_list_of_a_partner_region_shows_the_proposal(client, world, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.get(reverse("proposals:list"))
     assert list(response.context["page"].object_list) == [world.proposal]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from proposals.models import Attachment, Participation, Proposal
 from proposals.services import AttachmentRejected, attachment_add
 from proposals.services.attachments import clean_filename
+from tests.login import log_in
 from tests.proposals.conftest import PDF, form_fields, sign_all
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def file_errors(response) -> list[str]:
 def test_a_small_pdf_is_accepted_and_a_partner_downloads_the_same_bytes(
     client, proposal, official, partner_official, _media_root
 ):
-    client.force_login(official)
+    log_in(client, official)
     response = upload(client, proposal, "사업계획서 최종.pdf", PDF, description="상세 사업계획서")
     assert (response.status_code, response["Location"]) == (
         302, reverse("proposals:step", args=[proposal.pk, "attachments"]))
@@ -61,7 +62,7 @@ def test_a_small_pdf_is_accepted_and_a_partner_downloads_the_same_bytes(
     assert re.fullmatch(rf"proposals/{proposal.pk}/[0-9a-f]{{32}}\.pdf", attachment.file.name)
     assert stored_files(_media_root) == [attachment.file.name]
 
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     download = client.get(reverse("proposals:attachment", args=[proposal.pk, attachment.pk]))
     try:
         assert download.status_code == 200
@@ -74,7 +75,7 @@ def test_a_small_pdf_is_accepted_and_a_partner_downloads_the_same_bytes(
 
 def test_an_exe_renamed_pdf_is_refused_and_the_description_typed_is_kept(client, proposal, official, _media_root):
     before = draft_of(proposal)
-    client.force_login(official)
+    log_in(client, official)
     response = upload(client, proposal, "계획서.pdf", EXE, description="위장된 실행 파일")
     assert response.status_code == 200
     assert file_errors(response) == ["The file’s content is not a PDF file; it was not accepted."]
@@ -86,7 +87,7 @@ def test_an_exe_renamed_pdf_is_refused_and_the_description_typed_is_kept(client,
 def test_a_file_over_the_size_limit_is_refused(client, proposal, official, settings, _media_root):
     settings.ATTACHMENT_MAX_BYTES = 1_048_576
     before = draft_of(proposal)
-    client.force_login(official)
+    log_in(client, official)
     response = upload(client, proposal, "큰 파일.pdf", PDF + b"\n" * (1_048_577 - len(PDF)), description="큰 파일")
     assert response.status_code == 200
     assert file_errors(response) == ["The file is 1.0 MB; the limit is 1 MB."]
@@ -96,13 +97,13 @@ def test_a_file_over_the_size_limit_is_refused(client, proposal, official, setti
 
 def test_a_file_of_exactly_the_size_limit_is_accepted(client, proposal, official, settings):
     settings.ATTACHMENT_MAX_BYTES = len(PDF)
-    client.force_login(official)
+    log_in(client, official)
     assert upload(client, proposal, "a.pdf", PDF).status_code == 302
     assert Attachment.objects.get().size == len(PDF)
 
 
 def test_a_docx_built_with_zipfile_is_accepted(client, proposal, official):
-    client.force_login(official)
+    log_in(client, official)
     assert upload(client, proposal, "협약서.docx", docx()).status_code == 302
     assert list(Attachment.objects.values_list("original_name", "extension", "kind")) == [
         ("협약서.docx", ".docx", "DOCX")]
@@ -115,7 +116,7 @@ def test_a_docx_built_with_zipfile_is_accepted(client, proposal, official):
     ("photo.png", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "PNG"),
 ])
 def test_a_file_whose_content_does_not_match_its_extension_is_refused(client, proposal, official, name, content, kind):
-    client.force_login(official)
+    log_in(client, official)
     response = upload(client, proposal, name, content)
     assert file_errors(response) == [f"The file’s content is not a {kind} file; it was not accepted."]
     assert Attachment.objects.count() == 0
@@ -123,13 +124,13 @@ def test_a_file_whose_content_does_not_match_its_extension_is_refused(client, pr
 
 @pytest.mark.parametrize("name", ["setup.exe", "script.js", "no-extension", "archive.zip"])
 def test_a_file_type_outside_the_list_is_refused(client, proposal, official, name):
-    client.force_login(official)
+    log_in(client, official)
     response = upload(client, proposal, name, PDF)
     assert file_errors(response) == ["Only PDF, HWP/HWPX, DOCX, XLSX, PNG and JPEG files are accepted."]
 
 
 def test_a_file_name_with_path_parts_is_stored_without_them(client, proposal, official, _media_root):
-    client.force_login(official)
+    log_in(client, official)
     assert upload(client, proposal, "../../etc/passwd.pdf", PDF).status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.original_name == "passwd.pdf"

@@ -10,6 +10,7 @@ from proposals.models import BudgetLine
 from proposals.services import BudgetInvalid, budget_problems, proposal_save_budget
 from proposals.services.budget import Cell
 from tests.factories import EOK, CallFactory, region
+from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def budget_post(**amounts) -> dict:
 def test_the_budget_page_shows_a_19_99_percent_local_share_at_the_cell_and_keeps_what_was_typed(
     client, proposal, official
 ):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("proposals:step", args=[proposal.pk, "budget"]),
                            budget_post(national_2027=10_000, local_2027=1_999, other_2027=7))
 
@@ -238,7 +239,7 @@ def test_the_budget_page_shows_a_19_99_percent_local_share_at_the_cell_and_keeps
 
 
 def test_the_budget_page_saves_exactly_20_percent(client, proposal, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("proposals:step", args=[proposal.pk, "budget"]),
                            budget_post(national_2027=10_000, local_2027=2_000))
     assert (response.status_code, response["Location"]) == (302, reverse("proposals:step", args=[proposal.pk, "budget"]))
@@ -247,7 +248,7 @@ def test_the_budget_page_saves_exactly_20_percent(client, proposal, official):
 
 
 def test_the_budget_page_refuses_a_negative_amount_at_the_cell(client, proposal, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("proposals:step", args=[proposal.pk, "budget"]), budget_post(national_2028=-1))
     assert response.status_code == 200
     assert text_of(response, "id_national_2028-error") == "Amounts cannot be negative."

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from proposals.models import Proposal
 from proposals.services import EditConflict, proposal_save_goals, proposal_save_overview, section_revision
+from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,8 @@ def test_on_the_overview_page_the_second_save_shows_the_conflict_keeps_the_typed
     client, other_client, proposal, official, colleague
 ):
     url = reverse("proposals:step", args=[proposal.pk, "overview"])
-    client.force_login(official)
-    other_client.force_login(colleague)
+    log_in(client, official)
+    log_in(other_client, colleague)
     opened = [form_fields(c.get(url))["expected_revision"]["value"] for c in (client, other_client)]
     assert opened == ["0", "0"]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from programmes.models import Call, CallStatus
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting, proposal_submit
+from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_the_submit_button_after_the_deadline_explains_why_with_the_korea_time_d
     # The page uses the real clock: put the deadline a minute in the past.
     deadline = (timezone.now() - datetime.timedelta(minutes=1)).replace(microsecond=0)
     Call.objects.filter(pk=call.pk).update(submission_deadline=deadline)
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("proposals:action", args=[complete_proposal.pk]),
                            {"action": "submit", "confirm": "yes"}, follow=True)
     shown = timezone.localtime(deadline, ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M:%S")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from proposals.models import BudgetLine, ProposalEvent, ProposalVersion
 from proposals.services.versions import snapshot
 from tests.factories import region
+from tests.login import log_in
 from tests.proposals.conftest import KPIFactory, OrganisationFactory, fill
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def queries_for(client, proposal) -> tuple[int, str]:
 def test_the_proposal_page_needs_as_many_queries_for_a_large_plan_as_for_an_empty_one(
     client, official, make_proposal, partner_official
 ):
-    client.force_login(official)
+    log_in(client, official)
     small = make_proposal(cooperation_type="leap", title_ko="작은 계획")
     queries_for(client, small)  # warm-up (content types, translations)
     empty, _html = queries_for(client, small)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from programmes.models import Institution, InstitutionKind
 from proposals.services import proposal_save_organisations
 from tests.factories import region
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_a_saved_organisation_is_matched_to_the_registry_by_alias_and_the_typed_
 
 
 def test_the_organisations_step_suggests_the_registry_names(client, proposal, official, chonnam):
-    client.force_login(official)
+    log_in(client, official)
     page = client.get(reverse("proposals:step", args=[proposal.pk, "organisations"]))
     body = page.content.decode()
     assert page.status_code == 200

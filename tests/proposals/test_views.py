@@ -17,6 +17,7 @@ from proposals.services import (
 )
 from proposals.views import STEP_KEYS
 from tests.factories import industry, region
+from tests.login import log_in
 from tests.proposals.conftest import messages_of, sign_all
 
 pytestmark = pytest.mark.django_db
@@ -67,12 +68,12 @@ def three(make_proposal, official, partner_official, outsider_official):
     ({"sort": "bogus"}, ["다 동물용 의약품", "나 해양 모빌리티", "가 뉴로모픽 감시정찰"]),
 ])
 def test_the_ministry_filters_and_sorts_the_list(client, ministry, three, query, expected):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert titles(client.get(LIST, query)) == expected
 
 
 def test_an_official_filters_only_within_the_proposals_of_its_region(client, official, three):
-    client.force_login(official)
+    log_in(client, official)
     assert titles(client.get(LIST)) == ["다 동물용 의약품", "가 뉴로모픽 감시정찰"]
     assert titles(client.get(LIST, {"region": "busan"})) == []
     assert titles(client.get(LIST, {"region": "jeonnam"})) == ["가 뉴로모픽 감시정찰"]
@@ -83,18 +84,18 @@ def test_recently_submitted_lists_the_latest_submission_first_and_unsubmitted_pr
     a, b, c = three
     Proposal.objects.filter(pk=b.pk).update(submitted_at=datetime.datetime(2027, 1, 10, tzinfo=datetime.UTC))
     Proposal.objects.filter(pk=c.pk).update(submitted_at=datetime.datetime(2027, 1, 20, tzinfo=datetime.UTC))
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert titles(client.get(LIST, {"sort": "submitted"})) == ["다 동물용 의약품", "나 해양 모빌리티", "가 뉴로모픽 감시정찰"]
 
 
 def test_the_list_shows_how_many_regions_take_part_to_the_ministry(client, ministry, three):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert [(p.title_ko, p.region_count) for p in client.get(LIST).context["page"].object_list] == [
         ("다 동물용 의약품", 1), ("나 해양 모빌리티", 1), ("가 뉴로모픽 감시정찰", 2)]
 
 
 def test_the_list_shows_how_many_regions_take_part_to_an_official(client, official, three):
-    client.force_login(official)
+    log_in(client, official)
     assert [(p.title_ko, p.region_count) for p in client.get(LIST).context["page"].object_list] == [
         ("다 동물용 의약품", 1), ("가 뉴로모픽 감시정찰", 2)]
 
@@ -105,7 +106,7 @@ def test_the_list_shows_how_many_regions_take_part_to_an_official(client, offici
 def test_the_list_is_paginated_by_25(client, ministry, make_proposal):
     for n in range(26):
         make_proposal(title_ko=f"과제 {n:02d}", cooperation_type="leap")
-    client.force_login(ministry)
+    log_in(client, ministry)
     first = client.get(LIST, {"sort": "title"})
     second = client.get(LIST, {"sort": "title", "page": 2})
     assert (first.context["page"].paginator.count, first.context["page"].paginator.num_pages) == (26, 2)
@@ -119,7 +120,7 @@ def test_the_list_is_paginated_by_25(client, ministry, make_proposal):
 def test_the_list_needs_the_same_number_of_queries_for_1_proposal_as_for_12(
     request, client, make_proposal, partner_official, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     make_proposal(partners=["jeonnam"])
     client.get(LIST)  # fills the cached reference data (the header's region name)
     with CaptureQueriesContext(connection) as one:
@@ -139,7 +140,7 @@ def test_the_list_needs_the_same_number_of_queries_for_1_proposal_as_for_12(
 def test_the_create_page_creates_a_super_regional_draft_with_a_partner(
     client, call, official, partner_official, industry_ai
 ):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("proposals:create")).status_code == 200
     response = client.post(reverse("proposals:create"), {
         "call": call.pk, "cooperation_type": "super_regional", "title_ko": "광주·전남 신규 과제",
@@ -165,7 +166,7 @@ def test_the_create_page_creates_a_super_regional_draft_with_a_partner(
 def test_the_create_page_refuses_a_consortium_that_does_not_fit_the_type(
     client, call, official, industry_ai, ctype, partners, error
 ):
-    client.force_login(official)
+    log_in(client, official)
     response = client.post(reverse("proposals:create"), {
         "call": call.pk, "cooperation_type": ctype, "title_ko": "과제", "industry": industry_ai.pk,
         "partner_regions": [region(code).pk for code in partners],
@@ -175,7 +176,7 @@ def test_the_create_page_refuses_a_consortium_that_does_not_fit_the_type(
 
 
 def test_the_create_page_is_refused_to_the_ministry(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert client.get(reverse("proposals:create")).status_code == 403
 
 
@@ -184,13 +185,13 @@ def test_the_create_page_is_refused_to_the_ministry(client, ministry):
 
 @pytest.mark.parametrize("step", STEP_KEYS)
 def test_every_step_renders_for_the_lead_region(client, complete_proposal, official, step):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("proposals:step", args=[complete_proposal.pk, step]))
     assert (response.status_code, response.context["step"]) == (200, step)
 
 
 def test_the_overview_step_is_read_only_for_a_partner(client, proposal, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.get(reverse("proposals:step", args=[proposal.pk, "overview"]))
     assert response.status_code == 200
     assert response.context["can_edit_lead"] is False
@@ -200,7 +201,7 @@ def test_the_overview_step_is_read_only_for_a_partner(client, proposal, partner_
 def test_the_budget_step_of_a_partner_is_its_own_regions_and_the_lead_regions_is_refused(
     client, proposal, partner_official
 ):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     url = reverse("proposals:step", args=[proposal.pk, "budget"])
     assert client.get(url).context["region"] == region("jeonnam")
     assert client.get(url, {"region": "gwangju"}).status_code == 403
@@ -208,19 +209,19 @@ def test_the_budget_step_of_a_partner_is_its_own_regions_and_the_lead_regions_is
 
 def test_a_submitted_proposal_sends_its_editor_back_to_the_detail_page(client, complete_proposal, official):
     Proposal.objects.filter(pk=complete_proposal.pk).update(state=ProposalState.SUBMITTED)
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("proposals:step", args=[complete_proposal.pk, "overview"]))
     assert (response.status_code, response["Location"]) == (302, reverse("proposals:detail", args=[complete_proposal.pk]))
 
 
 def test_an_unknown_step_is_a_404(client, proposal, official):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("proposals:step", args=[proposal.pk, "secrets"])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["official", "partner_official", "ministry"])
 def test_the_detail_page_renders_for_the_regions_and_the_ministry(request, client, complete_proposal, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("proposals:detail", args=[complete_proposal.pk]))
     assert (response.status_code, response.context["proposal"]) == (200, complete_proposal)
 
@@ -241,7 +242,7 @@ def two_versions(complete_proposal, official, ministry, industry_ai, before_dead
 
 
 def test_a_version_page_shows_the_frozen_plan(client, two_versions, partner_official):
-    client.force_login(partner_official)
+    log_in(client, partner_official)
     response = client.get(reverse("proposals:version", args=[two_versions.pk, 1]))
     assert response.status_code == 200
     assert (response.context["version"].number, response.context["snapshot"]["summary"]) == (
@@ -249,12 +250,12 @@ def test_a_version_page_shows_the_frozen_plan(client, two_versions, partner_offi
 
 
 def test_a_missing_version_is_a_404(client, two_versions, official):
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("proposals:version", args=[two_versions.pk, 3])).status_code == 404
 
 
 def test_the_comparison_marks_the_changed_words_with_del_and_ins(client, two_versions, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("proposals:compare", args=[two_versions.pk]), {"a": 1, "b": 2})
     assert response.status_code == 200
     html = response.content.decode()
@@ -267,14 +268,14 @@ def test_the_comparison_marks_the_changed_words_with_del_and_ins(client, two_ver
 
 def test_the_comparison_escapes_the_text_it_marks(client, two_versions, official):
     Proposal.objects.filter(pk=two_versions.pk).update(summary="<script>alert(1)</script> 센서")
-    client.force_login(official)
+    log_in(client, official)
     html = client.get(reverse("proposals:compare", args=[two_versions.pk]), {"a": 2, "b": "current"}).content.decode()
     assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
     assert "<script>alert(1)" not in html
 
 
 def test_the_comparison_without_a_version_sends_back_to_the_detail_page(client, proposal, official):
-    client.force_login(official)
+    log_in(client, official)
     response = client.get(reverse("proposals:compare", args=[proposal.pk]), follow=True)
     assert response.redirect_chain == [(reverse("proposals:detail", args=[proposal.pk]), 302)]
     assert messages_of(response) == ["There is no frozen version to compare yet."]

@@ -21,6 +21,7 @@ from reports import datasets, services
 from reports import urls as reports_urls
 from reports.models import CallReport, ExportJob
 from tests.factories import ExpertFactory
+from tests.login import log_in
 
 from .conftest import body_of
 
@@ -82,7 +83,7 @@ def state(excluding=None) -> list:
 def test_experts_and_visitors_get_no_report_page_and_no_export(request, world, who):
     client = Client()
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        log_in(client, request.getfixturevalue(who))
     before = state()
     for name, url in urls(world):
         for method in ("get", "post"):
@@ -96,7 +97,7 @@ def test_experts_and_visitors_get_no_report_page_and_no_export(request, world, w
 
 def test_an_official_of_another_region_sees_only_their_own_exports(world, outsider_official):
     client = Client()
-    client.force_login(outsider_official)
+    log_in(client, outsider_official)
     before = state(excluding=outsider_official)
     for name, url in urls(world):
         for method in ("get", "post"):
@@ -124,12 +125,12 @@ def test_an_official_of_another_region_sees_only_their_own_exports(world, outsid
 
 def test_staff_and_the_job_s_owner_do_get_them(world, ministry, official):
     staff = Client()
-    staff.force_login(ministry)
+    log_in(staff, ministry)
     assert staff.get(reverse("reports:call_report_download", args=[world["call"]])).status_code == 200
     named = body_of(staff.get(reverse("reports:job_download", args=[world["staff_job"]])))
     assert named[:2] == b"PK"
     owner = Client()
-    owner.force_login(official)
+    log_in(owner, official)
     own = body_of(owner.get(reverse("reports:job_download", args=[world["own_job"]]))).decode("utf-8-sig")
     assert SECRET in own
     assert owner.get(reverse("reports:job_download", args=[world["staff_job"]])).status_code == 404

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import CallReport, ExportJob
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_export_jobs_and_reports_are_listed_and_read_only(client, admin_user, official, call):
     ExportJob.objects.create(requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now())
     CallReport.objects.create(call=call, requested_by=admin_user)
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     for model in (ExportJob, CallReport):
         assert admin.site.is_registered(model)
         opts = model._meta

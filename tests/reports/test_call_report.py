@@ -13,6 +13,7 @@ from evaluations.models import Assignment, AssignmentKind, Score, Scoresheet, Sc
 from reports import services
 from reports.models import CallReport, JobStatus
 from tests.factories import ExpertFactory
+from tests.login import log_in
 
 from .conftest import compact, pdf_text
 
@@ -110,11 +111,11 @@ def test_building_again_replaces_the_one_report_of_the_call(built, ministry, dja
 
 def test_the_report_page_and_download_are_for_staff_only(client, built, official, ministry):
     call = built.call
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("reports:call_report_download", args=[call.pk]))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert b"report-download" in client.get(reverse("reports:call_report", args=[call.pk])).content
     assert b"call-report" in client.get(reverse("programmes:call_detail", args=[call.pk])).content
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("reports:call_report_download", args=[call.pk])).status_code == 403
     assert b"call-report" not in client.get(reverse("programmes:call_detail", args=[call.pk])).content

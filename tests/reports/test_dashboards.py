@@ -37,6 +37,7 @@ from programmes.models import Call, CallStatus, CooperationType, Region, Strateg
 from proposals.models import BudgetLine, ProposalState
 from reports import figures
 from tests.factories import EOK, CallFactory, ExpertFactory
+from tests.login import log_in
 from tests.proposals.conftest import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,7 @@ def test_apportion_keeps_every_won_and_splits_evenly_without_a_plan():
 
 
 def test_staff_dashboard_shows_cards_charts_and_the_same_figures_as_tables(world, client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     html = client.get(reverse("dashboard")).content.decode()
 
     for slug in ("proposals", "regions", "industries", "types", "years", "evaluation"):
@@ -258,7 +259,7 @@ def test_staff_dashboard_shows_cards_charts_and_the_same_figures_as_tables(world
 
 
 def test_the_filter_keeps_to_calls_the_user_may_see_and_is_carried_to_the_csv_links(world, client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     html = client.get(reverse("dashboard"), {"call": world["call_b"].pk}).content.decode()
 
     assert f"?call={world['call_b'].pk}" in section(html, "regions")
@@ -269,7 +270,7 @@ def test_the_filter_keeps_to_calls_the_user_may_see_and_is_carried_to_the_csv_li
 
 def test_official_dashboard_holds_their_region_only(world, client, official):
     results_announced()
-    client.force_login(official)
+    log_in(client, official)
     html = client.get(reverse("dashboard")).content.decode()
 
     assert "광주 전남 뉴로모픽 반도체" in html and "40.5억원" in html
@@ -280,7 +281,7 @@ def test_official_dashboard_holds_their_region_only(world, client, official):
 
 def test_another_regions_official_does_not_see_gwangju(world, client, outsider_official):
     results_announced()
-    client.force_login(outsider_official)  # Busan
+    log_in(client, outsider_official)  # Busan
     html = client.get(reverse("dashboard")).content.decode()
 
     assert "부산 이차전지 재활용" in html and "10억원" in html
@@ -288,7 +289,7 @@ def test_another_regions_official_does_not_see_gwangju(world, client, outsider_o
 
 
 def test_expert_dashboard_has_no_programme_figures_and_the_csv_is_refused(world, client, expert):
-    client.force_login(expert)
+    log_in(client, expert)
     html = client.get(reverse("dashboard")).content.decode()
 
     assert 'data-dashboard="expert"' in html and "chart-panel" not in html and "40.5억원" not in html
@@ -302,7 +303,7 @@ def test_anonymous_is_sent_to_log_in(client):
 
 
 def test_csv_of_a_figure_holds_the_raw_numbers_with_a_bom(world, client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get(reverse("dashboard_figure_csv", args=["regions"]))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -316,11 +317,11 @@ def test_csv_of_a_figure_holds_the_raw_numbers_with_a_bom(world, client, ministr
 
 def test_csv_follows_the_filter_and_an_officials_scope(world, client, ministry, official):
     results_announced()
-    client.force_login(ministry)
+    log_in(client, ministry)
     by_year = client.get(reverse("dashboard_figure_csv", args=["years"]), {"year": 2025}).content.decode()
     assert list(csv.reader(io.StringIO(by_year[1:])))[1:] == [["2025", "500000000", "100000000"]]
 
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("dashboard_figure_csv", args=["regions"])).status_code == 404  # staff-only figure
     mine = client.get(reverse("dashboard_figure_csv", args=["projects"])).content.decode()
     assert list(csv.reader(io.StringIO(mine[1:])))[1:] == [["광주 전남 뉴로모픽 반도체", "4050000000", "900000000"]]
@@ -330,7 +331,7 @@ def test_csv_follows_the_filter_and_an_officials_scope(world, client, ministry, 
 def test_a_csv_download_is_recorded_in_the_audit_trail(world, client, ministry):
     from audit.models import AuditEvent
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     before = AuditEvent.objects.filter(action="export").count()
     client.get(reverse("dashboard_figure_csv", args=["industries"]), {"year": 2027})
 
@@ -341,7 +342,7 @@ def test_a_csv_download_is_recorded_in_the_audit_trail(world, client, ministry):
 
 
 def test_empty_programme_shows_empty_states_not_broken_charts(client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     html = client.get(reverse("dashboard")).content.decode()
 
     assert html.count('class="chart-empty"') == 6
@@ -351,7 +352,7 @@ def test_empty_programme_shows_empty_states_not_broken_charts(client, ministry):
 def test_overdue_reports_block_says_so_when_the_projects_app_offers_none(world, client, ministry, monkeypatch, settings):
     monkeypatch.setattr(figures, "overdue_reports", lambda *, user: None)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(ministry)
+    log_in(client, ministry)
     html = client.get(reverse("dashboard")).content.decode()
 
     assert "Annual reports of funded projects will be listed here when one is late." in html
@@ -362,7 +363,7 @@ def test_overdue_reports_are_listed_from_the_projects_selector(world, client, of
                            due_on=datetime.date(2028, 2, 28), get_state_display="작성 중")
     seen = []
     monkeypatch.setattr(figures, "overdue_reports", lambda *, user: seen.append(user) or [late])
-    client.force_login(official)
+    log_in(client, official)
     overdue = client.get(reverse("dashboard")).content.decode().split('id="overdue-heading"')[1]
 
     assert seen == [official]
@@ -376,7 +377,7 @@ def dashboard_queries(client, user) -> int:
     """Queries of a dashboard built from nothing (cold cache: the worst case)."""
     from django.core.cache import caches
 
-    client.force_login(user)
+    log_in(client, user)
     # Reference data (regions for the header) is cached for the whole process: warm it, so the
     # count is the same whether this test runs alone or after others; then the figures start cold.
     client.get(reverse("dashboard"))
@@ -408,7 +409,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(world, client, reques
 
 def test_cached_figures_follow_every_recorded_change(world, client, ministry):
     """The figures are cached per data version: a new approved decision shows at once."""
-    client.force_login(ministry)
+    log_in(client, ministry)
     before = client.get(reverse("dashboard")).context["key_figures"]
     again = client.get(reverse("dashboard")).context["key_figures"]
     assert again == before  # served from the cache, same figures
@@ -419,7 +420,7 @@ def test_cached_figures_follow_every_recorded_change(world, client, ministry):
 
 
 def test_a_year_written_with_other_digits_is_no_filter_not_a_server_error(world, client, ministry):
-    client.force_login(ministry)
+    log_in(client, ministry)
     for year in ("²⁰²⁷", "２０２７", "-1", "9" * 40):
         response = client.get(reverse("dashboard"), {"year": year})
         assert (response.status_code, response.context["filter"]["year"]) == (200, None)

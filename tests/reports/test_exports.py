@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from evaluations.models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetState
 from tests.factories import EOK, ExpertFactory, region
 from tests.funding.conftest import announce
+from tests.login import log_in
 
 from .conftest import body_of, csv_rows, xlsx_rows
 
@@ -19,7 +20,7 @@ KOREAN = "겹눈 모사 뉴로모픽 반도체 기반 감시정찰 AI"
 
 
 def export(client, user, dataset, fmt, **params):
-    client.force_login(user)
+    log_in(client, user)
     return client.get(reverse("reports:export", args=[dataset, fmt]), params)
 
 
@@ -175,10 +176,10 @@ def test_a_download_broken_off_is_recorded_all_the_same(client, ministry, three_
 
 
 def test_the_exports_page_lists_the_datasets_the_user_may_export(client, official, ministry):
-    client.force_login(official)
+    log_in(client, official)
     page = client.get(reverse("reports:exports")).content.decode()
     assert "export-proposals-csv" in page and "export-evaluations-csv" not in page
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(reverse("reports:exports")).content.decode()
     assert "export-evaluations-xlsx" in page and 'id="anonymised"' in page
 
@@ -225,7 +226,7 @@ def test_the_exports_page_makes_the_same_queries_whatever_the_number_of_jobs(cli
 
     for _ in range(jobs):
         ExportJob.objects.create(requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now())
-    client.force_login(official)
+    log_in(client, official)
     client.get(reverse("reports:exports"))  # warm the session and the permission caches
     with django_assert_num_queries(6):  # the unread badge is read from the user row
         assert client.get(reverse("reports:exports")).status_code == 200

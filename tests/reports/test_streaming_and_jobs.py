@@ -16,6 +16,7 @@ from proposals.models import Participation, Proposal
 from reports import datasets, services
 from reports.models import ExportJob, JobStatus
 from tests.factories import region
+from tests.login import log_in
 
 from .conftest import body_of, csv_rows
 
@@ -58,7 +59,7 @@ def test_ten_thousand_rows_are_streamed_in_chunks_never_loaded_at_once(client, m
         loaded.append(self.model)
         return real_fetch_all(self)
 
-    client.force_login(ministry)
+    log_in(client, ministry)
     with mock.patch.object(QuerySet, "iterator", spy), mock.patch.object(QuerySet, "_fetch_all", fetch_all):
         response = client.get(reverse("reports:export", args=["proposals", "csv"]))
         assert response.streaming
@@ -82,7 +83,7 @@ def test_above_the_limit_the_export_becomes_a_job_with_progress_and_a_download(c
                                                                              outsider_official, some_proposals,
                                                                              settings, django_capture_on_commit_callbacks):
     settings.EXPORT_SYNC_MAX_ROWS = 5
-    client.force_login(official)
+    log_in(client, official)
     url = reverse("reports:export", args=["proposals", "csv"]) + "?q=%EB%8C%80%EB%9F%89"
     page = client.get(url)
     assert page.status_code == 200 and b"start-export" in page.content
@@ -104,10 +105,10 @@ def test_above_the_limit_the_export_becomes_a_job_with_progress_and_a_download(c
     assert AuditEvent.objects.filter(action="export", actor=official, after__job=job.pk).count() == 1
     # Staff may download it; another official may not even see it.
     staff = Client()
-    staff.force_login(ministry)
+    log_in(staff, ministry)
     assert staff.get(reverse("reports:job_download", args=[job.pk])).status_code == 200
     other = Client()
-    other.force_login(outsider_official)
+    log_in(other, outsider_official)
     for name in ("job", "job_progress", "job_download"):
         assert other.get(reverse(f"reports:{name}", args=[job.pk])).status_code == 404
 
@@ -129,7 +130,7 @@ def test_an_expired_export_s_file_is_deleted_and_no_longer_served(client, offici
     import os
 
     assert not os.path.exists(path)
-    client.force_login(official)
+    log_in(client, official)
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
     assert b"expired" in client.get(reverse("reports:job", args=[job.pk])).content
 
@@ -156,7 +157,7 @@ def test_the_exports_page_lists_the_user_s_own_jobs_only(client, official, outsi
     with django_capture_on_commit_callbacks(execute=False):
         mine = services.export_request(actor=official, key="proposals", fmt="csv", filters={})
         services.export_request(actor=outsider_official, key="funding", fmt="xlsx", filters={})
-    client.force_login(official)
+    log_in(client, official)
     page = client.get(reverse("reports:exports")).content.decode()
     assert reverse("reports:job", args=[mine.pk]) in page
     assert page.count("/reports/exports/jobs/") == 1

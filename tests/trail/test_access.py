@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
+from tests.login import log_in
 from trail import urls as audit_urls
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ NAMES = [p.name for p in audit_urls.urlpatterns]
 def test_only_staff_open_the_trail_and_its_export(request, client, role, name, ministry, call):
     record(actor=ministry, action=AuditAction.CALL_STATUS, obj=call, summary="비밀 요약", after={"status": "closed"})
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        log_in(client, request.getfixturevalue(role))
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
     response = client.get(reverse(f"audit:{name}"))
     body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from programmes.models import Region
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def shown(client, **params) -> set[str]:
 
 
 def test_each_filter_narrows_the_trail(client, ministry, trail, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     assert {"마감 처리", "제안서 목록 CSV", "지역 담당 변경"} <= shown(client)
     assert shown(client, action="export") == {"제안서 목록 CSV"}
     assert shown(client, actor="ministry2") == {"제안서 목록 CSV", "지역 담당 변경"}
@@ -58,7 +59,7 @@ def ministry2_name(trail) -> str:
 
 
 def test_a_malformed_filter_is_ignored_and_said_so(client, ministry, trail):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get("/audit/", {"date_from": "어제", "action": "nonsense"})
     assert response.status_code == 200
     assert "마감 처리" in response.content.decode()
@@ -66,7 +67,7 @@ def test_a_malformed_filter_is_ignored_and_said_so(client, ministry, trail):
 
 
 def test_before_and_after_are_shown_side_by_side_with_labels(client, ministry, trail):
-    client.force_login(ministry)
+    log_in(client, ministry)
     html = client.get("/audit/", {"action": "call_status"}).content.decode()
     # The call's status field, its labels in place of the stored codes.
     assert "<del>" in html and "<ins>" in html
@@ -77,7 +78,7 @@ def test_before_and_after_are_shown_side_by_side_with_labels(client, ministry, t
 
 
 def test_the_browse_page_needs_the_same_number_of_queries_for_3_records_as_for_60(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
 
     def queries(n: int) -> int:
         for i in range(n - AuditEvent.objects.filter(action=AuditAction.CALL_STATUS).count()):
@@ -92,7 +93,7 @@ def test_the_browse_page_needs_the_same_number_of_queries_for_3_records_as_for_6
 
 
 def test_the_csv_export_is_utf8_with_bom_streamed_and_holds_the_filtered_rows(client, ministry, trail):
-    client.force_login(ministry)
+    log_in(client, ministry)
     response = client.get("/audit/export.csv", {"action": "call_status"})
     assert response.streaming and response["Content-Type"].startswith("text/csv")
     data = b"".join(response.streaming_content).decode("utf-8")
@@ -107,7 +108,7 @@ def test_the_proposal_page_links_staff_to_everything_recorded_about_the_proposal
                                                                                ministry2, approve):
     approve(prepared, ministry2)
     proposal = prepared.proposal
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     assert f'href="/audit/?proposal={proposal.pk}"' in page
     actions = {e.action for e, _diff in client.get("/audit/", {"proposal": proposal.pk}).context["rows"]}
@@ -116,11 +117,11 @@ def test_the_proposal_page_links_staff_to_everything_recorded_about_the_proposal
     assert f"/audit/?type=funding.fundingdecision&amp;proposal={proposal.pk}" in decision_page
     only_decisions = client.get("/audit/", {"proposal": proposal.pk, "type": "funding.fundingdecision"}).context["rows"]
     assert {e.object_id for e, _diff in only_decisions} == {str(prepared.pk)}
-    client.force_login(official)
+    log_in(client, official)
     assert "/audit/" not in client.get(f"/proposals/{proposal.pk}/").content.decode()
 
 
 def test_the_call_page_links_staff_to_the_call_history(client, ministry, call):
-    client.force_login(ministry)
+    log_in(client, ministry)
     page = client.get(f"/calls/{call.pk}/").content.decode()
     assert f"/audit/?type=programmes.call&amp;object={call.pk}" in page
