@@ -228,6 +228,8 @@ def seed_quality() -> int:
         CommentRating.objects.update_or_create(scoresheet=s, rater=ministry, defaults={"value": 1})
     expert_exclude(actor=ministry, expert=outlier, call=call, reason=QUALITY_EXCLUSION_REASON)
     return len(mine)
+
+
 # --- Objections on the 2023 call ---------------------------------------------------------------
 
 OBJECTIONS_2023 = {

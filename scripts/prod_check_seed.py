@@ -28,6 +28,8 @@ def main() -> None:
 
     from funding import services
     from funding.models import AwardLetter
+    from programmes.models import CallStatus
+    from programmes.services import call_change_status
     from tests.factories import CallFactory, MinistryFactory, OfficialFactory, region
     from tests.funding.conftest import plan, select
     from tests.proposals.conftest import ProposalFactory, fill
@@ -53,6 +55,10 @@ def main() -> None:
     years, obligations = plan(proposal)
     decision = services.funding_prepare(actor=preparer, proposal=proposal, years=years, obligations=obligations)
     decision = services.funding_approve(actor=approver, decision=decision)  # queues the letters (on commit)
+    # The results announced, as staff do (closed → review → announced): the region may now read its
+    # decision and letter (before, they are sealed: proposals.disclosure).
+    for status in (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.ANNOUNCED):
+        call = call_change_status(actor=preparer, call=call, status=status)
     letter = AwardLetter.objects.get(decision=decision, language="ko")
     print(json.dumps({
         "official": {"username": official.username, "email": official.email},

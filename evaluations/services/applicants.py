@@ -113,7 +113,7 @@ def suggested_field_remove(*, actor, suggestion: SuggestedField) -> None:
 def unsuitable_override(*, actor, entry: UnsuitableReviewer, reason: str) -> UnsuitableReviewer:
     """Staff may still assign a pool expert the region named unsuitable, giving the reason."""
     require(actor, "evaluations.manage_panels")
-    entry = UnsuitableReviewer.objects.select_for_update().select_related("expert", "proposal").get(pk=entry.pk)
+    entry = UnsuitableReviewer.objects.select_for_update(of=("self",)).select_related("expert", "proposal").get(pk=entry.pk)
     reason = (reason or "").strip()
     if entry.expert_id is None:
         raise ValidationError(_("Only an expert of the pool can be overridden; a name given as text "

@@ -19,11 +19,11 @@ from programmes.models import ConflictGround
 from proposals.models import Proposal, ProposalState
 
 from .. import hooks
-from ..models import Assignment, AssignmentKind, ExpertProfile
+from ..models import Assignment, AssignmentKind, ExpertExclusion, ExpertProfile
 from . import applicants, composition
 from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
-from .quality import check_not_excluded, excluded_experts
+from .quality import PANEL_KINDS, check_not_excluded, excluded_experts
 
 # Which proposals each kind of assignment is for.
 ASSIGNABLE_STATES = {
@@ -234,6 +234,9 @@ def exclusions_for(proposal: Proposal, *, kind: str = AssignmentKind.EVALUATION)
             for e in applicants.blocking_entries([proposal.pk]).get(proposal.pk, {}).values()]
     declared = Assignment.objects.filter(proposal=proposal, conflict_declared=True).select_related("expert")
     out += [(a.expert, [declared_reason(a)]) for a in declared]
+    if kind in PANEL_KINDS:  # left out of later panels by the quality record (services.quality)
+        out += [(x.expert, [_("%(expert)s was excluded from later panels: %(reason)s") % {
+            "expert": x.expert, "reason": x.reason}]) for x in ExpertExclusion.objects.select_related("expert")]
     return out
 
 

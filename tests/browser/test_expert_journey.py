@@ -15,14 +15,16 @@ def fresh_assignment(portal):
     back under evaluation."""
     from accounts.models import User
     from evaluations.models import Assignment, AssignmentKind
-    from evaluations.services import expert_conflicts, panel_assign
+    from evaluations.services import panel_assign
+    from evaluations.services.panels import exclusions_for
     from proposals.models import Proposal, ProposalState
 
     ministry = User.objects.get(username="ministry")
     for proposal, expert in ((p, e) for p in Proposal.objects.filter(call__year=2023, state=ProposalState.NOT_SELECTED)
                              .order_by("pk")
                              for e in User.objects.filter(username__startswith="expert").order_by("username")):
-        if expert_conflicts(profile=expert.expert_profile, proposal=proposal):
+        # Every reason the assignment would be refused (conflicts, coaching, the region's list, exclusions).
+        if expert.pk in {u.pk for u, _reasons in exclusions_for(proposal)}:
             continue
         # If the expert already scored it, start them afresh on it.
         Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert).delete()

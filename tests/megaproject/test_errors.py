@@ -15,6 +15,7 @@ from tests.factories import PASSWORD
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,
     _media_root,
+    announce,
     approve,
     approved,
     build_letter,
@@ -90,6 +91,7 @@ def signed_in(user) -> Client:
 
 
 def test_an_official_sees_that_the_letter_could_not_be_built_and_not_the_exception(failed_letter, official):
+    announce(failed_letter.decision.proposal.call)  # before, the letter is sealed for the region
     browser = signed_in(official)
     page = browser.get(reverse("funding:decision", args=[failed_letter.decision.proposal_id]))
     assert page.status_code == 200

@@ -31,7 +31,7 @@ from funding import selectors, services
 from funding.models import AwardLetter, LetterBatch, LetterStatus
 from tests.conftest import REPO, TEST_QUEUE, VENV_BIN, _database_url_for_worker
 from tests.factories import CallFactory
-from tests.funding.conftest import plan, selected_proposal
+from tests.funding.conftest import announce, plan, selected_proposal
 from tests.login import log_in
 from tests.proposals.conftest import make_proposal  # noqa: F401  (fixture)
 
@@ -296,6 +296,7 @@ def test_an_unwritable_media_folder_fails_the_letter_visibly_and_a_retry_builds_
     assert failed.attempts >= 1
     assert "Not a directory" in failed.error
     client = Client()
+    announce(decision.proposal.call)  # before, the letter is sealed for the region
     log_in(client, official)
     download = client.get(f"/funding/letters/{failed.pk}/download/")
     assert download.status_code == 403  # nothing to serve while the letter is not built
