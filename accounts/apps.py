@@ -9,3 +9,9 @@ class AccountsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .twofactor import note_second_step
+
+        user_logged_in.connect(note_second_step, dispatch_uid="accounts.note_second_step")

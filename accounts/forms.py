@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -44,3 +45,34 @@ class PasswordResetForm(DjangoPasswordResetForm):
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, {**context, "language": language},
                               from_email, to_email, html_email_template_name=html_email_template_name)
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the authenticator app (six digits) or a recovery code (xxxxx-xxxxx)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=32, strip=True,
+        error_messages={"required": _("Type the code your authenticator app shows.")},
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        attrs = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                 "autocapitalize": "off", "class": "form-control-lg"}
+        if recovery:
+            self.fields["code"].label = _("Recovery code")
+            self.fields["code"].help_text = _("One of the ten codes you kept when you enrolled; each works once.")
+        else:
+            attrs.update({"inputmode": "numeric", "pattern": r"[0-9 ]*", "maxlength": "7"})
+            self.fields["code"].label = _("Six-digit code")
+            self.fields["code"].help_text = _("Open your authenticator app and type the code it shows for this portal.")
+        self.fields["code"].widget.attrs.update(attrs)
+
+    def clean_code(self):
+        from .twofactor import normalise_code
+
+        code = normalise_code(self.cleaned_data["code"])
+        if not code.isascii() or not code.isalnum():
+            raise forms.ValidationError(_("A code has only digits (from the app) or letters and digits "
+                                          "(a recovery code)."))
+        return code

@@ -348,3 +348,18 @@ rules.add_perm("audit.view_trail", is_staff_member)
 rules.add_perm("accounts.view_health_details", is_staff_member)
 rules.add_perm("core.view_document_errors", is_staff_member)
 
+
+# The second factor (accounts.twofactor): everyone may enrol an authenticator and renew their
+# recovery codes; only those to whom it is optional may remove it.
+@rules.predicate
+def second_factor_is_optional(user):
+    from .twofactor import requires_second_factor
+
+    return not requires_second_factor(user)
+
+
+rules.add_perm("accounts.manage_second_factor", rules.is_authenticated)
+rules.add_perm("accounts.remove_second_factor", rules.is_authenticated & second_factor_is_optional)
+explain_refusal("accounts.remove_second_factor", rules.is_authenticated.test,
+                _("Your role requires a second factor: it cannot be removed."))
+

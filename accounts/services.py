@@ -59,3 +59,136 @@ def notifications_retry_mail(*, actor, notifications) -> int:
     if ids:
         transaction.on_commit(lambda: queue_mails(ids))
     return len(ids)
+
+
+# --- The second factor (accounts.twofactor) ---------------------------------
+
+
+class SecondFactorRefused(Exception):
+    """A code was not accepted: `reason` is WRONG (not correct, or used already) or WAIT
+    (too many wrong codes in a row: django-otp's delay before the next try)."""
+
+    WRONG = "wrong"
+    WAIT = "wait"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _record_second_factor(user, summary: str, after=None) -> None:
+    from audit.models import AuditAction
+    from audit.services import record
+
+    while hasattr(user, "_wrapped"):  # request.user is a lazy object (twice: auth, django-otp)
+        user = user._wrapped
+    record(actor=user, action=AuditAction.SECOND_FACTOR, obj=user, summary=summary, after=after)
+
+
+def second_factor_enrolment(*, user):
+    """The authenticator `user` is enrolling: an unconfirmed TOTP device with a fresh key,
+    the same one across reloads of the page until its first code confirms it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require(user, "accounts.manage_second_factor")
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def _verify(device, code: str):
+    """Check `code` on `device` with the row locked (one code, two requests at once: one
+    passes). A failure is kept (django-otp's delay grows) before the refusal is raised, so
+    call it outside an enclosing transaction. Returns the device as verified."""
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        allowed, _data = device.verify_is_allowed()
+        verified = allowed and device.verify_token(code)
+    if not allowed:
+        raise SecondFactorRefused(SecondFactorRefused.WAIT)
+    if not verified:
+        raise SecondFactorRefused(SecondFactorRefused.WRONG)
+    return device
+
+
+def _issue_recovery_codes(user) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .twofactor import new_recovery_codes
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = new_recovery_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def second_factor_confirm(*, user, device, code: str) -> list[str]:
+    """The first code of the authenticator being enrolled confirms it; the person gets ten
+    one-time recovery codes (returned, shown once). Raises SecondFactorRefused."""
+    from .twofactor import normalise_code
+
+    require(user, "accounts.manage_second_factor")
+    if device.user_id != user.pk or device.confirmed:
+        raise SecondFactorRefused(SecondFactorRefused.WRONG)
+    device = _verify(device, normalise_code(code))
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # One authenticator per person: an older one (enrolled again) is replaced.
+        type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _issue_recovery_codes(user)
+        _record_second_factor(user, "authenticator enrolled, recovery codes issued",
+                              after={"recovery_codes": len(codes)})
+    return codes
+
+
+def second_factor_check(*, user, code: str):
+    """The device that accepts `code` at log-in: the authenticator for six digits, else the
+    recovery codes (a recovery code works once). Raises SecondFactorRefused."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from .twofactor import confirmed_totp_device, is_totp_code, normalise_code
+
+    code = normalise_code(code)
+    device = (confirmed_totp_device(user) if is_totp_code(code)
+              else StaticDevice.objects.filter(user=user, confirmed=True).first())
+    if device is None or not code:
+        raise SecondFactorRefused(SecondFactorRefused.WRONG)
+    return _verify(device, code)
+
+
+def recovery_codes_renew(*, user, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), on a current code of the authenticator."""
+    from .twofactor import confirmed_totp_device, normalise_code
+
+    require(user, "accounts.manage_second_factor")
+    device = confirmed_totp_device(user)
+    if device is None:
+        raise SecondFactorRefused(SecondFactorRefused.WRONG)
+    _verify(device, normalise_code(code))
+    with transaction.atomic():
+        codes = _issue_recovery_codes(user)
+        _record_second_factor(user, "recovery codes renewed", after={"recovery_codes": len(codes)})
+    return codes
+
+
+def second_factor_remove(*, user, code: str) -> None:
+    """Remove the authenticator and the recovery codes, on a current code; only for people to
+    whom the second factor is optional."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import confirmed_totp_device, normalise_code
+
+    require(user, "accounts.remove_second_factor")
+    device = confirmed_totp_device(user)
+    if device is None:
+        raise SecondFactorRefused(SecondFactorRefused.WRONG)
+    _verify(device, normalise_code(code))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _record_second_factor(user, "second factor removed")

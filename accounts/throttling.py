@@ -61,3 +61,17 @@ def password_reset_allowed(request, email: str) -> bool:
         logger.warning("password reset throttled: %s requests for the address, %s from the client this hour",
                        per_address, per_ip)
     return allowed
+
+
+def login_failures_reset(request, username: str) -> int:
+    """Forget the failed log-ins of `username` from this client once the whole log-in has
+    passed (password and second factor): the log-in throttle (megaproject.throttling) keeps
+    them while a second step is still owed, so a wrong code is not wiped by typing the
+    password again."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_credentials
+
+    if not settings.AXES_RESET_ON_SUCCESS:
+        return 0
+    AxesProxyHandler.update_request(request)
+    return AxesProxyHandler.get_implementation().reset_user_attempts(request, get_credentials(username))

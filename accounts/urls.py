@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
-from .forms import LoginForm
+from . import twofactor_views, views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-         name="login"),
+    path("login/", twofactor_views.LoginView.as_view(), name="login"),
+    path("login/verify/", twofactor_views.login_verify, name="login_verify"),
+    path("second-factor/enrol/", twofactor_views.enrol, name="twofactor_enrol"),
+    path("second-factor/recovery-codes/", twofactor_views.recovery_codes, name="twofactor_codes"),
+    path("second-factor/recovery-codes/new/", twofactor_views.recovery_codes_renew, name="twofactor_codes_renew"),
+    path("second-factor/remove/", twofactor_views.remove, name="twofactor_remove"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -12,7 +12,16 @@ from .throttling import password_reset_allowed
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html")
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from .twofactor import confirmed_totp_device, requires_second_factor
+
+    device = confirmed_totp_device(request.user)
+    return render(request, "accounts/profile.html", {
+        "totp_device": device,
+        "second_factor_required": requires_second_factor(request.user),
+        "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count() if device else 0,
+    })
 
 
 @login_required

@@ -48,6 +48,8 @@ class AuditAction(models.TextChoices):
     STAGE_GRADE = "stage_grade", _("Stage evaluation graded")
     GOOD_FAITH = "good_faith", _("Good-faith review opened or decided")
     SANCTION = "sanction", _("Sanction recorded")
+    # Identity (issue 14)
+    SECOND_FACTOR = "second_factor", _("Second factor enrolled, renewed or removed")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

@@ -9,3 +9,9 @@ class EvaluationsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+
+        from accounts.twofactor import register_requirement
+
+        from .selectors import expert_needs_second_factor
+
+        register_requirement(expert_needs_second_factor)  # a call may require it of its experts

@@ -235,3 +235,14 @@ def reevaluation_comparison(*, proposal) -> dict:
         "panel": panel,
         "submitted": sum(1 for a in panel if getattr(a, "scoresheet", None) and a.scoresheet.is_locked),
     }
+
+
+def expert_needs_second_factor(user) -> bool:
+    """The expert is on a call that requires a second factor of its experts
+    (programmes.Call.experts_require_second_factor): an assignment there they have not
+    declined by declaring a conflict. Registered with accounts.twofactor; asked at log-in."""
+    if getattr(user, "role", None) != Role.EXPERT:
+        return False
+    return Assignment.objects.filter(
+        expert=user, conflict_declared=False, proposal__call__experts_require_second_factor=True,
+    ).exists()

@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session passed the second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # A logged-in person who owes the second factor reaches only its pages (accounts/middleware.py).
+    "accounts.middleware.SecondFactorMiddleware",
     # The request's user and IP for the audit trail's field-level changes (django-auditlog).
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -403,6 +405,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "megaproject.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "megaproject.throttling.locked_out"
+# Wrong second-factor codes count with wrong passwords; a right password does not wipe them.
+AXES_HANDLER = "megaproject.throttling.LoginThrottleHandler"
+
+# The second factor (accounts.twofactor): the name authenticator apps show. django-otp's own delay
+# after a wrong code (1, 2, 4 … seconds per device) stays on; nothing turns the second step off.
+OTP_TOTP_ISSUER = "지역혁신 메가프로젝트 포털"
 AXES_VERBOSE = False
 # Health checks from the container runtime and the metrics scraper come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/(live|ready)$", r"^metrics$"]

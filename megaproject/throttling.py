@@ -7,14 +7,16 @@ password-reset throttle counts by too; AXES_CLIENT_IP_CALLABLE names it here.
 """
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.forms import LoginForm
 from accounts.throttling import client_ip
+from accounts.twofactor import second_step_for
 
-__all__ = ["LoginThrottleBackend", "client_ip", "locked_out"]
+__all__ = ["LoginThrottleBackend", "LoginThrottleHandler", "client_ip", "locked_out"]
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -26,6 +28,22 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """Axes' database handler, except that a right password does not wipe the failures while
+    the log-in still owes its second step (accounts.twofactor): wrong codes are counted
+    with the wrong passwords, and typing the password again does not start them afresh.
+    The failures are forgotten when the second step passes (accounts.throttling.login_failures_reset)."""
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        request.axes_second_step_owed = bool(second_step_for(user))
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        if getattr(request, "axes_second_step_owed", False):
+            return 0
+        return super().reset_user_attempts(request, credentials)
 
 
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs):

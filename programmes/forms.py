@@ -32,7 +32,7 @@ class CallForm(forms.ModelForm):
             "min_local_matching_pct", "matching_basis", "reveal_expert_names",
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
-            "panel_max_per_institution", "panel_chair_required",
+            "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
             *CONFLICT_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
@@ -89,6 +89,7 @@ class CallForm(forms.ModelForm):
                 Div(Div("panel_max_per_institution", css_class="col-md-6"),
                     Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
                 "panel_chair_required",
+                "experts_require_second_factor",
             ),
             Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
             Fieldset(

@@ -212,6 +212,12 @@ class Call(models.Model):
     panel_chair_required = models.BooleanField(
         _("each panel names a chair"), default=True,
     )
+    # Read by evaluations (its requirement in accounts.twofactor): the call's experts log in with a second factor.
+    experts_require_second_factor = models.BooleanField(
+        _("experts log in with a second factor"), default=False,
+        help_text=_("The experts assigned to this call's proposals must enrol an authenticator app and type its "
+                    "code at every log-in."),
+    )
     # Exclusion grounds (ConflictGround): the guideline's defaults; a ministry may waive some in narrow fields.
     coi_same_institution = models.BooleanField(
         _("exclude experts of a participating institution"), default=True,

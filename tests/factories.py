@@ -21,6 +21,23 @@ PASSWORD = "correct-horse-battery-staple"
 DEFAULT_WEIGHTS = [25, 25, 20, 15, 15]
 
 
+def enrol_second_factor(user, key: str | None = None) -> list[str]:
+    """Give `user` a confirmed authenticator (TOTP device; `key` in hex, random by default)
+    and ten recovery codes, returned and kept on `user.recovery_codes`."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import new_recovery_codes
+
+    fields = {"key": key} if key else {}
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, **fields)
+    static = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = new_recovery_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    user.recovery_codes = codes
+    return codes
+
+
 def region(code: str) -> Region:
     return Region.objects.get(code=code)
 
@@ -47,10 +64,18 @@ class OfficialFactory(UserFactory):
     role = Role.OFFICIAL
 
 
+def _enrolled_staff(user, create, extracted, **kwargs):
+    """Ministry staff and administrators must have a second factor: they come enrolled
+    (`second_factor=False` for one who has not enrolled yet)."""
+    if create and extracted is not False:
+        enrol_second_factor(user)
+
+
 class MinistryFactory(UserFactory):
     username = factory.Sequence(lambda n: f"ministry{n}")
     role = Role.MINISTRY
     region = None
+    second_factor = factory.PostGeneration(_enrolled_staff)
 
 
 class AdminFactory(UserFactory):
@@ -58,6 +83,7 @@ class AdminFactory(UserFactory):
     role = Role.ADMIN
     region = None
     is_staff = True
+    second_factor = factory.PostGeneration(_enrolled_staff)
 
 
 class ExpertFactory(UserFactory):

@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from tests.conftest import _database_url_for_worker
+from tests.login import enrol_on_page
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
@@ -44,7 +45,11 @@ def test_createsuperuser_without_input_makes_an_administrator_who_logs_in_to_the
     assert (admin.is_superuser, admin.is_staff, admin.is_active) == (True, True, True)
 
     login = client.post(reverse("login"), {"username": "first-admin", "password": "a-long-first-admin-passphrase"})
-    assert (login.status_code, login["Location"]) == (302, reverse("dashboard"))
+    # An administrator enrols an authenticator before any page (accounts.twofactor).
+    assert (login.status_code, login["Location"]) == (302, f"{reverse('twofactor_enrol')}?next=%2F")
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("twofactor_enrol"))
+    enrolled = enrol_on_page(client, login["Location"])
+    assert enrolled["Location"] == f"{reverse('twofactor_codes')}?next=%2F"
     assert client.get(reverse("dashboard")).templates[0].name == "reports/dashboard_admin.html"
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
@@ -112,26 +117,44 @@ def interactive(args, env, answers: list[str], timeout=60) -> tuple[list[str], s
 
 
 LOG_IN = """
-import django, json
+import base64, django, json, re
 django.setup()
 from django.conf import settings
 from django.test import Client, override_settings
 from accounts.models import User
+from accounts.twofactor import confirmed_totp_device, current_code, usable_code
+
+def token(page):
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1).decode()
 plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 out = {}
 with override_settings(STORAGES=plain):  # no collectstatic manifest here
     for username, password in %(accounts)r:
         portal = Client(HTTP_HOST=%(host)r)
         login = portal.post("/accounts/login/", {"username": username, "password": password}, secure=True)
+        # The first log-in enrols an authenticator: the key read from the page, the code an app would give.
+        page = portal.get(login["Location"], secure=True)
+        shown = re.search(rb'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page.content).group(1).decode().replace(" ", "")
+        key = base64.b32decode(shown + "=" * (-len(shown) %% 8)).hex()
+        enrolled = portal.post(login["Location"], {"code": current_code(key), "csrfmiddlewaretoken": token(page)},
+                               secure=True)
         home = portal.get("/", secure=True)
         admin = Client(HTTP_HOST=%(host)r)
         admin_login = admin.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"},
                                  secure=True)
         user = User.objects.get(username=username)
+        # The admin site's log-in owes the second step too: the next code of the authenticator.
+        before = admin.get("/admin/", secure=True)
+        verify = admin.get(before["Location"], secure=True)
+        verified = admin.post(before["Location"], {"code": usable_code(confirmed_totp_device(user)),
+                                                   "csrfmiddlewaretoken": token(verify)}, secure=True)
         out[username] = {
             "login": [login.status_code, login.get("Location")],
+            "enrolled": [enrolled.status_code, enrolled.get("Location")],
             "dashboard": [home.status_code, 'data-dashboard="admin"' in home.content.decode()],
             "admin login": [admin_login.status_code, admin_login.get("Location")],
+            "admin before the code": [before.status_code, before.get("Location")],
+            "admin code": [verified.status_code, verified.get("Location")],
             "admin index": admin.get("/admin/", secure=True).status_code,
             "user": [user.role, user.region_id, user.is_superuser, user.is_staff],
         }
@@ -172,9 +195,12 @@ def test_in_production_createsuperuser_interactive_or_not_makes_administrators_w
     assert checked.returncode == 0, checked.stderr
     for username, seen in json.loads(checked.stdout.strip().splitlines()[-1]).items():
         assert seen == {
-            "login": [302, "/"],
+            "login": [302, "/accounts/second-factor/enrol/?next=%2F"],
+            "enrolled": [302, "/accounts/second-factor/recovery-codes/?next=%2F"],
             "dashboard": [200, True],
             "admin login": [302, "/admin/"],
+            "admin before the code": [302, "/accounts/login/verify/?next=/admin/"],
+            "admin code": [302, "/admin/"],
             "admin index": 200,
             "user": ["admin", None, True, True],
         }, username

@@ -14,7 +14,7 @@ from accounts.models import MailState, Notification
 from accounts.selectors import failed_mail_count, failed_mails
 from accounts.services import notify
 from accounts.tasks import retry_delay, send_notification_emails
-from tests.factories import PASSWORD, MinistryFactory, OfficialFactory
+from tests.factories import MinistryFactory, OfficialFactory
 from tests.login import log_in
 from tests.markers import needs_broker, needs_postgres, without_broker
 
@@ -219,8 +219,7 @@ def test_staff_send_the_failed_mails_again_from_the_admin(client, smtp, admin_us
     assert failed_mail_count() == 1
 
     settings.EMAIL_PORT = up
-    login = client.post(reverse("login"), {"username": admin_user.username, "password": PASSWORD})
-    assert login.status_code == 302
+    log_in(client, admin_user)
     changelist = reverse("admin:accounts_notification_changelist")
     listed = client.get(changelist, {"mail_state__exact": "failed"})
     assert list(listed.context["cl"].result_list) == [failed]

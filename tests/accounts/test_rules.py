@@ -314,6 +314,24 @@ REVIEWER_TABLE = {
 COLUMNS = COLUMNS + REVIEWER_COLUMNS
 TABLE = {role: TABLE[role] + REVIEWER_TABLE[role] for role in TABLE}
 
+# The second factor: everyone logged in enrols and renews recovery codes; removing it is for those to
+# whom it is optional (officials; experts of calls that do not require it), never ministry or administrators.
+# fmt: off
+#                                                manage remove
+SECOND_FACTOR_COLUMNS = [("accounts.manage_second_factor", None), ("accounts.remove_second_factor", None)]
+SECOND_FACTOR_TABLE = {
+    "official":             (Y,     Y),
+    "partner_official":     (Y,     Y),
+    "outsider_official":    (Y,     Y),
+    "expert":               (Y,     Y),
+    "ministry":             (Y,     N),
+    "admin_user":           (Y,     N),
+    "anonymous":            (N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + SECOND_FACTOR_COLUMNS
+TABLE = {role: TABLE[role] + SECOND_FACTOR_TABLE[role] for role in TABLE}
+
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""

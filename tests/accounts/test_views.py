@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.forms import LoginForm
 from tests.factories import PASSWORD
-from tests.login import log_in
+from tests.login import log_in, second_factor_code
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,10 @@ def test_the_login_page_renders(client):
 def test_each_role_logs_in_and_lands_on_its_own_dashboard(client, request, role, template):
     user = request.getfixturevalue(role)
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True)
+    if user.role in ("ministry", "admin"):  # their second step: the code of their authenticator
+        verify = f"{reverse('login_verify')}?next=%2F"
+        assert response.redirect_chain == [(verify, 302)]
+        response = client.post(verify, {"code": second_factor_code(user)}, follow=True)
     assert response.redirect_chain == [(reverse("dashboard"), 302)]
     assert response.status_code == 200
     assert template_of(response) == template
