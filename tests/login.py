@@ -35,7 +35,7 @@ def second_factor_code(user) -> str:
     return code
 
 
-def pass_second_step(client, user, location: str):
+def pass_second_step(client, user, location: str, **extra):
     """On the code page `location` (where the password form sent the client), type the code."""
     from accounts.twofactor import confirmed_totp_device
 
@@ -45,20 +45,22 @@ def pass_second_step(client, user, location: str):
         allowed, data = device.verify_is_allowed()
         if not allowed:
             time.sleep(max(0.0, (data["locked_until"] - timezone.now()).total_seconds()) + 0.05)
-    page = client.get(location)
+    page = client.get(location, **extra)
     assert page.status_code == 200, f"second step of {user.get_username()}: HTTP {page.status_code}"
-    response = client.post(location, {"code": second_factor_code(user), "csrfmiddlewaretoken": csrf_token(page)})
+    response = client.post(location, {"code": second_factor_code(user), "csrfmiddlewaretoken": csrf_token(page)},
+                           **extra)
     assert response.status_code == 302, f"second step of {user.get_username()} refused (HTTP {response.status_code})"
     return response
 
 
-def log_in(client, user, password: str = PASSWORD):
+def log_in(client, user, password: str = PASSWORD, **extra):
     """Log `user` in on `client` through the log-in form (and the second step, when the person
     has an authenticator) and return the client.
 
     A user made outside the factories gets the factories' password first. A client that
     is logged in already drops that session first (the form sends a logged-in visitor away);
-    its other cookies (the language chosen) stay. A person who must enrol an authenticator
+    its other cookies (the language chosen) stay. `extra` goes with every request (a client
+    address: REMOTE_ADDR=..., secure=True). A person who must enrol an authenticator
     and has none is left on the enrolment page (logged in, unverified)."""
     if not user.check_password(password):
         user.set_password(password)
@@ -66,12 +68,12 @@ def log_in(client, user, password: str = PASSWORD):
     if SESSION_KEY in client.session:
         client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
     # As a browser does: the form first (its CSRF cookie and token), then the post.
-    form = client.get(reverse("login"))
+    form = client.get(reverse("login"), **extra)
     response = client.post(reverse("login"), {"username": user.get_username(), "password": password,
-                                              "csrfmiddlewaretoken": csrf_token(form)})
+                                              "csrfmiddlewaretoken": csrf_token(form)}, **extra)
     assert response.status_code == 302, f"log-in of {user.get_username()} refused (HTTP {response.status_code})"
     if response["Location"].startswith(reverse("login_verify")):
-        pass_second_step(client, user, response["Location"])
+        pass_second_step(client, user, response["Location"], **extra)
     assert client.session.get(SESSION_KEY) == str(user.pk), f"log-in of {user.get_username()} made no session"
     return client
 

@@ -100,6 +100,14 @@ EXPECTED = {
     "password_reset_done": "200 200 200 200 200 200 200 200 200",
     "password_reset_confirm": "302 302 302 302 302 302 302 302 302",
     "password_reset_complete": "200 200 200 200 200 200 200 200 200",
+    # The second factor. Everyone here passed the log-in (staff typed their code): the code page sends them on.
+    # Officials and experts have no authenticator: they may enrol; staff have one (enrolling again is refused
+    # with a message, and only those to whom it is optional may remove it).
+    "login_verify": "login 302 302 302 302 302 302 302 302",
+    "twofactor_enrol": "login 200 200 200 200 200 200 302 302",
+    "twofactor_codes": "login 200 200 200 200 200 200 200 200",
+    "twofactor_codes_renew": "login 302 302 302 302 302 302 200 200",
+    "twofactor_remove": "login 302 302 302 302 302 302 302 302",
     # --- calls ---
     "programmes:call_list": "login 200 200 200 200 200 200 200 200",
     "programmes:call_create": "login 403 403 403 403 403 403 200 200",

@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from funding.models import AwardLetter, LetterStatus
 from funding.tasks import generate_award_letter
 from megaproject import urls as portal_urls
-from tests.factories import PASSWORD
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,
     _media_root,
@@ -28,6 +27,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,7 @@ def failed_letter(letter, settings, tmp_path):  # noqa: F811  (fixtures)
 def signed_in(user) -> Client:
     browser = Client()
     browser.cookies["django_language"] = "en"
-    assert browser.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
-    return browser
+    return log_in(browser, user)  # staff: the code of their authenticator too
 
 
 def test_an_official_sees_that_the_letter_could_not_be_built_and_not_the_exception(failed_letter, official):

@@ -9,7 +9,7 @@ from django.db import connection
 
 from megaproject.celery_app import app as celery_app
 from megaproject.celery_app import ping
-from tests.factories import PASSWORD
+from tests.login import log_in
 from tests.markers import needs_broker, needs_postgres, without_broker
 
 CLOSED_BROKER = "redis://127.0.0.1:1/0"
@@ -28,12 +28,6 @@ IN_PROCESS_DETAILS = {
 
 def in_process_details() -> dict:
     return {**IN_PROCESS_DETAILS, "database": {"ok": True, "vendor": connection.vendor}}
-
-
-def log_in(client, user, **extra):
-    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, **extra)
-    assert response.status_code == 302, response.content[:500]
-    return client
 
 
 def point_celery_at(settings, monkeypatch, url: str) -> None:

@@ -88,9 +88,9 @@ def test_the_metrics_count_the_request_just_made_by_view_method_and_status(clien
 
 
 def test_the_queries_of_a_signed_in_page_are_counted(client, ministry):
-    from tests.factories import PASSWORD
+    from tests.login import log_in
 
-    assert client.post("/accounts/login/", {"username": ministry.username, "password": PASSWORD}).status_code == 302
+    log_in(client, ministry)  # the password, then the code of the authenticator
     before = samples(client.get("/metrics"))
     assert client.get("/accounts/profile/").status_code == 200
     after = samples(client.get("/metrics"))
