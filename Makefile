@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export DEBUG ?= true
 
-.PHONY: run setup setup-dev test lint worker bench prod-check
+.PHONY: run setup setup-dev test lint worker bench prod-check totp
 
 setup:
 	@scripts/setup.sh
@@ -41,6 +41,11 @@ lint:
 
 worker: setup
 	.venv/bin/celery -A megaproject worker -l info
+
+## The current second-factor code of a demo staff account: make totp USER=ministry (admin, ministry2).
+## Demo installs only (refused when DEBUG is off).
+totp:
+	@$(PY) manage.py totp_code "$(USER)"
 
 ## Benchmarks against PostgreSQL and Redis (separate databases megaproject_bench and megaproject_bench_small):
 ## seeds 10,000 proposals, measures the main pages beside a bare Django page, query counts, letters and exports.

@@ -1,10 +1,20 @@
-"""Demo accounts (password demo1234, only on DEBUG installs)."""
+"""Demo accounts (password demo1234, only on DEBUG installs).
+
+The staff accounts (admin, ministry, ministry2) must have a second factor: they are
+enrolled with one published key, DEMO_TOTP_SECRET (add it to an authenticator app, or
+`make totp USER=ministry` prints the current code), and the recovery codes
+democode01 … democode10."""
+
+from base64 import b32decode
 
 from programmes.models import Region
 
 from .models import Role, User
 
 DEMO_PASSWORD = "demo1234"
+# Public on purpose (README): demo installs only; seed_demo is refused when DEBUG is off.
+DEMO_TOTP_SECRET = "MEGAPROJECTDEMOSECRETKEYFORTOTP2"
+DEMO_RECOVERY_CODES = [f"democode{n:02d}" for n in range(1, 11)]
 
 # Regions of the five 2023 projects, plus Busan (a region with no project).
 OFFICIAL_REGIONS = ["gyeongbuk", "daegu", "gyeongnam", "ulsan", "gwangju", "jeonnam", "chungnam", "jeonbuk", "busan"]
@@ -34,6 +44,7 @@ def seed() -> dict[str, User]:
             username, role=role, display_name=name, email=email,
             is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN, region=None,
         )
+        enrol_demo_second_factor(users[username])
     regions = {r.code: r for r in Region.objects.filter(code__in=OFFICIAL_REGIONS)}
     for code in OFFICIAL_REGIONS:
         region = regions[code]
@@ -43,3 +54,17 @@ def seed() -> dict[str, User]:
             is_staff=False, is_superuser=False,
         )
     return users
+
+
+def enrol_demo_second_factor(user: User) -> None:
+    """The demo key as a confirmed authenticator, and the demo recovery codes (all ten again)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": "authenticator", "confirmed": True})
+    static, _created = StaticDevice.objects.get_or_create(user=user, defaults={"name": "recovery codes",
+                                                                               "confirmed": True})
+    static.token_set.all().delete()
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in DEMO_RECOVERY_CODES])

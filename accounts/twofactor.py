@@ -16,13 +16,12 @@ check and the demo's `make totp` compute codes with it, and nothing turns the st
 from __future__ import annotations
 
 import secrets
-import time
-from binascii import unhexlify
 from collections.abc import Callable
 
-from django_otp.oath import hotp
-
 from .models import Role
+from .totp_codes import DIGITS, code_at_window, current_code, usable_code
+
+__all__ = ["code_at_window", "current_code", "usable_code"]
 
 # The name authenticator apps show beside the account (OTP_TOTP_ISSUER says it too).
 ISSUER = "지역혁신 메가프로젝트 포털"
@@ -95,32 +94,7 @@ def second_factor_is_optional(user) -> bool:
     return not requires_second_factor(user)
 
 
-# --- codes ------------------------------------------------------------------
-
-STEP = 30
-DIGITS = 6
-
-
-def code_at_window(key_hex: str, t: int, *, digits: int = DIGITS) -> str:
-    """The code of time window `t` (Unix time // step) for a device key given in hex."""
-    return f"{hotp(unhexlify(key_hex.encode()), t, digits):0{digits}d}"
-
-
-def current_code(key_hex: str, at: float | None = None, *, step: int = STEP, digits: int = DIGITS) -> str:
-    """The code an authenticator app with this key shows at `at` (now by default)."""
-    t = int((time.time() if at is None else at) // step)
-    return code_at_window(key_hex, t, digits=digits)
-
-
-def usable_code(device, at: float | None = None) -> str | None:
-    """A code `device` (a TOTPDevice) accepts now: the current window's, or if that one was
-    used already (device.last_t), the next window's while it is within the device's
-    tolerance. None if every window it accepts has been used (wait for the next window)."""
-    now = int((time.time() if at is None else at) // device.step) + device.drift
-    for t in range(now - device.tolerance, now + device.tolerance + 1):
-        if t > device.last_t:
-            return code_at_window(device.key, t, digits=device.digits)
-    return None
+# --- codes (accounts.totp_codes: no Django set-up needed, for scripts) --------
 
 
 def new_recovery_codes() -> list[str]:
