@@ -241,9 +241,25 @@ def bench_passwords(usernames: set[str]) -> dict[str, str]:
     return passwords
 
 
+def _post(opener, url: str, form: bytes) -> tuple[int, str]:
+    """POST a form without following the redirect: (status, Location)."""
+    try:
+        opener.open(urllib.request.Request(url, data=form, headers={"Referer": url}), timeout=60)  # noqa: S310
+        return 200, ""  # the form again: refused
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location", "")
+
+
+def second_factor_code(username: str) -> str:
+    from accounts.models import User
+    from bench.codes import second_factor_code as code_of
+
+    return code_of(User.objects.get(username=username))
+
+
 def log_in(port: int, username: str, password: str) -> str:
     """Log in through the portal's own log-in form (CSRF token, password check, throttling, the
-    session it creates) and return that session as a Cookie header."""
+    second step for staff, the session it creates) and return that session as a Cookie header."""
     from django.conf import settings
 
     jar = http.cookiejar.CookieJar()
@@ -253,11 +269,15 @@ def log_in(port: int, username: str, password: str) -> str:
         page = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
-    try:
-        opener.open(urllib.request.Request(url, data=form, headers={"Referer": url}), timeout=60)  # noqa: S310
-        status = 200  # the form again: refused
-    except urllib.error.HTTPError as exc:
-        status = exc.code
+    status, location = _post(opener, url, form)
+    if status == 302 and location.startswith("/accounts/login/verify/"):
+        # Staff type the code of their authenticator (the demo's key, enrolled by seed_demo), as a phone shows it.
+        verify = f"http://127.0.0.1:{port}{location}"
+        with opener.open(verify, timeout=60) as response:  # noqa: S310 (http://127.0.0.1 only)
+            page = response.read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urlencode({"csrfmiddlewaretoken": token, "code": second_factor_code(username)}).encode()
+        status, location = _post(opener, verify, form)
     session = next((c.value for c in jar if c.name == settings.SESSION_COOKIE_NAME), None)
     if status != 302 or not session:
         raise SystemExit(f"log-in of {username} through {url} failed (HTTP {status})")

@@ -29,6 +29,7 @@ database 5), PROD_CHECK_KEEP=1 keeps the work folder (logs, configuration).
 Exit status 0 when every step passed. Prints its own duration.
 """
 
+import base64
 import http.client
 import http.cookiejar
 import json
@@ -266,10 +267,33 @@ class Browser:
         return self.request(path, data={"csrfmiddlewaretoken": token.group(1), **fields},
                             headers={"Origin": origin, "Referer": page.url})
 
-    def log_in(self, username: str, password: str) -> None:
+    def log_in(self, username: str, password: str, totp_key: str | None = None) -> str | None:
+        """The password form, then the second step it asks for: the first log-in of an administrator
+        enrols an authenticator (the key read from the page, as a person types it into an app);
+        a later one types the code of `totp_key`. Returns the key of the authenticator, if any."""
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from accounts.totp_codes import current_code  # plain Python: no Django set-up here
+
         response = self.post_form("/accounts/login/", {"username": username, "password": password})
         expect(response.status == 302, f"log-in of {username}: {response.status}, not a redirect (wrong password?)")
+        location = response.headers["Location"]
+        if location.startswith("/accounts/second-factor/enrol/"):
+            page = self.get(location)
+            shown = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page.text)
+            expect(shown and "<svg" in page.text, f"{location}: no key or QR code to enrol an authenticator")
+            secret = shown.group(1).replace(" ", "")
+            totp_key = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+            enrolled = self.post_form(location, {"code": current_code(totp_key)})
+            expect(enrolled.status == 302, f"enrolment of {username}'s authenticator: {enrolled.status}")
+            codes = self.get(enrolled.headers["Location"])
+            expect(codes.status == 200 and codes.text.count("<code>") == 10, "the ten recovery codes are not shown")
+        elif location.startswith("/accounts/login/verify/"):
+            expect(totp_key, f"log-in of {username}: a code is asked and no authenticator key is known")
+            verified = self.post_form(location, {"code": current_code(totp_key)})
+            expect(verified.status == 302, f"second step of {username}: {verified.status}")
         expect(any(c.name == "sessionid" and c.secure for c in self.cookies), f"log-in of {username}: no secure session")
+        return totp_key
 
 
 # --- The processes ------------------------------------------------------------------------------
@@ -570,7 +594,7 @@ http {{
         expect(staff.get("/", follow=True).status == 200, "the administrator's landing page")
         admin_index = staff.get("/admin/")
         expect(admin_index.status == 200, f"/admin/ for the first administrator: {admin_index.status}")
-        ok("log-in with CSRF over https, /admin/ 200")
+        ok("log-in with CSRF over https, an authenticator enrolled at the first log-in, /admin/ 200")
 
         step("an official: the proposal page and the award letter built by the worker")
         official = Browser(self.base_url, self.cert)
