@@ -1,7 +1,12 @@
 def notifications(request):
-    """Unread notification count for the header."""
+    """Unread notification count for the header, and whether the second factor is still owed."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Kept on the user row by accounts.services: no query per page.
-    return {"unread_notifications": user.unread_count}
+    # Kept on the user row by accounts.services: no query per page. While the log-in still owes its
+    # second factor (accounts.middleware), the header shows no links but the log-out.
+    from .twofactor import SESSION_KEY
+
+    session = getattr(request, "session", {})
+    owed = bool(session.get(SESSION_KEY)) and not getattr(user, "is_verified", lambda: True)()
+    return {"unread_notifications": user.unread_count, "second_step_owed": owed}

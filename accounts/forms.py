@@ -55,17 +55,18 @@ class SecondFactorCodeForm(forms.Form):
         error_messages={"required": _("Type the code your authenticator app shows.")},
     )
 
-    def __init__(self, *args, recovery: bool = False, **kwargs):
+    def __init__(self, *args, recovery: bool = False, focus: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        attrs = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                 "autocapitalize": "off", "class": "form-control-lg"}
+        attrs = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off",
+                 "class": "form-control-lg"}
+        if focus:
+            attrs["autofocus"] = True
         if recovery:
             self.fields["code"].label = _("Recovery code")
             self.fields["code"].help_text = _("One of the ten codes you kept when you enrolled; each works once.")
         else:
             attrs.update({"inputmode": "numeric", "pattern": r"[0-9 ]*", "maxlength": "7"})
             self.fields["code"].label = _("Six-digit code")
-            self.fields["code"].help_text = _("Open your authenticator app and type the code it shows for this portal.")
         self.fields["code"].widget.attrs.update(attrs)
 
     def clean_code(self):

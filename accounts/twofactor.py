@@ -126,7 +126,7 @@ def qr_svg(uri: str) -> str:
     """The URI as a QR code, an inline SVG element (no external image, no script)."""
     import segno
 
-    return segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff")
+    return segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff", omitsize=True)
 
 
 def base32_secret(device) -> str:

@@ -112,8 +112,9 @@ def login_verify(request):
                 return redirect(_next_url(request))
     return render(request, "accounts/login_verify.html", {
         "form": form, "recovery": recovery, "next": _next_url(request),
-        "recovery_form": SecondFactorCodeForm(recovery=True) if not recovery else None,
-        "app_form": SecondFactorCodeForm() if recovery else None,
+        # The other kind of code, folded below the main form (own ids, no autofocus).
+        "recovery_form": None if recovery else SecondFactorCodeForm(recovery=True, auto_id="recovery_%s", focus=False),
+        "app_form": SecondFactorCodeForm(auto_id="app_%s", focus=False) if recovery else None,
     }, status=400 if form.errors else 200)
 
 
