@@ -388,6 +388,10 @@ FORMS = {
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
     "programmes:institutions": "ministry", "evaluations:pledge": "assigned_expert",
+    # The second factor: an official enrols (no authenticator yet), staff renew their recovery codes; the
+    # code page and removal send a verified or a required person on (their refusals: tests/accounts).
+    "twofactor_enrol": "owner", "twofactor_codes_renew": "ministry", "login_verify": "ministry",
+    "twofactor_remove": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -740,3 +744,25 @@ def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(se
     # Only the exact sealed value finds it, as "under review".
     found = client.get(reverse("proposals:list"), {"state": "under_review"}).context["page"].object_list
     assert world.funded.pk in {p.pk for p in found}
+
+
+# --- The second factor's code page: junk is a message at the field, counted, never a 500 ------------
+
+
+@pytest.mark.parametrize("code", ["", " ", "0" * 33, SCRIPT, "١٢٣٤٥٦", "１２３４５６", "12;34", "' OR 1=1 --",
+                                  "democode01' --", "a" * 32])
+def test_junk_typed_as_a_second_factor_code_is_refused_at_the_field(settings, code):
+    from django.test import Client
+
+    from tests.factories import MinistryFactory
+    from tests.login import csrf_token
+
+    person = MinistryFactory()
+    client = Client(raise_request_exception=True)
+    page = client.get(reverse("login"))
+    response = client.post(reverse("login"), {"username": person.username, "password": PASSWORD,
+                                              "csrfmiddlewaretoken": csrf_token(page)})
+    verify = client.post(response["Location"], {"code": code, "kind": "recovery"})
+    assert verify.status_code == 400
+    assert "is-invalid" in verify.content.decode()
+    assert client.get("/")["Location"].startswith(reverse("login_verify"))
