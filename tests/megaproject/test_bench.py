@@ -35,3 +35,28 @@ def test_server_cpu_counts_the_children_of_the_master_process():
         subprocess.run(["pkill", "-P", str(master.pid)], check=False)
         master.kill()
         master.wait()
+
+
+def test_the_bench_logs_staff_in_through_the_second_step_over_http(live_server, transactional_db):
+    from urllib.parse import urlsplit
+
+    from bench.run import log_in
+    from tests.factories import PASSWORD, MinistryFactory
+
+    person = MinistryFactory()
+    port = urlsplit(live_server.url).port
+    first = log_in(port, person.username, PASSWORD)
+    second = log_in(port, person.username, PASSWORD)  # this window's code used: the next one
+    assert first.startswith(f"{settings.SESSION_COOKIE_NAME}=") and first != second
+
+
+def test_the_query_counter_logs_staff_in_through_the_second_step(db):
+    from django.test import Client
+
+    from bench.queries import log_in
+    from tests.factories import MinistryFactory
+
+    person = MinistryFactory()
+    client = log_in(Client(), person.username)
+    assert client.session.get("otp_device_id")
+    assert client.get("/").status_code == 200
