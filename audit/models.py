@@ -48,6 +48,8 @@ class AuditAction(models.TextChoices):
     STAGE_GRADE = "stage_grade", _("Stage evaluation graded")
     GOOD_FAITH = "good_faith", _("Good-faith review opened or decided")
     SANCTION = "sanction", _("Sanction recorded")
+    # Log-in sessions (accounts): a person ended their other sessions from "My sessions".
+    SESSION_END = "session_end", _("Log-in session ended by its owner")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")
