@@ -1,6 +1,7 @@
 """Writes owned by accounts: notifications and their mails, log-in sessions."""
 
 import contextlib
+import ipaddress
 import logging
 import secrets
 from datetime import timedelta
@@ -76,10 +77,14 @@ def notifications_retry_mail(*, actor, notifications) -> int:
 
 def session_start(*, user, session_key: str, ip: str | None, user_agent: str) -> tuple[UserSession, UserSession | None]:
     """Open the row of a new log-in; returns it and the person's previous log-in (None the first time)."""
+    try:
+        ip = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:  # whatever a proxy header held: kept only when it is an address
+        ip = None
     previous = UserSession.objects.filter(user=user).order_by("-created_at", "-id").first()
     now = timezone.now()
     row = UserSession.objects.create(user=user, public_id=secrets.token_hex(16), session_key=session_key or "",
-                                     created_at=now, last_seen_at=now, ip=ip or None,
+                                     created_at=now, last_seen_at=now, ip=ip,
                                      user_agent=(user_agent or "")[:300])
     return row, previous
 

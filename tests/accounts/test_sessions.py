@@ -405,3 +405,10 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def test_a_proxy_header_that_is_no_address_leaves_the_address_unknown(settings, official):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = log_in(Client(HTTP_X_FORWARDED_FOR="<script>alert(1)</script>", REMOTE_ADDR="10.0.0.1"), official)
+    assert row_of(client).ip is None
+    assert "<script>alert(1)" not in client.get(reverse("sessions")).content.decode()

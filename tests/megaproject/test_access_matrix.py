@@ -92,6 +92,12 @@ EXPECTED = {
     "logout [POST]": "302 302 302 302 302 302 302 302 302",
     "profile": "login 200 200 200 200 200 200 200 200",
     "notifications": "login 200 200 200 200 200 200 200 200",
+    # My sessions: everybody their own; the session ended is another of the owner's (others: 404).
+    "sessions": "login 200 200 200 200 200 200 200 200",
+    "sessions_end_others": "405 405 405 405 405 405 405 405 405",
+    "sessions_end_others [POST]": "login 302 302 302 302 302 302 302 302",
+    "session_end": "405 405 405 405 405 405 405 405 405",
+    "session_end [POST]": "login 302 404 404 404 404 404 404 404",
     "notifications_read": "405 405 405 405 405 405 405 405 405",
     "notifications_read [POST]": "login 302 302 302 302 302 302 302 302",
     "password_change": "login 200 200 200 200 200 200 200 200",
@@ -270,6 +276,8 @@ SEALED_UNTIL_ANNOUNCED = {
 PAYLOADS = {
     "logout": lambda w: {},
     "notifications_read": lambda w: {},
+    "sessions_end_others": lambda w: {"confirm": "yes"},
+    "session_end": lambda w: {"confirm": "yes"},
     "programmes:call_status": lambda w: {"status": "closed"},
     "proposals:action": lambda w: {"action": "start_revising", "confirm": "yes"},
     "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
@@ -332,6 +340,7 @@ FILL = {
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
                                          "token": default_token_generator.make_token(
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
+    "session_end": lambda w: {"public_id": owners_other_session(w).public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -531,6 +540,13 @@ def objection_world(*, call, official, make_proposal):  # noqa: F811
     return {"objection": objection, "objection_file": objection_file}
 
 
+def owners_other_session(world):
+    """A log-in session of the owner in another browser (its row; the store no longer has it)."""
+    from accounts.models import UserSession
+
+    return UserSession.objects.get_or_create(public_id="0f" * 16, defaults={"user": world.people["owner"]})[0]
+
+
 def own_report_part(world):
     """The lead region's part of the project's 2023 report."""
     from projects.models import ReportPart
@@ -554,8 +570,14 @@ def reports_world(*, call, ministry, official):
     return {"own_job": own_job}
 
 
+# Columns every request may write, refused or not: the activity of the log-in session making it
+# (accounts.sessions notes it once a minute).
+ACTIVITY = {"accounts.UserSession": ("last_seen_at", "session_key")}
+
+
 def db_state() -> dict:
-    return {model._meta.label: list(model.objects.order_by("pk").values())
+    return {model._meta.label: list(model.objects.order_by("pk").values(
+                *[f.attname for f in model._meta.concrete_fields if f.name not in ACTIVITY.get(model._meta.label, ())]))
             for app in APPS for model in apps.get_app_config(app).get_models()}
 
 

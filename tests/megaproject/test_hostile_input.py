@@ -388,6 +388,7 @@ FORMS = {
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
     "programmes:institutions": "ministry", "evaluations:pledge": "assigned_expert",
+    "sessions_end_others": "owner", "session_end": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -398,6 +399,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
+             "sessions_end_others": "sessions", "session_end": "sessions",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},
