@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import UserSession
 from accounts.services import notify
 from evaluations.models import AssignmentKind
 from evaluations.services import assignment_declare, consulting_comment_add
@@ -340,7 +341,7 @@ FILL = {
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
                                          "token": default_token_generator.make_token(
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
-    "session_end": lambda w: {"public_id": owners_other_session(w).public_id},
+    "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -489,6 +490,8 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         call=call, eligible=eligible, attachment=attachment, evaluation=evaluation, undeclared=undeclared,
         in_consulting=in_consulting, consulting=consulting, funded=letter.decision.proposal, letter=letter,
         batch=batch, criterion=criteria_of(call)[0], people=people, **projects, **reports, **objections,
+        # A log-in session of the owner in another browser (its row; the store no longer has it).
+        other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
     )
 
 
@@ -538,13 +541,6 @@ def objection_world(*, call, official, make_proposal):  # noqa: F811
     objection_file.file.save("근거.pdf", ContentFile(PDF), save=False)
     objection_file.save()
     return {"objection": objection, "objection_file": objection_file}
-
-
-def owners_other_session(world):
-    """A log-in session of the owner in another browser (its row; the store no longer has it)."""
-    from accounts.models import UserSession
-
-    return UserSession.objects.get_or_create(public_id="0f" * 16, defaults={"user": world.people["owner"]})[0]
 
 
 def own_report_part(world):
