@@ -53,6 +53,10 @@ ENDED_MESSAGES = {
 }
 
 
+def shortest_idle_minutes() -> int:
+    return min(settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES, settings.SESSION_IDLE_TIMEOUT_MINUTES)
+
+
 def idle_timeout_seconds(user) -> int:
     if rules.test_rule("accounts.short_idle_timeout", user):
         return settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES * 60
@@ -152,8 +156,8 @@ class SessionLimitsMiddleware:
             reason = SessionEnd.ENDED
         elif now - stamp["at"] > settings.SESSION_ABSOLUTE_LIFETIME_HOURS * 3600:
             reason = SessionEnd.LIFETIME
-        # The user is looked at only when the shortest timeout has passed.
-        elif idle > settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES * 60 and idle > idle_timeout_seconds(request.user):
+        # The user is looked at only when the shorter timeout has passed.
+        elif idle > shortest_idle_minutes() * 60 and idle > idle_timeout_seconds(request.user):
             reason = SessionEnd.IDLE
         if reason is not None:
             return self.end(request, stamp, reason)

@@ -148,6 +148,15 @@ def test_the_idle_timeouts_are_settings(settings, official):
     assert is_sent_to_log_in(client.get("/"))
 
 
+def test_a_staff_timeout_longer_than_the_others_still_leaves_the_others_theirs(settings, official, ministry):
+    settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES, settings.SESSION_IDLE_TIMEOUT_MINUTES = 60, 30
+    staff, other = log_in(browser(), ministry), log_in(browser(), official)
+    for client in (staff, other):
+        move_back(client, seen_minutes=45)
+    assert staff.get("/").status_code == 200
+    assert is_sent_to_log_in(other.get("/"))
+
+
 def test_a_log_in_ends_after_twelve_hours_even_when_active(official):
     client = log_in(browser(), official)
     move_back(client, seen_minutes=0.5, login_minutes=12 * 60 - 1)
