@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from audit.admin import PortalModelAdmin, PortalPermissionsMixin, can_use_admin
+from audit.admin import PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin, can_use_admin
 
-from .models import Notification, User
+from .models import Notification, User, UserSession
 from .services import notifications_retry_mail
 
 admin.site.has_permission = can_use_admin
@@ -66,3 +66,16 @@ class NotificationAdmin(PortalModelAdmin):
         count = notifications_retry_mail(actor=request.user, notifications=queryset)
         self.message_user(request, ngettext("%(count)d mail will be sent again.", "%(count)d mails will be sent again.",
                                             count) % {"count": count}, messages.SUCCESS if count else messages.WARNING)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(ReadOnlyAdmin):
+    """Log-in sessions, looked at only: a person ends theirs on "My sessions"."""
+
+    list_display = ("created_at", "user", "ip", "last_seen_at", "ended_at", "ended_reason")
+    list_filter = ("ended_reason", ("ended_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__username", "user__display_name", "ip")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    fields = ("user", "created_at", "last_seen_at", "ip", "user_agent", "ended_at", "ended_reason")
+    readonly_fields = fields

@@ -6,7 +6,9 @@ class AccountsConfig(AppConfig):
     name = 'accounts'
 
     def ready(self):
-        from . import watched
+        from . import sessions, watched
+
+        sessions.connect()  # log-in sessions: stamped at log-in, closed at log-out
 
         watched.register()  # what the audit trail watches here
 

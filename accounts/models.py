@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -124,3 +125,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SessionEnd(models.TextChoices):
+    LOGOUT = "logout", pgettext_lazy("session end", "Logged out")
+    IDLE = "idle", pgettext_lazy("session end", "Idle timeout")
+    LIFETIME = "lifetime", pgettext_lazy("session end", "Maximum session length reached")
+    ENDED = "ended", pgettext_lazy("session end", "Ended from another session")
+    EXPIRED = "expired", pgettext_lazy("session end", "Expired (no request since)")
+
+
+class UserSession(models.Model):
+    """One log-in of a person, from the log-in to its end: what "My sessions" lists and where the
+    previous log-in is read. `public_id` is random and kept inside the session's data too, so the
+    row follows the session when its key changes (Django's log-in, the second factor's
+    cycle_key); `session_key` is the key the session store holds now, to delete it from there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="log_in_sessions", verbose_name=_("user"))
+    public_id = models.CharField(_("session id"), max_length=32, unique=True, editable=False)
+    session_key = models.CharField(_("session key"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now, db_index=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_reason = models.CharField(_("how it ended"), max_length=20, choices=SessionEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("log-in session")
+        verbose_name_plural = _("log-in sessions")
+        indexes = [models.Index(fields=["user", "-created_at"], name="user_session_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -218,6 +218,11 @@ def stage_report_released(user, report):
 
 
 @rules.predicate
+def is_session_owner(user, user_session):
+    return user_session is not None and user.pk is not None and user_session.user_id == user.pk
+
+
+@rules.predicate
 def is_export_requester(user, job):
     return job is not None and job.requested_by_id == user.pk
 
@@ -334,6 +339,11 @@ rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
 rules.add_perm("accounts.manage_users", is_admin)
 rules.add_perm("accounts.use_admin_site", is_admin)
+# Log-in sessions ("My sessions"): each person ends their own, nobody another's.
+rules.add_perm("accounts.end_session", rules.is_authenticated & is_session_owner)
+# Not a permission but a rule of the same vocabulary: who is logged out after the staff idle timeout
+# (SESSION_IDLE_TIMEOUT_STAFF_MINUTES) rather than the longer one (accounts/sessions.py).
+rules.add_rule("accounts.short_idle_timeout", is_staff_member)
 # Dashboards: each role its own; figures (charts, tables, CSV): staff see the programme, an official only
 # their region's share.
 rules.add_perm("reports.view_admin_dashboard", is_admin)

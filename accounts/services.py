@@ -1,14 +1,25 @@
-"""Writes owned by accounts: notifications and their mails."""
+"""Writes owned by accounts: notifications and their mails, log-in sessions."""
 
+import contextlib
+import ipaddress
 import logging
+import secrets
+from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import record
 from core.permissions import require
 
-from .models import MailState, Notification, User
+from .models import MailState, Notification, SessionEnd, User, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -192,3 +203,111 @@ def second_factor_remove(*, user, code: str) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         _record_second_factor(user, "second factor removed")
+# --- Log-in sessions ("My sessions", the previous log-in; accounts/sessions.py keeps them) ---------
+
+
+def session_start(*, user, session_key: str, ip: str | None, user_agent: str) -> tuple[UserSession, UserSession | None]:
+    """Open the row of a new log-in; returns it and the person's previous log-in (None the first time)."""
+    try:
+        ip = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:  # whatever a proxy header held: kept only when it is an address
+        ip = None
+    previous = UserSession.objects.filter(user=user).order_by("-created_at", "-id").first()
+    now = timezone.now()
+    row = UserSession.objects.create(user=user, public_id=secrets.token_hex(16), session_key=session_key or "",
+                                     created_at=now, last_seen_at=now, ip=ip,
+                                     user_agent=(user_agent or "")[:300])
+    return row, previous
+
+
+def session_seen(*, public_id: str, at, session_key: str | None = None) -> None:
+    """The session was used at `at` (written at most once a minute), and its key now, when it changed."""
+    changes = {"last_seen_at": at}
+    if session_key:
+        changes["session_key"] = session_key
+    UserSession.objects.filter(public_id=public_id, ended_at__isnull=True).update(**changes)
+
+
+def session_close(*, public_id: str, reason: str) -> bool:
+    """Mark a session ended (log-out, idle timeout, maximum length): its person or the clock ended it,
+    nothing to authorise. False when it was ended already."""
+    return bool(UserSession.objects.filter(public_id=public_id, ended_at__isnull=True)
+                .update(ended_at=timezone.now(), ended_reason=reason))
+
+
+def _revoked_key(public_id: str) -> str:
+    return f"session-ended:{public_id}"
+
+
+def remember_revoked(public_ids) -> None:
+    """Tell every web process (through the default cache) that these sessions were ended, for as long as
+    a session can live."""
+    cache.set_many({_revoked_key(i): 1 for i in public_ids}, timeout=settings.SESSION_ABSOLUTE_LIFETIME_HOURS * 3600)
+
+
+def is_revoked(public_id: str) -> bool:
+    return cache.get(_revoked_key(public_id)) is not None
+
+
+def _revoke(rows) -> int:
+    """Delete the rows' sessions from the session store and mark them ended. After commit the cache
+    says so too (accounts.sessions refuses the session id even if a store kept it, e.g. under a key
+    changed since)."""
+    ids = [row.public_id for row in rows]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for row in rows:
+        if row.session_key:
+            store(session_key=row.session_key).delete()
+    UserSession.objects.filter(public_id__in=ids).update(ended_at=timezone.now(), ended_reason=SessionEnd.ENDED)
+    if ids:
+        transaction.on_commit(lambda: remember_revoked(ids))
+    return len(ids)
+
+
+def _record_end(actor, row, how: str) -> None:
+    record(actor=actor, action=AuditAction.SESSION_END, obj=row,
+           summary=f"{how}: {timezone.localtime(row.created_at):%Y-%m-%d %H:%M} · {row.ip or '-'}")
+
+
+def session_end(*, actor, user_session: UserSession, current_public_id: str | None = None) -> None:
+    """The person ends one of their own sessions (not the one they are using: that is logging out)."""
+    require(actor, "accounts.end_session", user_session)
+    if user_session.public_id == current_public_id:
+        raise ValidationError(_("This is the session you are using. To end it, log out."))
+    with transaction.atomic():
+        row = UserSession.objects.select_for_update().filter(pk=user_session.pk, ended_at__isnull=True).first()
+        if row is None:
+            raise ValidationError(_("This session has ended already."))
+        _revoke([row])
+        _record_end(actor, row, "one session")
+
+
+def sessions_end_others(*, actor, current_public_id: str | None) -> int:
+    """The person ends every session of theirs but the one they are using; returns how many."""
+    with transaction.atomic():
+        rows = [row for row in UserSession.objects.select_for_update().filter(user=actor.pk, ended_at__isnull=True)
+                .exclude(public_id=current_public_id or "") if actor.has_perm("accounts.end_session", row)]
+        count = _revoke(rows)
+        for row in rows:
+            _record_end(actor, row, "all other sessions")
+    return count
+
+
+def sessions_purge(*, now=None) -> dict:
+    """Close the rows of sessions left to time out (no request since the longest idle timeout, or past the
+    maximum length), delete ended rows older than SESSION_HISTORY_DAYS and the session store's expired
+    sessions. Returns the counts."""
+    now = now or timezone.now()
+    longest_idle = timedelta(minutes=max(settings.SESSION_IDLE_TIMEOUT_MINUTES,
+                                         settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES))
+    lifetime = timedelta(hours=settings.SESSION_ABSOLUTE_LIFETIME_HOURS)
+    with transaction.atomic():
+        closed = (UserSession.objects.filter(ended_at__isnull=True)
+                  .filter(Q(last_seen_at__lt=now - longest_idle) | Q(created_at__lt=now - lifetime))
+                  .update(ended_at=now, ended_reason=SessionEnd.EXPIRED))
+        deleted, _per_model = UserSession.objects.filter(
+            ended_at__lt=now - timedelta(days=settings.SESSION_HISTORY_DAYS)).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    with contextlib.suppress(NotImplementedError):  # a store whose sessions expire by themselves (cache)
+        store.clear_expired()
+    return {"closed": closed, "deleted": deleted}

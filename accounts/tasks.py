@@ -115,3 +115,14 @@ def resend_stuck_mails() -> int:
     if ids:
         logger.warning("queued %s notification mails again that were still pending", len(ids))
     return len(ids)
+
+
+@shared_task
+def purge_ended_sessions() -> dict:
+    """Every night (megaproject/settings.py CELERY_BEAT_SCHEDULE): close the rows of sessions left to time
+    out, delete those ended more than SESSION_HISTORY_DAYS ago and the session store's expired sessions."""
+    from .services import sessions_purge
+
+    counts = sessions_purge()
+    logger.info("log-in sessions: %(closed)s closed, %(deleted)s old rows deleted", counts)
+    return counts

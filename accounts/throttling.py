@@ -14,6 +14,7 @@ limit tells nobody whether an address has an account.
 """
 
 import hashlib
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -28,9 +29,17 @@ def client_ip(request) -> str | None:
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_address(hops[-proxies]):  # never text a database refuses as an address
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _count(key: str) -> int:

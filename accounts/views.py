@@ -1,12 +1,20 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import services
+from core.forms import perform
+
+from . import selectors, services
 from .forms import PasswordResetForm
+from .models import UserSession
+from .sessions import current_public_id, idle_timeout_seconds
 from .throttling import password_reset_allowed
 
 
@@ -21,7 +29,52 @@ def profile(request):
         "totp_device": device,
         "second_factor_required": requires_second_factor(request.user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count() if device else 0,
+        "previous_login": selectors.previous_login(request.user, current_public_id(request)),
     })
+
+
+@login_required
+def session_list(request):
+    """My sessions: where I am logged in now, this one marked; end one or all the others."""
+    current = current_public_id(request)
+    rows = list(selectors.open_sessions_of(request.user)[:50])
+    for row in rows:
+        row.browser, row.system = selectors.browser_and_system(row.user_agent)
+        row.is_current = row.public_id == current
+    return render(request, "accounts/sessions.html", {
+        "sessions": rows, "others": sum(not row.is_current for row in rows),
+        "previous_login": selectors.previous_login(request.user, current),
+        "idle_minutes": idle_timeout_seconds(request.user) // 60,
+        "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME_HOURS,
+    })
+
+
+def _confirmed(request) -> bool:
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, _("Tick the confirmation box to end the session."))
+    return False
+
+
+@require_POST
+@login_required
+def session_end(request, public_id):
+    row = get_object_or_404(UserSession, user=request.user, public_id=public_id, ended_at__isnull=True)
+    if _confirmed(request):
+        perform(request, lambda: services.session_end(actor=request.user, user_session=row,
+                                                      current_public_id=current_public_id(request)),
+                _("The session was ended: that browser is logged out."))
+    return redirect("sessions")
+
+
+@require_POST
+@login_required
+def sessions_end_others(request):
+    if _confirmed(request):
+        count = services.sessions_end_others(actor=request.user, current_public_id=current_public_id(request))
+        messages.success(request, ngettext("%(count)s other session was ended.", "%(count)s other sessions were ended.",
+                                           count) % {"count": count} if count else _("No other session was open."))
+    return redirect("sessions")
 
 
 @login_required

@@ -50,6 +50,8 @@ class AuditAction(models.TextChoices):
     SANCTION = "sanction", _("Sanction recorded")
     # Identity (issue 14)
     SECOND_FACTOR = "second_factor", _("Second factor enrolled, renewed or removed")
+    # Log-in sessions (accounts): a person ended their other sessions from "My sessions".
+    SESSION_END = "session_end", _("Log-in session ended by its owner")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

@@ -131,6 +131,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle timeout and absolute lifetime of a log-in, sessions ended from "My sessions" (accounts/sessions.py).
+    # After the messages (it tells the person why) and htmx (a partial request is redirected whole).
+    "accounts.sessions.SessionLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a locked-out log-in into the log-in page with the reason (megaproject/throttling.py).
     "axes.middleware.AxesMiddleware",
@@ -525,6 +528,30 @@ PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
 # was lost) are queued again, every hour at half past.
 CELERY_BEAT_SCHEDULE["resend-stuck-mails"] = {"task": "accounts.tasks.resend_stuck_mails",
                                               "schedule": crontab(minute=30)}
+
+
+# --- Log-in sessions (accounts/sessions.py) ----------------------------------------------
+# Sessions stay in the database (Django's default SESSION_ENGINE), so ending one from "My sessions"
+# deletes it for every web process. A person is logged out after this many minutes without a request:
+# ministry staff and administrators after SESSION_IDLE_TIMEOUT_STAFF_MINUTES, officials and experts after
+# SESSION_IDLE_TIMEOUT_MINUTES (longer: an expert writes a scoresheet's comments, an official a plan
+# section, for a long while before saving). Whatever the activity, a log-in lasts at most
+# SESSION_ABSOLUTE_LIFETIME_HOURS; the session cookie expires at the same moment.
+SESSION_IDLE_TIMEOUT_STAFF_MINUTES = _count_setting("SESSION_IDLE_TIMEOUT_STAFF_MINUTES", 30)
+SESSION_IDLE_TIMEOUT_MINUTES = _count_setting("SESSION_IDLE_TIMEOUT_MINUTES", 120)
+SESSION_ABSOLUTE_LIFETIME_HOURS = _count_setting("SESSION_ABSOLUTE_LIFETIME_HOURS", 12)
+for _name in ("SESSION_IDLE_TIMEOUT_STAFF_MINUTES", "SESSION_IDLE_TIMEOUT_MINUTES"):
+    if vars()[_name] > SESSION_ABSOLUTE_LIFETIME_HOURS * 60:
+        raise ImproperlyConfigured(f"{_name}: must not be longer than SESSION_ABSOLUTE_LIFETIME_HOURS.")
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_HOURS * 3600
+# The rows of ended sessions ("My sessions", the previous log-in) are deleted after this many days,
+# with the expired sessions of the session store, every night at 03:40 KST.
+SESSION_HISTORY_DAYS = _count_setting("SESSION_HISTORY_DAYS", 90)
+CELERY_BEAT_SCHEDULE["purge-ended-sessions"] = {"task": "accounts.tasks.purge_ended_sessions",
+                                                "schedule": crontab(hour=3, minute=40)}
+# Failed log-ins are kept by django-axes (at most 1000 per username) so that a person reads, at log-in,
+# how many failed attempts on their account came since their previous log-in.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 
 # --- Backups ----------------------------------------------------------------------------

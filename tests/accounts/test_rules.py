@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from accounts.models import Role, User
+from accounts.models import Role, User, UserSession
 from core.permissions import Refused, refusal_reason, require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
@@ -333,6 +333,14 @@ COLUMNS = COLUMNS + SECOND_FACTOR_COLUMNS
 TABLE = {role: TABLE[role] + SECOND_FACTOR_TABLE[role] for role in TABLE}
 
 
+# Log-in sessions: each person ends their own ("My sessions"), nobody another's.
+SESSION_COLUMNS = [("accounts.end_session", "session of the Gwangju official")]
+SESSION_TABLE = {"official": (Y,), "partner_official": (N,), "outsider_official": (N,), "expert": (N,),
+                 "ministry": (N,), "admin_user": (N,), "anonymous": (N,)}
+COLUMNS = COLUMNS + SESSION_COLUMNS
+TABLE = {role: TABLE[role] + SESSION_TABLE[role] for role in TABLE}
+
+
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""
     from projects.models import (
@@ -422,6 +430,7 @@ def targets(ministry, expert, official):
         "another expert's evaluation": assignment(AssignmentKind.EVALUATION, under_review, of=another_expert),
         "proposal under review": under_review,
         "proposal announced": announced,
+        "session of the Gwangju official": UserSession.objects.create(user=official, public_id="ab" * 16),
         "export job of the Gwangju official": ExportJob.objects.create(
             requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
         **project_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam),

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import UserSession
 from accounts.services import notify
 from evaluations.models import AssignmentKind
 from evaluations.services import assignment_declare, consulting_comment_add
@@ -92,6 +93,12 @@ EXPECTED = {
     "logout [POST]": "302 302 302 302 302 302 302 302 302",
     "profile": "login 200 200 200 200 200 200 200 200",
     "notifications": "login 200 200 200 200 200 200 200 200",
+    # My sessions: everybody their own; the session ended is another of the owner's (others: 404).
+    "sessions": "login 200 200 200 200 200 200 200 200",
+    "sessions_end_others": "405 405 405 405 405 405 405 405 405",
+    "sessions_end_others [POST]": "login 302 302 302 302 302 302 302 302",
+    "session_end": "405 405 405 405 405 405 405 405 405",
+    "session_end [POST]": "login 302 404 404 404 404 404 404 404",
     "notifications_read": "405 405 405 405 405 405 405 405 405",
     "notifications_read [POST]": "login 302 302 302 302 302 302 302 302",
     "password_change": "login 200 200 200 200 200 200 200 200",
@@ -278,6 +285,8 @@ SEALED_UNTIL_ANNOUNCED = {
 PAYLOADS = {
     "logout": lambda w: {},
     "notifications_read": lambda w: {},
+    "sessions_end_others": lambda w: {"confirm": "yes"},
+    "session_end": lambda w: {"confirm": "yes"},
     "programmes:call_status": lambda w: {"status": "closed"},
     "proposals:action": lambda w: {"action": "start_revising", "confirm": "yes"},
     "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
@@ -340,6 +349,7 @@ FILL = {
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
                                          "token": default_token_generator.make_token(
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
+    "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -488,6 +498,8 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         call=call, eligible=eligible, attachment=attachment, evaluation=evaluation, undeclared=undeclared,
         in_consulting=in_consulting, consulting=consulting, funded=letter.decision.proposal, letter=letter,
         batch=batch, criterion=criteria_of(call)[0], people=people, **projects, **reports, **objections,
+        # A log-in session of the owner in another browser (its row; the store no longer has it).
+        other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
     )
 
 
@@ -562,8 +574,14 @@ def reports_world(*, call, ministry, official):
     return {"own_job": own_job}
 
 
+# Columns every request may write, refused or not: the activity of the log-in session making it
+# (accounts.sessions notes it once a minute).
+ACTIVITY = {"accounts.UserSession": ("last_seen_at", "session_key")}
+
+
 def db_state() -> dict:
-    return {model._meta.label: list(model.objects.order_by("pk").values())
+    return {model._meta.label: list(model.objects.order_by("pk").values(
+                *[f.attname for f in model._meta.concrete_fields if f.name not in ACTIVITY.get(model._meta.label, ())]))
             for app in APPS for model in apps.get_app_config(app).get_models()}
 
 

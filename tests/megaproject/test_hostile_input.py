@@ -392,6 +392,7 @@ FORMS = {
     # code page and removal send a verified or a required person on (their refusals: tests/accounts).
     "twofactor_enrol": "owner", "twofactor_codes_renew": "ministry", "login_verify": "ministry",
     "twofactor_remove": "ministry",
+    "sessions_end_others": "owner", "session_end": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -402,6 +403,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
+             "sessions_end_others": "sessions", "session_end": "sessions",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},

@@ -68,3 +68,8 @@ def test_the_annual_reports_are_opened_and_chased_at_eight_seoul_time_every_day(
 def test_expired_exports_are_purged_every_hour_on_the_hour():
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 13, 20)) == kst(2026, 3, 2, 14, 0)
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 23, 0)) == kst(2026, 3, 3, 0, 0)
+
+
+def test_ended_log_in_sessions_are_purged_every_night_at_twenty_to_four_seoul_time():
+    assert next_run("purge-ended-sessions", kst(2026, 3, 2, 13, 20)) == kst(2026, 3, 3, 3, 40)
+    assert next_run("purge-ended-sessions", kst(2026, 3, 3, 3, 39)) == kst(2026, 3, 3, 3, 40)

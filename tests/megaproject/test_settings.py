@@ -126,6 +126,13 @@ SCENARIOS = {
         DEBUG="true", STORAGE_BACKEND="s3", AWS_STORAGE_BUCKET_NAME="portal-uploads",
         AWS_S3_ENDPOINT_URL="https://s3.example.kr",
     ),
+    "idle longer than a log-in": start_django(DEBUG="true", SESSION_IDLE_TIMEOUT_MINUTES="800"),
+    "idle zero": start_django(DEBUG="true", SESSION_IDLE_TIMEOUT_STAFF_MINUTES="0"),
+    "session lengths": start_django(
+        "from django.conf import settings\n"
+        "print(settings.SESSION_IDLE_TIMEOUT_STAFF_MINUTES, settings.SESSION_IDLE_TIMEOUT_MINUTES,"
+        " settings.SESSION_ABSOLUTE_LIFETIME_HOURS, settings.SESSION_COOKIE_AGE, settings.SESSION_ENGINE)",
+        DEBUG="true", SESSION_ABSOLUTE_LIFETIME_HOURS="8"),
     "storage default": start_django(
         "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])", DEBUG="true"
     ),
@@ -272,6 +279,16 @@ def test_it_refuses_a_cache_url_that_is_not_redis_and_names_cache_url(outcome):
 def test_a_cache_url_shares_the_default_cache_through_redis_and_without_it_each_process_keeps_its_own(outcome):
     assert outcome("cache on redis").stdout.strip() == "django.core.cache.backends.redis.RedisCache"
     assert outcome("cache unset").stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_the_session_lengths_are_read_and_the_cookie_lasts_as_long_as_a_log_in(outcome):
+    result = outcome("session lengths")
+    assert result.stdout.split() == ["30", "120", "8", str(8 * 3600), "django.contrib.sessions.backends.db"]
+
+
+def test_it_refuses_an_idle_timeout_longer_than_a_log_in_or_of_zero_minutes(outcome):
+    assert last_line(outcome("idle longer than a log-in")).startswith(f"{ERROR}SESSION_IDLE_TIMEOUT_MINUTES:")
+    assert last_line(outcome("idle zero")).startswith(f"{ERROR}SESSION_IDLE_TIMEOUT_STAFF_MINUTES:")
 
 
 def test_it_selects_s3_storage_when_storage_backend_is_s3(outcome):
