@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import sso, views
 from .forms import LoginForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
          name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (accounts/sso.py): 404 unless OIDC_ENABLED.
+    path("sso/login/", sso.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -48,6 +48,10 @@ class AuditAction(models.TextChoices):
     STAGE_GRADE = "stage_grade", _("Stage evaluation graded")
     GOOD_FAITH = "good_faith", _("Good-faith review opened or decided")
     SANCTION = "sanction", _("Sanction recorded")
+    # Identity (issue 14): single sign-on and the break-glass administrator
+    SSO_BINDING = "sso_binding", _("Single sign-on identity bound to an account")
+    BREAK_GLASS = "break_glass", _("Break-glass administrator named or removed")
+    BREAK_GLASS_LOGIN = "break_glass_login", _("Break-glass administrator logged in")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")
