@@ -15,6 +15,7 @@ import requests
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -452,3 +453,19 @@ def test_the_database_refuses_a_break_glass_account_that_is_not_an_administrator
 
     with pytest.raises(IntegrityError):
         MinistryFactory(is_break_glass=True)
+
+
+def test_with_sso_on_the_sso_addresses_redirect_or_refuse_for_everyone(sso):
+    """The access matrix runs with SSO off (404); on, anybody may start a sign-in (a redirect to
+    the provider) and a callback that answers no sign-in of this browser is refused (400)."""
+    people = [None, OfficialFactory(), ExpertFactory(), MinistryFactory(), AdminFactory()]
+    for person in people:
+        browser = Client()
+        if person is not None:
+            log_in(browser, person)
+        response = browser.get(reverse("oidc_authentication_init"))
+        assert response.status_code == 302 and response["Location"].startswith(f"{sso.issuer}/auth?")
+        assert browser.get(reverse("oidc_authentication_callback")).status_code == 400
+        assert browser.get(reverse("oidc_authentication_callback") + "?code=x&state=y").status_code == 400
+        if person is not None:  # a refused callback does not end the session it found
+            assert browser.session[SESSION_KEY] == str(person.pk)
