@@ -8,11 +8,11 @@ trail (role, region, activity, groups and permissions, with before → after).
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,7 +21,6 @@ from audit.admin import PortalModelAdmin, PortalPermissionsMixin, can_use_admin
 from .forms import STAFF_USE_SSO, password_login_refused
 from .models import Notification, User
 from .services import notifications_retry_mail
-
 
 
 class AdminLoginForm(AdminAuthenticationForm):
