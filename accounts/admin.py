@@ -8,18 +8,32 @@ trail (role, region, activity, groups and permissions, with before → after).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin, can_use_admin
 
+from .forms import STAFF_USE_SSO, password_login_refused
 from .models import Notification, User, UserSession
 from .services import notifications_retry_mail
 
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin site's log-in obeys PASSWORD_LOGIN_FOR_STAFF as the portal's does."""
+
+    def confirm_login_allowed(self, user):
+        if password_login_refused(user):
+            raise ValidationError(STAFF_USE_SSO, code="staff_use_sso")
+        super().confirm_login_allowed(user)
+
+
 admin.site.has_permission = can_use_admin
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("Mega Project Portal administration")
 admin.site.site_title = _("Mega Project Portal")
 
@@ -27,15 +41,16 @@ admin.site.site_title = _("Mega Project Portal")
 @admin.register(User)
 class UserAdmin(PortalPermissionsMixin, BaseUserAdmin):
     list_display = ("username", "display_name", "role", "region", "email", "is_active", "is_staff", "last_login")
-    list_filter = ("role", "region", "is_active", "is_staff", "is_superuser", "groups")
+    list_filter = ("role", "region", "is_active", "is_staff", "is_superuser", "is_break_glass", "groups")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     list_select_related = ("region",)
     date_hierarchy = "date_joined"
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Portal role"), {"fields": ("role", "region", "display_name", "phone", "language")}),
+        (_("Single sign-on and break-glass"), {"fields": ("is_break_glass", "oidc_issuer", "oidc_subject")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Portal role"), {"fields": ("role", "region")}),)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "oidc_issuer", "oidc_subject")
 
 
 if admin.site.is_registered(Group):

@@ -10,3 +10,10 @@ def notifications(request):
     session = getattr(request, "session", {})
     owed = bool(session.get(SESSION_KEY)) and not getattr(user, "is_verified", lambda: True)()
     return {"unread_notifications": user.unread_count, "second_step_owed": owed}
+
+
+def single_sign_on(request):
+    """Whether the log-in page offers single sign-on (OIDC_ENABLED)."""
+    from django.conf import settings
+
+    return {"sso_enabled": settings.OIDC_ENABLED}

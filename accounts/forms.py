@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from .mail import absolute_url, mail_language
 
 
+def password_login_refused(user) -> bool:
+    """Staff password log-in switched off (PASSWORD_LOGIN_FOR_STAFF false): ministry staff and
+    administrators log in through single sign-on, except a break-glass administrator."""
+    return not settings.PASSWORD_LOGIN_FOR_STAFF and user.is_staff_member and not user.is_break_glass
+
+
+STAFF_USE_SSO = _("Ministry staff and administrators log in with their organisation's account: use the "
+                  "single sign-on button above. If it is not answering, ask your administrator.")
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is not correct. Both are case-sensitive."),
+        "staff_use_sso": STAFF_USE_SSO,
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if password_login_refused(user):
+            raise ValidationError(self.error_messages["staff_use_sso"], code="staff_use_sso")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

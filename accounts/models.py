@@ -44,6 +44,18 @@ class User(AbstractUser):
     language = models.CharField(_("mail language"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
 
+    # Break-glass administrator: may log in with a password when staff password log-in is off
+    # (PASSWORD_LOGIN_FOR_STAFF) and the identity provider is down; every such log-in is recorded
+    # and mailed to every administrator (accounts.services.break_glass_used).
+    is_break_glass = models.BooleanField(
+        _("break-glass administrator"), default=False,
+        help_text=_("Only for administrators: may log in with a password when single sign-on is down. "
+                    "Every log-in is recorded and mailed to all administrators."))
+    # Single sign-on: the identity provider's issuer and subject this account was bound to on
+    # its first SSO log-in (accounts/sso.py); later log-ins find the account by them alone.
+    oidc_issuer = models.CharField(_("SSO issuer"), max_length=255, blank=True, editable=False)
+    oidc_subject = models.CharField(_("SSO subject"), max_length=255, null=True, blank=True, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -54,6 +66,10 @@ class User(AbstractUser):
                 condition=~models.Q(role="official") | models.Q(region__isnull=False),
                 name="official_has_region",
             ),
+            models.CheckConstraint(condition=models.Q(is_break_glass=False) | models.Q(role="admin"),
+                                   name="break_glass_is_admin"),
+            models.UniqueConstraint(fields=["oidc_issuer", "oidc_subject"], name="unique_oidc_subject",
+                                    condition=models.Q(oidc_subject__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -63,6 +79,8 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.OFFICIAL and not self.region_id:
             raise ValidationError({"region": _("A regional official must belong to a region.")})
+        if self.is_break_glass and self.role != Role.ADMIN:
+            raise ValidationError({"is_break_glass": _("Only an administrator can be a break-glass account.")})
 
     def has_perm(self, perm, obj=None):
         # The portal's own permissions are decided by the rules alone: a Django
@@ -88,6 +106,11 @@ class User(AbstractUser):
     @property
     def is_portal_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Ministry staff or an administrator: the people PASSWORD_LOGIN_FOR_STAFF speaks of."""
+        return self.role in (Role.MINISTRY, Role.ADMIN) or self.is_superuser
 
 
 class MailState(models.TextChoices):

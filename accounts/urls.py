@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import twofactor_views, views
+from . import sso, twofactor_views, views
 
 urlpatterns = [
     path("login/", twofactor_views.LoginView.as_view(), name="login"),
@@ -10,7 +10,10 @@ urlpatterns = [
     path("second-factor/recovery-codes/", twofactor_views.recovery_codes, name="twofactor_codes"),
     path("second-factor/recovery-codes/new/", twofactor_views.recovery_codes_renew, name="twofactor_codes_renew"),
     path("second-factor/remove/", twofactor_views.remove, name="twofactor_remove"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (accounts/sso.py): 404 unless OIDC_ENABLED.
+    path("sso/login/", sso.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("profile/", views.profile, name="profile"),
     path("profile/sessions/", views.session_list, name="sessions"),
     path("profile/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),

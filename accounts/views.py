@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import perform
 
-from . import selectors, services
+from . import selectors, services, sso
 from .forms import PasswordResetForm
 from .models import UserSession
 from .sessions import current_public_id, idle_timeout_seconds
@@ -104,3 +104,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         if password_reset_allowed(self.request, form.cleaned_data["email"]):
             return super().form_valid(form)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's log-out (POST only) ends the portal session; a session opened by single sign-on
+    then goes on to the identity provider's end-session endpoint, which ends the provider's
+    session too and comes back to the log-in page (accounts.sso.provider_logout_url)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_logout = sso.provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider_logout) if provider_logout else response

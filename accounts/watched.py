@@ -12,7 +12,7 @@ def register() -> None:
     # Passwords and log-in times never enter the trail; group and permission changes are
     # recorded with full before/after sets by watch_permission_changes.
     watch(User, exclude_fields=["password", "last_login", "unread_count"], field_actions={
-        AuditAction.PERMISSIONS: {"is_superuser", "is_staff"},
+        AuditAction.PERMISSIONS: {"is_superuser", "is_staff", "is_break_glass"},
         AuditAction.USER_ACCOUNT: {"role", "region", "is_active"},
     })
     watch(Group, include_fields=["name"])

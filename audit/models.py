@@ -52,6 +52,10 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR = "second_factor", _("Second factor enrolled, renewed or removed")
     # Log-in sessions (accounts): a person ended their other sessions from "My sessions".
     SESSION_END = "session_end", _("Log-in session ended by its owner")
+    # Identity (issue 14): single sign-on and the break-glass administrator
+    SSO_BINDING = "sso_binding", _("Single sign-on identity bound to an account")
+    BREAK_GLASS = "break_glass", _("Break-glass administrator named or removed")
+    BREAK_GLASS_LOGIN = "break_glass_login", _("Break-glass administrator logged in")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

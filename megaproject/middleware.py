@@ -7,13 +7,35 @@ CSP = (
 )
 
 
+def sso_form_action_origins(settings) -> list[str]:
+    """With single sign-on, the log-out form's POST ends in a redirect to the identity provider's
+    end-session endpoint (accounts.sso.provider_logout_url); browsers check form-action on that
+    redirect, so the provider's origin joins 'self' there."""
+    from urllib.parse import urlsplit
+
+    if not settings.OIDC_ENABLED:
+        return []
+    origins = []
+    for url in (settings.OIDC_OP_ISSUER, settings.OIDC_OP_LOGOUT_ENDPOINT):
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.conf import settings
+
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP)
+        origins = sso_form_action_origins(settings)
+        policy = CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *origins])) if origins else CSP
+        response.setdefault("Content-Security-Policy", policy)
         return response
 
 

@@ -77,6 +77,7 @@ ALLOW_DEMO_DATA = _bool("ALLOW_DEMO_DATA", default=DEBUG)
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "mozilla_django_oidc",  # single sign-on over OpenID Connect (accounts/sso.py), when OIDC_ENABLED
     "axes",  # log-in throttling
     # The second factor (accounts.twofactor): TOTP devices and one-time recovery codes.
     "django_otp",
@@ -153,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notifications",
+                "accounts.context_processors.single_sign_on",
             ],
             "builtins": ["core.templatetags.portal", "programmes.templatetags.reference"],
         },
@@ -552,6 +554,58 @@ CELERY_BEAT_SCHEDULE["purge-ended-sessions"] = {"task": "accounts.tasks.purge_en
 # Failed log-ins are kept by django-axes (at most 1000 per username) so that a person reads, at log-in,
 # how many failed attempts on their account came since their previous log-in.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# --- Single sign-on (OpenID Connect, accounts/sso.py) -------------------------------------
+# Off by default. On: the log-in page offers the organisation's identity provider (code flow
+# with PKCE S256, state and nonce; ID tokens RS256, checked against the provider's JWKS, its
+# issuer and this client). The provider's endpoints are read from OIDC_OP_ISSUER's
+# /.well-known/openid-configuration on first use and cached for an hour; an endpoint variable
+# set here (OIDC_OP_AUTHORIZATION_ENDPOINT, _TOKEN_, _USER_, _JWKS_, _LOGOUT_) wins over it.
+# SSO never creates an account: a first log-in binds the provider's subject to the one active
+# account whose user name (OIDC_USERNAME_CLAIM, when set) or verified e-mail (OIDC_EMAIL_CLAIM)
+# matches; anyone else is asked to see an administrator.
+OIDC_ENABLED = _bool("OIDC_ENABLED", default=False)
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="")
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+# Seconds the portal waits for the identity provider before showing "not answering".
+OIDC_TIMEOUT = _read("OIDC_TIMEOUT", env.int, default=10)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's log-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.sso.provider_logout_url"
+if OIDC_ENABLED:
+    for _name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET"):
+        _required(_name, "when OIDC_ENABLED is on")
+    if not OIDC_OP_ISSUER and not all((OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT,
+                                       OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT)):
+        raise ImproperlyConfigured("OIDC_OP_ISSUER: must be set when OIDC_ENABLED is on (or every "
+                                   "OIDC_OP_*_ENDPOINT variable).")
+    if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "PS256"}:
+        raise ImproperlyConfigured(f"OIDC_RP_SIGN_ALGO: expected an asymmetric algorithm such as RS256, "
+                                   f"got {OIDC_RP_SIGN_ALGO!r}")
+    if not OIDC_EMAIL_CLAIM and not OIDC_USERNAME_CLAIM:
+        raise ImproperlyConfigured("OIDC_EMAIL_CLAIM: set it or OIDC_USERNAME_CLAIM (how a first log-in "
+                                   "finds its account).")
+    AUTHENTICATION_BACKENDS.append("accounts.sso.PortalOIDCBackend")
+# Off: ministry staff and administrators may not log in with a password (only through SSO),
+# except the break-glass administrators (accounts.User.is_break_glass), whose every log-in is
+# recorded and mailed to every administrator.
+PASSWORD_LOGIN_FOR_STAFF = _bool("PASSWORD_LOGIN_FOR_STAFF", default=True)
+if not PASSWORD_LOGIN_FOR_STAFF and not OIDC_ENABLED:
+    raise ImproperlyConfigured("PASSWORD_LOGIN_FOR_STAFF: can be off only with OIDC_ENABLED on (staff would "
+                               "have no way to log in but the break-glass accounts).")
 
 
 # --- Backups ----------------------------------------------------------------------------

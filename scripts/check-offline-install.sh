@@ -5,7 +5,7 @@
 #     URL that points nowhere; the copy's .venv is new, so every package comes from the bundle.
 #   - npm: `npm ci --offline` with a cache holding only the bundle's packages.
 #   Both also get a proxy that points nowhere: any download attempt fails.
-# Then the copy's `pip check`, `manage.py check` and axe-core must work. Takes about 1-3 minutes.
+# Then the copy's `pip check`, `manage.py check`, axe-core and oidc-provider must work. Takes about 1-3 minutes.
 # Run after `make test` (or scripts/setup.sh --dev): the Debian packages are then in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,7 @@ NOWHERE=http://127.0.0.1:9
   .venv/bin/pip check
   DEBUG=true .venv/bin/python manage.py check
   test -f node_modules/axe-core/axe.min.js
+  test -f node_modules/oidc-provider/package.json
   .venv/bin/pip freeze --all | sed 's/ @ .*//' | sort -f > "$WORK/installed.txt"
 )
 # Everything the lock names is installed, at the locked version.

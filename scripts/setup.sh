@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the portal needs on a fresh Debian machine, idempotently.
 #   scripts/setup.sh        runtime: system packages, .venv, Python packages, translations
-#   scripts/setup.sh --dev  also test tools: Chromium, poppler, axe-core (npm), nginx and openssl
+#   scripts/setup.sh --dev  also test tools: Chromium, poppler, axe-core and oidc-provider (npm), nginx and openssl
 #   scripts/setup.sh --bench  runtime plus wrk, the load generator of `make bench`
 #   scripts/setup.sh --offline DIR [--dev]  (or OFFLINE_BUNDLE=DIR) install Python and npm packages from
 #                           the bundle `make bundle` built (dist/offline-bundle), never from a registry
@@ -83,8 +83,8 @@ if [[ ! -f "$STAMP" ]]; then
   touch "$STAMP"
 fi
 
-# --- Test assets from the npm registry (axe-core) -------------------------------
-if [[ $DEV == 1 && ! -f node_modules/axe-core/axe.min.js ]]; then
+# --- Test assets from the npm registry (axe-core; oidc-provider, the SSO tests' identity provider) ---
+if [[ $DEV == 1 && ( ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/oidc-provider/package.json ) ]]; then
   echo "==> installing npm test assets${OFFLINE:+ (offline, from $OFFLINE/npm-cache)}"
   if [[ -n "$OFFLINE" ]]; then
     # npm writes into its cache: use a copy, the bundle may be read-only.

@@ -91,6 +91,11 @@ EXPECTED = {
     "login": "200 302 302 302 302 302 302 302 302",
     "logout": "405 405 405 405 405 405 405 405 405",
     "logout [POST]": "302 302 302 302 302 302 302 302 302",
+    # Single sign-on: no such page while OIDC_ENABLED is off (here). On, the first redirects
+    # everyone to the identity provider and the second answers the provider's redirect
+    # (tests/accounts/test_sso.py::test_with_sso_on_the_sso_addresses_redirect_or_refuse_for_everyone).
+    "oidc_authentication_init": "404 404 404 404 404 404 404 404 404",
+    "oidc_authentication_callback": "404 404 404 404 404 404 404 404 404",
     "profile": "login 200 200 200 200 200 200 200 200",
     "notifications": "login 200 200 200 200 200 200 200 200",
     # My sessions: everybody their own; the session ended is another of the owner's (others: 404).
