@@ -115,3 +115,12 @@ def resend_stuck_mails() -> int:
     if ids:
         logger.warning("queued %s notification mails again that were still pending", len(ids))
     return len(ids)
+
+
+@shared_task
+def end_expired_access() -> int:
+    """Daily (beat, 00:05 KST): deactivate the accounts whose access end date has passed (log-in is
+    refused from the day after that date anyway, accounts.backends). Returns how many."""
+    from .people import end_expired_access as deactivate_expired
+
+    return deactivate_expired()
