@@ -68,3 +68,8 @@ def test_the_annual_reports_are_opened_and_chased_at_eight_seoul_time_every_day(
 def test_expired_exports_are_purged_every_hour_on_the_hour():
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 13, 20)) == kst(2026, 3, 2, 14, 0)
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 23, 0)) == kst(2026, 3, 3, 0, 0)
+
+
+def test_accounts_whose_access_ended_are_deactivated_every_night_just_after_midnight_seoul_time():
+    assert next_run("end-expired-access", kst(2026, 3, 2, 23, 0)) == kst(2026, 3, 3, 0, 5)
+    assert next_run("end-expired-access", kst(2026, 3, 3, 0, 5)) == kst(2026, 3, 4, 0, 5)
