@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models import Region
 
@@ -11,7 +12,7 @@ from .models import Role
 
 
 class PeopleFilterForm(forms.Form):
-    STATUS_CHOICES = [("", _("Any status")), ("active", _("Active")), ("inactive", _("Inactive")),
+    STATUS_CHOICES = [("", _("Any status")), ("active", pgettext_lazy("account", "Active")), ("inactive", _("Inactive")),
                       ("invited", _("Invitation waiting"))]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
@@ -20,6 +21,11 @@ class PeopleFilterForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.order_by("order", "pk"),
                                     empty_label=_("Any region"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 
     def clean_q(self):
         return self.cleaned_data["q"].replace("\x00", "").strip()
