@@ -102,6 +102,15 @@ class User(AbstractUser):
     def is_portal_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
 
+    def _get_session_auth_hash(self, secret=None):
+        # A session stays valid only while the person may log in: deactivated, or past their access
+        # end date, the hash differs and Django ends the session at the next request, whichever
+        # backend made it (password or single sign-on). Unchanged for an active account.
+        base = super()._get_session_auth_hash(secret=secret)
+        if self.is_active and not self.access_ended():
+            return base
+        return "ended-" + base
+
     def access_ended(self, today=None) -> bool:
         """The person's access end date has passed (Seoul's date): no log-in any more."""
         return self.access_until is not None and self.access_until < (today or timezone.localdate())

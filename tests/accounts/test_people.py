@@ -495,3 +495,26 @@ def test_an_expert_is_invited_without_a_region(client, admin_user, django_captur
     invite(client, django_capture_on_commit_callbacks, role=Role.EXPERT, email="prof@example.ac.kr")
     made = User.objects.get(email="prof@example.ac.kr")
     assert (made.role, made.region) == (Role.EXPERT, None)
+
+
+def test_a_session_made_by_any_backend_ends_once_the_account_may_not_log_in(client, official, settings):
+    """The session's hash follows the account's state, so a single-sign-on session ends too."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
+                                        "django.contrib.auth.backends.AllowAllUsersModelBackend"]
+    log_in(client, official)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.AllowAllUsersModelBackend"  # lets inactive users in
+    session.save()
+    assert client.get(reverse("profile")).status_code == 200
+    active_hash = official.get_session_auth_hash()
+
+    User.objects.filter(pk=official.pk).update(is_active=False)
+
+    after = client.get(reverse("profile"))
+    assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
+    official.refresh_from_db()
+    assert official.get_session_auth_hash() != active_hash
+    official.is_active = True
+    assert official.get_session_auth_hash() == active_hash  # nothing changes for an active account
