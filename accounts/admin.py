@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from audit.admin import PortalModelAdmin, PortalPermissionsMixin, can_use_admin
+from audit.admin import PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin, can_use_admin
 
-from .models import Notification, User
+from .models import Invitation, Notification, PersonalDataConsent, User
 from .services import notifications_retry_mail
 
 admin.site.has_permission = can_use_admin
@@ -66,3 +66,25 @@ class NotificationAdmin(PortalModelAdmin):
         count = notifications_retry_mail(actor=request.user, notifications=queryset)
         self.message_user(request, ngettext("%(count)d mail will be sent again.", "%(count)d mails will be sent again.",
                                             count) % {"count": count}, messages.SUCCESS if count else messages.WARNING)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Looked at only: invitations are made, re-sent and revoked on the people pages (accounts.people)."""
+
+    list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at", "revoked_at", "mailed_at")
+    search_fields = ("user__username", "user__email", "user__display_name")
+    list_select_related = ("user", "created_by")
+    date_hierarchy = "created_at"
+    exclude = ("token_hash",)
+
+
+@admin.register(PersonalDataConsent)
+class PersonalDataConsentAdmin(ReadOnlyAdmin):
+    """The record of each consent to the collection and use of personal data: never edited."""
+
+    list_display = ("user", "version", "accepted_at", "ip")
+    list_filter = ("version",)
+    search_fields = ("user__username", "user__email", "user__display_name")
+    list_select_related = ("user",)
+    date_hierarchy = "accepted_at"
