@@ -518,3 +518,10 @@ def test_a_session_made_by_any_backend_ends_once_the_account_may_not_log_in(clie
     assert official.get_session_auth_hash() != active_hash
     official.is_active = True
     assert official.get_session_auth_hash() == active_hash  # nothing changes for an active account
+
+
+def test_the_database_refuses_a_regional_administrator_who_is_not_an_official(ministry):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=ministry.pk).update(is_region_admin=True)
