@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from audit.admin import PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin, can_use_admin
 
 from .forms import STAFF_USE_SSO, password_login_refused
-from .models import Notification, User, UserSession
+from .models import Invitation, Notification, PersonalDataConsent, User, UserSession
 from .services import notifications_retry_mail
 
 
@@ -94,3 +94,23 @@ class UserSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = ("user", "created_at", "last_seen_at", "ip", "user_agent", "ended_at", "ended_reason")
     readonly_fields = fields
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Looked at only: invitations are made, re-sent and revoked on the people pages (accounts.people)."""
+
+    list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at", "revoked_at", "mailed_at")
+    search_fields = ("user__username", "user__email", "user__display_name")
+    list_select_related = ("user", "created_by")
+    date_hierarchy = "created_at"
+    exclude = ("token_hash",)
+
+
+@admin.register(PersonalDataConsent)
+class PersonalDataConsentAdmin(ReadOnlyAdmin):
+    """The record of each consent to the collection and use of personal data: never edited."""
+
+    list_display = ("user", "version", "accepted_at", "ip")
+    list_filter = ("version",)
+    search_fields = ("user__username", "user__email", "user__display_name")
+    list_select_related = ("user",)
+    date_hierarchy = "accepted_at"

@@ -43,6 +43,13 @@ class User(AbstractUser):
     # The language of the mail the portal sends this user (notifications, password reset).
     language = models.CharField(_("mail language"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
+    # A regional official who manages the officials of their own region (accounts.rules:
+    # invite, deactivate, access end date, second-factor reset); set by administrators only.
+    is_region_admin = models.BooleanField(_("regional administrator"), default=False)
+    # The last day this person may log in (a deputy while someone is away). The day after,
+    # log-in is refused (accounts.backends) and the daily task deactivates the account.
+    access_until = models.DateField(_("access until"), null=True, blank=True,
+                                    help_text=_("The last day this person may log in. Leave empty for no end."))
 
     # Break-glass administrator: may log in with a password when staff password log-in is off
     # (PASSWORD_LOGIN_FOR_STAFF) and the identity provider is down; every such log-in is recorded
@@ -70,6 +77,10 @@ class User(AbstractUser):
                                    name="break_glass_is_admin"),
             models.UniqueConstraint(fields=["oidc_issuer", "oidc_subject"], name="unique_oidc_subject",
                                     condition=models.Q(oidc_subject__isnull=False)),
+            models.CheckConstraint(
+                condition=models.Q(is_region_admin=False) | models.Q(role="official"),
+                name="region_admin_is_official",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,6 +92,8 @@ class User(AbstractUser):
             raise ValidationError({"region": _("A regional official must belong to a region.")})
         if self.is_break_glass and self.role != Role.ADMIN:
             raise ValidationError({"is_break_glass": _("Only an administrator can be a break-glass account.")})
+        if self.is_region_admin and self.role != Role.OFFICIAL:
+            raise ValidationError({"is_region_admin": _("Only a regional official can be a regional administrator.")})
 
     def has_perm(self, perm, obj=None):
         # The portal's own permissions are decided by the rules alone: a Django
@@ -111,6 +124,18 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         """Ministry staff or an administrator: the people PASSWORD_LOGIN_FOR_STAFF speaks of."""
         return self.role in (Role.MINISTRY, Role.ADMIN) or self.is_superuser
+    def _get_session_auth_hash(self, secret=None):
+        # A session stays valid only while the person may log in: deactivated, or past their access
+        # end date, the hash differs and Django ends the session at the next request, whichever
+        # backend made it (password or single sign-on). Unchanged for an active account.
+        base = super()._get_session_auth_hash(secret=secret)
+        if self.is_active and not self.access_ended():
+            return base
+        return "ended-" + base
+
+    def access_ended(self, today=None) -> bool:
+        """The person's access end date has passed (Seoul's date): no log-in any more."""
+        return self.access_until is not None and self.access_until < (today or timezone.localdate())
 
 
 class MailState(models.TextChoices):
@@ -186,3 +211,64 @@ class UserSession(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+class Invitation(models.Model):
+    """An e-mailed link that lets an invited person set a password (or bind their organisation's
+    sign-in), consent to the collection and use of personal data and activate the account.
+    Only the SHA-256 digest of the link's token is stored; a new link makes the old one void."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user"))
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
+    mail_error = models.CharField(_("last mail error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    def state(self, now=None) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "pending"
+
+    def get_state_display(self) -> str:
+        return str(INVITATION_STATES[self.state()])
+
+
+INVITATION_STATES = {
+    "pending": pgettext_lazy("invitation", "Waiting for the person"),
+    "accepted": pgettext_lazy("invitation", "Accepted"),
+    "revoked": pgettext_lazy("invitation", "Revoked"),
+    "expired": pgettext_lazy("invitation", "Expired"),
+}
+
+
+class PersonalDataConsent(models.Model):
+    """The person's consent to the collection and use of personal data (개인정보 수집·이용 동의),
+    of the text version `version` (accounts.people.CONSENT_VERSION), given when accepting an invitation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user"))
+    version = models.CharField(_("version"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        verbose_name = _("personal data consent")
+        verbose_name_plural = _("personal data consents")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.version}"

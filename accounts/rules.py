@@ -36,6 +36,12 @@ def is_admin(user):
 
 is_staff_member = is_ministry | is_admin
 
+
+@rules.predicate
+def is_region_admin(user):
+    """A regional official flagged by an administrator as their region's administrator."""
+    return is_official(user) and bool(getattr(user, "is_region_admin", False))
+
 # --- Objects ----------------------------------------------------------------
 
 
@@ -68,6 +74,13 @@ def is_own_region(user, region):
 @rules.predicate
 def is_self(user, other):
     return other is not None and user.pk == other.pk
+
+
+@rules.predicate
+def is_official_of_own_region(user, person):
+    """`person` (saved or about to be invited) is a regional official of the user's region."""
+    return (person is not None and getattr(person, "role", None) == Role.OFFICIAL
+            and getattr(user, "region_id", None) is not None and person.region_id == user.region_id)
 
 
 @rules.predicate
@@ -338,6 +351,16 @@ rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_officia
 rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
 rules.add_perm("accounts.manage_users", is_admin)
+# People administration in the portal (accounts.people). Administrators manage everybody; a regional
+# administrator the officials of their own region only (invite, deactivate and reactivate, access end
+# date, second-factor reset), never another role, region or their own account. Nobody manages
+# themselves (deactivate, reset their own second factor, change their own role).
+is_regional_scope = is_region_admin & is_official_of_own_region
+rules.add_perm("accounts.manage_people", is_admin | is_region_admin)
+rules.add_perm("accounts.view_person", is_admin | is_regional_scope)
+rules.add_perm("accounts.invite_person", is_admin | is_regional_scope)
+rules.add_perm("accounts.manage_person", (is_admin | is_regional_scope) & ~is_self)
+rules.add_perm("accounts.change_role", is_admin & ~is_self)
 rules.add_perm("accounts.use_admin_site", is_admin)
 # Log-in sessions ("My sessions"): each person ends their own, nobody another's.
 rules.add_perm("accounts.end_session", rules.is_authenticated & is_session_owner)

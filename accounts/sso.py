@@ -42,6 +42,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from .backends import may_log_in
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -216,8 +217,8 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         issuer, subject = str(claims.get("iss", "")), claims["sub"]
         bound = User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).first()
         if bound is not None:
-            if not bound.is_active:
-                raise NoAccount("bound account inactive")
+            if not may_log_in(bound):
+                raise NoAccount("bound account inactive or its access ended")
             return bound
         if settings.OIDC_USERNAME_CLAIM:
             value = claims.get(settings.OIDC_USERNAME_CLAIM)
@@ -233,6 +234,8 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         if len(matches) != 1:
             raise NoAccount("no account" if not matches else "several accounts")
         user = matches[0]
+        if not may_log_in(user):
+            raise NoAccount("access ended")
         if user.oidc_subject is not None or user.is_break_glass:
             raise NoAccount("account bound to another identity, or break-glass")
         try:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import sso, twofactor_views, views
+from . import people_views, sso, twofactor_views, views
 
 urlpatterns = [
     path("login/", twofactor_views.LoginView.as_view(), name="login"),
@@ -29,4 +29,18 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    # People administration (administrators; regional administrators for their region's officials).
+    path("people/", people_views.people_list, name="people"),
+    path("people/invite/", people_views.person_invite, name="people_invite"),
+    path("people/<int:pk>/", people_views.person_detail, name="person"),
+    path("people/<int:pk>/role/", people_views.person_role, name="person_role"),
+    path("people/<int:pk>/access/", people_views.person_access, name="person_access"),
+    path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/second-factor/reset/", people_views.person_reset_second_factor,
+         name="person_reset_second_factor"),
+    path("people/<int:pk>/invitation/resend/", people_views.person_invitation_resend, name="person_invitation_resend"),
+    path("people/<int:pk>/invitation/revoke/", people_views.person_invitation_revoke, name="person_invitation_revoke"),
+    # The invited person's link (public: the token is the credential).
+    path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
 ]

@@ -186,7 +186,9 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username + address before any password is checked.
     "megaproject.throttling.LoginThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refusing also a person whose access end date has passed
+    # (and, through get_user, ending their open sessions).
+    "accounts.backends.PortalModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -530,6 +532,11 @@ PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
 # was lost) are queued again, every hour at half past.
 CELERY_BEAT_SCHEDULE["resend-stuck-mails"] = {"task": "accounts.tasks.resend_stuck_mails",
                                               "schedule": crontab(minute=30)}
+# People (accounts/people.py): an invitation link is valid this many days; the accounts whose access
+# end date has passed are deactivated every day at 00:05 KST (log-in is refused from midnight anyway).
+INVITATION_VALID_DAYS = _count_setting("INVITATION_VALID_DAYS", 7, minimum=1)
+CELERY_BEAT_SCHEDULE["end-expired-access"] = {"task": "accounts.tasks.end_expired_access",
+                                              "schedule": crontab(hour=0, minute=5)}
 
 
 # --- Log-in sessions (accounts/sessions.py) ----------------------------------------------

@@ -24,7 +24,7 @@ from evaluations.models import Assignment, AssignmentKind, Scoresheet, Scoreshee
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
 from reports.models import ExportJob
-from tests.factories import AdminFactory, CallFactory, ExpertFactory
+from tests.factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
 from tests.proposals.conftest import ProposalFactory
 
 Y, N = True, False
@@ -339,6 +339,73 @@ SESSION_TABLE = {"official": (Y,), "partner_official": (N,), "outsider_official"
                  "ministry": (N,), "admin_user": (N,), "anonymous": (N,)}
 COLUMNS = COLUMNS + SESSION_COLUMNS
 TABLE = {role: TABLE[role] + SESSION_TABLE[role] for role in TABLE}
+# People administration (accounts.people): administrators manage everybody but themselves; a regional
+# administrator (`region_admin`, a Gwangju official flagged so) the Gwangju officials only, never roles, other
+# regions, other roles or themselves. The targets: another Gwangju official, a Busan official, a ministry
+# person (saved), and the same three about to be invited (unsaved).
+# fmt: off
+#                                                list  view  view  view   manage manage manage manage invite invite invite role  role
+#                                                      GJ    Busan mnstry GJ     Busan  mnstry self   GJ     Busan  mnstry GJ    self
+PEOPLE_COLUMNS = [
+    ("accounts.manage_people", None),
+    ("accounts.view_person", "Gwangju official"),
+    ("accounts.view_person", "Busan official"),
+    ("accounts.view_person", "ministry person"),
+    ("accounts.manage_person", "Gwangju official"),
+    ("accounts.manage_person", "Busan official"),
+    ("accounts.manage_person", "ministry person"),
+    ("accounts.manage_person", "self"),
+    ("accounts.invite_person", "new Gwangju official"),
+    ("accounts.invite_person", "new Busan official"),
+    ("accounts.invite_person", "new ministry person"),
+    ("accounts.change_role", "Gwangju official"),
+    ("accounts.change_role", "self"),
+]
+PEOPLE_TABLE = {
+    "official":             (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+    "partner_official":     (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+    "outsider_official":    (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+    "expert":               (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+    "ministry":             (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+    "admin_user":           (Y,    Y,    Y,    Y,     Y,     Y,     Y,     N,     Y,     Y,     Y,     Y,    N),
+    "anonymous":            (N,    N,    N,    N,     N,     N,     N,     N,     N,     N,     N,     N,    N),
+}
+# A regional administrator is a Gwangju official in every other column (see expected_of), except on what the
+# `official` fixture owns.
+REGION_ADMIN_PEOPLE = (Y,    Y,    N,    N,     Y,     N,     N,     N,     Y,     N,     N,     N,    N)
+# fmt: on
+NOT_THE_OFFICIAL_S_OWN = {("reports.download_export", "export job of the Gwangju official"): N,
+                         ("accounts.end_session", "session of the Gwangju official"): N}
+COLUMNS = COLUMNS + PEOPLE_COLUMNS
+TABLE = {role: TABLE[role] + PEOPLE_TABLE[role] for role in TABLE}
+
+
+def people_targets(*, gwangju) -> dict:
+    """The people of PEOPLE_COLUMNS: saved ones, and the same about to be invited (unsaved)."""
+    busan = Region.objects.get(code="busan")
+    return {
+        "Gwangju official": OfficialFactory(username="official-gwangju-2", region=gwangju),
+        "Busan official": OfficialFactory(username="official-busan-2", region=busan),
+        "ministry person": MinistryFactory(username="ministry-3"),
+        "new Gwangju official": User(username="new-gj", role=Role.OFFICIAL, region=gwangju),
+        "new Busan official": User(username="new-bs", role=Role.OFFICIAL, region=busan),
+        "new ministry person": User(username="new-ms", role=Role.MINISTRY),
+    }
+
+
+@pytest.fixture
+def region_admin(db):
+    return OfficialFactory(username="region-admin-gwangju", region=Region.objects.get(code="gwangju"),
+                           is_region_admin=True)
+
+
+def expected_of(role: str) -> dict[str, bool]:
+    """The row of `role`; the regional administrator's is the Gwangju official's but for the people columns."""
+    row = dict(zip(COLUMNS, TABLE["official" if role == "region_admin" else role], strict=True))
+    if role == "region_admin":
+        row.update(zip(PEOPLE_COLUMNS, REGION_ADMIN_PEOPLE, strict=True))
+        row.update(NOT_THE_OFFICIAL_S_OWN)
+    return {column_name(perm, target): allowed for (perm, target), allowed in row.items()}
 
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
@@ -434,6 +501,7 @@ def targets(ministry, expert, official):
         "export job of the Gwangju official": ExportJob.objects.create(
             requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
         **project_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam),
+        **people_targets(gwangju=gwangju),
     }
 
 
@@ -450,12 +518,11 @@ def permissions_of(user, targets) -> dict[str, bool]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", list(TABLE))
+@pytest.mark.parametrize("role", [*TABLE, "region_admin"])
 def test_each_role_has_exactly_the_permissions_of_the_table(request, targets, role):
     user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
     actual = permissions_of(user, targets)
-    expected = {column_name(perm, target): allowed for (perm, target), allowed in zip(COLUMNS, TABLE[role], strict=True)}
-    assert actual == expected
+    assert actual == expected_of(role)
 
 
 def test_the_table_covers_every_registered_permission_outside_proposals():

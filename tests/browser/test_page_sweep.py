@@ -35,10 +35,12 @@ OFFICIAL_PAGES = [
     "/evaluations/proposals/{proposal}/reviewers/",
 ]
 EXPERT_PAGES = ["/", "/evaluations/assignments/", "/evaluations/calls/{call}/pledge/"]
+ADMIN_PAGES = ["/accounts/people/", "/accounts/people/?role=official&status=active", "/accounts/people/invite/"]
 
 
 @pytest.mark.parametrize(("username", "pages"), [
     ("ministry", STAFF_PAGES), ("official-gwangju", OFFICIAL_PAGES), ("expert1", EXPERT_PAGES),
+    ("admin", ADMIN_PAGES),
 ])
 def test_each_page_of_the_role_is_accessible_and_fits_360px(portal, new_context, username, pages):
     call, proposal, evaluation = _ids()

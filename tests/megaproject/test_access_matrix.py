@@ -71,6 +71,7 @@ OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
 DECISION_ACTIONS = ("prepare", "approve", "letter")
 ROUND_ACTIONS = ("assign", "unassign", "start", "report")
 PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
+PERSON_ACTIONS = ("reactivate", "invitation_resend", "invitation_revoke")
 
 # Statuses per role, in the order of ROLES:
 #   anon  owner  other partner assigned unassigned conflicted ministry admin
@@ -120,6 +121,19 @@ EXPECTED = {
     "twofactor_codes": "login 200 200 200 200 200 200 200 200",
     "twofactor_codes_renew": "login 302 302 302 302 302 302 200 200",
     "twofactor_remove": "login 302 302 302 302 302 302 302 302",
+    # People administration: administrators; the owner is also Gwangju's regional administrator, who manages
+    # the world's invitee (a Gwangju official whose invitation waits) but never changes a role. The
+    # invitation's own page is public (its link is the credential).
+    "people": "login 200 403 403 403 403 403 403 200",
+    "people_invite": "login 200 403 403 403 403 403 403 200",
+    "person": "login 200 403 403 403 403 403 403 200",
+    "person_role": "login 403 403 403 403 403 403 403 200",
+    "person_access": "login 200 403 403 403 403 403 403 200",
+    "person_deactivate": "login 200 403 403 403 403 403 403 200",
+    "person_reset_second_factor": "login 200 403 403 403 403 403 403 200",
+    **{f"person_{action}": "405 405 405 405 405 405 405 405 405" for action in PERSON_ACTIONS},
+    **{f"person_{action} [POST]": "login 302 403 403 403 403 403 403 302" for action in PERSON_ACTIONS},
+    "invitation_accept": "200 200 200 200 200 200 200 200 200",
     # --- calls ---
     "programmes:call_list": "login 200 200 200 200 200 200 200 200",
     "programmes:call_create": "login 403 403 403 403 403 403 200 200",
@@ -292,6 +306,7 @@ PAYLOADS = {
     "notifications_read": lambda w: {},
     "sessions_end_others": lambda w: {"confirm": "yes"},
     "session_end": lambda w: {"confirm": "yes"},
+    **{f"person_{action}": lambda w: {} for action in PERSON_ACTIONS},
     "programmes:call_status": lambda w: {"status": "closed"},
     "proposals:action": lambda w: {"action": "start_revising", "confirm": "yes"},
     "proposals:sign_off": lambda w: {"revision": str(w.eligible.revision)},
@@ -370,6 +385,10 @@ FILL = {
     "evaluations:objections": lambda w: {"pk": w.objection.proposal.call_id},
     "evaluations:objection_detail": lambda w: {"pk": w.objection.pk},
     **{f"evaluations:objection_{action}": lambda w: {"pk": w.objection.pk} for action in OBJECTION_ACTIONS},
+    **{name: lambda w: {"pk": w.invitee.pk} for name in ("person", "person_role", "person_access", "person_deactivate",
+                                                         "person_reset_second_factor")},
+    **{f"person_{action}": lambda w: {"pk": w.invitee.pk} for action in PERSON_ACTIONS},
+    "invitation_accept": lambda w: {"token": w.invitation_token},
     "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
     "proposals:consortium_invite": lambda w: {"pk": w.eligible.pk},
     "proposals:consortium_remove": lambda w: {"pk": w.eligible.pk},
@@ -505,7 +524,30 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         batch=batch, criterion=criteria_of(call)[0], people=people, **projects, **reports, **objections,
         # A log-in session of the owner in another browser (its row; the store no longer has it).
         other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
+        **people_world(official=official, admin_user=admin_user),
     )
+
+
+def people_world(*, official, admin_user):
+    """The owner made Gwangju's regional administrator, and a Gwangju official invited (link waiting)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Invitation
+    from accounts.people import token_digest
+    from tests.factories import OfficialFactory
+
+    type(official).objects.filter(pk=official.pk).update(is_region_admin=True)
+    official.is_region_admin = True
+    invitee = OfficialFactory(username="invitee@example.kr", email="invitee@example.kr", region=official.region,
+                              display_name="초대받은 담당자", is_active=False)
+    invitee.set_unusable_password()
+    invitee.save()
+    token = "matrix-invitation-token-0123456789abcdefghijk"
+    Invitation.objects.create(user=invitee, token_hash=token_digest(token), created_by=admin_user,
+                              expires_at=timezone.now() + timedelta(days=7))
+    return {"invitee": invitee, "invitation_token": token}
 
 
 def funded_project_world(*, official, partner_official, ministry, ministry2, make_proposal):  # noqa: F811

@@ -50,6 +50,7 @@ from tests.megaproject.test_access_matrix import (  # noqa: F401
     EXPECTED,
     PANEL_ACTIONS,
     PAYLOADS,
+    PERSON_ACTIONS,
     PLAN_ACTIONS,
     ROUND_ACTIONS,
     cells,
@@ -308,6 +309,7 @@ def scripted(world):
     Score.objects.update(comment=f"근거 {SCRIPT}")
     Call.objects.update(title=f"공모 {SCRIPT}", description=IMG)
     Attachment.objects.update(description=IMG, original_name=f"{IMG}.pdf")
+    type(world.invitee).objects.filter(pk=world.invitee.pk).update(display_name=f"담당자 {SCRIPT}")
     SelectionNote.objects.update_or_create(proposal=world.funded, defaults={
         "reason": f"사유 {SCRIPT}", "decided_by": world.people["ministry"]})
     return world
@@ -321,7 +323,7 @@ PAGES_SHOWING_TEXT = [
     ("ministry", "programmes:call_edit"), ("ministry", "evaluations:panel"), ("ministry", "evaluations:ranking"),
     ("ministry", "evaluations:progress"), ("ministry", "evaluations:feedback"), ("ministry", "funding:selection"),
     ("ministry", "funding:letters"), ("ministry", "proposals:detail"), ("assigned_expert", "evaluations:assignments"),
-    ("assigned_expert", "evaluations:assignment"), ("owner", "notifications"),
+    ("assigned_expert", "evaluations:assignment"), ("owner", "notifications"), ("admin", "people"), ("owner", "person"),
 ]
 
 
@@ -393,6 +395,11 @@ FORMS = {
     "twofactor_enrol": "owner", "twofactor_codes_renew": "ministry", "login_verify": "ministry",
     "twofactor_remove": "ministry",
     "sessions_end_others": "owner", "session_end": "owner",
+    # People administration (the owner is Gwangju's regional administrator; the invitee waits) and the
+    # invited person's page.
+    "people_invite": "admin", "person_role": "admin", "person_access": "owner", "person_deactivate": "owner",
+    "person_reset_second_factor": "owner", **{f"person_{action}": "owner" for action in PERSON_ACTIONS},
+    "invitation_accept": "anonymous",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -410,7 +417,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"evaluations:panel_{action}": "evaluations:panel" for action in PANEL_ACTIONS},
              **{f"funding:decision_{action}": "funding:decision" for action in DECISION_ACTIONS},
              **{f"projects:plan_{action}": "projects:plan" for action in PLAN_ACTIONS},
-             **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS}}
+             **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS},
+             **{f"person_{action}": "person" for action in PERSON_ACTIONS}}
 
 
 @pytest.fixture
