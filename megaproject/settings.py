@@ -518,6 +518,14 @@ PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
 CELERY_BEAT_SCHEDULE["resend-stuck-mails"] = {"task": "accounts.tasks.resend_stuck_mails",
                                               "schedule": crontab(minute=30)}
 
+# --- Access log of personal data (audit.personal_data) --------------------------------------------
+# Every reading of an expert's contact details is logged (who, when, why); entries are kept this
+# many days (two years, as the Personal Information Protection Act's guidance expects), then
+# deleted every night at 03:30 KST; the purge is recorded on the audit trail.
+PERSONAL_DATA_LOG_RETENTION_DAYS = _count_setting("PERSONAL_DATA_LOG_RETENTION_DAYS", 730)
+CELERY_BEAT_SCHEDULE["purge-personal-data-log"] = {"task": "audit.tasks.purge_personal_data_log",
+                                                   "schedule": crontab(hour=3, minute=30)}
+
 
 # --- Backups ----------------------------------------------------------------------------
 # `manage.py backup` writes a new folder under BACKUP_DIR (database dump, archive of MEDIA_ROOT,
