@@ -388,6 +388,7 @@ FORMS = {
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
     "programmes:institutions": "ministry", "evaluations:pledge": "assigned_expert",
+    "evaluations:expert_profile": "ministry", "evaluations:expert_export": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -398,6 +399,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
+             "evaluations:expert_export": "evaluations:experts",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},
@@ -470,7 +472,7 @@ def test_no_malformed_post_to_any_form_is_a_server_error_or_loses_saved_data(set
 
 
 # Forms whose success is a page, not a redirect (their 200 may have saved something).
-SAVES_AND_SHOWS = {"login", "password_reset", "profile"}
+SAVES_AND_SHOWS = {"login", "password_reset", "profile", "evaluations:expert_profile", "evaluations:expert_export"}
 
 
 # --- The annual report's actions: the posted part is an id or nothing ------------------------------

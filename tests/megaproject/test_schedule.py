@@ -68,3 +68,9 @@ def test_the_annual_reports_are_opened_and_chased_at_eight_seoul_time_every_day(
 def test_expired_exports_are_purged_every_hour_on_the_hour():
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 13, 20)) == kst(2026, 3, 2, 14, 0)
     assert next_run("purge-expired-exports", kst(2026, 3, 2, 23, 0)) == kst(2026, 3, 3, 0, 0)
+
+
+def test_the_personal_data_access_log_is_purged_every_night_at_half_past_three_seoul_time():
+    assert settings.CELERY_BEAT_SCHEDULE["purge-personal-data-log"]["task"] == "audit.tasks.purge_personal_data_log"
+    assert next_run("purge-personal-data-log", kst(2026, 3, 2, 3, 0)) == kst(2026, 3, 2, 3, 30)
+    assert next_run("purge-personal-data-log", kst(2026, 3, 2, 3, 30)) == kst(2026, 3, 3, 3, 30)
