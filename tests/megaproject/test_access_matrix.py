@@ -308,6 +308,8 @@ PAYLOADS = {
     "evaluations:reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "reason": "공동연구 중"},
     "evaluations:reviewers_remove": lambda w: {"unsuitable": str(10**9)},
     "funding:letter_retry": lambda w: {},
+    "evaluations:expert_export": lambda w: {"export-purpose": "recruiting"},
+    "evaluations:expert_profile": lambda w: {"purpose": "scheduling"},
     "funding:decision_prepare": lambda w: {**{f"national-{y}": "1800000000" for y in w.funded.pilot_years()},
                                            "conditions": "조건 없음"},
     "funding:decision_approve": lambda w: {"decision": str(w.letter.decision_id), "confirm": "yes"},
