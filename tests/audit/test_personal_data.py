@@ -135,3 +135,16 @@ def test_the_retention_defaults_to_two_years_and_a_wrong_value_stops_start_up():
     assert settings_read("365").stdout.strip() == "365"
     refused = settings_read("0")
     assert refused.returncode != 0 and "PERSONAL_DATA_LOG_RETENTION_DAYS" in refused.stderr
+
+
+def test_the_trail_shows_changes_of_contact_details_masked(ministry, kim):
+    from audit.models import AuditEvent
+    from audit.selectors import diff_rows
+    from audit.services import record
+
+    event = record(actor=ministry, action=AuditAction.USER_ACCOUNT, obj=kim,
+                   before={"email": "kim@kaist.ac.kr", "phone": "010-1234-5678", "display_name": "김하늘"},
+                   after={"email": "kim@snu.ac.kr", "phone": "", "display_name": "김하늘 교수"})
+    rows = {r["field"]: (r["before"], r["after"], r["changed"]) for r in diff_rows(AuditEvent.objects.get(pk=event.pk))}
+    assert sorted(rows.values()) == [("010-****-5678", "", True), ("k***@kaist.ac.kr", "k***@snu.ac.kr", True),
+                                     ("김하늘", "김하늘 교수", True)]
