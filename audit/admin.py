@@ -135,3 +135,12 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     raw_id_fields = ("accessor",)
     inlines = [PersonalDataSubjectInline]
+
+
+@admin.register(PersonalDataSubject)
+class PersonalDataSubjectAdmin(ReadOnlyAdmin):
+    list_display = ("subject_name", "access")
+    search_fields = ("subject_name",)
+    list_select_related = ("access",)
+    fields = ("access", "subject", "subject_name")
+    readonly_fields = fields
