@@ -350,6 +350,9 @@ rules.add_perm("reports.download_call_report", is_staff_member)
 rules.add_perm("programmes.view_region_dashboard", is_staff_member | (is_official & is_own_region))
 rules.add_perm("evaluations.view_expert_pool", is_staff_member)
 rules.add_perm("evaluations.view_expert_profile", is_staff_member | (is_expert & is_self))
+# Showing an expert's contact details unmasked (with a purpose, logged): whoever sees the pool; an expert
+# sees their own on their profile without asking.
+rules.add_perm("evaluations.reveal_expert_contacts", is_staff_member)
 rules.add_perm("accounts.manage_users", is_admin)
 # People administration in the portal (accounts.people). Administrators manage everybody; a regional
 # administrator the officials of their own region only (invite, deactivate and reactivate, access end
@@ -376,6 +379,9 @@ rules.add_perm("reports.view_official_dashboard", is_official)
 rules.add_perm("reports.view_dashboard_figures", is_staff_member | is_official)
 # The audit trail (browse and export; nobody can change it)
 rules.add_perm("audit.view_trail", is_staff_member)
+# The access log of personal data (who read an expert's contact details, when and why): administrators
+# only; nobody can change it. Reading the details themselves is `evaluations.reveal_expert_contacts`.
+rules.add_perm("audit.view_personal_data_log", is_admin)
 # Operations: the details of /healthz/ready (database vendor, broker, workers, errors), and why a
 # generated document failed (others read "could not be built — staff have been told").
 rules.add_perm("accounts.view_health_details", is_staff_member)

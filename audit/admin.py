@@ -14,7 +14,7 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AuditEvent, PersonalDataAccess, PersonalDataSubject
 from .selectors import diff_rows
 
 ADMIN_RULE = "accounts.use_admin_site"
@@ -113,3 +113,34 @@ def replace_logentry_admin():
     if admin.site.is_registered(LogEntry):
         admin.site.unregister(LogEntry)
     admin.site.register(LogEntry, LogEntryAdmin)
+
+
+class PersonalDataSubjectInline(ReadOnlyInline):
+    model = PersonalDataSubject
+    fields = ("subject", "subject_name")
+    readonly_fields = fields
+    raw_id_fields = ("subject",)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """The access log of personal data: looked at, never changed (the schedule purges it)."""
+
+    list_display = ("at", "accessor_name", "purpose", "channel", "description", "row_count")
+    list_filter = ("purpose", "channel", "at")
+    search_fields = ("accessor_name", "description", "subjects__subject_name")
+    date_hierarchy = "at"
+    fields = ("at", "accessor", "accessor_name", "channel", "purpose", "purpose_detail", "items", "description",
+              "row_count", "ip")
+    readonly_fields = fields
+    raw_id_fields = ("accessor",)
+    inlines = [PersonalDataSubjectInline]
+
+
+@admin.register(PersonalDataSubject)
+class PersonalDataSubjectAdmin(ReadOnlyAdmin):
+    list_display = ("subject_name", "access")
+    search_fields = ("subject_name",)
+    list_select_related = ("access",)
+    fields = ("access", "subject", "subject_name")
+    readonly_fields = fields

@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     SSO_BINDING = "sso_binding", _("Single sign-on identity bound to an account")
     BREAK_GLASS = "break_glass", _("Break-glass administrator named or removed")
     BREAK_GLASS_LOGIN = "break_glass_login", _("Break-glass administrator logged in")
+    # Access log of personal data (audit.personal_data): its entries deleted after the retention period
+    PERSONAL_DATA_PURGE = "personal_data_purge", _("Personal data access log purged")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")
@@ -137,3 +139,87 @@ class AuditEvent(models.Model):
         after = self.after if isinstance(self.after, dict) else ({} if self.after is None else {"": self.after})
         keys = list(dict.fromkeys([*before, *after]))
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+# --- Access to personal data (Korea's Personal Information Protection Act) ----------------------
+# Every time someone other than the person reads an expert's contact details (a page's
+# "show contact details", an export with contact details) one PersonalDataAccess row says
+# who, when, why (a purpose from the list), what (which items), through which channel and
+# whose details (PersonalDataSubject rows, one per person; an export has many). Rows are
+# never changed; the schedule deletes them after PERSONAL_DATA_LOG_RETENTION_DAYS
+# (audit.personal_data.personal_data_log_purge), and the purge itself is on the audit trail.
+
+
+class AccessPurpose(models.TextChoices):
+    RECRUITING = "recruiting", _("Recruiting for a panel")
+    SCHEDULING = "scheduling", _("Evaluation scheduling")
+    CONFLICT_CHECK = "conflict_check", _("Conflict-of-interest check")
+    DOCUMENT_REQUEST = "document_request", _("Document request")
+    OTHER = "other", _("Other")
+
+
+class AccessChannel(models.TextChoices):
+    PAGE = "page", _("Shown on a page")
+    EXPORT = "export", _("Export")
+
+
+class ContactItem(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutable("personal data access records cannot be changed")
+
+
+class PersonalDataAccess(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Like the audit trail: no database constraint, the record outlives the account.
+    accessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 null=True, blank=True, related_name="+", verbose_name=_("who"))
+    accessor_name = models.CharField(_("who (name at the time)"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=AccessChannel.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices, db_index=True)
+    purpose_detail = models.CharField(_("purpose (details)"), max_length=200, blank=True)
+    items = models.JSONField(_("items"), default=list)
+    description = models.CharField(_("what was read"), max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("rows exported"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.accessor_name or '-'} {self.get_purpose_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditImmutable("personal data access records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def item_labels(self) -> list[str]:
+        return [str(ContactItem(i).label) if i in ContactItem.values else i for i in self.items]
+
+
+class PersonalDataSubject(models.Model):
+    """One person whose details an access read (a page: one; an export: each row's expert)."""
+
+    access = models.ForeignKey(PersonalDataAccess, on_delete=models.CASCADE, related_name="subjects",
+                               verbose_name=_("access"))
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                                null=True, blank=True, related_name="+", verbose_name=_("whose details"))
+    subject_name = models.CharField(_("whose details (name at the time)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["access_id", "id"]
+        verbose_name = _("person whose details were read")
+        verbose_name_plural = _("people whose details were read")
+        indexes = [models.Index(fields=["subject", "access"])]
+
+    def __str__(self) -> str:
+        return self.subject_name

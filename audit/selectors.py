@@ -8,6 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+from .personal_data import mask_email, mask_phone
+
+# Contact details are personal data: the trail (page, CSV, admin) shows their changes masked, so it is
+# no way around the access log (audit.personal_data); reading them in full is the pages' logged act.
+MASKED_FIELDS = {"email": mask_email, "contact_email": mask_email, "phone": mask_phone}
 
 # Keys of explicit events that are not model fields.
 EXTRA_LABELS = {
@@ -72,6 +77,12 @@ def diff_rows(event: AuditEvent) -> list[dict]:
     rows = []
     for name, old, new in event.diff():
         label, choices = _field_info(model, name)
+        if name in MASKED_FIELDS:
+            mask = MASKED_FIELDS[name]
+            rows.append({"field": label, "before": mask(old) if isinstance(old, str) and old else _display(old, {}),
+                         "after": mask(new) if isinstance(new, str) and new else _display(new, {}),
+                         "changed": old != new})
+            continue
         rows.append({"field": label, "before": _display(old, choices), "after": _display(new, choices),
                      "changed": old != new})
     return rows

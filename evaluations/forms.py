@@ -1,6 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AccessPurpose
+from audit.personal_data import PURPOSE_DETAIL_MAX, check_purpose
 from programmes.models import ConflictGround, CooperationType, QualityRules
 
 from .models import ObjectionRemedy, PlanSection
@@ -179,3 +182,26 @@ class SuggestedFieldForm(forms.Form):
         if not data.get("industry") and not (data.get("text") or "").strip() and "text" not in self.errors:
             self.add_error("text", _("Choose a field or write one."))
         return data
+
+
+class ContactPurposeForm(forms.Form):
+    """Why someone reads an expert's contact details (the access log of personal data). The list and
+    the rule "Other needs a few words" are audit.personal_data's; the service checks them again."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", _("Choose a purpose"))] + AccessPurpose.choices,
+                                error_messages={"invalid_choice": _("Choose a purpose from the list.")})
+    purpose_detail = forms.CharField(
+        label=_("Details"), required=False, max_length=PURPOSE_DETAIL_MAX,
+        help_text=_("Required for “Other”: say briefly why you need the contact details."),
+        error_messages={"max_length": _("Describe the purpose in at most %(limit_value)s characters.")})
+
+    def clean(self):
+        data = super().clean()
+        if "purpose" in data and "purpose_detail" in data:
+            try:
+                data["purpose_detail"] = check_purpose(data["purpose"], data["purpose_detail"])
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    self.add_error(name, errors)
+        return data
+

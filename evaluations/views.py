@@ -4,17 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.throttling import client_ip
 from core.forms import apply_errors, error_texts, perform
 from core.params import posted_id
 from core.permissions import require
+from core.spreadsheet import csv_lines
 from programmes.models import Call, CooperationType, QualityRules, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
 from proposals.models import VersionKind
@@ -26,6 +30,7 @@ from .forms import (
     TYPE_CHOICES,
     AnswerForm,
     CommentForm,
+    ContactPurposeForm,
     DeclarationForm,
     ExclusionForm,
     ImportForm,
@@ -67,15 +72,102 @@ def _staff_call(request, pk) -> Call:
 # --- Expert pool -----------------------------------------------------------------------
 
 
+POOL_FILTERS = ("q", "industry", "region", "available")
+
+
+def _pool_filters(data) -> dict:
+    return {k: str(data.get(k, "")).strip()[:200] for k in POOL_FILTERS}
+
+
+def _pool_page(request, f: dict, export_form, status: int = 200):
+    qs = selectors.expert_pool(search=f["q"], industry=f["industry"], region=f["region"], available=f["available"])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows = [(e, services.contacts_of(e).masked()) for e in page.object_list]
+    return render(request, "evaluations/expert_pool.html", {
+        "page": page, "rows": rows, "f": f, "filtered": any(f.values()), "export_form": export_form,
+        "query": urlencode({k: v for k, v in f.items() if v}),
+        "industries": StrategicIndustry.objects.all(), "regions": Region.objects.all(),
+    }, status=status)
+
+
 @login_required
 def expert_pool(request):
     require(request.user, "evaluations.manage_panels")
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "industry", "region", "available")}
-    qs = selectors.expert_pool(search=f["q"], industry=f["industry"], region=f["region"], available=f["available"])
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "evaluations/expert_pool.html", {
-        "page": page, "f": f, "filtered": any(f.values()),
-        "industries": StrategicIndustry.objects.all(), "regions": Region.objects.all(),
+    return _pool_page(request, _pool_filters(request.GET), ContactPurposeForm(prefix="export"))
+
+
+def _expert_csv_rows(experts, with_contacts: bool):
+    header = [_("Username"), _("Name"), _("Affiliation"), _("Sector"), _("Home region"), _("Fields of expertise"),
+              _("Keywords"), _("Available")]
+    yield header + ([_("E-mail"), _("Phone")] if with_contacts else [])
+    for e in experts:
+        p = e.expert_profile
+        row = [e.username, str(e), p.affiliation, p.get_sector_display(), str(p.home_region),
+               "; ".join(str(i) for i in p.industries.all()), p.keywords, _("Yes") if p.available else _("No")]
+        if with_contacts:
+            c = services.contacts_of(e)
+            row += [c.email, c.phone]
+        yield row
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def expert_export(request):
+    """The filtered pool as CSV: without contact details on a GET; with them on a POST that gives
+    a purpose (one entry of the access log of personal data, with the row count)."""
+    require(request.user, "evaluations.view_expert_pool")
+    with_contacts = request.method == "POST"
+    f = _pool_filters(request.POST if with_contacts else request.GET)
+    purpose, detail = "", ""
+    if with_contacts:
+        require(request.user, "evaluations.reveal_expert_contacts")
+        form = ContactPurposeForm(request.POST, prefix="export")
+        if not form.is_valid():
+            return _pool_page(request, f, form)
+        purpose, detail = form.cleaned_data["purpose"], form.cleaned_data["purpose_detail"]
+    experts = selectors.expert_pool(search=f["q"], industry=f["industry"], region=f["region"],
+                                    available=f["available"])
+    experts = services.experts_export_record(actor=request.user, experts=experts, with_contacts=with_contacts,
+                                             purpose=purpose, purpose_detail=detail, filters=f,
+                                             ip=client_ip(request))
+    response = StreamingHttpResponse(csv_lines(_expert_csv_rows(experts, with_contacts)),
+                                     content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = "expert-pool-contacts" if with_contacts else "expert-pool"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def expert_profile(request, pk):
+    """An expert's profile. Contact details are masked; whoever sees the pool shows them by giving a
+    purpose (logged); the expert reads their own as they are."""
+    expert = get_object_or_404(
+        User.objects.filter(role=Role.EXPERT, expert_profile__isnull=False)
+        .select_related("expert_profile__home_region", "expert_profile__institution")
+        .prefetch_related("expert_profile__industries"), pk=pk)
+    require(request.user, "evaluations.view_expert_profile", expert)
+    own = request.user.pk == expert.pk
+    contacts = services.contacts_of(expert)
+    revealed = own
+    form = ContactPurposeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        require(request.user, "evaluations.reveal_expert_contacts", expert)
+        if form.is_valid():
+            try:
+                contacts = services.expert_contacts_reveal(
+                    actor=request.user, expert=expert, purpose=form.cleaned_data["purpose"],
+                    purpose_detail=form.cleaned_data["purpose_detail"], ip=client_ip(request))
+                revealed = True
+            except ValidationError as exc:
+                apply_errors(form, exc)
+    return render(request, "evaluations/expert_profile.html", {
+        "expert": expert, "profile": expert.expert_profile, "own": own, "revealed": revealed,
+        "contacts": contacts if revealed else contacts.masked(), "has_contacts": bool(contacts.items),
+        "form": form, "load": expert.assignments.count(),
     })
 
 

@@ -614,6 +614,14 @@ if not PASSWORD_LOGIN_FOR_STAFF and not OIDC_ENABLED:
     raise ImproperlyConfigured("PASSWORD_LOGIN_FOR_STAFF: can be off only with OIDC_ENABLED on (staff would "
                                "have no way to log in but the break-glass accounts).")
 
+# --- Access log of personal data (audit.personal_data) --------------------------------------------
+# Every reading of an expert's contact details is logged (who, when, why); entries are kept this
+# many days (two years, as the Personal Information Protection Act's guidance expects), then
+# deleted every night at 03:30 KST; the purge is recorded on the audit trail.
+PERSONAL_DATA_LOG_RETENTION_DAYS = _count_setting("PERSONAL_DATA_LOG_RETENTION_DAYS", 730)
+CELERY_BEAT_SCHEDULE["purge-personal-data-log"] = {"task": "audit.tasks.purge_personal_data_log",
+                                                   "schedule": crontab(hour=3, minute=30)}
+
 
 # --- Backups ----------------------------------------------------------------------------
 # `manage.py backup` writes a new folder under BACKUP_DIR (database dump, archive of MEDIA_ROOT,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditAction, AuditSource
+from audit.models import AccessChannel, AccessPurpose, AuditAction, AuditSource
 
 from .selectors import object_types
 
@@ -34,3 +34,22 @@ class TrailFilterForm(forms.Form):
         return {"q": d["q"].strip(), "actor": d["actor"].strip(), "action": d["action"], "source": d["source"],
                 "object_type": d["type"], "object_id": d["object"].strip(), "date_from": d["date_from"],
                 "date_to": d["date_to"], "proposal": d["proposal"]}
+
+
+class PersonalDataFilterForm(forms.Form):
+    accessor = forms.CharField(label=_("Who read"), required=False, max_length=150)
+    subject = forms.CharField(label=_("Whose details"), required=False, max_length=150)
+    purpose = forms.ChoiceField(label=_("Purpose"), required=False,
+                                choices=[("", _("All"))] + AccessPurpose.choices)
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("All"))] + AccessChannel.choices)
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Date to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.personal_data_log` (empty when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {"accessor": d["accessor"].strip(), "subject": d["subject"].strip(), "purpose": d["purpose"],
+                "channel": d["channel"], "date_from": d["date_from"], "date_to": d["date_to"]}

@@ -4,10 +4,10 @@ import datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, PersonalDataAccess, PersonalDataSubject
 from audit.selectors import diff_rows  # noqa: F401  (the page's rows)
 from evaluations.models import Assignment, Objection, ObjectionAttachment, PanelResult, Scoresheet
 from funding.models import FundingDecision, SelectionNote
@@ -81,3 +81,32 @@ def trail(*, actor: str = "", action: str = "", source: str = "", object_type: s
     if q:
         qs = qs.filter(Q(object_repr__icontains=q) | Q(summary__icontains=q) | Q(actor_name__icontains=q))
     return qs.order_by("-at", "-id")
+
+
+def _day_range(qs, date_from, date_to):
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min,
+                                                        tzinfo=tz))
+    return qs
+
+
+def personal_data_log(*, accessor: str = "", subject: str = "", purpose: str = "", channel: str = "",
+                      date_from: datetime.date | None = None, date_to: datetime.date | None = None):
+    """The access log of personal data, newest first, with its subjects (one query for the page, one for
+    the subjects), filtered by the page's fields (all optional)."""
+    qs = PersonalDataAccess.objects.prefetch_related(
+        Prefetch("subjects", queryset=PersonalDataSubject.objects.order_by("id")))
+    if accessor:
+        qs = qs.filter(Q(accessor_name__icontains=accessor) | Q(accessor__username__iexact=accessor))
+    if subject:
+        matching = PersonalDataSubject.objects.filter(
+            Q(subject_name__icontains=subject) | Q(subject__username__iexact=subject)).values("access_id")
+        qs = qs.filter(pk__in=matching)
+    if purpose:
+        qs = qs.filter(purpose=purpose)
+    if channel:
+        qs = qs.filter(channel=channel)
+    return _day_range(qs, date_from, date_to).order_by("-at", "-id")

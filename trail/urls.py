@@ -8,4 +8,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.trail, name="trail"),
     path("export.csv", views.export_csv, name="export_csv"),
+    path("personal-data/", views.personal_data, name="personal_data"),
+    path("personal-data/export.csv", views.personal_data_csv, name="personal_data_csv"),
 ]

@@ -11,6 +11,7 @@ from .applicants import (  # noqa: F401
 from .composition import composition_problems, panel_of, panel_set_chair  # noqa: F401
 from .conflicts import expert_conflicts, proposal_facts  # noqa: F401
 from .consulting import comments_for, consulting_answer, consulting_comment_add, current_round  # noqa: F401
+from .contacts import contacts_of, expert_contacts_reveal, experts_export_record  # noqa: F401
 from .experts import experts_import  # noqa: F401
 from .objections import (  # noqa: F401
     objection_close_reevaluation,

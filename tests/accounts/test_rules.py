@@ -406,6 +406,28 @@ def expected_of(role: str) -> dict[str, bool]:
         row.update(zip(PEOPLE_COLUMNS, REGION_ADMIN_PEOPLE, strict=True))
         row.update(NOT_THE_OFFICIAL_S_OWN)
     return {column_name(perm, target): allowed for (perm, target), allowed in row.items()}
+# Personal data (Personal Information Protection Act): an expert's contact details are shown in full, with a
+# purpose and logged, to whoever sees the pool (the expert sees their own without asking, on the profile);
+# the access log is read by administrators only.
+# fmt: off
+#                                                reveal self  reveal other  access log
+PERSONAL_DATA_COLUMNS = [
+    ("evaluations.reveal_expert_contacts", "self"),
+    ("evaluations.reveal_expert_contacts", "another expert"),
+    ("audit.view_personal_data_log", None),
+]
+PERSONAL_DATA_TABLE = {
+    "official":             (N,    N,     N),
+    "partner_official":     (N,    N,     N),
+    "outsider_official":    (N,    N,     N),
+    "expert":               (N,    N,     N),
+    "ministry":             (Y,    Y,     N),
+    "admin_user":           (Y,    Y,     Y),
+    "anonymous":            (N,    N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + PERSONAL_DATA_COLUMNS
+TABLE = {role: TABLE[role] + PERSONAL_DATA_TABLE[role] for role in TABLE}
 
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:

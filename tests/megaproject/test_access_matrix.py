@@ -166,6 +166,13 @@ EXPECTED = {
     # --- evaluations ---
     "evaluations:experts": "login 403 403 403 403 403 403 200 200",
     "evaluations:expert_import": "login 403 403 403 403 403 403 200 200",
+    # Contact details (personal data): the pool's CSV without them on GET, with them and a purpose on POST
+    # (logged); the assigned expert's profile: masked for staff, who reveal with a purpose (POST, logged); the
+    # expert reads their own and has nothing to reveal.
+    "evaluations:expert_export": "login 403 403 403 403 403 403 200 200",
+    "evaluations:expert_export [POST]": "login 403 403 403 403 403 403 200 200",
+    "evaluations:expert_profile": "login 403 403 403 200 403 403 200 200",
+    "evaluations:expert_profile [POST]": "login 403 403 403 403 403 403 200 200",
     "evaluations:assignments": "login 403 403 403 200 200 200 403 403",
     "evaluations:assignment": "login 404 404 404 200 404 404 404 404",
     # The confidentiality pledge of a call: only its experts (the conflicted one has an assignment on it too).
@@ -286,6 +293,9 @@ EXPECTED = {
     # --- the audit trail (read-only: GET only, staff only) ---
     "audit:trail": "login 403 403 403 403 403 403 200 200",
     "audit:export_csv": "login 403 403 403 403 403 403 200 200",
+    # The access log of personal data: administrators only.
+    "audit:personal_data": "login 403 403 403 403 403 403 403 200",
+    "audit:personal_data_csv": "login 403 403 403 403 403 403 403 200",
 }
 
 # Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
@@ -335,6 +345,8 @@ PAYLOADS = {
     "evaluations:reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "reason": "공동연구 중"},
     "evaluations:reviewers_remove": lambda w: {"unsuitable": str(10**9)},
     "funding:letter_retry": lambda w: {},
+    "evaluations:expert_export": lambda w: {"export-purpose": "recruiting"},
+    "evaluations:expert_profile": lambda w: {"purpose": "scheduling"},
     "funding:decision_prepare": lambda w: {**{f"national-{y}": "1800000000" for y in w.funded.pilot_years()},
                                            "conditions": "조건 없음"},
     "funding:decision_approve": lambda w: {"decision": str(w.letter.decision_id), "confirm": "yes"},
@@ -371,6 +383,7 @@ FILL = {
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
     "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
+    "evaluations:expert_profile": lambda w: {"pk": w.people["assigned_expert"].pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
     "proposals:detail": lambda w: {"pk": w.eligible.pk},

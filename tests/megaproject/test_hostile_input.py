@@ -400,6 +400,7 @@ FORMS = {
     "people_invite": "admin", "person_role": "admin", "person_access": "owner", "person_deactivate": "owner",
     "person_reset_second_factor": "owner", **{f"person_{action}": "owner" for action in PERSON_ACTIONS},
     "invitation_accept": "anonymous",
+    "evaluations:expert_profile": "ministry", "evaluations:expert_export": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -411,6 +412,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
              "sessions_end_others": "sessions", "session_end": "sessions",
+             "evaluations:expert_export": "evaluations:experts",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"
                 for action in ("part", "save", "submit", "accept", "return", "attach")},
@@ -484,7 +486,7 @@ def test_no_malformed_post_to_any_form_is_a_server_error_or_loses_saved_data(set
 
 
 # Forms whose success is a page, not a redirect (their 200 may have saved something).
-SAVES_AND_SHOWS = {"login", "password_reset", "profile"}
+SAVES_AND_SHOWS = {"login", "password_reset", "profile", "evaluations:expert_profile", "evaluations:expert_export"}
 
 
 # --- The annual report's actions: the posted part is an id or nothing ------------------------------

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 ALLOWED = {"ministry": 200, "admin_user": 200}
 ROLES = ["anonymous", "official", "partner_official", "outsider_official", "expert", "ministry", "admin_user"]
-NAMES = [p.name for p in audit_urls.urlpatterns]
+# The personal data access log's pages (administrators only): tests/trail/test_personal_data_page.py.
+NAMES = [p.name for p in audit_urls.urlpatterns if not p.name.startswith("personal_data")]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -36,3 +37,5 @@ def test_only_staff_open_the_trail_and_its_export(request, client, role, name, m
 
 def test_every_audit_url_is_in_the_matrix():
     assert sorted(NAMES) == ["export_csv", "trail"]
+    assert sorted(p.name for p in audit_urls.urlpatterns) == ["export_csv", "personal_data", "personal_data_csv",
+                                                               "trail"]
