@@ -11,10 +11,12 @@ import datetime
 import os
 from pathlib import Path
 
-DEMO_NAME = "DEMO — 데모용 인증서, 법적 효력 없음 (과학기술정보통신부 지역혁신 메가프로젝트 포털)"
+# A certificate's common name holds at most 64 bytes (UTF-8): Hangul takes three each.
+DEMO_NAME = "DEMO — 데모용 인증서, 법적 효력 없음"
 
 
-def make_pkcs12(*, name: str, password: str, days: int = 3650, organisation: str = "Mega Project Portal") -> bytes:
+def make_pkcs12(*, name: str, password: str, days: int = 3650,
+                organisation: str = "Mega Project Portal (demo)") -> bytes:
     """A new CA ("<organisation> CA") and a signing certificate named `name` issued by it,
     valid from an hour ago for `days` days, as PKCS#12 bytes (key, certificate, CA)."""
     from cryptography import x509
@@ -27,7 +29,7 @@ def make_pkcs12(*, name: str, password: str, days: int = 3650, organisation: str
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "KR"),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                         x509.NameAttribute(NameOID.COMMON_NAME, f"{name[:40]} CA")])
+                         x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation[:58]} CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
           .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)

@@ -98,10 +98,10 @@ def _load(path: str, password: str, debug: bool) -> Signing:
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"{where}: cannot open the PKCS#12 file: wrong DOCUMENT_SIGNING_PASSWORD, or not a PKCS#12 file.") from exc
-    if cert is None:
-        raise ImproperlyConfigured(f"{where}: the PKCS#12 file holds no certificate.")
     if key is None:
-        raise ImproperlyConfigured(f"{where}: the PKCS#12 file holds no private key for its certificate.")
+        raise ImproperlyConfigured(f"{where}: the PKCS#12 file holds no private key (a certificate alone cannot sign).")
+    if cert is None:
+        raise ImproperlyConfigured(f"{where}: the PKCS#12 file holds no certificate for its private key.")
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     if key.public_key().public_bytes(serialization.Encoding.DER, public) != cert.public_key().public_bytes(
             serialization.Encoding.DER, public):
@@ -181,7 +181,8 @@ def sign_pdf(pdf: bytes) -> tuple[bytes, str]:
 def _reserved(signer) -> int:
     """Room for the signature container: its certificates plus ample room for the signed
     attributes and the signature (so pyHanko need not sign a dry run to measure it)."""
-    return 8192 + len(signer.signing_cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
+    size = 8192 + len(signer.signing_cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
+    return size + size % 2  # pyHanko wants an even number
 
 
 def signature_valid(pdf: bytes) -> bool:
