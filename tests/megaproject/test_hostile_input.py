@@ -388,6 +388,7 @@ FORMS = {
     "projects:round_create": "ministry", "projects:decide": "ministry", "projects:condition_close": "ministry",
     "reports:call_report": "ministry",
     "programmes:institutions": "ministry", "evaluations:pledge": "assigned_expert",
+    "verify_file": "anonymous",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
