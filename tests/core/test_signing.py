@@ -208,3 +208,18 @@ def render_seal(seal) -> str:
 
     with translation.override("en"):
         return render_to_string("core/_document_seal.html", {"seal": seal})
+
+
+# --- An uploaded file (core.documents.verification.verify_file) -----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_file_the_portal_never_stored_is_never_parsed(monkeypatch):
+    from core.documents import verification
+
+    def parse(data):
+        raise AssertionError("a stranger's file was parsed")
+
+    monkeypatch.setattr(verification, "_parses", parse)
+    assert verification.verify_file(b"%PDF-1.7\n" + b"x" * 100) is None
+    assert verification.verify_file(b"<html>not a pdf</html>") is None
