@@ -13,10 +13,16 @@ setup-dev:
 
 ## Set up, migrate, load the demo data and serve the portal (plus a Celery worker and
 ## beat, the schedule in Asia/Seoul time, when CELERY_BROKER_URL is set).
+## The demo's letters and reports are signed PDF/A files: unless DOCUMENT_SIGNING_PKCS12 names a
+## certificate, `make run` makes a demo one once (git-ignored, named a demo certificate on every
+## document and on /verify) and points the portal at it. Production never uses it (refused with DEBUG off).
+DEMO_SIGNING_P12 := $(CURDIR)/var/demo-signing.p12
+DEMO_SIGNING = $(if $(DOCUMENT_SIGNING_PKCS12),,DOCUMENT_SIGNING_PKCS12=$(DEMO_SIGNING_P12) DOCUMENT_SIGNING_PASSWORD=demo-signing)
 run: setup
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
-	@if [[ -n "$$CELERY_BROKER_URL" ]]; then \
+	@$(if $(DOCUMENT_SIGNING_PKCS12),true,$(PY) manage.py make_demo_certificate $(DEMO_SIGNING_P12) --password demo-signing)
+	$(DEMO_SIGNING) $(PY) manage.py migrate --no-input
+	$(DEMO_SIGNING) $(PY) manage.py seed_demo
+	@$(if $(DEMO_SIGNING),export $(DEMO_SIGNING);) if [[ -n "$$CELERY_BROKER_URL" ]]; then \
 	  echo "==> starting a Celery worker and beat beside the web server"; \
 	  .venv/bin/celery -A megaproject worker -l info --concurrency 2 & WORKER=$$!; \
 	  .venv/bin/celery -A megaproject beat -l info --schedule "$${TMPDIR:-/tmp}/megaproject-beat-schedule" & BEAT=$$!; \

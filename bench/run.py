@@ -423,7 +423,7 @@ def table(result: dict) -> str:
     if letters and "error" not in letters:
         one, batch = letters["single_letter"], letters["batch"]
         lines += ["", "Award letters (bench/letters.py)",
-                  f"  one letter built / WeasyPrint alone: {one['letter_build_s'] * 1000:.0f} ms / "
+                  f"  one letter built (PDF/A-3b, signed) / WeasyPrint alone: {one['letter_build_s'] * 1000:.0f} ms / "
                   f"{one['weasyprint_alone_s'] * 1000:.0f} ms = {one['ratio']:.2f}× (target ≤ {one['target']:g}×) "
                   f"{'PASS' if one['ratio'] <= one['target'] else 'MISS'}",
                   f"  batch of {batch['letters']}: two workers / one: {batch['two_workers_s']:.1f} s / "

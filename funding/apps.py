@@ -9,10 +9,11 @@ class FundingConfig(AppConfig):
         from core.documents.verification import register_verifier
 
         from . import watched
+        from .models import AwardLetter
         from .services.letters import verify_letter
 
         watched.register()  # what the audit trail watches here
-        register_verifier(verify_letter)  # /verify/<code> of the award letters
+        register_verifier(verify_letter, model=AwardLetter)  # /verify of the award letters
         from programmes.signals import call_announced
 
         from .services.letters import decisions_announced

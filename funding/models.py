@@ -6,14 +6,12 @@ approved decision version gets one award letter per language, built by a
 Celery worker and verifiable publicly by its code.
 """
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.documents.models import DocumentStatus, GeneratedDocument
+from core.documents.models import DocumentStatus, OfficialDocument, new_verification_code
 
 
 class DecisionState(models.TextChoices):
@@ -101,23 +99,19 @@ class SelectionNote(models.Model):
 LetterStatus = DocumentStatus  # the one status of generated documents, under the name funding uses
 
 
-def new_verification_code() -> str:
-    # 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
-    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-    return "".join(secrets.choice(alphabet) for _i in range(12))
+__all__ = ["new_verification_code"]  # where migration 0001 finds the codes' default (now in core)
 
 
-class AwardLetter(GeneratedDocument):
+class AwardLetter(OfficialDocument):
     """One letter per approved decision version and language (the unique key makes
     the task idempotent: re-running replaces the file, never adds a letter). Status,
-    file, checksum, size, attempts, error and generated_at: `GeneratedDocument`."""
+    file, checksum, size, attempts, error, generated_at, verification code and signer:
+    `OfficialDocument`."""
 
     upload_dir = "letters/"
 
     decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters")
     language = models.CharField(_("language"), max_length=5, default="ko")
-    verification_code = models.CharField(_("verification code"), max_length=16, unique=True,
-                                         default=new_verification_code)
     issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)

@@ -289,6 +289,19 @@ LETTER_TEST_PAUSE_FILE = env.str("LETTER_TEST_PAUSE_FILE", default="")
 EXPORT_SYNC_MAX_ROWS = _read("EXPORT_SYNC_MAX_ROWS", env.int, default=5000)
 EXPORT_KEEP_HOURS = _read("EXPORT_KEEP_HOURS", env.int, default=24)
 
+# --- Signed documents (core.documents.signing) ----------------------------------------
+# Award letters, stage-evaluation reports and call result reports are PDF/A-3b files signed
+# (PAdES) with the ministry's certificate: a PKCS#12 file (certificate, private key, CA chain)
+# and its password. A file that cannot sign (unreadable, wrong password, no private key, not
+# valid today, a demo certificate with DEBUG off) stops the start (CoreConfig.ready). Unset:
+# documents are unsigned and say so; `check --deploy` warns (core.W001).
+DOCUMENT_SIGNING_PKCS12 = env.str("DOCUMENT_SIGNING_PKCS12", default="")
+DOCUMENT_SIGNING_PASSWORD = env.str("DOCUMENT_SIGNING_PASSWORD", default="")
+if DOCUMENT_SIGNING_PASSWORD and not DOCUMENT_SIGNING_PKCS12:
+    raise ImproperlyConfigured("DOCUMENT_SIGNING_PASSWORD: set without DOCUMENT_SIGNING_PKCS12 (the certificate file).")
+# /verify accepts a PDF of at most this many bytes to check whether the portal issued it.
+DOCUMENT_VERIFY_MAX_BYTES = _read("DOCUMENT_VERIFY_MAX_BYTES", env.int, default=20 * 1024 * 1024)
+
 # --- E-mail -----------------------------------------------------------------
 # With DEBUG off an SMTP server is required: the console, file, in-memory and dummy back ends
 # would lose every password reset and notification without a word.

@@ -11,6 +11,12 @@ class ProjectsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.documents.verification import register_verifier
+
+        from .models import StageReport
+        from .services.documents import verify_stage_report
+
+        register_verifier(verify_stage_report, model=StageReport)  # /verify of the stage-evaluation reports
         from funding.signals import decision_approved
 
         from .services.lifecycle import open_on_approval

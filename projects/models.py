@@ -31,7 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.documents.models import DocumentStatus, GeneratedDocument
+from core.documents.models import DocumentStatus, OfficialDocument
 from evaluations.models import Assignment, AssignmentKind
 from programmes.models import RubricCriterion
 
@@ -514,9 +514,10 @@ class PlanYear(models.Model):
 ReportStatus = DocumentStatus  # the one status of generated documents, under the name projects uses
 
 
-class StageReport(GeneratedDocument):
+class StageReport(OfficialDocument):
     """One report per stage evaluation (the one-to-one key makes the task idempotent).
-    Status, file, checksum, size, attempts, error and generated_at: `GeneratedDocument`."""
+    Status, file, checksum, size, attempts, error, generated_at, verification code and
+    signer: `OfficialDocument`."""
 
     upload_dir = "stage-reports/"
 

@@ -9,4 +9,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # The funded projects' datasets join the export registry.
+        from core.documents.verification import register_verifier
+
         from . import project_datasets  # noqa: F401
+        from .models import CallReport
+        from .services import verify_call_report
+
+        register_verifier(verify_call_report, model=CallReport)  # /verify of the call result reports

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.documents.models import DocumentStatus, GeneratedDocument
+from core.documents.models import DocumentStatus, GeneratedDocument, OfficialDocument
 
 JobStatus = DocumentStatus  # the one status of generated documents, under the name reports uses
 
@@ -53,9 +53,10 @@ class ExportJob(GeneratedDocument):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
-class CallReport(GeneratedDocument):
+class CallReport(OfficialDocument):
     """The call's result report; one per call (the unique key makes the task idempotent).
-    Status, file, checksum, size, attempts, error and generated_at: `GeneratedDocument`."""
+    Status, file, checksum, size, attempts, error, generated_at, verification code and
+    signer: `OfficialDocument`."""
 
     upload_dir = "reports/"
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.charts import ChartData, bar_chart, grouped_bar_chart
+from core.documents.seal import document_seal
 from core.templatetags.portal import eok
 from evaluations.models import Objection
 from evaluations.selectors import ranking_board
@@ -113,7 +114,11 @@ def report_context(call) -> dict:
     }
 
 
-def report_html(call) -> str:
-    """The report's HTML, in Korean (the language of the printed report)."""
+def report_html(call, *, report=None) -> str:
+    """The report's HTML, in Korean (the language of the printed report); with `report` (its
+    CallReport row), its seal (verification code, QR code, signer)."""
     with translation.override("ko"):
-        return render_to_string("reports/call_report_pdf.html", report_context(call))
+        context = report_context(call)
+        if report is not None:
+            context["seal"] = document_seal(report)
+        return render_to_string("reports/call_report_pdf.html", context)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.documents.models import DOCUMENT_MOVES, DocumentStatus, document_transition
 from core.documents.services import build_document, request_document
+from core.documents.verification import Verified
 from core.permissions import require
 
 from . import datasets
@@ -226,5 +227,16 @@ def call_report_build(*, report_id: int) -> CallReport:
     from .report import report_html
 
     return build_document(
-        CallReport, report_id, html=lambda report: report_html(report.call), select_related=("call",),
+        CallReport, report_id, html=lambda report: report_html(report.call, report=report), select_related=("call",),
         name=lambda r, checksum: f"reports/call-{r.call.year}-{r.call_id}-{checksum[:12]}.pdf")
+
+
+def verify_call_report(code: str) -> Verified | None:
+    """The public verification of a ready result report by its code (registered with
+    core.documents.verification in ReportsConfig.ready): which call's report it is and when it
+    was made — none of its figures (results stay sealed until announced)."""
+    report = (CallReport.objects.select_related("call")
+              .filter(verification_code=code, status=DocumentStatus.DONE).first())
+    if report is None:
+        return None
+    return Verified("reports/verify_call_report.html", {"report": report, "call": report.call})

@@ -1,6 +1,7 @@
 """The abstract model of a generated document, its one status enum, and the table of
 its status moves beside the one function that makes them (`document_transition`)."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -80,6 +81,34 @@ class GeneratedDocument(models.Model):
         return row
 
 
+def new_verification_code() -> str:
+    """12 characters from an alphabet without look-alikes (no 0/O, 1/I/L)."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _i in range(12))
+
+
+class OfficialDocument(GeneratedDocument):
+    """A PDF the portal issues (award letter, stage-evaluation report, call result report):
+    PDF/A-3b, signed with the ministry's certificate when one is configured
+    (core.documents.signing), with its verification code and the QR code of its /verify
+    address printed on it (core/_document_seal.html). `checksum` is the SHA-256 of the
+    signed file as stored: /verify recognises an uploaded copy by it."""
+
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True,
+                                         default=new_verification_code)
+    signed_by = models.CharField(_("signed by"), max_length=200, blank=True,
+                                 help_text=_("The signing certificate's name; empty: not signed."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def signed_with_demo_certificate(self) -> bool:
+        from .signing import is_demo_name
+
+        return bool(self.signed_by) and is_demo_name(self.signed_by)
+
+
 # --- The status moves -----------------------------------------------------------------------------
 #
 # Every status a document takes is one of these moves, made by `document_transition` and
@@ -127,7 +156,7 @@ DOCUMENT_MOVES = {
     "store": DocumentMove(
         "switch to the stored file", _BUILDABLE, D.DONE,
         not_now=_("This document is “%(status)s”: no file is stored for it."),
-        writes=frozenset({"file", "checksum", "size", "error", "generated_at"})),
+        writes=frozenset({"file", "checksum", "size", "error", "generated_at", "signed_by"})),
     "retry": DocumentMove(
         "wait for the retry", _BUILDABLE, D.PENDING,
         not_now=_("This document is “%(status)s”: a failed build does not change it."), writes=frozenset({"error"})),

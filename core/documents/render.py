@@ -4,7 +4,8 @@ WeasyPrint is imported inside the functions (its import costs ~0.5 s). A documen
 may load `data:` URIs and the portal's own static files (read from disk, never over
 the network); every other URL (file://, http(s)://, any other path) is refused,
 which WeasyPrint reports as a warning and renders without the resource. Fonts come
-from the system (fonts-nanum, embedded in the PDF).
+from the system (fonts-nanum, embedded in the PDF). Official documents are PDF/A-3b
+(`PDF_VARIANT`), then signed (core.documents.signing) by the build pipeline.
 """
 
 import functools
@@ -73,7 +74,13 @@ def url_fetcher():
     return _fetcher_class()()
 
 
-def render_pdf(html: str) -> bytes:
+# The archival variant of every official PDF: PDF/A-3b (WeasyPrint embeds every font it uses,
+# subsetted, adds the sRGB output intent and the XMP metadata naming the part and conformance).
+PDF_VARIANT = "pdf/a-3b"
+
+
+def render_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> bytes:
+    """The HTML as a PDF (PDF/A-3b unless `variant` says otherwise; None: WeasyPrint's plain PDF)."""
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=url_fetcher(), base_url=_base_url()).write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher(), base_url=_base_url()).write_pdf(pdf_variant=variant)

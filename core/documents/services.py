@@ -5,8 +5,9 @@
 The build:
 1. Claim the row and count the attempt (in the database, so a document that always
    crashes its worker is given up visibly after LETTER_MAX_ATTEMPTS).
-2. Render outside any transaction (the slow part): PDF from HTML by default, or
-   any bytes / binary file the caller's `render` gives (CSV, XLSX).
+2. Render outside any transaction (the slow part): PDF/A-3b from HTML, signed with the
+   ministry's certificate when one is configured (core.documents.signing), or any bytes /
+   binary file the caller's `render` gives (CSV, XLSX).
 3. Store the file under a new, content-derived name (never over the served one).
 4. Switch the row to it in one short transaction; the old file is deleted after
    the commit. A half-written file is never served.
@@ -32,7 +33,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import DocumentStatus, GeneratedDocument, document_transition
+from . import signing
+from .models import DocumentStatus, GeneratedDocument, OfficialDocument, document_transition
 
 logger = logging.getLogger("core.documents")
 
@@ -90,8 +92,8 @@ def build_document(
 ) -> GeneratedDocument:
     """Build and store one document; returns the row as it ends.
 
-    `html(row)` gives a PDF's HTML, or `render(row)` any content (bytes or a binary
-    file, which is closed here); `name(row, checksum)` the storage name. Hooks:
+    `html(row)` gives a PDF's HTML (rendered as PDF/A-3b and signed), or `render(row)` any
+    content (bytes or a binary file, which is closed here); `name(row, checksum)` the storage name. Hooks:
     `settled` are statuses in which a redelivered task has nothing to do; `claim(row)`
     sets more fields as the attempt starts and returns their names; `before_store(row)`
     runs between the render and the store; `after_switch(row, first_time)` runs inside
@@ -102,6 +104,9 @@ def build_document(
     if row.status != DocumentStatus.RUNNING:
         return row  # given up, or nothing to do
     content = (render or pdf_from(html))(row)  # slow work outside any transaction
+    signed_by = ""
+    if html is not None:  # a PDF: signed (as it is when no certificate is configured; a failure fails the build)
+        content, signed_by = signing.sign_pdf(content)
     try:
         checksum, size = _digest(content)
         stored_name = name(row, checksum)
@@ -115,7 +120,8 @@ def build_document(
     finally:
         if not isinstance(content, bytes):
             content.close()
-    row = _switch(model, pk, stored=stored, checksum=checksum, size=size, after_switch=after_switch)
+    row = _switch(model, pk, stored=stored, checksum=checksum, size=size, signed_by=signed_by,
+                  after_switch=after_switch)
     logger.info("%s %s built (%s bytes)", model._meta.model_name, pk, size)
     return row
 
@@ -147,13 +153,14 @@ def _digest(content: Content) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _switch(model, pk, *, stored, checksum, size, after_switch) -> GeneratedDocument:
+def _switch(model, pk, *, stored, checksum, size, signed_by, after_switch) -> GeneratedDocument:
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=pk)
         old = current.file.name
         first_time = current.generated_at is None
+        signer = {"signed_by": signed_by} if isinstance(current, OfficialDocument) else {}
         document_transition(current, "store", file=stored, checksum=checksum, size=size, error="",
-                            generated_at=timezone.now())
+                            generated_at=timezone.now(), **signer)
         if old and old != stored:
             storage = current.file.storage
             transaction.on_commit(lambda: storage.delete(old))

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.documents.seal import document_seal
 from core.documents.services import build_document, document_for_download, request_document
 from core.documents.verification import Verified
 from core.permissions import require
@@ -99,7 +100,7 @@ def letter_context(letter: AwardLetter) -> dict:
         "rows": rows, "national_total": sum(r["national"] for r in rows),
         "local_total": sum(r["local_total"] for r in rows),
         "region_totals": [(r, sum(o.local_won for o in obligations if o.region_id == r.pk)) for r in regions],
-        "verify_url": f"{settings.PORTAL_BASE_URL}/verify/{letter.verification_code}",
+        "seal": document_seal(letter),
         "issued_on": letter.issued_on or timezone.localdate(),
         "pilot_first": proposal.call.year, "pilot_last": proposal.call.year + proposal.call.pilot_years - 1,
     }

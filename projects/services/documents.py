@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.documents.models import DocumentStatus
+from core.documents.seal import document_seal
 from core.documents.services import build_document, document_for_download, request_document
+from core.documents.verification import Verified
 from core.permissions import require
 
 from ..figures import funding_rows, kpi_rows
@@ -72,19 +74,27 @@ def report_context(evaluation: StageEvaluation) -> dict:
         "planned_total": sum(r.planned_total for r in rows),
         "spent_total": sum(r.spent_total or 0 for r in rows),
         "generated_on": timezone.localdate(),
-        "reference": f"MEGA-{rnd.call.year}-{proposal.pk:04d}-S{stage.number}",
+        "reference": report_reference(evaluation),
     }
 
 
-def report_html(evaluation: StageEvaluation) -> str:
+def report_reference(evaluation: StageEvaluation) -> str:
+    return f"MEGA-{evaluation.round.call.year}-{evaluation.project.proposal_id:04d}-S{evaluation.stage.number}"
+
+
+def report_html(evaluation: StageEvaluation, *, report: StageReport | None = None) -> str:
+    """The report's HTML, in Korean; with `report`, its seal (verification code, QR code, signer)."""
     with translation.override("ko"):
-        return render_to_string("projects/stage_report_pdf.html", report_context(evaluation))
+        context = report_context(evaluation)
+        if report is not None:
+            context["seal"] = document_seal(report)
+        return render_to_string("projects/stage_report_pdf.html", context)
 
 
 def stage_report_build(*, report_id: int) -> StageReport:
     """Build and store the report (core.documents.services.build_document)."""
     return build_document(
-        StageReport, report_id, html=lambda r: report_html(r.evaluation),
+        StageReport, report_id, html=lambda r: report_html(r.evaluation, report=r),
         name=lambda r, checksum: f"stage-reports/stage-{r.evaluation_id}-{checksum[:12]}.pdf")
 
 
@@ -99,3 +109,19 @@ def stage_report_progress(report: StageReport) -> dict:
 def stage_report_for_download(*, user, report_id: int) -> StageReport:
     return document_for_download(StageReport.objects.select_related("evaluation__project__proposal"), report_id,
                                  user=user, perm="projects.download_stage_report")
+
+
+def verify_stage_report(code: str) -> Verified | None:
+    """The public verification of a ready report by its code (registered with
+    core.documents.verification in ProjectsConfig.ready): what it is and the outcome it
+    records, nothing of the scores or the panel."""
+    report = (StageReport.objects.select_related("evaluation__round__call", "evaluation__project__proposal",
+                                                 "evaluation__stage")
+              .filter(verification_code=code, status=DocumentStatus.DONE).first())
+    if report is None:
+        return None
+    evaluation = report.evaluation
+    return Verified("projects/verify_stage_report.html", {
+        "report": report, "evaluation": evaluation, "proposal": evaluation.project.proposal,
+        "reference": report_reference(evaluation),
+    })

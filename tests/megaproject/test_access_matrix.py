@@ -87,6 +87,9 @@ EXPECTED = {
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
+    # Anyone may check a PDF (nothing is stored; tests/funding/test_signed_letters.py).
+    "verify_file": "200 200 200 200 200 200 200 200 200",
+    "verify_file [POST]": "200 200 200 200 200 200 200 200 200",
     "admin": "302 302 302 302 302 302 302 302 200",
     # --- accounts ---
     "login": "200 302 302 302 302 302 302 302 302",
@@ -313,6 +316,7 @@ SEALED_UNTIL_ANNOUNCED = {
 # What a POST to each POST-only endpoint carries: a change its owner could make.
 PAYLOADS = {
     "logout": lambda w: {},
+    "verify_file": lambda w: {"document": SimpleUploadedFile("letter.pdf", b"%PDF-1.7 not one of ours")},
     "notifications_read": lambda w: {},
     "sessions_end_others": lambda w: {"confirm": "yes"},
     "session_end": lambda w: {"confirm": "yes"},

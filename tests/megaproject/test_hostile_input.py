@@ -401,6 +401,7 @@ FORMS = {
     "person_reset_second_factor": "owner", **{f"person_{action}": "owner" for action in PERSON_ACTIONS},
     "invitation_accept": "anonymous",
     "evaluations:expert_profile": "ministry", "evaluations:expert_export": "ministry",
+    "verify_file": "anonymous",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",

@@ -178,7 +178,13 @@ SCENARIOS = {
 
 
 @pytest.fixture(scope="module")
-def started():
+def started(tmp_path_factory):
+    # The deployment check runs as production would: with the ministry's signing certificate
+    # (without one it warns, core.W001: tests/core/test_signing_startup.py).
+    from tests.certificates import PASSWORD, signing_pkcs12
+
+    certificate = signing_pkcs12(tmp_path_factory.mktemp("signing") / "ministry.p12")
+    more = {"deploy check": {"DOCUMENT_SIGNING_PKCS12": str(certificate), "DOCUMENT_SIGNING_PASSWORD": PASSWORD}}
     base = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -186,7 +192,7 @@ def started():
         "DJANGO_SETTINGS_MODULE": "megaproject.settings",
     }
     processes = {
-        name: subprocess.Popen([PYTHON, *args], cwd=REPO, env={**base, **env}, text=True,
+        name: subprocess.Popen([PYTHON, *args], cwd=REPO, env={**base, **env, **more.get(name, {})}, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for name, (args, env) in SCENARIOS.items()
     }

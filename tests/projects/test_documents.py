@@ -160,3 +160,17 @@ def test_a_failed_build_is_retried_then_given_up_visibly(decided, ministry, sett
     assert given_up.status == "failed" and given_up.error == "OSError: disk full" and given_up.attempts == 1
     with pytest.raises(PermissionDenied):
         documents.stage_report_for_download(user=ministry, report_id=report.pk)
+
+
+def test_the_report_prints_its_verification_code_and_verify_shows_what_it_is_but_no_scores(built, decided, settings):
+    from django.test import Client
+
+    text = compact(pdf_text(built.file.path))
+    assert f"{settings.PORTAL_BASE_URL}/verify/{built.verification_code}" in text
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/verify/{built.verification_code}").content.decode()
+    assert "a stage-evaluation report issued by this portal" in page
+    assert decided.project.proposal.title_ko in page and built.checksum in page
+    assert "85.00" not in page and "8.50" not in page  # the scores stay in the report

@@ -119,3 +119,18 @@ def test_the_report_page_and_download_are_for_staff_only(client, built, official
     log_in(client, official)
     assert client.get(reverse("reports:call_report_download", args=[call.pk])).status_code == 403
     assert b"call-report" not in client.get(reverse("programmes:call_detail", args=[call.pk])).content
+
+
+def test_the_report_prints_its_verification_code_and_verify_names_the_call_but_no_figure(built, report_world,
+                                                                                         settings):
+    from django.test import Client
+
+    text = compact(pdf_text(built.file.path))
+    assert f"{settings.PORTAL_BASE_URL}/verify/{built.verification_code}" in text
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/verify/{built.verification_code}").content.decode()
+    assert "a call result report issued by this portal" in page
+    assert report_world.proposal.call.title in page and built.checksum in page
+    assert [leak for leak in ("80.00", "60.00", "1,800,000,000", report_world.proposal.title_ko) if leak in page] == []
