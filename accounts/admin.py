@@ -94,6 +94,8 @@ class UserSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = ("user", "created_at", "last_seen_at", "ip", "user_agent", "ended_at", "ended_reason")
     readonly_fields = fields
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
     """Looked at only: invitations are made, re-sent and revoked on the people pages (accounts.people)."""

@@ -211,6 +211,8 @@ class UserSession(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
 class Invitation(models.Model):
     """An e-mailed link that lets an invited person set a password (or bind their organisation's
     sign-in), consent to the collection and use of personal data and activate the account.

@@ -57,6 +57,8 @@ def previous_login(user, current_public_id: str | None):
         current = UserSession.objects.filter(user=user, public_id=current_public_id).values("created_at")[:1]
         rows = rows.exclude(public_id=current_public_id).filter(created_at__lte=Subquery(current))
     return rows.first()
+
+
 def people_visible_to(user):
     """The people `user` administers (accounts.rules: view_person): everybody for an administrator,
     the officials of their own region for a regional administrator, nobody otherwise. With

@@ -126,6 +126,9 @@ def purge_ended_sessions() -> dict:
     counts = sessions_purge()
     logger.info("log-in sessions: %(closed)s closed, %(deleted)s old rows deleted", counts)
     return counts
+
+
+@shared_task
 def end_expired_access() -> int:
     """Daily (beat, 00:05 KST): deactivate the accounts whose access end date has passed (log-in is
     refused from the day after that date anyway, accounts.backends). Returns how many."""

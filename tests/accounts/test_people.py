@@ -374,7 +374,8 @@ def test_deactivation_asks_for_confirmation_and_ends_the_person_s_open_session(c
 
 def test_resetting_the_second_factor_removes_every_device_records_the_reason_and_tells_the_person(
         client, admin_user, ministry, english):
-    TOTPDevice.objects.create(user=ministry, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=ministry, name="phone", confirmed=True)  # a second one, beside the factory's
+    devices = TOTPDevice.objects.filter(user=ministry).count()
     static = StaticDevice.objects.create(user=ministry, name="backup", confirmed=True)
     static.token_set.create(token="abcd1234")
     untouched = TOTPDevice.objects.create(user=admin_user, name="admin phone", confirmed=True)
@@ -383,7 +384,7 @@ def test_resetting_the_second_factor_removes_every_device_records_the_reason_and
 
     no_reason = client.post(url, {"reason": "   ", "confirm": "on"})
     assert no_reason.context["form"].errors["reason"] == ["Say why the second factor is reset."]
-    assert TOTPDevice.objects.filter(user=ministry).count() == 1
+    assert TOTPDevice.objects.filter(user=ministry).count() == devices == 2
 
     response = client.post(url, {"reason": "휴대전화 분실, 전화로 본인 확인", "confirm": "on"})
 

@@ -73,9 +73,13 @@ def test_expired_exports_are_purged_every_hour_on_the_hour():
 def test_ended_log_in_sessions_are_purged_every_night_at_twenty_to_four_seoul_time():
     assert next_run("purge-ended-sessions", kst(2026, 3, 2, 13, 20)) == kst(2026, 3, 3, 3, 40)
     assert next_run("purge-ended-sessions", kst(2026, 3, 3, 3, 39)) == kst(2026, 3, 3, 3, 40)
+
+
 def test_accounts_whose_access_ended_are_deactivated_every_night_just_after_midnight_seoul_time():
     assert next_run("end-expired-access", kst(2026, 3, 2, 23, 0)) == kst(2026, 3, 3, 0, 5)
     assert next_run("end-expired-access", kst(2026, 3, 3, 0, 5)) == kst(2026, 3, 4, 0, 5)
+
+
 def test_the_personal_data_access_log_is_purged_every_night_at_half_past_three_seoul_time():
     assert settings.CELERY_BEAT_SCHEDULE["purge-personal-data-log"]["task"] == "audit.tasks.purge_personal_data_log"
     assert next_run("purge-personal-data-log", kst(2026, 3, 2, 3, 0)) == kst(2026, 3, 2, 3, 30)
