@@ -52,6 +52,8 @@ def seed() -> dict[str, User]:
             f"official-{code}", role=Role.OFFICIAL, region=region,
             display_name=f"{region.name_ko} 담당자", email=f"official-{code}@megaproject.local",
             is_staff=False, is_superuser=False,
+            # Gwangju's official also manages the region's officials (accounts.people: deputies, access).
+            is_region_admin=code == "gwangju",
         )
     return users
 
