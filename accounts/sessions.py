@@ -24,7 +24,7 @@ and the ended sessions are asked of the cache.
 """
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import rules
@@ -69,16 +69,21 @@ def current_public_id(request) -> str | None:
     return stamp.get("id") if isinstance(stamp, dict) else None
 
 
+LOGIN_NOTICE = "portal_login_notice"
+
+
 def _stamp(request, user, *, tell_previous: bool) -> None:
     session = request.session
     row, previous = services.session_start(user=user, session_key=session.session_key or "",
                                            ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
     now = time.time()
     session[STAMP] = {"id": row.public_id, "at": now, "seen": now, "key": session.session_key or ""}
-    # The cookie and the store's copy expire when the log-in reaches its maximum length.
-    session.set_expiry(timedelta(hours=settings.SESSION_ABSOLUTE_LIFETIME_HOURS))
+    # The log-in ends at its maximum length from `at` (SessionLimitsMiddleware); the cookie and the store's
+    # copy last SESSION_COOKIE_AGE (the same length) from their last save.
     if tell_previous:
-        messages.info(request, previous_login_text(user, previous), fail_silently=True)
+        # Shown once, above the first page of the portal proper (accounts.context_processors), not as a
+        # message: the pages' own messages stay theirs.
+        session[LOGIN_NOTICE] = str(previous_login_text(user, previous))
 
 
 def previous_login_text(user, previous) -> str:

@@ -63,7 +63,7 @@ class ProviderUnavailable(Exception):
 
     def __init__(self, reason: str, status: int = 502):
         super().__init__(reason)
-        self.status = status
+        self.http_status = status
 
 
 class NoAccount(Exception):
@@ -265,7 +265,7 @@ class AuthenticateView(OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = endpoint("authorization")
         except ProviderUnavailable as exc:
             logger.warning("single sign-on: %s", exc)
-            return unavailable(request, exc.status)
+            return unavailable(request, exc.http_status)
         return super().get(request)
 
 
@@ -286,7 +286,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return not_completed(request)
         except ProviderUnavailable as exc:
             logger.warning("single sign-on: %s", exc)
-            return unavailable(request, exc.status)
+            return unavailable(request, exc.http_status)
         except NoAccount as exc:
             logger.info("single sign-on: no portal account (%s)", exc)
             return no_account(request)

@@ -17,9 +17,11 @@ With DEBUG off a demo certificate is refused.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import functools
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +160,17 @@ def _check_validity(signing: Signing, *, refuse, where: str = "DOCUMENT_SIGNING_
         raise refuse(f"{where}: the certificate “{signing.name}” expired on {signing.not_after:%Y-%m-%d %H:%M} UTC.")
 
 
+def outside_event_loop(call):
+    """`call()` where pyHanko's synchronous API may start its own asyncio loop: in this thread, or in a
+    short-lived one when this thread already runs a loop (an async server, a browser driver in tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf: bytes) -> tuple[bytes, str]:
     """The PDF signed (PAdES B-B, SHA-256, the certificate chain embedded) and the signer's
     name; without a configured certificate the PDF as it is and ""."""
@@ -174,7 +187,8 @@ def sign_pdf(pdf: bytes) -> tuple[bytes, str]:
         name=signing.name, reason="Official document issued by the Mega Project Portal",
         location=settings.PORTAL_BASE_URL or None)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.PdfSigner(meta, signer=signing.signer).sign_pdf(writer, bytes_reserved=_reserved(signing.signer))
+    out = outside_event_loop(lambda: signers.PdfSigner(meta, signer=signing.signer).sign_pdf(
+        writer, bytes_reserved=_reserved(signing.signer)))
     return out.getvalue(), signing.name
 
 
@@ -203,7 +217,7 @@ def signature_valid(pdf: bytes) -> bool:
             return False
         context = ValidationContext(trust_roots=list(signing.trust_roots), allow_fetching=False,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(signatures[0], signer_validation_context=context)
+        status = outside_event_loop(lambda: validate_pdf_signature(signatures[0], signer_validation_context=context))
         return bool(status.intact and status.valid and status.trusted
                     and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     except Exception:  # noqa: BLE001 - a hostile or broken file is simply not ours

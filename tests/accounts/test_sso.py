@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Notification, User
 from accounts.sso import PortalOIDCBackend
 from audit.models import AuditEvent
 from tests.accounts.oidc_provider import EMAIL_DOMAIN, free_port, running_provider, sign_in_at_provider, use_provider
@@ -413,11 +413,13 @@ def test_break_glass_logs_in_with_the_provider_down_and_staff_password_off_recor
         log_in(client, glass)
     event = AuditEvent.objects.get(action="break_glass_login")
     assert event.actor_id == glass.pk and "glass" in event.summary
-    recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == sorted([glass.email, other_admin.email])
-    assert retired_admin.email not in recipients and ministry.email not in recipients
-    assert all("glass" in m.body for m in mail.outbox)
-    assert other_admin.notifications.filter(message__contains="glass").exists()
+    # Told to every active administrator as a notification, which the mail task (in-process here, a
+    # worker in CI) mails: tests/accounts/test_mail.py and test_notifications.py follow the mail itself.
+    told = Notification.objects.filter(message__contains="glass")
+    assert sorted(told.values_list("user__email", flat=True)) == sorted([glass.email, other_admin.email])
+    assert not told.filter(user__in=[retired_admin, ministry]).exists()
+    if not settings.CELERY_BROKER_URL:
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([glass.email, other_admin.email])
 
 
 def test_an_ordinary_log_in_is_not_recorded_as_break_glass(client):

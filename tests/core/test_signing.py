@@ -54,7 +54,7 @@ def trusting(ca) -> ValidationContext:
 
 def validated(pdf: bytes, ca):
     (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    return validate_pdf_signature(signature, signer_validation_context=trusting(ca))
+    return signing.outside_event_loop(lambda: validate_pdf_signature(signature, signer_validation_context=trusting(ca)))
 
 
 def xmp(pdf: bytes) -> str:

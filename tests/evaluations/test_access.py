@@ -74,7 +74,7 @@ POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", "re
              "quality_rules", "quality_exclude", *OBJECTION_ACTIONS}
 GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
-STAFF_ONLY = {"experts", "expert_import", "panel", "panel_result", "auto_assign", "ranking", "progress",
+STAFF_ONLY = {"experts", "expert_import", "expert_profile", "expert_export", "panel", "panel_result", "auto_assign", "ranking", "progress",
               "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS}
 OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
 
@@ -82,7 +82,8 @@ CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전�
 
 # Which object of the world each URL is about.
 FILL = {
-    "experts": None, "expert_import": None, "assignments": None,
+    "experts": None, "expert_import": None, "assignments": None, "expert_export": None,
+    "expert_profile": lambda w: w.spare.pk,  # another expert's profile (an expert reads only their own)
     "assignment": lambda w: w.evaluation.pk, "declare": lambda w: w.undeclared.pk, "score": lambda w: w.evaluation.pk,
     "comment": lambda w: w.consulting.pk,
     "panel": lambda w: w.eligible.pk, "panel_result": lambda w: w.eligible.pk, "feedback": lambda w: w.eligible.pk,
@@ -104,6 +105,9 @@ FILL = {
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
     "experts": lambda w: {},
+    # Reading contact details with a purpose (logged, tests/evaluations/test_contact_details.py).
+    "expert_profile": lambda w: {"purpose": "scheduling"},
+    "expert_export": lambda w: {"export-purpose": "recruiting"},
     "expert_import": lambda w: {"file": SimpleUploadedFile("experts.csv", CSV.encode())},
     "assignments": lambda w: {},
     "assignment": lambda w: {},
@@ -331,7 +335,8 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
         opens = name not in POST_ONLY
         # The quality page names a proposal only as a late submission's evidence (none in this world); the
         # pledge names only the call.
-        shows_world = opens and name not in {"experts", "expert_import", "quality", "objection_attachment", "pledge"}
+        shows_world = opens and name not in {"experts", "expert_import", "expert_profile", "expert_export",
+                                             "quality", "objection_attachment", "pledge"}
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,
