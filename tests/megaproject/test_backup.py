@@ -147,6 +147,12 @@ from django.test import Client
 from django.urls import reverse
 client = Client()
 logged_in = client.post(reverse("login"), {"username": os.environ["BK_USERNAME"], "password": os.environ["BK_PASSWORD"]})
+# Staff then type their authenticator's code (the restored device, its key restored with it).
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts.totp_codes import usable_code
+device = TOTPDevice.objects.get(user__username=os.environ["BK_USERNAME"], confirmed=True)
+verified = client.post(logged_in["Location"], {"code": usable_code(device)})
+assert verified.status_code == 302, verified.status_code
 response = client.get(reverse("funding:letter_download", args=[int(os.environ["BK_LETTER"])]))
 body = b"".join(response.streaming_content) if response.streaming else response.content
 print(logged_in.status_code, response.status_code, hashlib.sha256(body).hexdigest())
