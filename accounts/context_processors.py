@@ -5,13 +5,13 @@ def notifications(request):
         return {}
     # Kept on the user row by accounts.services: no query per page. While the log-in still owes its
     # second factor (accounts.middleware), the header shows no links but the log-out.
-    from .sessions import LOGIN_NOTICE
+    from .sessions import login_notice
     from .twofactor import SESSION_KEY
 
     session = getattr(request, "session", {})
     owed = bool(session.get(SESSION_KEY)) and not getattr(user, "is_verified", lambda: True)()
     # The previous log-in (accounts.sessions), once, on the first page after the log-in's last step.
-    notice = session.pop(LOGIN_NOTICE, "") if not owed and LOGIN_NOTICE in session else ""
+    notice = "" if owed else login_notice(request)
     return {"unread_notifications": user.unread_count, "second_step_owed": owed, "login_notice": notice}
 
 

@@ -33,6 +33,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -69,7 +70,19 @@ def current_public_id(request) -> str | None:
     return stamp.get("id") if isinstance(stamp, dict) else None
 
 
-LOGIN_NOTICE = "portal_login_notice"
+LOGIN_NOTICE = "portal_login_notice"  # the cookie's name and its signature's salt
+LOGIN_NOTICE_SECONDS = 600  # time enough for the second step
+
+
+def login_notice(request) -> str:
+    """The notice of the previous log-in this request may show ("" when none), marking it shown."""
+    if LOGIN_NOTICE not in request.COOKIES:
+        return ""
+    request.login_notice_shown = True
+    try:
+        return signing.loads(request.COOKIES[LOGIN_NOTICE], salt=LOGIN_NOTICE, max_age=LOGIN_NOTICE_SECONDS)
+    except (signing.BadSignature, ValueError, TypeError):
+        return ""
 
 
 def _stamp(request, user, *, tell_previous: bool) -> None:
@@ -82,8 +95,9 @@ def _stamp(request, user, *, tell_previous: bool) -> None:
     # copy last SESSION_COOKIE_AGE (the same length) from their last save.
     if tell_previous:
         # Shown once, above the first page of the portal proper (accounts.context_processors), not as a
-        # message: the pages' own messages stay theirs.
-        session[LOGIN_NOTICE] = str(previous_login_text(user, previous))
+        # message (the pages' own messages stay theirs), carried there by a short-lived signed cookie so
+        # that showing it writes nothing (a page costs the same queries right after a log-in).
+        request.login_notice = str(previous_login_text(user, previous))
 
 
 def previous_login_text(user, previous) -> str:
@@ -143,6 +157,12 @@ class SessionLimitsMiddleware:
             return ended
         response = self.get_response(request)
         self.follow_key(request)
+        notice = getattr(request, "login_notice", "")
+        if notice:
+            response.set_cookie(LOGIN_NOTICE, signing.dumps(notice, salt=LOGIN_NOTICE), max_age=LOGIN_NOTICE_SECONDS,
+                                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        elif getattr(request, "login_notice_shown", False):
+            response.delete_cookie(LOGIN_NOTICE, samesite="Lax")
         return response
 
     def check(self, request):
