@@ -58,6 +58,10 @@ class AuditAction(models.TextChoices):
     BREAK_GLASS_LOGIN = "break_glass_login", _("Break-glass administrator logged in")
     # Access log of personal data (audit.personal_data): its entries deleted after the retention period
     PERSONAL_DATA_PURGE = "personal_data_purge", _("Personal data access log purged")
+    # The read API (issue 19): personal access tokens and service accounts
+    API_TOKEN = "api_token", _("API token created or revoked")
+    # Public pages (issue 19): applicants' questions answered, notices published
+    PUBLIC_BOARD = "public_board", _("Public question answered or notice published")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

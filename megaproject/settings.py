@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "trail",
+    "public",  # pages without log-in: call notices, questions and answers, results, open data
+    "api",  # the read API under /api/v1/ with personal access tokens
+    "ninja",  # the API's documentation page files (served by the portal, no CDN)
     "auditlog",
     "audit",
     "megaproject",  # the composition root: its management command seed_demo

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.api import api
+
 from . import health
 from .metrics import metrics
 from .observability import server_error
@@ -22,6 +24,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
     path("audit/", include("trail.urls")),
+    path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
+    path("public/", include("public.urls")),  # pages without log-in (public/)
     path("", include("core.urls")),  # /verify/<code>: any generated document, by its code
     path("", include("reports.dashboard_urls")),
 ]

@@ -1,0 +1,19 @@
+"""The read API under /api/v1/: one NinjaAPI, a router per part; its OpenAPI 3.1 schema at
+/api/v1/openapi.json and its documentation page at /api/v1/docs (files from the ninja package)."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from . import errors
+from .routers import calls
+
+api = NinjaAPI(
+    title="Regional Innovation Mega Project API",
+    version="1",
+    description=str(_("Read-only API of the portal. Authenticate with a personal access token: Authorization: Bearer <token>.")),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/calls", calls.router)

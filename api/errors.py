@@ -1,0 +1,73 @@
+"""Every error of the API is an RFC 9457 problem detail (application/problem+json)."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+PROBLEM_TYPE = "about:blank"
+
+
+class Problem(Schema):
+    type: str = PROBLEM_TYPE
+    title: str
+    status: int
+    detail: str = ""
+    instance: str = ""
+
+
+class MissingScope(Exception):
+    def __init__(self, scope: str):
+        self.scope = scope
+        super().__init__(scope)
+
+
+# Added to every operation's responses, so the schema states every status the API can answer.
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+
+
+def problem(api, request, status: int, title: str, detail: str = "", headers: dict | None = None):
+    response = api.create_response(
+        request,
+        {"type": PROBLEM_TYPE, "title": title, "status": status, "detail": detail, "instance": request.path},
+        status=status,
+    )
+    response["Content-Type"] = "application/problem+json"
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def install(api) -> None:
+    """Register the problem-detail handlers on the NinjaAPI instance."""
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return problem(
+            api,
+            request,
+            401,
+            _("Authentication required"),
+            _("Send a valid, unexpired personal access token: Authorization: Bearer <token>."),
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+
+    @api.exception_handler(MissingScope)
+    def missing_scope(request, exc):
+        return problem(api, request, 403, _("Scope missing"), _("This token does not carry the scope %(scope)s.") % {"scope": exc.scope})
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(api, request, 404, _("Not found"), _("There is no such object, or you may not see it."))
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        fields = []
+        for error in exc.errors:
+            where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
+            fields.append(f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", "")))
+        return problem(api, request, 422, _("Invalid request"), "; ".join(fields))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return problem(api, request, exc.status_code, str(exc) or _("Request refused"), str(exc))
