@@ -87,6 +87,12 @@ EXPECTED = {
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
+    # The read API answers tokens, never a browser session: 401 for everybody here (tests/api).
+    "api:openapi-json": "200 200 200 200 200 200 200 200 200",
+    "api:openapi-view": "200 200 200 200 200 200 200 200 200",
+    "api:api-root": "404 404 404 404 404 404 404 404 404",
+    "api:list_calls": "401 401 401 401 401 401 401 401 401",
+    "api:get_call": "401 401 401 401 401 401 401 401 401",
     # Anyone may check a PDF (nothing is stored; tests/funding/test_signed_letters.py).
     "verify_file": "200 200 200 200 200 200 200 200 200",
     "verify_file [POST]": "200 200 200 200 200 200 200 200 200",
@@ -387,6 +393,7 @@ FILL = {
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
     "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
+    "api:get_call": lambda w: {"call_id": w.call.pk},
     "evaluations:expert_profile": lambda w: {"pk": w.people["assigned_expert"].pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
