@@ -97,6 +97,19 @@ EXPECTED = {
     "verify_file": "200 200 200 200 200 200 200 200 200",
     "verify_file [POST]": "200 200 200 200 200 200 200 200 200",
     "admin": "302 302 302 302 302 302 302 302 200",
+    # --- the public pages (public/): the same for everybody, logged in or not ---
+    "sitemap": "200 200 200 200 200 200 200 200 200",
+    "robots_txt": "200 200 200 200 200 200 200 200 200",
+    "public:home": "200 200 200 200 200 200 200 200 200",
+    "public:call": "200 200 200 200 200 200 200 200 200",
+    # The world's call is open: no results yet (the 2023 call's: tests/public/).
+    "public:results": "404 404 404 404 404 404 404 404 404",
+    "public:open_data": "200 200 200 200 200 200 200 200 200",
+    "public:open_data_csv": "200 200 200 200 200 200 200 200 200",
+    "public:open_data_json": "200 200 200 200 200 200 200 200 200",
+    "public:calendar": "200 200 200 200 200 200 200 200 200",
+    "public:privacy": "200 200 200 200 200 200 200 200 200",
+    "public:terms": "200 200 200 200 200 200 200 200 200",
     # --- accounts ---
     "login": "200 302 302 302 302 302 302 302 302",
     "logout": "405 405 405 405 405 405 405 405 405",
@@ -310,6 +323,7 @@ EXPECTED = {
 # Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
 # regions once the world's call announces its results. Before, the regions get the rows above.
 SEALED_UNTIL_ANNOUNCED = {
+    "public:results": "200 200 200 200 200 200 200 200 200",
     "funding:decision": "login 200 404 200 404 404 404 200 200",
     "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
     "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
@@ -394,6 +408,8 @@ FILL = {
     "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
     "api:get_call": lambda w: {"call_id": w.call.pk},
+    "public:call": lambda w: {"pk": w.call.pk},
+    "public:results": lambda w: {"pk": w.call.pk},
     "evaluations:expert_profile": lambda w: {"pk": w.people["assigned_expert"].pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},

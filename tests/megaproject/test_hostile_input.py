@@ -779,3 +779,32 @@ def test_junk_typed_as_a_second_factor_code_is_refused_at_the_field(settings, co
     assert verify.status_code == 400
     assert "is-invalid" in verify.content.decode()
     assert client.get("/")["Location"].startswith(reverse("login_verify"))
+
+
+# --- The public pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/public/calls/abc/", "/public/calls/²/", "/public/calls/-1/",
+                                  "/public/calls/1%00/", "/public/calls/99999999999999999999/results/",
+                                  "/public/calls/1.5/results/"])
+def test_a_public_address_with_an_id_that_is_not_one_is_a_404_never_a_500(path):
+    assert Client(raise_request_exception=False).get(path).status_code in (400, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "²", "'; DROP TABLE x", "9" * 30, "\u0000", "-3"])
+def test_junk_in_the_open_data_s_call_filter_is_an_empty_download_never_a_500(value):
+    for name in ("public:open_data_csv", "public:open_data_json"):
+        response = Client(raise_request_exception=False).get(reverse(name), {"call": value})
+        assert response.status_code in (200, 400), (name, value)
+
+
+@pytest.mark.django_db
+def test_a_draft_call_s_public_pages_are_a_404(ministry):
+    from programmes.models import CallStatus
+    from tests.factories import CallFactory
+
+    draft = CallFactory(status=CallStatus.DRAFT, created_by=ministry, updated_by=ministry)
+    client = Client()
+    assert client.get(reverse("public:call", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("public:results", args=[draft.pk])).status_code == 404
