@@ -208,8 +208,13 @@ def get_proposal_consulting(request, proposal_id: int = Path(..., ge=1, le=MAX_I
         "proposal_id": proposal.pk,
         "consultants": consultants,
         "rounds": [
-            {"number": r["round"].number, "version": r["round"].version.number, "opened_at": seoul(r["round"].opened_at),
-             "closed_at": seoul(r["round"].closed_at), "comments": [_consulting_item(i) for i in r["items"]]}
+            {
+                "number": r["round"].number,
+                "version": r["round"].version.number,
+                "opened_at": seoul(r["round"].opened_at),
+                "closed_at": seoul(r["round"].closed_at),
+                "comments": [_consulting_item(i) for i in r["items"]],
+            }
             for r in comments_for(user=user, proposal=proposal)
         ],
     }
@@ -225,8 +230,16 @@ def get_proposal_evaluation(request, proposal_id: int = Path(..., ge=1, le=MAX_I
     user = request.user
     proposal = proposal_for(user=user, pk=proposal_id)
     code, label = disclosure.shown_state(user=user, proposal=proposal)
-    body = {"proposal_id": proposal.pk, "state": {"code": code, "label": label}, "disclosed": False, "result": None,
-            "criteria": [], "panel": None, "panel_members": None, "comments": []}
+    body = {
+        "proposal_id": proposal.pk,
+        "state": {"code": code, "label": label},
+        "disclosed": False,
+        "result": None,
+        "criteria": [],
+        "panel": None,
+        "panel_members": None,
+        "comments": [],
+    }
     if not user.has_perm("evaluations.view_feedback", proposal):
         return body
     staff = user.has_perm("evaluations.manage_panels")
@@ -238,24 +251,36 @@ def get_proposal_evaluation(request, proposal_id: int = Path(..., ge=1, le=MAX_I
         figures = {"evaluators": result.evaluators, "trimmed_mean": _figure(result.trimmed_mean)}
         if staff:
             figures.update(
-                mean=_figure(result.mean), std=_figure(result.std), normalised_mean=_figure(result.normalised_mean),
-                normalised_trimmed=_figure(result.normalised_trimmed), disagreement=result.disagreement,
+                mean=_figure(result.mean),
+                std=_figure(result.std),
+                normalised_mean=_figure(result.normalised_mean),
+                normalised_trimmed=_figure(result.normalised_trimmed),
+                disagreement=result.disagreement,
                 rank=selectors.rank_of(proposal=proposal, criteria=criteria),
                 normalised_rank=selectors.rank_of(proposal=proposal, criteria=criteria, normalised=True),
             )
     panel = PanelResult.objects.filter(proposal=proposal).first()
     members = None
     if staff or call.reveal_panel_names:
-        members = sorted({str(a.expert) for a in proposal.assignments.filter(
-            kind=AssignmentKind.EVALUATION, conflict_declared=False).select_related("expert")})
+        members = sorted(
+            {
+                str(a.expert)
+                for a in proposal.assignments.filter(kind=AssignmentKind.EVALUATION, conflict_declared=False).select_related("expert")
+            }
+        )
     return {
         **body,
         "disclosed": True,
         "result": figures,
         "criteria": [
-            {"id": c.pk, "name": c.name, "weight": c.weight, "max_score": c.max_score,
-             "mean_score": _figure(result.by_criterion_score.get(c.pk)) if result else None,
-             "mean_points": _figure(result.by_criterion.get(c.pk)) if result else None}
+            {
+                "id": c.pk,
+                "name": c.name,
+                "weight": c.weight,
+                "max_score": c.max_score,
+                "mean_score": _figure(result.by_criterion_score.get(c.pk)) if result else None,
+                "mean_points": _figure(result.by_criterion.get(c.pk)) if result else None,
+            }
             for c in criteria
         ],
         "panel": {
@@ -264,8 +289,11 @@ def get_proposal_evaluation(request, proposal_id: int = Path(..., ge=1, le=MAX_I
         },
         "panel_members": members,
         "comments": [
-            {"number": c["number"], "overall": c["overall"],
-             "criteria": [{"criterion": criterion.name, "comment": text} for criterion, text in c["criteria"]]}
+            {
+                "number": c["number"],
+                "overall": c["overall"],
+                "criteria": [{"criterion": criterion.name, "comment": text} for criterion, text in c["criteria"]],
+            }
             for c in selectors.feedback_comments(proposal=proposal)
         ],
     }

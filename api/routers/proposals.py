@@ -34,7 +34,7 @@ from ..scopes import Scope
 router = Router(tags=["proposals"], auth=token_auth(Scope.PROPOSALS))
 
 # Every state a list may be filtered by: the real states and the sealed "under review" a region sees.
-ShownStateCode = Literal[tuple([*ProposalState.values, disclosure.UNDER_REVIEW])]
+ShownStateCode = Literal[(*ProposalState.values, disclosure.UNDER_REVIEW)]
 SortKey = Literal[tuple(selectors.SORTS)]
 # Ids in paths: a database key (bigint); anything else is a 422, never a database error.
 MAX_ID = 2**63 - 1
@@ -75,7 +75,9 @@ class ProposalSummary(Schema):
     lead_region: RegionRef
     regions: list[TakingPart] = Field(description="The lead region first, then the partners in the usual order.")
     industry: IndustryRef | None
-    state: Labelled = Field(description='The state as the token\'s owner sees it: a region reads "under_review" while the result is sealed.')
+    state: Labelled = Field(
+        description='The state as the token\'s owner sees it: a region reads "under_review" while the result is sealed.'
+    )
     submitted_at: datetime.datetime | None
     updated_at: datetime.datetime
 
@@ -253,21 +255,35 @@ def plan_of(snap: dict) -> dict:
         **{name: snap.get(name) or "" for name in ("title_ko", "title_en", "industry", "summary", "problem", "vision", "goals")},
         "regions": [{"code": r["code"], "name": r["name"], "lead": bool(r.get("lead"))} for r in snap.get("regions", [])],
         "kpis": [
-            {"name": k["name"], "unit": k.get("unit", ""), "baseline": str(k.get("baseline", "")),
-             "targets": ["" if t is None else str(t) for t in k.get("targets") or []]}
+            {
+                "name": k["name"],
+                "unit": k.get("unit", ""),
+                "baseline": str(k.get("baseline", "")),
+                "targets": ["" if t is None else str(t) for t in k.get("targets") or []],
+            }
             for k in snap.get("kpis", [])
         ],
         "stages": [
-            {"order": s["order"], "kind": labelled(s["kind"], StageKind), "years": s["years"], "goals": s.get("goals", ""),
-             "deliverables": s.get("deliverables", "")}
+            {
+                "order": s["order"],
+                "kind": labelled(s["kind"], StageKind),
+                "years": s["years"],
+                "goals": s.get("goals", ""),
+                "deliverables": s.get("deliverables", ""),
+            }
             for s in snap.get("stages", [])
         ],
         "linked_projects": [
             {"name": x["name"], "ministry": x.get("ministry", ""), "connection": x.get("connection", "")} for x in snap.get("links", [])
         ],
         "organisations": [
-            {"region": o.get("region", ""), "region_name": o.get("region_name", ""), "name": o["name"],
-             "kind": labelled(o.get("kind", ""), OrganisationKind), "role": o.get("role", "")}
+            {
+                "region": o.get("region", ""),
+                "region_name": o.get("region_name", ""),
+                "name": o["name"],
+                "kind": labelled(o.get("kind", ""), OrganisationKind),
+                "role": o.get("role", ""),
+            }
             for o in snap.get("organisations", [])
         ],
         "attachments": [{"name": a["name"], "size": a["size"]} for a in snap.get("attachments", [])],
@@ -283,8 +299,13 @@ def budget_of(summary: dict) -> dict:
     return {
         "years": summary["years"],
         "rows": [
-            {"year": row["year"], "pilot": row["pilot"], **money(row), "total_won": row["total"],
-             "regions": [{"region": region_ref(c["region"]), **money(c)} for c in row["cells"]]}
+            {
+                "year": row["year"],
+                "pilot": row["pilot"],
+                **money(row),
+                "total_won": row["total"],
+                "regions": [{"region": region_ref(c["region"]), **money(c)} for c in row["cells"]],
+            }
             for row in summary["rows"]
         ],
         "total": {**money(summary["total"]), "total_won": summary["total"]["total"]},
@@ -324,8 +345,14 @@ def list_proposals(request, filters: Query[ProposalFilters]):
     user = request.user
     _checked(user, filters)
     qs = selectors.proposal_list(
-        user=user, search=filters.q.strip(), call=str(filters.call or ""), state=filters.state or "",
-        ctype=filters.type.value if filters.type else "", region=filters.region, industry=filters.industry, sort=filters.sort,
+        user=user,
+        search=filters.q.strip(),
+        call=str(filters.call or ""),
+        state=filters.state or "",
+        ctype=filters.type.value if filters.type else "",
+        region=filters.region,
+        industry=filters.industry,
+        sort=filters.sort,
     ).prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("region")))
     return Mapped(qs, lambda proposal: summary_of(user, proposal))
 
@@ -348,8 +375,12 @@ def get_proposal(request, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
         "created_at": seoul(proposal.created_at),
         "plan": plan_of(snapshot(proposal)),
         "participations": [
-            {"region": region_ref(p.region), "lead": p.is_lead, "signed_off_at": seoul(p.signed_off_at),
-             "signed_current_revision": p.is_signed_for(proposal.revision)}
+            {
+                "region": region_ref(p.region),
+                "lead": p.is_lead,
+                "signed_off_at": seoul(p.signed_off_at),
+                "signed_current_revision": p.is_signed_for(proposal.revision),
+            }
             for p in participations
         ],
         "budget": budget_of(selectors.budget_summary(proposal, participations)),
@@ -368,8 +399,14 @@ def get_proposal_version(request, proposal_id: int = Path(..., ge=1, le=MAX_ID),
         **version_of(version),
         "plan": plan_of(snap),
         "budget": [
-            {"region": b.get("region", ""), "region_name": b.get("region_name", ""), "year": b["year"],
-             "national_won": b.get("national", 0), "local_won": b.get("local", 0), "other_won": b.get("other", 0)}
+            {
+                "region": b.get("region", ""),
+                "region_name": b.get("region_name", ""),
+                "year": b["year"],
+                "national_won": b.get("national", 0),
+                "local_won": b.get("local", 0),
+                "other_won": b.get("other", 0),
+            }
             for b in snap.get("budget", [])
         ],
     }
