@@ -10,6 +10,7 @@ Consulting: a second proposal sent to consulting (v1), a Daejeon consultant's tw
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from api.scopes import Scope
@@ -45,6 +46,8 @@ NOT_SCORES = {"id", "proposal_id", "weight", "max_score", "number", "evaluators"
 
 
 def get(client, user, url, scopes=None):
+    # English labels: the language switcher's cookie (the API answers in Korean otherwise, like the pages).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client.get(url, HTTP_ACCEPT_LANGUAGE="en", **bearer(token_for(user, scopes=scopes)))
 
 
@@ -254,10 +257,12 @@ def test_an_expert_reads_only_their_own_assignments_and_staff_have_none(client, 
     assert get(client, ministry, "/api/v1/evaluations/assignments").json()["count"] == 0
 
 
-def test_labels_follow_accept_language(commented, in_consulting, official):
+def test_labels_are_korean_first_and_english_when_asked(client, commented, in_consulting, official):
     korean = Client(HTTP_ACCEPT_LANGUAGE="ko")
     comments = korean.get(consulting_url(in_consulting), **bearer(token_for(official))).json()["rounds"][0]["comments"]
     assert [c["section"]["label"] for c in comments] == ["연계 사업", "개요"]
+    comments = get(client, official, consulting_url(in_consulting)).json()["rounds"][0]["comments"]
+    assert [c["section"]["label"] for c in comments] == ["Linked projects", "Overview"]
 
 
 @pytest.mark.parametrize("path", ["evaluation", "consulting"])

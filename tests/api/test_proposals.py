@@ -5,6 +5,7 @@ call is under review, and a Busan proposal of the same call (the other region's 
 """
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +32,8 @@ REASON = "상위 2개 과제 선정: 지역 간 역할 분담이 명확함"
 
 
 def get(client, user, url, scopes=None, **params):
+    # English labels: the language switcher's cookie (the API answers in Korean otherwise, like the pages).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client.get(url, params, HTTP_ACCEPT_LANGUAGE="en", **bearer(token_for(user, scopes=scopes)))
 
 
@@ -260,10 +263,12 @@ def test_the_list_costs_the_same_queries_for_3_and_30_proposals(client, call, mi
 # --- Language and refusals ---------------------------------------------------------------------------------
 
 
-def test_labels_follow_accept_language(world, official):
+def test_labels_are_korean_first_and_english_when_asked(client, world, official):
     korean = Client(HTTP_ACCEPT_LANGUAGE="ko")
     item = korean.get(LIST, **bearer(token_for(official))).json()["items"][0]
     assert (item["cooperation_type"]["label"], item["state"]["label"]) == ("초광역 협력형", "검토 중")
+    item = get(client, official, LIST).json()["items"][0]
+    assert (item["cooperation_type"]["label"], item["state"]["label"]) == ("Super-regional cooperation type", "Under review")
 
 
 def test_no_token_and_a_token_without_the_scope_are_refused(client, world, official):
