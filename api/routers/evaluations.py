@@ -31,7 +31,7 @@ from ..errors import ERRORS
 from ..pagination import Mapped, Page
 from ..schemas import Labelled, labelled, seoul
 from ..scopes import Scope
-from .proposals import MAX_ID
+from .proposals import MAX_ID, CallRef
 
 # Mounted at /proposals: the consulting and evaluation of one proposal.
 proposal_router = Router(tags=["evaluations"], auth=token_auth(Scope.EVALUATIONS))
@@ -120,12 +120,6 @@ class EvaluationSummary(Schema):
 class ProposalRef(Schema):
     id: int
     title: str
-
-
-class CallRef(Schema):
-    id: int
-    title: str
-    year: int
 
 
 class AssignmentOut(Schema):

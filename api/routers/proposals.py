@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
+from pydantic import BaseModel
 
 from programmes.models import CooperationType, Region, StrategicIndustry
 from proposals import disclosure, selectors
@@ -43,13 +44,18 @@ MAX_ID = 2**63 - 1
 # --- Schemas ----------------------------------------------------------------------------------------
 
 
-class CallRef(Schema):
+class Row(BaseModel):
+    """A listed row's parts, shaped as dicts: plain pydantic models, without the attribute getter ninja's
+    Schema wraps around every object it validates (a tenth of the list's time at 50 rows)."""
+
+
+class CallRef(Row):
     id: int
     title: str
     year: int
 
 
-class RegionRef(Schema):
+class RegionRef(Row):
     id: int
     code: str
     name: str
@@ -59,13 +65,13 @@ class TakingPart(RegionRef):
     lead: bool
 
 
-class IndustryRef(Schema):
+class IndustryRef(Row):
     id: int
     code: str
     name: str
 
 
-class ProposalSummary(Schema):
+class ProposalSummary(Row):
     id: int
     title: str
     title_ko: str
@@ -227,6 +233,13 @@ def state_of(user, proposal) -> dict:
     return {"code": code, "label": label}
 
 
+def taking_part(proposal) -> list:
+    """The proposal's participations: the list's prefetched rows (a plain list: Django then builds no
+    queryset per row), else the detail page's."""
+    rows = getattr(proposal, "regions_taking_part", None)
+    return rows if rows is not None else list(proposal.participations.all())
+
+
 def summary_of(user, proposal) -> dict:
     """One listed proposal; reads only what the list's queries fetched."""
     industry = proposal.industry
@@ -238,7 +251,7 @@ def summary_of(user, proposal) -> dict:
         "call": {"id": proposal.call_id, "title": proposal.call.title, "year": proposal.call.year},
         "cooperation_type": labelled(proposal.cooperation_type, CooperationType),
         "lead_region": region_ref(proposal.lead_region),
-        "regions": [{**region_ref(p.region), "lead": p.is_lead} for p in proposal.participations.all()],
+        "regions": [{**region_ref(p.region), "lead": p.is_lead} for p in taking_part(proposal)],
         "industry": {"id": industry.pk, "code": industry.code, "name": industry.name} if industry else None,
         "state": state_of(user, proposal),
         "submitted_at": seoul(proposal.submitted_at),
@@ -353,7 +366,7 @@ def list_proposals(request, filters: Query[ProposalFilters]):
         region=filters.region,
         industry=filters.industry,
         sort=filters.sort,
-    ).prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("region")))
+    ).prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("region"), to_attr="regions_taking_part"))
     return Mapped(qs, lambda proposal: summary_of(user, proposal))
 
 
