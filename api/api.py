@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from . import errors
-from .routers import calls
+from .routers import calls, evaluations, proposals
 
 api = NinjaAPI(
     title="Regional Innovation Mega Project API",
@@ -17,3 +17,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/calls", calls.router)
+api.add_router("/proposals", proposals.router)
+api.add_router("/proposals", evaluations.proposal_router)
+api.add_router("/evaluations", evaluations.router)
