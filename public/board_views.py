@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core.forms import apply_errors, perform
@@ -102,7 +103,7 @@ def question_queue(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "public/boards/question_queue.html", {
         "page": page, "call": call, "state": state, "search": search, "calls": selectors.public_calls().order_by("-year", "-id"),
-        "states": [("waiting", QuestionState.WAITING.label), ("answered", _("Answered")),
+        "states": [("waiting", QuestionState.WAITING.label), ("answered", pgettext("questions", "Answered")),
                    ("published", QuestionState.PUBLISHED.label), ("private", QuestionState.PRIVATE.label),
                    ("withdrawn", QuestionState.WITHDRAWN.label)],
     })

@@ -196,7 +196,7 @@ def test_every_change_of_a_question_is_one_audit_record_by_who_made_it(asker, ca
     answer(q, ministry)
     rows = list(AuditEvent.objects.filter(action=AuditAction.PUBLIC_BOARD).order_by("pk")
                 .values_list("actor__username", "summary"))
-    assert rows == [(asker.username, "question asked on call #%s" % call.pk),
+    assert rows == [(asker.username, f"question asked on call #{call.pk}"),
                     (asker.username, "question edited by its asker"),
                     (ministry.username, "question answered publicly")]
 
