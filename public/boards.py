@@ -32,9 +32,12 @@ def _text(value: str, *, field: str, required: bool = True, max_length: int = TE
     return value
 
 
-def _move(question: Question, to: str) -> None:
+def question_transition(question: Question, to: str) -> None:
+    """The one place a question's state changes, by its table of moves (QUESTION_TRANSITIONS); the
+    caller holds the row's lock, checked the permission and saves the row."""
     if QuestionState(to) not in QUESTION_TRANSITIONS[QuestionState(question.state)]:
         raise ValidationError(_("This question can no longer be changed."))
+    question.state = to
 
 
 def _locked(question: Question) -> Question:
@@ -75,8 +78,7 @@ def question_withdraw(*, actor, question: Question) -> Question:
     with transaction.atomic():
         question = _locked(question)
         require(actor, "public.withdraw_question", question)
-        _move(question, QuestionState.WITHDRAWN)
-        question.state = QuestionState.WITHDRAWN
+        question_transition(question, QuestionState.WITHDRAWN)
         question.save(update_fields=["state"])
         record(actor=actor, action=AuditAction.PUBLIC_BOARD, obj=question, summary="question withdrawn",
                before={"state": QuestionState.WAITING}, after={"state": QuestionState.WITHDRAWN})
@@ -95,11 +97,11 @@ def question_answer(*, actor, question: Question, answer: str, publish: bool, ti
     with transaction.atomic():
         question = _locked(question)
         require(actor, "public.answer_question", question)
-        _move(question, to)
         first = question.state == QuestionState.WAITING
         before = {"state": question.state, "title": question.title, "body": question.body, "answer": question.answer}
+        question_transition(question, to)
         now = timezone.now()
-        question.state, question.answer = to, answer
+        question.answer = answer
         question.answered_by, question.answered_at = actor, question.answered_at or now
         fields = ["state", "answer", "answered_by", "answered_at"]
         if (title is not None and title != question.title) or (body is not None and body != question.body):
