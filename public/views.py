@@ -59,7 +59,7 @@ def call_notice(request, pk: int):
         criteria = list(call.criteria.all())
         return _part("public/_call.html", {
             "call": call, "criteria": criteria, "rubric_total": sum(c.weight for c in criteria),
-            "phases": selectors.phases(call), "questions_url": optional_url("public:questions", call.pk),
+            "phases": selectors.phases(call), "questions_url": optional_url("public:call_questions", call.pk),
         }, title=call.title)
 
     return _page(request, "call", pk, build=build)

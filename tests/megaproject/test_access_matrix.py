@@ -64,7 +64,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "unassigned_expert",
          "conflicted_expert", "ministry", "admin")
-APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
+APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public")
 
 PANEL_ACTIONS = ("assign", "unassign", "reopen", "chair", "override")
 OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
@@ -318,6 +318,24 @@ EXPECTED = {
     # The access log of personal data: administrators only.
     "audit:personal_data": "login 403 403 403 403 403 403 403 200",
     "audit:personal_data_csv": "login 403 403 403 403 403 403 403 200",
+    # --- the public boards (public/board_views.py): a call's answered questions and the published notices
+    # for everybody; officials ask (the owner's question waits: only the owner edits or withdraws it, anyone
+    # else is told there is no such question); staff answer and write notices ---
+    "public:call_questions": "200 200 200 200 200 200 200 200 200",
+    "public:ask_question": "login 200 200 200 403 403 403 403 403",
+    "public:my_questions": "login 200 200 200 403 403 403 403 403",
+    "public:question_edit": "login 200 404 404 404 404 404 404 404",
+    "public:question_withdraw": "405 405 405 405 405 405 405 405 405",
+    "public:question_withdraw [POST]": "login 302 404 404 404 404 404 404 404",
+    "public:question_queue": "login 403 403 403 403 403 403 200 200",
+    "public:answer_question": "login 403 403 403 403 403 403 200 200",
+    "public:notices": "200 200 200 200 200 200 200 200 200",
+    "public:notice_create": "login 403 403 403 403 403 403 200 200",
+    "public:notice_detail": "200 200 200 200 200 200 200 200 200",
+    "public:notice_attachment": "200 200 200 200 200 200 200 200 200",
+    "public:notice_edit": "login 403 403 403 403 403 403 200 200",
+    **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
+    **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
 }
 
 # Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
@@ -336,6 +354,9 @@ SEALED_UNTIL_ANNOUNCED = {
 # What a POST to each POST-only endpoint carries: a change its owner could make.
 PAYLOADS = {
     "logout": lambda w: {},
+    "public:question_withdraw": lambda w: {},
+    "public:notice_publish": lambda w: {"published": "0"},
+    "public:notice_pin": lambda w: {"pinned": "1"},
     "verify_file": lambda w: {"document": SimpleUploadedFile("letter.pdf", b"%PDF-1.7 not one of ours")},
     "notifications_read": lambda w: {},
     "sessions_end_others": lambda w: {"confirm": "yes"},
@@ -400,6 +421,11 @@ PAYLOADS = {
 # The URL parameters of each pattern, filled in from the world.
 FILL = {
     "verify": lambda w: {"code": w.letter.verification_code},
+    **{f"public:{name}": lambda w: {"pk": w.call.pk} for name in ("call_questions", "ask_question")},
+    **{f"public:{name}": lambda w: {"pk": w.question.pk} for name in ("question_edit", "question_withdraw",
+                                                                        "answer_question")},
+    **{f"public:notice_{name}": lambda w: {"pk": w.notice.pk} for name in ("detail", "attachment", "edit",
+                                                                             "publish", "pin")},
     "dashboard_figure_csv": lambda w: {"slug": "proposals"},
     # The owner as stored now: logging in changes last_login, which a reset token depends on.
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
@@ -565,6 +591,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         # A log-in session of the owner in another browser (its row; the store no longer has it).
         other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
         **people_world(official=official, admin_user=admin_user),
+        **boards_world(call=call, official=official, ministry=ministry),
     )
 
 
@@ -588,6 +615,17 @@ def people_world(*, official, admin_user):
     Invitation.objects.create(user=invitee, token_hash=token_digest(token), created_by=admin_user,
                               expires_at=timezone.now() + timedelta(days=7))
     return {"invitee": invitee, "invitation_token": token}
+
+
+def boards_world(*, call, official, ministry):
+    """A question of the owner waiting for its answer, and a published notice with a file."""
+    from public import boards
+    from public.models import Notice
+
+    question = boards.question_ask(actor=official, call=call, title="매칭 기준 질의", body="지방비 매칭 기준은?")
+    notice = boards.notice_save(actor=ministry, notice=Notice(), title="설명회 안내", body="세종에서 엽니다.",
+                                call=call, upload=SimpleUploadedFile("안내.pdf", PDF))
+    return {"question": question, "notice": boards.notice_publish(actor=ministry, notice=notice, published=True)}
 
 
 def funded_project_world(*, official, partner_official, ministry, ministry2, make_proposal):  # noqa: F811

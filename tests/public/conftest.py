@@ -1,16 +1,19 @@
 """The public pages' world: a 2027 call under review with a selected Gwangju + Jeonnam project
 (funding approved, sealed until the announcement), a Busan proposal not selected, a draft call;
-`announce_results` announces through the real service (as the ministry does)."""
+`announce_results` announces through the real service (as the ministry does).
+The boards: an asker with a recognisable name, a question, a notice."""
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from funding import services as funding_services
 from funding.models import SelectionNote
 from programmes.models import CallStatus
 from programmes.services import call_change_status
 from proposals.models import Proposal, ProposalState
-from tests.factories import EOK, CallFactory
+from public import boards
+from tests.factories import EOK, CallFactory, OfficialFactory, region
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     ProposalFactory,
     _english,
@@ -20,6 +23,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     plan,
     select,
 )
+from tests.login import log_in
 
 SELECTED_TITLE = "선정과제-겹눈뉴로모픽"
 UNSELECTED_TITLE = "미선정과제-비공개제목"
@@ -71,3 +75,34 @@ def announce_results(ministry, django_capture_on_commit_callbacks):
             return call_change_status(actor=ministry, call=call, status=CallStatus.ANNOUNCED)
 
     return announce
+
+@pytest.fixture
+def asker(db):
+    """A Gwangju official whose name, username and address must never reach a public page."""
+    return OfficialFactory(username="asker-gwangju-7f3", email="asker-7f3@gwangju.example.kr",
+                           display_name="홍길동주무관", region=region("gwangju"))
+
+
+@pytest.fixture
+def question(asker, call):
+    return boards.question_ask(actor=asker, call=call, title="지방비 매칭 비율 질의",
+                               body="초광역 협력형의 지방비 매칭 기준을 알려 주십시오.")
+
+
+@pytest.fixture
+def anonymous(settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    return client
+
+
+@pytest.fixture
+def browser(settings):
+    """A logged-in client for a person, in Korean (`browser(person, "en")` for English)."""
+
+    def make(person, language="ko"):
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return log_in(client, person)
+
+    return make
