@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from . import errors
-from .routers import calls, evaluations, proposals
+from .routers import calls, evaluations, funding, projects, proposals
 
 api = NinjaAPI(
     title="Regional Innovation Mega Project API",
@@ -20,3 +20,5 @@ api.add_router("/calls", calls.router)
 api.add_router("/proposals", proposals.router)
 api.add_router("/proposals", evaluations.proposal_router)
 api.add_router("/evaluations", evaluations.router)
+api.add_router("/funding", funding.router)
+api.add_router("/projects", projects.router)

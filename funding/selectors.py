@@ -9,7 +9,7 @@ from programmes.grids import MoneyGrid, amounts
 from programmes.models import Call
 from proposals.disclosure import disclosure_for, results_q, sees_everything
 from proposals.models import Proposal
-from proposals.selectors import participations_of
+from proposals.selectors import participations_of, proposals_visible_to
 
 from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus, SelectionNote
 
@@ -65,6 +65,16 @@ def decisions_visible_to(*, user, proposal: Proposal) -> list[FundingDecision]:
     if not disclosure_for(user=user, proposal=proposal).results:
         return []
     return [d for d in decisions if d.state == D.APPROVED]
+
+
+def visible_decisions(*, user) -> QuerySet[FundingDecision]:
+    """`decisions_visible_to` over every proposal `user` may see, as one queryset (the read API's
+    list): staff every version; a region only the approved decisions of its own proposals, and
+    only once the call's results are announced (proposals.disclosure.results_q)."""
+    qs = FundingDecision.objects.filter(proposal__in=proposals_visible_to(user=user).values("pk"))
+    if sees_everything(user):
+        return qs
+    return qs.filter(results_q(user=user, path="proposal__"), state=D.APPROVED)
 
 
 def current_decision(decisions: list[FundingDecision]) -> FundingDecision | None:
