@@ -20,32 +20,15 @@ from ..errors import ERRORS
 from ..pagination import Mapped, Page
 from ..schemas import Labelled, labelled, seoul
 from ..scopes import Scope
+from .proposals import MAX_ID, CallRef, RegionRef, TakingPart, region_ref
 
 router = Router(tags=["funding"], auth=token_auth(Scope.FUNDING))
 
-# An id the database can hold (a larger one is a 422, never an overflow in the database driver).
-MAX_ID = 2**63 - 1
 
-
-class RegionRef(Schema):
-    code: str
-    name: str
-
-
-class ParticipatingRegion(RegionRef):
-    is_lead: bool
-
-
-class ProposalRef(Schema):
+class DecisionProposal(Schema):
     id: int
     title_ko: str
     title_en: str
-
-
-class CallRef(Schema):
-    id: int
-    title: str
-    year: int
 
 
 class LocalAmount(Schema):
@@ -73,9 +56,9 @@ class Decision(Schema):
     reference: str
     version: int
     state: Labelled
-    proposal: ProposalRef
+    proposal: DecisionProposal
     call: CallRef
-    regions: list[ParticipatingRegion]
+    regions: list[TakingPart]
     national_total_won: int
     local_total_won: int
     years: list[DecisionYear]
@@ -121,10 +104,6 @@ class LetterFacts(Schema):
     sha256: str
 
 
-def _region(region) -> dict:
-    return {"code": region.code, "name": region.name}
-
-
 def _decision_qs(user):
     """Visible decisions with everything a row shows, prefetched (constant queries per page)."""
     return (
@@ -148,7 +127,7 @@ def decision_of(decision) -> dict:
     years = []
     for fy in decision.years.all():
         local = [
-            {"region": _region(r), "local_won": sum(o.local_won for o in obligations if o.region_id == r.pk and o.year == fy.year)}
+            {"region": region_ref(r), "local_won": sum(o.local_won for o in obligations if o.region_id == r.pk and o.year == fy.year)}
             for r in regions
         ]
         years.append(
@@ -161,7 +140,7 @@ def decision_of(decision) -> dict:
         "state": labelled(decision.state, DecisionState),
         "proposal": {"id": proposal.pk, "title_ko": proposal.title_ko, "title_en": proposal.title_en},
         "call": {"id": proposal.call.pk, "title": proposal.call.title, "year": proposal.call.year},
-        "regions": [{**_region(p.region), "is_lead": p.is_lead} for p in participations],
+        "regions": [{**region_ref(p.region), "lead": p.is_lead} for p in participations],
         "national_total_won": decision.national_total_won,
         "local_total_won": sum(o.local_won for o in obligations),
         "years": years,

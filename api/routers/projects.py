@@ -30,7 +30,7 @@ from ..errors import ERRORS
 from ..pagination import Mapped, Page
 from ..schemas import Labelled, labelled, seoul
 from ..scopes import Scope
-from .funding import MAX_ID, CallRef, ParticipatingRegion, RegionRef
+from .proposals import MAX_ID, CallRef, RegionRef, TakingPart, region_ref
 
 router = Router(tags=["projects"], auth=token_auth(Scope.PROJECTS))
 
@@ -43,7 +43,7 @@ class ProjectSummary(Schema):
     status: Labelled
     current_stage: int | None
     lead_region: RegionRef
-    regions: list[ParticipatingRegion]
+    regions: list[TakingPart]
     start_year: int
     end_year: int | None  # the last year of the stages approved so far
     overdue_reports: int
@@ -92,7 +92,7 @@ class EvaluationOut(Schema):
     conditions: list[ConditionOut]
 
 
-class StageOut(Schema):
+class ProjectStage(Schema):
     number: int
     start_year: int
     end_year: int
@@ -135,7 +135,7 @@ class PlanOut(Schema):
     lines: list[PlanLine]
 
 
-class KPIOut(Schema):
+class ProjectKPI(Schema):
     """An indicator with its baseline, the current stage's target and the latest reported value
     (decimals as strings)."""
 
@@ -154,14 +154,10 @@ class ProjectDetail(ProjectSummary):
     years_used: int
     max_years: int
     funding: list[FundingRow]
-    stages: list[StageOut]
+    stages: list[ProjectStage]
     annual_reports: list[AnnualReportOut]
     plans: list[PlanOut]
-    kpis: list[KPIOut]
-
-
-def _region(region) -> dict:
-    return {"code": region.code, "name": region.name}
+    kpis: list[ProjectKPI]
 
 
 def summary(project) -> dict:
@@ -174,8 +170,8 @@ def summary(project) -> dict:
         "call": {"id": proposal.call.pk, "title": proposal.call.title, "year": proposal.call.year},
         "status": labelled(project.status, ProjectStatus),
         "current_stage": stages[-1].number if stages else None,
-        "lead_region": _region(proposal.lead_region),
-        "regions": [{**_region(p.region), "is_lead": p.is_lead} for p in proposal.participations.all()],
+        "lead_region": region_ref(proposal.lead_region),
+        "regions": [{**region_ref(p.region), "lead": p.is_lead} for p in proposal.participations.all()],
         "start_year": project.start_year,
         "end_year": max((s.end_year for s in stages), default=None),
         "overdue_reports": getattr(project, "overdue_count", 0),
@@ -220,7 +216,7 @@ def _funding(project, regions) -> list[dict]:
                 "national_planned_won": row.national_planned,
                 "national_spent_won": row.national_spent,
                 "local": [
-                    {"region": _region(r), "planned_won": planned, "spent_won": spent}
+                    {"region": region_ref(r), "planned_won": planned, "spent_won": spent}
                     for r, (planned, spent) in zip(regions, row.local_cells, strict=True)
                 ],
                 "local_planned_won": row.local_planned_total,
@@ -266,7 +262,7 @@ def _plan(plan) -> dict:
         "endorsed_at": seoul(plan.endorsed_at),
         "approved_at": seoul(plan.approved_at),
         "lines": [
-            {"year": line.year, "region": _region(line.region), "national_won": line.national_won, "local_won": line.local_won}
+            {"year": line.year, "region": region_ref(line.region), "national_won": line.national_won, "local_won": line.local_won}
             for line in lines
         ],
     }

@@ -149,7 +149,7 @@ def test_amounts_are_integers_of_won_per_year_region_and_source(client, official
     assert first["national_won"] == 18 * EOK
     assert [(c["region"]["code"], c["local_won"]) for c in first["local"]] == [("gwangju", 2 * EOK), ("jeonnam", 2 * EOK)]
     assert first["local_total_won"] == 4 * EOK
-    assert [(r["code"], r["is_lead"]) for r in body["regions"]] == [("gwangju", True), ("jeonnam", False)]
+    assert [(r["code"], r["lead"]) for r in body["regions"]] == [("gwangju", True), ("jeonnam", False)]
     assert body["reference"] == approved.reference
     assert body["approved_by"] == "과기정통부 이사무관"
     assert body["letters"][0]["verification_code"] == approved.letters.get(language="ko").verification_code

@@ -98,7 +98,7 @@ def test_the_summary_names_call_regions_period_stage_and_status(client, project,
     assert item["current_stage"] == 1
     assert (item["start_year"], item["end_year"]) == (2023, 2025)
     assert item["lead_region"]["code"] == "gwangju"
-    assert [(r["code"], r["is_lead"]) for r in item["regions"]] == [("gwangju", True), ("jeonnam", False)]
+    assert [(r["code"], r["lead"]) for r in item["regions"]] == [("gwangju", True), ("jeonnam", False)]
 
 
 def test_funding_per_year_is_planned_in_won_and_spent_once_reported(client, submitted_report, partner_official):
