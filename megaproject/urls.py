@@ -25,6 +25,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("audit/", include("trail.urls")),
     path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
+    path("api/", include("api.urls")),  # its pages: what it is, personal tokens, service accounts
     path("public/", include("public.urls")),  # pages without log-in (public/)
     path("", include("core.urls")),  # /verify/<code>: any generated document, by its code
     path("", include("reports.dashboard_urls")),
