@@ -11,7 +11,7 @@ from .routers import calls
 # Read in the request's language when the schema is built (Accept-Language: ko or en).
 DESCRIPTION = _(
     "Read-only API of the Regional Innovation Mega Project portal.\n\n"
-    "**Authentication.** Create a personal access token on the portal (My account → API tokens) and send it "
+    "**Authentication.** Create a personal access token on the portal (My account → My API tokens) and send it "
     "with every request: `Authorization: Bearer mpt_…`. A token is shown once, expires (at most a year) and "
     "can be revoked at any time. It reads only what its owner may see on the pages.\n\n"
     "**Scopes.** `read:calls`, `read:proposals`, `read:evaluations`, `read:funding`, `read:projects`: each "

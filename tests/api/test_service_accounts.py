@@ -134,3 +134,13 @@ def test_the_people_list_marks_service_accounts(client, settings, admin_user, ac
     log_in(client, admin_user)
     page = client.get(reverse("people"), {"q": "ntis"}).content.decode()
     assert "NTIS 연계" in page and 'text-bg-dark">Service account' in page
+
+
+def test_a_deactivated_service_account_is_never_sent_an_invitation(admin_user, account):
+    from accounts import people
+
+    type(account).objects.filter(pk=account.pk).update(is_active=False, email="ntis@example.kr")
+    account.refresh_from_db()
+    with pytest.raises(ValidationError):
+        people.invitation_resend(actor=admin_user, user=account)
+    assert not account.invitations.exists()
