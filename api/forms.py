@@ -66,9 +66,7 @@ class TokenForm(forms.Form):
 
 
 class ServiceAccountForm(forms.Form):
-    username = forms.SlugField(
-        label=_("Account name"), max_length=150, help_text=_("Letters, digits and hyphens, e.g. ntis-reader.")
-    )
+    username = forms.SlugField(label=_("Account name"), max_length=150, help_text=_("Letters, digits and hyphens, e.g. ntis-reader."))
     display_name = forms.CharField(label=_("Display name"), max_length=100, help_text=_("The system that uses this account."))
     email = forms.EmailField(label=_("Contact e-mail"), required=False, help_text=_("Whom to tell about this account."))
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in SERVICE_ROLES])

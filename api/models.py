@@ -69,7 +69,7 @@ class ApiToken(models.Model):
 
     @property
     def state(self) -> str:
-        """"revoked", "expired" or "active" (the owner's account is checked on use, api.auth)."""
+        """The state: "revoked", "expired" or "active" (the owner's account is checked on use, api.auth)."""
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at <= timezone.now():

@@ -33,8 +33,13 @@ def account(admin_user):
 def admin_creates_token(client, admin_user, account, **fields):
     url = reverse("api_tokens:service_account_token_create", args=[account.pk])
     page = client.get(url)
-    data = {"name": "NTIS", "scopes": [Scope.CALLS], "code": fresh_code(admin_user),
-            "expires_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(), **fields}
+    data = {
+        "name": "NTIS",
+        "scopes": [Scope.CALLS],
+        "code": fresh_code(admin_user),
+        "expires_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        **fields,
+    }
     return client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(page)})
 
 
@@ -42,8 +47,16 @@ def test_an_administrator_creates_a_service_account_on_the_page(client, admin_us
     log_in(client, admin_user)
     url = reverse("api_tokens:service_account_create")
     page = client.get(url)
-    response = client.post(url, {"username": "busan-planning", "display_name": "부산 기획실", "role": Role.OFFICIAL,
-                                 "region": region("busan").pk, "csrfmiddlewaretoken": csrf_token(page)})
+    response = client.post(
+        url,
+        {
+            "username": "busan-planning",
+            "display_name": "부산 기획실",
+            "role": Role.OFFICIAL,
+            "region": region("busan").pk,
+            "csrfmiddlewaretoken": csrf_token(page),
+        },
+    )
     assert response.status_code == 302
     account = User.objects.get(username="busan-planning")
     assert account.is_service_account and not account.has_usable_password()
@@ -85,23 +98,35 @@ def test_the_administrator_types_a_code_for_a_service_account_s_token(client, ad
 
 
 def test_the_administrator_sees_and_revokes_its_tokens(client, admin_user, account):
-    token, secret = services.create_token(by=admin_user, owner=account, name="NTIS", scopes=[Scope.CALLS],
-                                          expires_at=timezone.now() + datetime.timedelta(days=5),
-                                          second_factor_code=fresh_code(admin_user))
+    token, secret = services.create_token(
+        by=admin_user,
+        owner=account,
+        name="NTIS",
+        scopes=[Scope.CALLS],
+        expires_at=timezone.now() + datetime.timedelta(days=5),
+        second_factor_code=fresh_code(admin_user),
+    )
     log_in(client, admin_user)
     page = client.get(reverse("api_tokens:service_account", args=[account.pk]))
     assert token.hint in page.content.decode()
     url = reverse("api_tokens:revoke", args=[token.pk])
     confirm = client.get(url)
     assert client.post(url, {"csrfmiddlewaretoken": csrf_token(confirm)})["Location"] == reverse(
-        "api_tokens:service_account", args=[account.pk])
+        "api_tokens:service_account", args=[account.pk]
+    )
     assert client.get(CALLS, **bearer(secret)).status_code == 401
 
 
 def test_an_administrator_creates_tokens_for_service_accounts_only(admin_user, official):
     with pytest.raises(PermissionDenied):
-        services.create_token(by=admin_user, owner=official, name="x", scopes=[Scope.CALLS],
-                              expires_at=timezone.now() + datetime.timedelta(days=5), second_factor_code=fresh_code(admin_user))
+        services.create_token(
+            by=admin_user,
+            owner=official,
+            name="x",
+            scopes=[Scope.CALLS],
+            expires_at=timezone.now() + datetime.timedelta(days=5),
+            second_factor_code=fresh_code(admin_user),
+        )
 
 
 def test_a_service_account_never_logs_in_through_the_web(client, account):
@@ -109,8 +134,7 @@ def test_a_service_account_never_logs_in_through_the_web(client, account):
     account.set_password(PASSWORD)  # even if someone gave it a password in the admin site
     account.save()
     page = client.get(reverse("login"))
-    response = client.post(reverse("login"), {"username": account.username, "password": PASSWORD,
-                                              "csrfmiddlewaretoken": csrf_token(page)})
+    response = client.post(reverse("login"), {"username": account.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page)})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 

@@ -60,8 +60,9 @@ def wait_out_device_delay(user):
 
 
 def test_only_a_digest_of_the_secret_is_stored(official):
-    token, secret = create_token(by=official, owner=official, name="n", scopes=[Scope.CALLS],
-                                 expires_at=timezone.now() + datetime.timedelta(days=1))
+    token, secret = create_token(
+        by=official, owner=official, name="n", scopes=[Scope.CALLS], expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
     row = ApiToken.objects.filter(pk=token.pk).values().get()
     assert row["digest"] == hashlib.sha256(secret.encode()).hexdigest()
     assert not any(secret in str(value) for value in row.values())
@@ -163,8 +164,7 @@ def test_an_expert_cannot_take_a_scope_beyond_the_role_on_the_page_or_through_th
     assert Scope.EVALUATIONS.value in page and Scope.PROPOSALS.value not in page
     assert create_on_page(client, scopes=[Scope.PROPOSALS]).status_code == 400
     with pytest.raises(ValidationError):
-        create_token(by=expert, owner=expert, name="n", scopes=[Scope.PROPOSALS],
-                     expires_at=timezone.now() + datetime.timedelta(days=1))
+        create_token(by=expert, owner=expert, name="n", scopes=[Scope.PROPOSALS], expires_at=timezone.now() + datetime.timedelta(days=1))
     assert not ApiToken.objects.exists()
 
 
@@ -197,8 +197,7 @@ def test_ministry_staff_type_a_current_code_to_create_a_token(client, ministry):
 def test_the_service_itself_refuses_a_staff_token_without_a_code(ministry, admin_user):
     for person in (ministry, admin_user):
         with pytest.raises(SecondFactorRefused):
-            create_token(by=person, owner=person, name="n", scopes=[Scope.CALLS],
-                         expires_at=timezone.now() + datetime.timedelta(days=1))
+            create_token(by=person, owner=person, name="n", scopes=[Scope.CALLS], expires_at=timezone.now() + datetime.timedelta(days=1))
     assert not ApiToken.objects.exists()
 
 

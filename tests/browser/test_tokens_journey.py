@@ -43,8 +43,9 @@ def test_a_ministry_member_creates_a_token_with_a_code_and_sees_it_once(portal, 
 
     from accounts.models import Role, User
 
-    person = User.objects.create_user("ministry-api", password=PASSWORD, role=Role.MINISTRY, region=None,
-                                      display_name="과기정통부 데이터 담당")
+    person = User.objects.create_user(
+        "ministry-api", password=PASSWORD, role=Role.MINISTRY, region=None, display_name="과기정통부 데이터 담당"
+    )
     TOTPDevice.objects.create(user=person, name="authenticator", confirmed=True, key=KEY)
 
     page.goto(f"{portal}/accounts/login/")
