@@ -1,9 +1,10 @@
 """Conventions every response of the read API follows, whatever the endpoint:
 
-- the language of labels and messages from Accept-Language (Korean or English; Korean when the
-  header names neither), said back in Content-Language. The portal's pages ignore the browser's
-  language (megaproject.middleware.KoreanFirstLocaleMiddleware); another system has no language
-  switcher, so the API follows the header;
+- the language of labels and messages from Accept-Language (Korean or English), else the language
+  chosen with the portal's switcher (its cookie, for a person trying the API in the browser), else
+  Korean; said back in Content-Language. The portal's pages ignore the browser's language
+  (megaproject.middleware.KoreanFirstLocaleMiddleware); another system has no language switcher,
+  so the API follows the header;
 - an ETag on every 200 answer to GET (a hash of the body) and 304 without a body when the client
   sends it back in If-None-Match;
 - `Vary: Accept-Language, Authorization` and `Cache-Control: private, no-cache` (a shared cache
@@ -20,7 +21,8 @@ API_PREFIX = "/api/v1/"
 
 
 def api_language(request) -> str:
-    """The first language of Accept-Language the portal speaks, else its default (Korean)."""
+    """The first language of Accept-Language the portal speaks, else the switcher's choice (the
+    language cookie), else the portal's default (Korean)."""
     for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
         if code == "*":
             break
@@ -28,7 +30,8 @@ def api_language(request) -> str:
             return translation.get_supported_language_variant(code)
         except LookupError:
             continue
-    return settings.LANGUAGE_CODE
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class ApiConventionsMiddleware:

@@ -86,7 +86,7 @@ def test_refusals_are_not_stored_by_any_cache(client):
     assert response.status_code == 401 and response["Cache-Control"] == "no-store" and not response.has_header("ETag")
 
 
-def test_labels_are_korean_by_default_and_english_on_request(client, official, open_call):
+def test_labels_are_korean_by_default_and_english_on_request(client, settings, official, open_call):
     secret = token_for(official)
     with translation.override("ko"):
         korean = str(CallStatus.OPEN.label)
@@ -99,6 +99,9 @@ def test_labels_are_korean_by_default_and_english_on_request(client, official, o
     assert asked.json()["items"][0]["status"]["label"] == english and asked["Content-Language"] == "en"
     unknown = client.get(CALLS, HTTP_ACCEPT_LANGUAGE="fr", **bearer(secret))
     assert unknown["Content-Language"] == "ko"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switcher's choice, when the header names none
+    assert client.get(CALLS, **bearer(secret))["Content-Language"] == "en"
+    assert client.get(CALLS, HTTP_ACCEPT_LANGUAGE="ko", **bearer(secret))["Content-Language"] == "ko"
     assert client.get(CALLS, HTTP_ACCEPT_LANGUAGE="en", **bearer("mpt_x")).json()["title"] == "Authentication required"
 
 
