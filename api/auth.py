@@ -37,10 +37,11 @@ def authenticate_token(request, secret: str) -> ApiToken | None:
 
 def count_request(token: ApiToken, now: float | None = None) -> None:
     """Count one request of `token` in the current minute (a fixed window keyed by the token's
-    id); raises RateLimited with the seconds until the next window when over the limit."""
+    digest: unique, and never reused the way a row id can be); raises RateLimited with the
+    seconds until the next window when over the limit."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    key = f"api-rate:{token.pk}:{window}"
+    key = f"api-rate:{token.digest[:32]}:{window}"
     if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
         used = 1
     else:

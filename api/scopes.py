@@ -20,7 +20,8 @@ class Scope(models.TextChoices):
 # pages' selectors; this only keeps a token from carrying a scope its owner has no page for.
 ROLE_SCOPES = {
     Role.OFFICIAL: [Scope.CALLS, Scope.PROPOSALS, Scope.EVALUATIONS, Scope.FUNDING, Scope.PROJECTS],
-    Role.EXPERT: [Scope.CALLS, Scope.EVALUATIONS],
+    # An expert reads the proposals assigned to them (the proposals endpoints filter to those).
+    Role.EXPERT: [Scope.CALLS, Scope.PROPOSALS, Scope.EVALUATIONS],
     Role.MINISTRY: [Scope.CALLS, Scope.PROPOSALS, Scope.EVALUATIONS, Scope.FUNDING, Scope.PROJECTS],
     Role.ADMIN: [Scope.CALLS, Scope.PROPOSALS, Scope.EVALUATIONS, Scope.FUNDING, Scope.PROJECTS],
 }

@@ -154,17 +154,17 @@ def test_a_token_stops_when_its_owner_s_access_ends_or_the_account_is_deactivate
 
 def test_the_scopes_offered_follow_the_role(official, expert, ministry):
     assert scopes_for(official) == list(Scope.values)
-    assert scopes_for(expert) == [Scope.CALLS, Scope.EVALUATIONS]
+    assert scopes_for(expert) == [Scope.CALLS, Scope.PROPOSALS, Scope.EVALUATIONS]
     assert scopes_for(ministry) == list(Scope.values)
 
 
 def test_an_expert_cannot_take_a_scope_beyond_the_role_on_the_page_or_through_the_service(client, expert):
     log_in(client, expert)
     page = client.get(CREATE).content.decode()
-    assert Scope.EVALUATIONS.value in page and Scope.PROPOSALS.value not in page
-    assert create_on_page(client, scopes=[Scope.PROPOSALS]).status_code == 400
+    assert Scope.EVALUATIONS.value in page and Scope.FUNDING.value not in page
+    assert create_on_page(client, scopes=[Scope.FUNDING]).status_code == 400
     with pytest.raises(ValidationError):
-        create_token(by=expert, owner=expert, name="n", scopes=[Scope.PROPOSALS], expires_at=timezone.now() + datetime.timedelta(days=1))
+        create_token(by=expert, owner=expert, name="n", scopes=[Scope.PROJECTS], expires_at=timezone.now() + datetime.timedelta(days=1))
     assert not ApiToken.objects.exists()
 
 
