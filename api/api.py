@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 
 from . import errors
-from .routers import calls
+from .routers import calls, evaluations, proposals
 
 # Read in the request's language when the schema is built (Accept-Language: ko or en).
 DESCRIPTION = _(
@@ -36,3 +36,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/calls", calls.router)
+api.add_router("/proposals", proposals.router)
+api.add_router("/proposals", evaluations.proposal_router)
+api.add_router("/evaluations", evaluations.router)

@@ -45,4 +45,7 @@ def main_pages() -> list[Page]:
         Page("ranking", "ministry: ranking board", "ministry", reverse("evaluations:ranking", args=[call.pk])),
         Page("selection", "ministry: selection board", "ministry", reverse("funding:selection", args=[call.pk])),
         Page("dashboard", "ministry: dashboard", "ministry", reverse("dashboard")),
+        # Anonymous (username ""): no log-in, no cookie.
+        Page("public_call", "public: call notice", "", reverse("public:call", args=[call.pk])),
+        Page("public_results", "public: results", "", reverse("public:results", args=[call.pk])),
     ]

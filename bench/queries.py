@@ -48,7 +48,8 @@ def count(verbose: bool = False) -> dict:
     clients = {}
     for page in main_pages():
         if page.username not in clients:
-            clients[page.username] = log_in(Client(SERVER_NAME="127.0.0.1"), page.username)
+            client = Client(SERVER_NAME="127.0.0.1")
+            clients[page.username] = log_in(client, page.username) if page.username else client  # "": anonymous
         client = clients[page.username]
         client.get(page.url)  # warm: sessions, content types, translations
         with CaptureQueriesContext(connection) as ctx:

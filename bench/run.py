@@ -302,7 +302,7 @@ def measure() -> dict:
     from bench.pages import BASELINE, main_pages
 
     pages = main_pages()
-    passwords = bench_passwords({p.username for p in pages})
+    passwords = bench_passwords({p.username for p in pages if p.username})  # "" is anonymous
     portal = start_server(PORTAL_PORT, "megaproject.settings")
     baseline = start_server(BASELINE_PORT, "bench.baseline_settings")
     plain = start_server(PLAIN_PORT, "bench.plain_settings", log_level="WARNING")
@@ -312,6 +312,7 @@ def measure() -> dict:
         wait_ready(f"http://127.0.0.1:{PLAIN_PORT}/accounts/login/", plain)
         # One session per role, made by the real log-in; both portal servers share the session table.
         cookies = {name: log_in(PORTAL_PORT, name, password) for name, password in passwords.items()}
+        cookies[""] = ""  # the public pages: no log-in, no cookie
         base_url = f"http://127.0.0.1:{BASELINE_PORT}{BASELINE.url}"
         status, size = fetch(base_url)
         if status != 200:

@@ -74,10 +74,10 @@ def _ranked(call, results: dict, crits: list[Criterion], submitted_at: dict, nor
     return ordered
 
 
-def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None) -> dict:
-    """Every evaluated proposal of the call in ranking order; with `page` (a page number), one
-    page of BOARD_PAGE_SIZE rows, ranked among all (the board's `page` is then the Page)."""
-    criteria = list(call.criteria.all())
+def ranking_order(*, call, criteria=None, cooperation_type: str = "", normalised: bool = False) -> list[ProposalResult]:
+    """The results of every evaluated proposal of the call (of one cooperation type if given), in
+    ranking order: the ranking board's rows. `criteria`: the call's rubric rows, if already read."""
+    criteria = list(call.criteria.all()) if criteria is None else criteria
     crits = [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
     results = call_results(call=call, criteria=crits)
     evaluated = Proposal.objects.filter(call=call).filter(
@@ -85,7 +85,22 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
     if cooperation_type:
         evaluated = evaluated.filter(cooperation_type=cooperation_type)
     submitted_at = dict(evaluated.order_by().values_list("pk", "submitted_at"))
-    ordered = _ranked(call, results, crits, submitted_at, normalised)
+    return _ranked(call, results, crits, submitted_at, normalised)
+
+
+def rank_of(*, proposal, criteria=None, normalised: bool = False) -> int | None:
+    """The proposal's place on its call's ranking board (all cooperation types), None while no
+    evaluator's scores count (as the board leaves its rank blank)."""
+    ordered = ranking_order(call=proposal.call, criteria=criteria, normalised=normalised)
+    return next((position for position, r in enumerate(ordered, start=1) if r.proposal_id == proposal.pk and r.evaluators),
+                None)
+
+
+def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None) -> dict:
+    """Every evaluated proposal of the call in ranking order; with `page` (a page number), one
+    page of BOARD_PAGE_SIZE rows, ranked among all (the board's `page` is then the Page)."""
+    criteria = list(call.criteria.all())
+    ordered = ranking_order(call=call, criteria=criteria, cooperation_type=cooperation_type, normalised=normalised)
     board_page, offset = None, 0
     if page is not None:
         board_page = Paginator(ordered, BOARD_PAGE_SIZE).get_page(page)

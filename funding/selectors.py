@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet, Sum
 from evaluations.selectors import ranking_board
 from programmes.grids import MoneyGrid, amounts
 from programmes.models import Call
-from proposals.disclosure import disclosure_for, sees_everything
+from proposals.disclosure import disclosure_for, results_q, sees_everything
 from proposals.models import Proposal
 from proposals.selectors import participations_of
 
@@ -131,3 +131,17 @@ def batch_progress(batch: LetterBatch) -> dict:
     finished = counts[LetterStatus.DONE] + counts[LetterStatus.FAILED]
     return {"total": batch.total, "done": counts[LetterStatus.DONE], "failed": counts[LetterStatus.FAILED],
             "finished": finished >= batch.total, "percent": int(100 * finished / batch.total) if batch.total else 100}
+
+
+# --- What the public reads ------------------------------------------------------------------------
+
+
+def announced_awards(*, call: Call | None = None) -> QuerySet[FundingDecision]:
+    """The approved decisions anyone may read (the public results and open data): those a region
+    sees once the call's results are announced (proposals.disclosure) — approved only, never a
+    prepared or withdrawn one — with the project's regions, industry and yearly money."""
+    qs = (FundingDecision.objects.filter(results_q(user=None, path="proposal__"), state=D.APPROVED)
+          .select_related("proposal__call", "proposal__lead_region", "proposal__industry")
+          .prefetch_related("years", "obligations", "proposal__participations__region")
+          .order_by("proposal__call__year", "proposal__call_id", "proposal_id"))
+    return qs if call is None else qs.filter(proposal__call=call)

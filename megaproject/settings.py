@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml of the public pages (public/sitemaps.py)
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -643,6 +644,13 @@ if not PASSWORD_LOGIN_FOR_STAFF and not OIDC_ENABLED:
 PERSONAL_DATA_LOG_RETENTION_DAYS = _count_setting("PERSONAL_DATA_LOG_RETENTION_DAYS", 730)
 CELERY_BEAT_SCHEDULE["purge-personal-data-log"] = {"task": "audit.tasks.purge_personal_data_log",
                                                    "schedule": crontab(hour=3, minute=30)}
+
+# --- Public pages (public/) ---------------------------------------------------------------------
+# The privacy officer (개인정보 보호책임자) named on the privacy policy and the terms of use:
+# department, telephone and e-mail, as one line. The default is a placeholder to replace.
+PRIVACY_OFFICER_CONTACT = env.str(
+    "PRIVACY_OFFICER_CONTACT",
+    default="과학기술정보통신부 지역혁신정책과 개인정보 보호책임자 · 044-202-0000 · privacy@msit.go.kr (예시)")
 
 
 # --- Backups ----------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from api.api import api
+from public.sitemaps import SITEMAPS
+from public.views import robots_txt
 
 from . import health
 from .metrics import metrics
@@ -27,6 +30,8 @@ urlpatterns = [
     path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
     path("api/", include("api.urls")),  # its pages: what it is, personal tokens, service accounts
     path("public/", include("public.urls")),  # pages without log-in (public/)
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),  # the public pages only
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("core.urls")),  # /verify/<code>: any generated document, by its code
     path("", include("reports.dashboard_urls")),
 ]

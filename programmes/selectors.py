@@ -7,6 +7,17 @@ from core.params import parse_id
 from .models import Call, CallStatus, Institution
 
 
+def published(qs: QuerySet[Call]) -> QuerySet[Call]:
+    """The one rule of what is public of the calls: every call but a draft (open, closed, under
+    review, announced)."""
+    return qs.exclude(status=CallStatus.DRAFT)
+
+
+def public_calls() -> QuerySet[Call]:
+    """The calls anyone may read without logging in (the public notices, the calendar, the sitemap)."""
+    return published(Call.objects.select_related("programme"))
+
+
 def calls_visible_to(*, user) -> QuerySet[Call]:
     """Staff see every call; everyone else sees published calls only."""
     qs = Call.objects.select_related("programme").annotate(
@@ -14,7 +25,7 @@ def calls_visible_to(*, user) -> QuerySet[Call]:
     )
     if user.has_perm("programmes.view_draft_calls"):
         return qs
-    return qs.exclude(status=CallStatus.DRAFT)
+    return published(qs)
 
 
 def call_list(*, user, search: str = "", status: str = "", year: str = "") -> QuerySet[Call]:

@@ -64,7 +64,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "unassigned_expert",
          "conflicted_expert", "ministry", "admin")
-APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit")
+APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public")
 
 PANEL_ACTIONS = ("assign", "unassign", "reopen", "chair", "override")
 OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
@@ -87,10 +87,29 @@ EXPECTED = {
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
+    # The read API answers tokens, never a browser session: 401 for everybody here (tests/api).
+    "api:openapi-json": "200 200 200 200 200 200 200 200 200",
+    "api:openapi-view": "200 200 200 200 200 200 200 200 200",
+    "api:api-root": "404 404 404 404 404 404 404 404 404",
+    "api:list_calls": "401 401 401 401 401 401 401 401 401",
+    "api:get_call": "401 401 401 401 401 401 401 401 401",
     # Anyone may check a PDF (nothing is stored; tests/funding/test_signed_letters.py).
     "verify_file": "200 200 200 200 200 200 200 200 200",
     "verify_file [POST]": "200 200 200 200 200 200 200 200 200",
     "admin": "302 302 302 302 302 302 302 302 200",
+    # --- the public pages (public/): the same for everybody, logged in or not ---
+    "sitemap": "200 200 200 200 200 200 200 200 200",
+    "robots_txt": "200 200 200 200 200 200 200 200 200",
+    "public:home": "200 200 200 200 200 200 200 200 200",
+    "public:call": "200 200 200 200 200 200 200 200 200",
+    # The world's call is open: no results yet (the 2023 call's: tests/public/).
+    "public:results": "404 404 404 404 404 404 404 404 404",
+    "public:open_data": "200 200 200 200 200 200 200 200 200",
+    "public:open_data_csv": "200 200 200 200 200 200 200 200 200",
+    "public:open_data_json": "200 200 200 200 200 200 200 200 200",
+    "public:calendar": "200 200 200 200 200 200 200 200 200",
+    "public:privacy": "200 200 200 200 200 200 200 200 200",
+    "public:terms": "200 200 200 200 200 200 200 200 200",
     # --- accounts ---
     "login": "200 302 302 302 302 302 302 302 302",
     "logout": "405 405 405 405 405 405 405 405 405",
@@ -310,11 +329,30 @@ EXPECTED = {
     "api_tokens:service_account_create": "login 403 403 403 403 403 403 403 200",
     "api_tokens:service_account": "login 403 403 403 403 403 403 403 200",
     "api_tokens:service_account_token_create": "login 403 403 403 403 403 403 403 200",
+    # --- the public boards (public/board_views.py): a call's answered questions and the published notices
+    # for everybody; officials ask (the owner's question waits: only the owner edits or withdraws it, anyone
+    # else is told there is no such question); staff answer and write notices ---
+    "public:call_questions": "200 200 200 200 200 200 200 200 200",
+    "public:ask_question": "login 200 200 200 403 403 403 403 403",
+    "public:my_questions": "login 200 200 200 403 403 403 403 403",
+    "public:question_edit": "login 200 404 404 404 404 404 404 404",
+    "public:question_withdraw": "405 405 405 405 405 405 405 405 405",
+    "public:question_withdraw [POST]": "login 302 404 404 404 404 404 404 404",
+    "public:question_queue": "login 403 403 403 403 403 403 200 200",
+    "public:answer_question": "login 403 403 403 403 403 403 200 200",
+    "public:notices": "200 200 200 200 200 200 200 200 200",
+    "public:notice_create": "login 403 403 403 403 403 403 200 200",
+    "public:notice_detail": "200 200 200 200 200 200 200 200 200",
+    "public:notice_attachment": "200 200 200 200 200 200 200 200 200",
+    "public:notice_edit": "login 403 403 403 403 403 403 200 200",
+    **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
+    **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
 }
 
 # Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
 # regions once the world's call announces its results. Before, the regions get the rows above.
 SEALED_UNTIL_ANNOUNCED = {
+    "public:results": "200 200 200 200 200 200 200 200 200",
     "funding:decision": "login 200 404 200 404 404 404 200 200",
     "funding:decision_prepare [POST]": "login 403 404 403 404 404 404 400 400",
     "funding:decision_approve [POST]": "login 403 404 403 404 404 404 302 302",
@@ -327,6 +365,9 @@ SEALED_UNTIL_ANNOUNCED = {
 # What a POST to each POST-only endpoint carries: a change its owner could make.
 PAYLOADS = {
     "logout": lambda w: {},
+    "public:question_withdraw": lambda w: {},
+    "public:notice_publish": lambda w: {"published": "0"},
+    "public:notice_pin": lambda w: {"pinned": "1"},
     "verify_file": lambda w: {"document": SimpleUploadedFile("letter.pdf", b"%PDF-1.7 not one of ours")},
     "notifications_read": lambda w: {},
     "sessions_end_others": lambda w: {"confirm": "yes"},
@@ -391,6 +432,11 @@ PAYLOADS = {
 # The URL parameters of each pattern, filled in from the world.
 FILL = {
     "verify": lambda w: {"code": w.letter.verification_code},
+    **{f"public:{name}": lambda w: {"pk": w.call.pk} for name in ("call_questions", "ask_question")},
+    **{f"public:{name}": lambda w: {"pk": w.question.pk} for name in ("question_edit", "question_withdraw",
+                                                                        "answer_question")},
+    **{f"public:notice_{name}": lambda w: {"pk": w.notice.pk} for name in ("detail", "attachment", "edit",
+                                                                             "publish", "pin")},
     "dashboard_figure_csv": lambda w: {"slug": "proposals"},
     # The owner as stored now: logging in changes last_login, which a reset token depends on.
     "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w.people["owner"].pk)),
@@ -398,6 +444,9 @@ FILL = {
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
     "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
+    "api:get_call": lambda w: {"call_id": w.call.pk},
+    "public:call": lambda w: {"pk": w.call.pk},
+    "public:results": lambda w: {"pk": w.call.pk},
     "evaluations:expert_profile": lambda w: {"pk": w.people["assigned_expert"].pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -557,6 +606,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
         **people_world(official=official, admin_user=admin_user),
         **api_world(official=official, admin_user=admin_user),
+        **boards_world(call=call, official=official, ministry=ministry),
     )
 
 
@@ -595,6 +645,17 @@ def people_world(*, official, admin_user):
     Invitation.objects.create(user=invitee, token_hash=token_digest(token), created_by=admin_user,
                               expires_at=timezone.now() + timedelta(days=7))
     return {"invitee": invitee, "invitation_token": token}
+
+
+def boards_world(*, call, official, ministry):
+    """A question of the owner waiting for its answer, and a published notice with a file."""
+    from public import boards
+    from public.models import Notice
+
+    question = boards.question_ask(actor=official, call=call, title="매칭 기준 질의", body="지방비 매칭 기준은?")
+    notice = boards.notice_save(actor=ministry, notice=Notice(), title="설명회 안내", body="세종에서 엽니다.",
+                                call=call, upload=SimpleUploadedFile("안내.pdf", PDF))
+    return {"question": question, "notice": boards.notice_publish(actor=ministry, notice=notice, published=True)}
 
 
 def funded_project_world(*, official, partner_official, ministry, ministry2, make_proposal):  # noqa: F811

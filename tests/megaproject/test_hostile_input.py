@@ -31,6 +31,7 @@ from funding.models import SelectionNote
 from programmes.models import Call
 from proposals.models import KPI, Attachment, Organisation, Proposal
 from proposals.views import STEP_KEYS
+from public.models import Notice, Question
 from tests.factories import PASSWORD, OfficialFactory, region
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,
@@ -313,6 +314,8 @@ def scripted(world):
     type(world.invitee).objects.filter(pk=world.invitee.pk).update(display_name=f"담당자 {SCRIPT}")
     type(world.service_account).objects.filter(pk=world.service_account.pk).update(display_name=f"연계 {IMG}")
     ApiToken.objects.update(name=f"토큰 {SCRIPT}")
+    Question.objects.update(title=f"질의 {SCRIPT}", body=IMG, answer=f"답변 {SCRIPT}")
+    Notice.objects.update(title=f"공지 {SCRIPT}", body=f"본문 {IMG}", attachment_name=f"{IMG}.pdf")
     SelectionNote.objects.update_or_create(proposal=world.funded, defaults={
         "reason": f"사유 {SCRIPT}", "decided_by": world.people["ministry"]})
     return world
@@ -328,6 +331,8 @@ PAGES_SHOWING_TEXT = [
     ("ministry", "funding:letters"), ("ministry", "proposals:detail"), ("assigned_expert", "evaluations:assignments"),
     ("assigned_expert", "evaluations:assignment"), ("owner", "notifications"), ("admin", "people"), ("owner", "person"),
     ("owner", "api_tokens:list"), ("admin", "api_tokens:service_account"), ("admin", "api_tokens:service_accounts"),
+    ("owner", "public:my_questions"), ("ministry", "public:question_queue"), ("ministry", "public:answer_question"),
+    ("owner", "public:question_edit"), ("anonymous", "public:notices"), ("anonymous", "public:notice_detail"),
 ]
 
 
@@ -410,6 +415,10 @@ FORMS = {
     # service accounts (a wrong code is refused and counted; a locked-out administrator is logged out).
     "api_tokens:create": "owner", "api_tokens:revoke": "owner",
     "api_tokens:service_account_create": "admin", "api_tokens:service_account_token_create": "admin",
+    # The public boards: the owner asks, edits and withdraws its question; staff answer and write notices.
+    "public:ask_question": "owner", "public:question_edit": "owner", "public:question_withdraw": "owner",
+    "public:answer_question": "ministry", "public:notice_create": "ministry", "public:notice_edit": "ministry",
+    "public:notice_publish": "ministry", "public:notice_pin": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -429,7 +438,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"funding:decision_{action}": "funding:decision" for action in DECISION_ACTIONS},
              **{f"projects:plan_{action}": "projects:plan" for action in PLAN_ACTIONS},
              **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS},
-             **{f"person_{action}": "person" for action in PERSON_ACTIONS}}
+             **{f"person_{action}": "person" for action in PERSON_ACTIONS},
+             "public:question_withdraw": "public:my_questions", "public:notice_publish": "public:notice_detail",
+             "public:notice_pin": "public:notice_detail"}
 
 
 @pytest.fixture
@@ -787,3 +798,53 @@ def test_junk_typed_as_a_second_factor_code_is_refused_at_the_field(settings, co
     assert verify.status_code == 400
     assert "is-invalid" in verify.content.decode()
     assert client.get("/")["Location"].startswith(reverse("login_verify"))
+
+
+# --- The public pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/public/calls/abc/", "/public/calls/²/", "/public/calls/-1/",
+                                  "/public/calls/1%00/", "/public/calls/99999999999999999999/results/",
+                                  "/public/calls/1.5/results/"])
+def test_a_public_address_with_an_id_that_is_not_one_is_a_404_never_a_500(path):
+    assert Client(raise_request_exception=False).get(path).status_code in (400, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "²", "'; DROP TABLE x", "9" * 30, "\u0000", "-3"])
+def test_junk_in_the_open_data_s_call_filter_is_an_empty_download_never_a_500(value):
+    for name in ("public:open_data_csv", "public:open_data_json"):
+        response = Client(raise_request_exception=False).get(reverse(name), {"call": value})
+        assert response.status_code in (200, 400), (name, value)
+
+
+@pytest.mark.django_db
+def test_a_draft_call_s_public_pages_are_a_404(ministry):
+    from programmes.models import CallStatus
+    from tests.factories import CallFactory
+
+    draft = CallFactory(status=CallStatus.DRAFT, created_by=ministry, updated_by=ministry)
+    client = Client()
+    assert client.get(reverse("public:call", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("public:results", args=[draft.pk])).status_code == 404
+# --- The public boards: ids in the address, junk in the search box ---------------------------------
+
+PUBLIC_BOARD_URLS = ["/public/calls/{}/questions/", "/public/calls/{}/questions/ask/", "/public/questions/{}/edit/",
+                     "/public/questions/{}/answer/", "/public/notices/{}/", "/public/notices/{}/file/",
+                     "/public/notices/{}/edit/"]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_a_bad_id_in_a_public_board_address_is_a_404_never_a_500(settings, ministry, bad):
+    client = browser(settings, ministry, raise_request_exception=False)
+    statuses = {url: client.get(url.format(bad)).status_code for url in PUBLIC_BOARD_URLS}
+    assert set(statuses.values()) == {404}, statuses
+
+
+@pytest.mark.parametrize("search", ["' OR 1=1 --", "가" * 20_000, SCRIPT, "%_%", "\\"])
+def test_junk_in_a_public_board_search_is_just_text(settings, call, search):
+    client = browser(settings, raise_request_exception=False)
+    for url in (reverse("public:call_questions", args=[call.pk]), reverse("public:notices")):
+        response = client.get(url, {"q": search, "page": "-1"})
+        assert response.status_code == 200
+        assert SCRIPT not in body_of(response)
