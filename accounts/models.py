@@ -62,6 +62,10 @@ class User(AbstractUser):
     # its first SSO log-in (accounts/sso.py); later log-ins find the account by them alone.
     oidc_issuer = models.CharField(_("SSO issuer"), max_length=255, blank=True, editable=False)
     oidc_subject = models.CharField(_("SSO subject"), max_length=255, null=True, blank=True, editable=False)
+    # An account of another system (the ministry's analytics, a region's planning office) that
+    # reads the API with tokens an administrator created for it (api/): no password, and never a
+    # log-in through the web, by password or single sign-on (accounts.backends.may_log_in).
+    is_service_account = models.BooleanField(_("service account"), default=False, editable=False)
 
     objects = UserManager()
 
@@ -129,7 +133,7 @@ class User(AbstractUser):
         # end date, the hash differs and Django ends the session at the next request, whichever
         # backend made it (password or single sign-on). Unchanged for an active account.
         base = super()._get_session_auth_hash(secret=secret)
-        if self.is_active and not self.access_ended():
+        if self.is_active and not self.access_ended() and not self.is_service_account:
             return base
         return "ended-" + base
 

@@ -113,6 +113,8 @@ def invitation_create(*, actor, email: str, display_name: str, role: str, region
 def invitation_resend(*, actor, user) -> Invitation:
     """A new link for a person who has not accepted yet; the earlier link stops working."""
     require(actor, "accounts.manage_person", user)
+    if user.is_service_account:
+        raise ValidationError(_("A service account is never invited: it does not log in."))
     if user.is_active or user.invitations.filter(accepted_at__isnull=False).exists():
         raise ValidationError(_("This person has already accepted an invitation."))
     with transaction.atomic():

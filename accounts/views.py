@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import perform
 
-from . import selectors, services, sso
+from . import profile_links, selectors, services, sso
 from .forms import PasswordResetForm
 from .models import UserSession
 from .sessions import current_public_id, idle_timeout_seconds
@@ -30,6 +30,7 @@ def profile(request):
         "second_factor_required": requires_second_factor(request.user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count() if device else 0,
         "previous_login": selectors.previous_login(request.user, current_public_id(request)),
+        "account_links": profile_links.links_for(request.user),
     })
 
 

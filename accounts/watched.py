@@ -13,7 +13,8 @@ def register() -> None:
     # recorded with full before/after sets by watch_permission_changes.
     watch(User, exclude_fields=["password", "last_login", "unread_count"], field_actions={
         AuditAction.PERMISSIONS: {"is_superuser", "is_staff", "is_break_glass"},
-        AuditAction.USER_ACCOUNT: {"role", "region", "is_active", "is_region_admin", "access_until"},
+        AuditAction.USER_ACCOUNT: {"role", "region", "is_active", "is_region_admin", "access_until",
+                                       "is_service_account"},
     })
     watch(Group, include_fields=["name"])
     watch_permission_changes(User)

@@ -22,6 +22,14 @@ class MissingScope(Exception):
         super().__init__(scope)
 
 
+class RateLimited(Exception):
+    """The token made more requests this minute than API_RATE_LIMIT_PER_MINUTE allows."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(retry_after)
+
+
 # Added to every operation's responses, so the schema states every status the API can answer.
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
@@ -55,6 +63,17 @@ def install(api) -> None:
     @api.exception_handler(MissingScope)
     def missing_scope(request, exc):
         return problem(api, request, 403, _("Scope missing"), _("This token does not carry the scope %(scope)s.") % {"scope": exc.scope})
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc):
+        return problem(
+            api,
+            request,
+            429,
+            _("Too many requests"),
+            _("This token made too many requests in a minute. Try again in %(seconds)s seconds.") % {"seconds": exc.retry_after},
+            headers={"Retry-After": str(exc.retry_after)},
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

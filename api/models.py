@@ -67,6 +67,15 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
 
+    @property
+    def state(self) -> str:
+        """The state: "revoked", "expired" or "active" (the owner's account is checked on use, api.auth)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
 

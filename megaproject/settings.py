@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "megaproject.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "megaproject.middleware.KoreanFirstLocaleMiddleware",
+    # The read API's conventions (api/conventions.py): its language from Accept-Language, ETag and
+    # If-None-Match, Vary and Cache-Control. Only under /api/v1/.
+    "api.conventions.ApiConventionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "megaproject.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -545,6 +548,9 @@ EMAIL_TIMEOUT = _count_setting("EMAIL_TIMEOUT", 10)
 # page looks like a success and nothing is sent. Counted in the default cache.
 PASSWORD_RESET_PER_ADDRESS_HOUR = _count_setting("PASSWORD_RESET_PER_ADDRESS_HOUR", 3)
 PASSWORD_RESET_PER_IP_HOUR = _count_setting("PASSWORD_RESET_PER_IP_HOUR", 20)
+# Requests one API token may make in a minute (api/auth.py, a fixed window in the default cache);
+# over it the API answers 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = _count_setting("API_RATE_LIMIT_PER_MINUTE", 60)
 # Mails still pending long after their notification (their task never reached the broker, or
 # was lost) are queued again, every hour at half past.
 CELERY_BEAT_SCHEDULE["resend-stuck-mails"] = {"task": "accounts.tasks.resend_stuck_mails",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("audit/", include("trail.urls")),
     path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
+    path("api/", include("api.urls")),  # its pages: what it is, personal tokens, service accounts
     path("public/", include("public.urls")),  # pages without log-in (public/)
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),  # the public pages only
     path("robots.txt", robots_txt, name="robots_txt"),

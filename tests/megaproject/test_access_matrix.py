@@ -323,6 +323,17 @@ EXPECTED = {
     # The access log of personal data: administrators only.
     "audit:personal_data": "login 403 403 403 403 403 403 403 200",
     "audit:personal_data_csv": "login 403 403 403 403 403 403 403 200",
+    # --- the API's pages (api/; the API itself is walked by its own rows) ---
+    "api_tokens:about": "200 200 200 200 200 200 200 200 200",
+    # Everybody their own tokens; the revoked one is the owner's (a person's token: 404 even to an administrator).
+    "api_tokens:list": "login 200 200 200 200 200 200 200 200",
+    "api_tokens:create": "login 200 200 200 200 200 200 200 200",
+    "api_tokens:revoke": "login 200 404 404 404 404 404 404 404",
+    # Service accounts: administrators only.
+    "api_tokens:service_accounts": "login 403 403 403 403 403 403 403 200",
+    "api_tokens:service_account_create": "login 403 403 403 403 403 403 403 200",
+    "api_tokens:service_account": "login 403 403 403 403 403 403 403 200",
+    "api_tokens:service_account_token_create": "login 403 403 403 403 403 403 403 200",
     # --- the public boards (public/board_views.py): a call's answered questions and the published notices
     # for everybody; officials ask (the owner's question waits: only the owner edits or withdraws it, anyone
     # else is told there is no such question); staff answer and write notices ---
@@ -463,6 +474,9 @@ FILL = {
                                                          "person_reset_second_factor")},
     **{f"person_{action}": lambda w: {"pk": w.invitee.pk} for action in PERSON_ACTIONS},
     "invitation_accept": lambda w: {"token": w.invitation_token},
+    "api_tokens:revoke": lambda w: {"pk": w.owner_token.pk},
+    "api_tokens:service_account": lambda w: {"pk": w.service_account.pk},
+    "api_tokens:service_account_token_create": lambda w: {"pk": w.service_account.pk},
     "evaluations:objection_attachment": lambda w: {"pk": w.objection_file.pk},
     "proposals:consortium_invite": lambda w: {"pk": w.eligible.pk},
     "proposals:consortium_remove": lambda w: {"pk": w.eligible.pk},
@@ -599,8 +613,24 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         # A log-in session of the owner in another browser (its row; the store no longer has it).
         other_session=UserSession.objects.create(user=official, public_id="0f" * 16),
         **people_world(official=official, admin_user=admin_user),
+        **api_world(official=official, admin_user=admin_user),
         **boards_world(call=call, official=official, ministry=ministry),
     )
+
+
+def api_world(*, official, admin_user):
+    """A token of the owner, and a ministry service account (the API's pages)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api import services
+
+    token, _secret = services.create_token(by=official, owner=official, name="분석 스크립트", scopes=["read:calls"],
+                                           expires_at=timezone.now() + timedelta(days=30))
+    account = services.service_account_create(by=admin_user, username="ntis-reader", display_name="NTIS 연계",
+                                              role="ministry")
+    return {"owner_token": token, "service_account": account}
 
 
 def people_world(*, official, admin_user):

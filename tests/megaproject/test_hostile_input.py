@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from api.models import ApiToken
 from evaluations.models import ConsultingComment, Score
 from funding.models import SelectionNote
 from programmes.models import Call
@@ -311,6 +312,8 @@ def scripted(world):
     Call.objects.update(title=f"공모 {SCRIPT}", description=IMG)
     Attachment.objects.update(description=IMG, original_name=f"{IMG}.pdf")
     type(world.invitee).objects.filter(pk=world.invitee.pk).update(display_name=f"담당자 {SCRIPT}")
+    type(world.service_account).objects.filter(pk=world.service_account.pk).update(display_name=f"연계 {IMG}")
+    ApiToken.objects.update(name=f"토큰 {SCRIPT}")
     Question.objects.update(title=f"질의 {SCRIPT}", body=IMG, answer=f"답변 {SCRIPT}")
     Notice.objects.update(title=f"공지 {SCRIPT}", body=f"본문 {IMG}", attachment_name=f"{IMG}.pdf")
     SelectionNote.objects.update_or_create(proposal=world.funded, defaults={
@@ -327,6 +330,7 @@ PAGES_SHOWING_TEXT = [
     ("ministry", "evaluations:progress"), ("ministry", "evaluations:feedback"), ("ministry", "funding:selection"),
     ("ministry", "funding:letters"), ("ministry", "proposals:detail"), ("assigned_expert", "evaluations:assignments"),
     ("assigned_expert", "evaluations:assignment"), ("owner", "notifications"), ("admin", "people"), ("owner", "person"),
+    ("owner", "api_tokens:list"), ("admin", "api_tokens:service_account"), ("admin", "api_tokens:service_accounts"),
     ("owner", "public:my_questions"), ("ministry", "public:question_queue"), ("ministry", "public:answer_question"),
     ("owner", "public:question_edit"), ("anonymous", "public:notices"), ("anonymous", "public:notice_detail"),
 ]
@@ -407,6 +411,10 @@ FORMS = {
     "invitation_accept": "anonymous",
     "evaluations:expert_profile": "ministry", "evaluations:expert_export": "ministry",
     "verify_file": "anonymous",
+    # The API's pages: a token of one's own (the owner has no second factor to type), an administrator's
+    # service accounts (a wrong code is refused and counted; a locked-out administrator is logged out).
+    "api_tokens:create": "owner", "api_tokens:revoke": "owner",
+    "api_tokens:service_account_create": "admin", "api_tokens:service_account_token_create": "admin",
     # The public boards: the owner asks, edits and withdraws its question; staff answer and write notices.
     "public:ask_question": "owner", "public:question_edit": "owner", "public:question_withdraw": "owner",
     "public:answer_question": "ministry", "public:notice_create": "ministry", "public:notice_edit": "ministry",
