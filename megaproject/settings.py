@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.sitemaps",  # /sitemap.xml of the public pages (public/sitemaps.py)
+    "django.contrib.sitemaps",  # /sitemap.xml of the public pages (public_pages/sitemaps.py)
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -106,7 +106,7 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "trail",
-    "public",  # pages without log-in: call notices, questions and answers, results, open data
+    "public_pages",  # pages without log-in: call notices, questions and answers, results, open data
     "api",  # the read API under /api/v1/ with personal access tokens
     "ninja",  # the API's documentation page files (served by the portal, no CDN)
     "auditlog",

@@ -3,8 +3,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from api.api import api
-from public.sitemaps import SITEMAPS
-from public.views import robots_txt
+from public_pages.sitemaps import SITEMAPS
+from public_pages.views import robots_txt
 
 from . import health
 from .metrics import metrics
@@ -29,7 +29,7 @@ urlpatterns = [
     path("audit/", include("trail.urls")),
     path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
     path("api/", include("api.urls")),  # its pages: what it is, personal tokens, service accounts
-    path("public/", include("public.urls")),  # pages without log-in (public/)
+    path("public/", include("public_pages.urls")),  # pages without log-in (public_pages/)
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),  # the public pages only
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("core.urls")),  # /verify/<code>: any generated document, by its code

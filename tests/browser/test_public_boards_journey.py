@@ -45,7 +45,7 @@ def photograph(new_context, url: str, name: str, *, log_in_as: str | None = None
 
 def test_an_official_asks_staff_answer_and_everyone_reads_the_answer_without_the_asker(portal, new_context):
     from programmes.models import Call
-    from public.models import Question
+    from public_pages.models import Question
 
     call = Call.objects.get(programme__code="mega", year=2027)
 

@@ -64,7 +64,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "unassigned_expert",
          "conflicted_expert", "ministry", "admin")
-APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public")
+APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public_pages")
 
 PANEL_ACTIONS = ("assign", "unassign", "reopen", "chair", "override")
 OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
@@ -107,7 +107,7 @@ EXPECTED = {
     "robots_txt": "200 200 200 200 200 200 200 200 200",
     "public:home": "200 200 200 200 200 200 200 200 200",
     "public:call": "200 200 200 200 200 200 200 200 200",
-    # The world's call is open: no results yet (the 2023 call's: tests/public/).
+    # The world's call is open: no results yet (the 2023 call's: tests/public_pages/).
     "public:results": "404 404 404 404 404 404 404 404 404",
     "public:open_data": "200 200 200 200 200 200 200 200 200",
     "public:open_data_csv": "200 200 200 200 200 200 200 200 200",
@@ -657,8 +657,8 @@ def people_world(*, official, admin_user):
 
 def boards_world(*, call, official, ministry):
     """A question of the owner waiting for its answer, and a published notice with a file."""
-    from public import boards
-    from public.models import Notice
+    from public_pages import boards
+    from public_pages.models import Notice
 
     question = boards.question_ask(actor=official, call=call, title="매칭 기준 질의", body="지방비 매칭 기준은?")
     notice = boards.notice_save(actor=ministry, notice=Notice(), title="설명회 안내", body="세종에서 엽니다.",

@@ -31,7 +31,7 @@ from funding.models import SelectionNote
 from programmes.models import Call
 from proposals.models import KPI, Attachment, Organisation, Proposal
 from proposals.views import STEP_KEYS
-from public.models import Notice, Question
+from public_pages.models import Notice, Question
 from tests.factories import PASSWORD, OfficialFactory, region
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     _english,

@@ -31,7 +31,7 @@ TRANSITIONS = {
     "projects/services/reports.py": {"report_transition"},
     "projects/services/stages.py": {"round_transition", "condition_transition"},
     "projects/services/goodfaith.py": {"good_faith_transition"},
-    "public/boards.py": {"question_transition"},  # a question on a call's board (a notice has no state)
+    "public_pages/boards.py": {"question_transition"},  # a question on a call's board (a notice has no state)
 }
 
 

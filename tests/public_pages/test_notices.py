@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from programmes.models import CallStatus
-from public import boards
-from public.models import Notice
+from public_pages import boards
+from public_pages.models import Notice
 from tests.factories import CallFactory
 from tests.proposals.conftest import PDF
 

@@ -10,8 +10,8 @@ from accounts.models import MailState, Notification
 from accounts.tasks import send_notification_emails
 from audit.models import AuditAction, AuditEvent
 from programmes.models import CallStatus
-from public import boards
-from public.models import Question, QuestionState
+from public_pages import boards
+from public_pages.models import Question, QuestionState
 from tests.factories import CallFactory, OfficialFactory, region
 
 pytestmark = pytest.mark.django_db

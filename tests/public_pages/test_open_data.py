@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from core.spreadsheet import FORMULA_STARTS
 from proposals.models import Proposal
-from public.opendata import FIELDS
-from tests.public.conftest import SELECTED_TITLE
+from public_pages.opendata import FIELDS
+from tests.public_pages.conftest import SELECTED_TITLE
 
 pytestmark = pytest.mark.django_db
 

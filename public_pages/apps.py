@@ -3,10 +3,10 @@ from django.apps import AppConfig
 
 class PublicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
-    name = "public"
+    name = "public_pages"
 
     def ready(self):
-        # The public pages are cached (public.cache): emptied when what they show changes. The lower
+        # The public pages are cached (public_pages.cache): emptied when what they show changes. The lower
         # layers announce; public listens (it imports them, never the other way round).
         from django.db.models.signals import post_delete, post_save
 

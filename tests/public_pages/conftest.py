@@ -12,7 +12,7 @@ from funding.models import SelectionNote
 from programmes.models import CallStatus
 from programmes.services import call_change_status
 from proposals.models import Proposal, ProposalState
-from public import boards
+from public_pages import boards
 from tests.factories import EOK, CallFactory, OfficialFactory, region
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     ProposalFactory,

@@ -1,5 +1,5 @@
 """A small iCalendar (RFC 5545) writer for the public calendar of calls: pure, tested by
-tests/public/test_ical.py.
+tests/public_pages/test_ical.py.
 
 Lines end in CRLF and are folded at 75 octets (never inside a UTF-8 character); text is
 escaped (backslash, semicolon, comma, newline). Windows and days are all-day events (DATE

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.public.conftest import DRAFT_TITLE, SECRET_REASON, SELECTED_TITLE, UNSELECTED_TITLE
+from tests.public_pages.conftest import DRAFT_TITLE, SECRET_REASON, SELECTED_TITLE, UNSELECTED_TITLE
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 The version is two stamps: the newest change of any call (one indexed query, so every web
 process sees a status change at once, whatever the cache backend) and a counter in the default
-cache that the receivers in public.apps move on when a call's results are announced, a call is
+cache that the receivers in public_pages.apps move on when a call's results are announced, a call is
 saved or a funding decision changes. Moving either empties every public page at once; an entry
 also expires after CACHE_SECONDS. Only the page's own part is cached: the frame around it (the
 language form's CSRF token, the header) is rendered per request.

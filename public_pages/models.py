@@ -27,7 +27,7 @@ class QuestionState(models.TextChoices):
 
 ANSWERED = (QuestionState.PUBLISHED, QuestionState.PRIVATE)
 
-# Allowed moves of a question's state (public.boards); anything else is refused.
+# Allowed moves of a question's state (public_pages.boards); anything else is refused.
 QUESTION_TRANSITIONS = {
     QuestionState.WAITING: {QuestionState.PUBLISHED, QuestionState.PRIVATE, QuestionState.WITHDRAWN},
     QuestionState.PUBLISHED: {QuestionState.PUBLISHED, QuestionState.PRIVATE},

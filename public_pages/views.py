@@ -1,6 +1,6 @@
 """Pages without log-in: the public home, call notices, results, open data, the calendar feed,
 the privacy policy and the terms of use. Each page's own part is cached per language and data
-version (public.cache); everything is read through public.selectors."""
+version (public_pages.cache); everything is read through public_pages.selectors."""
 
 import json
 

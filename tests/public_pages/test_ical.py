@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from public.ical import Event, calendar, escape, fold
-from tests.public.conftest import SELECTED_TITLE, UNSELECTED_TITLE
+from public_pages.ical import Event, calendar, escape, fold
+from tests.public_pages.conftest import SELECTED_TITLE, UNSELECTED_TITLE
 
 SEOUL = datetime.timezone(datetime.timedelta(hours=9))
 
