@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.scopes import Scope
+from api.scopes import Scope, scopes_for
 from funding import services
 from funding.models import DecisionState, FundingDecision
 from funding.selectors import decisions_visible_to
@@ -100,10 +100,11 @@ def test_a_region_reads_no_envelope(client, official, approved):
     assert get(client, official, f"{LIST}{approved.pk}").json()["envelope"] is None
 
 
-def test_an_expert_sees_no_decision(client, expert, approved):
+def test_an_expert_cannot_hold_the_funding_scope_and_reads_no_decision(client, expert, approved):
     announce(approved.proposal.call)
-    assert ids(client, expert) == []
-    assert get(client, expert, f"{LIST}{approved.pk}").status_code == 404
+    assert Scope.FUNDING not in scopes_for(expert)
+    assert get(client, expert, LIST).status_code == 403
+    assert get(client, expert, f"{LIST}{approved.pk}").status_code == 403
 
 
 @pytest.fixture
@@ -123,14 +124,14 @@ def test_an_administrator_sees_every_version_newest_first(client, admin_user, ve
     assert get(client, admin_user, f"{LIST}{withdrawn_v1.pk}").json()["state"]["code"] == "withdrawn"
 
 
-@pytest.mark.parametrize("who", ["ministry", "official", "partner_official", "outsider_official", "expert"])
+@pytest.mark.parametrize("who", ["ministry", "official", "partner_official", "outsider_official"])
 def test_the_list_holds_what_the_decision_page_shows_for_each_proposal(request, client, who, versions):
     """The API's queryset and the page's selector (decisions_visible_to) agree, person by person."""
     proposal = versions[0].proposal
     announce(proposal.call)
     person = request.getfixturevalue(who)
     on_pages = {d.pk for d in decisions_visible_to(user=person, proposal=proposal)}
-    if who in ("outsider_official", "expert"):
+    if who == "outsider_official":
         on_pages = set()  # the page itself is a 404 to them (proposals.selectors.proposal_for)
     assert set(ids(client, person)) == on_pages
     assert len(on_pages) == {"ministry": 2, "official": 1, "partner_official": 1}.get(who, 0)
