@@ -7,7 +7,15 @@ from ninja import NinjaAPI
 from . import errors
 from .routers import calls
 
-api = NinjaAPI(
+
+class ReadAPI(NinjaAPI):
+    """The portal's NinjaAPI; its schema states that every error body is application/problem+json."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return errors.document_problems(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ReadAPI(
     title="Regional Innovation Mega Project API",
     version="1",
     description=str(_("Read-only API of the portal. Authenticate with a personal access token: Authorization: Bearer <token>.")),

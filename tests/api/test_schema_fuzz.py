@@ -1,0 +1,188 @@
+"""The read API fuzzed against its own OpenAPI schema (schemathesis) on a live server.
+
+The portal serves /api/v1/ from pytest-django's live server (its test database, another thread);
+the test seeds the demo world (seed_demo: the announced 2023 call with proposals, funding decisions,
+letters and projects; the open 2027 call) plus a call in every other status, then makes a personal
+access token (every scope) for a Gwangju official, an expert, ministry staff and an administrator.
+
+Every operation the served schema has is covered, with nothing named here: for each one hypothesis
+draws MAX_EXAMPLES cases (valid and invalid ones, from the schema), and each case is sent with each
+role's token. Path parameters hit real objects about half of the time: the ids are read from the
+API's own list operations (`/x/{x_id}` ← the items of `/x/`; `{thing_id}` ← the list `/things/`)
+and offered beside whatever the schema allows. Every answer must: not be a 5xx, have a status the
+operation documents, the content type it documents for that status, and a body its schema
+describes. The whole run is bounded by BUDGET_S.
+"""
+
+import io
+import time
+from collections import defaultdict
+
+import pytest
+import requests
+import schemathesis
+from django.core.management import call_command
+from hypothesis import HealthCheck, Phase, given, seed
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
+
+from programmes.models import CallStatus
+from tests.api.tokens import token_for
+from tests.factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MAX_EXAMPLES = 30
+BUDGET_S = 180  # the fuzzing: the schema, the ids, every operation with every role (not the seeding)
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+SCHEMA_PATH = "/api/v1/openapi.json"
+
+
+@pytest.fixture
+def world(live_server, settings, reference_data):
+    """The demo world plus a call in each status it lacks, and a token per role: {role: secret}."""
+    settings.ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=io.StringIO())
+    from programmes.models import Call, Region
+
+    present = set(Call.objects.values_list("status", flat=True))
+    for i, status in enumerate(s for s in CallStatus.values if s not in present):
+        CallFactory(title=f"{status} 공모", status=status, year=2030 + i)
+    gwangju = Region.objects.get(code="gwangju")
+    people = {
+        "official": OfficialFactory(username="fuzz-official", region=gwangju),
+        "expert": ExpertFactory(username="fuzz-expert"),
+        "ministry": MinistryFactory(username="fuzz-ministry"),
+        "admin": AdminFactory(username="fuzz-admin"),
+    }
+    return {role: token_for(user, name="fuzz") for role, user in people.items()}
+
+
+# --- Ids of real objects, read from the API itself ------------------------------------------------
+
+
+def path_parameters(raw: dict):
+    """(path, method, parameter) of every path parameter of the schema."""
+    for path, item in raw["paths"].items():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for parameter in shared + operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    yield path, method, parameter
+
+
+def list_paths(raw: dict) -> list[str]:
+    """GET operations without path parameters (the lists)."""
+    return [path for path, item in raw["paths"].items() if "{" not in path and "get" in item]
+
+
+def known_ids(base: str, raw: dict, tokens: dict) -> dict[str, list]:
+    """{list path: ids of its items} as every role sees them (ministry and admin see the most; a
+    region's own objects only its officials)."""
+    found = defaultdict(set)
+    for path in list_paths(raw):
+        for secret in tokens.values():
+            response = requests.get(f"{base}{path}", params={"page_size": 200}, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
+            if response.status_code != 200:
+                continue
+            body = response.json()
+            items = body.get("items", body) if isinstance(body, dict) else body
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("id"), int):
+                    found[path].add(item["id"])
+    return {path: sorted(ids) for path, ids in found.items()}
+
+
+def ids_for(path: str, name: str, ids: dict[str, list]) -> list:
+    """The ids a path parameter takes: those of the list the parameter's segment follows
+    (`/calls/{call_id}` ← `/calls/`), else of the list named after it (`proposal_id` ← `…/proposals/`)."""
+    prefix = path.split("{" + name + "}")[0]
+    if prefix in ids:
+        return ids[prefix]
+    stem = name.removesuffix("_id")
+    for list_path, values in ids.items():
+        if stem and list_path.rstrip("/").rsplit("/", 1)[-1] in (stem, f"{stem}s", f"{stem}es", f"{stem[:-1]}ies"):
+            return values
+    return []
+
+
+def with_real_ids(raw: dict, ids: dict[str, list]) -> dict:
+    """The schema with each path parameter's real ids offered beside what its schema allows."""
+    for path, _method, parameter in path_parameters(raw):
+        values = ids_for(path, parameter["name"], ids)
+        if values and "schema" in parameter:
+            parameter["schema"] = {"anyOf": [{"enum": values[:50]}, parameter["schema"]]}
+    return raw
+
+
+# --- The run ----------------------------------------------------------------------------------------
+
+
+def fuzz_operation(operation, base: str, tokens: dict, session: requests.Session, deadline: float) -> list[str]:
+    """MAX_EXAMPLES cases of one operation, each sent with every role's token; the failures."""
+    failures = []
+    strategy = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE), operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    )
+
+    @seed(19)
+    @hypothesis_settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=[Phase.explicit, Phase.generate],
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case):
+        if time.monotonic() > deadline:
+            return
+        for role, secret in tokens.items():
+            headers = {"Authorization": f"Bearer {secret}"}
+            try:
+                case.call_and_validate(base_url=base, session=session, headers=headers, checks=CHECKS)
+            except (FailureGroup, Exception) as exc:  # a check failed, or the server did not answer
+                failure = f"{operation.label} as {role}: {exc}"
+                if failure not in failures:
+                    failures.append(failure)
+                return
+
+    run()
+    return failures
+
+
+def test_every_operation_of_the_schema_holds_for_every_role(live_server, world):
+    started = time.monotonic()
+    deadline = started + BUDGET_S - 10
+    base = live_server.url
+    raw = requests.get(f"{base}{SCHEMA_PATH}", timeout=30).json()
+    ids = known_ids(base, raw, world)
+    schema = schemathesis.openapi.from_dict(with_real_ids(raw, ids))
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert operations, "the schema has no operation"
+    assert ids, "no list operation answered any id: the world is empty or the lists are broken"
+
+    failures, covered = [], []
+    with requests.Session() as session:
+        for operation in operations:
+            if time.monotonic() > deadline:
+                break
+            failures += fuzz_operation(operation, base, world, session, deadline)
+            covered.append(operation.label)
+    elapsed = time.monotonic() - started
+    missed = [op.label for op in operations if op.label not in covered]
+    assert not missed, f"not fuzzed within {BUDGET_S} s: {missed}"
+    assert elapsed <= BUDGET_S, f"the fuzz run took {elapsed:.0f} s (budget {BUDGET_S} s)"
+    assert not failures, f"{len(failures)} failing case(s):\n\n" + "\n\n".join(failures[:20])
