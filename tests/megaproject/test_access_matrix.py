@@ -47,6 +47,7 @@ from funding.models import AwardLetter
 from programmes.models import CallStatus
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
+from tests.api.tokens import bearer, token_for
 from tests.evaluations.conftest import NO_GROUNDS, assign, clear, criteria_of, fill, make_eligible, make_expert
 from tests.factories import CallFactory
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
@@ -62,7 +63,6 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     proposal,
     selected,
 )
-from tests.api.tokens import bearer, token_for
 from tests.login import log_in
 from tests.proposals.conftest import PDF, ProposalFactory, before_deadline  # noqa: F401
 
