@@ -3,8 +3,8 @@
 The same choice on any bench database (100 or 10,000 proposals), so query
 counts at both sizes are comparable: the official of the first bulk
 proposal's lead region, that proposal (funded, two regions, decisions), the
-first bulk expert and their first scoresheet, ministry staff on the 2023 call.
-Needs Django set up (bench/seed.py's data).
+first bulk expert and their first scoresheet, ministry staff on the 2023 call and on
+the read API (with a token: token_of). Needs Django set up (bench/seed.py's data).
 """
 
 from dataclasses import dataclass
@@ -18,6 +18,11 @@ class Page:
     label: str
     username: str
     url: str
+    # Requested with a personal access token of `username` (Authorization: Bearer), the read API's
+    # real path, instead of a log-in session.
+    api: bool = False
+    # Requests/s it must reach, × the baseline's (None: bench/run.py's TARGET_RPS).
+    target_rps: float | None = None
 
 
 BASELINE = Page("baseline", "baseline: bare Django, 50-row table", "", "/")
@@ -45,4 +50,24 @@ def main_pages() -> list[Page]:
         Page("ranking", "ministry: ranking board", "ministry", reverse("evaluations:ranking", args=[call.pk])),
         Page("selection", "ministry: selection board", "ministry", reverse("funding:selection", args=[call.pk])),
         Page("dashboard", "ministry: dashboard", "ministry", reverse("dashboard")),
+        # The read API's proposal list, 50 a page, as ministry staff (who read every proposal).
+        Page("api_proposals", "ministry: API proposal list (token)", "ministry", "/api/v1/proposals/?page_size=50",
+             api=True, target_rps=0.5),
     ]
+
+
+def token_of(username: str) -> str:
+    """A new personal access token of `username` (every scope, a day), made as the person makes one
+    (api.services.create_token); its secret, which only this run knows."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from api.scopes import Scope
+    from api.services import create_token
+
+    user = User.objects.get(username=username)
+    _, secret = create_token(by=user, owner=user, name="bench", scopes=list(Scope.values),
+                             expires_at=timezone.now() + datetime.timedelta(days=1))
+    return secret
