@@ -24,7 +24,15 @@ DESCRIPTION = _(
     "carries an ETag; send it back in If-None-Match to get 304 Not Modified."
 )
 
-api = NinjaAPI(
+
+class ReadAPI(NinjaAPI):
+    """The portal's NinjaAPI; its schema states that every error body is application/problem+json."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return errors.document_problems(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ReadAPI(
     title="Regional Innovation Mega Project API",
     version="1",
     description=DESCRIPTION,

@@ -1,11 +1,13 @@
 """Every error of the API is an RFC 9457 problem detail (application/problem+json)."""
 
-from django.http import Http404
+from django.db import DataError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 PROBLEM_TYPE = "about:blank"
+PROBLEM_JSON = "application/problem+json"
 
 
 class Problem(Schema):
@@ -34,13 +36,31 @@ class RateLimited(Exception):
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
 
+def document_problems(schema: dict) -> dict:
+    """The OpenAPI schema with every error response's body declared as application/problem+json
+    (ninja names its renderer's application/json for every status)."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for status, response in (operation.get("responses", {}) if isinstance(operation, dict) else {}).items():
+                content = response.get("content", {})
+                if str(status)[:1] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return schema
+
+
+def problem_response(request, status: int, title: str, detail: str = "") -> JsonResponse:
+    """A problem detail outside a NinjaAPI operation (e.g. a middleware refusing the request)."""
+    body = {"type": PROBLEM_TYPE, "title": str(title), "status": status, "detail": str(detail), "instance": request.path}
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False})
+
+
 def problem(api, request, status: int, title: str, detail: str = "", headers: dict | None = None):
     response = api.create_response(
         request,
         {"type": PROBLEM_TYPE, "title": title, "status": status, "detail": detail, "instance": request.path},
         status=status,
     )
-    response["Content-Type"] = "application/problem+json"
+    response["Content-Type"] = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -86,6 +106,16 @@ def install(api) -> None:
             where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
             fields.append(f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", "")))
         return problem(api, request, 422, _("Invalid request"), "; ".join(fields))
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        # A number the database cannot hold (SQLite: "Python int too large to convert").
+        return problem(api, request, 422, _("Invalid request"), _("A number in the request is out of range."))
+
+    @api.exception_handler(DataError)
+    def refused_by_the_database(request, exc):
+        # A value the database refuses to compare (PostgreSQL: an integer out of range, a NUL character).
+        return problem(api, request, 422, _("Invalid request"), _("A value in the request is out of range or malformed."))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

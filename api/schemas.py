@@ -3,7 +3,21 @@
 import datetime
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Path, Query, Schema
+
+# The largest id a database column holds (bigint; SQLite's INTEGER): a larger one is a 422, never
+# an overflow in the database driver.
+MAX_ID = 2**63 - 1
+
+
+def object_id(description: str = "Id of the object."):
+    """A path parameter naming an object by id: 1 … MAX_ID (`call_id: int = object_id()`)."""
+    return Path(..., ge=1, le=MAX_ID, description=description)
+
+
+def year_filter():
+    """An optional year filter of a list (`year: int | None = year_filter()`)."""
+    return Query(None, ge=2000, le=2100, description="Only this year.")
 
 
 def seoul(value: datetime.datetime | None) -> datetime.datetime | None:

@@ -3,8 +3,8 @@
 The same choice on any bench database (100 or 10,000 proposals), so query
 counts at both sizes are comparable: the official of the first bulk
 proposal's lead region, that proposal (funded, two regions, decisions), the
-first bulk expert and their first scoresheet, ministry staff on the 2023 call.
-Needs Django set up (bench/seed.py's data).
+first bulk expert and their first scoresheet, ministry staff on the 2023 call and on
+the read API (with a token: token_of). Needs Django set up (bench/seed.py's data).
 """
 
 from dataclasses import dataclass
@@ -18,6 +18,11 @@ class Page:
     label: str
     username: str
     url: str
+    # Requested with a personal access token of `username` (Authorization: Bearer), the read API's
+    # real path, instead of a log-in session.
+    api: bool = False
+    # Requests/s it must reach, × the baseline's (None: bench/run.py's TARGET_RPS).
+    target_rps: float | None = None
 
 
 BASELINE = Page("baseline", "baseline: bare Django, 50-row table", "", "/")
@@ -46,6 +51,29 @@ def main_pages() -> list[Page]:
         Page("selection", "ministry: selection board", "ministry", reverse("funding:selection", args=[call.pk])),
         Page("dashboard", "ministry: dashboard", "ministry", reverse("dashboard")),
         # Anonymous (username ""): no log-in, no cookie.
-        Page("public_call", "public: call notice", "", reverse("public:call", args=[call.pk])),
-        Page("public_results", "public: results", "", reverse("public:results", args=[call.pk])),
+        Page("public_call", "public: call notice", "", reverse("public:call", args=[call.pk]), target_rps=0.7),
+        Page("public_results", "public: results", "", reverse("public:results", args=[call.pk]), target_rps=0.7),
+        # The read API's proposal list, 50 a page, as ministry staff (who read every proposal).
+        Page("api_proposals", "ministry: API proposal list (token)", "ministry", "/api/v1/proposals/?page_size=50",
+             api=True, target_rps=0.5),
     ]
+
+
+def token_of(username: str) -> str:
+    """A new personal access token of `username` (every scope, a day), made as the person makes one
+    (api.services.create_token); its secret, which only this run knows."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from api.scopes import Scope
+    from api.services import create_token, needs_fresh_second_factor
+    from bench.codes import second_factor_code
+
+    user = User.objects.get(username=username)
+    # Staff type a fresh code of their authenticator to create a token, as on the token page.
+    code = second_factor_code(user) if needs_fresh_second_factor(user) else None
+    _, secret = create_token(by=user, owner=user, name="bench", scopes=list(Scope.values),
+                             expires_at=timezone.now() + datetime.timedelta(days=1), second_factor_code=code)
+    return secret

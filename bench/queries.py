@@ -25,7 +25,7 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench.codes import second_factor_code  # noqa: E402
-from bench.pages import main_pages  # noqa: E402
+from bench.pages import main_pages, token_of  # noqa: E402
 
 
 def log_in(client: Client, username: str) -> Client:
@@ -43,14 +43,24 @@ def log_in(client: Client, username: str) -> Client:
     return client
 
 
+def client_for(page, clients: dict) -> Client:
+    """The person's client: logged in through the form, or (an API page) sending a token of theirs."""
+    key = (page.username, page.api)
+    if key not in clients:
+        if page.api:
+            clients[key] = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token_of(page.username)}")
+        elif not page.username:  # "": anonymous
+            clients[key] = Client(SERVER_NAME="127.0.0.1")
+        else:
+            clients[key] = log_in(Client(SERVER_NAME="127.0.0.1"), page.username)
+    return clients[key]
+
+
 def count(verbose: bool = False) -> dict:
     out = {}
     clients = {}
     for page in main_pages():
-        if page.username not in clients:
-            client = Client(SERVER_NAME="127.0.0.1")
-            clients[page.username] = log_in(client, page.username) if page.username else client  # "": anonymous
-        client = clients[page.username]
+        client = client_for(page, clients)
         client.get(page.url)  # warm: sessions, content types, translations
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(page.url)

@@ -81,7 +81,19 @@ class RejectNulCharactersMiddleware:
         for values in params:
             for key, items in values.lists():
                 if "\x00" in key or any("\x00" in item for item in items):
+                    if request.path.startswith("/api/"):
+                        return self.api_problem(request)
                     return HttpResponseBadRequest(
                         "잘못된 문자(NUL)가 포함된 요청입니다. · The request contains a NUL character.",
-                        content_type="text/plain; charset=utf-8")
+                        content_type="text/plain; charset=utf-8",
+                    )
         return self.get_response(request)
+
+    @staticmethod
+    def api_problem(request):
+        """The read API answers every refusal as a problem detail (api/errors.py)."""
+        from django.utils.translation import gettext as _
+
+        from api.errors import problem_response
+
+        return problem_response(request, 400, _("Invalid request"), _("The request contains a NUL character."))

@@ -12,7 +12,7 @@ from programmes.selectors import calls_visible_to
 from ..auth import token_auth
 from ..errors import ERRORS
 from ..pagination import Mapped, Page
-from ..schemas import Labelled, Named, labelled, seoul
+from ..schemas import Labelled, Named, labelled, object_id, seoul, year_filter
 from ..scopes import Scope
 
 router = Router(tags=["calls"], auth=token_auth(Scope.CALLS))
@@ -109,7 +109,7 @@ def detail(call) -> dict:
 
 @router.get("/", response={200: list[CallSummary], **ERRORS}, summary="List calls")
 @paginate(Page)
-def list_calls(request, status: str = "", year: int | None = None):
+def list_calls(request, status: CallStatus | None = None, year: int | None = year_filter()):
     """Calls the token's owner may see, newest first (the call list page's rules)."""
     qs = calls_visible_to(user=request.user).order_by("-year", "-id")
     if status:
@@ -120,7 +120,7 @@ def list_calls(request, status: str = "", year: int | None = None):
 
 
 @router.get("/{call_id}", response={200: CallDetail, **ERRORS}, summary="One call")
-def get_call(request, call_id: int):
+def get_call(request, call_id: int = object_id("Id of the call.")):
     call = (
         calls_visible_to(user=request.user)
         .prefetch_related("eligible_regions", "strategic_industries", "criteria")

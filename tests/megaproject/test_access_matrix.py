@@ -15,6 +15,11 @@ Every request runs in a transaction rolled back afterwards, so one cell never
 changes the world of the next. A URL pattern without a row fails the test with
 its name: a new page must say who may open it.
 
+The read API (/api/v1/, the `api:` routes) has its own table, API_EXPECTED: the same people, each
+with a personal access token of their own (every scope) instead of a log-in; anonymous sends none.
+A new API route needs one row there (and, if its path names a new kind of id, one entry in
+API_PARAMETERS); the test names every API route without a row.
+
 To see the table as it is now (to add a row for a new URL):
 ACCESS_MATRIX_PRINT=1 .venv/bin/pytest tests/megaproject/test_access_matrix.py -q -s
 """
@@ -29,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -42,6 +47,7 @@ from funding.models import AwardLetter
 from programmes.models import CallStatus
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
+from tests.api.tokens import bearer, token_for
 from tests.evaluations.conftest import NO_GROUNDS, assign, clear, criteria_of, fill, make_eligible, make_expert
 from tests.factories import CallFactory
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
@@ -87,17 +93,6 @@ EXPECTED = {
     "dashboard": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
-    # The read API answers tokens, never a browser session: 401 for everybody here (tests/api).
-    "api:openapi-json": "200 200 200 200 200 200 200 200 200",
-    "api:openapi-view": "200 200 200 200 200 200 200 200 200",
-    "api:api-root": "404 404 404 404 404 404 404 404 404",
-    "api:list_calls": "401 401 401 401 401 401 401 401 401",
-    "api:get_call": "401 401 401 401 401 401 401 401 401",
-    "api:list_decisions": "401 401 401 401 401 401 401 401 401",
-    "api:get_decision": "401 401 401 401 401 401 401 401 401",
-    "api:get_letter_facts": "401 401 401 401 401 401 401 401 401",
-    "api:list_projects": "401 401 401 401 401 401 401 401 401",
-    "api:get_project": "401 401 401 401 401 401 401 401 401",
     # Anyone may check a PDF (nothing is stored; tests/funding/test_signed_letters.py).
     "verify_file": "200 200 200 200 200 200 200 200 200",
     "verify_file [POST]": "200 200 200 200 200 200 200 200 200",
@@ -354,6 +349,60 @@ EXPECTED = {
     **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
 }
 
+# --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
+# Every operation answers anonymous (no token) 401, and every refusal is a problem detail
+# (application/problem+json). The schema and its documentation page are public on purpose: they
+# describe the API and hold no data, and another system reads them before it has a token.
+# An object the person cannot see on the pages is a 404 here too (the same selectors).
+#   anon  owner  other partner assigned unassigned conflicted ministry admin
+API_EXPECTED = {
+    # ninja's root: no page of its own (its URL only anchors the operations' paths).
+    "api:api-root": "404 404 404 404 404 404 404 404 404",
+    "api:openapi-json": "200 200 200 200 200 200 200 200 200",
+    "api:openapi-view": "200 200 200 200 200 200 200 200 200",
+    # Calls: as the call list and call page (the world's call is open: everyone logged in sees it).
+    "api:list_calls": "401 200 200 200 200 200 200 200 200",
+    "api:get_call": "401 200 200 200 200 200 200 200 200",
+    # Proposals and their consulting and evaluation summaries: as the proposal page (an expert reads
+    # their own assignments only; the evaluation summary answers a region with its figures sealed).
+    "api:list_proposals": "401 200 200 200 200 200 200 200 200",
+    "api:get_proposal": "401 200 404 200 404 404 404 200 200",
+    "api:get_proposal_version": "401 200 404 200 404 404 404 200 200",
+    "api:get_proposal_consulting": "401 200 404 200 404 404 404 200 200",
+    "api:get_proposal_evaluation": "401 200 404 200 404 404 404 200 200",
+    "api:list_my_assignments": "401 200 200 200 200 200 200 200 200",
+    # Funding and projects: an expert cannot hold these scopes (api.scopes.scopes_for) → 403.
+    "api:list_decisions": "401 200 200 200 403 403 403 200 200",
+    "api:get_decision": "401 404 404 404 403 403 403 200 200",
+    "api:get_letter_facts": "401 200 200 200 403 403 403 200 200",
+    "api:list_projects": "401 200 200 200 403 403 403 200 200",
+    "api:get_project": "401 200 404 200 403 403 403 200 200",
+}
+
+# The rows of API_EXPECTED that change for the regions once the world's call announces its results
+# (like SEALED_UNTIL_ANNOUNCED for the pages).
+API_SEALED_UNTIL_ANNOUNCED: dict[str, str] = {
+    "api:get_decision": "401 200 404 200 403 403 403 200 200",
+}
+
+# The API's path parameters by name, filled in from the world: a new route whose parameters are
+# named here needs nothing but its row in API_EXPECTED.
+API_PARAMETERS = {
+    "call_id": lambda w: w.call.pk,
+    "proposal_id": lambda w: w.eligible.pk,
+    "decision_id": lambda w: w.letter.decision_id,
+    "letter_id": lambda w: w.letter.pk,
+    "project_id": lambda w: w.project.pk,
+    "report_id": lambda w: w.project.reports.order_by("pk").first().pk,
+    "year": lambda w: 2023,
+    "evaluation_id": lambda w: w.stage_evaluation.pk,
+    "plan_id": lambda w: w.plan.pk,
+    "assignment_id": lambda w: w.evaluation.pk,
+    "version": lambda w: 1,
+    "code": lambda w: w.letter.verification_code,
+    "number": lambda w: 1,
+}
+
 # Results sealed until announced (proposals.disclosure): the rows of EXPECTED that change for the
 # regions once the world's call announces its results. Before, the regions get the rows above.
 SEALED_UNTIL_ANNOUNCED = {
@@ -449,12 +498,8 @@ FILL = {
                                              type(w.people["owner"]).objects.get(pk=w.people["owner"].pk))},
     "session_end": lambda w: {"public_id": w.other_session.public_id},
     "programmes:call_detail": lambda w: {"pk": w.call.pk},
-    "api:get_call": lambda w: {"call_id": w.call.pk},
     "public:call": lambda w: {"pk": w.call.pk},
     "public:results": lambda w: {"pk": w.call.pk},
-    "api:get_decision": lambda w: {"decision_id": w.letter.decision_id},
-    "api:get_letter_facts": lambda w: {"code": w.letter.verification_code},
-    "api:get_project": lambda w: {"project_id": w.project.pk},
     "evaluations:expert_profile": lambda w: {"pk": w.people["assigned_expert"].pk},
     "programmes:call_edit": lambda w: {"pk": w.call.pk},
     "programmes:call_status": lambda w: {"pk": w.call.pk},
@@ -557,7 +602,33 @@ def cells() -> list[str]:
     return found
 
 
+def is_api(key: str) -> bool:
+    return key.startswith("api:")
+
+
+def api_parameters(key: str) -> list[str]:
+    """The names of an API route's path parameters."""
+    pattern = dict(url_patterns())[key].pattern
+    return list(pattern.regex.groupindex)
+
+
+def api_url_of(world, key: str) -> str:
+    return reverse(key, kwargs={name: API_PARAMETERS[name](world) for name in api_parameters(key)})
+
+
+def api_scope(url: str) -> str | None:
+    """The scope the token of a request to this API URL must carry (None: no token needed)."""
+    for cell in getattr(resolve(url).func, "__closure__", None) or ():
+        for operation in getattr(cell.cell_contents, "operations", ()):
+            for auth in operation.auth_callbacks:
+                if getattr(auth, "scope", None):
+                    return auth.scope
+    return None
+
+
 def url_of(world, key: str) -> str:
+    if is_api(key):
+        return api_url_of(world, key)
     if key == "admin":
         return reverse("admin:index")
     name, _, step = key.partition("[")
@@ -763,7 +834,7 @@ def matches(row: str, expected: str) -> bool:
 
 
 def test_every_url_pattern_of_the_portal_has_a_row_in_the_matrix():
-    keys = cells()
+    keys = [key for key in cells() if not is_api(key)]
     missing = [key for key in keys if key not in EXPECTED]
     assert not missing, f"URL patterns without a row in the access matrix: {', '.join(missing)}"
     posts = {key.removesuffix(" [POST]") for key in EXPECTED if key.endswith(" [POST]")}
@@ -771,6 +842,66 @@ def test_every_url_pattern_of_the_portal_has_a_row_in_the_matrix():
     stale = set(EXPECTED) - set(keys) - {f"{k} [POST]" for k in posts}
     assert not stale, f"rows for URLs that no longer exist: {sorted(stale)}"
     assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
+
+
+def test_every_api_route_has_a_row_and_its_parameters_are_known():
+    keys = [key for key in cells() if is_api(key)]
+    missing = [key for key in keys if key not in API_EXPECTED]
+    assert not missing, (f"API routes without a row in API_EXPECTED (tests/megaproject/test_access_matrix.py): "
+                         f"{', '.join(missing)}")
+    stale = set(API_EXPECTED) - set(keys)
+    assert not stale, f"API_EXPECTED rows for routes that no longer exist: {sorted(stale)}"
+    assert set(API_SEALED_UNTIL_ANNOUNCED) <= set(API_EXPECTED)
+    unknown = {key: name for key in keys for name in api_parameters(key) if name not in API_PARAMETERS}
+    assert not unknown, f"API path parameters without an entry in API_PARAMETERS: {unknown}"
+    assert all(len(row.split()) == len(ROLES) for row in API_EXPECTED.values())
+
+
+def observe_api(world, keys) -> tuple[dict, list]:
+    """{key: statuses in the order of ROLES} of every API key, each person sending a token of their own
+    (anonymous: none); and the refusals that were not a problem detail."""
+    secrets = {role: token_for(user, name="matrix") for role, user in world.people.items() if user is not None}
+    observed, not_problems = {}, []
+    for role in ROLES:
+        client = Client()
+        headers = bearer(secrets[role]) if role in secrets else {}
+        for key in keys:
+            url = url_of(world, key)
+            with transaction.atomic():
+                response = client.get(url, **headers)
+                transaction.set_rollback(True)
+            observed.setdefault(key, {})[role] = str(response.status_code)
+            if response.status_code >= 400 and key != "api:api-root" and response["Content-Type"] != "application/problem+json":
+                not_problems.append((key, role, response.status_code, response["Content-Type"]))
+    return {key: " ".join(by_role[r] for r in ROLES) for key, by_role in observed.items()}, not_problems
+
+
+def test_every_role_with_its_own_token_gets_exactly_the_expected_status_on_every_api_route(world):
+    keys = [key for key in cells() if is_api(key) and (key in API_EXPECTED or os.environ.get("ACCESS_MATRIX_PRINT"))]
+    table, not_problems = observe_api(world, keys)
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        for key, row in table.items():
+            print(f'    "{key}": "{row}",')
+    differences = {key: f"got {row!r}, expected {API_EXPECTED.get(key)!r}" for key, row in table.items()
+                   if key not in API_EXPECTED or not matches(row, API_EXPECTED[key])}
+    assert differences == {}, f"roles: {' '.join(ROLES)}"
+    assert not_problems == [], "refusals that are not application/problem+json"
+
+
+def test_a_token_without_the_scope_of_an_api_route_is_refused_403_even_for_ministry_staff(world):
+    from api.scopes import Scope
+
+    refused = {}
+    for key in [key for key in cells() if is_api(key)]:
+        url = url_of(world, key)
+        scope = api_scope(url)
+        if scope is None:
+            continue
+        others = [s for s in Scope.values if s != scope]
+        response = Client().get(url, **bearer(token_for(world.people["ministry"], scopes=others, name=f"without {scope}")))
+        refused[key] = (response.status_code, response["Content-Type"], scope in response.json().get("detail", ""))
+    assert refused, "no API route asks for a scope"
+    assert refused == dict.fromkeys(refused, (403, "application/problem+json", True))
 
 
 def observe(settings, world, keys) -> tuple[dict, list]:
@@ -803,7 +934,8 @@ def observe(settings, world, keys) -> tuple[dict, list]:
 
 
 def test_every_role_gets_exactly_the_expected_status_on_every_url(settings, world):
-    keys = [key for key in cells() if key in EXPECTED or os.environ.get("ACCESS_MATRIX_PRINT")]  # the other test names the rest
+    keys = [key for key in cells()  # the other test names the rest; the API has its own test
+            if not is_api(key) and (key in EXPECTED or os.environ.get("ACCESS_MATRIX_PRINT"))]
     table, refusals_that_changed = observe(settings, world, keys)
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         for cell, row in table.items():
@@ -822,5 +954,9 @@ def test_once_the_call_announces_its_results_the_regions_get_what_was_sealed(set
     expected = {cell: SEALED_UNTIL_ANNOUNCED.get(cell, EXPECTED[cell]) for cell in table}
     differences = {cell: f"got {table[cell]!r}, expected {expected[cell]!r}" for cell in table
                    if not matches(table[cell], expected[cell])}
+    api_table, not_problems = observe_api(world, sorted(API_SEALED_UNTIL_ANNOUNCED))
+    differences |= {key: f"got {row!r}, expected {API_SEALED_UNTIL_ANNOUNCED[key]!r}" for key, row in api_table.items()
+                    if not matches(row, API_SEALED_UNTIL_ANNOUNCED[key])}
     assert differences == {}, f"roles: {' '.join(ROLES)}"
     assert refusals_that_changed == []
+    assert not_problems == []

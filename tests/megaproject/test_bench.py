@@ -60,3 +60,47 @@ def test_the_query_counter_logs_staff_in_through_the_second_step(db):
     client = log_in(Client(), person.username)
     assert client.session.get("otp_device_id")
     assert client.get("/").status_code == 200
+
+
+# --- The read API's row: a token of its person, its own target ----------------------------------------
+
+
+def test_the_query_counter_reads_an_api_page_with_a_token_of_its_person(db):
+    from api.models import ApiToken
+    from bench.pages import Page
+    from bench.queries import client_for
+    from tests.factories import CallFactory, MinistryFactory
+
+    person = MinistryFactory()
+    CallFactory()
+    page = Page("api_calls", "ministry: API call list", person.username, "/api/v1/calls/?page_size=50", api=True)
+    response = client_for(page, {}).get(page.url)
+    assert response.status_code == 200 and response.json()["count"] == 1
+    assert ApiToken.objects.get(owner=person).use_count == 1  # made by api.services.create_token, used once
+
+
+def test_the_bench_sends_an_api_page_s_token_over_http(live_server, transactional_db):
+    from bench.pages import token_of
+    from bench.run import fetch
+    from tests.factories import MinistryFactory
+
+    person = MinistryFactory()
+    url = f"{live_server.url}/api/v1/calls/?page_size=50"
+    status, size = fetch(url, f"Authorization: Bearer {token_of(person.username)}")
+    assert status == 200 and size > 0
+    assert fetch(url)[0] == 401
+
+
+def test_a_page_with_its_own_target_is_judged_by_it():
+    from bench import run
+
+    page = {"rps": 40.0, "p99_ms": 20.0, "errors": 0, "cpu_ms": 1.0, "plain": {"errors": 0, "cpu_ms": 1.0}}
+    result = {
+        "load": {"baseline": {"rps": 100.0, "p99_ms": 10.0},
+                 "pages": {"list": {**page}, "api": {**page, "target_rps": 0.5}}},
+        "queries": {str(run.N_SMALL): {"list": 5, "api": 6}, str(run.N_BIG): {"list": 5, "api": 6}},
+    }
+    run.verdicts(result)
+    assert result["load"]["pages"]["list"]["verdict"] == "PASS"  # 0.4× ≥ TARGET_RPS (0.35)
+    assert result["load"]["pages"]["api"]["verdict"] == "MISS rps"  # 0.4× < its own 0.5
+
