@@ -62,6 +62,15 @@ def world(live_server, settings, reference_data):
     present = set(Call.objects.values_list("status", flat=True))
     for i, status in enumerate(s for s in CallStatus.values if s not in present):
         CallFactory(title=f"{status} 공모", status=status, year=2030 + i)
+    # One award letter built here, in the test's process (no worker need be listening), so the
+    # letter facts operation meets a real verification code.
+    from funding.models import AwardLetter, LetterStatus
+    from funding.services import letter_build
+
+    if not AwardLetter.objects.filter(status=LetterStatus.DONE).exists():
+        letter = AwardLetter.objects.order_by("pk").first()
+        if letter is not None:
+            letter_build(letter_id=letter.pk)
     gwangju = Region.objects.get(code="gwangju")
     people = {
         "official": OfficialFactory(username="fuzz-official", region=gwangju),
@@ -94,7 +103,23 @@ def known_ids(base: str, raw: dict, tokens: dict) -> dict[str, list]:
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and isinstance(item.get("id"), int):
                     found[path].add(item["id"])
+                for key, value in nested_fields(item):  # codes printed inside items (a letter's)
+                    if key == "code" or key.endswith("_code"):
+                        found[f"#{key}"].add(value)
     return {path: sorted(ids) for path, ids in found.items()}
+
+
+def nested_fields(value):
+    """(key, value) of every string field at any depth of an item."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, str) and inner:
+                yield key, inner
+            else:
+                yield from nested_fields(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from nested_fields(inner)
 
 
 def ids_for(path: str, name: str, ids: dict[str, list]) -> list:
@@ -107,6 +132,12 @@ def ids_for(path: str, name: str, ids: dict[str, list]) -> list:
     for list_path, values in ids.items():
         if stem and list_path.rstrip("/").rsplit("/", 1)[-1] in (stem, f"{stem}s", f"{stem}es", f"{stem[:-1]}ies"):
             return values
+    # A parameter that is no list's id (a letter's `code`): the values of the fields named
+    # `…_code` (a bare `code` is a label's code, e.g. a status, so it comes last).
+    for wanted in (lambda key: key.startswith("#") and key.endswith(f"_{name}"), lambda key: key == f"#{name}"):
+        for key, values in ids.items():
+            if wanted(key):
+                return values
     return []
 
 
