@@ -23,6 +23,7 @@ from core.permissions import Refused, refusal_reason, require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
+from public_pages.models import Question
 from reports.models import ExportJob
 from tests.factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
 from tests.proposals.conftest import ProposalFactory
@@ -428,6 +429,36 @@ PERSONAL_DATA_TABLE = {
 # fmt: on
 COLUMNS = COLUMNS + PERSONAL_DATA_COLUMNS
 TABLE = {role: TABLE[role] + PERSONAL_DATA_TABLE[role] for role in TABLE}
+# The public boards (public_pages/rules.py): any official asks on a published call and edits or withdraws
+# their own question while it waits; staff answer and write notices.
+# fmt: off
+#                                                ask   ask    own   edit  withdraw queue answer notices
+#                                                open  draft  list  own   own
+PUBLIC_BOARD_COLUMNS = [
+    ("public.ask_question", "open call"),
+    ("public.ask_question", "draft call"),
+    ("public.view_own_questions", None),
+    ("public.edit_question", "question of the Gwangju official"),
+    ("public.withdraw_question", "question of the Gwangju official"),
+    ("public.view_question_queue", None),
+    ("public.answer_question", "question of the Gwangju official"),
+    ("public.manage_notices", None),
+]
+PUBLIC_BOARD_TABLE = {
+    "official":             (Y,    N,     Y,    Y,    Y,       N,    N,     N),
+    "partner_official":     (Y,    N,     Y,    N,    N,       N,    N,     N),
+    "outsider_official":    (Y,    N,     Y,    N,    N,       N,    N,     N),
+    "expert":               (N,    N,     N,    N,    N,       N,    N,     N),
+    "ministry":             (N,    N,     N,    N,    N,       Y,    Y,     Y),
+    "admin_user":           (N,    N,     N,    N,    N,       Y,    Y,     Y),
+    "anonymous":            (N,    N,     N,    N,    N,       N,    N,     N),
+}
+# fmt: on
+COLUMNS = COLUMNS + PUBLIC_BOARD_COLUMNS
+# The regional administrator is another Gwangju official: the question is not theirs.
+NOT_THE_OFFICIAL_S_OWN.update({("public.edit_question", "question of the Gwangju official"): N,
+                               ("public.withdraw_question", "question of the Gwangju official"): N})
+TABLE = {role: TABLE[role] + PUBLIC_BOARD_TABLE[role] for role in TABLE}
 
 
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
@@ -522,6 +553,9 @@ def targets(ministry, expert, official):
         "session of the Gwangju official": UserSession.objects.create(user=official, public_id="ab" * 16),
         "export job of the Gwangju official": ExportJob.objects.create(
             requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
+        "question of the Gwangju official": Question.objects.create(
+            call=CallFactory(status=CallStatus.OPEN), asked_by=official, region=gwangju, title="지방비 질의",
+            body="매칭 기준을 알려 주십시오."),
         **project_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam),
         **people_targets(gwangju=gwangju),
     }

@@ -55,3 +55,26 @@ def test_each_page_of_the_role_is_accessible_and_fits_360px(portal, new_context,
         check_accessibility(page, name)
         overflow = page.evaluate(OVERFLOW_JS, 360)
         assert overflow == [], f"{path} is wider than 360 px: {overflow}"
+
+
+PUBLIC_PAGES = [
+    "/public/", "/public/calls/{call}/", "/public/calls/{call}/results/", "/public/calls/{call}/questions/",
+    "/public/notices/", "/public/open-data/", "/public/privacy/", "/public/terms/", "/api/",
+]
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 360), ("en", 1280)])
+def test_each_public_page_is_accessible_and_fits_without_a_log_in(portal, new_context, language, width):
+    """The pages anyone reads (the 2023 call, announced): axe-clean, no sideways scroll."""
+    call, _proposal, _evaluation = _ids()
+    context = new_context(viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": "django_language", "value": language, "url": portal}])
+    page = context.new_page()
+    for template in PUBLIC_PAGES:
+        path = template.format(call=call)
+        response = page.goto(f"{portal}{path}")
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.lang").startswith(language), path
+        check_accessibility(page, f"sweep-public-{language}-{width}{path.replace('/', '-').rstrip('-')}")
+        overflow = page.evaluate(OVERFLOW_JS, width)
+        assert overflow == [], f"{path} is wider than {width} px: {overflow}"
