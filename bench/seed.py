@@ -259,6 +259,18 @@ def seed(n: int) -> dict:
     return counts()
 
 
+def sign_pledges() -> None:
+    """Every bench expert has signed the confidentiality pledge of both calls (evaluations asks it
+    before any proposal content): the scoresheet page is measured, not the pledge's redirect."""
+    from evaluations.models import ConfidentialityPledge
+
+    calls = list(Call.objects.filter(programme__code="mega", year__in=(2023, 2027)))
+    signed = set(ConfidentialityPledge.objects.filter(call__in=calls).values_list("expert_id", "call_id"))
+    experts = User.objects.filter(username__startswith="bench-expert-").only("pk", "display_name")
+    _bulk(ConfidentialityPledge, [ConfidentialityPledge(expert=e, call=c, signed_name=e.display_name)
+                                  for e in experts for c in calls if (e.pk, c.pk) not in signed])
+
+
 def fit_envelope() -> None:
     """The 2023 call's envelope holds every decision (the demo seed sets it back to the demo's value)."""
     call = Call.objects.get(programme__code="mega", year=2023)
@@ -298,6 +310,7 @@ def main() -> None:
     have = counts()
     if all(have[k] == v for k, v in want.items()):
         fit_envelope()
+        sign_pledges()
         print(f"bench data already there: {have}")
         return
     if have["proposals"]:
@@ -307,6 +320,7 @@ def main() -> None:
         call_command("seed_demo", stdout=quiet)
     with transaction.atomic():
         got = seed(n)
+        sign_pledges()
     # Fresh statistics, or the planner guesses a handful of rows where there are thousands.
     with connection.cursor() as cursor:
         for model in (Proposal, Participation, Stage, KPI, BudgetLine, LinkedProject, Organisation, ProposalEvent,
