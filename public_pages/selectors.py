@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from funding.selectors import announced_awards
@@ -27,8 +28,6 @@ def announced_call(pk: int) -> Call:
     """A published call whose results are announced; 404 otherwise."""
     call = public_call(pk)
     if not call.results_announced:
-        from django.http import Http404
-
         raise Http404
     return call
 
