@@ -7,7 +7,8 @@ revision and clears the regions' sign-offs: each region signs what it saw.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.permissions import require
@@ -176,7 +177,32 @@ def consortium_sign_off(*, actor, proposal: Proposal, revision: int) -> Particip
     participation.save(update_fields=["signed_off_by", "signed_off_at", "signed_revision"])
     ProposalEvent.objects.create(proposal=locked, actor=actor, action="signed_off", note=f"r{locked.revision}",
                                  from_state=locked.state, to_state=locked.state)
+    if actor.region_id != locked.lead_region_id:
+        _tell_the_lead_region(locked, participation)
     return participation
+
+
+def _tell_the_lead_region(proposal: Proposal, participation: Participation) -> None:
+    """A partner region signed off: the lead region's officials are told (in the portal and by mail,
+    each in their own language)."""
+    from accounts.models import Role, User
+    from accounts.services import notify
+
+    leads = list(User.objects.filter(role=Role.OFFICIAL, is_active=True, region_id=proposal.lead_region_id))
+    for language, people in _by_language(leads).items():
+        with translation.override(language):
+            message = _("%(region)s signed off the current version of “%(title)s”.") % {
+                "region": participation.region.name, "title": proposal.title}
+        notify(users=people, message=message, url=reverse("proposals:detail", args=[proposal.pk]))
+
+
+def _by_language(users) -> dict:
+    from accounts.mail import mail_language
+
+    groups: dict = {}
+    for user in users:
+        groups.setdefault(mail_language(user), []).append(user)
+    return groups
 
 
 # --- Sections ------------------------------------------------------------------
