@@ -1,8 +1,11 @@
 """Presentation helpers used on every page: money in 원 and 억원."""
 
 from django import template
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from core import josa as particles
 
 register = template.Library()
 
@@ -63,3 +66,16 @@ def figure(value) -> str:
     if value is None or value == "":
         return "—"
     return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@register.filter(is_safe=True)
+def josa_mark(value) -> str:
+    """Mark a value put before a Korean particle in a translated sentence (see core.josa)."""
+    return particles.mark(value)
+
+
+@register.filter(is_safe=True)
+def josa(value) -> str:
+    """A translated sentence with each marked value's particle chosen: "버전 2를", "전라남도는"."""
+    resolved = particles.resolve(str(value))
+    return mark_safe(resolved) if isinstance(value, SafeData) else resolved

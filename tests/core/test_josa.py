@@ -1,0 +1,60 @@
+"""Korean particles after names and numbers, checked by hand."""
+
+import pytest
+from django.template import Context, Template
+
+from core import josa
+
+
+@pytest.mark.parametrize(("text", "written", "expected"), [
+    ("전라남도", "은", "전라남도는"),
+    ("광주광역시", "는", "광주광역시는"),
+    ("서울", "으로", "서울로"),          # ㄹ takes 로
+    ("부산", "로", "부산으로"),
+    ("대구", "으로", "대구로"),
+    ("버전 2", "을", "버전 2를"),        # 이
+    ("버전 1", "를", "버전 1을"),        # 일
+    ("버전 3", "을", "버전 3을"),        # 삼
+    ("버전 10", "이", "버전 10이"),      # 십
+    ("20%", "은", "20%는"),             # 퍼센트
+    ("1,000", "이", "1,000이"),         # 천
+    ("100", "과", "100과"),             # 백
+    ("김철수", "가", "김철수가"),
+    ("박전문", "이", "박전문이"),
+    ("“진행 중”", "로", "“진행 중”으로"),
+    ("“제출”", "으로", "“제출”로"),
+    ("“선정”", "으로", "“선정”으로"),
+    ("“완료”", "으로", "“완료”로"),
+    ("KPI", "을", "KPI를"),              # 케이피아이
+    ("URL", "이", "URL이"),              # 유알엘
+    ("Busan", "은", "Busan은"),
+    ("expert1", "이", "expert1이"),      # 일
+    ("official-busan", "과", "official-busan과"),
+    ("", "은", "은(는)"),                # nothing to judge by: both forms, honestly
+])
+def test_attach(text, written, expected):
+    assert josa.attach(text, written) == expected
+
+
+def test_format_chooses_each_particle_from_its_own_value():
+    template = "%(region)s은 %(other)s과 함께 “%(state)s”으로 바꾸었고 버전 %(n)s을 확인했습니다."
+    assert josa.format(template, region="전라남도", other="광주광역시", state="제출", n=2) == (
+        "전라남도는 광주광역시와 함께 “제출”로 바꾸었고 버전 2를 확인했습니다.")
+    assert josa.format(template, region="부산광역시", other="울산", state="검토 중", n=1) == (
+        "부산광역시는 울산과 함께 “검토 중”으로 바꾸었고 버전 1을 확인했습니다.")
+
+
+def test_a_word_after_a_value_is_not_taken_for_a_particle():
+    assert josa.format("%(who)s이번에", who="김철수") == "김철수이번에"
+    assert josa.format("%(who)s 가 나", who="김") == "김 가 나"
+
+
+def test_english_sentences_lose_the_marks():
+    assert josa.format("%(region)s was invited.", region="Jeollanam-do") == "Jeollanam-do was invited."
+
+
+def test_the_template_filters():
+    template = Template('{% load portal %}{{ n|josa_mark }}를 열람 / {{ who|josa_mark }}이 작성')
+    rendered = template.render(Context({"n": 1, "who": "김&이"}))
+    assert Template("{% load portal %}{{ text|josa }}").render(Context({"text": rendered})) == (
+        "1을 열람 / 김&amp;이가 작성")
