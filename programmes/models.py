@@ -466,8 +466,8 @@ class QualityRules(models.Model):
         validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("5.00"))],
         help_text=_("Flag an expert whose comments were rated lower on average (1.00 to 5.00)."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("evaluator quality rules")

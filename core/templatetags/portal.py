@@ -78,4 +78,5 @@ def josa_mark(value) -> str:
 def josa(value) -> str:
     """A translated sentence with each marked value's particle chosen: "버전 2를", "전라남도는"."""
     resolved = particles.resolve(str(value))
-    return mark_safe(resolved) if isinstance(value, SafeData) else resolved
+    # Only Hangul particles replace the invisible marks: safe text stays safe.
+    return mark_safe(resolved) if isinstance(value, SafeData) else resolved  # noqa: S308
