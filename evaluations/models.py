@@ -67,7 +67,7 @@ class AssignmentKind(models.TextChoices):
 
 
 class Assignment(models.Model):
-    kind = models.CharField(_("kind"), max_length=20, choices=AssignmentKind.choices)
+    kind = models.CharField(pgettext_lazy("assignment", "kind"), max_length=20, choices=AssignmentKind.choices)
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("expert")
     )

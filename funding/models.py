@@ -115,6 +115,11 @@ LetterStatus = DocumentStatus  # the one status of generated documents, under th
 __all__ = ["new_verification_code"]  # where migration 0001 finds the codes' default (now in core)
 
 
+class LetterLanguage(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+
+
 class AwardLetter(OfficialDocument):
     """One letter per approved decision version and language (the unique key makes
     the task idempotent: re-running replaces the file, never adds a letter). Status,
@@ -125,7 +130,7 @@ class AwardLetter(OfficialDocument):
 
     decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters",
                                  verbose_name=pgettext_lazy("model field", "funding decision"))
-    language = models.CharField(_("language"), max_length=5, default="ko")
+    language = models.CharField(_("language"), max_length=5, choices=LetterLanguage.choices, default=LetterLanguage.KOREAN)
     issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))

@@ -274,6 +274,14 @@ class Call(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def matching_rule(self) -> str:
+        """The call's local matching rule in a plain sentence: "지방비는 국비의 20% 이상"."""
+        pct = f"{Decimal(self.min_local_matching_pct):f}"
+        pct = (pct.rstrip("0").rstrip(".") if "." in pct else pct) + "%"
+        if self.matching_basis == MatchingBasis.TOTAL:
+            return _("Local funds at least %(pct)s of the total project cost") % {"pct": pct}
+        return _("Local funds at least %(pct)s of national funding") % {"pct": pct}
+
     def clean(self):
         errors = {}
         if self.envelope_won and self.cap_won and self.cap_won > self.envelope_won:

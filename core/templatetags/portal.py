@@ -22,11 +22,17 @@ def won(amount) -> str:
 
 @register.filter
 def eok(amount) -> str:
-    """The amount in 억원 (hundred millions) in Korean, in billions in English."""
+    """The amount in 억원 (hundred millions) in Korean; in English as a reader of English writes it:
+    KRW 5.5 billion, KRW 300 million (never "0.3 billion won")."""
     if amount is None or amount == "":
         return "—"
     if (get_language() or "ko").startswith("en"):
-        return f"{_trim(int(amount) / 1_000_000_000)} billion won"
+        value = int(amount)
+        if abs(value) >= 1_000_000_000:
+            return f"KRW {_trim(value / 1_000_000_000)} billion"
+        if abs(value) >= 1_000_000:
+            return f"KRW {_trim(value / 1_000_000)} million"
+        return f"KRW {value:,}"
     return f"{_trim(int(amount) / EOK)}억원"
 
 

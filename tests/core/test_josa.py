@@ -58,3 +58,27 @@ def test_the_template_filters():
     rendered = template.render(Context({"n": 1, "who": "김&이"}))
     assert Template("{% load portal %}{{ text|josa }}").render(Context({"text": rendered})) == (
         "1을 열람 / 김&amp;이가 작성")
+
+
+@pytest.mark.parametrize(("msgid", "values", "korean"), [
+    ("%(region)s was invited.", {"region": "전라남도"}, "전라남도를 초대했습니다."),
+    ("%(region)s was invited.", {"region": "부산광역시"}, "부산광역시를 초대했습니다."),
+    ("%(region)s is not eligible for this call.", {"region": "서울특별시"}, "서울특별시는 이 공모의 신청 가능 지역이 아닙니다."),
+    ("%(region)s has not written its part yet.", {"region": "전라남도"}, "전라남도가 아직 지역 작성분을 입력하지 않았습니다."),
+    ("%(region)s has not written its part yet.", {"region": "광주광역시"}, "광주광역시가 아직 지역 작성분을 입력하지 않았습니다."),
+    ("Done: the proposal is now “%(state)s”.", {"state": "제출"}, "처리되었습니다. 제안서 상태가 “제출”로 변경되었습니다."),
+    ("Done: the proposal is now “%(state)s”.", {"state": "검토 중"}, "처리되었습니다. 제안서 상태가 “검토 중”으로 변경되었습니다."),
+    # Whatever a person typed comes after the sentence: no particle to guess.
+    ("“%(value)s” is not an e-mail address.", {"value": "kim@"}, "올바른 이메일 주소가 아닙니다: “kim@”"),
+    ("You are reading version %(n)s of %(when)s (read-only).", {"n": 2, "when": "2026-01-05 10:00"},
+     "2026-01-05 10:00에 고정된 버전 2를 열람하고 있습니다(읽기 전용)."),
+])
+def test_the_korean_catalogue_reads_right_with_the_particles(msgid, values, korean):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("ko"):
+        assert josa.format(gettext(msgid), **values) == korean
+    with translation.override("en"):
+        assert josa.format(gettext(msgid), **values) == msgid % values
+
