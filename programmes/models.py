@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,8 +92,9 @@ class MatchingBasis(models.TextChoices):
 
 class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # "Open" and "Closed" say different things elsewhere (a round, a stage): the call's own context.
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
     REVIEW = "review", _("Under review")
     ANNOUNCED = "announced", _("Results announced")
 
