@@ -68,6 +68,12 @@ def test_the_template_filters():
     ("%(region)s has not written its part yet.", {"region": "광주광역시"}, "광주광역시가 아직 지역 작성분을 입력하지 않았습니다."),
     ("Done: the proposal is now “%(state)s”.", {"state": "제출"}, "처리되었습니다. 제안서 상태가 “제출”로 변경되었습니다."),
     ("Done: the proposal is now “%(state)s”.", {"state": "검토 중"}, "처리되었습니다. 제안서 상태가 “검토 중”으로 변경되었습니다."),
+    ("Affiliation %(mine)s is the same institution as the participating organisation %(org)s.",
+     {"mine": "KAIST", "org": "한국과학기술원"}, "소속 KAIST는 참여기관 한국과학기술원과 같은 기관입니다."),
+    ("Type your name exactly as “%(name)s” to sign.", {"name": "박지훈 교수"},
+     "서명하려면 이름을 “박지훈 교수”와 똑같이 입력하십시오."),
+    ("Type your name exactly as “%(name)s” to sign.", {"name": "김하늘"},
+     "서명하려면 이름을 “김하늘”과 똑같이 입력하십시오."),
     # Whatever a person typed comes after the sentence: no particle to guess.
     ("“%(value)s” is not an e-mail address.", {"value": "kim@"}, "올바른 이메일 주소가 아닙니다: “kim@”"),
     ("You are reading version %(n)s of %(when)s (read-only).", {"n": 2, "when": "2026-01-05 10:00"},
