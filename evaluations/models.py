@@ -395,7 +395,7 @@ class ObjectionAttachment(models.Model):
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("objection"))
     file = models.FileField(upload_to=objection_attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file type"))
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
     size = models.PositiveBigIntegerField(_("size"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))

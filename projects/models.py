@@ -210,7 +210,7 @@ class ReportAttachment(models.Model):
     region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     file = models.FileField(upload_to=report_attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file type"))
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     size = models.PositiveBigIntegerField(_("size"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
@@ -379,7 +379,7 @@ class GoodFaithReview(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     attachment = models.FileField(_("attachment"), upload_to=good_faith_attachment_path, max_length=300, blank=True)
     attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
-    attachment_extension = models.CharField(max_length=10, blank=True, verbose_name=_("attachment file type"))
+    attachment_extension = models.CharField(max_length=10, blank=True, verbose_name=_("attachment file extension"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)

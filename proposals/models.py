@@ -267,7 +267,7 @@ class Attachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal"))
     file = models.FileField(upload_to=attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file type"))
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
     size = models.PositiveBigIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
