@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import josa
 from core.permissions import require
 from programmes.institutions import registry
 from programmes.models import CooperationType, Region
@@ -137,9 +138,9 @@ def consortium_invite(*, actor, proposal: Proposal, region: Region) -> Participa
     locked = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     require(actor, "proposals.manage_consortium", locked)
     if not locked.call.eligible_regions.filter(pk=region.pk).exists():
-        raise ValidationError(_("%(region)s is not eligible for this call.") % {"region": region.name})
+        raise ValidationError(josa.format(_("%(region)s is not eligible for this call."), region=region.name))
     if locked.participations.filter(region=region).exists():
-        raise ValidationError(_("%(region)s already takes part.") % {"region": region.name})
+        raise ValidationError(josa.format(_("%(region)s already takes part."), region=region.name))
     participation = Participation.objects.create(proposal=locked, region=region)
     locked._dirty = []
     _finish_section_save(actor=actor, proposal=locked, section="consortium", region=None)
