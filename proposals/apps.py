@@ -9,6 +9,12 @@ class ProposalsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.documents.verification import register_verifier
+
+        from .models import ProposalDocument
+        from .services.documents import verify_proposal_pdf
+
+        register_verifier(verify_proposal_pdf, model=ProposalDocument)
         from programmes.signals import call_announced
 
         from .services.lifecycle import results_announced
