@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors
 from core.params import parse_id
@@ -599,7 +599,6 @@ def pdf_request(request, pk):
 
 
 @never_cache
-@require_safe
 @login_required
 def pdf_status(request, pk):
     proposal = _pdf_proposal(request, pk)
@@ -611,7 +610,6 @@ def pdf_status(request, pk):
     return JsonResponse({**progress, "label": progress["status_label"], "error": document.error_for(request.user)})
 
 
-@require_safe
 @login_required
 def pdf_download(request, pk):
     proposal = _pdf_proposal(request, pk)
