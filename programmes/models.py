@@ -330,9 +330,8 @@ class Call(models.Model):
     def industry_choices(self) -> models.QuerySet:
         """The strategic industries a proposal to this call may choose: the call's own (when it
         lists any), else every active one."""
-        listed = self.strategic_industries.filter(active=True)
         if self.pk and self.strategic_industries.exists():
-            return listed
+            return self.strategic_industries.filter(active=True)
         return StrategicIndustry.objects.filter(active=True)
 
     def allows_industry(self, industry) -> bool:
