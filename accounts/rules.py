@@ -208,6 +208,12 @@ def _proposal_of(obj):
 
 
 @rules.predicate
+def is_participant_of_document(user, obj):
+    """The user's region takes part in the proposal `obj` is (or the proposal its PDF is of)."""
+    return obj is not None and is_participant(user, getattr(obj, "proposal", obj))
+
+
+@rules.predicate
 def is_project_participant(user, obj):
     proposal = _proposal_of(obj) if obj is not None else None
     return proposal is not None and is_participant(user, proposal)
@@ -271,6 +277,8 @@ rules.add_perm("proposals.withdraw", is_official & is_lead_official)
 rules.add_perm("proposals.check_eligibility", is_staff_member)
 rules.add_perm("proposals.decide_selection", is_staff_member)
 rules.add_perm("proposals.fund", is_staff_member)
+# The whole proposal as one PDF (내부결재용): whoever may view the proposal (experts do not).
+rules.add_perm("proposals.download_proposal_pdf", is_staff_member | (is_official & is_participant_of_document))
 
 # Experts, panels, consulting and scoring
 rules.add_perm("evaluations.manage_panels", is_staff_member)

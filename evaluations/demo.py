@@ -1,5 +1,7 @@
 """Demo experts: eight profiles across regions and fields."""
 
+import datetime
+
 from accounts.demo import _user
 from accounts.models import Role
 from programmes.models import Region, StrategicIndustry
@@ -127,6 +129,8 @@ def seed_panels() -> int:
                                                     defaults={"signed_name": expert.display_name})
 
     criteria = list(call.criteria.all())
+    # The panels scored within the call's review window (Korea time), whatever today's date is.
+    in_review = timezone.make_aware(datetime.datetime.combine(call.review_start, datetime.time(10, 0)))
     count = 0
     for index, a in enumerate(Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call)
                               .select_related("expert", "proposal").order_by("pk")):
@@ -143,7 +147,7 @@ def seed_panels() -> int:
                    f"{'우수' if selected else '보통'} 수준으로 판단됩니다.")
             for ci, c in enumerate(criteria)
         }
-        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True, now=in_review,
                         overall_comment="지역 주도 중장기 기획의 완성도를 중심으로 평가하였습니다.")
         count += 1
     for proposal in proposals:

@@ -31,6 +31,13 @@ def _as_local_date(value):
     return value
 
 
+def _window_day(day: datetime.date) -> str:
+    """A window's day as written in Korean official text ("2027. 3. 1.") or in English (2027-03-01)."""
+    if (get_language() or "ko").startswith("en"):
+        return day.isoformat()
+    return f"{day.year}. {day.month}. {day.day}."
+
+
 class BilingualName(models.Model):
     """A Korean name first and an English one; `name` follows the active language."""
 
@@ -328,6 +335,35 @@ class Call(models.Model):
         if self.allows_leap:
             types.append(CooperationType.LEAP)
         return types
+
+    def industry_choices(self) -> models.QuerySet:
+        """The strategic industries a proposal to this call may choose: the call's own (when it
+        lists any), else every active one."""
+        if self.pk and self.strategic_industries.exists():
+            return self.strategic_industries.filter(active=True)
+        return StrategicIndustry.objects.filter(active=True)
+
+    def allows_industry(self, industry) -> bool:
+        """A proposal's industry is one the call offers (None: not chosen yet, allowed)."""
+        return industry is None or self.industry_choices().filter(pk=industry.pk).exists()
+
+    def window_refusal(self, window: str, *, now=None) -> str | None:
+        """Why acting now falls outside the call's `window` ("consulting" or "review"), with its
+        dates as Korea reads them (Asia/Seoul); None inside it (both ends included)."""
+        start, end = getattr(self, f"{window}_start"), getattr(self, f"{window}_end")
+        today = timezone.localdate(now) if now is not None else timezone.localdate()
+        if start <= today <= end:
+            return None
+        dates = {"start": _window_day(start), "end": _window_day(end)}
+        if window == "consulting":
+            return _("It is not the consulting period (%(start)s – %(end)s).") % dates
+        return _("It is not the review period (%(start)s – %(end)s).") % dates
+
+    def check_window(self, window: str, *, now=None) -> None:
+        """Refuse (ValidationError) acting outside the call's `window`."""
+        refusal = self.window_refusal(window, now=now)
+        if refusal:
+            raise ValidationError(refusal)
 
     def ground_on(self, ground: str) -> bool:
         return bool(getattr(self, f"coi_{ground}"))

@@ -10,6 +10,7 @@ from .models import (
     Organisation,
     Participation,
     Proposal,
+    ProposalDocument,
     ProposalEvent,
     ProposalVersion,
     Stage,
@@ -124,3 +125,10 @@ class ProposalEventAdmin(ReadOnlyAdmin):
     search_fields = ("proposal__title_ko", "actor__username", "note")
     list_select_related = ("proposal", "actor")
     date_hierarchy = "at"
+
+
+@admin.register(ProposalDocument)
+class ProposalDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "revision", "status", "attempts", "size", "generated_at")
+    list_filter = ("status",)
+    search_fields = ("proposal__title_ko",)

@@ -14,6 +14,12 @@ class ProposalsConfig(AppConfig):
         from .todos import sign_off_todos
 
         register(sign_off_todos)  # the dashboards' to-dos (core.todos)
+        from core.documents.verification import register_verifier
+
+        from .models import ProposalDocument
+        from .services.documents import verify_proposal_pdf
+
+        register_verifier(verify_proposal_pdf, model=ProposalDocument)
         from programmes.signals import call_announced
 
         from .services.lifecycle import results_announced

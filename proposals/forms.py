@@ -29,6 +29,9 @@ class ProposalCreateForm(forms.Form):
     def __init__(self, *args, calls, own_region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = calls
+        # Every industry one of these calls offers (the service refuses one the chosen call does not).
+        offered = {pk for call in calls for pk in call.industry_choices().values_list("pk", flat=True)}
+        self.fields["industry"].queryset = StrategicIndustry.objects.filter(pk__in=offered)
         self.fields["partner_regions"].queryset = Region.objects.exclude(pk=own_region.pk)
 
     def clean(self):
@@ -51,7 +54,7 @@ class OverviewForm(RevisionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["industry"].queryset = StrategicIndustry.objects.filter(active=True)
+        self.fields["industry"].queryset = self.instance.call.industry_choices()
         self.fields["industry"].required = True
         self.fields["summary"].required = True
         self.fields["problem"].required = True

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.documents.models import OfficialDocument
 from programmes.models import Call, CooperationType, Region, StrategicIndustry, localized
 
 
@@ -327,3 +328,29 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class ProposalDocument(OfficialDocument):
+    """The whole proposal as one Korean A4 PDF (for the region's internal approval and staff
+    files), one per revision of the plan: asking again for the same revision reuses it.
+    `content` is what the PDF prints, taken when it was asked for (the plan of that revision,
+    its budget grid and the sign-offs; never a sealed result). Status, file, checksum, size,
+    attempts, error, generated_at, verification code and signer: `OfficialDocument`."""
+
+    upload_dir = "proposal-pdfs/"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="documents",
+                                 verbose_name=_("proposal"))
+    revision = models.PositiveIntegerField(_("revision"))
+    content = models.JSONField(_("content"), default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal PDF")
+        verbose_name_plural = _("proposal PDFs")
+        constraints = [models.UniqueConstraint(fields=["proposal", "revision"], name="one_pdf_per_revision")]
+
+    def __str__(self) -> str:
+        return f"proposal {self.proposal_id} r{self.revision}"

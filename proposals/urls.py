@@ -16,5 +16,8 @@ urlpatterns = [
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:pk>/compare/", views.version_compare, name="compare"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/pdf/", views.pdf_request, name="pdf_request"),
+    path("<int:pk>/pdf/status/", views.pdf_status, name="pdf_status"),
+    path("<int:pk>/pdf/download/", views.pdf_download, name="pdf_download"),
     path("<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

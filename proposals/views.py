@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import josa
@@ -33,6 +34,7 @@ from .forms import (
     StageFormSet,
 )
 from .models import OrganisationKind, ProposalState, ProposalVersion, StageKind
+from .services import documents
 from .services.versions import compare, snapshot
 
 PAGE_SIZE = 25
@@ -127,6 +129,8 @@ def proposal_detail(request, pk):
         "budget": selectors.budget_summary(proposal, participations),
         "reason_form": ReasonForm(),
         "my_participation": next((p for p in participations if p.region_id == request.user.region_id), None),
+        "can_pdf": request.user.has_perm(documents.PERMISSION, proposal),
+        "pdf": documents.current_pdf(proposal),
         **_labels(),
     })
 
@@ -566,3 +570,52 @@ def attachment_remove(request, pk, attachment_id):
     else:
         messages.success(request, _("The file was removed."))
     return redirect(reverse("proposals:step", kwargs={"pk": pk, "step": "attachments"}))
+
+
+# --- The whole proposal as one PDF (내부결재용) ---------------------------------------------
+
+
+def _pdf_proposal(request, pk):
+    """The proposal, if the user may have its PDF (else 404: nothing said about it)."""
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    if not request.user.has_perm(documents.PERMISSION, proposal):
+        raise Http404
+    return proposal
+
+
+@require_POST
+@login_required
+def pdf_request(request, pk):
+    """The PDF of the current revision is built, or the one already built is reused."""
+    proposal = _pdf_proposal(request, pk)
+    try:
+        document = documents.proposal_pdf_request(actor=request.user, proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The PDF is ready.") if document.is_ready
+                         else _("The PDF is being built; this page shows when it is ready."))
+    return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#proposal-pdf")
+
+
+@never_cache
+@login_required
+def pdf_status(request, pk):
+    proposal = _pdf_proposal(request, pk)
+    document = documents.current_pdf(proposal)
+    if document is None:
+        raise Http404
+    progress = documents.proposal_pdf_progress(document)
+    # "label" as the award letters' status answers, so static/js/progress.js polls both alike.
+    return JsonResponse({**progress, "label": progress["status_label"], "error": document.error_for(request.user)})
+
+
+@login_required
+def pdf_download(request, pk):
+    proposal = _pdf_proposal(request, pk)
+    document = documents.current_pdf(proposal)
+    if document is None:
+        raise Http404
+    document = documents.proposal_pdf_for_download(user=request.user, document_id=document.pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"proposal-{proposal.pk}-r{document.revision}.pdf")

@@ -163,3 +163,20 @@ class CallFactory(DjangoModelFactory):
             RubricCriterion.objects.create(
                 call=self, order=order, name_ko=f"평가항목 {order}", name_en=f"Criterion {order}", weight=weight
             )
+
+
+def in_review(call) -> datetime.datetime:
+    """A moment inside the call's review window (10:00 Korea time on its first day): scores are
+    submitted only then (evaluations.services.scoring)."""
+    return datetime.datetime.combine(call.review_start, datetime.time(10, 0), tzinfo=SEOUL)
+
+
+def open_review(call) -> None:
+    """Put today (Korea time) inside the call's review window, for tests that submit scores
+    through the pages (which act at the present)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Call.objects.filter(pk=call.pk).update(review_start=min(call.review_start, today),
+                                           review_end=max(call.review_end, today))
+    call.refresh_from_db()

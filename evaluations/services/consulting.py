@@ -40,11 +40,14 @@ def section_changed(section: str, old: dict, new: dict) -> bool:
 
 
 @transaction.atomic
-def consulting_comment_add(*, actor, assignment: Assignment, section: str, text: str) -> ConsultingComment:
+def consulting_comment_add(*, actor, assignment: Assignment, section: str, text: str, now=None) -> ConsultingComment:
+    """An expert's comment on a section, while the proposal is in consulting and within the
+    call's consulting window (Korea time; `now` defaults to the present)."""
     require(actor, "evaluations.comment", assignment)
-    proposal = Proposal.objects.select_for_update().get(pk=assignment.proposal_id)
+    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=assignment.proposal_id)
     if proposal.state != ProposalState.CONSULTING:
         raise ValidationError(_("Comments are taken while the proposal is in consulting."))
+    proposal.call.check_window("consulting", now=now)
     if section not in PlanSection.values:
         raise ValidationError({"section": _("Choose a section of the plan.")})
     if len(text.strip()) < 10:

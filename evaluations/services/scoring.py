@@ -80,9 +80,11 @@ def _parse(value):
 
 @transaction.atomic
 def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comment: str = "",
-                    submit: bool = False) -> Scoresheet:
+                    submit: bool = False, now=None) -> Scoresheet:
     """Save the expert's scores ({criterion id: (value, comment)}) as a draft, or
-    submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>"."""
+    submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>".
+    A proposal's evaluation is submitted within the call's review window (Korea time;
+    `now` defaults to the present); drafts may be saved at any time."""
     assignment = Assignment.objects.select_related("proposal__call").get(pk=assignment.pk)
     # Asked before the sheet is created (a stranger creates nothing) and before the
     # assignment's own rules; the move asks again on the locked sheet.
@@ -97,6 +99,8 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
         check_reevaluation_scoring_open(assignment=assignment)
     elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
+    elif submit:
+        assignment.proposal.call.check_window("review", now=now)
     return scoresheet_transition(actor=actor, sheet=scoresheet_for(assignment),
                                  action="submit" if submit else "save_draft", values=values,
                                  overall_comment=overall_comment)

@@ -98,12 +98,20 @@ def _finish_section_save(*, actor, proposal: Proposal, section: str, region: Reg
 # --- Creation and consortium --------------------------------------------------
 
 
+def _check_industry(call, industry) -> None:
+    """The call's strategic industries limit what a proposal may choose (programmes.Call.industry_choices)."""
+    if not call.allows_industry(industry):
+        raise ValidationError({"industry": _("This call does not invite proposals in %(industry)s; choose one of "
+                                             "its strategic industries.") % {"industry": industry.name}})
+
+
 @transaction.atomic
 def proposal_create(*, actor, call, cooperation_type: str, title_ko: str, title_en: str = "",
                     industry=None, partner_regions=()) -> Proposal:
     require(actor, "programmes.apply_to_call", call)
     if cooperation_type not in call.cooperation_types:
         raise ValidationError({"cooperation_type": _("This call does not accept that cooperation type.")})
+    _check_industry(call, industry)
     partners = [r for r in partner_regions if r.pk != actor.region_id]
     if cooperation_type == CooperationType.LEAP and partners:
         raise ValidationError({"partner_regions": _("A regional innovation leap proposal has exactly one region.")})
@@ -224,6 +232,7 @@ def proposal_save_overview(*, actor, proposal: Proposal, expected_revision: int,
                 "Remove the partner regions before changing to the regional innovation leap type.")})
         locked.cooperation_type = data["cooperation_type"]
         fields.append("cooperation_type")
+    _check_industry(locked.call, locked.industry)
     locked.full_clean()
     locked._dirty = fields
     return _finish_section_save(actor=actor, proposal=locked, section="overview", region=None)

@@ -23,6 +23,7 @@ from core.permissions import Refused, refusal_reason, require
 from evaluations.models import Assignment, AssignmentKind, Scoresheet, ScoresheetState
 from funding.models import AwardLetter, FundingDecision
 from programmes.models import CallStatus, Region
+from proposals.models import ProposalDocument
 from public_pages.models import Question
 from reports.models import ExportJob
 from tests.factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
@@ -260,6 +261,14 @@ OPERATIONS_TABLE = {"official": (N, N), "partner_official": (N, N), "outsider_of
                     "ministry": (Y, Y), "admin_user": (Y, Y), "anonymous": (N, N)}
 COLUMNS = COLUMNS + OPERATIONS_COLUMNS
 TABLE = {role: TABLE[role] + OPERATIONS_TABLE[role] for role in TABLE}
+# The whole proposal as one PDF (proposals.download_proposal_pdf): whoever may view the proposal — staff and
+# the regions taking part; experts and other regions never. Asked on the proposal and on its PDF's row.
+PROPOSAL_PDF_COLUMNS = [("proposals.download_proposal_pdf", "proposal under review"),
+                        ("proposals.download_proposal_pdf", "PDF of the proposal under review")]
+PROPOSAL_PDF_TABLE = {"official": (Y, Y), "partner_official": (Y, Y), "outsider_official": (N, N), "expert": (N, N),
+                      "ministry": (Y, Y), "admin_user": (Y, Y), "anonymous": (N, N)}
+COLUMNS = COLUMNS + PROPOSAL_PDF_COLUMNS
+TABLE = {role: TABLE[role] + PROPOSAL_PDF_TABLE[role] for role in TABLE}
 
 
 # Objections, the evaluator quality record, the ratings of comments (Gwangju lead + Jeonnam proposals, one
@@ -550,6 +559,8 @@ def targets(ministry, expert, official):
         "another expert's evaluation": assignment(AssignmentKind.EVALUATION, under_review, of=another_expert),
         "proposal under review": under_review,
         "proposal announced": announced,
+        "PDF of the proposal under review": ProposalDocument.objects.create(proposal=under_review, revision=1,
+                                                                            requested_by=ministry),
         "session of the Gwangju official": UserSession.objects.create(user=official, public_id="ab" * 16),
         "export job of the Gwangju official": ExportJob.objects.create(
             requested_by=official, dataset="proposals", format="csv", expires_at=timezone.now()),
@@ -583,7 +594,8 @@ def test_each_role_has_exactly_the_permissions_of_the_table(request, targets, ro
 
 def test_the_table_covers_every_registered_permission_outside_proposals():
     registered = {perm for perm in rules.permissions.permissions if not perm.startswith("proposals.")}
-    assert sorted(registered) == sorted({perm for perm, _ in COLUMNS})
+    # (A proposals permission may have its row here too, e.g. the proposal PDF's; the rest are tested there.)
+    assert sorted(registered) == sorted({perm for perm, _ in COLUMNS if not perm.startswith("proposals.")})
 
 
 def test_require_refuses_a_permission_the_user_lacks(official):

@@ -18,6 +18,7 @@ def fresh_assignment(portal):
     from evaluations.services import panel_assign
     from evaluations.services.panels import exclusions_for
     from proposals.models import Proposal, ProposalState
+    from tests.factories import open_review
 
     ministry = User.objects.get(username="ministry")
     for proposal, expert in ((p, e) for p in Proposal.objects.filter(call__year=2023, state=ProposalState.NOT_SELECTED)
@@ -30,6 +31,7 @@ def fresh_assignment(portal):
         Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal=proposal, expert=expert).delete()
         Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ELIGIBLE)
         proposal.refresh_from_db()
+        open_review(proposal.call)  # and its review window reopened: scores are submitted within it
         return panel_assign(actor=ministry, proposal=proposal, expert=expert)
     pytest.fail("the demo data has no 2023 proposal with a conflict-free expert")
 

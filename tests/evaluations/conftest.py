@@ -21,7 +21,7 @@ from evaluations.services import assignment_declare, panel_assign, scoresheet_sa
 from programmes.models import DECLARED_GROUNDS
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_check_eligibility, proposal_submit
-from tests.factories import ExpertFactory, industry, region
+from tests.factories import ExpertFactory, in_review, industry, region
 from tests.proposals.conftest import (  # noqa: F401  (fixtures shared with the proposals tests)
     ProposalFactory,
     _english,
@@ -115,7 +115,8 @@ def score_values(call, scores, comment: str = COMMENT) -> dict:
 
 def submit_scores(assignment: Assignment, scores, *, comment: str = COMMENT) -> Scoresheet:
     return scoresheet_save(actor=assignment.expert, assignment=assignment,
-                           values=score_values(assignment.proposal.call, scores, comment), submit=True)
+                           values=score_values(assignment.proposal.call, scores, comment), submit=True,
+                           now=in_review(assignment.proposal.call))
 
 
 def scored(target: Proposal, expert, scores, *, by) -> Assignment:

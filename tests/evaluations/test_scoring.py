@@ -26,6 +26,7 @@ from tests.evaluations.conftest import (
     score_values,
     submit_scores,
 )
+from tests.factories import in_review, open_review
 from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of, text_of
 
@@ -46,6 +47,7 @@ def assignment(eligible_proposal, panel_expert, ministry):
 
 @pytest.fixture
 def cleared(assignment):
+    open_review(assignment.proposal.call)  # the pages below submit at the present
     return clear(assignment)
 
 
@@ -56,7 +58,8 @@ def ids(call):
 
 def save(assignment, scores, *, comment=COMMENT, submit=False):
     return scoresheet_save(actor=assignment.expert, assignment=assignment,
-                           values=score_values(assignment.proposal.call, scores, comment), submit=submit)
+                           values=score_values(assignment.proposal.call, scores, comment), submit=submit,
+                           now=in_review(assignment.proposal.call))
 
 
 def values_in_db(assignment) -> list:
@@ -126,7 +129,7 @@ def test_submitting_with_a_comment_shorter_than_the_calls_minimum_is_refused(cal
     values = score_values(call, [8, 7, 6, 5, 4], comment="근거가 서른 글자는 넘도록 충분히 길게 씁니다. 확인.")
     values[ids[1]] = ("7", "  짧은 의견  ")
     with pytest.raises(ValidationError) as refused:
-        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True)
+        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=in_review(call))
     assert refused.value.message_dict == {
         f"comment-{ids[1]}": ["Explain the score in at least 30 characters (now 5)."]}
     assert list(Scoresheet.objects.values_list("state", flat=True)) == []

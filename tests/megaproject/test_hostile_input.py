@@ -378,7 +378,7 @@ def posted_fields(client, url: str) -> list[str]:
 FORMS = {
     **{f"proposals:step[{step}]": "owner" for step in STEP_KEYS},
     "proposals:create": "owner", "proposals:action": "owner", "proposals:sign_off": "owner",
-    "proposals:consortium_invite": "owner", "proposals:consortium_remove": "owner",
+    "proposals:consortium_invite": "owner", "proposals:consortium_remove": "owner", "proposals:pdf_request": "owner",
     "evaluations:score": "assigned_expert", "evaluations:declare": "assigned_expert",
     "evaluations:comment": "assigned_expert", "evaluations:consulting": "owner", "evaluations:reviewers": "owner",
     "evaluations:reviewers_remove": "owner",
@@ -423,6 +423,7 @@ FORMS = {
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
              "evaluations:declare": None, "proposals:action": "proposals:detail", "proposals:sign_off": "proposals:detail",
+             "proposals:pdf_request": "proposals:detail",
              "proposals:consortium_invite": "proposals:step[consortium]",
              "proposals:consortium_remove": "proposals:step[consortium]",
              "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",

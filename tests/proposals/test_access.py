@@ -37,7 +37,7 @@ from tests.proposals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"action", "sign_off", "attachment_remove", "consortium_invite", "consortium_remove"}
+POST_ONLY = {"action", "sign_off", "attachment_remove", "consortium_invite", "consortium_remove", "pdf_request"}
 GET_ONLY = {("step", "consortium")}  # inviting and removing a region post to their own URLs
 NOT_ABOUT_ONE_PROPOSAL = {"list", "create"}  # pages every official may open; they must not show the proposal
 
@@ -79,6 +79,9 @@ PAYLOADS = {
     ("compare", None): lambda w: {},
     ("attachment", None): lambda w: {},
     ("attachment_remove", None): lambda w: {},
+    ("pdf_request", None): lambda w: {},
+    ("pdf_status", None): lambda w: {},
+    ("pdf_download", None): lambda w: {},
 }
 # URL parameters, filled in for the proposal of the world.
 FILL = {
@@ -223,6 +226,10 @@ WRITES = {("step", s) for s in STEP_KEYS if s not in ("review", "consortium")} |
     ("consortium_remove", None)}
 
 
+PDF_ROUTES = {("pdf_request", None): (405, False, 302, False), ("pdf_status", None): (404, False, 404, False),
+              ("pdf_download", None): (404, False, 404, False)}
+
+
 def test_the_lead_regions_official_opens_every_url_and_every_edit_takes_effect(
     settings, world, official, _media_root
 ):
@@ -242,6 +249,9 @@ def test_the_lead_regions_official_opens_every_url_and_every_edit_takes_effect(
         opens = name not in POST_ONLY
         posted = 405 if (name, step) in GET_ONLY else 302 if write else 200
         wanted[(name, step)] = (200 if opens else 405, opens and name != "create", posted, write)
+    # The PDF: asking for it redirects to the page (its row is no change of the plan); its status and
+    # file answer 404 until one is asked for (each request above is rolled back; tests/proposals/test_pdf.py).
+    wanted.update(PDF_ROUTES)
     assert results == wanted
 
 
