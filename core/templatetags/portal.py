@@ -40,6 +40,21 @@ def money(amount) -> str:
 
 
 @register.filter
+def typed_eok(value) -> str:
+    """What a money cell holds (a saved amount or the text typed into it) in 억원, or "" when it
+    is blank, zero or not an amount (the cell's error says why)."""
+    from core.money_input import parse_won
+
+    try:
+        amount = parse_won(value) if isinstance(value, str) else value
+    except ValueError:
+        return ""
+    if not amount or amount < 0:
+        return ""
+    return eok(amount)
+
+
+@register.filter
 def percent(value) -> str:
     if value is None:
         return "—"
