@@ -50,7 +50,7 @@
   }
   function won(v) { return v.toLocaleString("ko-KR") + TEXT.won; }
   function eok(v) {
-    if (!v || v < 0) { return ""; }
+    if (!v || v < (lang === "en" ? 1e7 : 1e6)) { return ""; }  // it would read "0억원", "0 billion won"
     if (lang === "en") { return (v / 1e9).toLocaleString("en", {maximumFractionDigits: 2}) + " billion won"; }
     return (v / 1e8).toLocaleString("ko-KR", {maximumFractionDigits: 2}) + "억원";
   }
