@@ -2,7 +2,7 @@
 money-input script only helps while typing).
 
 Accepted: digits with thousands separators and spaces ("1,000,000", "1 000 000"), full-width
-digits and signs ("１００", "１，０００"), Korean units with or without digits and decimals
+digits and signs ("１００", "１，０００", not "²"), Korean units with or without digits and decimals
 ("1억 2천만", "3억", "5천만원", "1.5억", "2억5000만", "만원"), a trailing 원 / won / KRW or a
 leading ₩, and a leading minus (read as a negative amount: the field refuses it with its own
 message). Big units (만, 억, 조) must come largest first; the result must be a whole number of
@@ -10,20 +10,22 @@ won. Anything else raises ValueError.
 """
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 SMALL = {"십": 10, "백": 100, "천": 1000}
 BIG = {"만": 10**4, "억": 10**8, "조": 10**12}
-_TOKEN = re.compile(r"(\d+(?:\.\d+)?)?([십백천만억조])?")
-_MINUS = ("-", "−", "－", "‐", "–")
+_TOKEN = re.compile(r"([0-9]+(?:\.[0-9]+)?)?([십백천만억조])?")
+_MINUS = ("-", "−", "‐", "–")
+# Full-width forms (Korean and Japanese keyboards) to ASCII, and the ideographic space. Not NFKC:
+# that would read a superscript "²" as 2.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 
 
 def parse_won(text: str | None) -> int | None:
     """The amount typed in `text` in won; None when nothing was typed."""
     if text is None:
         return None
-    s = unicodedata.normalize("NFKC", str(text)).strip()
+    s = str(text).translate(_FULL_WIDTH).strip()
     s = re.sub(r"[\s,_'’]", "", s)
     s = s.removeprefix("₩").removeprefix("\\")
     negative = False
@@ -45,7 +47,7 @@ def parse_won(text: str | None) -> int | None:
 
 
 def _read(s: str) -> Decimal:
-    if s.isdigit():
+    if s.isascii() and s.isdigit():
         return Decimal(s)
     total = Decimal(0)
     group = Decimal(0)  # the part before the next big unit (천/백/십 and plain digits)

@@ -16,8 +16,10 @@
 
   // The same reading as core/money_input.py: null when blank, NaN when not an amount.
   function parseWon(text) {
-    var s = (text || "").normalize("NFKC").trim().replace(/[\s,_'’]/g, "").replace(/^[₩\\]/, "");
-    var negative = /^[-−－‐–]/.test(s);
+    var s = (text || "").replace(/[\uFF01-\uFF5E]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xFEE0);
+    }).replace(/\u3000/g, " ").trim().replace(/[\s,_'’]/g, "").replace(/^[₩\\]/, "");
+    var negative = /^[-−‐–]/.test(s);
     if (negative) { s = s.slice(1).replace(/^₩/, ""); }
     s = s.replace(/(원|won|krw)$/i, "");
     if (!s) { return negative ? NaN : null; }

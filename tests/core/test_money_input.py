@@ -16,6 +16,7 @@ from core.templatetags.portal import typed_eok
     (" 1 000 000 ", 1_000_000),
     ("１００", 100),  # full-width digits
     ("１，０００，０００", 1_000_000),  # full-width comma
+    ("1\u3000000", 1_000),  # ideographic space
     ("1억 2천만", 120_000_000),
     ("1억2천만", 120_000_000),
     ("3억", 300_000_000),
@@ -49,7 +50,7 @@ def test_nothing_typed_is_none(typed):
 
 @pytest.mark.parametrize("typed", [
     "abc", "1.5", "12원34", "1만1억", "1억억", "1억 2억", "1.2.3억", "1e6", "0.000000001억", "-", "--5", "1억-",
-    "천만천만", "100$",
+    "천만천만", "100$", "²", "1²억",
 ])
 def test_what_is_not_an_amount_of_won_is_refused(typed):
     with pytest.raises(ValueError):
