@@ -8,10 +8,12 @@
   var BIG = {"만": 1e4, "억": 1e8, "조": 1e12};
   var TEXT = lang === "en" ? {
     invalid: "Not an amount: type e.g. 1,000,000 or 1억 2천만.", negative: "Amounts cannot be negative.",
-    tooLarge: "Above the cap of ", share: "Local share now: ", minimum: "minimum ", won: " won"
+    tooLarge: "Above the cap of ", share: "Local share now: ", minimum: "minimum ", won: " won",
+    totals: "Totals: national ", local: "local ", other: "other ", all: "all "
   } : {
     invalid: "금액으로 읽을 수 없습니다. 예: 1,000,000 또는 1억 2천만", negative: "금액은 음수일 수 없습니다.",
-    tooLarge: "한도를 넘습니다: 최대 ", share: "현재 지방비 비율: ", minimum: "최소 ", won: "원"
+    tooLarge: "한도를 넘습니다: 최대 ", share: "현재 지방비 비율: ", minimum: "최소 ", won: "원",
+    totals: "합계: 국비 ", local: "지방비 ", other: "기타 ", all: "총 "
   };
 
   // The same reading as core/money_input.py: null when blank, NaN when not an amount.
@@ -58,19 +60,33 @@
   }
   window.portalParseWon = parseWon;
 
-  // One cell: its echo says the amount in 억원, or what is wrong with it (the server's error, shown
-  // at the cell on save, stays until the cell is edited).
+  // One cell, one message: the server's (about what was posted) until the cell is edited, then
+  // the echo's: the amount in 억원, or what is wrong with what is typed now.
   function check(input) {
     var value = parseWon(input.value), max = parseFloat(input.dataset.max || "Infinity");
     var echo = document.getElementById(input.id + "-eok"), problem = "";
+    var server = document.getElementById(input.id + "-error");
     if (value !== null && isNaN(value)) { problem = TEXT.invalid; }
     else if (value !== null && value < 0) { problem = TEXT.negative; }
     else if (value !== null && value > max) { problem = TEXT.tooLarge + won(max); }
+    var showsServer = !!server;
     if (echo) {
-      echo.textContent = problem || eok(value);
-      echo.classList.toggle("text-danger", !!problem);
+      echo.textContent = showsServer ? (problem ? "" : eok(value)) : (problem || eok(value));
+      echo.classList.toggle("text-danger", !showsServer && !!problem);
+    }
+    if (input.dataset.edited && !showsServer) {  // the server's marking stays until the cell is edited
+      input.classList.toggle("is-invalid", !!problem);
+      if (problem) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
     }
     return problem || value === null ? 0 : value;
+  }
+  function edited(input) {
+    input.dataset.edited = "1";
+    var server = document.getElementById(input.id + "-error");
+    if (server) {
+      server.remove();  // it spoke of what was posted (d-block: the hidden attribute would not hide it)
+      input.setAttribute("aria-describedby", input.id + "-eok");
+    }
   }
 
   function grid(form) {
@@ -93,6 +109,11 @@
     });
     var all = document.getElementById("sum-total");
     if (all) { all.textContent = won(grand); }
+    var compact = document.getElementById("live-totals");  // on a phone, where the total column scrolls away
+    if (compact) {
+      compact.textContent = TEXT.totals + won(sums.national) + " · " + TEXT.local + won(sums.local) + " · " +
+        TEXT.other + won(sums.other) + " · " + TEXT.all + won(grand);
+    }
     var note = document.getElementById("live-matching");
     if (note) {
       var base = basis === "total" ? grand : sums.national;
@@ -104,10 +125,11 @@
   document.querySelectorAll("form").forEach(function (form) {
     if (!form.querySelector("input.money-input")) { return; }
     var isGrid = form.classList.contains("money-grid");
-    function update() {
+    function update(event) {
+      if (event && event.target.classList && event.target.classList.contains("money-input")) { edited(event.target); }
       if (isGrid) { grid(form); } else { form.querySelectorAll("input.money-input").forEach(check); }
     }
     form.addEventListener("input", update);
-    if (isGrid) { grid(form); }
+    if (isGrid) { grid(form); } else { form.querySelectorAll("input.money-input").forEach(check); }
   });
 })();

@@ -40,18 +40,34 @@ def test_the_budget_form_fits_a_phone_and_reads_korean_amounts(portal, new_conte
     # The rule in plain words, with the call's own percentage.
     expect(page.locator("#matching-rule")).to_have_text("지방비는 국비의 20% 이상이어야 합니다(연도별, 전체 합계 모두).")
 
+    # Over the cap: refused at the cell by the server, what was typed kept, one message in the cell;
+    # once the cell is edited, the server's message (about what was posted) gives way to the echo.
+    page.fill(f"#id_national_{year}", "56억")
+    with page.expect_navigation():
+        page.click("main form button[name='save']")
+    expect(page.locator(f"#id_national_{year}")).to_have_value("56억")
+    expect(page.locator(f"#id_national_{year}-error")).to_have_text("최대 5,500,000,000원까지 입력할 수 있습니다.")
+    expect(page.locator(f"#id_national_{year}-eok")).to_have_text("")
+    expect(page.locator(f"tr[data-year='{year}'] .year-problem")).to_have_count(0)
+    no_sideways_scroll(page)
+
     # Korean units, full-width digits and separators: echoed in 억원 and totalled while typing.
     page.fill(f"#id_national_{year}", "1억 2천만")
     page.fill(f"#id_local_{year}", "２，４００만")
     page.fill(f"#id_other_{year}", "5,000,000")
     expect(page.locator(f"#id_national_{year}-eok")).to_have_text("1.2억원")
+    expect(page.locator(f"#id_national_{year}-error")).to_have_count(0)
+    expect(page.locator(f"#id_national_{year}")).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#id_local_{year}-eok")).to_have_text("0.24억원")
     expect(page.locator(f"tr[data-year='{year}'] .row-sum")).to_have_text("149,000,000원")
     expect(page.locator("#sum-total")).to_have_text("149,000,000원")
     expect(page.locator("#live-matching")).to_contain_text("20.00%")
+    expect(page.locator("#live-totals")).to_have_text(  # the totals column scrolls away on a phone
+        "합계: 국비 120,000,000원 · 지방비 24,000,000원 · 기타 5,000,000원 · 총 149,000,000원")
     # A negative amount is flagged at its cell while typing (the server refuses it too).
     page.fill(f"#id_other_{year}", "-5")
     expect(page.locator(f"#id_other_{year}-eok")).to_have_text("금액은 음수일 수 없습니다.")
+    expect(page.locator(f"#id_other_{year}")).to_have_attribute("aria-invalid", "true")
     page.fill(f"#id_other_{year}", "5,000,000")
 
     # 360 px: the document does not scroll sideways; the table scrolls in its own region and its
@@ -59,7 +75,7 @@ def test_the_budget_form_fits_a_phone_and_reads_korean_amounts(portal, new_conte
     no_sideways_scroll(page)
     region = page.locator("#budget-form .money-scroll")
     expect(region).to_have_attribute("role", "region")
-    page.focus(f"#id_other_{year}")
+    page.locator(f"#id_other_{year}").scroll_into_view_if_needed()
     box, scroller = page.locator(f"#id_other_{year}").bounding_box(), region.bounding_box()
     assert scroller["x"] <= box["x"] and box["x"] + box["width"] <= scroller["x"] + scroller["width"] + 1
     no_sideways_scroll(page)
