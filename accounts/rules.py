@@ -106,6 +106,17 @@ def proposal_is_consortium(user, proposal):
     return proposal is not None and proposal.is_consortium
 
 
+@rules.predicate
+def is_own_region_participation(user, participation):
+    """A region's part of a proposal (its participation) that is the user's own region's."""
+    return participation is not None and getattr(user, "region_id", None) == participation.region_id
+
+
+@rules.predicate
+def participation_is_editable(user, participation):
+    return participation is not None and participation.proposal.is_editable
+
+
 def participant_region_ids(proposal) -> set:
     """Region ids of a proposal, cached on the object (one query per request)."""
     cached = getattr(proposal, "_participant_region_ids", None)
@@ -269,6 +280,10 @@ rules.add_perm("proposals.edit_lead_sections", is_official & is_lead_official & 
 rules.add_perm(
     "proposals.manage_consortium", is_official & is_lead_official & proposal_is_editable & proposal_is_consortium
 )
+# A region's budget lines (object: its Participation): its own officials only; the lead region
+# sees its partners' budgets read-only.
+rules.add_perm("proposals.edit_region_budget",
+               is_official & is_own_region_participation & participation_is_editable)
 rules.add_perm("proposals.sign_off", is_participating_official & proposal_is_editable)
 rules.add_perm("proposals.send_to_consulting", is_official & is_lead_official)
 rules.add_perm("proposals.start_revising", (is_official & is_lead_official) | is_staff_member)

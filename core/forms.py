@@ -4,8 +4,12 @@ confirmation a move asks for, and the message a posted action leaves."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
+from .money_input import parse_won
 from .permissions import Refused
+
+MAX_WON = 10**15  # beyond any envelope: a larger figure is a typing error, not an amount
 
 
 def apply_errors(form, exc: ValidationError, *, field: str | None = None) -> None:
@@ -50,3 +54,52 @@ def perform(request, write, done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+class MoneyInput(forms.TextInput):
+    """A cell where an amount of won is typed as people write it (static/js/money-input.js echoes
+    it in 억원 and keeps the totals; the server reads it with core.money_input.parse_won)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-control text-end money-input", "autocomplete": "off",
+                          "spellcheck": "false", **(attrs or {})})
+
+
+class WonField(forms.Field):
+    """An amount of won: "1,000,000", "１００", "1억 2천만", "5천만원" → integer won. Blank is None.
+    Negative amounts and amounts over `max_won` are refused at the field; the form keeps what
+    was typed (a bound field shows the posted text)."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": gettext_lazy("Type an amount in won, e.g. 1,000,000 or 1억 2천만."),
+        "negative": gettext_lazy("Amounts cannot be negative."),
+        "too_large": gettext_lazy("At most %(max)s won."),
+    }
+
+    def __init__(self, *, max_won: int = MAX_WON, **kwargs):
+        self.max_won = max_won
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_won(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < 0:
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if value > self.max_won:
+            raise ValidationError(self.error_messages["too_large"], code="too_large",
+                                  params={"max": f"{self.max_won:,}"})
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "data-max": str(self.max_won)}

@@ -5,21 +5,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MAX_WON
+from core.money_input import parse_won as read_won
 from programmes.grids import input_name
-
-MAX_WON = 10**15  # beyond any envelope: a larger figure is a typing error, not an amount
 
 
 def parse_won(raw: str) -> int:
-    """A typed amount of won: digits, a leading minus (the service says amounts cannot be
-    negative), commas and spaces allowed; blank is 0. ValueError for anything else."""
-    raw = raw.replace(",", "").strip()
-    if not raw:
-        return 0
-    digits = raw.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()):
-        raise ValueError(raw)
-    return int(raw)
+    """A typed amount of won as core.money_input reads it ("1,000,000", "1억 2천만", a leading
+    minus: the service says amounts cannot be negative); blank is 0. ValueError for anything else."""
+    return read_won(raw) or 0
 
 
 class DecisionForm(forms.Form):

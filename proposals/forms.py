@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import MoneyInput, WonField
 from programmes.models import CooperationType, Region, StrategicIndustry
 
 from .models import OrganisationKind, Proposal, StageKind
@@ -133,23 +134,22 @@ OrganisationFormSet = forms.formset_factory(OrganisationForm, extra=2, can_delet
 
 
 class BudgetForm(RevisionMixin):
-    """One region's budget: national, local and other funds for each roadmap year (won)."""
+    """One region's budget: national, local and other funds for each roadmap year (won), each cell
+    a core.forms.WonField (typed as people write amounts; negative or over the cap refused at the
+    cell). A national cell may not exceed the call's cap (`cap_won`)."""
 
     FIELDS = (("national", _("National funding requested")), ("local", _("Local government funds")),
               ("other", _("Other sources")))
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int], cap_won: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = years
         for year in years:
             for key, label in self.FIELDS:
-                self.fields[f"{key}_{year}"] = forms.IntegerField(
-                    label=f"{year} {label}", min_value=0, required=False,
-                    widget=forms.NumberInput(attrs={"step": 1, "min": 0, "inputmode": "numeric",
-                                                    "class": "form-control text-end budget-input",
-                                                    "data-kind": key, "data-year": year}),
-                    error_messages={"min_value": _("Amounts cannot be negative.")},
-                )
+                limit = {"max_won": cap_won} if key == "national" and cap_won else {}
+                self.fields[f"{key}_{year}"] = WonField(
+                    label=f"{year} {label}", required=False,
+                    widget=MoneyInput(attrs={"data-kind": key, "data-year": year}), **limit)
 
     def lines(self) -> dict[int, tuple[int, int, int]]:
         return {

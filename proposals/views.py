@@ -17,7 +17,7 @@ from core.forms import apply_errors
 from core.params import parse_id
 from core.permissions import require
 from programmes.models import CooperationType, Region
-from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
+from programmes.money import CAP_KEY, TOTAL_KEY, MatchingRule, cell_key, year_key
 from programmes.selectors import open_calls_for_region
 
 from . import disclosure, selectors, services
@@ -468,17 +468,24 @@ def _organisations(request, proposal):
 
 
 def _budget(request, proposal):
+    """One region's budget tab. Each region edits its own (proposals.edit_region_budget); the lead
+    region sees its partners' tabs read-only, and a post for a tab one may not edit is refused."""
     region, participations = _region_from_request(request, proposal)
     if region is None:
+        raise PermissionDenied
+    participation = next(p for p in participations if p.region_id == region.pk)
+    can_edit = request.user.has_perm("proposals.edit_region_budget", participation)
+    if request.method == "POST" and not can_edit:
         raise PermissionDenied
     years = proposal.project_years()
     key = services.section_key("budget", region)
     existing = {b.year: b for b in proposal.budget_lines.filter(region=region)}
     years = sorted(set(years) | set(existing))
+    cap = proposal.call.cap_won
     problems = {}
     conflict = False
     if request.method == "POST":
-        form = BudgetForm(request.POST, years=years)
+        form = BudgetForm(request.POST, years=years, cap_won=cap)
         if form.is_valid():
             try:
                 services.proposal_save_budget(actor=request.user, proposal=proposal, region=region,
@@ -492,33 +499,40 @@ def _budget(request, proposal):
                 problems = exc.problems
                 messages.error(request, _("The budget breaks the call's rules; see the messages at the cells. "
                                           "Nothing was saved and nothing you typed was lost."))
-            except PermissionDenied:
-                messages.error(request, _("You may edit only your own region's budget."))
             else:
-                return _after_save(request, proposal, "budget")
+                response = _after_save(request, proposal, "budget")
+                if "continue" not in request.POST:  # stay on the tab that was saved
+                    response["Location"] += f"?region={region.code}"
+                return response
         else:
             messages.error(request, _("Please correct the errors below. Nothing you typed was lost."))
     else:
         initial = {"expected_revision": services.section_revision(proposal, key)}
         for y, b in existing.items():
             initial.update({f"national_{y}": b.national_won, f"local_{y}": b.local_won, f"other_{y}": b.other_won})
-        form = BudgetForm(initial=initial, years=years)
+        form = BudgetForm(initial=initial, years=years, cap_won=cap)
         problems = services.budget_problems(call=proposal.call, cells=services.budget_cells(proposal),
                                             years=proposal.project_years(), pilot_years=proposal.pilot_years())
     rows = []
     for y in years:
+        cells = [(form[f"{k}_{y}"], problems.get(cell_key(region.pk, y, k))) for k, _label in BudgetForm.FIELDS]
+        saved = existing.get(y)
         rows.append({
-            "year": y, "pilot": y in proposal.pilot_years(),
-            "fields": [(form[f"{k}_{y}"], problems.get(cell_key(region.pk, y, k))) for k, _label in BudgetForm.FIELDS],
-            "year_problem": problems.get(year_key(y)),
+            "year": y, "pilot": y in proposal.pilot_years(), "fields": cells,
+            "saved": [getattr(saved, f"{k}_won", 0) if saved else 0 for k, _label in BudgetForm.FIELDS],
+            "saved_total": saved.total_won if saved else 0,
+            # One message per place: the year's row speaks only when none of its cells already does.
+            "year_problem": None if any(f.errors or p for f, p in cells) else problems.get(year_key(y)),
         })
+    rule = MatchingRule.of(proposal.call)
     return render(request, "proposals/step_budget.html", _step_context(
         request, proposal, "budget", form=form, rows=rows, region=region, participations=participations,
+        can_edit_budget=can_edit, own_region_id=request.user.region_id,
         summary=selectors.budget_summary(proposal, participations), total_problem=problems.get(TOTAL_KEY),
         cap_problem=problems.get(CAP_KEY), conflict=conflict,
         other_problems=[v for k, v in problems.items() if len(k) == 3 and k[0] != region.pk],
         pct=proposal.call.min_local_matching_pct, basis=proposal.call.matching_basis,
-        basis_label=proposal.call.get_matching_basis_display()))
+        basis_name=rule.basis_name))
 
 
 def _attachments(request, proposal):

@@ -2,7 +2,7 @@
 
 from audit.registry import watch
 
-from .models import Participation, Proposal
+from .models import BudgetLine, Participation, Proposal
 
 
 def register() -> None:
@@ -10,3 +10,5 @@ def register() -> None:
     # str() of a proposal follows the reader's language: the trail keeps the official title.
     watch(Proposal, exclude_fields=["revision", "section_revisions"], describe=lambda p: p.title_ko)
     watch(Participation, describe=lambda p: f"{p._meta.verbose_name}: {p.proposal.title_ko}")
+    # Every change of a region's budget line (national, local, other per year), with before → after.
+    watch(BudgetLine, describe=lambda b: f"{b.proposal.title_ko} · {b.region.name_ko} {b.year}")

@@ -49,6 +49,22 @@ def money(amount) -> str:
 
 
 @register.filter
+def typed_eok(value) -> str:
+    """What a money cell holds (a saved amount or the text typed into it) in 억원, or "" when it
+    is blank, under 0.01억원 (0.01 billion), negative or not an amount (the cell's error says why)."""
+    from core.money_input import parse_won
+
+    try:
+        amount = parse_won(value) if isinstance(value, str) else value
+    except ValueError:
+        return ""
+    english = (get_language() or "ko").startswith("en")
+    if not amount or amount < (10_000_000 if english else EOK // 100):  # would read "0억원", "0 billion won"
+        return ""
+    return eok(amount)
+
+
+@register.filter
 def percent(value) -> str:
     if value is None:
         return "—"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.money_input import parse_won
 from core.moves import Move, check_move, move_of
 from core.permissions import require
 from programmes.money import TOTAL_KEY, YEARS, Cell, MatchingRule, cell_key, check_envelope, committed_won
@@ -107,7 +108,7 @@ def plan_save(*, actor, plan: StagePlan, goals=None, years=None, amounts=None, r
             continue
         for field, value in (("national", national), ("local", local)):
             try:
-                number = int(str(value if value is not None else "0").replace(",", "").strip() or 0)
+                number = parse_won(None if value is None else str(value)) or 0
             except ValueError:
                 errors[f"{field}-{region_id}-{year}"] = _("Enter a whole number of won.")
                 continue

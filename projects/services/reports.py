@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
 from core import josa
+from core.money_input import parse_won
 from core.moves import Move, check_move, move_of
 from core.permissions import require
 
@@ -99,11 +100,8 @@ def _check_editable(report: AnnualReport) -> None:
 
 
 def _amount(value, field: str, errors: dict) -> int:
-    raw = str(value if value is not None else "").replace(",", "").strip()
-    if raw == "":
-        return 0
     try:
-        number = int(raw)
+        number = parse_won(None if value is None else str(value)) or 0
     except ValueError:
         errors[field] = _("Enter a whole number of won.")
         return 0

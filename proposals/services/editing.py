@@ -58,9 +58,13 @@ def _check_section_access(actor, proposal: Proposal, section: str, region: Regio
         # A region edits its own lines; the lead region may edit every region's.
         if region is None:
             raise PermissionDenied(section)
-        if actor.region_id != region.pk and not actor.has_perm("proposals.edit_lead_sections", proposal):
+        participation = proposal.participations.filter(region=region).select_related("proposal").first()
+        if participation is None:
             raise PermissionDenied(section)
-        if not proposal.participations.filter(region=region).exists():
+        if section == "budget":
+            # Each region enters its own money; the lead region sees its partners' read-only.
+            require(actor, "proposals.edit_region_budget", participation)
+        elif actor.region_id != region.pk and not actor.has_perm("proposals.edit_lead_sections", proposal):
             raise PermissionDenied(section)
     else:
         raise ValueError(section)

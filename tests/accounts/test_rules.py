@@ -470,6 +470,41 @@ NOT_THE_OFFICIAL_S_OWN.update({("public.edit_question", "question of the Gwangju
 TABLE = {role: TABLE[role] + PUBLIC_BOARD_TABLE[role] for role in TABLE}
 
 
+# A region's budget in a proposal (object: the region's participation). Each region edits its own
+# budget while the proposal is editable; the lead region (Gwangju) sees Jeonnam's read-only.
+# fmt: off
+#                                 Gwangju's Jeonnam's Gwangju's, submitted
+BUDGET_COLUMNS = [
+    ("proposals.edit_region_budget", "Gwangju's budget in a draft"),
+    ("proposals.edit_region_budget", "Jeonnam's budget in a draft"),
+    ("proposals.edit_region_budget", "Gwangju's budget in a submitted proposal"),
+]
+BUDGET_TABLE = {
+    "official":             (Y,    N,    N),
+    "partner_official":     (N,    Y,    N),
+    "outsider_official":    (N,    N,    N),
+    "expert":               (N,    N,    N),
+    "ministry":             (N,    N,    N),
+    "admin_user":           (N,    N,    N),
+    "anonymous":            (N,    N,    N),
+}
+# fmt: on
+COLUMNS = COLUMNS + BUDGET_COLUMNS
+TABLE = {role: TABLE[role] + BUDGET_TABLE[role] for role in TABLE}
+
+
+def budget_targets(*, ministry, gwangju, jeonnam) -> dict:
+    from proposals.models import ProposalState
+
+    call = CallFactory(status=CallStatus.OPEN, eligible_regions=[gwangju, jeonnam])
+    draft, submitted = (ProposalFactory(call=call, lead_region=gwangju, partners=["jeonnam"], created_by=ministry,
+                                        state=state) for state in (ProposalState.DRAFT, ProposalState.SUBMITTED))
+    return {
+        "Gwangju's budget in a draft": draft.participations.get(region=gwangju),
+        "Jeonnam's budget in a draft": draft.participations.get(region=jeonnam),
+        "Gwangju's budget in a submitted proposal": submitted.participations.get(region=gwangju),
+    }
+
 def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
     """The objects of PROJECT_COLUMNS, written straight to the models."""
     from projects.models import (
@@ -569,6 +604,7 @@ def targets(ministry, expert, official):
             body="매칭 기준을 알려 주십시오."),
         **project_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam),
         **people_targets(gwangju=gwangju),
+        **budget_targets(ministry=ministry, gwangju=gwangju, jeonnam=jeonnam),
     }
 
 
@@ -594,8 +630,9 @@ def test_each_role_has_exactly_the_permissions_of_the_table(request, targets, ro
 
 def test_the_table_covers_every_registered_permission_outside_proposals():
     registered = {perm for perm in rules.permissions.permissions if not perm.startswith("proposals.")}
-    # (A proposals permission may have its row here too, e.g. the proposal PDF's; the rest are tested there.)
     assert sorted(registered) == sorted({perm for perm, _ in COLUMNS if not perm.startswith("proposals.")})
+    # the proposals permissions this table has (the others: tests/proposals/test_access.py) are registered
+    assert {perm for perm, _ in COLUMNS if perm.startswith("proposals.")} <= set(rules.permissions.permissions)
 
 
 def test_require_refuses_a_permission_the_user_lacks(official):

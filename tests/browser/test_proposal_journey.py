@@ -129,7 +129,7 @@ def drop_blank_rows(page: Page) -> None:
 
 
 def won(amount: int) -> str:
-    """What budget.js shows in Korean: toLocaleString('ko-KR') + 원."""
+    """What money-input.js shows in Korean: toLocaleString('ko-KR') + 원."""
     return f"{amount:,}원"
 
 
@@ -350,10 +350,13 @@ def test_budget_local_funds_under_the_minimum_are_explained_at_the_cell(portal, 
     page.wait_for_url(re.compile(rf"/proposals/{pk}/edit/budget/$"))
 
     expect(page.locator("main .messages .alert-danger")).to_be_visible()
+    # one message per place: the year's 합계 cell does not repeat the local cell's
+    expect(page.locator(f"tr[data-year='{year}'] .year-problem")).to_have_count(0)
     local = page.locator(f"input[name='local_{year}']")
     expect(local).to_have_attribute("aria-invalid", "true")
-    error_id = local.get_attribute("aria-describedby")
-    assert error_id, "the invalid cell points to no message"
+    described_by = (local.get_attribute("aria-describedby") or "").split()
+    assert described_by[-1:] == [f"id_local_{year}-error"], "the invalid cell points to no message"
+    error_id = described_by[-1]
     error = page.locator(f"[id='{error_id}']")
     expect(error).to_be_visible()
     expect(error).to_contain_text("200,000")  # 20% of 1,000,000

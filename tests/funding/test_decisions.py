@@ -374,7 +374,7 @@ def test_the_decision_form_marks_the_cell_that_breaks_the_rule_and_saves_nothing
     response = client.post(url, data)
 
     assert response.status_code == 400
-    assert form_fields(response)[f"local-{partner}-2028"]["class"] == "form-control text-end is-invalid"
+    assert form_fields(response)[f"local-{partner}-2028"]["class"] == "form-control text-end money-input is-invalid"
     assert JEONNAM_SHORT in response.content.decode()
     assert not FundingDecision.objects.filter(proposal=selected).exists()
 
@@ -460,7 +460,7 @@ def test_a_decision_id_that_is_not_one_of_the_proposal_s_is_a_404(client, prepar
     assert set(FundingDecision.objects.values_list("state", flat=True)) == {DecisionState.PREPARED}
 
 
-@pytest.mark.parametrize("amount", ["18억", "²", "--5", "1.5", "1e9"])
+@pytest.mark.parametrize("amount", ["18억 원화", "²", "--5", "1.5", "1e9"])
 def test_an_amount_that_is_not_whole_won_is_refused_and_shown_back_as_typed(client, selected, ministry, amount):
     log_in(client, ministry)
     url = reverse("funding:decision", args=[selected.pk])
@@ -475,3 +475,21 @@ def test_an_amount_that_is_not_whole_won_is_refused_and_shown_back_as_typed(clie
     assert form_fields(response)["national-2027"]["value"] == amount
     assert text_of(response, "conditions") == "조건 없음"
     assert not FundingDecision.objects.filter(proposal=selected).exists()
+
+
+def test_an_amount_typed_in_korean_units_is_read_as_won(client, selected, ministry):
+    """The decision's cells are read as every money cell is (core.money_input): "18억", "1,800,000,000"."""
+    log_in(client, ministry)
+    url = reverse("funding:decision", args=[selected.pk])
+    data = {name: f["value"] for name, f in form_fields(client.get(url)).items()
+            if name.startswith(("national-", "local-"))}
+    national = int(data["national-2027"])
+    assert national % 10_000 == 0
+    data["national-2027"] = f"{national // 10_000:,}만 원"
+    data = {k: (f"{int(v):,}" if k.startswith("local-") and v else v) for k, v in data.items()}
+
+    response = client.post(reverse("funding:decision_prepare", args=[selected.pk]), {**data, "conditions": ""})
+
+    assert response.status_code == 302
+    decision = FundingDecision.objects.get(proposal=selected)
+    assert decision.years.get(year=2027).national_won == national

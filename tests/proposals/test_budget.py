@@ -242,7 +242,9 @@ def test_the_budget_page_saves_exactly_20_percent(client, proposal, official):
     log_in(client, official)
     response = client.post(reverse("proposals:step", args=[proposal.pk, "budget"]),
                            budget_post(national_2027=10_000, local_2027=2_000))
-    assert (response.status_code, response["Location"]) == (302, reverse("proposals:step", args=[proposal.pk, "budget"]))
+    # the page comes back on the tab that was saved
+    assert (response.status_code, response["Location"]) == (
+        302, reverse("proposals:step", args=[proposal.pk, "budget"]) + "?region=gwangju")
     assert list(BudgetLine.objects.values_list("year", "national_won", "local_won", "other_won")) == [
         (2027, 10_000, 2_000, 0), (2028, 0, 0, 0), (2029, 0, 0, 0)]
 

@@ -4,7 +4,11 @@
   var form = document.getElementById("plan-form");
   if (!form) { return; }
   var lang = document.documentElement.lang || "ko";
-  function num(input) { var v = parseInt(input.value, 10); return isNaN(v) || v < 0 ? 0 : v; }
+  function num(input) {
+    // Amounts typed as people write them (money-input.js reads "1억 2천만" too).
+    var v = window.portalParseWon ? window.portalParseWon(input.value) : parseInt(input.value, 10);
+    return v === null || isNaN(v) || v < 0 ? 0 : v;
+  }
   function won(v) { return v.toLocaleString("ko-KR") + (lang === "en" ? " won" : "원"); }
   function update() {
     document.querySelectorAll("[data-total-year]").forEach(function (cell) {
