@@ -122,8 +122,9 @@ def proposal_detail(request, pk):
         "versions": list(proposal.versions.all()),
         "events": disclosure.visible_events(user=request.user, proposal=proposal,
                                             events=list(proposal.events.select_related("actor")[:30])),
-        "checklist": services.checklist(proposal),
-        "submit_panel": _submit_panel(request.user, proposal),
+        "checklist": (items := services.checklist(proposal)),
+        "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
+        "submit_panel": _submit_panel(request.user, proposal, items),
         "snapshot": snapshot(proposal),
         "budget": selectors.budget_summary(proposal, participations),
         "reason_form": ReasonForm(),
@@ -230,12 +231,12 @@ def _closed_to_edits(request, proposal):
     return None
 
 
-def _submit_panel(user, proposal) -> dict | None:
+def _submit_panel(user, proposal, items=None) -> dict | None:
     """The submit button for whoever may submit while the plan is still being written, with what
     blocks it (the very list the submit move checks); None for everyone else."""
     if not proposal.is_editable or not user.has_perm("proposals.submit", proposal):
         return None
-    return {"move": services.MOVES["submit"], "blockers": services.submit_blockers(proposal)}
+    return {"move": services.MOVES["submit"], "blockers": services.submit_blockers(proposal, items=items)}
 
 
 def _without_submit(moves):
@@ -249,6 +250,9 @@ def _step_context(request, proposal, step, **extra):
     missing_steps = {i.step for i in items if not i.done}
     done = {i.step for i in items} - missing_steps
     idx = STEP_KEYS.index(step)
+    if step == "review":
+        extra.setdefault("checklist", items)
+        extra.setdefault("submit_panel", _submit_panel(request.user, proposal, items))
     return {
         "proposal": proposal, "step": step, "steps": STEPS, "done_steps": done,
         "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
@@ -554,9 +558,8 @@ def _attachments(request, proposal):
 def _review(request, proposal):
     participations = selectors.participations_of(proposal)
     return render(request, "proposals/step_review.html", _step_context(
-        request, proposal, "review", checklist=services.checklist(proposal), participations=participations,
+        request, proposal, "review", participations=participations,
         moves=_without_submit(services.available_moves(user=request.user, proposal=proposal)),
-        submit_panel=_submit_panel(request.user, proposal),
         my_participation=next((p for p in participations if p.region_id == request.user.region_id), None)))
 
 

@@ -228,10 +228,11 @@ class SubmitBlocker:
     anchor: str = ""
 
 
-def submit_blockers(proposal: Proposal, *, now=None) -> list[SubmitBlocker]:
+def submit_blockers(proposal: Proposal, *, now=None, items: list | None = None) -> list[SubmitBlocker]:
     """Everything that stands between the proposal and its submission, in the order to fix it:
     the state (consulting must close first), the call (open, before its deadline), then each
-    missing checklist item. The submit move checks exactly this list; the pages show it."""
+    missing checklist item (`items`: the checklist when the caller has it already). The submit
+    move checks exactly this list; the pages show it."""
     now = now or timezone.now()
     blockers = []
     if proposal.state == S.CONSULTING:
@@ -245,7 +246,7 @@ def submit_blockers(proposal: Proposal, *, now=None) -> list[SubmitBlocker]:
         except ValidationError as exc:
             blockers.append(SubmitBlocker(key, " ".join(exc.messages)))
     blockers.extend(SubmitBlocker(item.key, item.label, item.step, item.anchor)
-                    for item in checklist(proposal) if not item.done)
+                    for item in (checklist(proposal) if items is None else items) if not item.done)
     return blockers
 
 
