@@ -172,6 +172,7 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
     log_in_to_dashboard(page, portal, "official-gwangju")
     page.goto(f"{portal}/calls/{call.pk}/")  # the call page offers to write a proposal on it
     expect(page.locator("#call-new-proposal")).to_have_attribute("href", f"/proposals/new/?call={call.pk}")
+    check_accessibility(page, "proposal-00-call")
     pk = create_draft(page, portal, call, title=TITLE, partner="전라남도", screenshot="proposal-01-create")
 
     # --- 2. Overview ----------------------------------------------------------------------
