@@ -658,6 +658,7 @@ def proposal_consulting(request, pk):
         "can_manage": can_manage, "consultants": coached if can_manage else [],
         # In consulting with no consultant yet: staff's turn (the region has nothing to do).
         "waiting_for_consultants": proposal.state == ProposalState.CONSULTING and not coached,
+        "pending": {"staff": can_manage},
     })
 
 

@@ -18,7 +18,7 @@ from programmes.models import CooperationType, Region
 from programmes.money import CAP_KEY, TOTAL_KEY, cell_key, year_key
 from programmes.selectors import open_calls_for_region
 
-from . import disclosure, selectors, services
+from . import disclosure, page_parts, selectors, services
 from .forms import (
     AttachmentForm,
     BudgetForm,
@@ -125,6 +125,7 @@ def proposal_detail(request, pk):
         "checklist": (items := services.checklist(proposal)),
         "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
         "submit_panel": _submit_panel(request.user, proposal, items),
+        "parts": page_parts.parts_for(user=request.user, proposal=proposal),
         "snapshot": snapshot(proposal),
         "budget": selectors.budget_summary(proposal, participations),
         "reason_form": ReasonForm(),

@@ -29,6 +29,8 @@ def test_without_consultants_the_region_is_told_staff_are_assigning_them(client,
     html = consulting_page(client, in_consulting)
     assert "Ministry staff are assigning the consultants" in html
     assert "when the lead region sends the plan to consulting" not in html  # it did: no blame
+    detail = client.get(reverse("proposals:detail", args=[in_consulting.pk])).content.decode()
+    assert "Ministry staff are assigning the consultants" in detail  # on the proposal's page too
 
 
 def test_without_consultants_staff_are_told_it_waits_for_them(client, ministry, in_consulting):
@@ -36,6 +38,8 @@ def test_without_consultants_staff_are_told_it_waits_for_them(client, ministry, 
     html = consulting_page(client, in_consulting)
     assert "Waiting for you:" in html
     assert f'href="{reverse("evaluations:panel", args=[in_consulting.pk])}">Assign consultants' in html
+    detail = client.get(reverse("proposals:detail", args=[in_consulting.pk])).content.decode()
+    assert "Waiting for you:" in detail
 
 
 def test_with_a_consultant_the_region_waits_for_comments_not_for_staff(client, official, ministry, in_consulting):
@@ -43,6 +47,8 @@ def test_with_a_consultant_the_region_waits_for_comments_not_for_staff(client, o
     log_in(client, official)
     html = consulting_page(client, in_consulting)
     assert 'id="waiting-for-consultants"' not in html
+    assert 'id="waiting-for-consultants"' not in client.get(
+        reverse("proposals:detail", args=[in_consulting.pk])).content.decode()
     assert "The consultants are reading the version sent to consulting" in html
 
 
