@@ -15,6 +15,12 @@ from tests.proposals.conftest import ProposalFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages are compared in English
+    return client
+
+
 def page(client, call) -> str:
     response = client.get(reverse("programmes:call_detail", args=[call.pk]))
     assert response.status_code == 200
@@ -29,10 +35,11 @@ def test_an_official_of_an_eligible_region_may_write_a_proposal_on_an_open_call(
 
 
 def test_the_region_continues_its_draft_where_the_checklist_says_something_is_missing(
-        client, official, partner_official, call):
+        client, official, partner_official, call, settings):
     draft = ProposalFactory(call=call, partners=["jeonnam"])
     for person in (official, partner_official):  # the partner region writes its own parts too
         client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # log-out empties the cookies
         log_in(client, person)
         html = page(client, call)
         href = reverse("proposals:step", kwargs={"pk": draft.pk, "step": "roadmap"})  # overview and regions done
