@@ -46,6 +46,10 @@ class User(AbstractUser):
     # A regional official who manages the officials of their own region (accounts.rules:
     # invite, deactivate, access end date, second-factor reset); set by administrators only.
     is_region_admin = models.BooleanField(_("regional administrator"), default=False)
+    # The daily digest of to-dos (accounts.tasks.send_daily_digests): each person may turn it off on the
+    # profile page; the day it was last sent (Seoul) keeps it to one a day.
+    daily_digest = models.BooleanField(_("daily to-do digest by e-mail"), default=True)
+    digest_sent_on = models.DateField(_("digest last sent on"), null=True, blank=True, editable=False)
     # The last day this person may log in (a deputy while someone is away). The day after,
     # log-in is refused (accounts.backends) and the daily task deactivates the account.
     access_until = models.DateField(_("access until"), null=True, blank=True,

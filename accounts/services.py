@@ -9,7 +9,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -35,6 +35,18 @@ def notify(*, users, message: str, url: str = "") -> list[Notification]:
     if ids:
         transaction.on_commit(lambda: queue_mails(ids))
     return rows
+
+
+def daily_digest_set(*, actor, enabled: bool) -> None:
+    """A person turns their own daily to-do digest on or off (the audit trail watches the field)."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        if user.daily_digest != enabled:
+            user.daily_digest = enabled
+            user.save(update_fields=["daily_digest"])
+    actor.daily_digest = enabled
 
 
 def queue_mails(ids: list[int]) -> None:

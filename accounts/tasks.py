@@ -135,3 +135,76 @@ def end_expired_access() -> int:
     from .people import end_expired_access as deactivate_expired
 
     return deactivate_expired()
+
+
+# --- The daily to-do digest -------------------------------------------------------------------
+
+
+def _dday(days: int | None) -> str:
+    from django.utils.translation import gettext
+
+    if days is None:
+        return ""
+    if days < 0:
+        return gettext("D+%(n)s (overdue)") % {"n": -days}
+    return "D-day" if days == 0 else f"D-{days}"
+
+
+def digest_mail(user, todos, *, connection=None):
+    """The digest of `todos` for `user`, in the user's language (the titles are lazy: rendered there)."""
+    from django.urls import reverse
+
+    from core.todos import SEOUL, seoul_today
+
+    from .mail import absolute_url, mail_language, render_mail
+
+    today = seoul_today()
+    rows = [{"title": t.title, "label": t.label, "link": absolute_url(t.url), "dday": "",
+             "due": t.due.astimezone(SEOUL) if t.due else None, "days": t.days_left(today)} for t in todos]
+    language = mail_language(user)
+    from django.utils import translation
+
+    with translation.override(language):
+        for row in rows:
+            row["dday"] = _dday(row["days"])
+    context = {"user": user, "rows": rows, "dashboard_link": absolute_url(reverse("dashboard") + "#todos"),
+               "settings_link": absolute_url(reverse("profile") + "#digest")}
+    return render_mail(name="digest", context=context, to=[user.email], language=language, connection=connection)
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    """Every morning (beat, Asia/Seoul): each active person with an address, the digest turned on and
+    at least one to-do gets one mail listing them. Once a Seoul day: the day is claimed on the person's
+    row before the mail goes (a second run, or a second worker, sends nothing). Returns how many."""
+    from django.utils import translation
+
+    from core.todos import seoul_today, todos_for
+
+    from .mail import mail_language
+    from .models import User
+
+    today = seoul_today()
+    sent = 0
+    people = (User.objects.filter(is_active=True, daily_digest=True, is_service_account=False).exclude(email="")
+              .exclude(digest_sent_on=today).order_by("pk"))
+    connection = get_connection()
+    try:
+        for user in people.iterator():
+            with translation.override(mail_language(user)):
+                todos = todos_for(user)  # the objects' names in the reader's language
+            if not todos:
+                continue
+            if not User.objects.filter(pk=user.pk).exclude(digest_sent_on=today).update(digest_sent_on=today):
+                continue  # another run claimed today's digest
+            try:
+                digest_mail(user, todos, connection=connection).send()
+            except Exception:
+                logger.exception("daily digest of user %s not sent", user.pk)
+                User.objects.filter(pk=user.pk, digest_sent_on=today).update(digest_sent_on=None)
+                continue
+            sent += 1
+    finally:
+        with contextlib.suppress(OSError):
+            connection.close()
+    return sent

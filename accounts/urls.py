@@ -15,6 +15,7 @@ urlpatterns = [
     path("sso/login/", sso.AuthenticateView.as_view(), name="oidc_authentication_init"),
     path("sso/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("profile/", views.profile, name="profile"),
+    path("profile/digest/", views.daily_digest, name="daily_digest"),
     path("profile/sessions/", views.session_list, name="sessions"),
     path("profile/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("profile/sessions/<slug:public_id>/end/", views.session_end, name="session_end"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,6 +33,17 @@ def profile(request):
         "previous_login": selectors.previous_login(request.user, current_public_id(request)),
         "account_links": profile_links.links_for(request.user),
     })
+
+
+@require_POST
+@login_required
+def daily_digest(request):
+    """Turn the daily to-do digest on or off (the link in each digest leads here)."""
+    enabled = request.POST.get("daily_digest") == "on"
+    services.daily_digest_set(actor=request.user, enabled=enabled)
+    messages.success(request, _("You will receive the daily to-do digest.") if enabled
+                     else _("You will no longer receive the daily to-do digest."))
+    return redirect(f"{reverse('profile')}#digest")
 
 
 @login_required

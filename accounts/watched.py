@@ -11,7 +11,7 @@ from .models import User
 def register() -> None:
     # Passwords and log-in times never enter the trail; group and permission changes are
     # recorded with full before/after sets by watch_permission_changes.
-    watch(User, exclude_fields=["password", "last_login", "unread_count"], field_actions={
+    watch(User, exclude_fields=["password", "last_login", "unread_count", "digest_sent_on"], field_actions={
         AuditAction.PERMISSIONS: {"is_superuser", "is_staff", "is_break_glass"},
         AuditAction.USER_ACCOUNT: {"role", "region", "is_active", "is_region_admin", "access_until",
                                        "is_service_account"},

@@ -32,7 +32,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("token name"), max_length=100)
     # The first characters of the secret, shown in lists so a person can tell tokens apart.
     hint = models.CharField(_("begins with"), max_length=12)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("token digest"))
     scopes = models.JSONField(_("scopes"), default=list)
     expires_at = models.DateTimeField(_("expires at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

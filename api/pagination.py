@@ -28,14 +28,16 @@ class Page(PaginationBase):
 
 
 class Mapped:
-    """A queryset shaped row by row after slicing: the page is cut in SQL, then each row becomes
-    the endpoint's dict."""
+    """A queryset shaped after slicing: the page is cut in SQL, then each row becomes the endpoint's
+    dict (`shape`, row by row) or the whole page is shaped at once (`page`, for a page that reads
+    related rows in one more query)."""
 
-    def __init__(self, qs: QuerySet, shape):
-        self.qs, self.shape = qs, shape
+    def __init__(self, qs: QuerySet, shape=None, *, page=None):
+        self.qs, self.shape, self.page = qs, shape, page
 
     def count(self) -> int:
         return self.qs.count()
 
     def __getitem__(self, item):
-        return [self.shape(row) for row in self.qs[item]]
+        rows = list(self.qs[item])
+        return self.page(rows) if self.page is not None else [self.shape(row) for row in rows]

@@ -4,6 +4,9 @@ import datetime
 
 from django.utils import timezone
 from ninja import Path, Query, Schema
+from pydantic import BaseModel
+
+from core.choices import label_of
 
 # The largest id a database column holds (bigint; SQLite's INTEGER): a larger one is a 422, never
 # an overflow in the database driver.
@@ -25,15 +28,16 @@ def seoul(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(value) if value is not None else None
 
 
-class Labelled(Schema):
-    """A code with its label in the request's language (Accept-Language: ko or en)."""
+class Labelled(BaseModel):
+    """A code with its label in the request's language (Accept-Language: ko or en). Always given as
+    a dict (`labelled()`): a plain pydantic model, without the attribute getter of ninja's Schema."""
 
     code: str
     label: str
 
 
 def labelled(code: str, choices) -> dict:
-    return {"code": code, "label": str(dict(choices.choices).get(code, code))}
+    return {"code": code, "label": label_of(choices, code)}
 
 
 class Named(Schema):

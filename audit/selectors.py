@@ -71,11 +71,17 @@ def _display(value, choices: dict):
     return value
 
 
+def _blank(value) -> bool:
+    return value is None or value in ("", "None", [], {}, ())
+
+
 def diff_rows(event: AuditEvent) -> list[dict]:
     """The event's before → after as rows a person reads: field label, old, new, changed?"""
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
     for name, old, new in event.diff():
+        if _blank(old) and _blank(new):
+            continue  # nothing before, nothing after: no row (no empty "— →")
         label, choices = _field_info(model, name)
         if name in MASKED_FIELDS:
             mask = MASKED_FIELDS[name]

@@ -9,6 +9,12 @@ class EvaluationsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from . import todos
+
+        for provider in (todos.expert_todos, todos.official_todos, todos.staff_todos):
+            register(provider)  # the dashboards' to-dos (core.todos)
 
         from accounts.twofactor import register_requirement
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models import RubricCriterion
 
@@ -66,7 +67,7 @@ class AssignmentKind(models.TextChoices):
 
 
 class Assignment(models.Model):
-    kind = models.CharField(_("kind"), max_length=20, choices=AssignmentKind.choices)
+    kind = models.CharField(pgettext_lazy("assignment", "kind"), max_length=20, choices=AssignmentKind.choices)
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("expert")
     )
@@ -76,8 +77,8 @@ class Assignment(models.Model):
     # Set for kind "stage" only: the funded project's evaluation at the end of this stage
     # (one per project and stage; the project is the proposal's).
     stage_number = models.PositiveSmallIntegerField(_("stage evaluated"), null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by"))
+    assigned_at = models.DateTimeField(auto_now_add=True, verbose_name=_("assigned at"))
     # Conflict-of-interest declaration, made before any content is shown.
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     conflict_declared = models.BooleanField(_("conflict declared"), default=False)
@@ -150,15 +151,18 @@ class ConfidentialityPledge(models.Model):
 class ConsultingRound(models.Model):
     """One round of the middle-out loop: experts comment on a frozen version."""
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="consulting_rounds")
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="consulting_rounds",
+                                 verbose_name=_("proposal"))
     number = models.PositiveSmallIntegerField(_("round"))
-    version = models.ForeignKey("proposals.ProposalVersion", on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.ForeignKey("proposals.ProposalVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("version"))
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("opened at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_round_number")]
+        verbose_name = _("consulting round")
+        verbose_name_plural = _("consulting rounds")
 
     def __str__(self) -> str:
         return f"{self.proposal_id} round {self.number}"
@@ -173,24 +177,31 @@ class PlanSection(models.TextChoices):
 
 
 class ConsultingComment(models.Model):
-    round = models.ForeignKey(ConsultingRound, on_delete=models.CASCADE, related_name="comments")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="comments")
+    round = models.ForeignKey(ConsultingRound, on_delete=models.CASCADE, related_name="comments", verbose_name=_("round"))
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="comments",
+                                   verbose_name=pgettext_lazy("model field", "assignment"))
     section = models.CharField(_("section"), max_length=20, choices=PlanSection.choices)
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["round__number", "section", "created_at"]
+        verbose_name = _("consulting comment")
+        verbose_name_plural = _("consulting comments")
 
     def __str__(self) -> str:
         return self.text[:40]
 
 
 class CommentAnswer(models.Model):
-    comment = models.OneToOneField(ConsultingComment, on_delete=models.CASCADE, related_name="answer")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.OneToOneField(ConsultingComment, on_delete=models.CASCADE, related_name="answer", verbose_name=_("comment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
     text = models.TextField(_("answer"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("answer to a comment")
+        verbose_name_plural = _("answers to comments")
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -202,12 +213,13 @@ class ScoresheetState(models.TextChoices):
 
 
 class Scoresheet(models.Model):
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="scoresheet")
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="scoresheet",
+                                      verbose_name=pgettext_lazy("model field", "assignment"))
     # Moved only by services.scoring.scoresheet_transition (its table: save a draft, submit, reopen).
-    state = models.CharField(max_length=20, choices=ScoresheetState.choices, default=ScoresheetState.DRAFT)
+    state = models.CharField(max_length=20, choices=ScoresheetState.choices, default=ScoresheetState.DRAFT, verbose_name=_("state"))
     overall_comment = models.TextField(_("overall comment"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("scoresheet")
@@ -222,13 +234,15 @@ class Scoresheet(models.Model):
 
 
 class Score(models.Model):
-    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey("programmes.RubricCriterion", on_delete=models.PROTECT, related_name="+")
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("scoresheet"))
+    criterion = models.ForeignKey("programmes.RubricCriterion", on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion"))
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scoresheet", "criterion"], name="one_score_per_criterion")]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.value}"
@@ -237,14 +251,16 @@ class Score(models.Model):
 class ScoresheetEvent(models.Model):
     """Submissions and reopenings, with who and why (scores are never edited silently)."""
 
-    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="events", verbose_name=_("scoresheet"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by"))
+    action = models.CharField(max_length=20, verbose_name=pgettext_lazy("model field", "action"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("date and time"))
 
     class Meta:
         ordering = ["-at"]
+        verbose_name = _("scoresheet event")
+        verbose_name_plural = _("scoresheet events")
 
     def __str__(self) -> str:
         return self.action
@@ -253,11 +269,15 @@ class ScoresheetEvent(models.Model):
 class PanelResult(models.Model):
     """The panel's consensus comment and the decision's reason for one proposal."""
 
-    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="panel_result")
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="panel_result", verbose_name=_("proposal"))
     consensus_comment = models.TextField(_("panel's consensus comment"), blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("panel result")
+        verbose_name_plural = _("panel results")
 
     def __str__(self) -> str:
         return f"panel result {self.proposal_id}"
@@ -268,11 +288,11 @@ class CommentRating(models.Model):
     (after the announcement, anonymised) and by staff. One rating per person and scoresheet;
     rating again changes it."""
 
-    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="ratings")
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("scoresheet"))
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("rated by"))
     value = models.PositiveSmallIntegerField(_("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    rated_at = models.DateTimeField(auto_now=True)
+    rated_at = models.DateTimeField(auto_now=True, verbose_name=_("rated at"))
 
     class Meta:
         constraints = [
@@ -344,7 +364,7 @@ class Objection(models.Model):
                                     related_name="+", verbose_name=_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reevaluation_result = models.TextField(_("re-evaluation result"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-lodged_at", "-id"]
@@ -372,14 +392,14 @@ def objection_attachment_path(instance, filename: str) -> str:
 
 
 class ObjectionAttachment(models.Model):
-    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=objection_attachment_path, max_length=300)
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("objection"))
+    file = models.FileField(upload_to=objection_attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10)
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
     size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -402,12 +422,12 @@ class UnsuitableReviewer(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     reason = models.TextField(_("reason"))
-    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    named_at = models.DateTimeField(auto_now_add=True)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("named by"))
+    named_at = models.DateTimeField(auto_now_add=True, verbose_name=_("named at"))
     override_reason = models.TextField(_("reason for overriding"), blank=True)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
-    overridden_at = models.DateTimeField(null=True, blank=True)
+                                      related_name="+", verbose_name=_("overruled by"))
+    overridden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("overruled at"))
 
     class Meta:
         ordering = ["named_at", "pk"]
@@ -437,8 +457,8 @@ class SuggestedField(models.Model):
     industry = models.ForeignKey("programmes.StrategicIndustry", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("field of expertise"))
     text = models.CharField(_("field (free text)"), max_length=200, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["added_at", "pk"]

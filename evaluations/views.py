@@ -533,7 +533,7 @@ def ranking(request, pk):
                                     page=request.GET.get("page", 1))
     return render(request, "evaluations/ranking.html", {
         "call": call, "board": board, "page": board["page"], "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
-        "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": _(TIE_BREAK_RULE),
+        "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": TIE_BREAK_RULE,
     })
 
 

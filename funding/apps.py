@@ -13,6 +13,11 @@ class FundingConfig(AppConfig):
         from .services.letters import verify_letter
 
         watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from .todos import approval_todos
+
+        register(approval_todos)  # the dashboards' to-dos (core.todos)
         register_verifier(verify_letter, model=AwardLetter)  # /verify of the award letters
         from programmes.signals import call_announced
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.documents.models import DocumentStatus, OfficialDocument, new_verification_code
 
@@ -21,7 +22,8 @@ class DecisionState(models.TextChoices):
 
 
 class FundingDecision(models.Model):
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="funding_decisions")
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="funding_decisions",
+                                 verbose_name=_("proposal"))
     version = models.PositiveIntegerField(_("version"), default=1)
     state = models.CharField(_("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PREPARED)
     conditions = models.TextField(_("conditions of award"), blank=True)
@@ -56,13 +58,16 @@ class FundingDecision(models.Model):
 class FundingYear(models.Model):
     """National funding granted for one year of the pilot."""
 
-    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="years")
+    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="years",
+                                 verbose_name=pgettext_lazy("model field", "funding decision"))
     year = models.PositiveSmallIntegerField(_("year"))
     national_won = models.BigIntegerField(_("national funding"), validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["decision", "year"], name="one_funding_year")]
+        verbose_name = _("funding by year")
+        verbose_name_plural = _("funding by year")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.national_won}"
@@ -71,14 +76,17 @@ class FundingYear(models.Model):
 class LocalObligation(models.Model):
     """A region's local matching obligation for one year."""
 
-    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="obligations")
-    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(FundingDecision, on_delete=models.CASCADE, related_name="obligations",
+                                 verbose_name=pgettext_lazy("model field", "funding decision"))
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
     local_won = models.BigIntegerField(_("local funds"), validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["year", "region__order"]
         constraints = [models.UniqueConstraint(fields=["decision", "region", "year"], name="one_obligation")]
+        verbose_name = _("local funds obligation")
+        verbose_name_plural = _("local funds obligations")
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}: {self.local_won}"
@@ -87,10 +95,15 @@ class LocalObligation(models.Model):
 class SelectionNote(models.Model):
     """Why a proposal was selected, put on reserve or not selected (for the board and feedback)."""
 
-    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="selection_note")
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="selection_note",
+                                    verbose_name=_("proposal"))
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(auto_now=True, verbose_name=_("decided at"))
+
+    class Meta:
+        verbose_name = _("selection note")
+        verbose_name_plural = _("selection notes")
 
     def __str__(self) -> str:
         return self.reason[:40]
@@ -102,6 +115,11 @@ LetterStatus = DocumentStatus  # the one status of generated documents, under th
 __all__ = ["new_verification_code"]  # where migration 0001 finds the codes' default (now in core)
 
 
+class LetterLanguage(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+
+
 class AwardLetter(OfficialDocument):
     """One letter per approved decision version and language (the unique key makes
     the task idempotent: re-running replaces the file, never adds a letter). Status,
@@ -110,15 +128,18 @@ class AwardLetter(OfficialDocument):
 
     upload_dir = "letters/"
 
-    decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters")
-    language = models.CharField(_("language"), max_length=5, default="ko")
+    decision = models.ForeignKey(FundingDecision, on_delete=models.PROTECT, related_name="letters",
+                                 verbose_name=pgettext_lazy("model field", "funding decision"))
+    language = models.CharField(_("language"), max_length=5, choices=LetterLanguage.choices, default=LetterLanguage.KOREAN)
     issued_on = models.DateField(_("date of the letter"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
 
     class Meta:
         ordering = ["decision_id", "language"]
         constraints = [models.UniqueConstraint(fields=["decision", "language"], name="one_letter_per_language")]
+        verbose_name = _("award letter")
+        verbose_name_plural = _("award letters")
 
     def __str__(self) -> str:
         return f"{self.decision.reference} ({self.language})"
@@ -127,15 +148,17 @@ class AwardLetter(OfficialDocument):
 class LetterBatch(models.Model):
     """"Generate all letters for this call": progress shown live on the page."""
 
-    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="letter_batches")
-    total = models.PositiveIntegerField(default=0)
+    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="letter_batches", verbose_name=_("call"))
+    total = models.PositiveIntegerField(default=0, verbose_name=pgettext_lazy("model field", "number of letters"))
     # Many-to-many: a letter requested again by a later batch still counts in the earlier one.
-    letters = models.ManyToManyField(AwardLetter, related_name="batches", blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    letters = models.ManyToManyField(AwardLetter, related_name="batches", blank=True, verbose_name=_("letters"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
 
     class Meta:
         ordering = ["-requested_at"]
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
 
     def __str__(self) -> str:
         return f"batch {self.pk} of {self.call}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core import josa
 from core.forms import ConfirmForm, perform
 from core.params import parse_id, posted_id
 from core.permissions import refusal_reason, require
@@ -41,9 +42,9 @@ def selection_board(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("“%(title)s” is now “%(state)s”.") % {
-                "title": proposal.title_ko, "state": ProposalState(proposal_for(user=request.user,
-                                                                                pk=proposal.pk).state).label})
+            messages.success(request, josa.format(
+                _("“%(title)s” is now “%(state)s”."), title=proposal.title_ko,
+                state=ProposalState(proposal_for(user=request.user, pk=proposal.pk).state).label))
         # Back to the same page of the board (the form posts to the URL with its query string).
         return redirect(f"{request.path}?{urlencode({'type': ctype, 'page': request.GET.get('page', 1)})}")
     board = selectors.selection_board(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))

@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notifications",
                 "accounts.context_processors.single_sign_on",
+                "reports.context_processors.todo_count",
             ],
             "builtins": ["core.templatetags.portal", "programmes.templatetags.reference"],
         },
@@ -380,6 +381,8 @@ CELERY_BEAT_SCHEDULE = {
                                   "schedule": crontab(hour=9, minute=0)},
     # Open the annual reports of ended years and remind the overdue ones, every day at 08:00 KST.
     "annual-reports-daily": {"task": "projects.tasks.annual_reports_daily", "schedule": crontab(hour=8, minute=0)},
+    # Each person's to-dos (core.todos) by mail, once a day at 07:30 KST (accounts.tasks.send_daily_digests).
+    "daily-todo-digest": {"task": "accounts.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     # Delete the files of expired exports, every hour on the hour.
     "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": crontab(minute=0)},
 }

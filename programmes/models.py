@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,8 +92,9 @@ class MatchingBasis(models.TextChoices):
 
 class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # "Open" and "Closed" say different things elsewhere (a round, a stage): the call's own context.
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
     REVIEW = "review", _("Under review")
     ANNOUNCED = "announced", _("Results announced")
 
@@ -273,6 +274,14 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def matching_rule(self) -> str:
+        """The call's local matching rule in a plain sentence: "지방비는 국비의 20% 이상"."""
+        pct = f"{Decimal(self.min_local_matching_pct):f}"
+        pct = (pct.rstrip("0").rstrip(".") if "." in pct else pct) + "%"
+        if self.matching_basis == MatchingBasis.TOTAL:
+            return _("Local funds at least %(pct)s of the total project cost") % {"pct": pct}
+        return _("Local funds at least %(pct)s of national funding") % {"pct": pct}
 
     def clean(self):
         errors = {}
@@ -466,8 +475,8 @@ class QualityRules(models.Model):
         validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("5.00"))],
         help_text=_("Flag an expert whose comments were rated lower on average (1.00 to 5.00)."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("evaluator quality rules")

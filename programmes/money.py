@@ -33,6 +33,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from core import josa
+
 from .models import MatchingBasis
 
 # --- Where a problem sits ---------------------------------------------------------------
@@ -160,9 +162,9 @@ def check_envelope(*, holder, approved: QuerySet, amount: int, name: str) -> int
         "envelope_won", flat=True).get(pk=holder.pk)
     committed = committed_won(approved)
     if committed + amount > envelope:
-        raise ValidationError(_(
+        raise ValidationError(josa.format(_(
             "Approving would exceed %(name)s: %(committed)s won committed + %(this)s won > "
-            "%(envelope)s won (remaining %(remaining)s won).") % {
-            "name": name, "committed": f"{committed:,}", "this": f"{amount:,}", "envelope": f"{envelope:,}",
-            "remaining": f"{envelope - committed:,}"})
+            "%(envelope)s won (remaining %(remaining)s won)."),
+            name=name, committed=f"{committed:,}", this=f"{amount:,}", envelope=f"{envelope:,}",
+            remaining=f"{envelope - committed:,}"))
     return committed

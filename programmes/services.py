@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import AuditAction, record
+from core import josa
 from core.permissions import require
 
 from .models import Call, CallStatus, RubricCriterion
@@ -91,8 +92,8 @@ def call_change_status(*, actor, call: Call, status: str) -> Call:
     target = CallStatus(status)
     if target not in call.allowed_statuses():
         raise ValidationError(
-            _("A call cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": call.get_status_display(), "target": target.label}
+            josa.format(_("A call cannot move from “%(current)s” to “%(target)s”."),
+                        current=call.get_status_display(), target=target.label)
         )
     if target == CallStatus.OPEN:
         validate_rubric_weights([c.weight for c in call.criteria.all()])

@@ -11,6 +11,12 @@ class ProjectsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from . import todos
+
+        register(todos.official_todos)  # the dashboards' to-dos (core.todos)
+        register(todos.staff_todos)
         from core.documents.verification import register_verifier
 
         from .models import StageReport

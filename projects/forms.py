@@ -4,6 +4,7 @@ service call in projects.services."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models import Call
 
@@ -191,7 +192,7 @@ class GoodFaithDecisionForm(forms.Form):
 
 
 class SanctionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SanctionKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("sanction", "Kind"), choices=SanctionKind.choices)
     measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"required": _("Describe the measure (e.g. two years without "
                                                             "participation).")})

@@ -49,7 +49,7 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     wind_down_on = models.DateField(_("wind-down date"), null=True, blank=True)
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("opened at"))
 
     class Meta:
         ordering = ["proposal__call__year", "proposal_id"]
@@ -76,7 +76,8 @@ class StageState(models.TextChoices):
 
 
 class ProjectStage(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages",
+                                verbose_name=pgettext_lazy("model field", "project"))
     number = models.PositiveSmallIntegerField(_("stage"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
@@ -117,21 +118,22 @@ class ReportState(models.TextChoices):
 
 
 class AnnualReport(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports",
+                                verbose_name=pgettext_lazy("model field", "project"))
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(_("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     due_on = models.DateField(_("due date"))
     narrative = models.TextField(_("progress narrative"), blank=True)
     review_comment = models.TextField(_("staff comments"), blank=True)
-    revision = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1, verbose_name=_("revision"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["project_id", "year"]
@@ -154,7 +156,8 @@ class AnnualReport(models.Model):
 class ReportPart(models.Model):
     """One participating region's part: what it spent and what it did."""
 
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="parts")
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="parts",
+                               verbose_name=pgettext_lazy("model field", "annual report"))
     region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("region"))
     national_spent_won = models.BigIntegerField(_("national funds spent"), default=0,
@@ -162,9 +165,9 @@ class ReportPart(models.Model):
     local_spent_won = models.BigIntegerField(_("local funds spent"), default=0, validators=[MinValueValidator(0)])
     narrative = models.TextField(_("the region's progress"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    revision = models.PositiveIntegerField(default=1)
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    revision = models.PositiveIntegerField(default=1, verbose_name=_("revision"))
 
     class Meta:
         ordering = ["report_id", "region__order"]
@@ -173,13 +176,16 @@ class ReportPart(models.Model):
             models.CheckConstraint(condition=models.Q(national_spent_won__gte=0, local_spent_won__gte=0),
                                    name="spending_not_negative"),
         ]
+        verbose_name = _("region's part of a report")
+        verbose_name_plural = _("regions' parts of a report")
 
     def __str__(self) -> str:
         return f"{self.report} {self.region}"
 
 
 class KPIResult(models.Model):
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="kpi_results")
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="kpi_results",
+                               verbose_name=pgettext_lazy("model field", "annual report"))
     kpi = models.ForeignKey("proposals.KPI", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator"))
     achieved = models.DecimalField(_("achieved"), max_digits=16, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -187,6 +193,8 @@ class KPIResult(models.Model):
     class Meta:
         ordering = ["kpi__order", "kpi_id"]
         constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="one_result_per_kpi")]
+        verbose_name = _("KPI result")
+        verbose_name_plural = _("KPI results")
 
     def __str__(self) -> str:
         return f"{self.kpi_id}: {self.achieved}"
@@ -197,17 +205,20 @@ def report_attachment_path(instance, filename):
 
 
 class ReportAttachment(models.Model):
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="attachments")
-    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=report_attachment_path, max_length=300)
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=pgettext_lazy("model field", "annual report"))
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    file = models.FileField(upload_to=report_attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10)
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
 
     def __str__(self) -> str:
         return self.original_name
@@ -247,8 +258,8 @@ class StageRound(models.Model):
         help_text=_("A score below this is graded insufficient and checked for good faith (0 to 100)."))
     # Moved only by services.stages.round_transition (its table: start scoring).
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.PREPARING)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("opened at"))
 
     class Meta:
         ordering = ["-year", "-id"]
@@ -291,9 +302,10 @@ class Grade(models.TextChoices):
 
 
 class StageEvaluation(models.Model):
-    round = models.ForeignKey(StageRound, on_delete=models.CASCADE, related_name="evaluations")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations")
-    stage = models.ForeignKey(ProjectStage, on_delete=models.PROTECT, related_name="evaluations")
+    round = models.ForeignKey(StageRound, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("round"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations",
+                                verbose_name=pgettext_lazy("model field", "project"))
+    stage = models.ForeignKey(ProjectStage, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("stage"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     panel_comment = models.TextField(_("panel's comment"), blank=True)
     outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
@@ -360,13 +372,14 @@ class GoodFaithReview(models.Model):
     decision by a second staff member (not the one who opened the review) — before a
     termination or a sanction can be recorded on the project."""
 
-    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="good_faith_review")
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="good_faith_review",
+                                      verbose_name=pgettext_lazy("model field", "stage evaluation"))
     # Moved only by services.goodfaith.good_faith_transition (its table: decide).
     state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.OPEN)
     evidence = models.TextField(_("evidence"), blank=True)
     attachment = models.FileField(_("attachment"), upload_to=good_faith_attachment_path, max_length=300, blank=True)
     attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
-    attachment_extension = models.CharField(max_length=10, blank=True)
+    attachment_extension = models.CharField(max_length=10, blank=True, verbose_name=_("attachment file extension"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
@@ -398,8 +411,10 @@ class Sanction(models.Model):
     """A sanction recorded on a project after its stage evaluation: only once a good-faith review
     found the insufficient result not performed in good faith."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="sanctions")
-    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.PROTECT, related_name="sanctions")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="sanctions",
+                                verbose_name=pgettext_lazy("model field", "project"))
+    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.PROTECT, related_name="sanctions",
+                                   verbose_name=pgettext_lazy("model field", "stage evaluation"))
     kind = models.CharField(_("kind"), max_length=20, choices=SanctionKind.choices)
     measure = models.TextField(_("measure"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -421,7 +436,8 @@ class ConditionState(models.TextChoices):
 
 
 class Condition(models.Model):
-    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.CASCADE, related_name="conditions")
+    evaluation = models.ForeignKey(StageEvaluation, on_delete=models.CASCADE, related_name="conditions",
+                                   verbose_name=pgettext_lazy("model field", "stage evaluation"))
     text = models.TextField(_("condition"))
     due_on = models.DateField(_("due date"), null=True, blank=True)
     # Moved only by services.stages.condition_transition (its table: met, with the evidence).
@@ -454,8 +470,10 @@ class PlanState(models.TextChoices):
 class StagePlan(models.Model):
     """The follow-up support plan for the stage after a continued evaluation."""
 
-    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="plan")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="plans")
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="plan",
+                                      verbose_name=pgettext_lazy("model field", "stage evaluation"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="plans",
+                                verbose_name=pgettext_lazy("model field", "project"))
     stage_number = models.PositiveSmallIntegerField(_("stage"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
@@ -463,16 +481,16 @@ class StagePlan(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT)
     national_total_won = models.BigIntegerField(_("national funding, total"), default=0)
     comment = models.TextField(_("staff comments"), blank=True)
-    revision = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1, verbose_name=_("revision"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("submitted by"))
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("endorsed by"))
-    endorsed_at = models.DateTimeField(null=True, blank=True)
+    endorsed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("endorsed at"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
 
     class Meta:
         ordering = ["project_id", "stage_number"]
@@ -490,8 +508,9 @@ class StagePlan(models.Model):
 class PlanYear(models.Model):
     """One year of one region's money in a stage plan (national and local)."""
 
-    plan = models.ForeignKey(StagePlan, on_delete=models.CASCADE, related_name="lines")
-    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(StagePlan, on_delete=models.CASCADE, related_name="lines",
+                             verbose_name=pgettext_lazy("model field", "stage plan"))
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
     national_won = models.BigIntegerField(_("national funding"), default=0, validators=[MinValueValidator(0)])
     local_won = models.BigIntegerField(_("local funds"), default=0, validators=[MinValueValidator(0)])
@@ -503,6 +522,8 @@ class PlanYear(models.Model):
             models.CheckConstraint(condition=models.Q(national_won__gte=0, local_won__gte=0),
                                    name="plan_amounts_not_negative"),
         ]
+        verbose_name = _("plan by year")
+        verbose_name_plural = _("plan by year")
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}"
@@ -521,9 +542,10 @@ class StageReport(OfficialDocument):
 
     upload_dir = "stage-reports/"
 
-    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="report")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    evaluation = models.OneToOneField(StageEvaluation, on_delete=models.PROTECT, related_name="report",
+                                      verbose_name=pgettext_lazy("model field", "stage evaluation"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
 
     class Meta:
         verbose_name = _("stage-evaluation report")

@@ -9,6 +9,11 @@ class ProposalsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from .todos import sign_off_todos
+
+        register(sign_off_todos)  # the dashboards' to-dos (core.todos)
         from programmes.signals import call_announced
 
         from .services.lifecycle import results_announced

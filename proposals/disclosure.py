@@ -22,6 +22,7 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils.translation import pgettext_lazy
 
 from accounts.rules import is_staff_member
+from core.choices import label_of
 from programmes.models import CallStatus
 
 from .models import ProposalState
@@ -61,8 +62,13 @@ def is_sealed(proposal) -> bool:
 def shown_state(*, user, proposal) -> tuple[str, str]:
     """(code, label) of the state the user sees — what a badge shows (reads no text field)."""
     if sees_everything(user) or not is_sealed(proposal):
-        return proposal.state, str(proposal.get_state_display())
+        return proposal.state, label_of(S, proposal.state)
     return UNDER_REVIEW, str(UNDER_REVIEW_LABEL)
+
+
+def state_label(code: str) -> str:
+    """The label of a shown state code (a real state, or "under_review")."""
+    return str(UNDER_REVIEW_LABEL) if code == UNDER_REVIEW else label_of(S, code)
 
 
 def disclosure_for(*, user, proposal) -> Disclosure:

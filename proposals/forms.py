@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models import CooperationType, Region, StrategicIndustry
 
@@ -120,7 +121,8 @@ class OrganisationForm(forms.Form):
     # Free text, suggested from the institutions registry (the page's datalist) and matched to it on save.
     name = forms.CharField(label=_("Organisation"), max_length=200,
                            widget=forms.TextInput(attrs={"list": "institution-names", "autocomplete": "off"}))
-    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("Kind"), initial=OrganisationKind.UNIVERSITY)
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=pgettext_lazy("organisation", "Kind"),
+                             initial=OrganisationKind.UNIVERSITY)
     role = forms.CharField(label=_("Role in the project"), max_length=300, required=False)
 
 

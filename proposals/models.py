@@ -79,7 +79,7 @@ class Proposal(models.Model):
     # Every content edit bumps `revision`; `section_revisions` guards each
     # section against a silent overwrite (optimistic locking).
     revision = models.PositiveIntegerField(_("revision"), default=1)
-    section_revisions = models.JSONField(default=dict, blank=True)
+    section_revisions = models.JSONField(default=dict, blank=True, verbose_name=_("section revisions"))
 
     state_reason = models.TextField(_("reason"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -142,7 +142,7 @@ class Proposal(models.Model):
 class Participation(models.Model):
     """A region taking part in a proposal; the lead region has one too."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participations")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participations", verbose_name=_("proposal"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="participations", verbose_name=_("region"))
     is_lead = models.BooleanField(_("lead region"), default=False)
     signed_off_by = models.ForeignKey(
@@ -160,6 +160,8 @@ class Participation(models.Model):
                 fields=["proposal"], condition=models.Q(is_lead=True), name="one_lead_per_proposal"
             ),
         ]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
 
     def __str__(self) -> str:
         return f"{self.proposal_id}:{self.region}"
@@ -171,8 +173,8 @@ class Participation(models.Model):
 class KPI(models.Model):
     """A measurable indicator with a baseline and one target per roadmap stage."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis")
-    order = models.PositiveSmallIntegerField(default=0)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("proposal"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     name = models.CharField(_("indicator"), max_length=200)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, default=0)
@@ -188,7 +190,7 @@ class KPI(models.Model):
 
 
 class Stage(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stages")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stages", verbose_name=_("proposal"))
     order = models.PositiveSmallIntegerField(_("stage"))
     kind = models.CharField(_("type"), max_length=20, choices=StageKind.choices)
     years = models.PositiveSmallIntegerField(_("years"), validators=[MinValueValidator(1)])
@@ -208,7 +210,7 @@ class Stage(models.Model):
 class BudgetLine(models.Model):
     """One year of one region's money: national requested, local funds, other sources (won)."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("proposal"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
     national_won = models.BigIntegerField(_("national funding requested"), default=0, validators=[MinValueValidator(0)])
@@ -224,6 +226,8 @@ class BudgetLine(models.Model):
                 name="budget_amounts_not_negative",
             ),
         ]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
@@ -234,7 +238,7 @@ class BudgetLine(models.Model):
 
 
 class LinkedProject(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="linked_projects")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="linked_projects", verbose_name=_("proposal"))
     name = models.CharField(_("project name"), max_length=200)
     ministry = models.CharField(_("ministry"), max_length=100)
     connection = models.TextField(_("how it connects"))
@@ -249,7 +253,7 @@ class LinkedProject(models.Model):
 
 
 class Organisation(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="organisations")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="organisations", verbose_name=_("proposal"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     name = models.CharField(_("organisation"), max_length=200)
     # The name matched to the institutions registry on save (programmes.institutions).
@@ -273,15 +277,15 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal"))
+    file = models.FileField(upload_to=attachment_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10)
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
     size = models.PositiveBigIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -300,13 +304,13 @@ class VersionKind(models.TextChoices):
 class ProposalVersion(models.Model):
     """A frozen, numbered copy of the plan (JSON snapshot), read-only forever."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions", verbose_name=_("proposal"))
     number = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=20, choices=VersionKind.choices)
-    revision = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveIntegerField(verbose_name=_("revision"))
+    snapshot = models.JSONField(verbose_name=_("saved content"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["number"]
@@ -321,16 +325,18 @@ class ProposalVersion(models.Model):
 class ProposalEvent(models.Model):
     """Who did what to a proposal, and when (every state change and sign-off)."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events", verbose_name=_("proposal"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by"))
     action = models.CharField(_("action"), max_length=40)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_state = models.CharField(max_length=20, blank=True, verbose_name=_("state before"))
+    to_state = models.CharField(max_length=20, blank=True, verbose_name=_("state after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("date and time"))
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("proposal state change")
+        verbose_name_plural = _("proposal state changes")
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import josa
 from core.forms import apply_errors
 from core.params import parse_id
 from core.permissions import require
@@ -190,9 +191,8 @@ def proposal_action(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done: the proposal is now “%(state)s”.") % {
-            "state": disclosure.disclosure_for(user=request.user,
-                                               proposal=selectors.proposal_for(user=request.user, pk=pk)).label})
+        messages.success(request, josa.format(_("Done: the proposal is now “%(state)s”."), state=disclosure.disclosure_for(
+            user=request.user, proposal=selectors.proposal_for(user=request.user, pk=pk)).label))
     return redirect("proposals:detail", pk=pk)
 
 
@@ -349,7 +349,7 @@ def _consortium_change(request, pk, change, done: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, done % {"region": region.name})
+        messages.success(request, josa.format(done, region=region.name))
     return redirect("proposals:step", pk=proposal.pk, step="consortium")
 
 

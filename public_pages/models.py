@@ -94,7 +94,7 @@ class Notice(models.Model):
     is_pinned = models.BooleanField(_("pinned to the top"), default=False)
     attachment = models.FileField(_("attachment"), upload_to=notice_attachment_path, max_length=300, blank=True)
     attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
-    attachment_extension = models.CharField(max_length=10, blank=True)
+    attachment_extension = models.CharField(max_length=10, blank=True, verbose_name=_("attachment file extension"))
     attachment_size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("written by"))

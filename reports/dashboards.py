@@ -18,6 +18,7 @@ from proposals.models import ProposalState
 from proposals.selectors import proposal_list
 
 from . import figures
+from .todo_list import todo_rows
 
 
 def dashboard_filter(*, params, calls: list) -> dict:
@@ -96,7 +97,12 @@ DASHBOARDS = [
 
 def dashboard_for(*, user):
     """(template, selector) of the user's dashboard, or None when no dashboard is theirs."""
-    return next(((template, selector) for perm, template, selector in DASHBOARDS if user.has_perm(perm)), None)
+    chosen = next(((template, selector) for perm, template, selector in DASHBOARDS if user.has_perm(perm)), None)
+    if chosen is None:
+        return None
+    template, selector = chosen
+    # Every role's dashboard opens with its to-dos (core.todos, cached per data version).
+    return template, lambda **kwargs: {**selector(**kwargs), "todos": todo_rows(kwargs["user"])}
 
 
 def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:

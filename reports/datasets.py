@@ -203,13 +203,13 @@ register(Dataset(
         # The state the exporting user may know (a region: "under review" while results are sealed).
         Column("shown_state", _("State"), value=_label("shown_state", state_labels().items()), width=16),
         Column("lead_region", _("Lead region"), value=_named("lead_region__name"), width=12),
-        Column("region_count", _("Regions"), INT, width=8),
+        Column("region_count", _("Number of regions"), INT, width=8),
         Column("industry", _("Strategic industry"), value=_named("industry__name"), width=18),
         Column("national_requested", _("National funding requested (won)"), WON,
                value=lambda r, c: r["national_requested"] or 0, width=20),
         Column("local_planned", _("Local funds planned (won)"), WON, value=lambda r, c: r["local_planned"] or 0,
                width=20),
-        Column("submitted_at", _("Submitted"), DATETIME, width=17),
+        Column("submitted_at", _("Date submitted"), DATETIME, width=17),
         Column("updated_at", _("Updated"), DATETIME, width=17),
     ),
 ))
@@ -343,7 +343,7 @@ register(Dataset(
         Column("value", _("Score"), DECIMAL, width=8),
         Column("points", _("Weighted points"), DECIMAL, value=_points, width=10),
         Column("comment", _("Comment"), width=50),
-        Column("scoresheet__submitted_at", _("Submitted"), DATETIME, width=17),
+        Column("scoresheet__submitted_at", _("Date submitted"), DATETIME, width=17),
     ),
 ))
 

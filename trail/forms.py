@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessChannel, AccessPurpose, AuditAction, AuditSource
 
-from .selectors import object_types
+from .selectors import actors, object_types
 
 
 class TrailFilterForm(forms.Form):
@@ -25,6 +25,11 @@ class TrailFilterForm(forms.Form):
         self.fields["action"].choices = everything + list(AuditAction.choices)
         self.fields["source"].choices = everything + list(AuditSource.choices)
         self.fields["type"].choices = everything + object_types()
+        # The person filter is a picker of the people who have records (a typed name still filters).
+        self.actor_choices = everything + actors()
+        typed = (self.data.get("actor") or "").strip()
+        if typed and typed not in {value for value, _label in self.actor_choices}:
+            self.actor_choices.append((typed, typed))
 
     def filters(self) -> dict:
         """Keyword arguments for `selectors.trail` (empty when the form is invalid)."""

@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from audit import services
@@ -36,7 +37,7 @@ def trail(request):
 def _csv_rows(events):
     """Header, then one row per changed field (officials' text made harmless: core.spreadsheet)."""
     yield [
-        _("When"), _("Who"), _("Action"), _("Kind"), _("Object type"), _("Object id"), _("Object"), _("Summary"),
+        _("When"), _("Who"), _("Action"), pgettext("audit record", "Kind"), _("Object type"), _("Object id"), _("Object"), _("Summary"),
         _("Field"), _("Before"), _("After"), _("IP address")]
     for event in events.iterator(chunk_size=1000):
         common = [timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.actor_name,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..moves import Move, move_of
 from . import metrics
@@ -37,11 +38,11 @@ class GeneratedDocument(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices,
                               default=DocumentStatus.PENDING)
-    file = models.FileField(upload_to=document_upload_to, max_length=300, blank=True)
+    file = models.FileField(upload_to=document_upload_to, max_length=300, blank=True, verbose_name=_("file"))
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    size = models.PositiveBigIntegerField(default=0, verbose_name=pgettext_lazy("model field", "file size"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,11 @@
 """Presentation helpers used on every page: money in 원 and 억원."""
 
 from django import template
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from core import josa as particles
 
 register = template.Library()
 
@@ -19,11 +22,17 @@ def won(amount) -> str:
 
 @register.filter
 def eok(amount) -> str:
-    """The amount in 억원 (hundred millions) in Korean, in billions in English."""
+    """The amount in 억원 (hundred millions) in Korean; in English as a reader of English writes it:
+    KRW 5.5 billion, KRW 300 million (never "0.3 billion won")."""
     if amount is None or amount == "":
         return "—"
     if (get_language() or "ko").startswith("en"):
-        return f"{_trim(int(amount) / 1_000_000_000)} billion won"
+        value = int(amount)
+        if abs(value) >= 1_000_000_000:
+            return f"KRW {_trim(value / 1_000_000_000)} billion"
+        if abs(value) >= 1_000_000:
+            return f"KRW {_trim(value / 1_000_000)} million"
+        return f"KRW {value:,}"
     return f"{_trim(int(amount) / EOK)}억원"
 
 
@@ -63,3 +72,17 @@ def figure(value) -> str:
     if value is None or value == "":
         return "—"
     return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@register.filter(is_safe=True)
+def josa_mark(value) -> str:
+    """Mark a value put before a Korean particle in a translated sentence (see core.josa)."""
+    return particles.mark(value)
+
+
+@register.filter(is_safe=True)
+def josa(value) -> str:
+    """A translated sentence with each marked value's particle chosen: "버전 2를", "전라남도는"."""
+    resolved = particles.resolve(str(value))
+    # Only Hangul particles replace the invisible marks: safe text stays safe.
+    return mark_safe(resolved) if isinstance(value, SafeData) else resolved  # noqa: S308

@@ -22,9 +22,11 @@ page, the reports and the tests. All figures are on a 0–100 scale.
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 
+from django.utils.translation import gettext_lazy
+
 TRIM_FROM = 5
 DISAGREEMENT_RANGE = 20.0
-TIE_BREAK_RULE = (
+TIE_BREAK_RULE = gettext_lazy(
     "Ties are broken by the higher plain mean, then the higher points on the heaviest criterion, "
     "then the earlier submission, then the lower proposal number."
 )

@@ -12,6 +12,7 @@ The grounds the portal cannot know the expert declares on each assignment
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from core import josa
 from programmes.institutions import Registry, normalise, registry
 from programmes.models import ConflictGround
 
@@ -62,12 +63,12 @@ def _institution_reasons(profile, organisation_names, organisations, call, reg) 
         if reg is None or expert_inst is None or org_inst is None:
             continue
         if same_institution and reg.root(expert_inst) == reg.root(org_inst):
-            return [_("Affiliation %(mine)s is the same institution as the participating organisation "
-                      "%(org)s.") % {"mine": profile.affiliation, "org": name}]
+            return [josa.format(_("Affiliation %(mine)s is the same institution as the participating organisation "
+                                  "%(org)s."), mine=profile.affiliation, org=name)]
         department = reg.department(expert_inst)
         if same_department and department is not None and department == reg.department(org_inst):
-            return [_("Affiliation %(mine)s is the same department as the participating organisation "
-                      "%(org)s.") % {"mine": profile.affiliation, "org": name}]
+            return [josa.format(_("Affiliation %(mine)s is the same department as the participating organisation "
+                                  "%(org)s."), mine=profile.affiliation, org=name)]
     return []
 
 

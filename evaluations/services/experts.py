@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core import josa
 from core.permissions import require
 from core.tables import read_rows
 from programmes.institutions import institution_match, registry
@@ -34,17 +35,17 @@ def _check_row(row: dict, regions: dict, industries: dict) -> list[str]:
         try:
             validate_email(row["email"])
         except ValidationError:
-            reasons.append(_("“%(value)s” is not an e-mail address.") % {"value": row["email"]})
+            reasons.append(josa.format(_("“%(value)s” is not an e-mail address."), value=row["email"]))
     if row.get("home_region") and row["home_region"].lower() not in regions:
-        reasons.append(_("Unknown region code “%(value)s”.") % {"value": row["home_region"]})
+        reasons.append(josa.format(_("Unknown region code “%(value)s”."), value=row["home_region"]))
     for code in [c.strip() for c in row.get("industries", "").replace(",", ";").split(";") if c.strip()]:
         if code not in industries:
-            reasons.append(_("Unknown industry code “%(value)s”.") % {"value": code})
+            reasons.append(josa.format(_("Unknown industry code “%(value)s”."), value=code))
     if row.get("available", "").lower() not in ("", "yes", "no", "true", "false", "1", "0", "y", "n"):
         reasons.append(_("“available” must be yes or no."))
     existing = User.objects.filter(username=row.get("username")).first()
     if existing and existing.role != Role.EXPERT:
-        reasons.append(_("“%(value)s” is an account of another role.") % {"value": row["username"]})
+        reasons.append(josa.format(_("“%(value)s” is an account of another role."), value=row["username"]))
     return reasons
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core import josa
 
 from ..models import Assignment, ConfidentialityPledge
 
@@ -27,8 +28,8 @@ def pledge_sign(*, actor, call, signed_name: str, agree: bool) -> Confidentialit
     if not agree:
         errors["agree"] = _("Tick the box to accept the pledge.")
     if not _same_name(signed_name or "", actor.display_name or actor.username):
-        errors["signed_name"] = _("Type your name exactly as “%(name)s” to sign.") % {
-            "name": actor.display_name or actor.username}
+        errors["signed_name"] = josa.format(_("Type your name exactly as “%(name)s” to sign."),
+                                            name=actor.display_name or actor.username)
     if errors:
         raise ValidationError(errors)
     try:

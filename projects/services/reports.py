@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core import josa
 from core.moves import Move, check_move, move_of
 from core.permissions import require
 
@@ -191,7 +192,7 @@ def report_problems(report: AnnualReport) -> list[str]:
             "names": ", ".join(missing)})
     for part in report.parts.select_related("region"):
         if not part.narrative.strip():
-            problems.append(_("%(region)s has not written its part yet.") % {"region": part.region.name})
+            problems.append(josa.format(_("%(region)s has not written its part yet."), region=part.region.name))
     return problems
 
 

@@ -7,9 +7,11 @@ revision and clears the regions' sign-offs: each region signs what it saw.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import josa
 from core.permissions import require
 from programmes.institutions import registry
 from programmes.models import CooperationType, Region
@@ -136,9 +138,9 @@ def consortium_invite(*, actor, proposal: Proposal, region: Region) -> Participa
     locked = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     require(actor, "proposals.manage_consortium", locked)
     if not locked.call.eligible_regions.filter(pk=region.pk).exists():
-        raise ValidationError(_("%(region)s is not eligible for this call.") % {"region": region.name})
+        raise ValidationError(josa.format(_("%(region)s is not eligible for this call."), region=region.name))
     if locked.participations.filter(region=region).exists():
-        raise ValidationError(_("%(region)s already takes part.") % {"region": region.name})
+        raise ValidationError(josa.format(_("%(region)s already takes part."), region=region.name))
     participation = Participation.objects.create(proposal=locked, region=region)
     locked._dirty = []
     _finish_section_save(actor=actor, proposal=locked, section="consortium", region=None)
@@ -176,7 +178,32 @@ def consortium_sign_off(*, actor, proposal: Proposal, revision: int) -> Particip
     participation.save(update_fields=["signed_off_by", "signed_off_at", "signed_revision"])
     ProposalEvent.objects.create(proposal=locked, actor=actor, action="signed_off", note=f"v{locked.next_version_number()}",
                                  from_state=locked.state, to_state=locked.state)
+    if actor.region_id != locked.lead_region_id:
+        _tell_the_lead_region(locked, participation)
     return participation
+
+
+def _tell_the_lead_region(proposal: Proposal, participation: Participation) -> None:
+    """A partner region signed off: the lead region's officials are told (in the portal and by mail,
+    each in their own language)."""
+    from accounts.models import Role, User
+    from accounts.services import notify
+
+    leads = list(User.objects.filter(role=Role.OFFICIAL, is_active=True, region_id=proposal.lead_region_id))
+    for language, people in _by_language(leads).items():
+        with translation.override(language):
+            message = _("%(region)s signed off the current version of “%(title)s”.") % {
+                "region": participation.region.name, "title": proposal.title}
+        notify(users=people, message=message, url=reverse("proposals:detail", args=[proposal.pk]))
+
+
+def _by_language(users) -> dict:
+    from accounts.mail import mail_language
+
+    groups: dict = {}
+    for user in users:
+        groups.setdefault(mail_language(user), []).append(user)
+    return groups
 
 
 # --- Sections ------------------------------------------------------------------

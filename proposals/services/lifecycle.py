@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core import josa
 from core.permissions import require
 from programmes.models import CallStatus
 
@@ -138,7 +139,7 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
 
 
 def _state_message(proposal: Proposal, shown) -> str:
-    message = _("“%(title)s” is now “%(state)s”.") % {"title": proposal.title_ko, "state": shown.label}
+    message = josa.format(_("“%(title)s” is now “%(state)s”."), title=proposal.title_ko, state=shown.label)
     if shown.reason:
         message += " " + _("Reason: %(reason)s") % {"reason": shown.reason}
     return message

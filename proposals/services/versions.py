@@ -17,9 +17,10 @@ def snapshot(proposal: Proposal) -> dict:
         "revision": proposal.revision,
         "cooperation_type": proposal.cooperation_type,
         "industry": proposal.industry.name_ko if proposal.industry_id else "",
+        "industry_en": proposal.industry.name_en if proposal.industry_id else "",
         **{name: getattr(proposal, name) for name in TEXT_FIELDS},
         "regions": [
-            {"code": p.region.code, "name": p.region.name_ko, "lead": p.is_lead}
+            {"code": p.region.code, "name": p.region.name_ko, "name_en": p.region.name_en, "lead": p.is_lead}
             for p in prefetched(proposal, "participations", "region")
         ],
         "kpis": [

@@ -314,8 +314,8 @@ def test_the_selection_board_shows_staff_the_envelope_and_the_proposal(client, r
     response = client.get(reverse("funding:selection", args=[on_board.call_id]))
 
     assert response.status_code == 200
-    assert text_of(response, "envelope-total") == "22 billion won"
-    assert text_of(response, "envelope-remaining") == "22 billion won"
+    assert text_of(response, "envelope-total") == "KRW 22 billion"
+    assert text_of(response, "envelope-remaining") == "KRW 22 billion"
     assert on_board.title_en in text_of(response, "selection-table")
     assert f'id="reason-{on_board.pk}"' in response.content.decode()
 
@@ -387,7 +387,7 @@ def test_staff_see_the_decision_page_and_only_someone_else_than_the_preparer_get
     response = client.get(reverse("funding:decision", args=[prepared.proposal_id]))
 
     assert response.status_code == 200
-    assert text_of(response, "decision-total") == "5,400,000,000 won (5.4 billion won)"
+    assert text_of(response, "decision-total") == "5,400,000,000 won (KRW 5.4 billion)"
     assert ('id="approve-button"' in response.content.decode()) == (who != "ministry")
     assert 'id="prepare-button"' in response.content.decode()  # a new version may still be prepared
 
@@ -401,7 +401,7 @@ def test_an_official_of_the_project_sees_the_decision_read_only(client, request,
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert text_of(response, "decision-total") == "5,400,000,000 won (5.4 billion won)"
+    assert text_of(response, "decision-total") == "5,400,000,000 won (KRW 5.4 billion)"
     assert [name for name in ('id="decision-form"', 'id="prepare-button"', 'id="approve-button"',
                               'id="envelope-total"', 'name="op"') if name in page] == []
     assert 'id="download-ko"' in page

@@ -124,6 +124,8 @@ EXPECTED = {
     # My sessions: everybody their own; the session ended is another of the owner's (others: 404).
     "sessions": "login 200 200 200 200 200 200 200 200",
     "sessions_end_others": "405 405 405 405 405 405 405 405 405",
+    "daily_digest": "405 405 405 405 405 405 405 405 405",
+    "daily_digest [POST]": "login 302 302 302 302 302 302 302 302",
     "sessions_end_others [POST]": "login 302 302 302 302 302 302 302 302",
     "session_end": "405 405 405 405 405 405 405 405 405",
     "session_end [POST]": "login 302 404 404 404 404 404 404 404",
@@ -425,6 +427,7 @@ PAYLOADS = {
     "verify_file": lambda w: {"document": SimpleUploadedFile("letter.pdf", b"%PDF-1.7 not one of ours")},
     "notifications_read": lambda w: {},
     "sessions_end_others": lambda w: {"confirm": "yes"},
+    "daily_digest": lambda w: {"daily_digest": "on"},
     "session_end": lambda w: {"confirm": "yes"},
     **{f"person_{action}": lambda w: {} for action in PERSON_ACTIONS},
     "programmes:call_status": lambda w: {"status": "closed"},

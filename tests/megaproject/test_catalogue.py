@@ -68,3 +68,72 @@ def test_every_translation_keeps_the_placeholders_of_its_source(entries):
 def test_no_message_appears_twice(entries):
     keys = [(e.msgctxt, e.msgid) for e in entries]
     assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+# Both forms of a particle written at once read as machine-made: core.josa chooses one.
+BOTH_FORMS = re.compile(r"을\(를\)|를\(을\)|은\(는\)|는\(은\)|이\(가\)|가\(이\)|\(으\)로|와\(과\)|과\(와\)")
+
+
+def test_no_translation_writes_both_forms_of_a_particle(entries):
+    machine_made = [f"{describe(e)} → {text!r}" for e in entries if not e.is_header
+                    for text in e.msgstr.values() if BOTH_FORMS.search(text)]
+    assert machine_made == [], "write one form and let core.josa choose:\n" + "\n".join(machine_made)
+
+
+PORTAL_APPS = {"accounts", "api", "audit", "core", "evaluations", "funding", "megaproject", "programmes",
+               "projects", "proposals", "public_pages", "reports", "trail"}
+
+
+def _portal_models():
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.app_label in PORTAL_APPS and not model.__name__.startswith("Historical"):
+            yield model
+
+
+def _lazy_message(value):
+    """(context, msgid) of a gettext_lazy / pgettext_lazy value, or None when it is a plain string."""
+    from django.utils.functional import Promise
+
+    if not isinstance(value, Promise):
+        return None
+    args = value._args
+    return (None, args[0]) if len(args) == 1 else (args[0], args[1])
+
+
+def _names():
+    for model in _portal_models():
+        label = model._meta.label
+        yield f"{label} (verbose_name)", model._meta.original_attrs.get("verbose_name")
+        yield f"{label} (verbose_name_plural)", model._meta.original_attrs.get("verbose_name_plural")
+        for field in model._meta.get_fields():
+            if field.auto_created or not field.concrete or field.name == "id":
+                continue
+            yield f"{label}.{field.name}", getattr(field, "_verbose_name", None) or field.verbose_name
+
+
+def _django_translates(name) -> bool:
+    """Fields inherited from Django (AbstractUser) are translated by Django's own Korean catalogue."""
+    from django.utils import translation
+
+    with translation.override("ko"):
+        return str(name) != _lazy_message(name)[1]
+
+
+def test_every_model_and_field_of_the_portal_has_a_translated_name(entries):
+    translated = {(e.msgctxt, e.msgid) for e in entries if not e.is_header and e.translated}
+    unnamed, untranslated = [], []
+    for where, name in _names():
+        message = _lazy_message(name)
+        if message is None:
+            unnamed.append(where)
+        elif message not in translated and not _django_translates(name):
+            untranslated.append(f"{where}: {message!r}")
+    assert unnamed == [], "give these an explicit verbose_name=_(\"…\"):\n" + "\n".join(unnamed)
+    assert untranslated == [], "translate these names in the Korean catalogue:\n" + "\n".join(untranslated)
+
+
+def test_the_check_sees_models_and_fields():
+    names = dict(_names())
+    assert "programmes.Region.name_ko" in names and "audit.AuditEvent (verbose_name)" in names

@@ -403,7 +403,7 @@ FORMS = {
     # code page and removal send a verified or a required person on (their refusals: tests/accounts).
     "twofactor_enrol": "owner", "twofactor_codes_renew": "ministry", "login_verify": "ministry",
     "twofactor_remove": "ministry",
-    "sessions_end_others": "owner", "session_end": "owner",
+    "sessions_end_others": "owner", "session_end": "owner", "daily_digest": "owner",
     # People administration (the owner is Gwangju's regional administrator; the invitee waits) and the
     # invited person's page.
     "people_invite": "admin", "person_role": "admin", "person_access": "owner", "person_deactivate": "owner",
@@ -429,7 +429,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
-             "sessions_end_others": "sessions", "session_end": "sessions",
+             "sessions_end_others": "sessions", "session_end": "sessions", "daily_digest": "profile",
              "evaluations:expert_export": "evaluations:experts",
              "projects:report_start": "projects:detail", "projects:condition_close": "projects:round",
              **{f"projects:report_{action}": "projects:report"

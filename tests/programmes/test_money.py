@@ -85,11 +85,13 @@ def test_won_in_english(english):
 
 
 def test_eok_in_english_counts_billions(english):
-    assert eok(5_500_000_000) == "5.5 billion won"
+    assert eok(5_500_000_000) == "KRW 5.5 billion"
+    assert eok(300_000_000) == "KRW 300 million"  # never "0.3 billion won"
+    assert eok(2_500_000) == "KRW 2.5 million" and eok(40_000) == "KRW 40,000"
 
 
 def test_money_in_english_gives_both(english):
-    assert money(5_500_000_000) == "5,500,000,000 won (5.5 billion won)"
+    assert money(5_500_000_000) == "5,500,000,000 won (KRW 5.5 billion)"
 
 
 @pytest.mark.parametrize("missing", [None, ""])

@@ -226,4 +226,5 @@ def test_a_super_regional_proposal_of_two_regions_is_completed_through_the_servi
     assert (p.state, p.revision, sign_offs(p)) == (ProposalState.SUBMITTED, 9, [
         ("gwangju", "official-gwangju", 9), ("jeonnam", "official-jeonnam", 9)])
     assert p.versions.get().snapshot["regions"] == [
-        {"code": "gwangju", "name": "광주광역시", "lead": True}, {"code": "jeonnam", "name": "전라남도", "lead": False}]
+        {"code": "gwangju", "name": "광주광역시", "name_en": "Gwangju", "lead": True},
+        {"code": "jeonnam", "name": "전라남도", "name_en": "Jeonnam", "lead": False}]

@@ -41,7 +41,7 @@ def test_the_call_notice_shows_rules_in_eok_the_rubric_and_the_timeline_in_korea
 
 def test_the_call_notice_in_english(call):
     text = get(reverse("public:call", args=[call.pk]), language="en").content.decode()
-    assert "Rules of the call" in text and "22 billion won" in text
+    assert "Rules of the call" in text and "KRW 22 billion" in text
 
 
 def test_a_draft_call_has_no_public_page(draft_call):
