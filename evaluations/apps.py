@@ -21,3 +21,13 @@ class EvaluationsConfig(AppConfig):
         from .selectors import expert_needs_second_factor
 
         register_requirement(expert_needs_second_factor)  # a call may require it of its experts
+
+        from programmes import call_page
+        from proposals import page_parts
+
+        from .call_parts import consultants_pending_part, waiting_for_consultants_part
+
+        # Staff see on the call's page which drafts wait for consultants; the proposal's page tells
+        # staff and the regions alike who acts next.
+        call_page.register(waiting_for_consultants_part)
+        page_parts.register(consultants_pending_part)

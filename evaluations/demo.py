@@ -158,7 +158,36 @@ def seed_panels() -> int:
                                   if selected else "기획의 방향은 타당하나 실증 계획과 재원 조달의 구체성이 부족함."),
             "decision_reason": "권역별 심층평가 결과 상위 과제로 선정" if selected else "권역별 심층평가 결과 미선정",
         })
+    seed_open_call_consultants()
     return count
+
+
+# The consultants of Busan's 2027 draft (advanced mobility; neither works in Busan).
+OPEN_CALL_CONSULTANTS = ["expert4", "expert8"]
+
+
+def seed_open_call_consultants() -> int:
+    """Idempotent: every draft in consulting on the open 2027 call has its consultants, assigned by
+    ministry staff through the same service (conflict rules included); returns how many were added."""
+    from accounts.models import User
+    from programmes.models import Call
+    from proposals.models import Proposal, ProposalState
+
+    from .models import Assignment, AssignmentKind
+    from .services import panel_assign
+
+    ministry = User.objects.get(username="ministry")
+    experts = list(User.objects.filter(username__in=OPEN_CALL_CONSULTANTS).order_by("username"))
+    added = 0
+    for call in Call.objects.filter(programme__code="mega", year=2027):
+        for proposal in Proposal.objects.filter(call=call, state=ProposalState.CONSULTING).order_by("pk"):
+            have = set(Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.CONSULTING)
+                       .values_list("expert_id", flat=True))
+            for expert in experts:
+                if expert.pk not in have:
+                    panel_assign(actor=ministry, proposal=proposal, expert=expert, kind=AssignmentKind.CONSULTING)
+                    added += 1
+    return added
 
 
 # --- The evaluator quality record of the 2023 call ------------------------------------------

@@ -261,3 +261,20 @@ def expert_needs_second_factor(user) -> bool:
     return Assignment.objects.filter(
         expert=user, conflict_declared=False, proposal__call__experts_require_second_factor=True,
     ).exists()
+
+
+def consultants_of(proposal):
+    """The experts coaching a proposal (consulting assignments without a declared conflict)."""
+    return (Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.CONSULTING, conflict_declared=False)
+            .select_related("expert"))
+
+
+def waiting_for_consultants(*, call):
+    """Proposals of the call sent to consulting that no consultant coaches yet (staff's to assign)."""
+    from proposals.models import ProposalState
+
+    coached = Assignment.objects.filter(proposal=OuterRef("pk"), kind=AssignmentKind.CONSULTING,
+                                        conflict_declared=False)
+    return (Proposal.objects.filter(call=call, state=ProposalState.CONSULTING)
+            .annotate(coached=Exists(coached)).filter(coached=False).select_related("lead_region")
+            .order_by("updated_at"))

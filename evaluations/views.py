@@ -21,7 +21,7 @@ from core.permissions import require
 from core.spreadsheet import csv_lines
 from programmes.models import Call, CooperationType, QualityRules, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
-from proposals.models import VersionKind
+from proposals.models import ProposalState, VersionKind
 from proposals.selectors import proposal_for
 from proposals.views import _labels
 
@@ -650,11 +650,15 @@ def proposal_consulting(request, pk):
         else:
             messages.error(request, _("Write your answer."))
         return redirect("evaluations:consulting", pk=pk)
+    can_manage = request.user.has_perm("evaluations.manage_panels")
+    coached = list(selectors.consultants_of(proposal))
     return render(request, "evaluations/proposal_consulting.html", {
         "proposal": proposal, "rounds": services.comments_for(user=request.user, proposal=proposal),
         "can_answer": request.user.has_perm("evaluations.answer_comments", proposal),
-        "consultants": list(proposal.assignments.filter(kind=AssignmentKind.CONSULTING)
-                        .select_related("expert")) if request.user.has_perm("evaluations.manage_panels") else [],
+        "can_manage": can_manage, "consultants": coached if can_manage else [],
+        # In consulting with no consultant yet: staff's turn (the region has nothing to do).
+        "waiting_for_consultants": proposal.state == ProposalState.CONSULTING and not coached,
+        "pending": {"staff": can_manage},
     })
 
 

@@ -10,7 +10,7 @@ from rules.contrib.views import permission_required
 from core.forms import apply_errors
 from core.permissions import require
 
-from . import selectors, services
+from . import call_page, selectors, services
 from .forms import CallForm, InstitutionImportForm, rubric_formset
 from .institutions import institutions_import
 from .models import CallStatus
@@ -34,7 +34,8 @@ def call_list(request):
 @login_required
 def call_detail(request, pk):
     call = selectors.call_detail(user=request.user, pk=pk)
-    return render(request, "programmes/call_detail.html", {"call": call, "statuses": CallStatus})
+    return render(request, "programmes/call_detail.html", {
+        "call": call, "statuses": CallStatus, "parts": call_page.parts_for(user=request.user, call=call)})
 
 
 def _call_form_page(request, call, template_title: str):

@@ -26,3 +26,9 @@ class ProposalsConfig(AppConfig):
 
         # The results held back from the regions are told when the call's results are announced.
         call_announced.connect(results_announced, dispatch_uid="proposals_results_announced")
+        from programmes import call_page
+
+        from .call_parts import region_proposals_part
+
+        # The call page leads a region into its proposals on the call.
+        call_page.register(region_proposals_part)

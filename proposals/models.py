@@ -126,6 +126,19 @@ class Proposal(models.Model):
     def pilot_years(self) -> list[int]:
         return list(range(self.start_year, self.start_year + self.call.pilot_years))
 
+    def next_version_number(self) -> int:
+        """The one number users see for the plan as it stands while it is edited: the number
+        it is frozen under when next sent to consulting or submitted (so the version a region
+        signs off is the version listed after submission). `revision` is an internal edit counter."""
+        cached = self.__dict__.get("_next_version_number")
+        if cached is None:
+            if "versions" in getattr(self, "_prefetched_objects_cache", {}):
+                numbers = [v.number for v in self.versions.all()]
+            else:
+                numbers = list(self.versions.values_list("number", flat=True))
+            cached = self.__dict__["_next_version_number"] = max(numbers, default=0) + 1
+        return cached
+
 
 class Participation(models.Model):
     """A region taking part in a proposal; the lead region has one too."""

@@ -20,7 +20,7 @@ from programmes.models import CooperationType, Region
 from programmes.money import CAP_KEY, TOTAL_KEY, MatchingRule, cell_key, year_key
 from programmes.selectors import open_calls_for_region
 
-from . import disclosure, selectors, services
+from . import disclosure, page_parts, selectors, services
 from .forms import (
     AttachmentForm,
     BudgetForm,
@@ -50,11 +50,12 @@ def _labels() -> dict:
             "region_invited": _("region invited"), "region_removed": _("region removed")},
     }
 
+# No step needs a later one: the roadmap comes before the goals (a KPI has a target per stage).
 STEPS = [
     ("overview", gettext_lazy("Overview")),
     ("consortium", gettext_lazy("Regions")),
-    ("goals", gettext_lazy("Goals and KPIs")),
     ("roadmap", gettext_lazy("Stage roadmap")),
+    ("goals", gettext_lazy("Goals and KPIs")),
     ("budget", gettext_lazy("Budget plan")),
     ("links", gettext_lazy("Linked projects")),
     ("organisations", gettext_lazy("Organisations")),
@@ -120,11 +121,14 @@ def proposal_detail(request, pk):
         "proposal": proposal,
         "shown": disclosure.disclosure_for(user=request.user, proposal=proposal),
         "participations": participations,
-        "moves": services.available_moves(user=request.user, proposal=proposal),
+        "moves": _without_submit(services.available_moves(user=request.user, proposal=proposal)),
         "versions": list(proposal.versions.all()),
         "events": disclosure.visible_events(user=request.user, proposal=proposal,
                                             events=list(proposal.events.select_related("actor")[:30])),
-        "checklist": services.checklist(proposal),
+        "checklist": (items := services.checklist(proposal)),
+        "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
+        "submit_panel": _submit_panel(request.user, proposal, items),
+        "parts": page_parts.parts_for(user=request.user, proposal=proposal),
         "snapshot": snapshot(proposal),
         "budget": selectors.budget_summary(proposal, participations),
         "reason_form": ReasonForm(),
@@ -232,16 +236,32 @@ def _closed_to_edits(request, proposal):
     return None
 
 
+def _submit_panel(user, proposal, items=None) -> dict | None:
+    """The submit button for whoever may submit while the plan is still being written, with what
+    blocks it (the very list the submit move checks); None for everyone else."""
+    if not proposal.is_editable or not user.has_perm("proposals.submit", proposal):
+        return None
+    return {"move": services.MOVES["submit"], "blockers": services.submit_blockers(proposal, items=items)}
+
+
+def _without_submit(moves):
+    return [(name, move) for name, move in moves if name != "submit"]
+
+
 def _step_context(request, proposal, step, **extra):
+    """One progress measure on every step: the checklist of what submission needs (a step is
+    ticked when its checklist items are done; attachments are optional and have none)."""
     items = services.checklist(proposal)
-    done = {i.step for i in items if i.done}
-    if proposal.attachments.exists():
-        done.add("attachments")
+    missing_steps = {i.step for i in items if not i.done}
+    done = {i.step for i in items} - missing_steps
     idx = STEP_KEYS.index(step)
+    if step == "review":
+        extra.setdefault("checklist", items)
+        extra.setdefault("submit_panel", _submit_panel(request.user, proposal, items))
     return {
-        "proposal": proposal, "step": step, "steps": STEPS, "done_steps": done, "step_index": idx + 1,
+        "proposal": proposal, "step": step, "steps": STEPS, "done_steps": done,
         "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
-        "step_count": len(STEPS), "next_step": STEP_KEYS[idx + 1] if idx + 1 < len(STEPS) else None,
+        "next_step": STEP_KEYS[idx + 1] if idx + 1 < len(STEPS) else None,
         "prev_step": STEP_KEYS[idx - 1] if idx > 0 else None,
         "can_edit_lead": request.user.has_perm("proposals.edit_lead_sections", proposal),
         "participations": selectors.participations_of(proposal),
@@ -557,8 +577,8 @@ def _attachments(request, proposal):
 def _review(request, proposal):
     participations = selectors.participations_of(proposal)
     return render(request, "proposals/step_review.html", _step_context(
-        request, proposal, "review", checklist=services.checklist(proposal), participations=participations,
-        moves=services.available_moves(user=request.user, proposal=proposal),
+        request, proposal, "review", participations=participations,
+        moves=_without_submit(services.available_moves(user=request.user, proposal=proposal)),
         my_participation=next((p for p in participations if p.region_id == request.user.region_id), None)))
 
 

@@ -29,4 +29,5 @@ from .lifecycle import (  # noqa: F401
     proposal_submit,
     proposal_transition,
     proposal_withdraw,
+    submit_blockers,
 )

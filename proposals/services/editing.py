@@ -188,7 +188,7 @@ def consortium_sign_off(*, actor, proposal: Proposal, revision: int) -> Particip
     participation.signed_off_at = timezone.now()
     participation.signed_revision = locked.revision
     participation.save(update_fields=["signed_off_by", "signed_off_at", "signed_revision"])
-    ProposalEvent.objects.create(proposal=locked, actor=actor, action="signed_off", note=f"r{locked.revision}",
+    ProposalEvent.objects.create(proposal=locked, actor=actor, action="signed_off", note=f"v{locked.next_version_number()}",
                                  from_state=locked.state, to_state=locked.state)
     if actor.region_id != locked.lead_region_id:
         _tell_the_lead_region(locked, participation)

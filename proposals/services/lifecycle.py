@@ -54,10 +54,11 @@ def _guard_before_deadline(proposal: Proposal, now) -> None:
             "deadline": date_format(timezone.localtime(deadline), "Y-m-d H:i:s")})
 
 
-def _guard_complete(proposal: Proposal, now) -> None:
-    missing = [item.label for item in checklist(proposal) if not item.done]
-    if missing:
-        raise ValidationError(_("The proposal is not complete: %(items)s.") % {"items": "; ".join(missing)})
+def _guard_submittable(proposal: Proposal, now) -> None:
+    """Submission's guard: the same reasons the submit button lists (`submit_blockers`)."""
+    blockers = submit_blockers(proposal, now=now)
+    if blockers:
+        raise ValidationError([b.message for b in blockers])
 
 
 MOVES = {
@@ -67,7 +68,7 @@ MOVES = {
     "start_revising": Move(gettext_lazy("Close the consulting round"), frozenset({S.CONSULTING}), S.REVISING,
                            "proposals.start_revising"),
     "submit": Move(gettext_lazy("Submit"), frozenset({S.DRAFT, S.REVISING}), S.SUBMITTED, "proposals.submit",
-                   freezes=VersionKind.SUBMISSION, guards=(_guard_call_open, _guard_before_deadline, _guard_complete)),
+                   freezes=VersionKind.SUBMISSION, guards=(_guard_submittable,)),
     "pass_eligibility": Move(gettext_lazy("Eligibility passed"), frozenset({S.SUBMITTED}), S.ELIGIBLE,
                              "proposals.check_eligibility"),
     "fail_eligibility": Move(gettext_lazy("Eligibility failed"), frozenset({S.SUBMITTED}), S.INELIGIBLE,
@@ -122,7 +123,7 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
     locked.save(update_fields=update)
     version = None
     if move.freezes:
-        number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        number = locked.next_version_number()
         version = ProposalVersion.objects.create(
             proposal=locked, number=number, kind=move.freezes, revision=locked.revision,
             snapshot=snapshot(locked), created_by=actor,
@@ -214,7 +215,40 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
-    step: str
+    step: str  # the form step where the item is fixed
+    anchor: str = ""  # the part of that step's page, if any
+
+
+@dataclass(frozen=True)
+class SubmitBlocker:
+    """One reason the proposal cannot be submitted now, and where it is fixed (a form step)."""
+
+    key: str
+    message: str
+    step: str = ""
+    anchor: str = ""
+
+
+def submit_blockers(proposal: Proposal, *, now=None, items: list | None = None) -> list[SubmitBlocker]:
+    """Everything that stands between the proposal and its submission, in the order to fix it:
+    the state (consulting must close first), the call (open, before its deadline), then each
+    missing checklist item (`items`: the checklist when the caller has it already). The submit
+    move checks exactly this list; the pages show it."""
+    now = now or timezone.now()
+    blockers = []
+    if proposal.state == S.CONSULTING:
+        blockers.append(SubmitBlocker("consulting", _("You can submit once the consulting round is closed.")))
+    elif proposal.state not in MOVES["submit"].sources:
+        blockers.append(SubmitBlocker("state", _("A proposal that is “%(state)s” cannot be submitted.") % {
+            "state": proposal.get_state_display()}))
+    for key, guard in (("call", _guard_call_open), ("deadline", _guard_before_deadline)):
+        try:
+            guard(proposal, now)
+        except ValidationError as exc:
+            blockers.append(SubmitBlocker(key, " ".join(exc.messages)))
+    blockers.extend(SubmitBlocker(item.key, item.label, item.step, item.anchor)
+                    for item in (checklist(proposal) if items is None else items) if not item.done)
+    return blockers
 
 
 def checklist(proposal: Proposal) -> list[ChecklistItem]:
@@ -243,17 +277,17 @@ def checklist(proposal: Proposal) -> list[ChecklistItem]:
         ChecklistItem("overview", _("Overview: title, strategic industry, summary and regional problem"),
                       bool(proposal.title_ko and proposal.industry_id and proposal.summary and proposal.problem),
                       "overview"),
-        ChecklistItem("goals", _("Vision, goals and at least one KPI"),
-                      bool(proposal.vision and proposal.goals and proposal.kpis.exists()), "goals"),
+        ChecklistItem("consortium", consortium_label, consortium_ok, "consortium"),
         ChecklistItem("roadmap", _("Stage roadmap starting with the pilot, within the maximum years"),
                       roadmap_ok, "roadmap"),
+        ChecklistItem("goals", _("Vision, goals and at least one KPI"),
+                      bool(proposal.vision and proposal.goals and proposal.kpis.exists()), "goals"),
         ChecklistItem("budget", _("Budget plan within the cap and the local matching rule"), budget_ok, "budget"),
         ChecklistItem("links", _("At least one linked government project"),
                       proposal.linked_projects.exists(), "links"),
         ChecklistItem("organisations", _("Participating organisations for every region"),
                       region_ids <= org_regions and bool(region_ids), "organisations"),
-        ChecklistItem("consortium", consortium_label, consortium_ok, "consortium"),
         ChecklistItem("sign_offs", _("Every region signed off the current version"),
-                      all(p.is_signed_for(proposal.revision) for p in participations), "review"),
+                      all(p.is_signed_for(proposal.revision) for p in participations), "review", "sign-off"),
     ]
     return items

@@ -170,6 +170,9 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
 
     # --- 1. Gwangju creates the draft with Jeonnam as partner -------------------------
     log_in_to_dashboard(page, portal, "official-gwangju")
+    page.goto(f"{portal}/calls/{call.pk}/")  # the call page offers to write a proposal on it
+    expect(page.locator("#call-new-proposal")).to_have_attribute("href", f"/proposals/new/?call={call.pk}")
+    check_accessibility(page, "proposal-00-call")
     pk = create_draft(page, portal, call, title=TITLE, partner="전라남도", screenshot="proposal-01-create")
 
     # --- 2. Overview ----------------------------------------------------------------------
@@ -185,8 +188,9 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
     expect(regions).to_contain_text("전라남도")
     check_accessibility(page, "proposal-03-consortium")
 
-    # --- 4. Roadmap first (the KPI targets need one column per stage) ----------------------
-    go_to_step(page, pk, "roadmap")
+    # --- 4. Roadmap, the step after the regions (the KPI targets need one column per stage) ---
+    page.click(f"main a.btn[href='/proposals/{pk}/edit/roadmap/']")  # the regions step's "Continue"
+    page.wait_for_url(re.compile(rf"/proposals/{pk}/edit/roadmap/$"))
     expect(page.locator("select[name='rows-0-kind']")).to_have_value("basic")
     expect(page.locator("input[name='rows-0-years']")).to_have_value(str(call.pilot_years))
     page.fill("input[name='rows-0-years']", "3")
@@ -200,8 +204,8 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
     expect(page.locator("select[name='rows-1-kind']")).to_have_value("demonstration")
     expect(page.locator("input[name='rows-1-years']")).to_have_value("3")
 
-    # --- 5. Goals and one KPI with a target per stage --------------------------------------
-    go_to_step(page, pk, "goals")
+    # --- 5. Goals and one KPI with a target per stage: "Save and continue" never stalls ----
+    save_and_continue(page, pk, "goals")
     page.fill("#id_vision", "초광역 AI 반도체 실증 거점")
     page.fill("#id_goals", "1단계: 원천기술 확보\n2단계: 실증 및 표준화")
     expect(page.locator("input[name='rows-0-target_2']")).to_have_count(1)  # two stages, two targets
@@ -212,10 +216,9 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
     page.fill("input[name='rows-0-target_1']", "10")
     page.fill("input[name='rows-0-target_2']", "30")
     check_accessibility(page, "proposal-05-goals")
-    save_and_continue(page, pk, "roadmap")
+    save_and_continue(page, pk, "budget")
 
     # --- 6. Gwangju's budget: the live totals before saving ----------------------------------
-    go_to_step(page, pk, "budget")
     expect(page.locator("main h2")).to_contain_text("광주광역시")
     fill_budget(page, years, NATIONAL, LOCAL)
     expect(page.locator(f"tr[data-year='{years[0]}'] .row-total")).to_have_text(won(NATIONAL + LOCAL))
@@ -258,6 +261,8 @@ def test_super_regional_proposal_from_draft_to_submission(portal, open_call, med
     expect(checklist).to_have_count(8)
     expect(checklist.filter(has=page.locator(".text-danger"))).to_have_count(2)  # organisations, sign-offs
     expect(checklist.filter(has=page.locator(f"a[href='/proposals/{pk}/edit/organisations/']"))).to_have_count(1)
+    expect(page.locator("#move-submit")).to_have_attribute("aria-disabled", "true")  # shown, disabled, explained
+    expect(page.locator("#submit-blockers li")).to_have_count(2)
     check_accessibility(page, "proposal-10-review-gwangju")
     log_out(page)
 

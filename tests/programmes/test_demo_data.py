@@ -133,3 +133,17 @@ def test_every_expert_of_the_2023_call_signed_its_pledge():
     experts = set(Assignment.objects.filter(proposal__call=call).values_list("expert__username", flat=True))
     signed = set(ConfidentialityPledge.objects.filter(call=call).values_list("expert__username", flat=True))
     assert experts == signed
+
+
+def test_busans_2027_draft_in_consulting_has_its_consultants_and_reseeding_adds_none():
+    """No dead end in the demo: the draft sent to consulting has two consultants (none from Busan)."""
+    from evaluations import demo as evaluations_demo
+    from evaluations.models import Assignment, AssignmentKind
+    from proposals.models import Proposal, ProposalState
+
+    draft = Proposal.objects.get(call__year=2027, lead_region__code="busan")
+    assert draft.state == ProposalState.CONSULTING
+    consultants = Assignment.objects.filter(proposal=draft, kind=AssignmentKind.CONSULTING, conflict_declared=False)
+    assert sorted(consultants.values_list("expert__username", flat=True)) == ["expert4", "expert8"]
+    assert not consultants.filter(expert__expert_profile__home_region__code="busan").exists()
+    assert evaluations_demo.seed_open_call_consultants() == 0  # idempotent
