@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -122,16 +123,29 @@ def test_the_list_needs_the_same_number_of_queries_for_1_proposal_as_for_12(
 ):
     log_in(client, request.getfixturevalue(who))
     make_proposal(partners=["jeonnam"])
-    client.get(LIST)  # fills the cached reference data (the header's region name)
-    with CaptureQueriesContext(connection) as one:
-        assert len(titles(client.get(LIST))) == 1
+
+    def queries(n):
+        """(first view after the data changed, the next view): the header's to-do count is
+        worked out on the first and read from the cache on the next."""
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as seen:
+                assert len(titles(client.get(LIST))) == n
+            counts.append(len(seen))
+        return counts
+
+    def forget():  # every cache, the figures' (the to-dos) included
+        for store in caches.all():
+            store.clear()
+
+    forget()
+    one = queries(1)
     partners = ["jeonnam", "busan", "daegu", "ulsan"]
     industries = ["marine-bio", "advanced-bio", "secondary-batteries"]
     for n in range(11):
         make_proposal(partners=[partners[n % 4]], industry=industry(industries[n % 3]))
-    with CaptureQueriesContext(connection) as twelve:
-        assert len(titles(client.get(LIST))) == 12
-    assert len(twelve) == len(one)
+    forget()
+    assert queries(12) == one
 
 
 # --- Creation ------------------------------------------------------------------------------------
