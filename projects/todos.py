@@ -1,9 +1,9 @@
 """The funded projects' to-dos (core.todos), from the same permissions as the moves they lead to.
 
 Officials: the lead region's annual reports to submit (due / overdue), a partner region's part of
-one not written yet (same deadline), a stage plan to write and submit. Staff: submitted reports to accept or return, plans to endorse, endorsed plans to approve
-and good-faith reviews to decide — the last two never for the person who endorsed or opened them
-(four eyes). Only projects the user sees: a project sealed until its call's announcement is none."""
+one not written yet (same deadline), a stage plan to write and submit. Staff: submitted reports to
+accept or return, plans to endorse, endorsed plans to approve and good-faith reviews to decide — the last two never for the person
+who endorsed or opened them (four eyes). Only projects the user sees: a project sealed until its call's announcement is none."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
