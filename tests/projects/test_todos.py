@@ -1,16 +1,20 @@
 """The funded projects' to-dos (projects.todos): a partner region's part of an annual report, and
 no to-do ever telling a region a result sealed until its call's announcement (proposals.disclosure)."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from accounts.tasks import send_daily_digests
-from core.todos import todos_for
+from core.todos import end_of_day, todos_for
 from programmes.models import CallStatus
-from projects.services import reports
+from projects.models import StageRound
+from projects.services import reports, stages
+from tests.factories import EOK
 
-from .conftest import complete_report, part_of
+from .conftest import complete_report, evaluation_of, open_round, part_of, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +76,22 @@ def test_a_to_do_never_reveals_a_result_sealed_until_the_announcement(
         assert to_regions and all(any(n in m.body for n in names) for m in to_regions)
     else:
         assert not any(n in m.body for m in to_regions for n in names), [m.body for m in to_regions]
+
+
+@pytest.mark.parametrize("due_on", [None, datetime.date(2026, 1, 15)])
+def test_a_stage_scoring_to_do_shows_the_rounds_deadline_when_it_sets_one(
+        due_on, project, call, ministry, stage_expert):
+    rnd = open_round(call, by=ministry)
+    if due_on:  # the round form's "scores due on" (services.stages.round_open takes it)
+        StageRound.objects.filter(pk=rnd.pk).update(scores_due_on=due_on)
+    assignment = seat(evaluation_of(rnd, project), stage_expert, by=ministry)
+    stages.round_start_scoring(actor=ministry, rnd=rnd)
+    todo = next(t for t in todos_for(stage_expert) if t.kind == "evaluations.score")
+    assert todo.url == reverse("evaluations:assignment", args=[assignment.pk])
+    assert todo.due == end_of_day(due_on)
+
+
+def test_the_round_is_opened_with_its_scores_deadline(project, call, ministry):
+    rnd = stages.round_open(actor=ministry, call=call, stage_number=1, title="1단계 평가", year=2025,
+                            envelope_won=100 * EOK, scores_due_on=datetime.date(2026, 1, 15))
+    assert rnd.scores_due_on == datetime.date(2026, 1, 15)
