@@ -95,3 +95,13 @@ def test_the_round_is_opened_with_its_scores_deadline(project, call, ministry):
     rnd = stages.round_open(actor=ministry, call=call, stage_number=1, title="1단계 평가", year=2025,
                             envelope_won=100 * EOK, scores_due_on=datetime.date(2026, 1, 15))
     assert rnd.scores_due_on == datetime.date(2026, 1, 15)
+
+
+def test_the_round_page_shows_its_scores_deadline(client, project, call, ministry):
+    from tests.login import log_in
+
+    rnd = open_round(call, by=ministry)
+    StageRound.objects.filter(pk=rnd.pk).update(scores_due_on=datetime.date(2026, 1, 15))
+    log_in(client, ministry)
+    page = client.get(reverse("projects:round", args=[rnd.pk])).content.decode()
+    assert 'id="round-scores-due">2026-01-15</time>' in page
