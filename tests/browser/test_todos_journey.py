@@ -26,9 +26,15 @@ def badge_text(user, kind: str, label: str) -> str:
 
 
 def header_count(page: Page) -> int:
-    """The header's to-do count (0 when the header shows none)."""
-    link = page.locator("#todo-count")
-    return int(link.locator(".badge").inner_text()) if link.count() else 0
+    """The header's to-do count (0 when the header shows none); a phone sees the same number on
+    the folded menu's button."""
+    link, on_menu_button = page.locator("#todo-count"), page.locator("#todo-count-menu")
+    if not link.count():
+        assert not on_menu_button.count()
+        return 0
+    count = int(link.locator(".badge").inner_text())
+    assert on_menu_button.text_content().strip() == str(count)
+    return count
 
 
 def todo_item(page: Page, kind: str, label: str):
