@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_official_documents'),
+        ('projects', '0006_verbose_names'),
     ]
 
     operations = [
