@@ -14,7 +14,8 @@ which registers its callbacks here from its `AppConfig.ready()`:
 - `scoring_open(*, assignment)` raises ValidationError when the assignment cannot be
   scored now;
 - `page_context(*, assignment)` returns extra context for the expert's assignment
-  page (a `side_template` to include there and what that template reads).
+  page (a `side_template` to include there and what that template reads);
+- `due(*, assignment)` returns the day the assignment's scores are due, or None.
 
 A kind with no callback registered is not refused by it; a kind that needs one
 (see `REQUIRES_HOOKS`) is refused while none is registered.
@@ -37,15 +38,17 @@ class KindHooks:
     assignable: Callable | None = None
     scoring_open: Callable | None = None
     page_context: Callable | None = None
+    due: Callable | None = None
 
 
 _registry: dict[str, KindHooks] = {}
 
 
 def register(kind: str, *, assignable: Callable | None = None, scoring_open: Callable | None = None,
-             page_context: Callable | None = None) -> None:
+             page_context: Callable | None = None, due: Callable | None = None) -> None:
     """Register (or replace) the callbacks of one kind of assignment."""
-    _registry[str(kind)] = KindHooks(assignable=assignable, scoring_open=scoring_open, page_context=page_context)
+    _registry[str(kind)] = KindHooks(assignable=assignable, scoring_open=scoring_open, page_context=page_context,
+                                     due=due)
 
 
 def registered(kind: str) -> KindHooks | None:

@@ -1,7 +1,7 @@
 """The evaluations' to-dos (core.todos), each from the permission and the state that allow it.
 
 Experts: sign a call's confidentiality pledge, declare conflicts, score (due at the call's
-review window end, or the re-evaluation's deadline), write consulting comments. Officials:
+review window end, the re-evaluation's deadline or a stage round's), write consulting comments. Officials:
 answer the consultants' comments. Staff: objections to decide, drafts in consulting without
 a consultant. Nothing here names a result: an assignment is work, not an outcome."""
 
@@ -16,6 +16,7 @@ from core.todos import LOW, URGENT, Todo, end_of_day
 from proposals.models import ProposalState
 from proposals.selectors import proposals_visible_to
 
+from . import hooks
 from .models import (
     Assignment,
     AssignmentKind,
@@ -32,7 +33,6 @@ SCORED = (AssignmentKind.EVALUATION, AssignmentKind.STAGE, AssignmentKind.REEVAL
 
 def _scoring_open(assignment) -> bool:
     """The same checks as services.scoring.scoresheet_save makes before a score is taken."""
-    from . import hooks
     from .services.objections import check_reevaluation_scoring_open
 
     try:
@@ -53,7 +53,8 @@ def _score_due(assignment):
         return end_of_day(objection.reevaluation_deadline) if objection else None
     if assignment.kind == AssignmentKind.EVALUATION:
         return end_of_day(assignment.proposal.call.review_end)
-    return None
+    kind_hooks = hooks.registered(assignment.kind)  # a stage round's own deadline, if it sets one
+    return end_of_day(kind_hooks.due(assignment=assignment)) if kind_hooks and kind_hooks.due else None
 
 
 def expert_todos(user):

@@ -4,8 +4,10 @@ from audit.registry import watch
 
 from .models import (
     Assignment,
+    CommentAnswer,
     CommentRating,
     ConfidentialityPledge,
+    ConsultingComment,
     ExpertExclusion,
     ExpertProfile,
     Objection,
@@ -30,6 +32,10 @@ def register() -> None:
                                     f"{s.criterion}")
     watch(ConfidentialityPledge, describe=lambda p: f"{p._meta.verbose_name}: {p.expert} · {p.call}")
     watch(CommentRating, describe=lambda r: f"{r._meta.verbose_name}: {_assignment(r.scoresheet.assignment)}")
+    # Consulting comments and the region's answers: who wrote what, when (and the data version the
+    # dashboards' to-do lists are cached by moves with them).
+    watch(ConsultingComment, describe=lambda c: f"{c._meta.verbose_name}: {_assignment(c.assignment)}")
+    watch(CommentAnswer, describe=lambda a: f"{a._meta.verbose_name}: {a.comment.round.proposal.title_ko}")
     watch(ExpertExclusion)
     watch(PanelResult, describe=lambda r: f"{r._meta.verbose_name}: {r.proposal.title_ko}")
     watch(Objection, describe=lambda o: f"{o._meta.verbose_name}: {o.proposal.title_ko}")

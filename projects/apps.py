@@ -38,9 +38,9 @@ class ProjectsConfig(AppConfig):
 
         from .models import StageEvaluation, StageRound, delete_stage_panel, delete_stage_rubric
         from .selectors import stage_page_context
-        from .services.stages import stage_assignable, stage_scoring_open
+        from .services.stages import stage_assignable, stage_scores_due, stage_scoring_open
 
         hooks.register(AssignmentKind.STAGE, assignable=stage_assignable, scoring_open=stage_scoring_open,
-                       page_context=stage_page_context)
+                       page_context=stage_page_context, due=stage_scores_due)
         pre_delete.connect(delete_stage_panel, sender=StageEvaluation, dispatch_uid="projects_delete_stage_panel")
         post_delete.connect(delete_stage_rubric, sender=StageRound, dispatch_uid="projects_delete_stage_rubric")

@@ -24,6 +24,9 @@ class RoundOpenForm(forms.Form):
                                         decimal_places=2, initial=80, required=False)
     insufficient_below = forms.DecimalField(label=_("Insufficient below (score)"), min_value=0, max_value=100,
                                             decimal_places=2, initial=60, required=False)
+    scores_due_on = forms.DateField(label=_("Scores due on"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}),
+                                    help_text=_("Shown to the evaluators with their scoring to-do."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

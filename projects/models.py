@@ -256,6 +256,8 @@ class StageRound(models.Model):
         _("insufficient below (score)"), max_digits=5, decimal_places=2, default=Decimal("60"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("A score below this is graded insufficient and checked for good faith (0 to 100)."))
+    # The day the panels' scores are due (the experts' to-do shows it; none: no deadline).
+    scores_due_on = models.DateField(_("scores due on"), null=True, blank=True)
     # Moved only by services.stages.round_transition (its table: start scoring).
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.PREPARING)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))

@@ -1,9 +1,9 @@
 """The funded projects' to-dos (core.todos), from the same permissions as the moves they lead to.
 
-Officials (the lead region): annual reports to submit (due / overdue), a stage plan to write and
-submit. Staff: submitted reports to accept or return, plans to endorse, endorsed plans to approve
-and good-faith reviews to decide — the last two never for the person who endorsed or opened them
-(four eyes). Only projects the user sees: a project sealed until its call's announcement is none."""
+Officials: the lead region's annual reports to submit (due / overdue), a partner region's part of
+one not written yet (same deadline), a stage plan to write and submit. Staff: submitted reports to
+accept or return, plans to endorse, endorsed plans to approve and good-faith reviews to decide — the last two never for the person
+who endorsed or opened them (four eyes). Only projects the user sees: a project sealed until its call's announcement is none."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -14,7 +14,16 @@ from accounts.rules import is_official, is_staff_member
 from core.todos import NORMAL, URGENT, Todo, end_of_day
 from proposals.models import Participation
 
-from .models import AnnualReport, GoodFaithReview, PlanState, ProjectStatus, ReportState, ReviewState, StagePlan
+from .models import (
+    AnnualReport,
+    GoodFaithReview,
+    PlanState,
+    ProjectStatus,
+    ReportPart,
+    ReportState,
+    ReviewState,
+    StagePlan,
+)
 from .selectors import projects_visible_to
 
 _WITH_REGIONS = Prefetch("project__proposal__participations", Participation.objects.all())
@@ -31,6 +40,18 @@ def official_todos(user):
             out.append(Todo(kind="projects.annual_report",
                             title=format_lazy(_("Submit the {year} annual report"), year=report.year),
                             url=reverse("projects:report", args=[report.project_id, report.year]),
+                            due=end_of_day(report.due_on), label=report.project.proposal.title))
+    # A partner region writes its own part (spending, progress); the lead's to-do is the whole report.
+    for part in (ReportPart.objects.filter(region_id=user.region_id, updated_by__isnull=True,
+                                           report__project__in=visible, report__state__in=ReportState.editable())
+                 .exclude(report__project__proposal__lead_region_id=user.region_id)
+                 .select_related("report__project__proposal").order_by("report__due_on", "pk")):
+        if user.has_perm("projects.edit_report_part", part):
+            report = part.report
+            out.append(Todo(kind="projects.report_part",
+                            title=format_lazy(_("Write your region's part of the {year} annual report"),
+                                              year=report.year),
+                            url=reverse("projects:report", args=[report.project_id, report.year]) + f"#part-{part.pk}",
                             due=end_of_day(report.due_on), label=report.project.proposal.title))
     for plan in (StagePlan.objects.filter(project__in=visible, state__in=[PlanState.DRAFT, PlanState.RETURNED])
                  .select_related("project__proposal").prefetch_related(_WITH_REGIONS).order_by("pk")):

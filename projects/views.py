@@ -423,7 +423,8 @@ def round_create(request):
                 actor=request.user, call=d["call"], stage_number=d["stage_number"], title=d["title"], year=d["year"],
                 envelope_won=d["envelope_won"], next_stage_years=d["next_stage_years"], panel_size=d["panel_size"],
                 criteria=rubric_rows(formset), projects=[p for p in due if p.pk in (chosen or set())],
-                excellent_from=d["excellent_from"], insufficient_below=d["insufficient_below"])
+                excellent_from=d["excellent_from"], insufficient_below=d["insufficient_below"],
+                scores_due_on=d["scores_due_on"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

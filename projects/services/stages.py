@@ -56,7 +56,7 @@ def projects_due(*, call, stage_number: int):
 @transaction.atomic
 def round_open(*, actor, call, stage_number: int, title: str, year: int, envelope_won: int,
                next_stage_years: int = 3, panel_size: int = 5, criteria=None, projects=None,
-               excellent_from=None, insufficient_below=None) -> StageRound:
+               excellent_from=None, insufficient_below=None, scores_due_on=None) -> StageRound:
     require(actor, "projects.manage_stage_rounds")
     criteria = criteria if criteria is not None else DEFAULT_RUBRIC
     errors = {}
@@ -87,7 +87,7 @@ def round_open(*, actor, call, stage_number: int, title: str, year: int, envelop
         raise ValidationError(_("No running project of this call is at the end of stage %(n)s.") % {"n": stage_number})
     rnd = StageRound.objects.create(call=call, stage_number=stage_number, title=title.strip(), year=year,
                                     envelope_won=envelope_won, next_stage_years=next_stage_years,
-                                    panel_size=panel_size, opened_by=actor, **grading)
+                                    panel_size=panel_size, scores_due_on=scores_due_on, opened_by=actor, **grading)
     stage_rubric_create(call=call, stage_number=stage_number, criteria=criteria)
     for project in chosen:
         stage = project.stages.get(number=stage_number)
@@ -133,6 +133,13 @@ def stage_scoring_open(*, assignment) -> None:
     evaluation = stage_evaluation_of(proposal_id=assignment.proposal_id, stage_number=assignment.stage_number)
     if evaluation is None or evaluation.is_decided or evaluation.round.state != RoundState.SCORING:
         raise ValidationError(_("This stage evaluation is not open for scoring."))
+
+
+def stage_scores_due(*, assignment):
+    """The day a stage assignment's scores are due: its round's, if the round sets one
+    (evaluations.hooks `due`: the expert's scoring to-do shows it)."""
+    evaluation = stage_evaluation_of(proposal_id=assignment.proposal_id, stage_number=assignment.stage_number)
+    return evaluation.round.scores_due_on if evaluation is not None else None
 
 
 def round_start_scoring(*, actor, rnd: StageRound) -> StageRound:

@@ -64,3 +64,23 @@ def test_the_region_answers_the_consultants_comments(in_consulting, ministry, of
     assert "evaluations.answer_comments" not in kinds(outsider_official)
     consulting_answer(actor=official, comment=comment, text="반영했습니다.")
     assert "evaluations.answer_comments" not in kinds(official)
+
+
+def test_a_comment_and_its_answer_move_the_data_version_the_to_do_lists_are_cached_by(
+        in_consulting, ministry, official):
+    """reports.todo_list caches each person's to-dos per data version (the last audit event): a
+    comment or an answer that wrote none left the expert's and the region's to-do for five minutes."""
+    from audit.models import AuditEvent
+    from audit.services import acting_as
+    from reports.figures import data_version
+
+    consultant = clear(assign(in_consulting, make_expert("consultant"), by=ministry, kind=AssignmentKind.CONSULTING))
+    before = data_version()
+    with acting_as(consultant.expert):  # as a request's middleware does
+        comment = consulting_comment_add(actor=consultant.expert, assignment=consultant, section="overview",
+                                         text="문제 정의를 더 구체적으로 써 주세요.")
+    assert data_version() > before
+    assert AuditEvent.objects.filter(actor=consultant.expert, object_id=str(comment.pk)).exists()
+    before = data_version()
+    consulting_answer(actor=official, comment=comment, text="반영했습니다.")
+    assert data_version() > before
