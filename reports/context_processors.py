@@ -3,6 +3,6 @@ def todo_count(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .todo_list import cached_todos
+    from .todo_list import todo_count as count
 
-    return {"todo_count": len(cached_todos(user))}
+    return {"todo_count": count(user)}

@@ -1,6 +1,7 @@
 """The landing dashboard of each role, and the CSV of one dashboard figure."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from core.spreadsheet import csv_text
 from programmes.selectors import calls_visible_to
 
 from . import dashboards, figures
+from .todo_list import PAGE_SIZE, cached_todos, rows_of
 
 
 @login_required
@@ -21,6 +23,15 @@ def dashboard(request):
         raise Http404
     template, selector = chosen
     return render(request, template, selector(user=request.user, params=request.GET))
+
+
+@login_required
+def todo_page(request):
+    """Every to-do of the person, the most urgent first, a page at a time (the dashboard shows the
+    first few)."""
+    page = Paginator(cached_todos(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/todos.html", {"page": page, "todos": rows_of(page.object_list),
+                                                  "todo_total": page.paginator.count, "full_list": True})
 
 
 @login_required

@@ -18,7 +18,7 @@ from proposals.models import ProposalState
 from proposals.selectors import proposal_list
 
 from . import figures
-from .todo_list import todo_rows
+from .todo_list import todo_count, todo_rows
 
 
 def dashboard_filter(*, params, calls: list) -> dict:
@@ -102,7 +102,8 @@ def dashboard_for(*, user):
         return None
     template, selector = chosen
     # Every role's dashboard opens with its to-dos (core.todos, cached per data version).
-    return template, lambda **kwargs: {**selector(**kwargs), "todos": todo_rows(kwargs["user"])}
+    return template, lambda **kwargs: {**selector(**kwargs), "todos": todo_rows(kwargs["user"]),
+                                       "todo_total": todo_count(kwargs["user"])}
 
 
 def dashboard_export_recorded(*, actor, slug: str, scope, rows: int, request=None) -> None:

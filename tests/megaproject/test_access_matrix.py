@@ -91,6 +91,7 @@ EXPECTED = {
     "metrics": "200 200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302 302",
     "dashboard": "login 200 200 200 200 200 200 200 200",
+    "todos": "login 200 200 200 200 200 200 200 200",
     "dashboard_figure_csv": "login 200 200 200 403 403 403 200 200",
     "verify": "200 200 200 200 200 200 200 200 200",
     # Anyone may check a PDF (nothing is stored; tests/funding/test_signed_letters.py).

@@ -325,7 +325,7 @@ PAGES_SHOWING_TEXT = [
     ("owner", "proposals:list"), ("owner", "proposals:detail"), ("owner", "proposals:step[review]"),
     # The world's decision is sealed for its regions (call not announced): staff read its page.
     ("owner", "proposals:compare"), ("owner", "evaluations:consulting"), ("ministry", "funding:decision"),
-    ("owner", "dashboard"), ("ministry", "programmes:call_list"), ("ministry", "programmes:call_detail"),
+    ("owner", "dashboard"), ("owner", "todos"), ("ministry", "programmes:call_list"), ("ministry", "programmes:call_detail"),
     ("ministry", "programmes:call_edit"), ("ministry", "evaluations:panel"), ("ministry", "evaluations:ranking"),
     ("ministry", "evaluations:progress"), ("ministry", "evaluations:feedback"), ("ministry", "funding:selection"),
     ("ministry", "funding:letters"), ("ministry", "proposals:detail"), ("assigned_expert", "evaluations:assignments"),
