@@ -85,7 +85,7 @@ def proposal_page(*, user, pk: int) -> Proposal:
     for the detail page: snapshot(), checklist() and the budget grid then reuse them."""
     from django.db.models import Prefetch
 
-    from .models import BudgetLine, Organisation, ProposalVersion
+    from .models import BudgetLine, Organisation, ProposalDocument, ProposalVersion
 
     # "project" (the funded project, if any) is shown by the page's template.
     qs = proposals_visible_to(user=user).select_related(
@@ -97,6 +97,10 @@ def proposal_page(*, user, pk: int) -> Proposal:
         Prefetch("organisations", queryset=Organisation.objects.select_related("region")),
         Prefetch("versions", queryset=ProposalVersion.objects.select_related("created_by").defer("snapshot")),
     )
+    # Whether the current revision has its PDF (services.documents.current_pdf): most have none,
+    # and then the page reads no documents at all.
+    qs = qs.annotate(current_pdf_id=Subquery(
+        ProposalDocument.objects.filter(proposal=OuterRef("pk"), revision=OuterRef("revision")).values("pk")[:1]))
     return get_object_or_404(qs, pk=pk)
 
 

@@ -90,14 +90,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_figures():
+def _no_cached_figures(monkeypatch):
     """Each test starts without cached dashboard figures (their key is the data version,
     which a rolled-back test can repeat on SQLite)."""
     from django.core.cache import caches
 
+    from reports import figures
+
     caches["figures"].clear()
+    # Nor a data version read before. reports.figures keeps it two seconds unless an audit event is
+    # written; in tests only the event forgets it, so a page's query count never depends on timing.
+    figures.forget_data_version()
+    monkeypatch.setattr(figures, "VERSION_SECONDS", float("inf"))
     yield
     caches["figures"].clear()
+    figures.forget_data_version()
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,10 @@ def proposal_pdf_build(*, document_id: int) -> ProposalDocument:
 
 
 def current_pdf(proposal: Proposal) -> ProposalDocument | None:
-    """The PDF of the proposal's current revision, if one was asked for."""
+    """The PDF of the proposal's current revision, if one was asked for (no query when the proposal
+    came from selectors.proposal_page and has none)."""
+    if hasattr(proposal, "current_pdf_id") and proposal.current_pdf_id is None:
+        return None
     return ProposalDocument.objects.filter(proposal=proposal, revision=proposal.revision).first()
 
 
