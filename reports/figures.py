@@ -529,13 +529,8 @@ def data_version() -> int:
 
 
 def forget_data_version(**kwargs) -> None:
-    """An audit event was written: the next reader asks the database (now, and once the
-    transaction that wrote it has committed)."""
-    from django.db import connection, transaction
-
+    """An audit event was written: the next reader asks the database."""
     _version["value"] = None
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _version.update(value=None))
 
 
 def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:

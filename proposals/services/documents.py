@@ -79,7 +79,8 @@ def proposal_pdf_request(*, actor, proposal: Proposal) -> ProposalDocument:
     """Ask for the PDF of the proposal's current revision: reused when it is built (or being
     built) and prints the same; built (again) otherwise."""
     require(actor, PERMISSION, proposal)
-    locked = Proposal.objects.select_for_update().select_related("call", "lead_region", "industry").get(pk=proposal.pk)
+    locked = (Proposal.objects.select_for_update(of=("self",)).select_related("call", "lead_region", "industry")
+              .get(pk=proposal.pk))
     content = pdf_content(locked)
     row = ProposalDocument.objects.select_for_update().filter(proposal=locked, revision=locked.revision).first()
     if row is not None and row.status in REUSED and row.content == content:

@@ -54,8 +54,12 @@
   }
   function won(v) { return v.toLocaleString("ko-KR") + TEXT.won; }
   function eok(v) {
-    if (!v || v < (lang === "en" ? 1e7 : 1e6)) { return ""; }  // it would read "0억원", "0 billion won"
-    if (lang === "en") { return (v / 1e9).toLocaleString("en", {maximumFractionDigits: 2}) + " billion won"; }
+    if (!v || v < (lang === "en" ? 1e7 : 1e6)) { return ""; }  // it would read "0억원"
+    if (lang === "en") {  // as core's eok filter writes it: KRW 5.5 billion, KRW 300 million
+      var two = {maximumFractionDigits: 2};
+      return v >= 1e9 ? "KRW " + (v / 1e9).toLocaleString("en", two) + " billion"
+                      : "KRW " + (v / 1e6).toLocaleString("en", two) + " million";
+    }
     return (v / 1e8).toLocaleString("ko-KR", {maximumFractionDigits: 2}) + "억원";
   }
   window.portalParseWon = parseWon;

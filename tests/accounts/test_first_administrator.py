@@ -187,7 +187,7 @@ def test_in_production_createsuperuser_interactive_or_not_makes_administrators_w
 
     prompts, typed = interactive(["manage.py", "createsuperuser"], env, [
         "second-admin", "it2@ministry.example.kr", "another-long-admin-passphrase", "another-long-admin-passphrase"])
-    assert prompts == ["사용자 이름:", "이메일 주소:", "Password:", "Password (again):"], typed
+    assert prompts == ["아이디:", "이메일 주소:", "Password:", "Password (again):"], typed
     assert "Superuser created successfully." in typed, typed
 
     checked = run(["-c", LOG_IN % {"host": HOST, "accounts": [

@@ -33,7 +33,7 @@ def header_count(page: Page) -> int:
         assert not on_menu_button.count()
         return 0
     count = int(link.locator(".badge").inner_text())
-    assert on_menu_button.text_content().strip() == str(count)
+    assert on_menu_button.locator("[aria-hidden=true]").text_content().strip() == str(count)
     return count
 
 

@@ -94,9 +94,9 @@ def test_the_field_tells_the_script_its_cap_and_is_a_text_input():
 
 
 @pytest.mark.parametrize(("value", "ko", "en"), [
-    ("1억 2천만", "1.2억원", "0.12 billion won"),
-    (5_500_000_000, "55억원", "5.5 billion won"),
-    ("100만", "0.01억원", ""), ("1천만", "0.1억원", "0.01 billion won"), ("199,900", "", ""),  # never "0억원"
+    ("1억 2천만", "1.2억원", "KRW 120 million"),
+    (5_500_000_000, "55억원", "KRW 5.5 billion"),
+    ("100만", "0.01억원", ""), ("1천만", "0.1억원", "KRW 10 million"), ("199,900", "", ""),  # never "0억원"
     ("", "", ""), ("-1", "", ""), ("abc", "", ""), (0, "", ""),
 ])
 def test_the_cell_echoes_the_amount_in_eok(value, ko, en):

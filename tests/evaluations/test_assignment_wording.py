@@ -26,4 +26,4 @@ def test_a_submitted_stage_evaluation_is_listed_as_submitted(client, proposal, m
     html = client.get("/evaluations/assignments/").content.decode()
     assert ">업무 구분<" in html and "기관 유형" not in html
     assert html.count(">점수 제출 완료<") == 1
-    assert html.count(">컨설팅</span>") == 1  # the consulting assignment only
+    assert html.count("<td>컨설팅</td>") == 1  # the consulting assignment's kind only

@@ -38,7 +38,7 @@ def test_the_saved_amounts_are_echoed_in_eok_beside_each_cell(client, proposal, 
     log_in(client, official)
     response = client.get(url(proposal), HTTP_ACCEPT_LANGUAGE="en")
     assert (text_of(response, "id_national_2027-eok"), text_of(response, "id_local_2027-eok")) == (
-        "1.5 billion won", "0.3 billion won")
+        "KRW 1.5 billion", "KRW 300 million")
     assert text_of(response, "id_other_2027-eok") == ""
 
 

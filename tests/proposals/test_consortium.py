@@ -121,11 +121,12 @@ def test_a_partner_edits_its_own_budget_lines(proposal, partner_official):
     assert (proposal.revision, proposal.section_revisions) == (2, {f"budget:{region('jeonnam').pk}": 1})
 
 
-def test_the_lead_region_may_edit_a_partners_budget_lines(proposal, official):
-    proposal_save_budget(actor=official, proposal=proposal, region=region("jeonnam"),
-                         expected_revision=0, lines={2027: (5 * EOK, 1 * EOK, 0)})
-    assert list(BudgetLine.objects.filter(proposal=proposal).values_list("region__code", "year")) == [
-        ("jeonnam", 2027)]
+def test_the_lead_region_cannot_edit_a_partners_budget_lines(proposal, official):
+    """Each region enters its own money (issue 20; the lead used to be able to edit a partner's)."""
+    with pytest.raises(PermissionDenied):
+        proposal_save_budget(actor=official, proposal=proposal, region=region("jeonnam"),
+                             expected_revision=0, lines={2027: (5 * EOK, 1 * EOK, 0)})
+    assert not BudgetLine.objects.filter(proposal=proposal).exists()
 
 
 def test_nobody_edits_the_budget_of_a_region_outside_the_consortium(proposal, official):
