@@ -4,6 +4,7 @@ sideways scrolling. Factory data (no demo seeding), so the journey stays short."
 
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +19,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def draft(live_server, settings, tmp_path):
+def draft(live_server, settings, tmp_path, request):
     importlib.import_module("programmes.migrations.0002_reference_data").load(apps, None)
-    settings.MEDIA_ROOT = str(tmp_path)
+    if settings.CELERY_BROKER_URL:
+        # The real worker builds the PDF (into the configured MEDIA_ROOT: the files this test adds
+        # are removed after it).
+        from proposals.models import ProposalDocument
+
+        request.getfixturevalue("celery_worker")
+        folder = Path(settings.MEDIA_ROOT) / ProposalDocument.upload_dir
+        before = set(folder.glob("*")) if folder.exists() else set()
+        request.addfinalizer(lambda: [f.unlink() for f in (set(folder.glob("*")) if folder.exists() else set()) - before])
+    else:
+        settings.MEDIA_ROOT = str(tmp_path)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from programmes.models import Region
     from tests.factories import CallFactory, OfficialFactory
