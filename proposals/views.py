@@ -617,6 +617,16 @@ def _pdf_proposal(request, pk):
     return proposal
 
 
+def _current_pdf(request, pk):
+    """(proposal, the PDF of its current revision), or 404 when the user may not have it or none
+    was asked for."""
+    proposal = _pdf_proposal(request, pk)
+    document = documents.current_pdf(proposal)
+    if document is None:
+        raise Http404
+    return proposal, document
+
+
 @require_POST
 @login_required
 def pdf_request(request, pk):
@@ -635,10 +645,7 @@ def pdf_request(request, pk):
 @never_cache
 @login_required
 def pdf_status(request, pk):
-    proposal = _pdf_proposal(request, pk)
-    document = documents.current_pdf(proposal)
-    if document is None:
-        raise Http404
+    _proposal, document = _current_pdf(request, pk)
     progress = documents.proposal_pdf_progress(document)
     # "label" as the award letters' status answers, so static/js/progress.js polls both alike.
     return JsonResponse({**progress, "label": progress["status_label"], "error": document.error_for(request.user)})
@@ -646,10 +653,7 @@ def pdf_status(request, pk):
 
 @login_required
 def pdf_download(request, pk):
-    proposal = _pdf_proposal(request, pk)
-    document = documents.current_pdf(proposal)
-    if document is None:
-        raise Http404
+    proposal, document = _current_pdf(request, pk)
     document = documents.proposal_pdf_for_download(user=request.user, document_id=document.pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"proposal-{proposal.pk}-r{document.revision}.pdf")
