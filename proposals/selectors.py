@@ -6,8 +6,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
+from core.choices import label_of
 from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
+from programmes.models import CooperationType, localized
 
 from . import disclosure
 from .models import Participation, Proposal
@@ -72,6 +74,34 @@ def proposal_list(*, user, search="", call="", state="", ctype="", region="", in
             .annotate(n=Count("id")).values("n")[:1]), 0)), user=user)
     qs = proposals_filtered(qs, user=user, search=search, call=call, state=state, ctype=ctype, region=region, industry=industry)
     return qs.order_by(SORTS.get(sort, "-updated_at"), "-id")
+
+
+# A list page reads its columns as values (no model instance per row, call, region and industry: at a
+# page of rows they cost more than the queries), the state as the one rule's SQL expression
+# (disclosure.with_shown_state, which the filter and sort use too). The read API lists the same columns.
+LIST_COLUMNS = (
+    "id", "title_ko", "title_en", "cooperation_type", "shown_state", "submitted_at", "updated_at",
+    "call_id", "call__title", "call__year",
+    "lead_region_id", "lead_region__code", "lead_region__name_ko", "lead_region__name_en",
+    "industry_id", "industry__code", "industry__name_ko", "industry__name_en",
+)
+
+
+def list_rows(rows) -> list[dict]:
+    """A page of proposal_list(...).values(*LIST_COLUMNS, "region_count") as the list page shows it, in
+    the active language."""
+    return [{
+        "id": r["id"],
+        "title": localized(r["title_ko"], r["title_en"]),
+        "state": r["shown_state"],
+        "state_label": disclosure.state_label(r["shown_state"]),
+        "type": label_of(CooperationType, r["cooperation_type"]),
+        "lead_region": localized(r["lead_region__name_ko"], r["lead_region__name_en"]),
+        "region_count": r.get("region_count"),
+        "industry": localized(r["industry__name_ko"], r["industry__name_en"]) if r["industry_id"] else "",
+        "year": r["call__year"],
+        "updated_at": r["updated_at"],
+    } for r in rows]
 
 
 def proposal_for(*, user, pk: int) -> Proposal:

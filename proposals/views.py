@@ -75,14 +75,15 @@ def proposal_list(request):
     f = selectors.list_filters(request.GET)
     qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"], ctype=f["type"],
                                  region=f["region"], industry=f["industry"], sort=f["sort"] or "updated")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs.values(*selectors.LIST_COLUMNS, "region_count"), PAGE_SIZE).get_page(request.GET.get("page"))
     from programmes.selectors import calls_visible_to, industries_in_order, regions_in_order
 
     return render(request, "proposals/proposal_list.html", {
-        "page": page, "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
+        "page": page, "rows": selectors.list_rows(page.object_list), "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
         "states": disclosure.state_choices(user=request.user), "types": CooperationType.choices,
-        "regions": regions_in_order(), "industries": industries_in_order(),
-        "calls": calls_visible_to(user=request.user),
+        "region_options": [(r.code, r) for r in regions_in_order()],
+        "industry_options": [(i.code, i) for i in industries_in_order()],
+        "call_options": [(c.pk, c.year) for c in calls_visible_to(user=request.user)],
         "can_create": request.user.has_perm("proposals.create_proposal"),
     })
 

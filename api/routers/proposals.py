@@ -341,15 +341,9 @@ def _checked(user, f: ProposalFilters) -> None:
 # --- Endpoints -------------------------------------------------------------------------------------------
 
 
-# The list reads its columns as values (no model instance per row, call, region and industry: at
-# fifty rows they cost more than the queries), the state as the one rule's SQL expression
-# (disclosure.with_shown_state, which the list's filter and sort use too).
-LIST_COLUMNS = (
-    "id", "title_ko", "title_en", "cooperation_type", "shown_state", "submitted_at", "updated_at",
-    "call_id", "call__title", "call__year",
-    "lead_region_id", "lead_region__code", "lead_region__name_ko", "lead_region__name_en",
-    "industry_id", "industry__code", "industry__name_ko", "industry__name_en",
-)
+# The list reads its columns as values (selectors.LIST_COLUMNS, as the list page does) and the state as the
+# one rule's SQL expression (disclosure.with_shown_state, which the list's filter and sort use too).
+LIST_COLUMNS = selectors.LIST_COLUMNS
 
 
 def summaries(rows: list[dict]) -> list[dict]:

@@ -1,6 +1,7 @@
 """Presentation helpers used on every page: money in 원 and 억원."""
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -102,3 +103,13 @@ def josa(value) -> str:
     resolved = particles.resolve(str(value))
     # Only Hangul particles replace the invisible marks: safe text stays safe.
     return mark_safe(resolved) if isinstance(value, SafeData) else resolved  # noqa: S308
+
+
+@register.simple_tag
+def options(pairs, selected="") -> str:
+    """The <option>s of a select from (value, label) pairs, the one whose value equals `selected` (compared as
+    text) marked selected: a long filter form renders its choices in one call instead of a template loop."""
+    selected = "" if selected is None else str(selected)
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (value, mark_safe(" selected") if str(value) == selected and selected != "" else "", label)
+        for value, label in pairs))

@@ -768,7 +768,7 @@ def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(se
     for params in ({"state": value}, {"sort": value}, {"state": value, "sort": "-state"}):
         listed = client.get(reverse("proposals:list"), params)
         assert listed.status_code == 200
-        shown = {p.pk: p.shown_state for p in listed.context["page"].object_list}
+        shown = {p["id"]: p["shown_state"] for p in listed.context["page"].object_list}
         assert shown.get(world.funded.pk) in (None, "under_review")
         exported = client.get(export, params)
         assert exported.status_code == 200
@@ -776,7 +776,7 @@ def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(se
         assert {r[rows[0].index("State")] for r in rows[1:] if r[0] == str(world.funded.pk)} <= {"Under review"}
     # Only the exact sealed value finds it, as "under review".
     found = client.get(reverse("proposals:list"), {"state": "under_review"}).context["page"].object_list
-    assert world.funded.pk in {p.pk for p in found}
+    assert world.funded.pk in {p["id"] for p in found}
 
 
 # --- The second factor's code page: junk is a message at the field, counted, never a 500 ------------

@@ -101,7 +101,7 @@ def csv_of(text: str) -> list[list[str]]:
 
 def listed_titles(web, user, **params) -> list[str]:
     log_in(web, user)
-    return [p.title_ko for p in web.get(reverse("proposals:list"), params).context["page"].object_list]
+    return [p["title_ko"] for p in web.get(reverse("proposals:list"), params).context["page"].object_list]
 
 
 # --- The proposal page, the list and its filter ----------------------------------------------------------

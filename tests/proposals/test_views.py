@@ -27,7 +27,7 @@ LIST = reverse("proposals:list")
 
 
 def titles(response) -> list[str]:
-    return [p.title_ko for p in response.context["page"].object_list]
+    return [p["title_ko"] for p in response.context["page"].object_list]
 
 
 @pytest.fixture
@@ -91,13 +91,13 @@ def test_recently_submitted_lists_the_latest_submission_first_and_unsubmitted_pr
 
 def test_the_list_shows_how_many_regions_take_part_to_the_ministry(client, ministry, three):
     log_in(client, ministry)
-    assert [(p.title_ko, p.region_count) for p in client.get(LIST).context["page"].object_list] == [
+    assert [(p["title_ko"], p["region_count"]) for p in client.get(LIST).context["page"].object_list] == [
         ("다 동물용 의약품", 1), ("나 해양 모빌리티", 1), ("가 뉴로모픽 감시정찰", 2)]
 
 
 def test_the_list_shows_how_many_regions_take_part_to_an_official(client, official, three):
     log_in(client, official)
-    assert [(p.title_ko, p.region_count) for p in client.get(LIST).context["page"].object_list] == [
+    assert [(p["title_ko"], p["region_count"]) for p in client.get(LIST).context["page"].object_list] == [
         ("다 동물용 의약품", 1), ("가 뉴로모픽 감시정찰", 2)]
 
 
