@@ -11,6 +11,11 @@ class AgreementsConfig(AppConfig):
         from . import watched
 
         watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from . import todos
+
+        register(todos.agreement_todos)  # the dashboards' to-dos (core.todos)
         from core.documents.verification import register_verifier
 
         from .models import AgreementDocument

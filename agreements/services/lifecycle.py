@@ -25,6 +25,7 @@ from core.moves import Move, check_move, move_of
 from core.permissions import require
 from funding.models import DecisionState, FundingDecision
 from projects.models import Project
+from proposals.disclosure import region_disclosure
 from proposals.selectors import officials_of
 
 from ..models import (
@@ -136,9 +137,13 @@ def line_summary(version: AgreementVersion) -> dict:
 
 
 def _notify_parties(version: AgreementVersion, message: str) -> None:
+    """Tell the regions' officials, once they may know the project (proposals.disclosure: not before
+    its call's results are announced)."""
     from accounts.services import notify
 
     proposal = version.agreement.project.proposal
+    if not region_disclosure(proposal).results:
+        return
     notify(users=officials_of(proposal), message=message, url=f"/agreements/versions/{version.pk}/")
 
 
