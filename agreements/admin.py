@@ -43,3 +43,17 @@ class AgreementDocumentAdmin(ReadOnlyAdmin):
     list_display = ("version", "status", "verification_code", "generated_at", "signed_by")
     list_filter = ("status",)
     list_select_related = ("version__agreement__project__proposal",)
+
+
+@admin.register(AgreementLine)
+class AgreementLineAdmin(ReadOnlyAdmin):
+    list_display = ("version", "year", "source", "region", "amount_won")
+    list_filter = ("source", "year")
+    list_select_related = ("version__agreement__project__proposal", "region")
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(ReadOnlyAdmin):
+    list_display = ("version", "kind", "name", "accepted_by", "accepted_at")
+    list_filter = ("kind",)
+    list_select_related = ("version__agreement__project__proposal", "accepted_by")
