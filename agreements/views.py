@@ -31,7 +31,8 @@ def agreement_prepare(request, pk):
         decision = lifecycle.approved_decision(project)
     except ValidationError:
         raise Http404 from None
-    form = PrepareForm(request.POST or None, initial={"conditions": decision.conditions})
+    form = PrepareForm(request.POST if request.method == "POST" else None,
+                       initial={"conditions": decision.conditions})
     if request.method == "POST" and form.is_valid():
         try:
             version = lifecycle.agreement_prepare(actor=request.user, project=project,
