@@ -207,7 +207,8 @@ def letter_is_told(user, letter):
 
 
 def _proposal_of(obj):
-    for path in ("proposal", "project.proposal", "report.project.proposal", "evaluation.project.proposal"):
+    for path in ("proposal", "project.proposal", "report.project.proposal", "evaluation.project.proposal",
+                 "agreement.project.proposal", "version.agreement.project.proposal"):
         target = obj
         for attr in path.split("."):
             target = getattr(target, attr, None)
@@ -245,6 +246,20 @@ def is_own_report_part(user, part):
 def stage_report_released(user, report):
     """Regions read the stage-evaluation report once the outcome is decided."""
     return report is not None and bool(report.evaluation.outcome)
+
+
+@rules.predicate
+def is_ministry_party(user, party):
+    """The ministry's place on an agreement version (agreements.AgreementParty)."""
+    return party is not None and party.kind == "ministry"
+
+
+@rules.predicate
+def is_own_region_party(user, party):
+    """A region's place on an agreement version, or the lead research institution's (its row names the
+    lead region: that region's official accepts on the institution's behalf)."""
+    return (party is not None and party.kind in ("region", "institution")
+            and getattr(user, "region_id", None) is not None and party.region_id == user.region_id)
 
 
 @rules.predicate
@@ -356,6 +371,15 @@ add_four_eyes_perm("projects.decide_good_faith", is_staff_member, "opened_by",
 rules.add_perm("projects.record_sanction", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
 
+# Grant agreements (agreements app). The object is an Agreement, an AgreementVersion or its
+# AgreementDocument; accepting, an AgreementParty (which version and whose place: the lifecycle
+# refuses any version but the one issued now).
+rules.add_perm("agreements.view_agreement", is_staff_member | is_project_official)
+rules.add_perm("agreements.prepare_agreement", is_staff_member)
+rules.add_perm("agreements.issue_agreement", is_staff_member)
+rules.add_perm("agreements.accept_agreement", (is_staff_member & is_ministry_party) | (is_official & is_own_region_party))
+rules.add_perm("agreements.download_agreement", is_staff_member | is_project_official)
+
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an
 # official's export holds their region's proposals only; experts export nothing.
 rules.add_perm("reports.view_exports", is_staff_member | is_official)
@@ -365,6 +389,7 @@ rules.add_perm("reports.export_evaluations", is_staff_member)
 rules.add_perm("reports.export_evaluations_named", is_staff_member)
 rules.add_perm("reports.export_funding", is_staff_member | is_official)
 rules.add_perm("reports.export_annual_reports", is_staff_member | is_official)
+rules.add_perm("reports.export_agreements", is_staff_member | is_official)
 rules.add_perm("reports.download_export", is_staff_member | is_export_requester)
 rules.add_perm("reports.generate_call_report", is_staff_member)
 rules.add_perm("reports.download_call_report", is_staff_member)

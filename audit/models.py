@@ -62,6 +62,9 @@ class AuditAction(models.TextChoices):
     API_TOKEN = "api_token", _("API token created or revoked")
     # Public pages (issue 19): applicants' questions answered, notices published
     PUBLIC_BOARD = "public_board", _("Public question answered or notice published")
+    # Grant agreements and amendments (issue 18, agreements app)
+    AGREEMENT_STATE = "agreement_state", _("Grant agreement prepared, issued, accepted or in force")
+    AMENDMENT_STATE = "amendment_state", _("Agreement amendment requested, approved or refused")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "evaluations",
     "funding",
     "projects",
+    "agreements",
     "reports",
     "trail",
     "public_pages",  # pages without log-in: call notices, questions and answers, results, open data

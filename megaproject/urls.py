@@ -26,6 +26,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
+    path("agreements/", include("agreements.urls")),
     path("audit/", include("trail.urls")),
     path("api/v1/", api.urls),  # the read API (api/), its schema and documentation page
     path("api/", include("api.urls")),  # its pages: what it is, personal tokens, service accounts

@@ -29,7 +29,7 @@ from programmes.models import Call, Region
 from programmes.money import TOTAL_KEY, MatchingRule
 from proposals.selectors import participations_of
 
-from . import selectors
+from . import hooks, selectors
 from .charts import TimelineData, TimelineEvaluation, TimelineStage, timeline_svg
 from .figures import funding_rows, kpi_rows
 from .forms import (
@@ -164,6 +164,7 @@ def project_detail(request, pk):
                    "spent": sum(r.spent_total or 0 for r in rows)},
         "can_close_conditions": request.user.has_perm("projects.close_condition"),
         "funding_cols": 2 * len(participations) + 3,
+        "page_parts": hooks.page_parts(user=request.user, project=project),
     })
 
 

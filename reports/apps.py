@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         # The funded projects' datasets join the export registry.
         from core.documents.verification import register_verifier
 
-        from . import project_datasets  # noqa: F401
+        from . import agreement_datasets, project_datasets  # noqa: F401
         from .models import CallReport
         from .services import verify_call_report
 

@@ -493,6 +493,51 @@ COLUMNS = COLUMNS + BUDGET_COLUMNS
 TABLE = {role: TABLE[role] + BUDGET_TABLE[role] for role in TABLE}
 
 
+# Grant agreements (agreements app), about the agreement of a funded Gwangju (lead) + Jeonnam project: read
+# it, prepare and issue it (staff), accept each party's place on a version (staff the ministry's, each region
+# its own, the lead region the lead institution's), download its PDF; and the agreements export.
+# fmt: off
+#                                 view  prep  issue acc-m acc-gj acc-jn acc-inst pdf  export
+AGREEMENT_COLUMNS = [
+    ("agreements.view_agreement", "agreement version"),
+    ("agreements.prepare_agreement", "funded project"),
+    ("agreements.issue_agreement", "agreement version"),
+    ("agreements.accept_agreement", "the ministry's place"),
+    ("agreements.accept_agreement", "Gwangju's place"),
+    ("agreements.accept_agreement", "Jeonnam's place"),
+    ("agreements.accept_agreement", "the lead institution's place"),
+    ("agreements.download_agreement", "agreement PDF"),
+    ("reports.export_agreements", None),
+]
+AGREEMENT_TABLE = {
+    "official":             (Y,    N,    N,    N,    Y,     N,     Y,       Y,   Y),
+    "partner_official":     (Y,    N,    N,    N,    N,     Y,     N,       Y,   Y),
+    "outsider_official":    (N,    N,    N,    N,    N,     N,     N,       N,   Y),
+    "expert":               (N,    N,    N,    N,    N,     N,     N,       N,   N),
+    "ministry":             (Y,    Y,    Y,    Y,    N,     N,     N,       Y,   Y),
+    "admin_user":           (Y,    Y,    Y,    Y,    N,     N,     N,       Y,   Y),
+    "anonymous":            (N,    N,    N,    N,    N,     N,     N,       N,   N),
+}
+# fmt: on
+COLUMNS = COLUMNS + AGREEMENT_COLUMNS
+TABLE = {role: TABLE[role] + AGREEMENT_TABLE[role] for role in TABLE}
+
+
+def agreement_targets(*, project, gwangju, jeonnam) -> dict:
+    """The objects of AGREEMENT_COLUMNS, unsaved (the rules read their attributes only)."""
+    from agreements.models import Agreement, AgreementDocument, AgreementParty, AgreementVersion
+
+    version = AgreementVersion(agreement=Agreement(project=project), number=1)
+    return {
+        "agreement version": version,
+        "the ministry's place": AgreementParty(version=version, kind="ministry"),
+        "Gwangju's place": AgreementParty(version=version, kind="region", region=gwangju),
+        "Jeonnam's place": AgreementParty(version=version, kind="region", region=jeonnam),
+        "the lead institution's place": AgreementParty(version=version, kind="institution", region=gwangju),
+        "agreement PDF": AgreementDocument(version=version),
+    }
+
+
 def budget_targets(*, ministry, gwangju, jeonnam) -> dict:
     from proposals.models import ProposalState
 
@@ -570,7 +615,7 @@ def targets(ministry, expert, official):
     decision = FundingDecision.objects.create(proposal=under_review, prepared_by=ministry, national_total_won=1)
     told = FundingDecision.objects.create(proposal=announced, prepared_by=ministry, approved_by=ministry,
                                           state="approved", national_total_won=1)
-    return {
+    found = {
         "decision prepared by ministry": decision,
         "letter": AwardLetter.objects.create(decision=decision, requested_by=ministry),
         "approved decision, results announced": told,
@@ -606,6 +651,8 @@ def targets(ministry, expert, official):
         **people_targets(gwangju=gwangju),
         **budget_targets(ministry=ministry, gwangju=gwangju, jeonnam=jeonnam),
     }
+    found.update(agreement_targets(project=found["funded project"], gwangju=gwangju, jeonnam=jeonnam))
+    return found
 
 
 def column_name(perm: str, target: str | None) -> str:

@@ -70,7 +70,8 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "owner", "other_region", "partner", "assigned_expert", "unassigned_expert",
          "conflicted_expert", "ministry", "admin")
-APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public_pages")
+APPS = ("programmes", "accounts", "proposals", "evaluations", "funding", "projects", "reports", "audit", "public_pages",
+        "agreements")
 
 PANEL_ACTIONS = ("assign", "unassign", "reopen", "chair", "override")
 OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
@@ -355,6 +356,15 @@ EXPECTED = {
     "public:notice_edit": "login 403 403 403 403 403 403 200 200",
     **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
     **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
+    # --- agreements --- (the world's project has version 1 issued, its PDF built; the posts accept
+    # Gwangju's place (the owner's) and issue again (refused: already issued))
+    "agreements:prepare": "login 403 404 403 404 404 404 302 302",  # staff: it exists → its page
+    "agreements:version": "login 200 404 200 404 404 404 200 200",
+    "agreements:issue": "405 405 405 405 405 405 405 405 405",
+    "agreements:issue [POST]": "login 403 404 403 404 404 404 302 302",
+    "agreements:accept": "405 405 405 405 405 405 405 405 405",
+    "agreements:accept [POST]": "login 302 404 403 404 404 404 403 403",
+    "agreements:download": "login 200 404 200 404 404 404 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -491,6 +501,10 @@ PAYLOADS = {
     "projects:plan_endorse": lambda w: {},
     "projects:plan_return": lambda w: {"comment": "지방비 분담 근거를 보완해 주십시오."},
     "projects:plan_approve": lambda w: {"confirm": "yes"},
+    "agreements:issue": lambda w: {"confirm": "yes"},
+    "agreements:accept": lambda w: {"party": str(w.agreement.parties.get(kind="region",
+                                                                        region=w.people["owner"].region).pk),
+                                    "version": "1", "confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -587,6 +601,9 @@ FILL = {
     "projects:plan": lambda w: {"pk": w.plan.pk},
     **{f"projects:round_{action}": lambda w: {"pk": w.stage_evaluation.round_id} for action in ROUND_ACTIONS},
     **{f"projects:plan_{action}": lambda w: {"pk": w.plan.pk} for action in PLAN_ACTIONS},
+    "agreements:prepare": lambda w: {"pk": w.project.pk},
+    **{f"agreements:{name}": lambda w: {"pk": w.agreement.pk} for name in ("version", "issue", "accept")},
+    "agreements:download": lambda w: {"pk": w.agreement.document.pk},
 }
 
 
@@ -699,6 +716,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **people_world(official=official, admin_user=admin_user),
         **api_world(official=official, admin_user=admin_user),
         **boards_world(call=call, official=official, ministry=ministry),
+        **agreement_world(project=projects["project"], ministry=ministry),
     )
 
 
@@ -973,3 +991,18 @@ def test_once_the_call_announces_its_results_the_regions_get_what_was_sealed(set
     assert differences == {}, f"roles: {' '.join(ROLES)}"
     assert refusals_that_changed == []
     assert not_problems == []
+
+
+def agreement_world(*, project, ministry):
+    """The funded project's agreement: version 1 prepared and issued, its PDF stored (`agreement` is the
+    version)."""
+    from agreements.models import AgreementDocument
+    from agreements.services import lifecycle
+
+    version = lifecycle.agreement_prepare(actor=ministry, project=project)
+    version = lifecycle.agreement_transition(actor=ministry, version=version, action="issue")
+    document = AgreementDocument.objects.get(version=version)
+    document.file.save("agreement.pdf", ContentFile(PDF), save=False)
+    document.status, document.size = "done", len(PDF)
+    document.save()
+    return {"agreement": version}

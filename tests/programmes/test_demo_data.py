@@ -147,3 +147,15 @@ def test_busans_2027_draft_in_consulting_has_its_consultants_and_reseeding_adds_
     assert sorted(consultants.values_list("expert__username", flat=True)) == ["expert4", "expert8"]
     assert not consultants.filter(expert__expert_profile__home_region__code="busan").exists()
     assert evaluations_demo.seed_open_call_consultants() == 0  # idempotent
+
+
+def test_the_five_2023_projects_have_agreements_in_force_accepted_by_every_party():
+    from agreements.models import AgreementState, AgreementVersion
+    from projects.hooks import agreement_accepted
+    from projects.models import Project
+
+    projects = list(Project.objects.filter(proposal__call__year=2023))
+    assert len(projects) == 5 and all(agreement_accepted(p) for p in projects)
+    versions = AgreementVersion.objects.filter(agreement__project__in=projects, state=AgreementState.IN_FORCE)
+    assert versions.count() == 5
+    assert not versions.filter(parties__accepted_at__isnull=True).exists()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from agreements import demo as agreements_demo
 from evaluations import demo as evaluations_demo
 from funding import demo as funding_demo
 from programmes import demo as programmes_demo
@@ -32,5 +33,6 @@ class Command(BaseCommand):
             funding_demo.seed()
             evaluations_demo.seed_objections()  # after the results: the regions object, staff answer
             projects_demo.seed()
+            agreements_demo.seed()  # after the projects: their agreements, back-filled
         summary = f"Demo data ready: {len(users)} accounts (password demo1234), {len(proposals)} new proposals."
         self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from audit.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import Agreement, AgreementDocument, AgreementLine, AgreementParty, AgreementVersion
+
+# Agreements change only through their lifecycle (agreements.services: permissions, acceptance bound
+# to the version, audit events); here they are looked at.
+
+
+class VersionInline(ReadOnlyInline):
+    model = AgreementVersion
+    fields = ("number", "state", "start_year", "end_year", "issued_at", "in_force_at")
+
+
+class LineInline(ReadOnlyInline):
+    model = AgreementLine
+
+
+class PartyInline(ReadOnlyInline):
+    model = AgreementParty
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    list_display = ("project", "decision", "created_by", "created_at")
+    search_fields = ("project__proposal__title_ko",)
+    list_select_related = ("project__proposal", "decision", "created_by")
+    inlines = [VersionInline]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "number", "state", "start_year", "end_year", "issued_at", "in_force_at")
+    list_filter = ("state",)
+    search_fields = ("agreement__project__proposal__title_ko",)
+    list_select_related = ("agreement__project__proposal",)
+    inlines = [LineInline, PartyInline]
+
+
+@admin.register(AgreementDocument)
+class AgreementDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("version", "status", "verification_code", "generated_at", "signed_by")
+    list_filter = ("status",)
+    list_select_related = ("version__agreement__project__proposal",)
+
+
+@admin.register(AgreementLine)
+class AgreementLineAdmin(ReadOnlyAdmin):
+    list_display = ("version", "year", "source", "region", "amount_won")
+    list_filter = ("source", "year")
+    list_select_related = ("version__agreement__project__proposal", "region")
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(ReadOnlyAdmin):
+    list_display = ("version", "kind", "name", "accepted_by", "accepted_at")
+    list_filter = ("kind",)
+    list_select_related = ("version__agreement__project__proposal", "accepted_by")

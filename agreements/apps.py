@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "agreements"
+    verbose_name = _("Grant agreements")
+
+    def ready(self):
+        from . import watched
+
+        watched.register()  # what the audit trail watches here
+        from core.todos import register
+
+        from . import todos
+
+        register(todos.agreement_todos)  # the dashboards' to-dos (core.todos)
+        from core.documents.verification import register_verifier
+
+        from .models import AgreementDocument
+        from .services.documents import verify_agreement
+
+        register_verifier(verify_agreement, model=AgreementDocument)  # /verify of the agreements' PDFs
+        from projects import hooks
+
+        from .page_parts import agreement_card
+        from .selectors import agreement_in_force
+
+        hooks.register_page_part(agreement_card)  # the agreement's card on the project's workspace
+        hooks.register_agreement_check(agreement_in_force)  # what opens payments and spending later

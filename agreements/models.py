@@ -1,0 +1,185 @@
+"""The grant agreement (협약) of a funded project and its versions.
+
+- `Agreement`: one per funded project, made by staff from the approved funding decision.
+- `AgreementVersion`: version 1 is the original; each approved amendment makes the next one.
+  Its life (agreements.services.lifecycle): draft → issued → in force (every party accepted)
+  → superseded (a later version came into force).
+- `AgreementLine`: the money of a version, per year × region × source (national funds go to
+  the lead research institution: no region; local funds per region).
+- `AgreementParty`: who must accept a version — the ministry, each participating region and
+  the lead research institution. An acceptance is a stamp on the party row of that one
+  version, so it can never count for another version.
+- `AgreementDocument`: the version's signed Korean PDF, built by a worker (core.documents).
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.documents.models import OfficialDocument
+
+
+class Agreement(models.Model):
+    project = models.OneToOneField("projects.Project", on_delete=models.PROTECT, related_name="agreement",
+                                   verbose_name=pgettext_lazy("model field", "project"))
+    decision = models.ForeignKey("funding.FundingDecision", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=pgettext_lazy("model field", "funding decision"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id"]
+        verbose_name = _("grant agreement")
+        verbose_name_plural = _("grant agreements")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+    @property
+    def reference(self) -> str:
+        """The agreement's number, e.g. MEGA-2023-0003-A (each version adds -v1, -v2, …)."""
+        return f"MEGA-{self.project.proposal.call.year}-{self.project.proposal_id:04d}-A"
+
+
+class AgreementState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("agreement state", "Draft")
+    ISSUED = "issued", _("Issued (awaiting acceptance)")
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AgreementVersion(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions",
+                                  verbose_name=_("grant agreement"))
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=20, choices=AgreementState.choices, default=AgreementState.DRAFT)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    stage_rule = models.TextField(_("stage-evaluation rule"), blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("prepared by"))
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    in_force_at = models.DateTimeField(_("in force since"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_agreement_version_number"),
+            models.UniqueConstraint(fields=["agreement"], condition=models.Q(state="in_force"),
+                                    name="one_agreement_version_in_force"),
+            models.UniqueConstraint(fields=["agreement"], condition=models.Q(state__in=["draft", "issued"]),
+                                    name="one_open_agreement_version"),
+            models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")),
+                                   name="agreement_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.agreement.reference}-v{self.number}"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class FundSource(models.TextChoices):
+    NATIONAL = "national", _("National funds")
+    LOCAL = "local", _("Local funds")
+
+
+class AgreementLine(models.Model):
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="lines",
+                                verbose_name=_("agreement version"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    # National funds: none (paid to the lead research institution); local funds: the paying region.
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    amount_won = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year", "source", "region__order"]
+        verbose_name = _("agreement amount")
+        verbose_name_plural = _("agreement amounts")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "year", "source", "region"], name="one_agreement_line",
+                                    condition=models.Q(region__isnull=False)),
+            models.UniqueConstraint(fields=["version", "year", "source"], name="one_national_agreement_line",
+                                    condition=models.Q(region__isnull=True)),
+            models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="agreement_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source} {self.region_id or '-'}: {self.amount_won}"
+
+
+class PartyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    REGION = "region", _("Participating region")
+    INSTITUTION = "institution", _("Lead research institution")
+
+
+class AgreementParty(models.Model):
+    """A party to one version. The institution's row names the lead region: its official
+    accepts on the institution's behalf once the institution's head has signed (the
+    acceptance records that declaration)."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="parties",
+                                verbose_name=_("agreement version"))
+    kind = models.CharField(_("party"), max_length=20, choices=PartyKind.choices)
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("accepted by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version_id", "order", "id"]
+        verbose_name = _("party to an agreement")
+        verbose_name_plural = _("parties to an agreement")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind", "region"], name="one_party_per_version"),
+            models.UniqueConstraint(fields=["version", "kind"], condition=models.Q(region__isnull=True),
+                                    name="one_ministry_party_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.name}"
+
+    @property
+    def has_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class AgreementDocument(OfficialDocument):
+    """The version's PDF: one per version (the one-to-one key makes the task idempotent)."""
+
+    upload_dir = "agreements/"
+
+    version = models.OneToOneField(AgreementVersion, on_delete=models.PROTECT, related_name="document",
+                                   verbose_name=_("agreement version"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+
+    class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+
+    def __str__(self) -> str:
+        return f"{self.version.reference} (PDF)"

@@ -1,0 +1,101 @@
+"""Reads of the agreements app shared by pages, the PDF, the exports and the hooks it gives projects."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from projects.models import Project
+from projects.selectors import projects_visible_to
+
+from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, FundSource
+
+
+def agreements_visible_to(*, user) -> QuerySet[Agreement]:
+    """The agreements of the projects the user sees (projects' own visibility: staff all, an official
+    their region's projects once their call's results are announced, experts none)."""
+    return Agreement.objects.filter(project__in=projects_visible_to(user=user).values("pk"))
+
+
+def version_for(*, user, pk: int) -> AgreementVersion:
+    """A version of an agreement the user sees, else 404."""
+    return get_object_or_404(
+        AgreementVersion.objects.select_related("agreement__project__proposal__call",
+                                                "agreement__project__proposal__lead_region",
+                                                "agreement__decision", "issued_by", "prepared_by")
+        .filter(agreement__in=agreements_visible_to(user=user)), pk=pk)
+
+
+def version_in_force(project: Project) -> AgreementVersion | None:
+    return (AgreementVersion.objects.filter(agreement__project=project, state=AgreementState.IN_FORCE)
+            .select_related("agreement").first())
+
+
+def agreement_in_force(project: Project) -> bool:
+    """Every party accepted a version of the project's agreement, and one is in force: what opens a
+    project's payments and spending (registered in projects.hooks as its agreement check)."""
+    return AgreementVersion.objects.filter(agreement__project=project, state=AgreementState.IN_FORCE).exists()
+
+
+def current_version(agreement: Agreement) -> AgreementVersion | None:
+    """The latest version: the one being prepared or issued, else the one in force."""
+    return agreement.versions.order_by("-number").first()
+
+
+def versions_of(agreement: Agreement) -> list[AgreementVersion]:
+    return list(agreement.versions.order_by("-number").prefetch_related(
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("accepted_by"))))
+
+
+@dataclass
+class GridRow:
+    year: int
+    national: int = 0
+    local: dict = field(default_factory=dict)  # region id → won
+
+    @property
+    def local_total(self) -> int:
+        return sum(self.local.values())
+
+    @property
+    def total(self) -> int:
+        return self.national + self.local_total
+
+
+@dataclass
+class Grid:
+    regions: list
+    rows: list
+
+    @property
+    def national_total(self) -> int:
+        return sum(r.national for r in self.rows)
+
+    @property
+    def local_totals(self) -> list[int]:
+        return [sum(r.local.get(region.pk, 0) for r in self.rows) for region in self.regions]
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    def cells(self, row: GridRow) -> list[int]:
+        return [row.local.get(region.pk, 0) for region in self.regions]
+
+
+def version_grid(version: AgreementVersion) -> Grid:
+    """The version's money as a year × (national, local per region) grid; two queries."""
+    proposal = version.agreement.project.proposal
+    regions = [p.region for p in proposal.participations.select_related("region").order_by("-is_lead",
+                                                                                           "region__order")]
+    rows: dict[int, GridRow] = {}
+    for line in version.lines.all():
+        row = rows.setdefault(line.year, GridRow(year=line.year))
+        if line.source == FundSource.NATIONAL:
+            row.national += line.amount_won
+        else:
+            row.local[line.region_id] = row.local.get(line.region_id, 0) + line.amount_won
+    grid = Grid(regions=regions, rows=[rows[y] for y in sorted(rows)])
+    for row in grid.rows:
+        row.cells = grid.cells(row)
+    return grid

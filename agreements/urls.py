@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("projects/<int:pk>/prepare/", views.agreement_prepare, name="prepare"),
+    path("versions/<int:pk>/", views.version_page, name="version"),
+    path("versions/<int:pk>/issue/", views.version_issue, name="issue"),
+    path("versions/<int:pk>/accept/", views.version_accept, name="accept"),
+    path("documents/<int:pk>/download/", views.document_download, name="download"),
+]

@@ -1,0 +1,127 @@
+"""Pages of the grant agreement: prepare it from the funding decision (staff), a version's page
+(money, conditions, parties and their acceptances, the PDF), issue, accept, download. Views stay
+thin: they read through agreements.selectors and write through agreements.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from core.forms import ConfirmForm, apply_errors, perform
+from core.permissions import Refused, require
+from projects.selectors import project_for
+
+from . import selectors
+from .forms import AcceptForm, PrepareForm
+from .models import Agreement, AgreementParty
+from .services import documents, lifecycle
+
+
+@login_required
+def agreement_prepare(request, pk):
+    project = project_for(user=request.user, pk=pk)
+    require(request.user, "agreements.prepare_agreement", project)
+    existing = Agreement.objects.filter(project=project).first()
+    if existing is not None:
+        return redirect("agreements:version", pk=selectors.current_version(existing).pk)
+    try:
+        decision = lifecycle.approved_decision(project)
+    except ValidationError:
+        raise Http404 from None
+    form = PrepareForm(request.POST if request.method == "POST" else None,
+                       initial={"conditions": decision.conditions})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = lifecycle.agreement_prepare(actor=request.user, project=project,
+                                                  conditions=form.cleaned_data["conditions"])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("The agreement is prepared. Read it, then issue it to the parties."))
+            return redirect("agreements:version", pk=version.pk)
+    return render(request, "agreements/prepare.html", {
+        "project": project, "proposal": project.proposal, "decision": decision, "form": form,
+        "stage_rule": lifecycle.stage_rule_text(project.proposal.call),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def _version_context(request, version, *, accept_form=None) -> dict:
+    user = request.user
+    agreement = version.agreement
+    parties = list(version.parties.select_related("region", "accepted_by"))
+    latest = selectors.current_version(agreement)
+    for party in parties:
+        party.can_accept = (version.state == "issued" and not party.has_accepted and version.pk == latest.pk
+                            and user.has_perm("agreements.accept_agreement", party))
+        party.form = accept_form if accept_form is not None and accept_form.data.get("party") == str(party.pk) \
+            else AcceptForm(initial={"party": party.pk, "version": version.number})
+    document = getattr(version, "document", None) if hasattr(version, "document") else None
+    return {
+        "version": version, "agreement": agreement, "project": agreement.project,
+        "proposal": agreement.project.proposal, "grid": selectors.version_grid(version), "parties": parties,
+        "versions": selectors.versions_of(agreement), "latest": latest, "document": document,
+        "document_error": document.error_for(user) if document is not None else "",
+        "can_issue": version.state == "draft" and user.has_perm("agreements.issue_agreement", version),
+        "can_download": document is not None and document.is_ready
+        and user.has_perm("agreements.download_agreement", document),
+        "accepted_count": sum(1 for p in parties if p.has_accepted),
+    }
+
+
+@require_safe
+@login_required
+def version_page(request, pk):
+    version = selectors.version_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_agreement", version)
+    return render(request, "agreements/version.html", _version_context(request, version))
+
+
+@require_POST
+@login_required
+def version_issue(request, pk):
+    version = selectors.version_for(user=request.user, pk=pk)
+    require(request.user, "agreements.issue_agreement", version)
+    form = ConfirmForm(request.POST, refusal=_("Tick the confirmation box to issue the agreement."))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+    else:
+        perform(request, lambda: lifecycle.agreement_transition(actor=request.user, version=version,
+                                                                action="issue"),
+                _("The agreement is issued: its PDF is being built and the parties are told."))
+    return redirect("agreements:version", pk=pk)
+
+
+@require_POST
+@login_required
+def version_accept(request, pk):
+    version = selectors.version_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_agreement", version)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        party = AgreementParty.objects.filter(pk=form.cleaned_data["party"], version=version).first()
+        if party is None:
+            raise Http404
+        try:
+            lifecycle.agreement_accept(actor=request.user, party=party,
+                                       version_number=form.cleaned_data["version"],
+                                       institution_signed=form.cleaned_data["institution_signed"])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("Accepted: %(party)s.") % {"party": party.name})
+            return redirect("agreements:version", pk=pk)
+    version.refresh_from_db()
+    messages.error(request, _("Not accepted: see the reason at the party."))
+    return render(request, "agreements/version.html", _version_context(request, version, accept_form=form),
+                  status=400)
+
+
+@require_safe
+@login_required
+def document_download(request, pk):
+    document = documents.agreement_document_for_download(user=request.user, document_id=pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{document.version.reference}.pdf")
