@@ -148,3 +148,21 @@ def panel_set_chair(*, actor, assignment: Assignment) -> Assignment:
     record(actor=actor, action=AuditAction.PANEL_RULE, obj=assignment,
            before={"chair": str(previous.expert) if previous else None}, after={"chair": str(assignment.expert)})
     return assignment
+
+
+def shortfall(call, members) -> int:
+    """How far a panel is from the call's sector minimums and institution limit (0: within them;
+    the chair is named afterwards): members missing per sector plus members over the limit per
+    institution. The automatic plan's repair step (services.panels) lowers it by swaps."""
+    profiles = [p for p in (_profile(m) for m in members) if p is not None]
+    short = sum(max(0, minimum - sum(1 for p in profiles if p.sector == sector)) for sector, minimum in _minimums(call))
+    cap = call.panel_max_per_institution
+    over = 0
+    if cap:
+        counts: dict[str, int] = {}
+        for p in profiles:
+            key = institution_key(p)
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        over = sum(max(0, n - cap) for n in counts.values())
+    return short + over
