@@ -4,7 +4,7 @@ one institution, and a chair named per panel.
 
 A panel is the active evaluation assignments of one proposal (an expert who declared a
 conflict has left it). `composition_problems` names each rule a panel breaks; the panel
-screens show them and the automatic plan (services.panels) steers by `pick_penalty` and
+screens show them and the automatic plan (services.panels) repairs its panels by `shortfall` and
 shows what its planned panels still break."""
 
 import re
@@ -96,23 +96,6 @@ def current_panels(proposals) -> dict[int, list[Assignment]]:
                                         conflict_declared=False).select_related("expert__expert_profile")):
         out.setdefault(a.proposal_id, []).append(a)
     return out
-
-
-def pick_penalty(call, members, candidate, slots_left: int) -> int:
-    """How much picking `candidate` next hurts the panel's composition (0 best): 2 when it
-    exceeds the institution limit, 1 when it fills a slot every remaining one of which a
-    missing sector needs, else 0. The plan sorts by it before load and expertise."""
-    profiles = [_profile(m) for m in members]
-    mine = _profile(candidate)
-    cap = call.panel_max_per_institution
-    key = institution_key(mine)
-    if cap and key and sum(1 for p in profiles if p is not None and institution_key(p) == key) >= cap:
-        return 2
-    short = {sector: max(0, minimum - sum(1 for p in profiles if p is not None and p.sector == sector))
-             for sector, minimum in _minimums(call)}
-    if short.get(getattr(mine, "sector", ""), 0) > 0:
-        return 0
-    return 1 if sum(short.values()) >= slots_left else 0
 
 
 def plan_row_finish(call, row, members) -> None:

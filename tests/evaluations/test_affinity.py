@@ -120,6 +120,6 @@ def test_the_task_computes_the_whole_call_and_leaves_it_cached(call, eligible_fa
     eligible_factory()
     for n in range(3):
         make_expert(f"e{n}")
-    assert call_affinity_warm.delay(call_id=call.pk).get() == 6
+    assert call_affinity_warm.apply(kwargs={"call_id": call.pk}).get() == 6  # the task body, here (any broker)
     monkeypatch.setattr(affinity_module, "affinity_from_texts", lambda *a, **k: 1 / 0)
     assert call_affinity(call).matrix.shape == (3, 2)  # from the cache the task filled
