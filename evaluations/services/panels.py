@@ -264,6 +264,8 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         solution = assignment_solver.solve(matrix, allowed, need, capacity, mode=mode, base=base)
         if solution.feasible or max_load is not None or limit >= max(len(proposals), 1):
             break
+        if not any(s.at_load_limit for s in solution.shortages):
+            break  # too few conflict-free experts somewhere: no load fills that panel
         limit += 1  # the balanced load cannot fill every panel (conflicts crowd some experts out): one more
     plan = Plan(rows=rows, size=size, loads=loads, mode=mode, max_load=limit, balanced_load=balanced)
     if not solution.feasible:
