@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export DEBUG ?= true
 
-.PHONY: run setup setup-dev test lint worker bench prod-check totp
+.PHONY: run setup setup-dev test lint worker bench bench-assign prod-check totp
 
 setup:
 	@scripts/setup.sh
@@ -60,6 +60,11 @@ BENCH_DB ?= postgres://megaproject@127.0.0.1:5432/megaproject_bench
 bench:
 	@scripts/setup.sh --bench
 	BENCH_DB=$(BENCH_DB) $(PY) bench/run.py
+
+## The expert assignment alone (also part of `make bench`): optimal plan vs the old greedy on generated
+## calls of 300 proposals × 500 and × 20,000 experts, no database. Writes bench/results/assignment.json.
+bench-assign:
+	DEBUG=true $(PY) bench/assignment.py
 
 ## The production topology on this machine (no Docker): nginx with TLS in front of two gunicorn
 ## processes, a Celery worker and beat, PostgreSQL (database megaproject_prod) and Redis (db 5),

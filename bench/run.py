@@ -11,11 +11,12 @@
    four alternate halves, as deployed / plain / as deployed / plain: the page's figures
    are the deployed halves, and their requests/s beside the plain halves' is what
    logging and metrics cost it.
-4. Stops the servers, runs bench/letters.py and bench/exports.py (if present).
+4. Stops the servers, runs bench/letters.py, bench/exports.py and bench/assignment.py (the
+   expert assignment on generated calls, no database) if present.
 5. Prints one table with every figure and its ratio, writes bench/results/bench.json.
 
 Variables: BENCH_DB, BENCH_PROPOSALS (10000), BENCH_SMALL (100), BENCH_SECONDS (10 per page),
-BENCH_CONNECTIONS (8), BENCH_RESET=1 (drop and reseed both databases), BENCH_SKIP="letters exports".
+BENCH_CONNECTIONS (8), BENCH_RESET=1 (drop and reseed both databases), BENCH_SKIP="letters exports assignment".
 """
 
 import http.cookiejar
@@ -451,6 +452,14 @@ def table(result: dict) -> str:
     elif exports:
         lines += ["", "Exports (bench/exports.py)"]
         lines += [f"  {k}: {v:.3g}" if isinstance(v, float) else f"  {k}: {v}" for k, v in _flat("", exports)]
+    assignment = result.get("assignment")
+    if assignment and "sizes" in assignment:
+        sys.path.insert(0, str(ROOT))
+        from bench.assignment import table as assignment_table
+
+        lines += ["", assignment_table(assignment["sizes"])]
+    elif assignment:
+        lines += ["", f"Expert assignment: {assignment['error']}"]
     lines += ["", f"whole run: {result['elapsed_s'] / 60:.1f} min"]
     return "\n".join(lines)
 
@@ -470,6 +479,7 @@ def main() -> None:
     verdicts(result)
     result["letters"] = side_benchmark("letters.py", "letters.json")
     result["exports"] = side_benchmark("exports.py", "exports.json")
+    result["assignment"] = side_benchmark("assignment.py", "assignment.json")
     result["elapsed_s"] = time.monotonic() - started
     text = table(result)
     (RESULTS / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))

@@ -78,6 +78,18 @@ class PanelResultForm(forms.Form):
 TYPE_CHOICES = [("", _("All types"))] + list(CooperationType.choices)
 
 
+class AutoPlanForm(forms.Form):
+    """The automatic plan's settings (shown again when confirming): which proposals, what to
+    maximise, and the most evaluations one expert may carry in this call (empty: balanced)."""
+
+    type = forms.ChoiceField(label=_("Cooperation type"), choices=TYPE_CHOICES, required=False)
+    mode = forms.ChoiceField(label=_("Optimise for"), initial="total", widget=forms.RadioSelect, choices=[
+        ("total", _("Highest total affinity")), ("fair", _("Fairness: the weakest proposal first"))])
+    max_load = forms.IntegerField(
+        label=_("Most evaluations per expert"), required=False, min_value=1, max_value=1000,
+        help_text=_("Empty: balanced, the seats divided by the experts who may take them, rounded up."))
+
+
 class QualityRulesForm(forms.ModelForm):
     """The call's thresholds of the evaluator quality record (each refused at its field when
     out of range)."""

@@ -29,3 +29,14 @@ def remind_all_calls_under_review() -> int:
     for call_id in Call.objects.filter(status=CallStatus.REVIEW).values_list("pk", flat=True):
         total += remind_unsubmitted(call_id=call_id)
     return total
+
+
+@shared_task(acks_late=True, time_limit=600)
+def call_affinity_warm(*, call_id: int) -> int:
+    """Compute (and cache) the affinity of the pool's experts to a call's eligible proposals, so
+    the automatic plan's page opens at once; without a broker it runs in-process. Returns the
+    number of expert × proposal pairs."""
+    from .services.affinity import call_affinity
+
+    affinity = call_affinity(Call.objects.get(pk=call_id))
+    return int(affinity.matrix.size)

@@ -29,6 +29,7 @@ from . import hooks, selectors, services
 from .forms import (
     TYPE_CHOICES,
     AnswerForm,
+    AutoPlanForm,
     CommentForm,
     ContactPurposeForm,
     DeclarationForm,
@@ -499,25 +500,38 @@ def panel_override(request, pk):
 
 @login_required
 def auto_assign(request, pk):
+    """The optimal plan of the call's panels: staff choose what to optimise and the load, review
+    the plan (affinity and reasons per chosen expert), then confirm it."""
     call = _staff_call(request, pk)
-    ctype = request.GET.get("type", "") or request.POST.get("type", "")
-    if ctype not in CooperationType.values:
-        ctype = ""
-    if request.method == "POST":
+    data = request.POST if request.method == "POST" else request.GET
+    form = AutoPlanForm(data if any(k in data for k in ("type", "mode", "max_load")) else None)
+    settings_ = {"cooperation_type": "", "mode": "total", "max_load": None}
+    if form.is_bound and form.is_valid():
+        settings_ = {"cooperation_type": form.cleaned_data["type"], "mode": form.cleaned_data["mode"],
+                     "max_load": form.cleaned_data["max_load"]}
+    plan = None
+    if not form.is_bound or form.is_valid():
+        if request.method == "POST":
+            try:
+                created = services.panel_auto_confirm(actor=request.user, call=call,
+                                                      signature=request.POST.get("signature", ""), **settings_)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("%(n)s assignments created; the experts were told.") % {
+                    "n": len(created)})
+                return redirect("evaluations:progress", pk=call.pk)
         try:
-            created = services.panel_auto_confirm(actor=request.user, call=call, cooperation_type=ctype,
-                                                  signature=request.POST.get("signature", ""))
+            plan = services.panel_auto_plan(call=call, **settings_)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(n)s assignments created; the experts were told.") % {"n": len(created)})
-            return redirect("evaluations:progress", pk=call.pk)
-    plan = services.panel_auto_plan(call=call, cooperation_type=ctype)
-    experts = User.objects.in_bulk([k for k, v in plan.loads.items() if v])
+            apply_errors(form, exc)
+    loads = []
+    if plan is not None:
+        experts = User.objects.in_bulk([k for k, v in plan.loads.items() if v])
+        loads = sorted(((experts[k], v) for k, v in plan.loads.items() if v), key=lambda x: (-x[1], x[0].pk))
     return render(request, "evaluations/auto_assign.html", {
-        "call": call, "plan": plan, "type": ctype, "types": TYPE_CHOICES,
-        "loads": sorted(((experts[k], v) for k, v in plan.loads.items() if v), key=lambda x: (-x[1], x[0].pk)),
-        "new_count": sum(len(r.experts) for r in plan.rows),
+        "call": call, "plan": plan, "form": form, "settings": settings_, "loads": loads,
+        "new_count": sum(len(r.experts) for r in plan.rows) if plan else 0,
     })
 
 

@@ -4,7 +4,7 @@ one institution, and a chair named per panel.
 
 A panel is the active evaluation assignments of one proposal (an expert who declared a
 conflict has left it). `composition_problems` names each rule a panel breaks; the panel
-screens show them and the automatic plan (services.panels) steers by `pick_penalty` and
+screens show them and the automatic plan (services.panels) repairs its panels by `shortfall` and
 shows what its planned panels still break."""
 
 import re
@@ -98,23 +98,6 @@ def current_panels(proposals) -> dict[int, list[Assignment]]:
     return out
 
 
-def pick_penalty(call, members, candidate, slots_left: int) -> int:
-    """How much picking `candidate` next hurts the panel's composition (0 best): 2 when it
-    exceeds the institution limit, 1 when it fills a slot every remaining one of which a
-    missing sector needs, else 0. The plan sorts by it before load and expertise."""
-    profiles = [_profile(m) for m in members]
-    mine = _profile(candidate)
-    cap = call.panel_max_per_institution
-    key = institution_key(mine)
-    if cap and key and sum(1 for p in profiles if p is not None and institution_key(p) == key) >= cap:
-        return 2
-    short = {sector: max(0, minimum - sum(1 for p in profiles if p is not None and p.sector == sector))
-             for sector, minimum in _minimums(call)}
-    if short.get(getattr(mine, "sector", ""), 0) > 0:
-        return 0
-    return 1 if sum(short.values()) >= slots_left else 0
-
-
 def plan_row_finish(call, row, members) -> None:
     """The planned panel's chair (the existing one, else the first planned expert) and the
     rules it would still break."""
@@ -148,3 +131,21 @@ def panel_set_chair(*, actor, assignment: Assignment) -> Assignment:
     record(actor=actor, action=AuditAction.PANEL_RULE, obj=assignment,
            before={"chair": str(previous.expert) if previous else None}, after={"chair": str(assignment.expert)})
     return assignment
+
+
+def shortfall(call, members) -> int:
+    """How far a panel is from the call's sector minimums and institution limit (0: within them;
+    the chair is named afterwards): members missing per sector plus members over the limit per
+    institution. The automatic plan's repair step (services.panels) lowers it by swaps."""
+    profiles = [p for p in (_profile(m) for m in members) if p is not None]
+    short = sum(max(0, minimum - sum(1 for p in profiles if p.sector == sector)) for sector, minimum in _minimums(call))
+    cap = call.panel_max_per_institution
+    over = 0
+    if cap:
+        counts: dict[str, int] = {}
+        for p in profiles:
+            key = institution_key(p)
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        over = sum(max(0, n - cap) for n in counts.values())
+    return short + over

@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -99,17 +100,24 @@ def _notify_assigned(assignments: list[Assignment]) -> None:
 
 
 # --- Automatic assignment -------------------------------------------------------
+# The optimal plan: the affinity of each expert to each proposal (services.affinity), every
+# conflict, exclusion, unsuitability and coaching bar a hard constraint, solved by
+# services.assignment_solver; then a repair step for the call's composition rules.
+
+PLAN_MODES = ("total", "fair")  # the highest total affinity; the weakest proposal first (fairness)
 
 
 @dataclass
 class PlanRow:
     proposal: Proposal
-    experts: list = field(default_factory=list)  # [(User, matches_industry: bool)]
+    experts: list = field(default_factory=list)  # [(User, matches_industry: bool)], best affinity first
     excluded: list = field(default_factory=list)  # [(User, [reasons])]
     missing: int = 0
     already: int = 0
     chair: object = None  # the expert the plan names chair (None: the panel has one, or none is required)
     composition: list = field(default_factory=list)  # the call's composition rules the panel would still break
+    affinity: list = field(default_factory=list)  # [(User, score, [reasons])] of the planned experts, for staff
+    available: int = 0  # conflict-free experts not yet on the panel
 
 
 @dataclass
@@ -117,27 +125,82 @@ class Plan:
     rows: list
     size: int
     loads: dict  # expert id → number of evaluation assignments after the plan
+    mode: str = "total"
+    max_load: int = 0  # the most evaluations one expert carries in this call after the plan
+    balanced_load: int = 0  # ⌈seats ÷ eligible experts⌉: the least load that can fill the panels
+    shortages: list = field(default_factory=list)  # [(PlanRow, at_load_limit: bool)]: nothing is assigned
 
     @property
     def problems(self) -> list[str]:
-        return [
-            _("%(title)s: only %(n)s of %(size)s conflict-free experts are available.") % {
-                "title": r.proposal.title, "n": len(r.experts) + r.already, "size": self.size}
-            for r in self.rows if r.missing
-        ]
+        out = []
+        for row, at_limit in self.shortages:
+            if at_limit:
+                out.append(_("%(title)s: its %(n)s conflict-free experts already carry the load limit of %(load)s "
+                             "evaluations; raise the load or add experts to the pool.") % {
+                    "title": row.proposal.title, "n": row.available, "load": self.max_load})
+            else:
+                out.append(_("%(title)s: only %(n)s of %(size)s conflict-free experts are available.") % {
+                    "title": row.proposal.title, "n": row.available + row.already, "size": self.size})
+        return out
+
+    @property
+    def total_affinity(self) -> float:
+        """The sum of the planned experts' affinities."""
+        return sum(score for r in self.rows for _e, score, _r in r.affinity)
+
+    @property
+    def weakest_affinity(self) -> float:
+        """The lowest sum of planned affinities over the proposals that get experts (0: none do)."""
+        sums = [sum(score for _e, score, _r in r.affinity) for r in self.rows if r.affinity]
+        return min(sums, default=0.0)
 
     @property
     def signature(self) -> str:
         """Identifies this exact plan, so what staff confirm is what they reviewed."""
-        data = [[r.proposal.pk, [e.pk for e, _m in r.experts]] for r in self.rows]
+        data = [self.mode, self.max_load, [[r.proposal.pk, [e.pk for e, _m in r.experts]] for r in self.rows]]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
 
-def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None) -> Plan:
-    """Deterministic: proposals by number; for each, the least-loaded conflict-free
-    available experts, preferring those whose expertise matches the industry, then
-    the lower user id. Existing assignments count towards N and towards loads."""
+def _repair(call, members_now, chosen: list, options: list, room: dict, score) -> list:
+    """The composition rules after the flow: swap the least-fitting planned expert for the best
+    candidate with room that lowers the panel's shortfall, until none does."""
+    chosen = list(chosen)
+    while True:
+        bad = composition.shortfall(call, [*members_now, *chosen])
+        if not bad:
+            return chosen
+        swap = None
+        for out in sorted(chosen, key=lambda e: (score(e), -e.pk)):
+            for cand in options:
+                if cand in chosen or room[cand.pk] <= 0:
+                    continue
+                trial = [cand if e is out else e for e in chosen]
+                if composition.shortfall(call, [*members_now, *trial]) < bad:
+                    swap = (out, cand, trial)
+                    break
+            if swap:
+                break
+        if swap is None:
+            return chosen
+        out, cand, chosen = swap
+        room[out.pk] += 1
+        room[cand.pk] -= 1
+
+
+def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None, mode: str = "total",
+                    max_load: int | None = None) -> Plan:
+    """The optimal plan for the call's eligible proposals (see assignment_solver): each gets
+    exactly `size` active experts (existing assignments count), each expert at most
+    `max_load` evaluations in this call (existing ones count; None: the balanced load
+    ⌈seats ÷ eligible experts⌉, raised only as far as the panels need), maximising the total
+    affinity or, in the fairness mode, the weakest proposal's first. Infeasible: nothing
+    planned and `problems` says which proposals cannot be covered and why. A `max_load`
+    below the balanced load is refused (ValidationError on "max_load")."""
+    from . import assignment_solver
+    from .affinity import call_affinity
+
     size = size or call.panel_size
+    mode = mode if mode in PLAN_MODES else "total"
     proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).select_related("industry", "call")
     if cooperation_type:
         proposals = proposals.filter(cooperation_type=cooperation_type)
@@ -163,14 +226,17 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
             active.setdefault(a.proposal_id, set()).add(a.expert_id)
     unsuitable = applicants.blocking_entries([p.pk for p in proposals])
     panels_now = composition.current_panels(proposals)
-    rows = []
-    for p in proposals:
+    affinity = call_affinity(call, experts=[e.pk for e in experts], proposals=[p.pk for p in proposals])
+    matrix = np.zeros((len(experts), len(proposals)))
+    if experts and proposals:  # rows and columns of the affinity follow ascending ids, as these lists
+        matrix[:, :] = affinity.matrix
+    allowed = np.zeros(matrix.shape, dtype=bool)
+    rows, need, base = [], [], []
+    for j, p in enumerate(proposals):
         facts = prefetched_facts(p, reg=reg)
-        row = PlanRow(proposal=p)
+        row = PlanRow(proposal=p, already=len(active.get(p.pk, set())))
         already = taken.get(p.pk, set())
-        row.already = len(active.get(p.pk, set()))
-        candidates = []
-        for e in experts:
+        for i, e in enumerate(experts):
             if e.pk in already:
                 continue
             reasons = expert_conflicts(profile=e.expert_profile, proposal=p, facts=facts)
@@ -178,31 +244,66 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
                 reasons = [*reasons, *applicants.unsuitable_reasons(unsuitable[p.pk][e.pk])]
             if reasons:
                 row.excluded.append((e, reasons))
-                continue
-            matches = p.industry_id is not None and any(i.pk == p.industry_id for i in e.expert_profile.industries.all())
-            candidates.append((e, matches))
-        need = max(0, size - row.already)
-        for _i in range(need):
-            if not candidates:
-                break
-            members = [*panels_now.get(p.pk, []), *row.experts]
-            candidates.sort(key=lambda c: (composition.pick_penalty(call, members, c[0], need - len(row.experts)),
-                                           loads[c[0].pk], not c[1], c[0].pk))
-            chosen = candidates.pop(0)
-            row.experts.append(chosen)
-            loads[chosen[0].pk] += 1
-        row.missing = need - len(row.experts)
-        composition.plan_row_finish(call, row, panels_now.get(p.pk, []))
+            else:
+                allowed[i, j] = True
+        row.available = int(allowed[:, j].sum())
+        need.append(max(0, size - row.already))
+        base.append(sum(affinity.score(e, p.pk) for e in active.get(p.pk, set())))
         rows.append(row)
-    return Plan(rows=rows, size=size, loads=loads)
+    seats = sum(need) + sum(loads.values())
+    holding = np.array([loads[e.pk] > 0 for e in experts], dtype=bool)
+    eligible = int((allowed.any(axis=1) | holding).sum()) if experts else 0  # who may take or holds a seat
+    balanced = -(-seats // eligible) if eligible else 0
+    if max_load is not None and max_load < balanced:
+        raise ValidationError({"max_load": _("At least %(n)s: the panels need %(seats)s seats and %(experts)s "
+                                             "experts may take them.") % {
+            "n": balanced, "seats": seats, "experts": eligible}})
+    limit = max_load if max_load is not None else balanced
+    while True:
+        capacity = np.array([limit - loads[e.pk] for e in experts], dtype=int)
+        solution = assignment_solver.solve(matrix, allowed, need, capacity, mode=mode, base=base)
+        if solution.feasible or max_load is not None or limit >= max(len(proposals), 1):
+            break
+        if not any(s.at_load_limit for s in solution.shortages):
+            break  # too few conflict-free experts somewhere: no load fills that panel
+        limit += 1  # the balanced load cannot fill every panel (conflicts crowd some experts out): one more
+    plan = Plan(rows=rows, size=size, loads=loads, mode=mode, max_load=limit, balanced_load=balanced)
+    if not solution.feasible:
+        plan.shortages = [(rows[s.proposal], s.at_load_limit) for s in solution.shortages]
+        for row, n in zip(rows, need, strict=True):
+            row.missing = n
+        return plan
+    room = {e.pk: limit - loads[e.pk] for e in experts}
+    for panel in solution.panels:
+        for i in panel:
+            room[experts[i].pk] -= 1
+    for j, (row, panel) in enumerate(zip(rows, solution.panels, strict=True)):
+        p = row.proposal
+        def score(e, p=p):
+            return affinity.score(e.pk, p.pk)
+        chosen = [experts[i] for i in panel]
+        if composition.has_rules(call):
+            options = sorted((experts[i] for i in np.flatnonzero(allowed[:, j])), key=lambda e: (-score(e), e.pk))
+            chosen = _repair(call, panels_now.get(p.pk, []), chosen, options, room, score)
+        chosen.sort(key=lambda e: (-score(e), e.pk))
+        for e in chosen:
+            loads[e.pk] += 1
+        row.experts = [(e, p.industry_id is not None and any(i.pk == p.industry_id
+                                                              for i in e.expert_profile.industries.all()))
+                       for e in chosen]
+        row.affinity = [(e, score(e), affinity.reasons(e.pk, p.pk)) for e in chosen]
+        row.missing = need[j] - len(chosen)
+        composition.plan_row_finish(call, row, panels_now.get(p.pk, []))
+    return plan
 
 
 @transaction.atomic
-def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: str) -> list[Assignment]:
+def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: str, mode: str = "total",
+                       max_load: int | None = None) -> list[Assignment]:
     require(actor, "evaluations.manage_panels")
     # Lock the call's proposals so two confirmations cannot interleave.
     list(Proposal.objects.select_for_update().filter(call=call, state=ProposalState.ELIGIBLE).values_list("pk"))
-    plan = panel_auto_plan(call=call, cooperation_type=cooperation_type)
+    plan = panel_auto_plan(call=call, cooperation_type=cooperation_type, mode=mode, max_load=max_load)
     if plan.signature != signature:
         raise ValidationError(_("The assignments changed since you reviewed them. Review the new proposal, "
                                 "then confirm again."))

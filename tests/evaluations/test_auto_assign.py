@@ -1,8 +1,10 @@
 """Automatic panel assignment: plan, review, confirm.
 
 Four eligible Gwangju proposals (artificial intelligence) and ten Daejeon
-experts unless a test says otherwise. The plan is deterministic; confirming
-checks the reviewed plan's signature and creates all of it or nothing.
+experts unless a test says otherwise. The plan is optimal (the highest total
+affinity, or the weakest proposal first in the fairness mode) within the load,
+deterministic; confirming checks the reviewed plan's signature and creates all
+of it or nothing. (The solver's own rules on arrays: test_assignment_solver.py.)
 """
 
 import pytest
@@ -13,6 +15,7 @@ from accounts.models import Notification
 from evaluations.models import Assignment, AssignmentKind
 from evaluations.services import assignment_declare, panel_auto_confirm, panel_auto_plan
 from tests.evaluations.conftest import assign, make_expert
+from tests.factories import industry, region
 from tests.login import log_in
 from tests.proposals.conftest import form_fields, messages_of
 
@@ -52,26 +55,109 @@ def test_every_proposal_gets_the_panel_size_and_loads_differ_by_at_most_one(call
     assert plan.problems == []
 
 
-def test_an_expert_whose_field_matches_is_preferred_when_loads_are_equal(call, eligible_factory):
+def test_experts_whose_field_matches_fill_the_panel_first(call, eligible_factory):
     set_panel_size(call, 3)
     eligible_factory()  # artificial intelligence
     batteries = [make_expert(f"battery-{n}") for n in range(3)]
     ai = [make_expert(f"ai-{n}", industries=["artificial-intelligence"]) for n in range(2)]
     (row,) = panel_auto_plan(call=call).rows
-    assert row.experts == [(ai[0], True), (ai[1], True), (batteries[0], False)]
+    assert row.experts[:2] == [(ai[0], True), (ai[1], True)]
+    assert row.experts[2][0] in batteries
 
 
-def test_a_lower_load_beats_a_matching_field(call, eligible_factory, ministry):
-    set_panel_size(call, 3)
-    full = eligible_factory()
-    eligible_factory()
-    batteries = [make_expert(f"battery-{n}") for n in range(4)]
-    ai = make_expert("ai", industries=["artificial-intelligence"])
-    for expert in (ai, batteries[0], batteries[1]):
-        assign(full, expert, by=ministry)  # the first panel is complete; these three carry one evaluation each
+def test_the_plan_gives_the_versatile_expert_to_the_proposal_only_they_fit(call, eligible_factory):
+    """Taken in id order (the old plan), the first proposal would take the expert who fits both
+    and the second would get a stranger; the optimal plan matches both."""
+    set_panel_size(call, 1)
+    ai_first = eligible_factory()
+    battery_second = eligible_factory(industry=industry("secondary-batteries"))
+    versatile = make_expert("a-both", industries=["artificial-intelligence", "secondary-batteries"])
+    ai_only = make_expert("b-ai", industries=["artificial-intelligence"])
     plan = panel_auto_plan(call=call)
-    assert [row.experts for row in plan.rows] == [
-        [], [(batteries[2], False), (batteries[3], False), (ai, True)]]
+    assert [(row.proposal, row.experts) for row in plan.rows] == [
+        (ai_first, [(ai_only, True)]), (battery_second, [(versatile, True)])]
+    assert plan.max_load == 1
+
+
+def test_a_staff_load_limit_is_kept_and_one_below_the_balanced_load_is_refused(call, proposals, experts):
+    set_panel_size(call, 3)
+    plan = panel_auto_plan(call=call, max_load=3)
+    assert plan.max_load == 3 and max(plan.loads.values()) <= 3
+    assert [len(row.experts) for row in plan.rows] == [3] * 4
+    with pytest.raises(ValidationError) as refused:
+        panel_auto_plan(call=call, max_load=1)  # 12 seats over 10 experts need 2
+    assert refused.value.message_dict == {
+        "max_load": ["At least 2: the panels need 12 seats and 10 experts may take them."]}
+
+
+@pytest.fixture
+def crowded(call, eligible_factory):
+    """Three Gwangju proposals only two Daejeon experts may take, two Busan ones the four Gwangju
+    experts may take; panels of two: 10 seats over 6 experts, balanced load 2."""
+    set_panel_size(call, 2)
+    gwangju = [eligible_factory(title_en=f"Gwangju {n}") for n in range(3)]
+    busan = [eligible_factory(title_en=f"Busan {n}", lead_region=region("busan")) for n in range(2)]
+    for n in range(2):
+        make_expert(f"daejeon-{n}")
+    for n in range(4):
+        make_expert(f"gwangju-{n}", home="gwangju")
+    return gwangju, busan
+
+
+def test_the_balanced_load_grows_only_as_far_as_the_conflicts_require(call, crowded):
+    plan = panel_auto_plan(call=call)
+    assert (plan.balanced_load, plan.max_load, plan.problems) == (2, 3, [])
+    assert [len(r.experts) for r in plan.rows] == [2] * 5
+    assert max(plan.loads.values()) == 3
+
+
+def test_a_staff_load_the_conflicts_make_too_low_assigns_nothing_and_says_why(call, crowded, ministry):
+    gwangju, _busan = crowded
+    plan = panel_auto_plan(call=call, max_load=2)
+    assert plan.problems
+    assert all(p.endswith("its 2 conflict-free experts already carry the load limit of 2 evaluations; raise the load "
+                          "or add experts to the pool.") and p.startswith("Gwangju ") for p in plan.problems)
+    assert all(r.experts == [] for r in plan.rows)
+    with pytest.raises(ValidationError):
+        panel_auto_confirm(actor=ministry, call=call, signature=plan.signature, max_load=2)
+    assert Assignment.objects.count() == 0
+
+
+def test_a_conflicted_expert_with_the_highest_affinity_is_never_chosen(call, eligible_factory):
+    set_panel_size(call, 1)
+    eligible_factory()
+    local = make_expert("a-local", home="gwangju", industries=["artificial-intelligence"], keywords="뉴로모픽, 반도체")
+    other = make_expert("b-other")
+    (row,) = panel_auto_plan(call=call).rows
+    assert row.experts == [(other, False)]
+    assert [e for e, _r in row.excluded] == [local]
+
+
+def test_the_fairness_mode_never_has_a_weaker_weakest_proposal(call, eligible_factory):
+    set_panel_size(call, 2)
+    eligible_factory(summary="뉴로모픽 반도체")
+    eligible_factory(industry=industry("secondary-batteries"), summary="폐배터리 재활용")
+    eligible_factory(summary="자율주행 인공지능")
+    make_expert("a", industries=["artificial-intelligence", "secondary-batteries"], keywords="반도체, 재활용")
+    make_expert("b", industries=["artificial-intelligence"], keywords="뉴로모픽")
+    make_expert("c", keywords="재활용")
+    make_expert("d", industries=[], keywords="자율주행")
+    default, fair = panel_auto_plan(call=call), panel_auto_plan(call=call, mode="fair")
+    assert (default.mode, fair.mode) == ("total", "fair")
+    assert fair.weakest_affinity >= default.weakest_affinity
+    assert default.total_affinity >= fair.total_affinity
+    assert all(len(r.experts) == 2 for r in fair.rows)
+
+
+def test_each_planned_expert_comes_with_the_affinity_and_its_reasons(call, eligible_factory):
+    set_panel_size(call, 1)
+    proposal = eligible_factory(summary="뉴로모픽 반도체 기반 감시정찰 AI")
+    expert = make_expert("ai", industries=["artificial-intelligence"], keywords="뉴로모픽, 반도체")
+    (row,) = panel_auto_plan(call=call).rows
+    ((who, score, reasons),) = row.affinity
+    assert who == expert and score > 0.3
+    assert reasons == ["keywords: 뉴로모픽, 반도체", "industry: Artificial intelligence"]
+    assert proposal == row.proposal
 
 
 def test_existing_assignments_count_towards_the_panel_size(call, proposals, experts, ministry):
@@ -114,6 +200,7 @@ def test_not_enough_experts_is_a_problem_and_confirming_creates_nothing(call, pr
     plan = panel_auto_plan(call=call)
     assert plan.problems == [
         f"Proposal {n}: only 4 of 5 conflict-free experts are available." for n in range(1, 5)]
+    assert [(len(r.experts), r.missing) for r in plan.rows] == [(0, 5)] * 4  # nothing planned, not a part
     notifications = Notification.objects.count()
     with pytest.raises(ValidationError) as refused:
         panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
@@ -168,7 +255,8 @@ def test_the_page_shows_the_plan_and_confirming_it_creates_the_assignments(clien
     assert all(str(e) in body for e, _m in plan.rows[0].experts)
     assert form_fields(preview)["signature"]["value"] == plan.signature
     assert Assignment.objects.count() == 0  # previewing assigns nothing
-    response = client.post(url, {"signature": plan.signature, "type": ""}, follow=True)
+    response = client.post(url, {"signature": plan.signature, "type": "", "mode": "total", "max_load": ""},
+                           follow=True)
     assert response.redirect_chain == [(reverse("evaluations:progress", args=[call.pk]), 302)]
     assert messages_of(response) == ["12 assignments created; the experts were told."]
     assert assignment_pairs() == pairs(plan)
@@ -176,7 +264,7 @@ def test_the_page_shows_the_plan_and_confirming_it_creates_the_assignments(clien
 
 def test_the_page_refuses_a_wrong_signature_and_shows_the_plan_again(client, call, proposals, experts, ministry):
     log_in(client, ministry)
-    response = client.post(reverse("evaluations:auto_assign", args=[call.pk]), {"signature": "0" * 16})
+    response = client.post(reverse("evaluations:auto_assign", args=[call.pk]), {"signature": "0" * 16, "mode": "total"})
     assert response.status_code == 200
     assert messages_of(response) == [
         "The assignments changed since you reviewed them. Review the new proposal, then confirm again."]
@@ -192,3 +280,32 @@ def test_the_page_shows_the_problem_and_no_confirm_button_when_experts_are_missi
     body = response.content.decode()
     assert "Proposal 1: only 1 of 3 conflict-free experts are available." in body
     assert ("signature" in form_fields(response), 'id="confirm-assign"' in body) == (False, False)
+
+
+def test_the_page_plans_in_the_fairness_mode_and_confirms_that_plan(client, call, proposals, experts, ministry):
+    set_panel_size(call, 3)
+    log_in(client, ministry)
+    url = reverse("evaluations:auto_assign", args=[call.pk])
+    preview = client.get(url, {"mode": "fair", "max_load": "3"})
+    plan = preview.context["plan"]
+    fields = form_fields(preview)
+    assert (plan.mode, plan.max_load) == ("fair", 3)
+    assert (preview.context["form"]["mode"].value(), fields["max_load"]["value"]) == ("fair", "3")
+    assert '<input type="hidden" name="mode" value="fair">' in preview.content.decode()
+    assert "affinity" in preview.content.decode()
+    response = client.post(url, {"signature": plan.signature, "type": "", "mode": "fair", "max_load": "3"},
+                           follow=True)
+    assert messages_of(response) == ["12 assignments created; the experts were told."]
+    assert assignment_pairs() == pairs(plan)
+
+
+def test_the_page_refuses_a_load_below_the_balanced_one_at_the_field_and_keeps_it(client, call, proposals, experts,
+                                                                                     ministry):
+    set_panel_size(call, 3)
+    log_in(client, ministry)
+    response = client.get(reverse("evaluations:auto_assign", args=[call.pk]), {"mode": "total", "max_load": "1"})
+    form = response.context["form"]
+    assert form.errors == {"max_load": ["At least 2: the panels need 12 seats and 10 experts may take them."]}
+    assert form_fields(response)["max_load"]["value"] == "1"
+    assert response.context["plan"] is None
+    assert 'id="confirm-assign"' not in response.content.decode()
