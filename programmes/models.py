@@ -7,6 +7,7 @@ Money is an integer number of won; ratios are Decimals.
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def localized(ko: str, en: str) -> str:
@@ -29,6 +32,11 @@ def _as_local_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    """The instant `day` ends in Korea (the next day's midnight, Asia/Seoul)."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=SEOUL)
 
 
 def _window_day(day: datetime.date) -> str:
@@ -104,6 +112,18 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("call status", "Closed")
     REVIEW = "review", _("Under review")
     ANNOUNCED = "announced", _("Results announced")
+
+
+class PlanningPhase(models.TextChoices):
+    """The three planning phases before the submission window (middle-out planning)."""
+
+    DISCOVERY = "discovery", _("Theme discovery")
+    SELECTION = "selection", _("Theme selection")
+    PLANNING = "planning", _("Theme planning")
+
+
+# The planning period's fields on a call, in order: when it opens and when each phase closes.
+PLANNING_FIELDS = ("planning_start", "discovery_end", "selection_end", "planning_end")
 
 
 class ConflictGround(models.TextChoices):
@@ -244,6 +264,12 @@ class Call(models.Model):
     coi_public_official = models.BooleanField(
         _("experts declare being a public official or agency staff"), default=True)
 
+    # The optional planning period (three phases) before the submission window: all four dates or none.
+    # Each phase closes at the end of its last day, Korea time.
+    planning_start = models.DateField(_("planning period opens"), null=True, blank=True)
+    discovery_end = models.DateField(_("theme discovery closes"), null=True, blank=True)
+    selection_end = models.DateField(_("theme selection closes"), null=True, blank=True)
+    planning_end = models.DateField(_("theme planning closes"), null=True, blank=True)
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
     submission_deadline = models.DateTimeField(_("submission deadline"))
@@ -324,8 +350,75 @@ class Call(models.Model):
                     % {"previous": self._meta.get_field(previous_name).verbose_name},
                 )
             previous_name, previous = name, day
+        self._clean_planning_period(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_planning_period(self, errors: dict) -> None:
+        """All four planning dates or none; each phase lasts at least a day after the one before;
+        the period ends before the submission deadline's day."""
+        given = {name: getattr(self, name) for name in PLANNING_FIELDS}
+        if not any(given.values()):
+            return
+        for name, value in given.items():
+            if value is None:
+                errors.setdefault(name, _("Give every date of the planning period, or none of them."))
+        if any(value is None for value in given.values()):
+            return
+        previous_name = None
+        for name in PLANNING_FIELDS:
+            if previous_name is not None:
+                earlier, later = given[previous_name], given[name]
+                too_early = later < earlier if previous_name == "planning_start" else later <= earlier
+                if too_early:
+                    errors.setdefault(name, _("This date must be after “%(previous)s”.") % {
+                        "previous": self._meta.get_field(previous_name).verbose_name})
+            previous_name = name
+        if self.submission_deadline and given["planning_end"] >= _as_local_date(self.submission_deadline):
+            errors.setdefault("planning_end", _(
+                "The planning period must close before the day of the submission deadline (%(day)s).")
+                % {"day": _window_day(_as_local_date(self.submission_deadline))})
+
+    @property
+    def has_planning_period(self) -> bool:
+        return self.planning_start is not None and self.planning_end is not None
+
+    def planning_phases(self) -> list[dict]:
+        """The planning period's phases in order — phase, first and last day, the instant it closes
+        (end of the last day, Korea time) — or [] for a call without one."""
+        if not self.has_planning_period:
+            return []
+        ends = [self.discovery_end, self.selection_end, self.planning_end]
+        starts = [self.planning_start, self.discovery_end + datetime.timedelta(days=1),
+                  self.selection_end + datetime.timedelta(days=1)]
+        return [
+            {"phase": phase, "start": start, "end": end, "closes_at": _end_of_day(end)}
+            for phase, start, end in zip(PlanningPhase, starts, ends, strict=True)
+        ]
+
+    def planning_phase(self, phase: str) -> dict | None:
+        return next((p for p in self.planning_phases() if p["phase"] == phase), None)
+
+    def current_planning_phase(self, *, now=None) -> str | None:
+        """The planning phase running now (Korea time), or None (before, after, or no period)."""
+        today = timezone.localdate(now) if now is not None else timezone.localdate()
+        for p in self.planning_phases():
+            if p["start"] <= today <= p["end"]:
+                return p["phase"]
+        return None
+
+    def planning_phase_refusal(self, phase: str, *, now=None) -> str | None:
+        """Why a region cannot act in `phase` now: the call has no planning period, or the phase
+        has closed (its last day has ended in Korea); None while it is open. A phase may be
+        worked on before it starts (a region prepares early)."""
+        info = self.planning_phase(phase)
+        if info is None:
+            return _("This call has no planning period.")
+        now = now or timezone.now()
+        if now >= info["closes_at"]:
+            return _("%(phase)s closed at the end of %(day)s (Korea time).") % {
+                "phase": PlanningPhase(phase).label, "day": _window_day(info["end"])}
+        return None
 
     @property
     def cooperation_types(self) -> list:
