@@ -425,3 +425,23 @@ rules.add_perm("accounts.remove_second_factor", rules.is_authenticated & second_
 explain_refusal("accounts.remove_second_factor", rules.is_authenticated.test,
                 _("Your role requires a second factor: it cannot be removed."))
 
+
+
+# --- Middle-out planning (issue 17) -----------------------------------------------------
+# Guidelines (object: a programmes.Guideline): staff publish them; everyone entitled to the call
+# reads them; the officials of the call's eligible regions acknowledge each version.
+@rules.predicate
+def guideline_call_published(user, guideline):
+    return guideline is not None and is_published_call(user, guideline.call)
+
+
+@rules.predicate
+def guideline_region_eligible(user, guideline):
+    return guideline is not None and region_is_eligible(user, guideline.call)
+
+
+rules.add_perm("programmes.manage_guidelines", is_staff_member)
+rules.add_perm("programmes.view_guideline", is_staff_member | (rules.is_authenticated & guideline_call_published))
+rules.add_perm("programmes.acknowledge_guideline", is_official & guideline_call_published & guideline_region_eligible)
+rules.add_perm("programmes.view_guideline_readers", is_staff_member)
+

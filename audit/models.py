@@ -62,6 +62,8 @@ class AuditAction(models.TextChoices):
     API_TOKEN = "api_token", _("API token created or revoked")
     # Public pages (issue 19): applicants' questions answered, notices published
     PUBLIC_BOARD = "public_board", _("Public question answered or notice published")
+    # Middle-out planning (issue 17): guidelines published and read, candidate themes, opinions, the selection
+    PLANNING = "planning", _("Planning guideline, candidate theme or theme selection")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

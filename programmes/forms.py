@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import PLANNING_FIELDS, Call, Region, RubricCriterion, StrategicIndustry
+from .models import PLANNING_FIELDS, Call, PlanningPhase, Region, RubricCriterion, StrategicIndustry
 from .services import validate_rubric_weights
 
 # The call's exclusion grounds (programmes.ConflictGround), in the form's order.
@@ -200,3 +200,24 @@ class InstitutionImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
         "Columns: name_ko, name_en, aliases (separated by ;), kind (university, foundation, institute, company, "
         "agency, department, other), parent (a name or alias of the institution it belongs to)."))
+
+
+class GuidelineForm(forms.Form):
+    """A new planning guideline (its first version); the service checks the phase and the file."""
+
+    phase = forms.ChoiceField(label=_("Planning phase"), choices=PlanningPhase.choices)
+    title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                           help_text=_("The guideline itself, or a summary of the attached file."))
+    file = forms.FileField(label=_("File"), required=False,
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+
+
+class GuidelineVersionForm(forms.Form):
+    """A new version of a guideline: the regions are asked to read it again."""
+
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                           help_text=_("The guideline itself, or a summary of the attached file."))
+    file = forms.FileField(label=_("File"), required=False,
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))

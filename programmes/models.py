@@ -6,6 +6,7 @@ Money is an integer number of won; ratios are Decimals.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -618,3 +619,90 @@ class QualityRules(models.Model):
     def for_call(cls, call) -> "QualityRules":
         """The call's rules, or the defaults (unsaved) while staff have set none."""
         return cls.objects.filter(call=call).first() or cls(call=call)
+
+
+# --- Planning guidelines (issue 17) ------------------------------------------------------
+
+
+def guideline_file_path(instance, filename: str) -> str:
+    # Never the user's file name on disk: a random name (stored before the version's row exists).
+    return f"guidelines/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Guideline(models.Model):
+    """A planning guideline the ministry issues to the regions for one phase of a call's planning
+    period; its text and file change by new versions, each acknowledged again by the regions."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="guidelines", verbose_name=_("call"))
+    phase = models.CharField(_("planning phase"), max_length=20, choices=PlanningPhase.choices)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "phase", "id"]
+        verbose_name = _("planning guideline")
+        verbose_name_plural = _("planning guidelines")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ko, self.title_en)
+
+    def phase_order(self) -> int:
+        return list(PlanningPhase).index(PlanningPhase(self.phase))
+
+    def current_version(self) -> "GuidelineVersion | None":
+        """The newest version (the prefetched list when there is one)."""
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+
+class GuidelineVersion(models.Model):
+    """One published version of a guideline: its text and (optionally) its file. Read-only once
+    published; a change is a new version."""
+
+    guideline = models.ForeignKey(Guideline, on_delete=models.CASCADE, related_name="versions",
+                                  verbose_name=_("planning guideline"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to=guideline_file_path, max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    extension = models.CharField(_("file extension"), max_length=10, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["guideline", "-number"]
+        verbose_name = _("guideline version")
+        verbose_name_plural = _("guideline versions")
+        constraints = [models.UniqueConstraint(fields=["guideline", "number"], name="guideline_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guideline} v{self.number}"
+
+
+class GuidelineAcknowledgement(models.Model):
+    """A regional official read a guideline version ("I have read it")."""
+
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.CASCADE, related_name="acknowledgements",
+                                verbose_name=_("guideline version"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("official"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["region__order", "acknowledged_at"]
+        verbose_name = _("guideline acknowledgement")
+        verbose_name_plural = _("guideline acknowledgements")
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="guideline_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.region}"

@@ -355,6 +355,15 @@ EXPECTED = {
     "public:notice_edit": "login 403 403 403 403 403 403 200 200",
     **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
     **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
+    # --- planning ---
+    # Planning guidelines (a call with a planning period): staff publish and revise; everyone logged in
+    # reads them; the officials of eligible regions (every region here) acknowledge.
+    "programmes:guideline_create": "login 403 403 403 403 403 403 200 200",
+    "programmes:guideline_detail": "login 200 200 200 200 200 200 200 200",
+    "programmes:guideline_revise": "login 403 403 403 403 403 403 200 200",
+    "programmes:guideline_acknowledge": "405 405 405 405 405 405 405 405 405",
+    "programmes:guideline_acknowledge [POST]": "login 302 302 302 403 403 403 403 403",
+    "programmes:guideline_file": "login 200 200 200 200 200 200 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -491,6 +500,8 @@ PAYLOADS = {
     "projects:plan_endorse": lambda w: {},
     "projects:plan_return": lambda w: {"comment": "지방비 분담 근거를 보완해 주십시오."},
     "projects:plan_approve": lambda w: {"confirm": "yes"},
+    # --- planning ---
+    "programmes:guideline_acknowledge": lambda w: {},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -587,6 +598,10 @@ FILL = {
     "projects:plan": lambda w: {"pk": w.plan.pk},
     **{f"projects:round_{action}": lambda w: {"pk": w.stage_evaluation.round_id} for action in ROUND_ACTIONS},
     **{f"projects:plan_{action}": lambda w: {"pk": w.plan.pk} for action in PLAN_ACTIONS},
+    # --- planning ---
+    "programmes:guideline_create": lambda w: {"pk": w.planning_call.pk},
+    **{f"programmes:guideline_{name}": lambda w: {"pk": w.guideline.pk} for name in ("detail", "revise", "acknowledge")},
+    "programmes:guideline_file": lambda w: {"pk": w.guideline.pk, "version": w.guideline.versions.get().pk},
 }
 
 
@@ -699,7 +714,22 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **people_world(official=official, admin_user=admin_user),
         **api_world(official=official, admin_user=admin_user),
         **boards_world(call=call, official=official, ministry=ministry),
+        **planning_world(ministry=ministry),
     )
+
+
+def planning_world(*, ministry):
+    """A call with a planning period (every region eligible) and a guideline with its file."""
+    import datetime
+
+    from programmes.services import guideline_publish
+
+    planning_call = CallFactory(title="기획 공모", planning_start=datetime.date(2026, 4, 1),
+                                discovery_end=datetime.date(2026, 5, 31), selection_end=datetime.date(2026, 7, 15),
+                                planning_end=datetime.date(2026, 9, 30), created_by=ministry)
+    guideline = guideline_publish(actor=ministry, call=planning_call, phase="discovery", title_ko="발굴 지침",
+                                  text="후보 주제를 발굴하십시오.", upload=SimpleUploadedFile("지침.pdf", PDF))
+    return {"planning_call": planning_call, "guideline": guideline}
 
 
 def api_world(*, official, admin_user):
