@@ -450,3 +450,66 @@ rules.add_perm("accounts.remove_second_factor", rules.is_authenticated & second_
 explain_refusal("accounts.remove_second_factor", rules.is_authenticated.test,
                 _("Your role requires a second factor: it cannot be removed."))
 
+
+
+# --- Middle-out planning (issue 17) -----------------------------------------------------
+# Guidelines (object: a programmes.Guideline): staff publish them; everyone entitled to the call
+# reads them; the officials of the call's eligible regions acknowledge each version.
+@rules.predicate
+def guideline_call_published(user, guideline):
+    return guideline is not None and is_published_call(user, guideline.call)
+
+
+@rules.predicate
+def guideline_region_eligible(user, guideline):
+    return guideline is not None and region_is_eligible(user, guideline.call)
+
+
+rules.add_perm("programmes.manage_guidelines", is_staff_member)
+rules.add_perm("programmes.view_guideline", is_staff_member | (rules.is_authenticated & guideline_call_published))
+rules.add_perm("programmes.acknowledge_guideline", is_official & guideline_call_published & guideline_region_eligible)
+rules.add_perm("programmes.view_guideline_readers", is_staff_member)
+
+
+# Candidate themes (object: a proposals.CandidateTheme): a region sees only the themes it takes part
+# in; staff every theme; experts none yet. The regions edit them until the discovery phase closes.
+@rules.predicate
+def is_theme_participant(user, theme):
+    if theme is None or not getattr(user, "region_id", None):
+        return False
+    return any(r.region_id == user.region_id for r in theme.regions.all())
+
+
+@rules.predicate
+def theme_discovery_open(user, theme):
+    from programmes.models import PlanningPhase
+
+    return theme is not None and theme.call.planning_phase_refusal(PlanningPhase.DISCOVERY) is None
+
+
+@rules.predicate
+def is_theme_lead(user, theme):
+    return theme is not None and getattr(user, "region_id", None) == theme.lead_region_id
+
+
+rules.add_perm("proposals.list_themes", is_staff_member | is_official)
+rules.add_perm("proposals.create_theme", is_official)
+rules.add_perm("proposals.view_theme", is_staff_member | (is_official & is_theme_participant))
+rules.add_perm("proposals.edit_theme", is_official & is_theme_participant & theme_discovery_open)
+rules.add_perm("proposals.manage_theme_regions", is_official & is_theme_lead & theme_discovery_open)
+
+
+@rules.predicate
+def theme_selection_open(user, theme):
+    from programmes.models import PlanningPhase
+
+    return theme is not None and theme.call.planning_phase_refusal(PlanningPhase.SELECTION) is None
+
+
+# Phase 2: the lead region selects the final theme, every partner region signs it off (while selection is open).
+rules.add_perm("proposals.record_opinion", is_official)
+rules.add_perm("proposals.select_theme", is_official & is_theme_lead & theme_selection_open)
+rules.add_perm("proposals.sign_off_selection", is_official & is_theme_participant & theme_selection_open)
+rules.add_perm("proposals.view_all_opinions", is_staff_member)
+# Phase 3: the lead region turns its signed-off final theme into the proposal draft.
+rules.add_perm("proposals.draft_from_theme", is_official & is_theme_lead)

@@ -65,6 +65,8 @@ class AuditAction(models.TextChoices):
     # Grant agreements and amendments (issue 18, agreements app)
     AGREEMENT_STATE = "agreement_state", _("Grant agreement prepared, issued, accepted or in force")
     AMENDMENT_STATE = "amendment_state", _("Agreement amendment requested, approved or refused")
+    # Middle-out planning (issue 17): guidelines published and read, candidate themes, opinions, the selection
+    PLANNING = "planning", _("Planning guideline, candidate theme or theme selection")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, Region, RubricCriterion, StrategicIndustry
+from .models import PLANNING_FIELDS, Call, PlanningPhase, Region, RubricCriterion, StrategicIndustry
 from .services import validate_rubric_weights
 
 # The call's exclusion grounds (programmes.ConflictGround), in the form's order.
@@ -34,11 +35,13 @@ class CallForm(forms.ModelForm):
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
             *CONFLICT_FIELDS,
+            *PLANNING_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in PLANNING_FIELDS},
             "consulting_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "consulting_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -92,6 +95,13 @@ class CallForm(forms.ModelForm):
                 "experts_require_second_factor",
             ),
             Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
+            Fieldset(
+                _("Planning period (optional)"),
+                HTML('<p class="small text-secondary">{}</p>'.format(escape(_(
+                    "Theme discovery, theme selection and theme planning, before the submission deadline. "
+                    "Give all four dates or none; each phase closes at the end of its last day, Korea time.")))),
+                Div(*[Div(name, css_class="col-md-3") for name in PLANNING_FIELDS], css_class="row"),
+            ),
             Fieldset(
                 _("Timeline"),
                 Div(
@@ -190,3 +200,24 @@ class InstitutionImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
         "Columns: name_ko, name_en, aliases (separated by ;), kind (university, foundation, institute, company, "
         "agency, department, other), parent (a name or alias of the institution it belongs to)."))
+
+
+class GuidelineForm(forms.Form):
+    """A new planning guideline (its first version); the service checks the phase and the file."""
+
+    phase = forms.ChoiceField(label=_("Planning phase"), choices=PlanningPhase.choices)
+    title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                           help_text=_("The guideline itself, or a summary of the attached file."))
+    file = forms.FileField(label=_("File"), required=False,
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+
+
+class GuidelineVersionForm(forms.Form):
+    """A new version of a guideline: the regions are asked to read it again."""
+
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                           help_text=_("The guideline itself, or a summary of the attached file."))
+    file = forms.FileField(label=_("File"), required=False,
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))

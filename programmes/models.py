@@ -6,7 +6,9 @@ Money is an integer number of won; ratios are Decimals.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def localized(ko: str, en: str) -> str:
@@ -29,6 +33,11 @@ def _as_local_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    """The instant `day` ends in Korea (the next day's midnight, Asia/Seoul)."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=SEOUL)
 
 
 def _window_day(day: datetime.date) -> str:
@@ -104,6 +113,18 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("call status", "Closed")
     REVIEW = "review", _("Under review")
     ANNOUNCED = "announced", _("Results announced")
+
+
+class PlanningPhase(models.TextChoices):
+    """The three planning phases before the submission window (middle-out planning)."""
+
+    DISCOVERY = "discovery", _("Theme discovery")
+    SELECTION = "selection", _("Theme selection")
+    PLANNING = "planning", _("Theme planning")
+
+
+# The planning period's fields on a call, in order: when it opens and when each phase closes.
+PLANNING_FIELDS = ("planning_start", "discovery_end", "selection_end", "planning_end")
 
 
 class ConflictGround(models.TextChoices):
@@ -244,6 +265,12 @@ class Call(models.Model):
     coi_public_official = models.BooleanField(
         _("experts declare being a public official or agency staff"), default=True)
 
+    # The optional planning period (three phases) before the submission window: all four dates or none.
+    # Each phase closes at the end of its last day, Korea time.
+    planning_start = models.DateField(_("planning period opens"), null=True, blank=True)
+    discovery_end = models.DateField(_("theme discovery closes"), null=True, blank=True)
+    selection_end = models.DateField(_("theme selection closes"), null=True, blank=True)
+    planning_end = models.DateField(_("theme planning closes"), null=True, blank=True)
     consulting_start = models.DateField(_("consulting window opens"))
     consulting_end = models.DateField(_("consulting window closes"))
     submission_deadline = models.DateTimeField(_("submission deadline"))
@@ -324,8 +351,75 @@ class Call(models.Model):
                     % {"previous": self._meta.get_field(previous_name).verbose_name},
                 )
             previous_name, previous = name, day
+        self._clean_planning_period(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_planning_period(self, errors: dict) -> None:
+        """All four planning dates or none; each phase lasts at least a day after the one before;
+        the period ends before the submission deadline's day."""
+        given = {name: getattr(self, name) for name in PLANNING_FIELDS}
+        if not any(given.values()):
+            return
+        for name, value in given.items():
+            if value is None:
+                errors.setdefault(name, _("Give every date of the planning period, or none of them."))
+        if any(value is None for value in given.values()):
+            return
+        previous_name = None
+        for name in PLANNING_FIELDS:
+            if previous_name is not None:
+                earlier, later = given[previous_name], given[name]
+                too_early = later < earlier if previous_name == "planning_start" else later <= earlier
+                if too_early:
+                    errors.setdefault(name, _("This date must be after “%(previous)s”.") % {
+                        "previous": self._meta.get_field(previous_name).verbose_name})
+            previous_name = name
+        if self.submission_deadline and given["planning_end"] >= _as_local_date(self.submission_deadline):
+            errors.setdefault("planning_end", _(
+                "The planning period must close before the day of the submission deadline (%(day)s).")
+                % {"day": _window_day(_as_local_date(self.submission_deadline))})
+
+    @property
+    def has_planning_period(self) -> bool:
+        return self.planning_start is not None and self.planning_end is not None
+
+    def planning_phases(self) -> list[dict]:
+        """The planning period's phases in order — phase, first and last day, the instant it closes
+        (end of the last day, Korea time) — or [] for a call without one."""
+        if not self.has_planning_period:
+            return []
+        ends = [self.discovery_end, self.selection_end, self.planning_end]
+        starts = [self.planning_start, self.discovery_end + datetime.timedelta(days=1),
+                  self.selection_end + datetime.timedelta(days=1)]
+        return [
+            {"phase": phase, "start": start, "end": end, "closes_at": _end_of_day(end)}
+            for phase, start, end in zip(PlanningPhase, starts, ends, strict=True)
+        ]
+
+    def planning_phase(self, phase: str) -> dict | None:
+        return next((p for p in self.planning_phases() if p["phase"] == phase), None)
+
+    def current_planning_phase(self, *, now=None) -> str | None:
+        """The planning phase running now (Korea time), or None (before, after, or no period)."""
+        today = timezone.localdate(now) if now is not None else timezone.localdate()
+        for p in self.planning_phases():
+            if p["start"] <= today <= p["end"]:
+                return p["phase"]
+        return None
+
+    def planning_phase_refusal(self, phase: str, *, now=None) -> str | None:
+        """Why a region cannot act in `phase` now: the call has no planning period, or the phase
+        has closed (its last day has ended in Korea); None while it is open. A phase may be
+        worked on before it starts (a region prepares early)."""
+        info = self.planning_phase(phase)
+        if info is None:
+            return _("This call has no planning period.")
+        now = now or timezone.now()
+        if now >= info["closes_at"]:
+            return _("%(phase)s closed at the end of %(day)s (Korea time).") % {
+                "phase": PlanningPhase(phase).label, "day": _window_day(info["end"])}
+        return None
 
     @property
     def cooperation_types(self) -> list:
@@ -525,3 +619,90 @@ class QualityRules(models.Model):
     def for_call(cls, call) -> "QualityRules":
         """The call's rules, or the defaults (unsaved) while staff have set none."""
         return cls.objects.filter(call=call).first() or cls(call=call)
+
+
+# --- Planning guidelines (issue 17) ------------------------------------------------------
+
+
+def guideline_file_path(instance, filename: str) -> str:
+    # Never the user's file name on disk: a random name (stored before the version's row exists).
+    return f"guidelines/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Guideline(models.Model):
+    """A planning guideline the ministry issues to the regions for one phase of a call's planning
+    period; its text and file change by new versions, each acknowledged again by the regions."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="guidelines", verbose_name=_("call"))
+    phase = models.CharField(_("planning phase"), max_length=20, choices=PlanningPhase.choices)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "phase", "id"]
+        verbose_name = _("planning guideline")
+        verbose_name_plural = _("planning guidelines")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ko, self.title_en)
+
+    def phase_order(self) -> int:
+        return list(PlanningPhase).index(PlanningPhase(self.phase))
+
+    def current_version(self) -> "GuidelineVersion | None":
+        """The newest version (the prefetched list when there is one)."""
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+
+class GuidelineVersion(models.Model):
+    """One published version of a guideline: its text and (optionally) its file. Read-only once
+    published; a change is a new version."""
+
+    guideline = models.ForeignKey(Guideline, on_delete=models.CASCADE, related_name="versions",
+                                  verbose_name=_("planning guideline"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to=guideline_file_path, max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    extension = models.CharField(_("file extension"), max_length=10, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["guideline", "-number"]
+        verbose_name = _("guideline version")
+        verbose_name_plural = _("guideline versions")
+        constraints = [models.UniqueConstraint(fields=["guideline", "number"], name="guideline_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guideline} v{self.number}"
+
+
+class GuidelineAcknowledgement(models.Model):
+    """A regional official read a guideline version ("I have read it")."""
+
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.CASCADE, related_name="acknowledgements",
+                                verbose_name=_("guideline version"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("official"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["region__order", "acknowledged_at"]
+        verbose_name = _("guideline acknowledgement")
+        verbose_name_plural = _("guideline acknowledgements")
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="guideline_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.region}"

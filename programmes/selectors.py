@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from core.params import parse_id
 
-from .models import Call, CallStatus, Institution
+from .models import Call, CallStatus, Guideline, GuidelineAcknowledgement, Institution
 
 
 def published(qs: QuerySet[Call]) -> QuerySet[Call]:
@@ -126,3 +126,50 @@ def institutions(*, search: str = ""):
     if search:
         qs = qs.filter(Q(name_ko__icontains=search) | Q(name_en__icontains=search) | Q(aliases__icontains=search))
     return qs
+
+
+# --- Planning guidelines (issue 17) ------------------------------------------------------
+
+
+def guidelines_of(*, call: Call, user) -> list:
+    """The call's guidelines in phase order, each with its versions (newest first) and, for a regional
+    official, `read_current`: whether they have read the current version."""
+    guidelines = list(Guideline.objects.filter(call=call).prefetch_related("versions"))
+    read = set()
+    if getattr(user, "region_id", None):
+        read = set(GuidelineAcknowledgement.objects.filter(
+            user=user, version__guideline__call=call).values_list("version_id", flat=True))
+    for g in guidelines:
+        g.current = g.current_version()
+        g.read_current = g.current is not None and g.current.pk in read
+    guidelines.sort(key=lambda g: (g.phase_order(), g.pk))
+    return guidelines
+
+
+def guideline_for(*, user, pk) -> Guideline:
+    """A guideline of a call the user may see, with its versions; 404 otherwise."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    guideline = get_object_or_404(Guideline.objects.select_related("call").prefetch_related("versions"), pk=pk)
+    if not user.has_perm("programmes.view_guideline", guideline):
+        raise Http404
+    guideline.current = guideline.current_version()
+    return guideline
+
+
+def guideline_readers(*, guideline) -> list[dict]:
+    """Per eligible region of the call: who read the current version and when, and the newest
+    version the region read at all (None: never)."""
+    current = guideline.current
+    acks = list(GuidelineAcknowledgement.objects.filter(version__guideline=guideline)
+                .select_related("user", "version").order_by("acknowledged_at"))
+    rows = []
+    for region in guideline.call.eligible_regions.order_by("order", "pk"):
+        mine = [a for a in acks if a.region_id == region.pk]
+        rows.append({
+            "region": region,
+            "current": [a for a in mine if current and a.version_id == current.pk],
+            "latest_read": max((a.version.number for a in mine), default=None),
+        })
+    return rows

@@ -9,8 +9,17 @@ from django.utils.translation import gettext as _
 from audit.services import AuditAction, record
 from core import josa
 from core.permissions import require
+from core.uploads import validate_upload
 
-from .models import Call, CallStatus, RubricCriterion
+from .models import (
+    Call,
+    CallStatus,
+    Guideline,
+    GuidelineAcknowledgement,
+    GuidelineVersion,
+    PlanningPhase,
+    RubricCriterion,
+)
 from .signals import call_announced
 
 RUBRIC_TOTAL = 100
@@ -114,3 +123,98 @@ def call_change_status(*, actor, call: Call, status: str) -> Call:
         # The sealed results are told now (proposals subscribes: the regions' notifications).
         call_announced.send(sender=Call, call=call, actor=actor)
     return call
+
+
+# --- Planning guidelines (issue 17) ------------------------------------------------------
+
+
+def _guideline_file(*, text: str, upload) -> dict:
+    """A version's text and file, checked (at least one; the file by its content) and the file
+    stored — before any transaction: slow storage never holds a row lock."""
+    text = (text or "").strip()
+    if not text and not upload:
+        raise ValidationError({"text": _("Write the guideline's text or attach its file (or both).")})
+    fields = {"text": text}
+    if upload:
+        try:
+            name, ext, _kind = validate_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        holder = GuidelineVersion(original_name=name, extension=ext, size=upload.size)
+        holder.file.save(name, upload, save=False)
+        fields.update(file=holder.file.name, original_name=name, extension=ext, size=upload.size)
+    return fields
+
+
+def _guideline_version_new(*, actor, guideline: Guideline, fields: dict) -> GuidelineVersion:
+    last = guideline.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return GuidelineVersion.objects.create(guideline=guideline, number=last + 1, published_by=actor, **fields)
+
+
+def _forget_file(fields: dict) -> None:
+    if fields.get("file"):
+        GuidelineVersion._meta.get_field("file").storage.delete(fields["file"])
+
+
+def guideline_publish(*, actor, call: Call, phase: str, title_ko: str, title_en: str = "", text: str = "",
+                      upload=None) -> Guideline:
+    """Staff publish a planning guideline for one phase of `call`'s planning period (version 1)."""
+    require(actor, "programmes.manage_guidelines", call)
+    errors = {}
+    if not call.has_planning_period:
+        errors["phase"] = _("This call has no planning period: add its dates to the call first.")
+    elif phase not in PlanningPhase.values:
+        errors["phase"] = _("Choose a planning phase.")
+    if not (title_ko or "").strip():
+        errors["title_ko"] = _("Give the guideline a Korean title.")
+    try:
+        fields = _guideline_file(text=text, upload=upload) if not errors else {}
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            guideline = Guideline.objects.create(call=call, phase=phase, title_ko=title_ko.strip(),
+                                                 title_en=(title_en or "").strip(), created_by=actor)
+            version = _guideline_version_new(actor=actor, guideline=guideline, fields=fields)
+            record(actor=actor, action=AuditAction.PLANNING, obj=guideline,
+                   summary=_("Guideline published: %(title)s (version %(n)s)") % {
+                       "title": guideline.title_ko, "n": version.number})
+    except Exception:
+        _forget_file(fields)
+        raise
+    return guideline
+
+
+def guideline_revise(*, actor, guideline: Guideline, text: str = "", upload=None) -> GuidelineVersion:
+    """Staff publish a new version of a guideline: every region is asked to read it again."""
+    require(actor, "programmes.manage_guidelines", guideline.call)
+    fields = _guideline_file(text=text, upload=upload)
+    try:
+        with transaction.atomic():
+            guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
+            version = _guideline_version_new(actor=actor, guideline=guideline, fields=fields)
+            record(actor=actor, action=AuditAction.PLANNING, obj=guideline,
+                   summary=_("Guideline published: %(title)s (version %(n)s)") % {
+                       "title": guideline.title_ko, "n": version.number})
+    except Exception:
+        _forget_file(fields)
+        raise
+    return version
+
+
+@transaction.atomic
+def guideline_acknowledge(*, actor, guideline: Guideline) -> GuidelineAcknowledgement:
+    """A regional official has read the guideline's current version (once per version)."""
+    require(actor, "programmes.acknowledge_guideline", guideline)
+    version = guideline.versions.order_by("-number").first()
+    if version is None:
+        raise ValidationError(_("This guideline has no version to read yet."))
+    acknowledgement, created = GuidelineAcknowledgement.objects.get_or_create(
+        version=version, user=actor, defaults={"region_id": actor.region_id})
+    if created:
+        record(actor=actor, action=AuditAction.PLANNING, obj=guideline,
+               summary=_("Guideline read: %(title)s (version %(n)s)") % {"title": guideline.title_ko,
+                                                                         "n": version.number})
+    return acknowledgement

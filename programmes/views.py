@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +12,9 @@ from core.forms import apply_errors
 from core.permissions import require
 
 from . import call_page, selectors, services
-from .forms import CallForm, InstitutionImportForm, rubric_formset
+from .forms import CallForm, GuidelineForm, GuidelineVersionForm, InstitutionImportForm, rubric_formset
 from .institutions import institutions_import
-from .models import CallStatus
+from .models import CallStatus, PlanningPhase
 
 PAGE_SIZE = 20
 
@@ -35,7 +36,8 @@ def call_list(request):
 def call_detail(request, pk):
     call = selectors.call_detail(user=request.user, pk=pk)
     return render(request, "programmes/call_detail.html", {
-        "call": call, "statuses": CallStatus, "parts": call_page.parts_for(user=request.user, call=call)})
+        "call": call, "statuses": CallStatus, "parts": call_page.parts_for(user=request.user, call=call),
+        "guidelines": selectors.guidelines_of(call=call, user=request.user) if call.has_planning_period else []})
 
 
 def _call_form_page(request, call, template_title: str):
@@ -122,3 +124,85 @@ def institutions(request):
     return render(request, "programmes/institutions.html", {"form": form, "report": report, "page": page,
                                                             "search": search},
                   status=400 if form.errors or (report and report.errors) else 200)
+
+
+# --- Planning guidelines (issue 17) ------------------------------------------------------
+
+
+@login_required
+def guideline_create(request, pk):
+    """Staff publish a planning guideline on a call (its first version)."""
+    call = selectors.call_detail(user=request.user, pk=pk)
+    require(request.user, "programmes.manage_guidelines", call)
+    form = GuidelineForm(request.POST or None, request.FILES or None,
+                         initial={"phase": call.current_planning_phase() or PlanningPhase.DISCOVERY})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guideline = services.guideline_publish(
+                actor=request.user, call=call, phase=data["phase"], title_ko=data["title_ko"],
+                title_en=data["title_en"], text=data["text"], upload=data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The guideline was published; the regions are asked to read it."))
+            return redirect("programmes:guideline_detail", pk=guideline.pk)
+    return render(request, "programmes/guideline_form.html", {"form": form, "call": call, "guideline": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def guideline_detail(request, pk):
+    guideline = selectors.guideline_for(user=request.user, pk=pk)
+    read_current = False
+    if guideline.current and getattr(request.user, "region_id", None):
+        read_current = guideline.current.acknowledgements.filter(user=request.user).exists()
+    readers = None
+    if request.user.has_perm("programmes.view_guideline_readers", guideline):
+        readers = selectors.guideline_readers(guideline=guideline)
+    return render(request, "programmes/guideline_detail.html", {
+        "guideline": guideline, "call": guideline.call, "read_current": read_current, "readers": readers})
+
+
+@login_required
+def guideline_revise(request, pk):
+    """Staff publish a new version of a guideline."""
+    guideline = selectors.guideline_for(user=request.user, pk=pk)
+    require(request.user, "programmes.manage_guidelines", guideline.call)
+    initial = {"text": guideline.current.text} if guideline.current else {}
+    form = GuidelineVersionForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guideline_revise(actor=request.user, guideline=guideline, text=form.cleaned_data["text"],
+                                      upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The new version was published; the regions are asked to read it again."))
+            return redirect("programmes:guideline_detail", pk=guideline.pk)
+    return render(request, "programmes/guideline_form.html", {"form": form, "call": guideline.call,
+                                                              "guideline": guideline},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def guideline_acknowledge(request, pk):
+    guideline = selectors.guideline_for(user=request.user, pk=pk)
+    try:
+        services.guideline_acknowledge(actor=request.user, guideline=guideline)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded: you have read the current version."))
+    return redirect("programmes:guideline_detail", pk=guideline.pk)
+
+
+@login_required
+def guideline_file(request, pk, version):
+    """A version's file, to whoever may read the guideline (404 otherwise)."""
+    guideline = selectors.guideline_for(user=request.user, pk=pk)
+    found = next((v for v in guideline.versions.all() if v.pk == version and v.file), None)
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)

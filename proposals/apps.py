@@ -28,7 +28,13 @@ class ProposalsConfig(AppConfig):
         call_announced.connect(results_announced, dispatch_uid="proposals_results_announced")
         from programmes import call_page
 
-        from .call_parts import region_proposals_part
+        from .call_parts import region_proposals_part, region_themes_part
 
-        # The call page leads a region into its proposals on the call.
+        # The call page leads a region into its proposals on the call, and its candidate themes.
         call_page.register(region_proposals_part)
+        call_page.register(region_themes_part)
+        from . import page_parts
+        from .theme_parts import origin_part
+
+        # The proposal page shows the planning-period theme it grew from.
+        page_parts.register(origin_part)

@@ -26,3 +26,21 @@ def _next_step(proposal: Proposal) -> str:
     if not proposal.is_editable:
         return "review"
     return next((item.step for item in checklist(proposal) if not item.done), "review")
+
+
+def region_themes_part(*, user, call) -> dict | None:
+    """A call with a planning period: the candidate themes the official's region takes part in, and a
+    way to register one while theme discovery is open (staff: the count, and the list)."""
+    from programmes.models import PlanningPhase
+
+    from .selectors import themes_visible_to
+
+    if not call.has_planning_period or not user.has_perm("proposals.list_themes"):
+        return None
+    themes = list(themes_visible_to(user=user).filter(call=call).order_by("pk"))
+    can_create = (user.has_perm("proposals.create_theme") and call.eligible_regions.filter(pk=user.region_id).exists()
+                  and call.planning_phase_refusal(PlanningPhase.DISCOVERY) is None)
+    can_select = user.has_perm("proposals.record_opinion") and call.eligible_regions.filter(
+        pk=user.region_id).exists()
+    return {"slot": "side", "template": "proposals/_call_themes.html", "themes": themes, "can_create": can_create,
+            "can_select": can_select, "call_pk": call.pk}

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import MoneyInput, WonField
 from programmes.models import CooperationType, Region, StrategicIndustry
 
-from .models import OrganisationKind, Proposal, StageKind
+from .models import CandidateTheme, OpinionKind, OrganisationKind, Proposal, StageKind
 
 
 class RevisionMixin(forms.Form):
@@ -164,3 +164,63 @@ class AttachmentForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CandidateThemeForm(forms.ModelForm):
+    """A candidate theme (phase 1 of the planning period); `partners` only for the lead region."""
+
+    partners = forms.ModelMultipleChoiceField(
+        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Partner regions"),
+        help_text=_("For a consortium: the regions that discover this theme with yours."))
+
+    class Meta:
+        model = CandidateTheme
+        fields = ["title_ko", "title_en", "industry", "rationale", "source_technology", "path_to_application",
+                  "capacity_institutions", "capacity_companies", "capacity_workforce", "capacity_projects"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in (
+            "rationale", "source_technology", "path_to_application", "capacity_institutions", "capacity_companies",
+            "capacity_workforce", "capacity_projects")}
+        help_texts = {
+            "capacity_institutions": _("Universities and research institutes of the region in this field."),
+            "capacity_companies": _("Companies of the region in this field, with their size."),
+            "capacity_workforce": _("Researchers and skilled workers available, and how they are trained."),
+            "capacity_projects": _("Government and regional projects already under way in this field."),
+        }
+
+    def __init__(self, *args, call, own_region, lead: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = call.industry_choices()
+        self.fields["partners"].queryset = call.eligible_regions.exclude(pk=own_region.pk).order_by("order")
+        if not lead:
+            del self.fields["partners"]
+
+
+class ThemeAttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"),
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class OpinionForm(forms.Form):
+    """A meeting or survey that gathered opinions on the candidate themes (phase 2)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=OpinionKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("Who took part, and how many."))
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.FileField(label=_("Minutes"), required=False,
+                              help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+
+
+class ThemeSelectionForm(forms.Form):
+    """The lead region's final theme among its candidate themes, with the reason."""
+
+    theme = forms.ModelChoiceField(queryset=CandidateTheme.objects.none(), label=_("Final theme"),
+                                   widget=forms.RadioSelect, required=False)
+    reason = forms.CharField(label=_("Reason for the selection"), widget=forms.Textarea(attrs={"rows": 4}),
+                             required=False)
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes

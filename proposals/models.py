@@ -83,6 +83,9 @@ class Proposal(models.Model):
     section_revisions = models.JSONField(default=dict, blank=True, verbose_name=_("section revisions"))
 
     state_reason = models.TextField(_("reason"), blank=True)
+    # The final theme of the planning period this draft grew from (issue 17), if any.
+    origin_theme = models.OneToOneField("CandidateTheme", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="proposal", verbose_name=_("origin theme"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -367,3 +370,163 @@ class ProposalDocument(OfficialDocument):
 
     def __str__(self) -> str:
         return f"proposal {self.proposal_id} r{self.revision}"
+
+
+# --- Middle-out planning, phase 1: candidate themes (issue 17) ----------------------------------
+
+
+class ThemeStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    SELECTED = "selected", _("Selected as the final theme")
+    DROPPED = "dropped", _("Dropped")
+
+
+class CandidateTheme(models.Model):
+    """A pre-proposal: a theme technology a region (or a consortium of regions) discovered from its
+    innovation capacity in the planning period's first phase. Any number per region; the regions edit
+    them until the discovery phase closes; the selected one becomes the proposal draft."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="candidate_themes", verbose_name=_("call"))
+    lead_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="led_themes",
+                                    verbose_name=_("lead region"))
+    status = models.CharField(_("status"), max_length=20, choices=ThemeStatus.choices, default=ThemeStatus.CANDIDATE)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    industry = models.ForeignKey(StrategicIndustry, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("strategic industry"))
+    rationale = models.TextField(_("rationale"), blank=True)
+    source_technology = models.TextField(_("source technology"), blank=True)
+    path_to_application = models.TextField(_("path to demonstration and commercialisation"), blank=True)
+    # The innovation-capacity analysis, structured.
+    capacity_institutions = models.TextField(_("research institutions"), blank=True)
+    capacity_companies = models.TextField(_("companies"), blank=True)
+    capacity_workforce = models.TextField(_("workforce"), blank=True)
+    capacity_projects = models.TextField(_("existing projects"), blank=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["call", "lead_region__order", "id"]
+        verbose_name = _("candidate theme")
+        verbose_name_plural = _("candidate themes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ko, self.title_en)
+
+
+class ThemeRegion(models.Model):
+    """A region taking part in a candidate theme (the lead region has one too), as Participation is
+    for a proposal."""
+
+    theme = models.ForeignKey(CandidateTheme, on_delete=models.CASCADE, related_name="regions",
+                              verbose_name=_("candidate theme"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    is_lead = models.BooleanField(_("lead region"), default=False)
+    # Phase 2: the region's sign-off of the theme's selection as the final theme (as for proposals).
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("signed off by"))
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_lead", "region__order"]
+        constraints = [models.UniqueConstraint(fields=["theme", "region"], name="one_theme_region")]
+        verbose_name = _("theme region")
+        verbose_name_plural = _("theme regions")
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}:{self.region}"
+
+
+def theme_attachment_path(instance, filename: str) -> str:
+    return f"themes/{instance.theme_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class ThemeAttachment(models.Model):
+    """A file backing a candidate theme's innovation-capacity analysis."""
+
+    theme = models.ForeignKey(CandidateTheme, on_delete=models.CASCADE, related_name="attachments",
+                              verbose_name=_("candidate theme"))
+    file = models.FileField(upload_to=theme_attachment_path, max_length=300, verbose_name=_("file"))
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
+    kind = models.CharField(_("file type"), max_length=20)
+    size = models.PositiveBigIntegerField(_("size"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("theme attachment")
+        verbose_name_plural = _("theme attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Middle-out planning, phase 2: opinions gathered and the final theme selected (issue 17) ----------
+
+
+class OpinionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    SURVEY = "survey", _("Survey")
+
+
+def opinion_minutes_path(instance, filename: str) -> str:
+    return f"opinions/{uuid.uuid4().hex}{instance.extension}"
+
+
+class OpinionGathering(models.Model):
+    """How a region gathered opinions before selecting its final theme: a meeting or a survey."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="opinion_gatherings",
+                             verbose_name=_("call"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=20, choices=OpinionKind.choices)
+    held_on = models.DateField(_("date"))
+    participants = models.TextField(_("participants"))
+    summary = models.TextField(_("summary"))
+    minutes = models.FileField(_("minutes"), upload_to=opinion_minutes_path, max_length=300, blank=True)
+    minutes_name = models.CharField(_("file name"), max_length=200, blank=True)
+    extension = models.CharField(_("file extension"), max_length=10, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("opinion gathering")
+        verbose_name_plural = _("opinion gatherings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class ThemeSelection(models.Model):
+    """The region's (for a consortium, the lead region's) final theme of a call, with its reason; every
+    partner region signs it off. `followed_advice` and its reason wait for the government's feasibility
+    advice (a later part of issue 17): shown when advice exists."""
+
+    theme = models.OneToOneField(CandidateTheme, on_delete=models.PROTECT, related_name="selection",
+                                 verbose_name=_("candidate theme"))
+    reason = models.TextField(_("reason for the selection"))
+    followed_advice = models.BooleanField(_("followed the advice"), null=True, blank=True)
+    advice_reason = models.TextField(_("why (not) as advised"), blank=True)
+    selected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("selected by"))
+    selected_at = models.DateTimeField(_("selected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("theme selection")
+        verbose_name_plural = _("theme selections")
+
+    def __str__(self) -> str:
+        return str(self.theme)

@@ -167,3 +167,26 @@ def budget_summary(proposal: Proposal, participations) -> dict:
     total = {k: sum(r[k] for r in rows) for k in ("national", "local", "other", "total")}
     return {"years": list(grid.years), "rows": rows, "total": total,
             "pilot_national": sum(r["national"] for r in rows if r["pilot"]), "cap": proposal.call.cap_won}
+
+
+# --- Candidate themes (issue 17) -----------------------------------------------------------------
+
+
+def themes_visible_to(*, user):
+    """Staff see every candidate theme; an official the themes their region takes part in; anyone else none."""
+    from .models import CandidateTheme, ThemeRegion
+
+    qs = CandidateTheme.objects.select_related("call", "lead_region", "industry")
+    if is_staff_member(user):
+        return qs
+    if is_official(user):
+        return qs.filter(pk__in=ThemeRegion.objects.filter(region_id=user.region_id).values("theme_id"))
+    return qs.none()
+
+
+def theme_for(*, user, pk):
+    """A candidate theme the user may see, with its regions and files; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        themes_visible_to(user=user).prefetch_related("regions__region", "attachments"), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import theme_views, views
 
 app_name = "proposals"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("<int:pk>/pdf/status/", views.pdf_status, name="pdf_status"),
     path("<int:pk>/pdf/download/", views.pdf_download, name="pdf_download"),
     path("<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"),
+    # Candidate themes: phase 1 of a call's planning period (issue 17)
+    path("themes/", theme_views.theme_list, name="theme_list"),
+    path("themes/new/<int:call_pk>/", theme_views.theme_create, name="theme_create"),
+    path("themes/<int:pk>/", theme_views.theme_detail, name="theme_detail"),
+    path("themes/<int:pk>/edit/", theme_views.theme_edit, name="theme_edit"),
+    path("themes/<int:pk>/attach/", theme_views.theme_attach, name="theme_attach"),
+    path("themes/<int:pk>/attachments/<int:attachment_id>/", theme_views.theme_attachment, name="theme_attachment"),
+    path("themes/<int:pk>/draft/", theme_views.theme_draft, name="theme_draft"),
+    path("themes/<int:pk>/sign-off/", theme_views.selection_sign_off, name="selection_sign_off"),
+    path("themes/selection/<int:call_pk>/", theme_views.selection, name="selection"),
+    path("themes/selection/<int:call_pk>/opinion/", theme_views.opinion_add, name="opinion_add"),
+    path("themes/selection/<int:call_pk>/select/", theme_views.theme_select, name="theme_select"),
+    path("themes/opinions/<int:pk>/minutes/", theme_views.opinion_minutes, name="opinion_minutes"),
 ]

@@ -2,7 +2,7 @@
 
 from audit.registry import watch
 
-from .models import BudgetLine, Participation, Proposal
+from .models import BudgetLine, CandidateTheme, Participation, Proposal
 
 
 def register() -> None:
@@ -12,3 +12,5 @@ def register() -> None:
     watch(Participation, describe=lambda p: f"{p._meta.verbose_name}: {p.proposal.title_ko}")
     # Every change of a region's budget line (national, local, other per year), with before → after.
     watch(BudgetLine, describe=lambda b: f"{b.proposal.title_ko} · {b.region.name_ko} {b.year}")
+    # Candidate themes of the planning period (issue 17): every field change, with before → after.
+    watch(CandidateTheme, describe=lambda t: t.title_ko)

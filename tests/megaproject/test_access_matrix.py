@@ -365,6 +365,38 @@ EXPECTED = {
     "agreements:accept": "405 405 405 405 405 405 405 405 405",
     "agreements:accept [POST]": "login 302 404 403 404 404 404 403 403",
     "agreements:download": "login 200 404 200 404 404 404 200 200",
+    # --- planning ---
+    # Planning guidelines (a call with a planning period): staff publish and revise; everyone logged in
+    # reads them; the officials of eligible regions (every region here) acknowledge.
+    "programmes:guideline_create": "login 403 403 403 403 403 403 200 200",
+    "programmes:guideline_detail": "login 200 200 200 200 200 200 200 200",
+    "programmes:guideline_revise": "login 403 403 403 403 403 403 200 200",
+    "programmes:guideline_acknowledge": "405 405 405 405 405 405 405 405 405",
+    "programmes:guideline_acknowledge [POST]": "login 302 302 302 403 403 403 403 403",
+    "programmes:guideline_file": "login 200 200 200 200 200 200 200 200",
+    # Candidate themes (phase 1): the owner's Gwangju + Jeonnam theme; another region gets a 404, experts see
+    # none; staff read every theme but only regions edit them (while discovery is open, as here).
+    "proposals:theme_list": "login 200 200 200 403 403 403 200 200",
+    "proposals:theme_create": "login 200 200 200 403 403 403 403 403",
+    "proposals:theme_detail": "login 200 404 200 404 404 404 200 200",
+    "proposals:theme_edit": "login 200 404 200 404 404 404 403 403",
+    "proposals:theme_attach": "405 405 405 405 405 405 405 405 405",
+    "proposals:theme_attach [POST]": "login 302 404 302 404 404 404 403 403",
+    "proposals:theme_attachment": "login 200 404 200 404 404 404 200 200",
+    # Theme selection (phase 2): officials of eligible regions record opinions; the lead region selects
+    # among its own candidate themes (another region has none to choose: 400); partners sign off.
+    "proposals:selection": "login 200 200 200 403 403 403 403 403",
+    "proposals:opinion_add": "405 405 405 405 405 405 405 405 405",
+    "proposals:opinion_add [POST]": "login 302 302 302 403 403 403 403 403",
+    "proposals:theme_select": "405 405 405 405 405 405 405 405 405",
+    "proposals:theme_select [POST]": "login 302 400 400 403 403 403 403 403",
+    "proposals:selection_sign_off": "405 405 405 405 405 405 405 405 405",
+    "proposals:selection_sign_off [POST]": "login 302 404 302 404 404 404 403 403",
+    "proposals:opinion_minutes": "login 200 404 404 404 404 404 200 200",
+    # The final theme becomes the proposal draft (phase 3): the lead region only (here the theme is not
+    # selected yet: the owner is told so on the theme's page).
+    "proposals:theme_draft": "405 405 405 405 405 405 405 405 405",
+    "proposals:theme_draft [POST]": "login 302 404 403 404 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -505,6 +537,14 @@ PAYLOADS = {
     "agreements:accept": lambda w: {"party": str(w.agreement.parties.get(kind="region",
                                                                         region=w.people["owner"].region).pk),
                                     "version": "1", "confirm": "yes"},
+    # --- planning ---
+    "programmes:guideline_acknowledge": lambda w: {},
+    "proposals:theme_attach": lambda w: {"file": SimpleUploadedFile("역량.pdf", PDF), "description": "분석"},
+    "proposals:opinion_add": lambda w: {"kind": "meeting", "held_on": "2026-11-20", "participants": "도민 40명",
+                                        "summary": "의견 요약"},
+    "proposals:theme_select": lambda w: {"theme": str(w.theme.pk), "reason": "설문 결과"},
+    "proposals:selection_sign_off": lambda w: {},
+    "proposals:theme_draft": lambda w: {},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -604,6 +644,18 @@ FILL = {
     "agreements:prepare": lambda w: {"pk": w.project.pk},
     **{f"agreements:{name}": lambda w: {"pk": w.agreement.pk} for name in ("version", "issue", "accept")},
     "agreements:download": lambda w: {"pk": w.agreement.document.pk},
+    # --- planning ---
+    "programmes:guideline_create": lambda w: {"pk": w.planning_call.pk},
+    **{f"programmes:guideline_{name}": lambda w: {"pk": w.guideline.pk} for name in ("detail", "revise", "acknowledge")},
+    "programmes:guideline_file": lambda w: {"pk": w.guideline.pk, "version": w.guideline.versions.get().pk},
+    "proposals:theme_create": lambda w: {"call_pk": w.planning_call.pk},
+    **{f"proposals:theme_{name}": lambda w: {"pk": w.theme.pk} for name in ("detail", "edit", "attach")},
+    "proposals:theme_attachment": lambda w: {"pk": w.theme.pk, "attachment_id": w.theme.attachments.get().pk},
+    **{f"proposals:{name}": lambda w: {"call_pk": w.planning_call.pk} for name in ("selection", "opinion_add",
+                                                                                 "theme_select")},
+    "proposals:selection_sign_off": lambda w: {"pk": w.theme.pk},
+    "proposals:theme_draft": lambda w: {"pk": w.theme.pk},
+    "proposals:opinion_minutes": lambda w: {"pk": w.opinion.pk},
 }
 
 
@@ -717,7 +769,39 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **api_world(official=official, admin_user=admin_user),
         **boards_world(call=call, official=official, ministry=ministry),
         **agreement_world(project=projects["project"], ministry=ministry),
+        **planning_world(ministry=ministry, official=official),
     )
+
+
+def planning_world(*, ministry, official):
+    """A call with a planning period whose theme discovery is open today (every region eligible), a
+    guideline with its file, and the owner's Gwangju + Jeonnam candidate theme with a file."""
+    import datetime
+
+    from django.utils import timezone
+
+    from programmes.models import Region
+    from programmes.services import guideline_publish
+    from proposals.services.themes import opinion_record, theme_attachment_add, theme_create
+
+    today = timezone.localdate()
+
+    def day(n):
+        return today + datetime.timedelta(days=n)
+
+    planning_call = CallFactory(
+        title="기획 공모", planning_start=day(-10), discovery_end=day(10), selection_end=day(20), planning_end=day(30),
+        consulting_start=day(-10), consulting_end=day(35),
+        submission_deadline=datetime.datetime.combine(day(40), datetime.time(18), tzinfo=timezone.get_current_timezone()),
+        review_start=day(45), review_end=day(50), announcement_date=day(60), created_by=ministry)
+    guideline = guideline_publish(actor=ministry, call=planning_call, phase="discovery", title_ko="발굴 지침",
+                                  text="후보 주제를 발굴하십시오.", upload=SimpleUploadedFile("지침.pdf", PDF))
+    theme = theme_create(actor=official, call=planning_call, fields={"title_ko": "뉴로모픽 소자"},
+                         partners=[Region.objects.get(code="jeonnam")])
+    theme_attachment_add(actor=official, theme=theme, upload=SimpleUploadedFile("역량.pdf", PDF))
+    opinion = opinion_record(actor=official, call=planning_call, kind="meeting", held_on=today, participants="도민 40명",
+                             summary="의견 요약", upload=SimpleUploadedFile("회의록.pdf", PDF))
+    return {"planning_call": planning_call, "guideline": guideline, "theme": theme, "opinion": opinion}
 
 
 def api_world(*, official, admin_user):

@@ -421,6 +421,12 @@ FORMS = {
     "public:notice_publish": "ministry", "public:notice_pin": "ministry",
     # Grant agreements: staff prepare (the world's exists: its page) and issue; the owner accepts its place.
     "agreements:prepare": "ministry", "agreements:issue": "ministry", "agreements:accept": "owner",
+    # --- planning ---
+    "programmes:guideline_create": "ministry", "programmes:guideline_revise": "ministry",
+    "programmes:guideline_acknowledge": "owner",
+    "proposals:theme_create": "owner", "proposals:theme_edit": "owner", "proposals:theme_attach": "owner",
+    "proposals:opinion_add": "owner", "proposals:theme_select": "owner", "proposals:selection_sign_off": "partner",
+    "proposals:theme_draft": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -444,7 +450,12 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"person_{action}": "person" for action in PERSON_ACTIONS},
              "public:question_withdraw": "public:my_questions", "public:notice_publish": "public:notice_detail",
              "public:notice_pin": "public:notice_detail",
-             "agreements:issue": "agreements:version", "agreements:accept": "agreements:version"}
+             "agreements:issue": "agreements:version", "agreements:accept": "agreements:version",
+             # --- planning ---
+             "programmes:guideline_acknowledge": "programmes:guideline_detail",
+             "proposals:theme_attach": "proposals:theme_detail", "proposals:opinion_add": "proposals:selection",
+             "proposals:theme_select": "proposals:selection", "proposals:selection_sign_off": "proposals:selection",
+             "proposals:theme_draft": "proposals:selection"}
 
 
 @pytest.fixture
@@ -454,8 +465,12 @@ def editable(world, official, make_proposal):
     return draft
 
 
+# The planning forms (issue 17) are filled in from the world, not from the editable draft.
+PLANNING_KEYS = ("proposals:theme_", "proposals:opinion_", "proposals:selection")
+
+
 def form_url(world, draft, key: str) -> str:
-    if key.startswith("proposals:") and key != "proposals:create":
+    if key.startswith("proposals:") and key != "proposals:create" and not key.startswith(PLANNING_KEYS):
         name, _, step = key.partition("[")
         kwargs = {"pk": draft.pk}
         if step:
