@@ -239,7 +239,7 @@ class OutcomeForm(forms.Form):
         "amount_won": {"transfer": _("Fee (won)"), "investment": _("Amount invested (won)")},
         "count": {"startup": _("Number of start-ups"), "jobs": _("Jobs created")},
         "occurred_on": {"paper": _("Publication date"), "patent": _("Application date"),
-                        "transfer": _("Contract date"), "startup": _("Date founded"), "jobs": _("Date"),
+                        "transfer": _("Contract date"), "startup": _("Date founded"), "jobs": pgettext_lazy("outcome", "Date"),
                         "investment": _("Investment date")},
     }
 

@@ -7,6 +7,7 @@ official exports their own region's projects only)."""
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import OutcomeKind, OutcomeRecord, OutcomeState, PatentStatus, ReportPart, ReportState
 
@@ -83,7 +84,7 @@ register(Dataset(
         Column("kind", _("Outcome type"), value=_label("kind", OutcomeKind.choices), width=14),
         Column("year", _("Year"), INT, width=8),
         Column("state", _("State"), value=_label("state", OutcomeState.choices), width=14),
-        Column("occurred_on", _("Date"), DATE, width=12),
+        Column("occurred_on", pgettext_lazy("outcome", "Date"), DATE, width=12),
         Column("title", _("Title or name"), TEXT, width=40),
         Column("journal", _("Journal"), TEXT, width=24),
         Column("issn", _("ISSN"), TEXT, width=11),
