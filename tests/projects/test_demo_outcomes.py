@@ -6,24 +6,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from projects.models import KPIResult, OutcomeKind, OutcomeRecord, Project
-from tests.programmes.test_demo_data import FAST_HASHER
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER, ALLOW_DEMO_DATA=True),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
+from tests.programmes.test_demo_data import demo  # noqa: F401  (the demo, seeded once for the module)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
