@@ -243,6 +243,12 @@ def is_own_report_part(user, part):
 
 
 @rules.predicate
+def is_own_outcome(user, outcome):
+    """The outcome was reported for the user's region."""
+    return outcome is not None and getattr(user, "region_id", None) == outcome.region_id
+
+
+@rules.predicate
 def stage_report_released(user, report):
     """Regions read the stage-evaluation report once the outcome is decided."""
     return report is not None and bool(report.evaluation.outcome)
@@ -370,6 +376,13 @@ add_four_eyes_perm("projects.decide_good_faith", is_staff_member, "opened_by",
                    _("Four eyes: the person who opened a good-faith review cannot decide it. Ask another staff member."))
 rules.add_perm("projects.record_sanction", is_staff_member)
 rules.add_perm("projects.download_stage_report", is_staff_member | (is_project_official & stage_report_released))
+# Outcomes registry: a participating region reports its outcomes (and withdraws them until confirmed);
+# staff review them; the evidence is read by whoever sees the project.
+rules.add_perm("projects.view_outcomes", is_staff_member | is_project_official)
+rules.add_perm("projects.report_outcome", is_project_official)
+rules.add_perm("projects.edit_outcome", is_project_official & is_own_outcome)
+rules.add_perm("projects.review_outcome", is_staff_member)
+rules.add_perm("projects.view_outcome_dashboard", is_staff_member | is_official)
 
 # Grant agreements (agreements app). The object is an Agreement, an AgreementVersion or its
 # AgreementDocument; accepting, an AgreementParty (which version and whose place: the lifecycle
@@ -390,6 +403,7 @@ rules.add_perm("reports.export_evaluations_named", is_staff_member)
 rules.add_perm("reports.export_funding", is_staff_member | is_official)
 rules.add_perm("reports.export_annual_reports", is_staff_member | is_official)
 rules.add_perm("reports.export_agreements", is_staff_member | is_official)
+rules.add_perm("reports.export_outcomes", is_staff_member | is_official)
 rules.add_perm("reports.download_export", is_staff_member | is_export_requester)
 rules.add_perm("reports.generate_call_report", is_staff_member)
 rules.add_perm("reports.download_call_report", is_staff_member)

@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     STAGE_GRADE = "stage_grade", _("Stage evaluation graded")
     GOOD_FAITH = "good_faith", _("Good-faith review opened or decided")
     SANCTION = "sanction", _("Sanction recorded")
+    OUTCOME = "outcome", _("Project outcome reported, confirmed or rejected")
     # Identity (issue 14)
     SECOND_FACTOR = "second_factor", _("Second factor enrolled, renewed or removed")
     # Log-in sessions (accounts): a person ended their other sessions from "My sessions".

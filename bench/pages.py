@@ -56,6 +56,9 @@ def main_pages() -> list[Page]:
         # The read API's proposal list, 50 a page, as ministry staff (who read every proposal).
         Page("api_proposals", "ministry: API proposal list (token)", "ministry", "/api/v1/proposals/?page_size=50",
              api=True, target_rps=0.5),
+        # --- outcomes --- the outcomes dashboard of every funded project (grouped queries, constant count).
+        Page("outcome_dashboard", "ministry: outcomes dashboard", "ministry", reverse("projects:outcome_dashboard"),
+             target_rps=0.5),
     ]
 
 

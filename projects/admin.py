@@ -7,6 +7,8 @@ from .models import (
     AnnualReport,
     Condition,
     GoodFaithReview,
+    OutcomeEvidence,
+    OutcomeRecord,
     PlanYear,
     Project,
     ProjectStage,
@@ -116,3 +118,17 @@ class SanctionAdmin(ReadOnlyAdmin):
     list_display = ("project", "kind", "measure", "recorded_by", "recorded_at")
     list_filter = ("kind",)
     search_fields = ("project__proposal__title_ko", "measure")
+
+
+class OutcomeEvidenceInline(ReadOnlyInline):
+    model = OutcomeEvidence
+    fields = ("original_name", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(OutcomeRecord)
+class OutcomeRecordAdmin(ReadOnlyAdmin):
+    list_display = ("project", "kind", "year", "region", "title", "state", "entered_by")
+    list_filter = ("kind", "state", "year")
+    search_fields = ("project__proposal__title_ko", "title", "doi", "application_number")
+    list_select_related = ("project__proposal", "region", "entered_by")
+    inlines = [OutcomeEvidenceInline]

@@ -62,6 +62,7 @@ def seed() -> int:
                     .order_by("proposal_id"))
     if not projects:
         return 0
+    seed_outcomes(projects, ministry=ministry)
     late = projects[-1]  # its 2025 report is still a draft: overdue since 2026-02-28
     for project in projects:
         lead = _official(project.proposal.lead_region)
@@ -160,3 +161,57 @@ def seed_good_faith(rnd, candidates, *, ministry) -> None:
     review = getattr(evaluation, "good_faith_review", None)
     if review is not None:
         goodfaith.good_faith_evidence_save(actor=ministry, review=review, evidence=GOOD_FAITH_EVIDENCE)
+
+
+# --- outcomes ---
+
+# Per year of the pilot: papers (the first indexed), patent applications, technology transfers.
+OUTCOME_PLAN = {2023: (1, 4, 0), 2024: (2, 6, 1), 2025: (2, 8, 1)}
+TRANSFER_PARTNERS = ["(주)한빛소재", "(주)해오름바이오", "(주)미래모빌리티"]
+
+
+def seed_outcomes(projects, *, ministry) -> None:
+    """The five 2023 projects' outcomes of 2023–2025 (papers, patents, technology transfers; a start-up
+    and jobs in 2025), reported by their regions and confirmed by staff; the KPIs "특허 출원" and
+    "기술이전" count them. Idempotent: a project with outcomes is left as it is."""
+    import datetime
+
+    from .models import OutcomeKind
+    from .services import outcomes
+
+    for project in projects:
+        if project.outcomes.exists():
+            continue
+        proposal = project.proposal
+        officials = [_official(p.region) for p in proposal.participations.select_related("region").order_by("pk")]
+        pid = proposal.pk
+        added = []
+        for year, (papers, patents, transfers) in OUTCOME_PLAN.items():
+            for n in range(papers):
+                added.append(outcomes.outcome_add(actor=officials[n % len(officials)], project=project,
+                                                  kind=OutcomeKind.PAPER, data={
+                    "title": f"{proposal.title_ko} 핵심 기술 연구 {year}-{n + 1}", "journal": "Scientific Reports",
+                    "issn": "2045-2322", "doi": f"10.5555/mega.{pid}.{year}.{n + 1}", "indexed": n == 0,
+                    "occurred_on": datetime.date(year, 3 + n * 4, 15)}))
+            for n in range(patents):
+                registered = year == 2023 and n == 0
+                added.append(outcomes.outcome_add(actor=officials[n % len(officials)], project=project,
+                                                  kind=OutcomeKind.PATENT, data={
+                    "title": f"{proposal.title_ko} 관련 장치 및 방법 {n + 1}",
+                    "application_number": f"10-{year}-{pid:03d}{n + 1:04d}", "country": "KR",
+                    "occurred_on": datetime.date(year, 2 + n, 10), "applicants": "주관연구기관",
+                    "inventors": "홍길동, 김연구", "patent_status": "registered" if registered else "applied",
+                    "registration_number": f"10-{pid:03d}{n + 1:04d}" if registered else "",
+                    "registered_on": datetime.date(2025, 1, 20) if registered else None}))
+            for _n in range(transfers):
+                added.append(outcomes.outcome_add(actor=officials[0], project=project, kind=OutcomeKind.TRANSFER,
+                                                  data={"title": f"{proposal.title_ko} 공정 기술",
+                                                        "partner": TRANSFER_PARTNERS[(pid + year) % 3],
+                                                        "amount_won": 50_000_000 * (year - 2022),
+                                                        "occurred_on": datetime.date(year, 9, 1)}))
+        added.append(outcomes.outcome_add(actor=officials[0], project=project, kind=OutcomeKind.STARTUP, data={
+            "title": f"(주){proposal.lead_region.name_ko}테크", "count": 1, "occurred_on": datetime.date(2025, 4, 1)}))
+        added.append(outcomes.outcome_add(actor=officials[-1], project=project, kind=OutcomeKind.JOBS, data={
+            "count": 5 + pid % 4, "occurred_on": datetime.date(2025, 7, 1)}))
+        for record in added[:-3]:  # the latest ones wait for the ministry's review
+            outcomes.outcome_transition(actor=ministry, record_=record, action="confirm")

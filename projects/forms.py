@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import WonField
 from programmes.models import Call
 
-from .models import Outcome, SanctionKind
+from .models import Outcome, PatentStatus, SanctionKind
+from .services.outcomes import KIND_FIELDS
 from .services.stages import DEFAULT_RUBRIC
 
 
@@ -199,3 +201,70 @@ class SanctionForm(forms.Form):
     measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"required": _("Describe the measure (e.g. two years without "
                                                             "participation).")})
+
+
+# --- Outcomes registry ---------------------------------------------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    """One outcome of the chosen type: only that type's fields (services.outcomes.KIND_FIELDS),
+    labelled for it. The service validates each type's rules and reports them at the field."""
+
+    title = forms.CharField(max_length=300, required=False)
+    journal = forms.CharField(label=_("Journal"), max_length=200, required=False)
+    issn = forms.CharField(label=_("ISSN"), max_length=20, required=False, help_text=_("e.g. 2049-3630"))
+    doi = forms.CharField(label=_("DOI"), max_length=250, required=False, help_text=_("e.g. 10.1000/xyz123"))
+    indexed = forms.TypedChoiceField(
+        label=_("Indexed in SCI(E) or SCOPUS"), required=False, coerce=lambda v: v == "yes", empty_value=None,
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))])
+    application_number = forms.CharField(label=_("Application number"), max_length=60, required=False,
+                                         help_text=_("e.g. 10-2024-0012345"))
+    registration_number = forms.CharField(label=_("Registration number"), max_length=60, required=False)
+    registered_on = forms.DateField(label=_("Registration date"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    country = forms.CharField(label=_("Country"), max_length=2, required=False,
+                              help_text=_("Two-letter code: KR, US, EP, JP, CN …"))
+    applicants = forms.CharField(label=pgettext_lazy("patent", "Applicants"), max_length=300, required=False)
+    inventors = forms.CharField(label=_("Inventors"), max_length=300, required=False)
+    patent_status = forms.ChoiceField(label=_("Status"), required=False)
+    partner = forms.CharField(max_length=200, required=False)
+    amount_won = WonField(required=False)
+    count = forms.IntegerField(min_value=1, max_value=100000, required=False)
+    occurred_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    LABELS = {
+        "title": {"paper": _("Title of the paper"), "patent": _("Title of the invention"),
+                  "transfer": _("Technology transferred"), "startup": _("Name of the company")},
+        "partner": {"transfer": _("Partner (licensee)"), "investment": _("Investor")},
+        "amount_won": {"transfer": _("Fee (won)"), "investment": _("Amount invested (won)")},
+        "count": {"startup": _("Number of start-ups"), "jobs": _("Jobs created")},
+        "occurred_on": {"paper": _("Publication date"), "patent": _("Application date"),
+                        "transfer": _("Contract date"), "startup": _("Date founded"), "jobs": pgettext_lazy("outcome", "Date"),
+                        "investment": _("Investment date")},
+    }
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = KIND_FIELDS[kind]
+        self.kind = kind
+        self.fields["patent_status"].choices = [("", "—"), *PatentStatus.choices]
+        self.fields = {name: self.fields[name] for name in spec.fields}
+        for name, field in self.fields.items():
+            if name in self.LABELS:
+                field.label = self.LABELS[name][kind]
+            field.required = name in spec.required
+            if field.required:
+                field.error_messages["required"] = _("This field is required for this type of outcome.")
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class OutcomeReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("reject", _("Reject"))])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+class OutcomeEvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence"), allow_empty_file=True,
+                           error_messages={"required": _("Choose a file to upload.")})

@@ -34,6 +34,7 @@ from django.utils.translation import pgettext_lazy
 from core.documents.models import DocumentStatus, OfficialDocument
 from evaluations.models import Assignment, AssignmentKind
 from programmes.models import RubricCriterion
+from proposals.models import OutcomeKind  # noqa: F401  (the outcome types live with the KPIs that count them)
 
 
 class ProjectStatus(models.TextChoices):
@@ -555,3 +556,107 @@ class StageReport(OfficialDocument):
 
     def __str__(self) -> str:
         return f"report {self.evaluation_id}"
+
+
+# --- Outcomes registry ----------------------------------------------------------------------
+
+
+class PatentStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    REGISTERED = "registered", _("Registered")
+    LAPSED = "lapsed", _("Lapsed or withdrawn")
+
+
+class OutcomeState(models.TextChoices):
+    REPORTED = "reported", _("Reported (awaiting review)")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OutcomeRecord(models.Model):
+    """One outcome of a project in a year (성과): a paper, a patent, a technology transfer, a
+    start-up, jobs created or a follow-on investment.
+
+    One table with a `kind` and typed columns (blank where a kind has no use for them), validated
+    per kind by `services.outcomes.KIND_FIELDS`, rather than a table per kind: the export, the
+    dashboard and the KPI counts read every kind at once (one query grouped by kind), the review
+    and the evidence are the same for all, and the national registry's file is one table too.
+    Entered by an official of a participating region (`region`), reviewed by staff; rejected
+    records count nowhere."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="outcomes",
+                                verbose_name=pgettext_lazy("model field", "project"))
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("outcome type"), max_length=20, choices=OutcomeKind.choices)
+    # The outcome's date: published, applied for, contract, founded, hired, invested.
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title or name"), max_length=300, blank=True)
+    journal = models.CharField(_("journal"), max_length=200, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=9, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    indexed = models.BooleanField(_("indexed (SCI(E)/SCOPUS)"), null=True, blank=True)
+    application_number = models.CharField(_("application number"), max_length=40, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    applicants = models.CharField(_("applicants"), max_length=300, blank=True)
+    inventors = models.CharField(_("inventors"), max_length=300, blank=True)
+    patent_status = models.CharField(_("patent status"), max_length=20, choices=PatentStatus.choices, blank=True)
+    partner = models.CharField(_("partner or investor"), max_length=200, blank=True)
+    amount_won = models.BigIntegerField(_("amount (KRW)"), null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True)
+    # Moved only by services.outcomes.outcome_transition (confirm, reject).
+    state = models.CharField(_("state"), max_length=20, choices=OutcomeState.choices, default=OutcomeState.REPORTED)
+    review_comment = models.TextField(_("staff comments"), blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "-year", "kind", "id"]
+        constraints = [
+            # The same paper or patent is one record in a project (the service says so at the field first).
+            models.UniqueConstraint(fields=["project", "doi"], condition=~models.Q(doi=""),
+                                    name="one_outcome_per_doi"),
+            models.UniqueConstraint(fields=["project", "application_number"],
+                                    condition=models.Q(kind="patent") & ~models.Q(application_number=""),
+                                    name="one_outcome_per_patent"),
+            models.CheckConstraint(condition=models.Q(amount_won__isnull=True) | models.Q(amount_won__gte=0),
+                                   name="outcome_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["kind", "year"])]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title or self.application_number or self.partner or self.count}"
+
+
+def outcome_evidence_path(instance, filename):
+    return f"outcomes/{instance.record.project_id}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class OutcomeEvidence(models.Model):
+    record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="evidence",
+                               verbose_name=_("outcome"))
+    file = models.FileField(upload_to=outcome_evidence_path, max_length=300, verbose_name=_("file"))
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("outcome evidence")
+        verbose_name_plural = _("outcome evidence")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,7 +1,7 @@
 """Reads of funded projects. Every list and detail goes through
 `projects_visible_to`, so a project the user may not see is a 404, never a leak."""
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,6 +13,9 @@ from proposals.models import Participation
 
 from .models import (
     AnnualReport,
+    OutcomeKind,
+    OutcomeRecord,
+    OutcomeState,
     Project,
     ProjectStatus,
     ReportState,
@@ -189,3 +192,72 @@ def stage_page_context(*, assignment) -> dict:
     if evaluation is None:
         return {}
     return {"side_template": "projects/_stage_facts.html", "stage_facts": stage_facts(evaluation)}
+
+
+def outcomes_visible_to(*, user):
+    """Outcome records of the projects the user sees (a foreign one is a 404)."""
+    return OutcomeRecord.objects.filter(project__in=projects_visible_to(user=user))
+
+
+def outcomes_of(project: Project, *, kind: str = "", year: str = ""):
+    """A project's outcomes for its page, with who entered and reviewed them and their evidence."""
+    qs = (OutcomeRecord.objects.filter(project=project)
+          .select_related("region", "entered_by", "reviewed_by").prefetch_related("evidence"))
+    if kind in OutcomeKind.values:
+        qs = qs.filter(kind=kind)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    return qs
+
+
+# --- The outcomes dashboard ---------------------------------------------------------------------
+
+OUTCOME_FILTERS = ("year", "region", "industry", "call")
+
+
+def _outcome_measures() -> dict:
+    """The dashboard's figures of a group of outcome records (the KPIs' measures,
+    services.outcomes.KPI_MEASURE, plus the transfers' fees), as aggregates of one query."""
+    k = OutcomeKind
+    return {
+        "papers": Count("pk", filter=Q(kind=k.PAPER)),
+        "indexed": Count("pk", filter=Q(kind=k.PAPER, indexed=True)),
+        "patents": Count("pk", filter=Q(kind=k.PATENT)),
+        "transfers": Count("pk", filter=Q(kind=k.TRANSFER)),
+        "fees": Sum("amount_won", filter=Q(kind=k.TRANSFER)),
+        "startups": Sum("count", filter=Q(kind=k.STARTUP)),
+        "jobs": Sum("count", filter=Q(kind=k.JOBS)),
+        "investment": Sum("amount_won", filter=Q(kind=k.INVESTMENT)),
+    }
+
+
+def outcome_filters(params) -> dict:
+    return {k: (params.get(k) or "").strip() for k in OUTCOME_FILTERS}
+
+
+def outcome_dashboard(*, user, year="", region="", industry="", call=""):
+    """The outcomes the user sees (rejected ones left out), filtered, as four querysets: the totals
+    (a dict), per region of the reporting region, per strategic industry and per project, each
+    ONE grouped query whatever the number of projects."""
+    qs = outcomes_visible_to(user=user).exclude(state=OutcomeState.REJECTED)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    if (region_id := parse_id(region)) is not None:
+        qs = qs.filter(region_id=region_id)
+    if (industry_id := parse_id(industry)) is not None:
+        qs = qs.filter(project__proposal__industry_id=industry_id)
+    if (call_id := parse_id(call)) is not None:
+        qs = qs.filter(project__proposal__call_id=call_id)
+    qs = qs.order_by()
+    m = _outcome_measures()
+    return {
+        "totals": qs.aggregate(**m),
+        "by_region": qs.values("region_id", "region__name_ko", "region__name_en", "region__order")
+                       .annotate(**m).order_by("region__order"),
+        "by_industry": qs.values("project__proposal__industry_id", "project__proposal__industry__name_ko",
+                                 "project__proposal__industry__name_en")
+                         .annotate(**m).order_by("project__proposal__industry__name_ko"),
+        "by_project": qs.values("project_id", "project__proposal__title_ko", "project__proposal__title_en",
+                                "project__proposal__call__year")
+                        .annotate(**m).order_by("-project__proposal__call__year", "project_id"),
+    }

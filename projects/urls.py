@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "projects"
 
@@ -34,4 +34,11 @@ urlpatterns = [
     path("plans/<int:pk>/endorse/", views.plan_endorse, name="plan_endorse"),
     path("plans/<int:pk>/return/", views.plan_return, name="plan_return"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("outcomes/", outcome_views.outcome_dashboard, name="outcome_dashboard"),
+    path("<int:pk>/outcomes/", outcome_views.outcome_list, name="outcomes"),
+    path("<int:pk>/outcomes/add/", outcome_views.outcome_add, name="outcome_add"),
+    path("outcomes/<int:pk>/evidence/", outcome_views.outcome_evidence_add, name="outcome_evidence_add"),
+    path("outcomes/<int:pk>/review/", outcome_views.outcome_review, name="outcome_review"),
+    path("outcomes/<int:pk>/withdraw/", outcome_views.outcome_withdraw, name="outcome_withdraw"),
+    path("outcome-evidence/<int:pk>/", outcome_views.outcome_evidence_download, name="outcome_evidence"),
 ]

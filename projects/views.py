@@ -63,7 +63,7 @@ from .models import (
     StageReport,
     StageRound,
 )
-from .services import goodfaith, lifecycle, plans, reports, stages
+from .services import goodfaith, lifecycle, outcomes, plans, reports, stages
 
 PAGE_SIZE = 20
 
@@ -218,9 +218,17 @@ def _report_context(request, report, *, part_data=None, report_data=None, stale_
         part.stale = stale_part == part.pk
     results = list(report.kpi_results.select_related("kpi"))
     index = (stage.number if stage else 1) - 1
+    # KPIs that count outcomes: computed from the records (live while the report can change).
+    computed = (outcomes.kpi_values(project, report.year)
+                if report.is_editable and any(r.kpi.counts_outcome for r in results) else {})
+    outcomes_url = reverse("projects:outcomes", args=[project.pk])
     for r in results:
         targets = r.kpi.targets or []
         r.target = targets[index] if 0 <= index < len(targets) else None
+        if r.kpi.counts_outcome:
+            r.computed = computed.get(r.kpi.counts_outcome, r.achieved)
+            r.source_url = f"{outcomes_url}?kind={r.kpi.counts_outcome}&year={report.year}"
+            r.source_label = r.kpi.get_counts_outcome_display()
         if report_data is not None:
             r.form_value, r.form_note = report_data["kpis"].get(r.pk, ("", ""))
         else:

@@ -7,6 +7,8 @@ from .models import (
     Condition,
     GoodFaithReview,
     KPIResult,
+    OutcomeEvidence,
+    OutcomeRecord,
     PlanYear,
     Project,
     ProjectStage,
@@ -20,5 +22,5 @@ from .models import (
 
 def register() -> None:
     for model in (Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
-                  StagePlan, PlanYear, GoodFaithReview, Sanction):
+                  StagePlan, PlanYear, GoodFaithReview, Sanction, OutcomeRecord, OutcomeEvidence):
         watch(model)

@@ -108,8 +108,8 @@ def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
         actor=lead, proposal=p, expected_revision=0,
         vision="지역 주도 혁신성장을 이끄는 세계 수준의 전략산업 거점",
         goals="10년 내 핵심기술 자립, 기업 유치 및 고용 창출, 지역 인재 양성",
-        kpis=[{"name": "특허 출원", "unit": "건", "baseline": 0, "targets": [20, 50, 100]},
-              {"name": "기술이전", "unit": "건", "baseline": 0, "targets": [2, 10, 25]}],
+        kpis=[{"name": "특허 출원", "unit": "건", "baseline": 0, "targets": [20, 50, 100], "counts_outcome": "patent"},
+              {"name": "기술이전", "unit": "건", "baseline": 0, "targets": [2, 10, 25], "counts_outcome": "transfer"}],
     )
     p = services.proposal_save_links(actor=lead, proposal=p, expected_revision=0, links=[
         {"name": name, "ministry": ministry, "connection": "실증 인프라와 성과를 연계하여 조기 확산"}

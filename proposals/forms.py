@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import MoneyInput, WonField
 from programmes.models import CooperationType, Region, StrategicIndustry
 
-from .models import CandidateTheme, OpinionKind, OrganisationKind, Proposal, StageKind
+from .models import CandidateTheme, OpinionKind, OrganisationKind, OutcomeKind, Proposal, StageKind
 
 
 class RevisionMixin(forms.Form):
@@ -70,6 +70,9 @@ class KPIForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=16, decimal_places=2, required=False)
+    # After the award the annual reports compute such a KPI from the project's outcome records.
+    counts_outcome = forms.ChoiceField(label=_("Counted from outcomes"), required=False,
+                                       choices=[("", "—"), *OutcomeKind.choices])
 
     def __init__(self, *args, stage_count=1, **kwargs):
         super().__init__(*args, **kwargs)

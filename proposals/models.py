@@ -174,8 +174,22 @@ class Participation(models.Model):
         return self.signed_off_at is not None and self.signed_revision == revision
 
 
+class OutcomeKind(models.TextChoices):
+    """The types of a funded project's outcomes (projects.OutcomeRecord); here because a plan's KPI
+    may count one of them (KPI.counts_outcome)."""
+
+    PAPER = "paper", _("Paper")
+    PATENT = "patent", _("Patent")
+    TRANSFER = "transfer", _("Technology transfer")
+    STARTUP = "startup", _("Start-up")
+    JOBS = "jobs", _("Jobs created")
+    INVESTMENT = "investment", _("Follow-on investment")
+
+
 class KPI(models.Model):
-    """A measurable indicator with a baseline and one target per roadmap stage."""
+    """A measurable indicator with a baseline and one target per roadmap stage. A KPI that counts a
+    type of outcome (`counts_outcome`) is not typed in the annual reports: its achieved value is
+    computed from the project's outcome records (projects.services.outcomes.kpi_values)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("proposal"))
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
@@ -183,6 +197,8 @@ class KPI(models.Model):
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, default=0)
     targets = models.JSONField(_("targets per stage"), default=list, blank=True)
+    counts_outcome = models.CharField(_("counts outcomes of type"), max_length=20, choices=OutcomeKind.choices,
+                                      blank=True)
 
     class Meta:
         ordering = ["order", "id"]

@@ -410,7 +410,7 @@ def _formset_step(request, proposal, *, step, section, formset_class, initial, s
 def _goals(request, proposal):
     stage_count = max(1, proposal.stages.count())
     kpis = list(proposal.kpis.all())
-    initial = [{"name": k.name, "unit": k.unit, "baseline": k.baseline,
+    initial = [{"name": k.name, "unit": k.unit, "baseline": k.baseline, "counts_outcome": k.counts_outcome,
                 **{f"target_{i + 1}": t for i, t in enumerate(k.targets[:stage_count]) if t not in ("", None)}}
                for k in kpis]
 
@@ -423,7 +423,8 @@ def _goals(request, proposal):
             actor=request.user, proposal=proposal, expected_revision=expected,
             vision=head.cleaned_data["vision"], goals=head.cleaned_data["goals"],
             kpis=[{"name": f.cleaned_data["name"], "unit": f.cleaned_data["unit"],
-                   "baseline": f.cleaned_data["baseline"], "targets": f.targets()} for f in rows])
+                   "baseline": f.cleaned_data["baseline"], "counts_outcome": f.cleaned_data.get("counts_outcome", ""),
+                   "targets": f.targets()} for f in rows])
 
     return _formset_step(request, proposal, step="goals", section="goals", formset_class=KPIFormSet, initial=initial,
                          save=save, template="proposals/step_goals.html", extra_forms=head,

@@ -1,13 +1,15 @@
-"""Funded projects' datasets: the annual reports (registered when the reports app is ready):
-one row per region's part of a report, with the project, the year, the state,
-the due date and the money reported spent. Visibility and filters are those of
-the proposal list (an official exports their own region's projects only)."""
+"""Funded projects' datasets (registered when the reports app is ready): the annual reports
+(one row per region's part of a report, with the project, the year, the state, the due date
+and the money reported spent) and the outcomes (one row per outcome record, with the fields a
+national outcome registry takes). Visibility and filters are those of the proposal list (an
+official exports their own region's projects only)."""
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from projects.models import ReportPart, ReportState
+from projects.models import OutcomeKind, OutcomeRecord, OutcomeState, PatentStatus, ReportPart, ReportState
 
 from .datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
 
@@ -47,5 +49,56 @@ register(Dataset(
         Column("report__submitted_at", _("Submitted"), DATETIME, width=17),
         Column("national_spent_won", _("National funds spent (won)"), WON, width=18),
         Column("local_spent_won", _("Local funds spent (won)"), WON, width=18),
+    ),
+))
+
+
+# --- outcomes ---
+
+
+def _outcome_rows(*, user, filters: dict) -> QuerySet:
+    return (
+        OutcomeRecord.objects.filter(project__proposal__in=visible_proposals(user=user, filters=filters).values("pk"))
+        .order_by("project__proposal__call__year", "project__proposal_id", "year", "kind", "occurred_on", "pk")
+        .values("pk", "project__proposal_id", "project__proposal__call__year", "project__proposal__title_ko",
+                "region__name_ko", "region__name_en", "kind", "year", "state", "occurred_on", "title", "journal",
+                "issn", "doi", "indexed", "application_number", "registration_number", "registered_on", "country",
+                "applicants", "inventors", "patent_status", "partner", "amount_won", "count")
+    )
+
+
+def _indexed(row: dict, ctx: dict) -> str:
+    return "" if row["indexed"] is None else ("Y" if row["indexed"] else "N")
+
+
+register(Dataset(
+    key="outcomes", label=_("Outcomes"),
+    description=_("One row per outcome of a funded project (papers, patents, technology transfers, start-ups, "
+                  "jobs, follow-on investment) with the fields of the national outcome registry."),
+    perm="reports.export_outcomes", rows=_outcome_rows,
+    columns=(
+        Column("project__proposal_id", _("Proposal no."), INT, width=9),
+        Column("project__proposal__call__year", _("Call year"), INT, width=9),
+        Column("project__proposal__title_ko", _("Project"), TEXT, width=40),
+        Column("region", _("Region"), value=_named("region__name"), width=12),
+        Column("kind", _("Outcome type"), value=_label("kind", OutcomeKind.choices), width=14),
+        Column("year", _("Year"), INT, width=8),
+        Column("state", _("State"), value=_label("state", OutcomeState.choices), width=14),
+        Column("occurred_on", pgettext_lazy("outcome", "Date"), DATE, width=12),
+        Column("title", _("Title or name"), TEXT, width=40),
+        Column("journal", _("Journal"), TEXT, width=24),
+        Column("issn", _("ISSN"), TEXT, width=11),
+        Column("doi", _("DOI"), TEXT, width=24),
+        Column("indexed", _("Indexed (SCI(E)/SCOPUS)"), value=_indexed, width=8),
+        Column("application_number", _("Application number"), TEXT, width=18),
+        Column("registration_number", _("Registration number"), TEXT, width=18),
+        Column("registered_on", _("Registration date"), DATE, width=12),
+        Column("country", _("Country"), TEXT, width=8),
+        Column("applicants", _("Applicants (patent)"), TEXT, width=24),
+        Column("inventors", _("Inventors"), TEXT, width=24),
+        Column("patent_status", _("Patent status"), value=_label("patent_status", PatentStatus.choices), width=12),
+        Column("partner", _("Partner or investor"), TEXT, width=24),
+        Column("amount_won", _("Amount (won)"), WON, width=18),
+        Column("count", _("Count"), INT, width=8),
     ),
 ))

@@ -43,6 +43,24 @@ def remaining_years(project: Project) -> int:
     return max_years(project) - total_years(project)
 
 
+# Outcomes (papers, patents, ...) keep being reported for this many years after the project ends.
+OUTCOME_YEARS_AFTER_END = 5
+
+
+def end_year(project: Project, *, stages=None) -> int:
+    """The project's last year: the end of its last stage, or a terminated project's wind-down year."""
+    stages = list(project.stages.all()) if stages is None else stages
+    last = max((s.end_year for s in stages), default=project.start_year)
+    if project.status != ProjectStatus.ACTIVE and project.wind_down_on:
+        last = min(last, project.wind_down_on.year)
+    return last
+
+
+def outcome_years_until(project: Project, *, stages=None) -> int:
+    """The last year for which (and in which) the project's outcomes are still reported."""
+    return end_year(project, stages=stages) + OUTCOME_YEARS_AFTER_END
+
+
 def check_ten_year_rule(project: Project, *, adding_years: int) -> None:
     """Refuse any plan that takes the project past the call's maximum total years."""
     used = total_years(project)

@@ -30,6 +30,7 @@ from ..models import (
     ReportPart,
     ReportState,
 )
+from . import outcomes
 
 
 def report_due_on(year: int) -> datetime.date:
@@ -153,9 +154,14 @@ def report_save(*, actor, report: AnnualReport, narrative: str, kpi_values: dict
         raise ValidationError(_("Someone else saved this report meanwhile. Your text is kept below; compare it "
                                 "with the saved version and save again."))
     errors = {}
-    rows = {r.pk: r for r in report.kpi_results.all()}
+    rows = {r.pk: r for r in report.kpi_results.select_related("kpi")}
+    computed = outcomes.kpi_values(report.project, report.year)
     for pk, row in rows.items():
         raw, note = kpi_values.get(pk, (None, ""))
+        if row.kpi.counts_outcome:  # computed from the outcome records, never typed
+            row.achieved = computed[row.kpi.counts_outcome]
+            row.note = (note or "")[:300]
+            continue
         raw = str(raw if raw is not None else "").replace(",", "").strip()
         if raw == "":
             row.achieved = None
@@ -179,12 +185,23 @@ def report_save(*, actor, report: AnnualReport, narrative: str, kpi_values: dict
     return report
 
 
+def refresh_computed_kpis(report: AnnualReport) -> None:
+    """The achieved value of each KPI that counts outcomes, from the records as they are now (written
+    on every save and at submission, so a submitted report keeps the figures it was judged on)."""
+    computed = outcomes.kpi_values(report.project, report.year)
+    rows = [r for r in report.kpi_results.select_related("kpi") if r.kpi.counts_outcome]
+    for row in rows:
+        row.achieved = computed[row.kpi.counts_outcome]
+    KPIResult.objects.bulk_update(rows, ["achieved"])
+
+
 def report_problems(report: AnnualReport) -> list[str]:
     """What is missing before the lead region can submit."""
     problems = []
     if not report.narrative.strip():
         problems.append(_("Write the overall progress narrative."))
-    missing = [r.kpi.name for r in report.kpi_results.select_related("kpi") if r.achieved is None]
+    missing = [r.kpi.name for r in report.kpi_results.select_related("kpi")
+               if r.achieved is None and not r.kpi.counts_outcome]
     if missing:
         problems.append(_("Enter the achieved value of every KPI (missing: %(names)s).") % {
             "names": ", ".join(missing)})
@@ -217,6 +234,7 @@ def _guard_comment(report: AnnualReport, comment: str) -> None:
 
 
 def _write_submitted(report: AnnualReport, actor, comment: str) -> list[str]:
+    refresh_computed_kpis(report)
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     return ["submitted_by", "submitted_at"]

@@ -21,6 +21,7 @@ from ..models import (
     BudgetLine,
     LinkedProject,
     Organisation,
+    OutcomeKind,
     Participation,
     Proposal,
     ProposalEvent,
@@ -251,6 +252,7 @@ def proposal_save_goals(*, actor, proposal: Proposal, expected_revision: int, vi
     locked.kpis.all().delete()
     KPI.objects.bulk_create([
         KPI(proposal=locked, order=i, name=k["name"], unit=k.get("unit", ""), baseline=k.get("baseline") or 0,
+            counts_outcome=k.get("counts_outcome") if k.get("counts_outcome") in OutcomeKind.values else "",
             targets=[str(t) if t is not None else "" for t in k.get("targets", [])])
         for i, k in enumerate(kpis, start=1)
     ])

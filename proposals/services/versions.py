@@ -24,7 +24,8 @@ def snapshot(proposal: Proposal) -> dict:
             for p in prefetched(proposal, "participations", "region")
         ],
         "kpis": [
-            {"name": k.name, "unit": k.unit, "baseline": str(k.baseline), "targets": k.targets}
+            {"name": k.name, "unit": k.unit, "baseline": str(k.baseline), "targets": k.targets,
+             "counts_outcome": k.counts_outcome}
             for k in proposal.kpis.all()
         ],
         "stages": [

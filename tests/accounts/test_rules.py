@@ -12,6 +12,8 @@ cleared (declared no conflict), undeclared or withdrawn (declared a conflict),
 beside another expert's evaluation.
 """
 
+import datetime
+
 import pytest
 import rules
 from django.contrib.auth.models import AnonymousUser
@@ -557,6 +559,7 @@ def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
         Condition,
         GoodFaithReview,
         Outcome,
+        OutcomeRecord,
         PlanState,
         Project,
         ProjectStage,
@@ -578,6 +581,9 @@ def project_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
                           for r, outcome in zip(rounds, (Outcome.CONTINUE, ""), strict=True))
     return {
         "funded project": project,
+        "Gwangju's outcome": OutcomeRecord.objects.create(  # --- outcomes ---
+            project=project, region=gwangju, year=call.year, kind="paper", title="논문",
+            occurred_on=datetime.date(call.year, 5, 1), entered_by=ministry),
         "Gwangju's report part": ReportPart.objects.create(report=report, region=gwangju),
         "Jeonnam's report part": ReportPart.objects.create(report=report, region=jeonnam),
         "annual report": report,
@@ -738,3 +744,21 @@ def test_a_deactivated_account_keeps_none_of_its_permissions(ministry, targets):
     ministry.is_active = False
     ministry.save()
     assert set(permissions_of(ministry, targets).values()) == {False}
+
+
+# --- outcomes --- The outcomes registry of the funded Gwangju (lead) + Jeonnam project: whoever sees the
+# project reads its outcomes; a participating region reports; only the reporting region edits (evidence,
+# withdrawal) its own; staff review; the dashboard and the export: staff and every official (their region's).
+OUTCOME_COLUMNS = [
+    ("projects.view_outcomes", "funded project"),
+    ("projects.report_outcome", "funded project"),
+    ("projects.edit_outcome", "Gwangju's outcome"),
+    ("projects.review_outcome", None),
+    ("projects.view_outcome_dashboard", None),
+    ("reports.export_outcomes", None),
+]
+OUTCOME_TABLE = {"official": (Y, Y, Y, N, Y, Y), "partner_official": (Y, Y, N, N, Y, Y),
+                 "outsider_official": (N, N, N, N, Y, Y), "expert": (N, N, N, N, N, N),
+                 "ministry": (Y, N, N, Y, Y, Y), "admin_user": (Y, N, N, Y, Y, Y), "anonymous": (N, N, N, N, N, N)}
+COLUMNS = COLUMNS + OUTCOME_COLUMNS
+TABLE = {role: TABLE[role] + OUTCOME_TABLE[role] for role in TABLE}

@@ -78,6 +78,7 @@ OBJECTION_ACTIONS = ("review", "answer", "close", "assign")
 DECISION_ACTIONS = ("prepare", "approve", "letter")
 ROUND_ACTIONS = ("assign", "unassign", "start", "report")
 PLAN_ACTIONS = ("save", "submit", "endorse", "return", "approve")
+OUTCOME_ACTIONS = ("add", "evidence_add", "review", "withdraw")
 PERSON_ACTIONS = ("reactivate", "invitation_resend", "invitation_revoke")
 
 # Statuses per role, in the order of ROLES:
@@ -397,6 +398,17 @@ EXPECTED = {
     # selected yet: the owner is told so on the theme's page).
     "proposals:theme_draft": "405 405 405 405 405 405 405 405 405",
     "proposals:theme_draft [POST]": "login 302 404 403 404 404 404 403 403",
+    # --- outcomes ---
+    # A project's outcomes: whoever sees the project reads them and their evidence; a participating region
+    # reports (the world's outcome is the owner's: the partner may not attach to it or withdraw it); staff review.
+    "projects:outcomes": "login 200 404 200 404 404 404 200 200",
+    "projects:outcome_dashboard": "login 200 200 200 403 403 403 200 200",
+    "projects:outcome_evidence": "login 200 404 200 404 404 404 200 200",
+    **{f"projects:outcome_{action}": "405 405 405 405 405 405 405 405 405" for action in OUTCOME_ACTIONS},
+    "projects:outcome_add [POST]": "login 302 404 302 404 404 404 403 403",
+    "projects:outcome_evidence_add [POST]": "login 302 404 403 404 404 404 403 403",
+    "projects:outcome_review [POST]": "login 403 404 403 404 404 404 302 302",
+    "projects:outcome_withdraw [POST]": "login 302 404 403 404 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -545,6 +557,12 @@ PAYLOADS = {
     "proposals:theme_select": lambda w: {"theme": str(w.theme.pk), "reason": "설문 결과"},
     "proposals:selection_sign_off": lambda w: {},
     "proposals:theme_draft": lambda w: {},
+    # --- outcomes ---
+    "projects:outcome_add": lambda w: {"kind": "paper", "title": "신규 논문", "journal": "Marine Drugs",
+                                       "doi": "10.3390/md99999999", "occurred_on": "2024-03-02", "indexed": "yes"},
+    "projects:outcome_evidence_add": lambda w: {"file": SimpleUploadedFile("증빙.pdf", PDF)},
+    "projects:outcome_review": lambda w: {"action": "confirm"},
+    "projects:outcome_withdraw": lambda w: {"confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -656,6 +674,12 @@ FILL = {
     "proposals:selection_sign_off": lambda w: {"pk": w.theme.pk},
     "proposals:theme_draft": lambda w: {"pk": w.theme.pk},
     "proposals:opinion_minutes": lambda w: {"pk": w.opinion.pk},
+    # --- outcomes ---
+    "projects:outcomes": lambda w: {"pk": w.project.pk},
+    "projects:outcome_add": lambda w: {"pk": w.project.pk},
+    **{f"projects:outcome_{action}": lambda w: {"pk": w.outcome.pk} for action in ("evidence_add", "review",
+                                                                                   "withdraw")},
+    "projects:outcome_evidence": lambda w: {"pk": w.outcome_evidence.pk},
 }
 
 
@@ -770,6 +794,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **boards_world(call=call, official=official, ministry=ministry),
         **agreement_world(project=projects["project"], ministry=ministry),
         **planning_world(ministry=ministry, official=official),
+        **outcomes_world(project=projects["project"], official=official),
     )
 
 
@@ -802,6 +827,23 @@ def planning_world(*, ministry, official):
     opinion = opinion_record(actor=official, call=planning_call, kind="meeting", held_on=today, participants="도민 40명",
                              summary="의견 요약", upload=SimpleUploadedFile("회의록.pdf", PDF))
     return {"planning_call": planning_call, "guideline": guideline, "theme": theme, "opinion": opinion}
+
+
+def outcomes_world(*, project, official):
+    """A paper of the project reported by the owner's region, with its evidence."""
+    import datetime
+
+    from projects.models import OutcomeEvidence
+    from projects.services import outcomes
+
+    outcome = outcomes.outcome_add(actor=official, project=project, kind="paper", data={
+        "title": "해양바이오 소재", "journal": "Marine Drugs", "doi": "10.3390/md21010001",
+        "occurred_on": datetime.date(2024, 3, 2), "indexed": True})
+    evidence = OutcomeEvidence(record=outcome, original_name="논문.pdf", extension="pdf", size=len(PDF),
+                               uploaded_by=official)
+    evidence.file.save("paper.pdf", ContentFile(PDF), save=False)
+    evidence.save()
+    return {"outcome": outcome, "outcome_evidence": evidence}
 
 
 def api_world(*, official, admin_user):

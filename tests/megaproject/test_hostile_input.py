@@ -427,6 +427,9 @@ FORMS = {
     "proposals:theme_create": "owner", "proposals:theme_edit": "owner", "proposals:theme_attach": "owner",
     "proposals:opinion_add": "owner", "proposals:theme_select": "owner", "proposals:selection_sign_off": "partner",
     "proposals:theme_draft": "owner",
+    # --- outcomes ---
+    "projects:outcome_add": "owner", "projects:outcome_evidence_add": "owner", "projects:outcome_withdraw": "owner",
+    "projects:outcome_review": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -455,7 +458,10 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "programmes:guideline_acknowledge": "programmes:guideline_detail",
              "proposals:theme_attach": "proposals:theme_detail", "proposals:opinion_add": "proposals:selection",
              "proposals:theme_select": "proposals:selection", "proposals:selection_sign_off": "proposals:selection",
-             "proposals:theme_draft": "proposals:selection"}
+             "proposals:theme_draft": "proposals:selection",
+             # --- outcomes ---
+             **{f"projects:outcome_{action}": "projects:outcomes"
+                for action in ("add", "evidence_add", "review", "withdraw")}}
 
 
 @pytest.fixture
@@ -867,3 +873,48 @@ def test_junk_in_a_public_board_search_is_just_text(settings, call, search):
         response = client.get(url, {"q": search, "page": "-1"})
         assert response.status_code == 200
         assert SCRIPT not in body_of(response)
+
+
+# --- outcomes ---
+
+
+OUTCOME_BASES = {
+    "paper": {"title": "논문", "journal": "Marine Drugs", "issn": "1660-3397", "doi": "10.3390/md77777777",
+              "occurred_on": "2024-03-02", "indexed": "yes"},
+    "patent": {"title": "발명", "application_number": "10-2024-7777777", "occurred_on": "2024-05-01",
+               "country": "KR", "applicants": "광주과학기술원", "inventors": "김민준", "patent_status": "applied"},
+    "transfer": {"title": "기술", "partner": "(주)바다", "occurred_on": "2024-05-01", "amount_won": "50,000,000"},
+    "startup": {"title": "(주)새싹", "occurred_on": "2024-05-01", "count": "1"},
+    "jobs": {"occurred_on": "2024-05-01", "count": "3"},
+    "investment": {"partner": "한국벤처투자", "occurred_on": "2024-05-01", "amount_won": "10억"},
+}
+
+
+def test_hostile_values_in_each_type_of_outcome_are_refused_at_the_field_never_a_500(settings, world):
+    """Each field of each type's form (projects.services.outcomes.KIND_FIELDS), in an otherwise valid
+    post, given hostile text: never a server error; a refused post (400, the form again) saves nothing,
+    an accepted one (302) saves one record."""
+    from projects.models import OutcomeRecord
+    from projects.services.outcomes import KIND_FIELDS
+
+    client = browser(settings, world.people["owner"], raise_request_exception=False)
+    url = url_of(world, "projects:outcome_add")
+    values = ["", "\x00", "-1", "99999999999999999999999", "1e309", "NaN", "2027-02-30", "9999-99-99", SCRIPT,
+              "가" * 400, "10.1/x", "1660-339X", "../../etc/passwd"]
+    failures, refused = [], 0
+    for kind, spec in KIND_FIELDS.items():
+        with transaction.atomic():
+            assert client.post(url, {"kind": kind, **OUTCOME_BASES[kind]}).status_code == 302  # the base is valid
+            transaction.set_rollback(True)
+        for name in spec.fields:
+            for bad in values:
+                with transaction.atomic():
+                    before = OutcomeRecord.objects.count()
+                    response = client.post(url, {"kind": kind, **OUTCOME_BASES[kind], name: bad})
+                    saved = OutcomeRecord.objects.count() - before
+                    transaction.set_rollback(True)
+                refused += response.status_code == 400
+                if response.status_code not in (302, 400) or saved != (response.status_code == 302):
+                    failures.append((kind, name, bad[:20], response.status_code, saved))
+    assert failures == []
+    assert refused > 100  # most hostile values are refused at their field
