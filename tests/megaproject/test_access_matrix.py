@@ -355,6 +355,10 @@ EXPECTED = {
     "public:notice_edit": "login 403 403 403 403 403 403 200 200",
     **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
     **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
+    # --- zones --- the world's call has no zones: staff read the empty state; a member there is none of is a 404
+    "evaluations:zone_panels": "login 403 403 403 403 403 403 200 200",
+    "evaluations:zone_member": "405 405 405 405 405 405 405 405 405",
+    "evaluations:zone_member [POST]": "login 403 403 403 403 403 403 404 404",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -491,6 +495,8 @@ PAYLOADS = {
     "projects:plan_endorse": lambda w: {},
     "projects:plan_return": lambda w: {"comment": "지방비 분담 근거를 보완해 주십시오."},
     "projects:plan_approve": lambda w: {"confirm": "yes"},
+    # --- zones --- (a member the world does not have: staff get a 404)
+    "evaluations:zone_member": lambda w: {"action": "chair", "member": str(10**9)},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -587,6 +593,8 @@ FILL = {
     "projects:plan": lambda w: {"pk": w.plan.pk},
     **{f"projects:round_{action}": lambda w: {"pk": w.stage_evaluation.round_id} for action in ROUND_ACTIONS},
     **{f"projects:plan_{action}": lambda w: {"pk": w.plan.pk} for action in PLAN_ACTIONS},
+    # --- zones ---
+    **{f"evaluations:{name}": lambda w: {"pk": w.call.pk} for name in ("zone_panels", "zone_member")},
 }
 
 
