@@ -243,7 +243,7 @@ class BaseZoneFormSet(forms.BaseInlineFormSet):
 
     def zones(self) -> list[dict]:
         """The zones as the service takes them, in display order."""
-        return [{"name_ko": f.cleaned_data["name_ko"], "name_en": f.cleaned_data.get("name_en", ""),
+        return [{"id": f.instance.pk, "name_ko": f.cleaned_data["name_ko"], "name_en": f.cleaned_data.get("name_en", ""),
                  "regions": list(f.cleaned_data.get("regions") or [])}
                 for f in self.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name_ko")]

@@ -39,8 +39,9 @@ def call_save(
     zones: list[dict] | None = None,
 ) -> Call:
     """Create or update a call with its rubric and zones. `criteria` items: id (optional),
-    name_ko, name_en, description, weight, in display order. `zones` items: name_ko, name_en,
-    regions, in display order ([]: no zones; None: the zones stay as they are)."""
+    name_ko, name_en, description, weight, in display order. `zones` items: id (optional: an
+    existing zone of the call), name_ko, name_en, regions, in display order ([]: no zones; None:
+    the zones stay as they are)."""
     require(actor, "programmes.change_call" if call.pk else "programmes.add_call", call if call.pk else None)
     call.full_clean(exclude=["created_by", "updated_by"])
     validate_rubric_weights([c["weight"] for c in criteria])
@@ -176,12 +177,14 @@ def _zones_write(call: Call, zones: list[dict]) -> None:
                    for z in call.zones.prefetch_related("regions"))
     if before == shape(zones):
         return
-    # In place, by position: a zone keeps its id (and its panel) when renamed or regrouped.
-    existing = list(call.zones.order_by("order", "id"))
-    for zone in existing[len(zones):]:
-        zone.delete()
+    # A zone keeps its id (and its panel) when renamed or regrouped: items name it by "id".
+    existing = {z.pk: z for z in call.zones.all()}
+    kept = {item.get("id") for item in zones} & set(existing)
+    for pk, zone in existing.items():
+        if pk not in kept:
+            zone.delete()
     for order, item in enumerate(zones, start=1):
-        zone = existing[order - 1] if order <= len(existing) else CallZone(call=call)
+        zone = existing[item["id"]] if item.get("id") in kept else CallZone(call=call)
         zone.order, zone.name_ko, zone.name_en = order, item["name_ko"].strip(), item.get("name_en", "").strip()
         zone.save()
         zone.regions.set(item["regions"])

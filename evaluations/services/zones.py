@@ -284,7 +284,8 @@ def zone_member_add(*, actor, zone, expert: User) -> ZonePanelMember:
     if other is not None:
         raise ValidationError({"expert": _("%(expert)s already sits on the panel of %(zone)s.") % {
             "expert": expert, "zone": other.zone}})
-    if ZonePanelMember.objects.select_for_update().filter(zone=zone).count() >= call.zone_panel_size:
+    seated = list(ZonePanelMember.objects.select_for_update().filter(zone=zone))  # no aggregate FOR UPDATE
+    if len(seated) >= call.zone_panel_size:
         raise ValidationError({"expert": _("The panel of %(zone)s is full (%(size)s members).") % {
             "zone": zone, "size": call.zone_panel_size}})
     try:

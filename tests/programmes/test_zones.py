@@ -119,12 +119,13 @@ def test_a_post_without_the_zones_leaves_them_as_they_are(ministry):
     services.call_save(actor=ministry, call=call, eligible_regions=regions(*CODES), strategic_industries=[],
                        criteria=[{"name_ko": "기준", "weight": 100}])
     assert list(call.zones.all()) == [zone]
-    # Regrouped and renamed: the zone keeps its id (a zone panel stays attached).
+    # Regrouped and renamed: the zone keeps its id (a zone panel stays attached); a new one is added
+    # before it.
     services.call_save(actor=ministry, call=call, eligible_regions=regions(*CODES), strategic_industries=[],
                        criteria=[{"name_ko": "기준", "weight": 100}],
-                       zones=[{"name_ko": "호남", "name_en": "", "regions": regions("gwangju", "jeonnam")},
-                              {"name_ko": "대경", "name_en": "", "regions": regions("daegu", "gyeongbuk")}])
-    assert [z.pk == zone.pk for z in call.zones.all()] == [True, False]
+                       zones=[{"name_ko": "대경", "name_en": "", "regions": regions("daegu", "gyeongbuk")},
+                              {"id": zone.pk, "name_ko": "호남", "name_en": "", "regions": regions("gwangju", "jeonnam")}])
+    assert [(z.name_ko, z.pk == zone.pk) for z in call.zones.all()] == [("대경", False), ("호남", True)]
     services.call_save(actor=ministry, call=call, eligible_regions=regions(*CODES), strategic_industries=[],
                        criteria=[{"name_ko": "기준", "weight": 100}], zones=[])
     assert not CallZone.objects.filter(call=call).exists()
