@@ -147,3 +147,15 @@ def test_busans_2027_draft_in_consulting_has_its_consultants_and_reseeding_adds_
     assert sorted(consultants.values_list("expert__username", flat=True)) == ["expert4", "expert8"]
     assert not consultants.filter(expert__expert_profile__home_region__code="busan").exists()
     assert evaluations_demo.seed_open_call_consultants() == 0  # idempotent
+
+
+def test_the_2023_call_has_its_illustrative_zones_covering_every_eligible_region():
+    from programmes.demo import ZONES_2023
+
+    call = Call.objects.get(year=2023)
+    zones = [(z.name_ko, sorted(r.code for r in z.regions.all())) for z in call.zones.all()]
+    assert zones == [(ko, sorted(codes)) for ko, _en, codes in ZONES_2023]
+    covered = sorted(code for _ko, codes in zones for code in codes)
+    assert covered == sorted(r.code for r in call.eligible_regions.all())
+    assert (call.zone_panel_size, call.zone_min_scorers, call.zone_normalise) == (5, 3, False)
+    assert not Call.objects.get(year=2027).zones.exists()
