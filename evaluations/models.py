@@ -471,3 +471,33 @@ class SuggestedField(models.Model):
 
     def __str__(self) -> str:
         return str(self.industry) if self.industry_id else self.text
+
+
+class ZonePanelMember(models.Model):
+    """One expert of a zone's panel (권역 평가위원회, services.zones): the panel scores every
+    proposal of its zone through the per-proposal Assignments its members get; a member
+    conflicted on one proposal has no assignment (or a declared conflict) on that one.
+    An expert sits on at most one zone panel of a call."""
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="zone_members",
+                             verbose_name=_("call"))
+    zone = models.ForeignKey("programmes.CallZone", on_delete=models.CASCADE, related_name="members",
+                             verbose_name=_("zone"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="zone_panels",
+                               verbose_name=_("expert"))
+    is_chair = models.BooleanField(_("chair"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("assigned by"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("assigned at"))
+
+    class Meta:
+        ordering = ["zone_id", "-is_chair", "expert_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "expert"], name="one_zone_panel_per_expert_and_call"),
+            models.UniqueConstraint(fields=["zone"], condition=models.Q(is_chair=True), name="one_chair_per_zone"),
+        ]
+        verbose_name = _("zone panel member")
+        verbose_name_plural = _("zone panel members")
+
+    def __str__(self) -> str:
+        return f"{self.zone}: {self.expert}"

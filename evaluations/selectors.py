@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from proposals.models import BudgetLine, Proposal
 
 from .models import Assignment, AssignmentKind, CommentRating, Objection, Score, Scoresheet, ScoresheetState
-from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, rank
+from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, aggregate_zoned, rank, zone_ranks
 
 BOARD_PAGE_SIZE = 25  # as the proposal list
 
@@ -45,16 +45,31 @@ def call_results(*, call, criteria: list[Criterion] | None = None) -> dict[int, 
     of one table, no join): every submission, saved draft, reopening or removed expert saves or
     deletes a sheet (scoring services), so any change to what counts changes it."""
     crits = tuple(criteria if criteria is not None else criteria_of(call))
+    zone_of = zone_pools(call=call)
     fingerprint = (crits, tuple(Scoresheet.objects.aggregate(n=Count("id"), last=Max("updated_at"),
-                                                             ids=Sum("id")).values()))
+                                                             ids=Sum("id")).values()), tuple(sorted(zone_of.items())))
     cached = _RESULTS.get(call.pk)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    results = aggregate(submitted_sheets(call=call), list(crits))
+    sheets = submitted_sheets(call=call)
+    results = aggregate_zoned(sheets, list(crits), zone_of) if zone_of else aggregate(sheets, list(crits))
     if len(_RESULTS) >= 16:
         _RESULTS.clear()
     _RESULTS[call.pk] = (fingerprint, results, {})
     return results
+
+
+def zone_of_proposals(*, call) -> dict[int, int]:
+    """{proposal id: zone id} of the call's proposals (their lead region's zone); {} without zones
+    (one query)."""
+    return dict(Proposal.objects.filter(call=call, lead_region__call_zones__call=call).order_by()
+                .values_list("pk", "lead_region__call_zones__id"))
+
+
+def zone_pools(*, call) -> dict[int, int]:
+    """The pools the call normalises within: {proposal id: zone id} when the call has zones and
+    normalises within them (Call.zone_normalise), else {} (the whole call is one pool)."""
+    return zone_of_proposals(call=call) if call.zone_normalise else {}
 
 
 def _ranked(call, results: dict, crits: list[Criterion], submitted_at: dict, normalised: bool) -> list:
@@ -130,6 +145,34 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
             "panel": panel.get(p.pk),
         })
     return {"rows": rows, "criteria": criteria, "page": board_page}
+
+
+ZONE_RANKING_ROWS = 20  # per zone on the board; the full order is the overall ranking
+
+
+def zone_ranking(*, call, cooperation_type: str = "", normalised: bool = False) -> list[dict]:
+    """The ranking within each zone of the call ([] without zones): per zone, its proposals in the
+    overall ranking's order with their place in the zone and overall (the first ZONE_RANKING_ROWS)."""
+    zones = list(call.zones.all())
+    if not zones:
+        return []
+    ordered = ranking_order(call=call, cooperation_type=cooperation_type, normalised=normalised)
+    zone_of = zone_of_proposals(call=call)
+    places = zone_ranks(ordered, zone_of)
+    overall = {r.proposal_id: position for position, r in enumerate(ordered, start=1) if r.evaluators}
+    per_zone: dict = {z.pk: [] for z in zones}
+    counts: dict = {z.pk: 0 for z in zones}
+    for r in ordered:
+        zone = zone_of.get(r.proposal_id)
+        if zone in per_zone and r.proposal_id in places:
+            counts[zone] += 1
+            if len(per_zone[zone]) < ZONE_RANKING_ROWS:
+                per_zone[zone].append(r)
+    shown = Proposal.objects.in_bulk([r.proposal_id for rows in per_zone.values() for r in rows])
+    return [{"zone": z, "count": counts[z.pk], "rows": [
+        {"place": places[r.proposal_id], "overall": overall[r.proposal_id], "proposal": shown[r.proposal_id],
+         "score": r.normalised_trimmed if normalised else r.trimmed_mean} for r in per_zone[z.pk]]}
+        for z in zones]
 
 
 def progress(*, call) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, zone_views
 
 app_name = "evaluations"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("calls/<int:pk>/pledge/", views.pledge, name="pledge"),
     path("proposals/<int:pk>/feedback/rate/", views.feedback_rate, name="feedback_rate"),
     path("calls/<int:pk>/auto-assign/", views.auto_assign, name="auto_assign"),
+    path("calls/<int:pk>/zone-panels/", zone_views.zone_panels, name="zone_panels"),
+    path("calls/<int:pk>/zone-panels/members/", zone_views.zone_member, name="zone_member"),
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("calls/<int:pk>/progress/", views.progress, name="progress"),
     path("calls/<int:pk>/quality/", views.quality, name="quality"),

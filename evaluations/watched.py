@@ -17,6 +17,7 @@ from .models import (
     Scoresheet,
     SuggestedField,
     UnsuitableReviewer,
+    ZonePanelMember,
 )
 
 
@@ -26,6 +27,7 @@ def _assignment(a) -> str:
 
 def register() -> None:
     watch(ExpertProfile)
+    watch(ZonePanelMember, describe=lambda m: f"{m._meta.verbose_name}: {m.zone} · {m.expert}")
     watch(Assignment, describe=_assignment)
     watch(Scoresheet, describe=lambda sheet: _assignment(sheet.assignment))
     watch(Score, describe=lambda s: f"{s.scoresheet.assignment.expert} → {s.scoresheet.assignment.proposal.title_ko}: "

@@ -3,7 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from .models import Call, CallStatus, MatchingBasis, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import Call, CallStatus, CallZone, MatchingBasis, Programme, Region, RubricCriterion, StrategicIndustry
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EOK = 100_000_000
@@ -109,8 +109,34 @@ def seed(*, actor=None) -> Programme:
                 call=call, order=order, defaults={"name_ko": ko, "name_en": en, "weight": weight}
             )
         call.criteria.filter(order__gt=len(RUBRIC)).delete()
+        if spec["year"] == 2023:
+            seed_zones(call)
     seed_institutions()
     return programme
+
+
+# The 2023 call's zones (issue 16). The programme's sources say its 27 proposals were evaluated by
+# zone without naming the groups: this split into the usual regional blocs is ILLUSTRATIVE.
+ZONES_2023 = [
+    ("수도권", "Capital region", ["seoul", "incheon", "gyeonggi"]),
+    ("충청권", "Chungcheong", ["daejeon", "sejong", "chungbuk", "chungnam"]),
+    ("호남권", "Honam", ["gwangju", "jeonbuk", "jeonnam"]),
+    ("대경권", "Daegu–Gyeongbuk", ["daegu", "gyeongbuk"]),
+    ("동남권", "Southeast", ["busan", "ulsan", "gyeongnam"]),
+    ("강원·제주", "Gangwon and Jeju", ["gangwon", "jeju"]),
+]
+
+
+def seed_zones(call) -> None:
+    """The 2023 call's zones, zone panels of five with at least three scorers each. The demo's
+    2023 panels were formed per proposal before zones existed, so its scores stay normalised
+    across the whole call; the ranking board shows the ranking per zone (idempotent)."""
+    by_code = {r.code: r for r in Region.objects.all()}
+    for order, (ko, en, codes) in enumerate(ZONES_2023, start=1):
+        zone, _ = CallZone.objects.update_or_create(call=call, order=order, defaults={"name_ko": ko, "name_en": en})
+        zone.regions.set([by_code[c] for c in codes])
+    call.zones.filter(order__gt=len(ZONES_2023)).delete()
+    Call.objects.filter(pk=call.pk).update(zone_panel_size=5, zone_min_scorers=3, zone_normalise=False)
 
 
 # The institutions registry: (Korean name, English name, aliases, kind, parent's Korean name).

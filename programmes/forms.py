@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import PLANNING_FIELDS, Call, PlanningPhase, Region, RubricCriterion, StrategicIndustry
-from .services import validate_rubric_weights
+from .models import PLANNING_FIELDS, Call, CallZone, PlanningPhase, Region, RubricCriterion, StrategicIndustry
+from .services import validate_rubric_weights, zone_problems
 
 # The call's exclusion grounds (programmes.ConflictGround), in the form's order.
 CONFLICT_FIELDS = [
@@ -34,6 +34,7 @@ class CallForm(forms.ModelForm):
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
+            "zone_panel_size", "zone_min_scorers", "zone_normalise",
             *CONFLICT_FIELDS,
             *PLANNING_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
@@ -54,7 +55,8 @@ class CallForm(forms.ModelForm):
 
     # Settings with a sensible default may be left blank: the default applies.
     DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
-                 "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution")
+                 "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution",
+                 "zone_panel_size", "zone_min_scorers")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +95,12 @@ class CallForm(forms.ModelForm):
                     Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
                 "panel_chair_required",
                 "experts_require_second_factor",
+            ),
+            Fieldset(
+                _("Evaluation by zone"),
+                Div(Div("zone_panel_size", css_class="col-md-6"), Div("zone_min_scorers", css_class="col-md-6"),
+                    css_class="row"),
+                "zone_normalise",
             ),
             Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
             Fieldset(
@@ -221,3 +229,64 @@ class GuidelineVersionForm(forms.Form):
                            help_text=_("The guideline itself, or a summary of the attached file."))
     file = forms.FileField(label=_("File"), required=False,
                            help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+
+
+class CallZoneForm(forms.ModelForm):
+    regions = forms.ModelMultipleChoiceField(
+        Region.objects.all(), widget=forms.CheckboxSelectMultiple, label=_("Regions"), required=False)
+
+    class Meta:
+        model = CallZone
+        fields = ["name_ko", "name_en", "regions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_ko"].required = False  # an empty row is skipped; regions without a name are refused
+
+
+class BaseZoneFormSet(forms.BaseInlineFormSet):
+    """A call's zones (권역). Calls need none; when there are zones they cover the call's
+    eligible regions (`eligible_regions`, set by the view from the call form) each exactly once."""
+
+    eligible_regions = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.eligible_regions is None:
+            return
+        live = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                and f.cleaned_data.get("name_ko")]
+        zones = [{"name_ko": f.cleaned_data["name_ko"], "name_en": f.cleaned_data.get("name_en", ""),
+                  "regions": list(f.cleaned_data.get("regions") or [])} for f in live]
+        # A row with regions but no name is a zone without a name, not an empty extra row.
+        for f in self.forms:
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.cleaned_data.get("name_ko") \
+                    and f.cleaned_data.get("regions"):
+                f.add_error("name_ko", _("Name the zone."))
+        whole = []
+        for index, field, message in zone_problems(zones, eligible_regions=list(self.eligible_regions)):
+            if index is None:
+                whole.append(message)
+            else:
+                live[index].add_error(field, message)
+        if whole:
+            raise ValidationError(whole)
+
+    def zones(self) -> list[dict]:
+        """The zones as the service takes them, in display order."""
+        return [{"id": f.instance.pk, "name_ko": f.cleaned_data["name_ko"], "name_en": f.cleaned_data.get("name_en", ""),
+                 "regions": list(f.cleaned_data.get("regions") or [])}
+                for f in self.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name_ko")]
+
+
+ZoneFormSet = forms.inlineformset_factory(
+    Call, CallZone, form=CallZoneForm, formset=BaseZoneFormSet, extra=2, can_delete=True, min_num=0)
+
+
+def zone_formset(data=None, *, instance: Call) -> BaseZoneFormSet | None:
+    """The zones formset, or None for a post that has none (a client posting only the call's
+    fields leaves its zones as they are)."""
+    if data is not None and "zones-TOTAL_FORMS" not in data:
+        return None
+    return ZoneFormSet(data, instance=instance if instance.pk else Call(), prefix="zones")

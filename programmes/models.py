@@ -241,6 +241,21 @@ class Call(models.Model):
     panel_chair_required = models.BooleanField(
         _("each panel names a chair"), default=True,
     )
+    # Zones (권역, CallZone): a call may evaluate its proposals by zone, one fixed panel per zone
+    # (evaluations.services.zones). Read only when the call defines zones.
+    zone_panel_size = models.PositiveSmallIntegerField(
+        _("zone panel size"), default=7, validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text=_("Experts on each zone's panel (used only when the call defines zones)."),
+    )
+    zone_min_scorers = models.PositiveSmallIntegerField(
+        _("minimum scorers per proposal"), default=5, validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text=_("A zone panel member conflicted on a proposal sits it out; each proposal keeps at least this "
+                    "many scorers."),
+    )
+    zone_normalise = models.BooleanField(
+        _("normalise scores within each zone"), default=True,
+        help_text=_("Evaluators' totals are normalised against their own zone's scores instead of the whole call's."),
+    )
     # Read by evaluations (its requirement in accounts.twofactor): the call's experts log in with a second factor.
     experts_require_second_factor = models.BooleanField(
         _("experts log in with a second factor"), default=False,
@@ -328,6 +343,10 @@ class Call(models.Model):
             errors["panel_min_industry"] = _(
                 "The minimum members from industry, academia and research institutes add up to %(sum)s, "
                 "more than the %(size)s evaluators per proposal.") % {"sum": minimums, "size": self.panel_size}
+        if self.zone_panel_size and self.zone_min_scorers and self.zone_min_scorers > self.zone_panel_size:
+            errors["zone_min_scorers"] = _(
+                "The minimum scorers per proposal (%(min)s) cannot exceed the zone panel size (%(size)s).") % {
+                "min": self.zone_min_scorers, "size": self.zone_panel_size}
         if not (self.allows_super_regional or self.allows_leap):
             errors["allows_leap"] = _("Allow at least one cooperation type.")
         # The timeline must run forward: each date on or after the one before.
@@ -489,6 +508,17 @@ class Call(models.Model):
     def rubric_total(self) -> int:
         return sum(c.weight for c in self.criteria.all())
 
+    @property
+    def has_zones(self) -> bool:
+        return bool(self.pk) and any(True for _z in self.zones.all())
+
+    def zone_by_region(self) -> dict:
+        """{region id: its CallZone} (empty for a call without zones). A proposal's zone is its
+        lead region's zone."""
+        if not self.pk:
+            return {}
+        return {region.pk: zone for zone in self.zones.all() for region in zone.regions.all()}
+
 
 class RubricQuerySet(models.QuerySet):
     def for_stage(self, *, call_id: int, stage_number: int) -> "RubricQuerySet":
@@ -535,6 +565,30 @@ class RubricCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight})"
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ko, self.name_en)
+
+
+class CallZone(models.Model):
+    """A zone (권역) of a call: a named group of its eligible regions. A call's zones cover each
+    eligible region exactly once (programmes.services.zone_problems); a proposal belongs to
+    its lead region's zone."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="zones", verbose_name=_("call"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_ko = models.CharField(_("zone (Korean)"), max_length=100)
+    name_en = models.CharField(_("zone (English)"), max_length=100, blank=True)
+    regions = models.ManyToManyField(Region, related_name="call_zones", verbose_name=_("regions"))
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def name(self) -> str:

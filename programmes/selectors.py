@@ -52,7 +52,7 @@ def call_detail(*, user, pk: int) -> Call:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        calls_visible_to(user=user).prefetch_related("eligible_regions", "strategic_industries", "criteria"),
+        calls_visible_to(user=user).prefetch_related("eligible_regions", "strategic_industries", "criteria", "zones__regions"),
         pk=pk,
     )
 

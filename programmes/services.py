@@ -14,6 +14,7 @@ from core.uploads import validate_upload
 from .models import (
     Call,
     CallStatus,
+    CallZone,
     Guideline,
     GuidelineAcknowledgement,
     GuidelineVersion,
@@ -45,12 +46,17 @@ def call_save(
     eligible_regions,
     strategic_industries,
     criteria: list[dict],
+    zones: list[dict] | None = None,
 ) -> Call:
-    """Create or update a call with its rubric. `criteria` items: id (optional),
-    name_ko, name_en, description, weight, in display order."""
+    """Create or update a call with its rubric and zones. `criteria` items: id (optional),
+    name_ko, name_en, description, weight, in display order. `zones` items: id (optional: an
+    existing zone of the call), name_ko, name_en, regions, in display order ([]: no zones; None:
+    the zones stay as they are)."""
     require(actor, "programmes.change_call" if call.pk else "programmes.add_call", call if call.pk else None)
     call.full_clean(exclude=["created_by", "updated_by"])
     validate_rubric_weights([c["weight"] for c in criteria])
+    if zones is not None:
+        validate_zones(zones, eligible_regions=eligible_regions)
     if call.pk is None:
         call.created_by = actor
     call.updated_by = actor
@@ -76,6 +82,8 @@ def call_save(
         else:
             kept.append(RubricCriterion.objects.create(call=call, **fields).pk)
     call.criteria.exclude(pk__in=kept).delete()
+    if zones is not None:
+        _zones_write(call, zones)
     return call
 
 
@@ -218,3 +226,70 @@ def guideline_acknowledge(*, actor, guideline: Guideline) -> GuidelineAcknowledg
                summary=_("Guideline read: %(title)s (version %(n)s)") % {"title": guideline.title_ko,
                                                                          "n": version.number})
     return acknowledgement
+
+
+# --- Zones (권역) -----------------------------------------------------------------------------
+
+
+def zone_problems(zones: list[dict], *, eligible_regions) -> list[tuple[int | None, str, str]]:
+    """What is wrong with a call's zones, each as (zone index or None for the zones as a whole,
+    field, message): a zone without regions, a name used twice, a region in two zones, a region
+    outside the call's eligible regions, an eligible region in no zone. No zones: nothing wrong."""
+    if not zones:
+        return []
+    eligible = {r.pk: r for r in eligible_regions}
+    problems: list[tuple[int | None, str, str]] = []
+    seen: dict[int, int] = {}
+    names: dict[str, int] = {}
+    for i, zone in enumerate(zones):
+        name = zone["name_ko"].strip()
+        if name in names:
+            problems.append((i, "name_ko", _("Another zone already has this name.")))
+        names.setdefault(name, i)
+        regions = list(zone["regions"])
+        if not regions:
+            problems.append((i, "regions", _("Choose at least one region for this zone.")))
+        for region in regions:
+            if region.pk in seen:
+                problems.append((i, "regions", _("%(region)s is already in the zone “%(zone)s”.") % {
+                    "region": region.name, "zone": zones[seen[region.pk]]["name_ko"]}))
+            elif region.pk not in eligible:
+                problems.append((i, "regions", _("%(region)s is not an eligible region of the call.") % {
+                    "region": region.name}))
+            seen.setdefault(region.pk, i)
+    missing = [r.name for pk, r in sorted(eligible.items(), key=lambda kv: (kv[1].order, kv[0])) if pk not in seen]
+    if missing:
+        problems.append((None, "zones", _("Every eligible region belongs to one zone; not yet in a zone: "
+                                          "%(regions)s.") % {"regions": ", ".join(missing)}))
+    return problems
+
+
+def validate_zones(zones: list[dict], *, eligible_regions) -> None:
+    """Refuse zones that overlap, miss an eligible region or reach outside the call's regions."""
+    problems = zone_problems(zones, eligible_regions=list(eligible_regions))
+    if problems:
+        raise ValidationError({"zones": [message for _i, _f, message in problems]})
+
+
+def _zones_write(call: Call, zones: list[dict]) -> None:
+    """Replace the call's zones with `zones` (validated) when they changed; the audit trail
+    records each zone and its regions (programmes.watched)."""
+    def shape(items):
+        return [[z["name_ko"].strip(), z.get("name_en", "").strip(), sorted(r.pk for r in z["regions"])]
+                for z in items]
+
+    before = shape({"name_ko": z.name_ko, "name_en": z.name_en, "regions": list(z.regions.all())}
+                   for z in call.zones.prefetch_related("regions"))
+    if before == shape(zones):
+        return
+    # A zone keeps its id (and its panel) when renamed or regrouped: items name it by "id".
+    existing = {z.pk: z for z in call.zones.all()}
+    kept = {item.get("id") for item in zones} & set(existing)
+    for pk, zone in existing.items():
+        if pk not in kept:
+            zone.delete()
+    for order, item in enumerate(zones, start=1):
+        zone = existing[item["id"]] if item.get("id") in kept else CallZone(call=call)
+        zone.order, zone.name_ko, zone.name_en = order, item["name_ko"].strip(), item.get("name_en", "").strip()
+        zone.save()
+        zone.regions.set(item["regions"])

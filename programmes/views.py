@@ -12,7 +12,7 @@ from core.forms import apply_errors
 from core.permissions import require
 
 from . import call_page, selectors, services
-from .forms import CallForm, GuidelineForm, GuidelineVersionForm, InstitutionImportForm, rubric_formset
+from .forms import CallForm, GuidelineForm, GuidelineVersionForm, InstitutionImportForm, rubric_formset, zone_formset
 from .institutions import institutions_import
 from .models import CallStatus, PlanningPhase
 
@@ -44,7 +44,12 @@ def _call_form_page(request, call, template_title: str):
     if request.method == "POST":
         form = CallForm(request.POST, instance=call)
         formset = rubric_formset(request.POST, instance=call)
-        if form.is_valid() and formset.is_valid():
+        zones = zone_formset(request.POST, instance=call)
+        form_valid = form.is_valid()
+        if zones is not None:
+            zones.eligible_regions = form.cleaned_data.get("eligible_regions")
+        zones_valid = zones is None or zones.is_valid()
+        if form_valid and formset.is_valid() and zones_valid:
             try:
                 saved = services.call_save(
                     actor=request.user,
@@ -52,6 +57,7 @@ def _call_form_page(request, call, template_title: str):
                     eligible_regions=form.cleaned_data["eligible_regions"],
                     strategic_industries=form.cleaned_data["strategic_industries"],
                     criteria=formset.criteria(),
+                    zones=zones.zones() if zones is not None else None,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -62,8 +68,10 @@ def _call_form_page(request, call, template_title: str):
     else:
         form = CallForm(instance=call)
         formset = rubric_formset(instance=call)
+        zones = zone_formset(instance=call)
     return render(request, "programmes/call_form.html", {
-        "form": form, "formset": formset, "call": call, "page_title": template_title,
+        "form": form, "formset": formset, "zones": zones or zone_formset(instance=call), "call": call,
+        "page_title": template_title,
     })
 
 

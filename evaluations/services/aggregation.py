@@ -166,3 +166,45 @@ def rank(results: dict[int, ProposalResult], criteria: list[Criterion], *, submi
         )
 
     return sorted(results.values(), key=key)
+
+
+# --- Zones (issue 16): normalisation within each zone, ranking per zone ------------------------------
+#
+# A call with zones may normalise within the zone (Call.zone_normalise): each evaluator's totals are
+# standardised and mapped onto their zone's mean and spread instead of the whole call's — the same
+# formula as `normalise`, applied to each zone's pool of sheets (a zone panel scores only its zone,
+# so its members are compared with their own zone). Proposals without a zone form one pool of
+# their own. The raw figures (mean, trimmed mean, SD) do not change.
+
+
+def aggregate_zoned(sheets: list[Sheet], criteria: list[Criterion], zone_of: dict) -> dict[int, ProposalResult]:
+    """aggregate(), with the normalised figures computed within each zone's pool.
+    `zone_of`: {proposal id: zone id}."""
+    results = aggregate(sheets, criteria)
+    pools: dict = {}
+    for s in sheets:
+        pools.setdefault(zone_of.get(s.proposal_id), []).append(s)
+    for pool in pools.values():
+        normalised = normalise(pool, criteria, {(s.expert_id, s.proposal_id): results[s.proposal_id].totals[s.expert_id]
+                                                for s in pool})
+        for pid in {s.proposal_id for s in pool}:
+            r = results[pid]
+            r.normalised_totals = {e: normalised[(e, pid)] for e in r.totals}
+            norm = list(r.normalised_totals.values())
+            r.normalised_mean = round(fmean(norm), PLACES)
+            r.normalised_trimmed = trimmed_mean(norm)
+    return results
+
+
+def zone_ranks(ordered: list[ProposalResult], zone_of: dict) -> dict[int, int]:
+    """{proposal id: its place within its zone}, from the overall ranking `ordered` (best first;
+    proposals without a scoresheet counted get no place)."""
+    seen: dict = {}
+    out = {}
+    for r in ordered:
+        if not r.evaluators:
+            continue
+        zone = zone_of.get(r.proposal_id)
+        seen[zone] = seen.get(zone, 0) + 1
+        out[r.proposal_id] = seen[zone]
+    return out

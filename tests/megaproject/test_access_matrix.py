@@ -409,6 +409,10 @@ EXPECTED = {
     "projects:outcome_evidence_add [POST]": "login 302 404 403 404 404 404 403 403",
     "projects:outcome_review [POST]": "login 403 404 403 404 404 404 302 302",
     "projects:outcome_withdraw [POST]": "login 302 404 403 404 404 404 403 403",
+    # --- zones --- the world's call has no zones: staff read the empty state; a member there is none of is a 404
+    "evaluations:zone_panels": "login 403 403 403 403 403 403 200 200",
+    "evaluations:zone_member": "405 405 405 405 405 405 405 405 405",
+    "evaluations:zone_member [POST]": "login 403 403 403 403 403 403 404 404",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -563,6 +567,8 @@ PAYLOADS = {
     "projects:outcome_evidence_add": lambda w: {"file": SimpleUploadedFile("증빙.pdf", PDF)},
     "projects:outcome_review": lambda w: {"action": "confirm"},
     "projects:outcome_withdraw": lambda w: {"confirm": "yes"},
+    # --- zones --- (a member the world does not have: staff get a 404)
+    "evaluations:zone_member": lambda w: {"action": "chair", "member": str(10**9)},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -680,6 +686,8 @@ FILL = {
     **{f"projects:outcome_{action}": lambda w: {"pk": w.outcome.pk} for action in ("evidence_add", "review",
                                                                                    "withdraw")},
     "projects:outcome_evidence": lambda w: {"pk": w.outcome_evidence.pk},
+    # --- zones ---
+    **{f"evaluations:{name}": lambda w: {"pk": w.call.pk} for name in ("zone_panels", "zone_member")},
 }
 
 

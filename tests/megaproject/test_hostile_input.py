@@ -384,6 +384,7 @@ FORMS = {
     "evaluations:reviewers_remove": "owner",
     **{f"evaluations:panel_{action}": "ministry" for action in PANEL_ACTIONS},
     "evaluations:panel_result": "ministry", "evaluations:auto_assign": "ministry",
+    "evaluations:zone_panels": "ministry", "evaluations:zone_member": "ministry",
     "evaluations:quality_rules": "ministry", "evaluations:quality_exclude": "ministry",
     "evaluations:feedback_rate": "ministry", "projects:good_faith": "ministry",
     "funding:decision_prepare": "ministry", "funding:decision_approve": "ministry",

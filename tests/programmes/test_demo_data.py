@@ -159,3 +159,15 @@ def test_the_five_2023_projects_have_agreements_in_force_accepted_by_every_party
     versions = AgreementVersion.objects.filter(agreement__project__in=projects, state=AgreementState.IN_FORCE)
     assert versions.count() == 5
     assert not versions.filter(parties__accepted_at__isnull=True).exists()
+
+
+def test_the_2023_call_has_its_illustrative_zones_covering_every_eligible_region():
+    from programmes.demo import ZONES_2023
+
+    call = Call.objects.get(year=2023)
+    zones = [(z.name_ko, sorted(r.code for r in z.regions.all())) for z in call.zones.all()]
+    assert zones == [(ko, sorted(codes)) for ko, _en, codes in ZONES_2023]
+    covered = sorted(code for _ko, codes in zones for code in codes)
+    assert covered == sorted(r.code for r in call.eligible_regions.all())
+    assert (call.zone_panel_size, call.zone_min_scorers, call.zone_normalise) == (5, 3, False)
+    assert not Call.objects.get(year=2027).zones.exists()
