@@ -62,6 +62,8 @@ class AuditAction(models.TextChoices):
     API_TOKEN = "api_token", _("API token created or revoked")
     # Public pages (issue 19): applicants' questions answered, notices published
     PUBLIC_BOARD = "public_board", _("Public question answered or notice published")
+    # Two evaluation rounds (issue 16): the shortlist taken, presentation slots and attendance
+    EVALUATION_ROUND = "evaluation_round", _("Presentation shortlist, slot or attendance recorded")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

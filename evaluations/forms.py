@@ -205,3 +205,14 @@ class ContactPurposeForm(forms.Form):
                     self.add_error(name, errors)
         return data
 
+
+
+class PresentationSlotForm(forms.Form):
+    """When and where a shortlisted proposal presents (services.rounds.slot_set checks the rest)."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")

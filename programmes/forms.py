@@ -33,6 +33,9 @@ class CallForm(forms.ModelForm):
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
+            "weight_by_confidence",
+            "evaluation_rounds", "written_weight", "presentation_weight", "shortlist_size",
+            "presentation_start", "presentation_end",
             *CONFLICT_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
             "review_start", "review_end", "announcement_date",
@@ -45,13 +48,16 @@ class CallForm(forms.ModelForm):
             "review_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "review_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "presentation_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "presentation_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "envelope_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
             "cap_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
         }
 
     # Settings with a sensible default may be left blank: the default applies.
     DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
-                 "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution")
+                 "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution",
+                 "evaluation_rounds", "written_weight", "presentation_weight")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +96,14 @@ class CallForm(forms.ModelForm):
                     Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
                 "panel_chair_required",
                 "experts_require_second_factor",
+                "weight_by_confidence",
+            ),
+            Fieldset(
+                _("Evaluation rounds"),
+                Div(Div("evaluation_rounds", css_class="col-md-4"), Div("written_weight", css_class="col-md-4"),
+                    Div("presentation_weight", css_class="col-md-4"), css_class="row"),
+                Div(Div("shortlist_size", css_class="col-md-4"), Div("presentation_start", css_class="col-md-4"),
+                    Div("presentation_end", css_class="col-md-4"), css_class="row"),
             ),
             Fieldset(_("Conflicts of interest: exclusion grounds"), *CONFLICT_FIELDS),
             Fieldset(

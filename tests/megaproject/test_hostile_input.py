@@ -419,6 +419,9 @@ FORMS = {
     "public:ask_question": "owner", "public:question_edit": "owner", "public:question_withdraw": "owner",
     "public:answer_question": "ministry", "public:notice_create": "ministry", "public:notice_edit": "ministry",
     "public:notice_publish": "ministry", "public:notice_pin": "ministry",
+    # --- rounds --- staff take a two-round call's shortlist from the ranking board
+    "evaluations:shortlist_take": "ministry", "evaluations:presentation_slot": "ministry",
+    "evaluations:presentation_attendance": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -441,7 +444,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"projects:round_{action}": "projects:round" for action in ROUND_ACTIONS},
              **{f"person_{action}": "person" for action in PERSON_ACTIONS},
              "public:question_withdraw": "public:my_questions", "public:notice_publish": "public:notice_detail",
-             "public:notice_pin": "public:notice_detail"}
+             "public:notice_pin": "public:notice_detail",
+             "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
+             "evaluations:presentation_attendance": "evaluations:schedule"}
 
 
 @pytest.fixture
