@@ -216,3 +216,17 @@ class PresentationSlotForm(forms.Form):
         attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def flag_errors(self) -> "PresentationSlotForm":
+        """Mark each refused field for the eye and for assistive technology (its message's id)."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({
+                    "class": "form-control is-invalid", "aria-invalid": "true",
+                    "aria-describedby": f"{self.auto_id % name}-error"})
+        return self

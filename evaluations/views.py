@@ -976,7 +976,7 @@ def _schedule_page(request, call, *, failed=None, status=200):
     for e in entries:
         slot = getattr(e.proposal, "presentation_slot", None)
         if failed and failed[0] == e.proposal_id:
-            form = failed[1]
+            form = failed[1].flag_errors()
         else:
             initial = ({"starts_at": timezone.localtime(slot.starts_at), "ends_at": timezone.localtime(slot.ends_at),
                         "place": slot.place, "online_link": slot.online_link} if slot else {})
