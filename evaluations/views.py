@@ -987,6 +987,7 @@ def _schedule_page(request, call, *, failed=None, status=200):
                                                           "attendance": Attendance.choices}, status=status)
 
 
+@require_safe
 @login_required
 def presentation_schedule(request, pk):
     require(request.user, "evaluations.manage_rounds")
@@ -1024,6 +1025,7 @@ def presentation_attendance(request, pk):
     return redirect(reverse("evaluations:schedule", args=[proposal.call_id]) + f"#slot-{proposal.pk}")
 
 
+@require_safe
 @login_required
 def presentation_invitation(request, pk):
     """The proposal's presentation invitation: staff, and the regions taking part — before the
@@ -1037,6 +1039,7 @@ def presentation_invitation(request, pk):
         "proposal": proposal, "slot": {name: getattr(slot, name) for name in shown}})
 
 
+@require_safe
 @login_required
 def my_presentations_ics(request):
     """The expert's own presentation slots as a private iCalendar file."""

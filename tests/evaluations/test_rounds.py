@@ -198,3 +198,13 @@ def test_a_regional_official_cannot_take_the_shortlist(client, two_round_call, w
     response = client.post(reverse("evaluations:shortlist_take", args=[two_round_call.pk]), {"confirm": "on"})
     assert response.status_code in (403, 404)
     assert not ShortlistEntry.objects.exists()
+
+
+def test_the_call_page_states_its_rounds(client, two_round_call, call, ministry):
+    log_in(client, ministry)
+    page = client.get(reverse("programmes:call_detail", args=[two_round_call.pk]))
+    from tests.proposals.conftest import text_of
+
+    assert text_of(page, "call-rounds") == (
+        "Written, then presentation Written 40%, presentation 60%; the best 2 present, 2027-03-10 – 2027-03-20")
+    assert text_of(client.get(reverse("programmes:call_detail", args=[call.pk])), "call-rounds") == "One round"
