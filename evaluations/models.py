@@ -537,7 +537,7 @@ class PresentationSlot(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True)
-    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)  # the calendar event's id
+    uid = models.UUIDField(_("calendar event id"), default=uuid.uuid4, editable=False, unique=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("scheduled by"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
                 ('online_link', models.URLField(blank=True, verbose_name='online link')),
                 ('attendance', models.CharField(blank=True, choices=[('attended', 'Attended'), ('absent', 'Absent')], max_length=10, verbose_name='attendance')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='calendar event id')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='presentation_slot', to='proposals.proposal', verbose_name='proposal')),
                 ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scheduled by')),
