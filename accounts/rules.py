@@ -321,6 +321,8 @@ rules.add_perm("evaluations.manage_panels", is_staff_member)
 rules.add_perm("evaluations.import_experts", is_staff_member)
 rules.add_perm("evaluations.view_ranking", is_staff_member)
 rules.add_perm("evaluations.reopen_scoresheet", is_staff_member)
+# Two-round calls: the shortlist for the presentation round, its schedule and attendance.
+rules.add_perm("evaluations.manage_rounds", is_staff_member)
 rules.add_perm("evaluations.list_assignments", is_expert)
 rules.add_perm("evaluations.view_assignment", is_expert & is_assigned_expert)
 rules.add_perm("evaluations.score", is_expert & is_assigned_expert & assignment_is_cleared & is_evaluation_assignment)

@@ -147,7 +147,9 @@ def seed_panels() -> int:
                    f"{'우수' if selected else '보통'} 수준으로 판단됩니다.")
             for ci, c in enumerate(criteria)
         }
+        # Confidences vary (mostly medium or high) so the confidence-weighted mean differs visibly.
         scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True, now=in_review,
+                        confidence=(2, 3, 1, 3, 2)[index % 5],
                         overall_comment="지역 주도 중장기 기획의 완성도를 중심으로 평가하였습니다.")
         count += 1
     for proposal in proposals:
@@ -333,7 +335,7 @@ def seed_objections() -> int:
             first = assignment_declare(actor=panel[0].expert, assignment=panel[0], conflict=False)
             values = {c.pk: ("7.5", f"{c.name_ko} 측면에서 원 평가의 지적을 다시 검토하였으며 계획의 타당성은 "
                                     "보통 이상으로 판단됩니다.") for c in call.criteria.all()}
-            scoresheet_save(actor=first.expert, assignment=first, values=values, submit=True,
+            scoresheet_save(actor=first.expert, assignment=first, values=values, submit=True, confidence=2,
                             overall_comment="이의신청 사유를 검토하여 독립적으로 재평가하였습니다.")
     return count
 

@@ -217,3 +217,28 @@ class ContactPurposeForm(forms.Form):
                     self.add_error(name, errors)
         return data
 
+
+
+class PresentationSlotForm(forms.Form):
+    """When and where a shortlisted proposal presents (services.rounds.slot_set checks the rest)."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def flag_errors(self) -> "PresentationSlotForm":
+        """Mark each refused field for the eye and for assistive technology (its message's id)."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({
+                    "class": "form-control is-invalid", "aria-invalid": "true",
+                    "aria-describedby": f"{self.auto_id % name}-error"})
+        return self

@@ -66,6 +66,14 @@ class AssignmentKind(models.TextChoices):
     REEVALUATION = "reevaluation", _("Re-evaluation after an objection")
 
 
+class EvaluationRound(models.IntegerChoices):
+    """A call with two rounds (Call.evaluation_rounds): the written review of every eligible
+    proposal, then the presentation of the shortlisted ones. A one-round call uses round 1 only."""
+
+    WRITTEN = 1, _("Written review")
+    PRESENTATION = 2, _("Presentation")
+
+
 class Assignment(models.Model):
     kind = models.CharField(pgettext_lazy("assignment", "kind"), max_length=20, choices=AssignmentKind.choices)
     expert = models.ForeignKey(
@@ -87,12 +95,15 @@ class Assignment(models.Model):
     is_chair = models.BooleanField(_("chair"), default=False)
     # The call's declared grounds (programmes.ConflictGround) the expert answered yes to.
     conflict_grounds = models.JSONField(_("grounds declared"), default=list, blank=True)
+    # Selection evaluations of a two-round call: 1 written, 2 presentation (other kinds: 1).
+    round = models.PositiveSmallIntegerField(_("evaluation round"), choices=EvaluationRound.choices,
+                                             default=EvaluationRound.WRITTEN)
 
     class Meta:
         ordering = ["proposal_id", "expert_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "expert", "proposal"], condition=models.Q(stage_number=None),
-                                    name="one_assignment_per_purpose"),
+            models.UniqueConstraint(fields=["kind", "expert", "proposal", "round"],
+                                    condition=models.Q(stage_number=None), name="one_assignment_per_purpose_and_round"),
             models.UniqueConstraint(fields=["expert", "proposal", "stage_number"],
                                     condition=models.Q(kind="stage"), name="one_assignment_per_stage_evaluation"),
             models.CheckConstraint(
@@ -100,8 +111,8 @@ class Assignment(models.Model):
                 | (~models.Q(kind="stage") & models.Q(stage_number__isnull=True)),
                 name="stage_assignment_has_stage_number",
             ),
-            models.UniqueConstraint(fields=["proposal"], condition=models.Q(kind="evaluation", is_chair=True),
-                                    name="one_chair_per_panel"),
+            models.UniqueConstraint(fields=["proposal", "round"], condition=models.Q(kind="evaluation", is_chair=True),
+                                    name="one_chair_per_panel_and_round"),
         ]
         indexes = [models.Index(fields=["expert", "kind"])]
         verbose_name = _("assignment")
@@ -212,12 +223,24 @@ class ScoresheetState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class Confidence(models.IntegerChoices):
+    """How sure the evaluator is of their scores; the weight of their total when the call weighs
+    by confidence (services.aggregation). A sheet without one (scored before confidence was
+    asked) counts as medium."""
+
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+
+
 class Scoresheet(models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="scoresheet",
                                       verbose_name=pgettext_lazy("model field", "assignment"))
     # Moved only by services.scoring.scoresheet_transition (its table: save a draft, submit, reopen).
     state = models.CharField(max_length=20, choices=ScoresheetState.choices, default=ScoresheetState.DRAFT, verbose_name=_("state"))
     overall_comment = models.TextField(_("overall comment"), blank=True)
+    # Required at submission; empty on sheets submitted before it was asked (they count as medium).
+    confidence = models.PositiveSmallIntegerField(_("confidence"), choices=Confidence.choices, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
@@ -501,3 +524,62 @@ class ZonePanelMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone}: {self.expert}"
+
+
+class ShortlistEntry(models.Model):
+    """A proposal invited to the presentation round of its two-round call, with its written-round
+    place and score when the shortlist was taken (services.rounds.shortlist_take)."""
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="shortlist_entry",
+                                    verbose_name=_("proposal"))
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="shortlist",
+                             verbose_name=_("call"))
+    written_rank = models.PositiveSmallIntegerField(_("place in the written round"))
+    written_score = models.DecimalField(_("written round score"), max_digits=7, decimal_places=3)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("shortlisted by"))
+    taken_at = models.DateTimeField(_("shortlisted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call_id", "written_rank"]
+        constraints = [models.UniqueConstraint(fields=["call", "written_rank"], name="one_shortlist_place")]
+        verbose_name = _("shortlisted proposal")
+        verbose_name_plural = _("shortlisted proposals")
+
+    def __str__(self) -> str:
+        return f"{self.call_id} #{self.written_rank}: {self.proposal_id}"
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    ABSENT = "absent", _("Absent")
+
+
+class PresentationSlot(models.Model):
+    """When and where a shortlisted proposal presents to its presentation panel (round 2), set by
+    staff within the call's presentation dates (services.rounds.slot_set). The invitation is the
+    one thing of the results a region learns before the announcement (proposals.disclosure)."""
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.CASCADE, related_name="presentation_slot",
+                                    verbose_name=_("proposal"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True)
+    uid = models.UUIDField(_("calendar event id"), default=uuid.uuid4, editable=False, unique=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("scheduled by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(place="") | ~models.Q(online_link=""), name="slot_has_a_place"),
+        ]
+        verbose_name = _("presentation slot")
+        verbose_name_plural = _("presentation slots")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.starts_at:%Y-%m-%d %H:%M}"

@@ -16,18 +16,21 @@ def criteria_of(call) -> list[Criterion]:
     return [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in call.criteria.all()]
 
 
-def submitted_sheets(*, call) -> list[Sheet]:
-    """Every submitted scoresheet of the call, as plain values (one query)."""
+def submitted_sheets(*, call, round: int = 1) -> list[Sheet]:
+    """Every submitted scoresheet of the call (of the written round, or of `round`), as plain
+    values (one query)."""
     sheets: dict[int, Sheet] = {}
     rows = Score.objects.filter(
         scoresheet__state=ScoresheetState.SUBMITTED,
         scoresheet__assignment__kind=AssignmentKind.EVALUATION,
+        scoresheet__assignment__round=round,
         scoresheet__assignment__proposal__call=call,
         scoresheet__assignment__conflict_declared=False,
     ).values_list("scoresheet_id", "scoresheet__assignment__expert_id", "scoresheet__assignment__proposal_id",
-                  "criterion_id", "value")
-    for sheet_id, expert_id, proposal_id, criterion_id, value in rows:
-        sheet = sheets.setdefault(sheet_id, Sheet(expert_id=expert_id, proposal_id=proposal_id, values={}))
+                  "criterion_id", "value", "scoresheet__confidence")
+    for sheet_id, expert_id, proposal_id, criterion_id, value, confidence in rows:
+        sheet = sheets.setdefault(sheet_id, Sheet(expert_id=expert_id, proposal_id=proposal_id, values={},
+                                                  confidence=confidence))
         sheet.values[criterion_id] = value
     return list(sheets.values())
 
@@ -77,11 +80,12 @@ def _ranked(call, results: dict, crits: list[Criterion], submitted_at: dict, nor
     their submission times are the same."""
     entry = _RESULTS.get(call.pk)
     orders = entry[2] if entry is not None and entry[1] is results else None
-    key = (normalised, frozenset(submitted_at.items()))
+    by_confidence = call.weight_by_confidence
+    key = (normalised, by_confidence, frozenset(submitted_at.items()))
     if orders is not None and key in orders:
         return orders[key]
     mine = {pid: results.get(pid) or ProposalResult(proposal_id=pid) for pid in submitted_at}
-    ordered = rank(mine, crits, submitted_at=submitted_at, normalised=normalised)
+    ordered = rank(mine, crits, submitted_at=submitted_at, normalised=normalised, by_confidence=by_confidence)
     if orders is not None:
         if len(orders) >= 8:
             orders.clear()
@@ -96,7 +100,7 @@ def ranking_order(*, call, criteria=None, cooperation_type: str = "", normalised
     crits = [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
     results = call_results(call=call, criteria=crits)
     evaluated = Proposal.objects.filter(call=call).filter(
-        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), kind=AssignmentKind.EVALUATION)))
+        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), kind=AssignmentKind.EVALUATION, round=1)))
     if cooperation_type:
         evaluated = evaluated.filter(cooperation_type=cooperation_type)
     submitted_at = dict(evaluated.order_by().values_list("pk", "submitted_at"))
@@ -126,6 +130,7 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
         .select_related("lead_region", "industry", "panel_result")
         .annotate(
             assigned=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,
+                                                   assignments__round=1,
                                                    assignments__conflict_declared=False), distinct=True),
             national_pilot=Subquery(
                 BudgetLine.objects.filter(proposal=OuterRef("pk"), year__lt=call.year + call.pilot_years)
@@ -141,7 +146,7 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
         rows.append({
             "rank": position if r.evaluators else None, "proposal": p, "result": r,
             "criteria": [(c, r.by_criterion.get(c.pk)) for c in criteria],
-            "score": r.normalised_trimmed if normalised else r.trimmed_mean,
+            "score": r.score(normalised=normalised, by_confidence=call.weight_by_confidence),
             "panel": panel.get(p.pk),
         })
     return {"rows": rows, "criteria": criteria, "page": board_page}
@@ -175,8 +180,8 @@ def zone_ranking(*, call, cooperation_type: str = "", normalised: bool = False) 
         for z in zones]
 
 
-def progress(*, call) -> dict:
-    base = Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call)
+def progress(*, call, round: int = 1) -> dict:
+    base = Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call, round=round)
     per_proposal = (
         base.values("proposal_id", "proposal__title_ko")
         .annotate(assigned=Count("id", filter=Q(conflict_declared=False)),
@@ -321,3 +326,33 @@ def waiting_for_consultants(*, call):
     return (Proposal.objects.filter(call=call, state=ProposalState.CONSULTING)
             .annotate(coached=Exists(coached)).filter(coached=False).select_related("lead_region")
             .order_by("updated_at"))
+
+
+# --- Two rounds -------------------------------------------------------------------------------
+
+
+def rounds_board(*, call) -> dict:
+    """A two-round call's shortlist with each proposal's written score (as taken), presentation
+    score and combined score, best first (aggregation.rank_rounds); empty before it is taken."""
+    from .models import ShortlistEntry
+    from .services.aggregation import RoundsResult, combine_rounds, rank_rounds
+
+    entries = list(ShortlistEntry.objects.filter(call=call).select_related("proposal__lead_region"))
+    if not entries:
+        return {"rows": [], "taken": False}
+    by_confidence = call.weight_by_confidence
+    presented = aggregate(submitted_sheets(call=call, round=2), criteria_of(call))
+    results = []
+    for e in entries:
+        written = float(e.written_score)
+        p = presented.get(e.proposal_id)
+        presentation = p.score(by_confidence=by_confidence) if p else None
+        results.append(RoundsResult(proposal_id=e.proposal_id, written_rank=e.written_rank, written=written,
+                                    presentation=presentation,
+                                    combined=combine_rounds(written, presentation, written_weight=call.written_weight,
+                                                            presentation_weight=call.presentation_weight)))
+    proposals = {e.proposal_id: e.proposal for e in entries}
+    rows = [{"rank": place if r.combined is not None else None, "proposal": proposals[r.proposal_id], "result": r,
+             "evaluators": presented[r.proposal_id].evaluators if r.proposal_id in presented else 0}
+            for place, r in enumerate(rank_rounds(results), start=1)]
+    return {"rows": rows, "taken": True}

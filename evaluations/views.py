@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role, User
 from accounts.throttling import client_ip
-from core.forms import apply_errors, error_texts, perform
+from core.forms import ConfirmForm, apply_errors, error_texts, perform
 from core.params import posted_id
 from core.permissions import require
 from core.spreadsheet import csv_lines
 from programmes.models import Call, CooperationType, QualityRules, Region, StrategicIndustry
 from programmes.selectors import calls_visible_to
+from proposals.disclosure import presentation_invitation_shown
 from proposals.models import ProposalState, VersionKind
 from proposals.selectors import proposal_for
 from proposals.views import _labels
@@ -39,6 +40,7 @@ from .forms import (
     ObjectionForm,
     PanelResultForm,
     PledgeForm,
+    PresentationSlotForm,
     QualityRulesForm,
     ReevaluationCloseForm,
     SuggestedFieldForm,
@@ -47,13 +49,18 @@ from .forms import (
 from .models import (
     Assignment,
     AssignmentKind,
+    Attendance,
+    Confidence,
     ConfidentialityPledge,
     ConsultingComment,
+    EvaluationRound,
     Objection,
     ObjectionAttachment,
     ObjectionState,
     PanelResult,
+    PresentationSlot,
     Scoresheet,
+    ShortlistEntry,
     UnsuitableReviewer,
 )
 from .services import quality as quality_services
@@ -251,11 +258,13 @@ def assignment_detail(request, pk):
     if assignment.kind == AssignmentKind.STAGE:
         # A stage evaluator reads the project's stage (plan, KPIs, reports, money), never the panel.
         sheet = services.scoresheet_for(assignment)
-        context.update(sheet=sheet, rows=_score_rows(sheet), **_stage_context(assignment))
+        context.update(sheet=sheet, rows=_score_rows(sheet), **_stage_context(assignment),
+                       **_confidence_context(sheet))
         return render(request, "evaluations/scoresheet.html", context)
     if assignment.kind in (AssignmentKind.EVALUATION, AssignmentKind.REEVALUATION):
         sheet = services.scoresheet_for(assignment)
-        context.update(sheet=sheet, rows=_score_rows(sheet, request.POST if request.method == "POST" else None))
+        data = request.POST if request.method == "POST" else None
+        context.update(sheet=sheet, rows=_score_rows(sheet, data), **_confidence_context(sheet, data))
         return render(request, "evaluations/scoresheet.html", context)
     rnd = services.current_round(proposal)
     context.update(comment_form=CommentForm(), round=rnd,
@@ -322,7 +331,8 @@ def scoresheet_save(request, pk):
               for s in sheet.scores.all()}
     try:
         services.scoresheet_save(actor=request.user, assignment=assignment, values=values,
-                                 overall_comment=request.POST.get("overall_comment", ""), submit=submit)
+                                 overall_comment=request.POST.get("overall_comment", ""), submit=submit,
+                                 confidence=request.POST.get("confidence", ""))
     except PermissionDenied:
         raise
     except ValidationError as exc:
@@ -346,7 +356,15 @@ def _scoresheet_page(request, assignment, sheet, errors):
         "assignment": assignment, "proposal": assignment.proposal, "sheet": sheet, "version": version,
         "snapshot": version.snapshot if version else None, "rows": _score_rows(sheet, request.POST, errors),
         "overall_comment": request.POST.get("overall_comment", ""), **_labels(), **_stage_context(assignment),
+        **_confidence_context(sheet, request.POST, errors),
     }, status=400 if errors else 200)
+
+
+def _confidence_context(sheet, data=None, errors=None) -> dict:
+    """The confidence radio group: the choices, the one typed (or saved) and its error."""
+    chosen = data.get("confidence", "") if data is not None else ("" if sheet.confidence is None else sheet.confidence)
+    return {"confidence_choices": Confidence.choices, "confidence_chosen": str(chosen),
+            "confidence_error": (errors or {}).get("confidence")}
 
 
 @require_POST
@@ -423,8 +441,9 @@ def proposal_panel(request, pk):
     excluded_ids = {u.pk for u, _r in excluded}
     taken = {(a.kind, a.expert_id) for a in assignments}
     candidates = selectors.panel_candidates(excluded_ids=excluded_ids)
-    panel = [a for a in assignments if a.kind == AssignmentKind.EVALUATION and not a.conflict_declared]
-    withdrawn = sum(1 for a in assignments if a.kind == AssignmentKind.EVALUATION and a.conflict_declared)
+    written = [a for a in assignments if a.kind == AssignmentKind.EVALUATION and a.round == 1]  # the panel's figures
+    panel = [a for a in written if not a.conflict_declared]
+    withdrawn = sum(1 for a in written if a.conflict_declared)
     return render(request, "evaluations/panel.html", {
         "proposal": proposal, "assignments": assignments, "excluded": excluded, "candidates": candidates,
         "taken": taken, "kinds": AssignmentKind.choices, "excluded_for": AssignmentKind(kind).label,
@@ -434,6 +453,7 @@ def proposal_panel(request, pk):
         "composition_rules": services.composition.has_rules(proposal.call),
         "unsuitable": proposal.unsuitable_reviewers.select_related("expert__expert_profile", "overridden_by"),
         "suggested": proposal.suggested_fields.select_related("industry"),
+        "round_choices": EvaluationRound.choices if ShortlistEntry.objects.filter(proposal=proposal).exists() else None,
     })
 
 
@@ -446,7 +466,8 @@ def panel_assign(request, pk):
     proposal = _panel_proposal(request, pk)
     expert = get_object_or_404(selectors.experts(), pk=posted_id(request, "expert"))
     perform(request, lambda: services.panel_assign(actor=request.user, proposal=proposal, expert=expert,
-                                                   kind=request.POST.get("kind", AssignmentKind.EVALUATION)),
+                                                   kind=request.POST.get("kind", AssignmentKind.EVALUATION),
+                                                   round=request.POST.get("round", 1)),
             _("%(expert)s was assigned.") % {"expert": expert})
     return redirect("evaluations:panel", pk=pk)
 
@@ -548,7 +569,23 @@ def ranking(request, pk):
     return render(request, "evaluations/ranking.html", {
         "call": call, "board": board, "page": board["page"], "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
         "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": TIE_BREAK_RULE,
+        "rounds": selectors.rounds_board(call=call) if call.has_two_rounds else None,
     })
+
+
+@require_POST
+@login_required
+def shortlist_take(request, pk):
+    """Staff take the presentation round's shortlist from the written round (confirmed first)."""
+    require(request.user, "evaluations.manage_rounds")
+    call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+    form = ConfirmForm(request.POST, refusal=_("Tick the box to confirm: the shortlist cannot be taken again."))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+    else:
+        perform(request, lambda: services.shortlist_take(actor=request.user, call=call),
+                _("The shortlist was taken; assign the presentation panels."))
+    return redirect(reverse("evaluations:ranking", args=[call.pk]) + "#rounds")
 
 
 @require_POST
@@ -939,3 +976,90 @@ def objection_assign(request, pk):
                                                    kind=AssignmentKind.REEVALUATION),
             _("%(expert)s was assigned to the re-evaluation.") % {"expert": expert})
     return redirect("evaluations:objection_detail", pk=pk)
+
+
+# --- The presentation round: schedule, attendance, invitation, the panel's calendar ----------
+
+
+def _schedule_page(request, call, *, failed=None, status=200):
+    """The call's shortlist with each presentation's slot form (`failed`: (proposal id, bound
+    form) refused, shown with what was typed)."""
+    entries = list(ShortlistEntry.objects.filter(call=call).select_related("proposal__lead_region",
+                                                                          "proposal__presentation_slot"))
+    rows = []
+    for e in entries:
+        slot = getattr(e.proposal, "presentation_slot", None)
+        if failed and failed[0] == e.proposal_id:
+            form = failed[1].flag_errors()
+        else:
+            initial = ({"starts_at": timezone.localtime(slot.starts_at), "ends_at": timezone.localtime(slot.ends_at),
+                        "place": slot.place, "online_link": slot.online_link} if slot else {})
+            form = PresentationSlotForm(initial=initial, auto_id=f"slot-{e.proposal_id}-%s")
+        rows.append({"entry": e, "proposal": e.proposal, "slot": slot, "form": form,
+                     "started": slot is not None and slot.starts_at <= timezone.now()})
+    return render(request, "evaluations/schedule.html", {"call": call, "rows": rows,
+                                                          "attendance": Attendance.choices}, status=status)
+
+
+@require_safe
+@login_required
+def presentation_schedule(request, pk):
+    require(request.user, "evaluations.manage_rounds")
+    call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+    return _schedule_page(request, call)
+
+
+@require_POST
+@login_required
+def presentation_slot_set(request, pk):
+    require(request.user, "evaluations.manage_rounds")
+    proposal = proposal_for(user=request.user, pk=pk)
+    form = PresentationSlotForm(request.POST, auto_id=f"slot-{proposal.pk}-%s")
+    if form.is_valid():
+        try:
+            services.slot_set(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The presentation was scheduled; the region and the panel were told."))
+            return redirect(reverse("evaluations:schedule", args=[proposal.call_id]) + f"#slot-{proposal.pk}")
+    messages.error(request, _("Please correct the marked fields. Nothing you typed was lost."))
+    return _schedule_page(request, proposal.call, failed=(proposal.pk, form), status=400)
+
+
+@require_POST
+@login_required
+def presentation_attendance(request, pk):
+    require(request.user, "evaluations.manage_rounds")
+    proposal = proposal_for(user=request.user, pk=pk)
+    slot = get_object_or_404(PresentationSlot, proposal=proposal)
+    perform(request, lambda: services.slot_attendance(actor=request.user, slot=slot,
+                                                      attendance=request.POST.get("attendance", "")),
+            _("Attendance recorded."))
+    return redirect(reverse("evaluations:schedule", args=[proposal.call_id]) + f"#slot-{proposal.pk}")
+
+
+@require_safe
+@login_required
+def presentation_invitation(request, pk):
+    """The proposal's presentation invitation: staff, and the regions taking part — before the
+    results too (proposals.disclosure says which of its fields; nothing of the scores)."""
+    proposal = proposal_for(user=request.user, pk=pk)
+    slot = get_object_or_404(PresentationSlot, proposal=proposal)
+    shown = presentation_invitation_shown(user=request.user, proposal=proposal)
+    if not shown:
+        raise Http404
+    return render(request, "evaluations/presentation_invitation.html", {
+        "proposal": proposal, "slot": {name: getattr(slot, name) for name in shown}})
+
+
+@require_safe
+@login_required
+def my_presentations_ics(request):
+    """The expert's own presentation slots as a private iCalendar file."""
+    require(request.user, "evaluations.list_assignments")
+    response = HttpResponse(services.presentations_calendar(expert=request.user),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="presentations.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -13,6 +13,7 @@ from .models import (
     Objection,
     ObjectionAttachment,
     PanelResult,
+    PresentationSlot,
     Score,
     Scoresheet,
     SuggestedField,
@@ -44,4 +45,5 @@ def register() -> None:
     watch(ObjectionAttachment, describe=lambda a: f"{a.objection.proposal.title_ko}: {a.original_name}")
     # The applicant's reviewer list (staff-only trail; never shown to experts).
     watch(UnsuitableReviewer, describe=lambda e: f"{e._meta.verbose_name}: {e} → {e.proposal.title_ko}")
+    watch(PresentationSlot, describe=lambda s: f"{s._meta.verbose_name}: {s.proposal.title_ko}")
     watch(SuggestedField, describe=lambda s: f"{s._meta.verbose_name}: {s} → {s.proposal.title_ko}")

@@ -35,6 +35,9 @@ class CallForm(forms.ModelForm):
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
             "zone_panel_size", "zone_min_scorers", "zone_normalise",
+            "weight_by_confidence",
+            "evaluation_rounds", "written_weight", "presentation_weight", "shortlist_size",
+            "presentation_start", "presentation_end",
             *CONFLICT_FIELDS,
             *PLANNING_FIELDS,
             "consulting_start", "consulting_end", "submission_deadline",
@@ -49,6 +52,8 @@ class CallForm(forms.ModelForm):
             "review_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "review_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "presentation_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "presentation_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "envelope_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
             "cap_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
         }
@@ -56,7 +61,7 @@ class CallForm(forms.ModelForm):
     # Settings with a sensible default may be left blank: the default applies.
     DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
                  "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution",
-                 "zone_panel_size", "zone_min_scorers")
+                 "zone_panel_size", "zone_min_scorers", "evaluation_rounds", "written_weight", "presentation_weight")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +100,14 @@ class CallForm(forms.ModelForm):
                     Div("unsuitable_reviewers_max", css_class="col-md-6"), css_class="row"),
                 "panel_chair_required",
                 "experts_require_second_factor",
+                "weight_by_confidence",
+            ),
+            Fieldset(
+                _("Evaluation rounds"),
+                Div(Div("evaluation_rounds", css_class="col-md-4"), Div("written_weight", css_class="col-md-4"),
+                    Div("presentation_weight", css_class="col-md-4"), css_class="row"),
+                Div(Div("shortlist_size", css_class="col-md-4"), Div("presentation_start", css_class="col-md-4"),
+                    Div("presentation_end", css_class="col-md-4"), css_class="row"),
             ),
             Fieldset(
                 _("Evaluation by zone"),

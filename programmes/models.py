@@ -155,6 +155,9 @@ CALL_TRANSITIONS = {
 }
 
 
+MAX_SHORTLIST = 200  # a sensible bound for a presentation round; the eligible proposals bound it again
+
+
 class Call(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
@@ -256,6 +259,27 @@ class Call(models.Model):
         _("normalise scores within each zone"), default=True,
         help_text=_("Evaluators' totals are normalised against their own zone's scores instead of the whole call's."),
     )
+    # Two evaluation rounds (evaluations.services.rounds): written (서면평가), then a presentation
+    # (발표평가) of the shortlisted proposals; the final score combines both by these weights.
+    evaluation_rounds = models.PositiveSmallIntegerField(
+        _("evaluation rounds"), choices=[(1, _("One round")), (2, _("Written, then presentation"))], default=1)
+    written_weight = models.PositiveSmallIntegerField(
+        _("written round weight (%)"), default=40, validators=[MaxValueValidator(100)])
+    presentation_weight = models.PositiveSmallIntegerField(
+        _("presentation round weight (%)"), default=60, validators=[MaxValueValidator(100)],
+        help_text=_("The two weights add up to 100."))
+    shortlist_size = models.PositiveSmallIntegerField(
+        _("proposals invited to present"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SHORTLIST)],
+        help_text=_("The best proposals of the written round that go on to the presentation round."))
+    presentation_start = models.DateField(_("presentation round opens"), null=True, blank=True)
+    presentation_end = models.DateField(_("presentation round closes"), null=True, blank=True)
+    # Read by evaluations.services.aggregation: the proposal's score is the confidence-weighted mean.
+    weight_by_confidence = models.BooleanField(
+        _("weigh scores by the evaluators' confidence"), default=False,
+        help_text=_("The proposal's score becomes the mean of its evaluators' totals weighted 1, 2, 3 by their "
+                    "stated confidence (low, medium, high) instead of the trimmed mean."),
+    )
     # Read by evaluations (its requirement in accounts.twofactor): the call's experts log in with a second factor.
     experts_require_second_factor = models.BooleanField(
         _("experts log in with a second factor"), default=False,
@@ -347,6 +371,7 @@ class Call(models.Model):
             errors["zone_min_scorers"] = _(
                 "The minimum scorers per proposal (%(min)s) cannot exceed the zone panel size (%(size)s).") % {
                 "min": self.zone_min_scorers, "size": self.zone_panel_size}
+        errors.update(self._rounds_errors())
         if not (self.allows_super_regional or self.allows_leap):
             errors["allows_leap"] = _("Allow at least one cooperation type.")
         # The timeline must run forward: each date on or after the one before.
@@ -440,6 +465,33 @@ class Call(models.Model):
                 "phase": PlanningPhase(phase).label, "day": _window_day(info["end"])}
         return None
 
+    def _rounds_errors(self) -> dict:
+        """Two rounds: weights adding up to 100, a shortlist, presentation dates after the written
+        review and before the announcement."""
+        if self.evaluation_rounds != 2:
+            return {}
+        errors = {}
+        if (self.written_weight or 0) + (self.presentation_weight or 0) != 100:
+            errors["presentation_weight"] = _("The two rounds' weights must add up to 100 (now %(sum)s).") % {
+                "sum": (self.written_weight or 0) + (self.presentation_weight or 0)}
+        if not self.shortlist_size:
+            errors["shortlist_size"] = _("Say how many proposals go on to the presentation round.")
+        for name in ("presentation_start", "presentation_end"):
+            if getattr(self, name) is None:
+                errors[name] = _("Give the presentation round's dates.")
+        if self.presentation_start and self.presentation_end:
+            if self.presentation_end < self.presentation_start:
+                errors["presentation_end"] = _("The presentation round cannot close before it opens.")
+            elif self.review_end and self.presentation_start <= self.review_end:
+                errors["presentation_start"] = _("The presentation round opens after the written review closes.")
+            elif self.announcement_date and self.presentation_end > self.announcement_date:
+                errors["presentation_end"] = _("The presentation round closes by the announcement date.")
+        return errors
+
+    @property
+    def has_two_rounds(self) -> bool:
+        return self.evaluation_rounds == 2
+
     @property
     def cooperation_types(self) -> list:
         types = []
@@ -465,11 +517,15 @@ class Call(models.Model):
         dates as Korea reads them (Asia/Seoul); None inside it (both ends included)."""
         start, end = getattr(self, f"{window}_start"), getattr(self, f"{window}_end")
         today = timezone.localdate(now) if now is not None else timezone.localdate()
+        if start is None or end is None:  # a presentation round without dates is never open
+            return _("The presentation round has no dates yet.")
         if start <= today <= end:
             return None
         dates = {"start": _window_day(start), "end": _window_day(end)}
         if window == "consulting":
             return _("It is not the consulting period (%(start)s – %(end)s).") % dates
+        if window == "presentation":
+            return _("It is not the presentation round (%(start)s – %(end)s).") % dates
         return _("It is not the review period (%(start)s – %(end)s).") % dates
 
     def check_window(self, window: str, *, now=None) -> None:

@@ -115,7 +115,7 @@ def seed() -> int:
             values = {c.pk: (f"{min(10.0, 8.2 + ((index * 5 + ci * 3) % 7 - 3) / 10):.1f}",
                              f"{c.name_ko} 측면에서 시범사업 성과와 다음 단계 계획을 검토하였으며 전반적으로 우수합니다.")
                       for ci, c in enumerate(criteria)}
-            scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+            scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True, confidence=3,
                             overall_comment="1단계 목표를 대체로 달성하였고 2단계 실증 계획이 구체적임.")
     chungnam = evaluations.get("chungnam")
     if chungnam is not None and not chungnam.is_decided:
@@ -155,7 +155,7 @@ def seed_good_faith(rnd, candidates, *, ministry) -> None:
         values = {c.pk: (f"{4.6 + ((index * 5 + ci * 3) % 7 - 3) / 10:.1f}",
                          f"{c.name_ko} 측면에서 1단계 목표 대비 실적이 부족하며 실증 일정이 크게 지연되었습니다.")
                   for ci, c in enumerate(criteria)}
-        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True, confidence=2,
                         overall_comment="1단계 핵심 목표 미달. 지연 사유의 타당성 확인이 필요함.")
     evaluation = goodfaith.stage_grade(actor=ministry, evaluation=evaluation)
     review = getattr(evaluation, "good_faith_review", None)

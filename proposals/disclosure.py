@@ -8,6 +8,10 @@ notification and letter asks here.
 - From scoring on (eligibility passed, selected, reserve, not selected, funded), until the
   call's results are announced, they see "Under review" and nothing else: no scores, no
   ranking, no selection state or reason, no reserve list, no funding decision.
+- The one exception before the announcement: a participating region may see its own
+  proposal's presentation invitation (a two-round call's shortlisted proposal: when and where it
+  presents), never its written score, its place on the shortlist or who else was invited —
+  `presentation_invitation_shown`.
 - After the announcement they see everything at once; of the funding decisions only the
   approved ones (a prepared, unapproved decision is never a region's to see).
 
@@ -144,3 +148,18 @@ def visible_events(*, user, proposal, events: list) -> list:
     if not disclosure_for(user=user, proposal=proposal).sealed:
         return events
     return [e for e in events if e.to_state not in SEALED_STATES - {S.ELIGIBLE}]
+
+
+# What of a presentation invitation (evaluations.PresentationSlot) a reader may see before the
+# announcement: its time, place and link; never the written score or place behind it.
+INVITATION_FIELDS = ("starts_at", "ends_at", "place", "online_link")
+
+
+def presentation_invitation_shown(*, user, proposal) -> tuple[str, ...]:
+    """The invitation's fields `user` may read: all of them for staff and for a participating
+    region (who reach the proposal through its visibility selector), before and after the
+    announcement alike — it is the one disclosure of the evaluation allowed before the results.
+    Anything else of the results still asks disclosure_for (sealed until the announcement)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ()
+    return INVITATION_FIELDS

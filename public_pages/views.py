@@ -14,11 +14,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import ical
 from core.params import parse_id
 from programmes.models import Call, CallStatus
 from programmes.selectors import public_calls
 
-from . import ical, opendata, selectors
+from . import opendata, selectors
 from .cache import cached_part
 
 

@@ -30,6 +30,15 @@ from .panels import (  # noqa: F401
     panel_unassign,
 )
 from .pledges import pledge_sign, pledge_signed  # noqa: F401
+from .rounds import (  # noqa: F401
+    check_round_assignable,
+    presentations_calendar,
+    presentations_of,
+    shortlist_take,
+    slot_attendance,
+    slot_set,
+    written_round_open,
+)
 from .scoring import (  # noqa: F401
     assignment_declare,
     scoresheet_for,

@@ -14,7 +14,12 @@ page, the reports and the tests. All figures are on a 0–100 scale.
   normalised total minus their panel's normalised mean, in standard deviations of
   the call's totals — the z-score the normalisation already computed, measured from
   the panel's own. A panel of one has no consensus.
-- Ranking: by the chosen score (trimmed mean, or its normalised variant), then
+- Confidence (a call setting, `weight_by_confidence`): each sheet states a confidence, low 1,
+  medium 2, high 3 (a sheet without one counts as medium, 2); the proposal's score is then the
+  weighted mean Σ wᵢ·tᵢ ÷ Σ wᵢ of its totals tᵢ (or of its normalised totals) with those weights,
+  nothing trimmed — see confidence_weighted_mean.
+- Ranking: by the chosen score (trimmed mean, or its normalised variant; or the confidence-
+  weighted mean, or its normalised variant, when the call weighs by confidence), then
   the plain mean, then the points on the heaviest criterion, then the earlier
   submission, then the lower proposal number (TIE_BREAK_RULE).
 """
@@ -46,6 +51,7 @@ class Sheet:
     expert_id: int
     proposal_id: int
     values: dict
+    confidence: int | None = None  # 1 low, 2 medium, 3 high; None (not stated) counts as medium
 
 
 @dataclass
@@ -62,6 +68,16 @@ class ProposalResult:
     by_criterion_score: dict = field(default_factory=dict)  # criterion id → mean raw score
     disagreement: bool = False
     evaluators: int = 0
+    # --- confidence (the call's weight_by_confidence) ---
+    confidences: dict = field(default_factory=dict)  # expert id → weight 1..3 (unstated: UNSTATED_CONFIDENCE)
+    confidence_mean: float | None = None  # Σ w·total ÷ Σ w
+    normalised_confidence_mean: float | None = None  # Σ w·normalised total ÷ Σ w
+
+    def score(self, *, normalised: bool = False, by_confidence: bool = False) -> float | None:
+        """The figure the proposal is ranked by under the call's settings."""
+        if by_confidence:
+            return self.normalised_confidence_mean if normalised else self.confidence_mean
+        return self.normalised_trimmed if normalised else self.trimmed_mean
 
 
 PLACES = 9  # figures are rounded here so that equal totals compare equal (no float noise)
@@ -82,6 +98,24 @@ def trimmed_mean(values: list[float]) -> float | None:
         ordered = sorted(values)
         return round(fmean(ordered[1:-1]), PLACES)
     return round(fmean(values), PLACES)
+
+
+# --- Confidence weighting -------------------------------------------------------------------
+UNSTATED_CONFIDENCE = 2  # a sheet submitted before confidence was asked weighs as "medium"
+
+
+def confidence_weight(confidence: int | None) -> int:
+    return UNSTATED_CONFIDENCE if confidence is None else int(confidence)
+
+
+def confidence_weighted_mean(totals: dict, weights: dict) -> float | None:
+    """Σ wᵢ·tᵢ ÷ Σ wᵢ over the evaluators (keys) of `totals`, exact then rounded once."""
+    from fractions import Fraction
+
+    if not totals:
+        return None
+    num = sum(Fraction(str(t)) * weights[e] for e, t in totals.items())
+    return round(float(num / sum(weights[e] for e in totals)), PLACES)
 
 
 def normalise(sheets: list[Sheet], criteria: list[Criterion], totals: dict | None = None) -> dict:
@@ -129,6 +163,9 @@ def aggregate(sheets: list[Sheet], criteria: list[Criterion]) -> dict[int, Propo
         norm = list(r.normalised_totals.values())
         r.normalised_mean = round(fmean(norm), PLACES)
         r.normalised_trimmed = trimmed_mean(norm)
+        r.confidences = {s.expert_id: confidence_weight(s.confidence) for s in sheets_of[pid]}
+        r.confidence_mean = confidence_weighted_mean(r.totals, r.confidences)
+        r.normalised_confidence_mean = confidence_weighted_mean(r.normalised_totals, r.confidences)
         own = sheets_of[pid]
         for c in criteria:
             scores = [float(s.values[c.id]) for s in own if s.values.get(c.id) is not None]
@@ -151,12 +188,12 @@ def consensus_distances(results: dict[int, ProposalResult]) -> dict[tuple[int, i
 
 
 def rank(results: dict[int, ProposalResult], criteria: list[Criterion], *, submitted_at: dict,
-         normalised: bool = False) -> list[ProposalResult]:
+         normalised: bool = False, by_confidence: bool = False) -> list[ProposalResult]:
     """Best first, by the stated rule; proposals with no score come last."""
     heaviest = max(criteria, key=lambda c: (c.weight, -c.id)).id if criteria else None
 
     def key(r: ProposalResult):
-        score = r.normalised_trimmed if normalised else r.trimmed_mean
+        score = r.score(normalised=normalised, by_confidence=by_confidence)
         return (
             -(score if score is not None else -1),
             -(r.mean if r.mean is not None else -1),
@@ -208,3 +245,37 @@ def zone_ranks(ordered: list[ProposalResult], zone_of: dict) -> dict[int, int]:
         seen[zone] = seen.get(zone, 0) + 1
         out[r.proposal_id] = seen[zone]
     return out
+
+
+# --- Two rounds (written, then presentation) --------------------------------------------------
+#
+# A two-round call's final score of a shortlisted proposal: (a × written + b × presentation) ÷ 100,
+# a and b the call's weights (adding up to 100), each round's score its own headline figure (the
+# trimmed mean, or the confidence-weighted mean when the call weighs by confidence). Ranked by the
+# combined score, then the written score, then the written round's place.
+
+
+@dataclass
+class RoundsResult:
+    proposal_id: int
+    written_rank: int
+    written: float | None
+    presentation: float | None = None
+    combined: float | None = None
+
+
+def combine_rounds(written: float | None, presentation: float | None, *, written_weight: int,
+                   presentation_weight: int) -> float | None:
+    """(a × written + b × presentation) ÷ (a + b); None until both rounds have a score."""
+    from fractions import Fraction
+
+    if written is None or presentation is None:
+        return None
+    total = (Fraction(str(written)) * written_weight + Fraction(str(presentation)) * presentation_weight)
+    return round(float(total / (written_weight + presentation_weight)), PLACES)
+
+
+def rank_rounds(rows: list[RoundsResult]) -> list[RoundsResult]:
+    """Best first: the combined score, then the written score, then the written round's place;
+    proposals not yet scored in the presentation round come last, in their written order."""
+    return sorted(rows, key=lambda r: (r.combined is None, -(r.combined or 0), -(r.written or 0), r.written_rank))

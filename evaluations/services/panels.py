@@ -60,7 +60,7 @@ def _check_assignable(*, proposal: Proposal, expert: User, kind: str, facts=None
 
 @transaction.atomic
 def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = AssignmentKind.EVALUATION,
-                 stage_number: int | None = None, subject=None) -> Assignment:
+                 stage_number: int | None = None, subject=None, round: int = 1) -> Assignment:
     """Assign one expert (selection evaluation, consulting, or a funded project's
     evaluation at the end of stage `stage_number`): the same conflict-of-interest
     rules for every purpose, then the rules the kind's owner registered in
@@ -69,13 +69,18 @@ def panel_assign(*, actor, proposal: Proposal, expert: User, kind: str = Assignm
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     stage_number = stage_number if kind == AssignmentKind.STAGE else None
     _check_assignable(proposal=proposal, expert=expert, kind=kind, stage_number=stage_number, subject=subject)
+    round = int(round) if str(round) in ("1", "2") and kind == AssignmentKind.EVALUATION else 1
+    from .rounds import check_round_assignable  # a presentation seat: a two-round call's shortlist
+
+    check_round_assignable(proposal=proposal, round=round)
     existing = Assignment.objects.filter(kind=kind, expert=expert, proposal=proposal,
-                                         stage_number=stage_number).first()
+                                         stage_number=stage_number, round=round).first()
     if existing:
         raise ValidationError(_("%(expert)s is already assigned.") % {"expert": expert})
     assignment = Assignment.objects.create(kind=kind, expert=expert, proposal=proposal, assigned_by=actor,
-                                           stage_number=stage_number)
-    record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=assignment, after={"expert": expert, "kind": kind})
+                                           stage_number=stage_number, round=round)
+    record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=assignment, after={"expert": expert, "kind": kind}
+           | ({"round": round} if round != 1 else {}))
     _notify_assigned([assignment])
     return assignment
 

@@ -16,7 +16,7 @@ from core.permissions import require
 from proposals.models import ProposalState
 
 from .. import hooks
-from ..models import Assignment, AssignmentKind, Score, Scoresheet, ScoresheetEvent, ScoresheetState
+from ..models import Assignment, AssignmentKind, Confidence, Score, Scoresheet, ScoresheetEvent, ScoresheetState
 
 
 @transaction.atomic
@@ -80,9 +80,10 @@ def _parse(value):
 
 @transaction.atomic
 def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comment: str = "",
-                    submit: bool = False, now=None) -> Scoresheet:
-    """Save the expert's scores ({criterion id: (value, comment)}) as a draft, or
-    submit and lock them. Errors come back keyed "score-<id>" / "comment-<id>".
+                    submit: bool = False, now=None, confidence=None) -> Scoresheet:
+    """Save the expert's scores ({criterion id: (value, comment)}) and their confidence (1–3,
+    required to submit) as a draft, or submit and lock them. Errors come back keyed
+    "score-<id>" / "comment-<id>" / "confidence".
     A proposal's evaluation is submitted within the call's review window (Korea time;
     `now` defaults to the present); drafts may be saved at any time."""
     assignment = Assignment.objects.select_related("proposal__call").get(pk=assignment.pk)
@@ -99,11 +100,11 @@ def scoresheet_save(*, actor, assignment: Assignment, values: dict, overall_comm
         check_reevaluation_scoring_open(assignment=assignment)
     elif assignment.proposal.state != ProposalState.ELIGIBLE:
         raise ValidationError(_("This proposal is not under evaluation."))
-    elif submit:
-        assignment.proposal.call.check_window("review", now=now)
+    elif submit:  # the written review's window, or the presentation round's dates
+        assignment.proposal.call.check_window("presentation" if assignment.round == 2 else "review", now=now)
     return scoresheet_transition(actor=actor, sheet=scoresheet_for(assignment),
                                  action="submit" if submit else "save_draft", values=values,
-                                 overall_comment=overall_comment)
+                                 overall_comment=overall_comment, confidence=confidence)
 
 
 def scoresheet_reopen(*, actor, scoresheet: Scoresheet, reason: str) -> Scoresheet:
@@ -160,14 +161,26 @@ SHEET_MOVES = {
 
 @transaction.atomic
 def scoresheet_transition(*, actor, sheet: Scoresheet, action: str, values: dict | None = None,
-                          overall_comment: str = "", reason: str = "") -> Scoresheet:
+                          overall_comment: str = "", reason: str = "", confidence=None) -> Scoresheet:
     move = move_of(SHEET_MOVES, action)
     sheet = Scoresheet.objects.select_for_update().select_related("assignment__proposal__call").get(pk=sheet.pk)
     check_move(move, actor=actor, obj=sheet, on=move.permission_on(sheet))
     reason = reason.strip()
     if move.needs_reason and not reason:
         raise ValidationError({"reason": _("Give the reason for reopening; it is recorded.")})
-    rows = _checked_scores(sheet, values or {}, complete=move.target == SS.SUBMITTED) if move.scores else {}
+    if move.scores:
+        try:
+            rows = _checked_scores(sheet, values or {}, complete=move.target == SS.SUBMITTED)
+            errors = {}
+        except ValidationError as exc:
+            rows, errors = {}, exc.message_dict
+        confidence, confidence_error = _checked_confidence(confidence, complete=move.target == SS.SUBMITTED)
+        if confidence_error:
+            errors["confidence"] = [confidence_error]
+        if errors:
+            raise ValidationError(errors)
+    else:
+        rows = {}
 
     before = sheet.state
     sheet.state = move.target
@@ -175,7 +188,8 @@ def scoresheet_transition(*, actor, sheet: Scoresheet, action: str, values: dict
     if move.scores:
         Score.objects.bulk_update(rows.values(), ["value", "comment"])
         sheet.overall_comment = overall_comment
-        update.append("overall_comment")
+        sheet.confidence = confidence
+        update += ["overall_comment", "confidence"]
     if move.target != before:  # submitted now, or not any more
         sheet.submitted_at = timezone.now() if move.target == SS.SUBMITTED else None
         update.append("submitted_at")
@@ -184,11 +198,26 @@ def scoresheet_transition(*, actor, sheet: Scoresheet, action: str, values: dict
         ScoresheetEvent.objects.create(scoresheet=sheet, actor=actor, action=move.event, reason=reason)
     if move.audit:  # a submission records the scores it locks
         scores = {str(r.criterion): r.value for r in rows.values()}
+        if move.scores:
+            scores["confidence"] = sheet.confidence
         record(actor=actor, action=move.audit, obj=sheet, summary=reason, before={"state": before},
                after={"state": sheet.state, **scores})
     for step in move.then:
         step(sheet, reason)
     return sheet
+
+
+def _checked_confidence(value, *, complete: bool):
+    """(confidence 1–3 or None, error or None): empty is allowed on a draft, not on a submission."""
+    if value in (None, ""):
+        return None, (_("State how confident you are in your scores.") if complete else None)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number not in Confidence.values:
+        return None, _("Choose low, medium or high.")
+    return number, None
 
 
 def _checked_scores(sheet: Scoresheet, values: dict, *, complete: bool) -> dict:

@@ -108,7 +108,7 @@ def test_removing_an_expert_records_who_was_removed(cleared, ministry, panel_exp
 def test_submitting_scores_records_the_expert_and_each_score(cleared, panel_expert):
     call = cleared.proposal.call
     scoresheet_save(actor=panel_expert, assignment=cleared, values=score_values(call, [8, 7, 9, 6, 5]), submit=True,
-                    now=in_review(call))
+                    now=in_review(call), confidence=3)
     [event] = events(AuditAction.SCORE_SUBMIT)
     first = call.criteria.order_by("order").first()
     assert event.actor == panel_expert
@@ -119,7 +119,7 @@ def test_submitting_scores_records_the_expert_and_each_score(cleared, panel_expe
 def test_reopening_scores_records_the_staff_member_and_the_reason(cleared, panel_expert, ministry):
     call = cleared.proposal.call
     sheet = scoresheet_save(actor=panel_expert, assignment=cleared, values=score_values(call, [8, 7, 9, 6, 5]),
-                            submit=True, now=in_review(call))
+                            submit=True, now=in_review(call), confidence=2)
     scoresheet_reopen(actor=ministry, scoresheet=sheet, reason="점수 입력 오류 정정 요청")
     [event] = events(AuditAction.SCORE_REOPEN)
     assert (event.actor, event.summary) == (ministry, "점수 입력 오류 정정 요청")

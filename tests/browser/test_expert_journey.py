@@ -99,6 +99,7 @@ def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fre
     for i in range(count):
         page.locator("#scoresheet-form textarea[id^='comment-']").nth(i).fill(
             "근거 자료와 실행 계획을 검토한 결과 해당 항목의 수준은 양호하다고 판단됩니다.")
+    page.check("#confidence-3")
     page.check("#confirm-scores")
     with page.expect_navigation():
         page.click("#submit-scores")

@@ -129,6 +129,7 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
         inputs.nth(i).fill("8")
         page.locator("#scoresheet-form textarea[id^='comment-']").nth(i).fill(COMMENT)
     check_accessibility(page, "objection-journey-07-scoresheet")
+    page.check("#confidence-2")
     page.check("#confirm-scores")
     with page.expect_navigation():
         page.click("#submit-scores")

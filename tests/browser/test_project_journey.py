@@ -124,6 +124,7 @@ def test_a_region_reports_staff_accept_and_run_the_stage_evaluation_to_a_decisio
     for i in range(4):
         inputs.nth(i).fill("8")
         page.locator("#scoresheet-form textarea[id^='comment-']").nth(i).fill(COMMENT)
+    page.check("#confidence-3")
     page.check("#confirm-scores")
     with page.expect_navigation():
         page.click("#submit-scores")

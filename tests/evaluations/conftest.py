@@ -113,10 +113,10 @@ def score_values(call, scores, comment: str = COMMENT) -> dict:
     return {c.pk: ("" if s is None else str(s), comment) for c, s in zip(criteria_of(call), scores, strict=True)}
 
 
-def submit_scores(assignment: Assignment, scores, *, comment: str = COMMENT) -> Scoresheet:
+def submit_scores(assignment: Assignment, scores, *, comment: str = COMMENT, confidence=2) -> Scoresheet:
     return scoresheet_save(actor=assignment.expert, assignment=assignment,
                            values=score_values(assignment.proposal.call, scores, comment), submit=True,
-                           now=in_review(assignment.proposal.call))
+                           now=in_review(assignment.proposal.call), confidence=confidence)
 
 
 def scored(target: Proposal, expert, scores, *, by) -> Assignment:
@@ -127,13 +127,13 @@ def scored(target: Proposal, expert, scores, *, by) -> Assignment:
 
 
 def sheet_in_db(target: Proposal, expert, scores, *, submitted_at=None, state=ScoresheetState.SUBMITTED,
-                by=None) -> Assignment:
+                by=None, confidence=None) -> Assignment:
     """The same as `scored`, written straight to the models (for tests that need many)."""
     assignment = Assignment.objects.create(
         kind=AssignmentKind.EVALUATION, expert=expert, proposal=target, assigned_by=by or expert,
         declared_at=timezone.now(),
     )
-    sheet = Scoresheet.objects.create(assignment=assignment, state=state,
+    sheet = Scoresheet.objects.create(assignment=assignment, state=state, confidence=confidence,
                                       submitted_at=submitted_at or timezone.now())
     Score.objects.bulk_create([Score(scoresheet=sheet, criterion=c, value=s, comment=COMMENT)
                                for c, s in zip(criteria_of(target.call), scores, strict=True)])

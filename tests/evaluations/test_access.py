@@ -39,9 +39,11 @@ from evaluations.models import (
     ObjectionRemedy,
     ObjectionState,
     PanelResult,
+    PresentationSlot,
     Score,
     Scoresheet,
     ScoresheetEvent,
+    ShortlistEntry,
     SuggestedField,
     UnsuitableReviewer,
 )
@@ -70,13 +72,18 @@ pytestmark = pytest.mark.django_db
 PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen", "panel_chair",
                  "panel_override"}  # the panel page's, one URL each
 OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", "objection_assign"}
+# The presentation round (services.rounds): the shortlist, the schedule's slot and attendance, the invitation, the
+# panel's calendar.
+ROUNDS_POST = {"shortlist_take", "presentation_slot", "presentation_attendance"}
 POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
-             "quality_rules", "quality_exclude", *OBJECTION_ACTIONS}
-GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
+             "quality_rules", "quality_exclude", *OBJECTION_ACTIONS, *ROUNDS_POST}
+GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment",
+            "schedule", "presentation", "presentations_ics"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "expert_profile", "expert_export", "panel", "panel_result", "auto_assign", "ranking", "progress",
-              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS}
-OWN_LIST = {"assignments"}  # every expert has one; it must not show the world's proposals
+              "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS,
+              *ROUNDS_POST, "schedule"}
+OWN_LIST = {"assignments", "presentations_ics"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
 
@@ -101,6 +108,9 @@ FILL = {
     "auto_assign": lambda w: w.call.pk, "ranking": lambda w: w.call.pk, "progress": lambda w: w.call.pk,
     "feedback_rate": lambda w: w.sheet.assignment.proposal_id,
     "quality": lambda w: w.call.pk, "quality_rules": lambda w: w.call.pk, "quality_exclude": lambda w: w.call.pk,
+    "shortlist_take": lambda w: w.call.pk, "schedule": lambda w: w.call.pk, "presentation": lambda w: w.eligible.pk,
+    "presentation_slot": lambda w: w.eligible.pk, "presentation_attendance": lambda w: w.eligible.pk,
+    "presentations_ics": None,
 }
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
@@ -142,23 +152,34 @@ PAYLOADS = {
     "objection_assign": lambda w: {"expert": w.spare.pk},
     "objection_attachment": lambda w: {},
     "pledge": lambda w: {"agree": "on", "signed_name": "김민준 교수"},
+    "shortlist_take": lambda w: {"confirm": "on"},
+    "schedule": lambda w: {},
+    "presentation": lambda w: {},
+    "presentation_slot": lambda w: {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00", "place": "세종청사"},
+    "presentation_attendance": lambda w: {"attendance": "attended"},
+    "presentations_ics": lambda w: {},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
     **dict.fromkeys(STAFF_ONLY | {"feedback", "feedback_rate"}, "ministry"),
-    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment", "pledge"), "panel_expert"),
+    **dict.fromkeys(("assignments", "assignment", "declare", "score", "comment", "pledge", "presentations_ics"),
+                    "panel_expert"),
+    "presentation": "official",
     "consulting": "official", "objection": "official", "objection_attachment": "official",
     "reviewers": "official", "reviewers_remove": "official",
 }
 WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consulting", "auto_assign",
           "feedback_rate", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objection", *OBJECTION_ACTIONS, "reviewers",
-          "reviewers_remove"}
-NOT_POSTED_BY_OWNER = {"progress"}  # it queues reminders to a worker; test_progress_and_reminders covers it
+          "reviewers_remove", "presentation_slot", "presentation_attendance"}
+# progress queues reminders to a worker (test_progress_and_reminders covers it); this world's call has one round,
+# so no shortlist is taken (test_rounds covers it)
+NOT_POSTED_BY_OWNER = {"progress", "shortlist_take"}
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
           CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
-          Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField, ConfidentialityPledge]
+          Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField, ConfidentialityPledge, ShortlistEntry,
+          PresentationSlot]
 
 
 def url_of(world, name) -> str:
@@ -194,6 +215,12 @@ def world(call, ministry, official, partner_official, expert, make_proposal, bef
                                               named_by=official)
     own_entry = UnsuitableReviewer.objects.create(proposal=in_consulting, name="홍길동", reason="공동연구 중",
                                                   named_by=official)
+    # The eligible proposal is invited to present (its presentation started an hour ago).
+    call.presentation_start, call.presentation_end = datetime.date(2027, 3, 10), datetime.date(2027, 3, 20)
+    call.save()
+    ShortlistEntry.objects.create(call=call, proposal=eligible, written_rank=1, written_score=80, taken_by=ministry)
+    PresentationSlot.objects.create(proposal=eligible, starts_at=timezone.now() - datetime.timedelta(hours=1),
+                                    ends_at=timezone.now(), place="정부세종청사", set_by=ministry)
     return SimpleNamespace(
         call=call, eligible=eligible, in_consulting=in_consulting, evaluation=evaluation, undeclared=undeclared,
         consulting=consulting, comment=comment, criterion=criteria_of(call)[0], spare=make_expert("spare"), sheet=sheet,
@@ -336,7 +363,7 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
         # The quality page names a proposal only as a late submission's evidence (none in this world); the
         # pledge names only the call.
         shows_world = opens and name not in {"experts", "expert_import", "expert_profile", "expert_export",
-                                             "quality", "objection_attachment", "pledge"}
+                                             "quality", "objection_attachment", "pledge", "presentations_ics"}
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,

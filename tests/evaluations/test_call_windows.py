@@ -78,15 +78,15 @@ def test_scores_are_submitted_within_the_review_window_only(cleared):
     values = score_values(call, [8, 7, 6, 5, 4])
     before = seoul(2027, 2, 7, 23, 59)  # the window opens on 2027-02-08
     with pytest.raises(ValidationError) as refused:
-        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=before)
+        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=before, confidence=2)
     assert refused.value.messages == ["It is not the review period (2027-02-08 – 2027-03-05)."]
     with translation.override("ko"), pytest.raises(ValidationError) as refused:
-        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True,
+        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, confidence=2,
                         now=seoul(2027, 3, 6, 0, 0))
     assert refused.value.messages == ["평가 기간(2027. 2. 8. ~ 2027. 3. 5.)이 아닙니다."]
     assert not Scoresheet.objects.filter(state=ScoresheetState.SUBMITTED).exists()
     # A draft is kept at any time; the submission on the window's last evening (Korea time) is taken.
     scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, now=before)
-    sheet = scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True,
+    sheet = scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, confidence=2,
                             now=seoul(2027, 3, 5, 23, 59))
     assert sheet.state == ScoresheetState.SUBMITTED

@@ -56,10 +56,10 @@ def ids(call):
     return [c.pk for c in criteria_of(call)]
 
 
-def save(assignment, scores, *, comment=COMMENT, submit=False):
+def save(assignment, scores, *, comment=COMMENT, submit=False, confidence=2):
     return scoresheet_save(actor=assignment.expert, assignment=assignment,
                            values=score_values(assignment.proposal.call, scores, comment), submit=submit,
-                           now=in_review(assignment.proposal.call))
+                           now=in_review(assignment.proposal.call), confidence=confidence)
 
 
 def values_in_db(assignment) -> list:
@@ -129,7 +129,8 @@ def test_submitting_with_a_comment_shorter_than_the_calls_minimum_is_refused(cal
     values = score_values(call, [8, 7, 6, 5, 4], comment="근거가 서른 글자는 넘도록 충분히 길게 씁니다. 확인.")
     values[ids[1]] = ("7", "  짧은 의견  ")
     with pytest.raises(ValidationError) as refused:
-        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=in_review(call))
+        scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=in_review(call),
+                        confidence=2)
     assert refused.value.message_dict == {
         f"comment-{ids[1]}": ["Explain the score in at least 30 characters (now 5)."]}
     assert list(Scoresheet.objects.values_list("state", flat=True)) == []
@@ -327,7 +328,7 @@ def test_bad_values_come_back_with_status_400_the_typed_values_and_the_messages(
 
 def test_a_short_comment_on_submit_is_marked_on_its_field(client, cleared, ids):
     log_in(client, cleared.expert)
-    data = {"submit": "1", "confirm": "yes"}
+    data = {"submit": "1", "confirm": "yes", "confidence": "2"}
     for pk in ids:
         data[f"score-{pk}"], data[f"comment-{pk}"] = "7", COMMENT
     data[f"comment-{ids[2]}"] = "짧음"
@@ -340,7 +341,7 @@ def test_a_short_comment_on_submit_is_marked_on_its_field(client, cleared, ids):
 def test_submitting_through_the_page_needs_the_confirmation_box_then_locks(client, cleared, ids):
     log_in(client, cleared.expert)
     url = reverse("evaluations:score", args=[cleared.pk])
-    data = {"submit": "1"}
+    data = {"submit": "1", "confidence": "2"}
     for pk in ids:
         data[f"score-{pk}"], data[f"comment-{pk}"] = "7", COMMENT
     unconfirmed = client.post(url, data)

@@ -413,6 +413,18 @@ EXPECTED = {
     "evaluations:zone_panels": "login 403 403 403 403 403 403 200 200",
     "evaluations:zone_member": "405 405 405 405 405 405 405 405 405",
     "evaluations:zone_member [POST]": "login 403 403 403 403 403 403 404 404",
+    # --- rounds --- staff take a two-round call's shortlist (the world's call has one round: refused, back to the board)
+    "evaluations:shortlist_take": "405 405 405 405 405 405 405 405 405",
+    "evaluations:shortlist_take [POST]": "login 403 403 403 403 403 403 302 302",
+    # the presentation schedule (staff), the invitation (staff and the regions taking part, before the results
+    # too), an expert's own calendar of presentations; the world's call has no presentation dates (slot refused: 400)
+    "evaluations:schedule": "login 403 403 403 403 403 403 200 200",
+    "evaluations:presentation": "login 200 404 200 404 404 404 200 200",
+    "evaluations:presentation_slot": "405 405 405 405 405 405 405 405 405",
+    "evaluations:presentation_slot [POST]": "login 403 403 403 403 403 403 400 400",
+    "evaluations:presentation_attendance": "405 405 405 405 405 405 405 405 405",
+    "evaluations:presentation_attendance [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:presentations_ics": "login 403 403 403 200 200 200 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -519,6 +531,10 @@ PAYLOADS = {
     "evaluations:quality_exclude": lambda w: {"expert": str(w.people["unassigned_expert"].pk), "reason": "평가 품질 미흡"},
     "evaluations:feedback_rate": lambda w: {"scoresheet": str(10**9), "value": "4"},
     "evaluations:panel_chair": lambda w: {"assignment": str(w.evaluation.pk)},
+    "evaluations:shortlist_take": lambda w: {"confirm": "on"},
+    "evaluations:presentation_slot": lambda w: {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00",
+                                                "place": "정부세종청사"},
+    "evaluations:presentation_attendance": lambda w: {"attendance": "attended"},
     "evaluations:panel_override": lambda w: {"unsuitable": str(10**9), "reason": "대체 불가"},
     "evaluations:reviewers": lambda w: {"form": "unsuitable", "name": "홍길동", "reason": "공동연구 중"},
     "evaluations:reviewers_remove": lambda w: {"unsuitable": str(10**9)},
@@ -629,6 +645,9 @@ FILL = {
     "evaluations:feedback": lambda w: {"pk": w.eligible.pk},
     "evaluations:auto_assign": lambda w: {"pk": w.call.pk},
     "evaluations:ranking": lambda w: {"pk": w.call.pk},
+    "evaluations:shortlist_take": lambda w: {"pk": w.call.pk},
+    "evaluations:schedule": lambda w: {"pk": w.call.pk},
+    **{f"evaluations:presentation{part}": lambda w: {"pk": w.eligible.pk} for part in ("", "_slot", "_attendance")},
     "evaluations:progress": lambda w: {"pk": w.call.pk},
     "evaluations:quality": lambda w: {"pk": w.call.pk},
     "evaluations:quality_rules": lambda w: {"pk": w.call.pk},
@@ -803,6 +822,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **agreement_world(project=projects["project"], ministry=ministry),
         **planning_world(ministry=ministry, official=official),
         **outcomes_world(project=projects["project"], official=official),
+        **rounds_world(eligible=eligible, ministry=ministry),
     )
 
 
@@ -852,6 +872,24 @@ def outcomes_world(*, project, official):
     evidence.file.save("paper.pdf", ContentFile(PDF), save=False)
     evidence.save()
     return {"outcome": outcome, "outcome_evidence": evidence}
+
+
+
+def rounds_world(*, eligible, ministry):
+    """The eligible proposal shortlisted with a presentation that has started (its invitation,
+    attendance)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evaluations.models import PresentationSlot, ShortlistEntry
+
+    ShortlistEntry.objects.create(call=eligible.call, proposal=eligible, written_rank=1, written_score=80,
+                                  taken_by=ministry)
+    start = timezone.now() - timedelta(hours=1)
+    return {"slot": PresentationSlot.objects.create(proposal=eligible, starts_at=start,
+                                                    ends_at=start + timedelta(minutes=40),
+                                                    place="정부세종청사", set_by=ministry)}
 
 
 def api_world(*, official, admin_user):

@@ -431,6 +431,9 @@ FORMS = {
     # --- outcomes ---
     "projects:outcome_add": "owner", "projects:outcome_evidence_add": "owner", "projects:outcome_withdraw": "owner",
     "projects:outcome_review": "ministry",
+    # --- rounds --- staff take a two-round call's shortlist from the ranking board
+    "evaluations:shortlist_take": "ministry", "evaluations:presentation_slot": "ministry",
+    "evaluations:presentation_attendance": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -462,7 +465,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "proposals:theme_draft": "proposals:selection",
              # --- outcomes ---
              **{f"projects:outcome_{action}": "projects:outcomes"
-                for action in ("add", "evidence_add", "review", "withdraw")}}
+                for action in ("add", "evidence_add", "review", "withdraw")},
+             "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
+             "evaluations:presentation_attendance": "evaluations:schedule"}
 
 
 @pytest.fixture

@@ -187,7 +187,7 @@ def round_values(rnd: StageRound, scores, comment: str = COMMENT) -> dict:
 def score(assignment: Assignment, scores, *, submit=True):
     rnd = StageRound.objects.get(call_id=assignment.proposal.call_id, stage_number=assignment.stage_number)
     return scoresheet_save(actor=assignment.expert, assignment=assignment, values=round_values(rnd, scores),
-                           submit=submit)
+                           submit=submit, confidence=2)
 
 
 def ready_round(call, *, by, expert, stage_number=1, scores=(8, 7, 8, 9), **round_kwargs) -> StageRound:

@@ -59,7 +59,7 @@ def decided(approved, ministry, ministry2):  # noqa: F811
     for a, score in zip(assignments, ("8.0", "9.0"), strict=True):
         assignment_declare(actor=a.expert, assignment=a, conflict=False)
         a.refresh_from_db()
-        scoresheet_save(actor=a.expert, assignment=a, submit=True,
+        scoresheet_save(actor=a.expert, assignment=a, submit=True, confidence=2,
                         values={c.pk: (score, COMMENT) for c in criteria})
     return stages.stage_decide(actor=ministry2, evaluation=evaluation, outcome=Outcome.CONDITIONS,
                                panel_comment="실증 계획이 구체적임", reason="목표를 대체로 달성함",

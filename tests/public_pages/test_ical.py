@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from public_pages.ical import Event, calendar, escape, fold
+from core.ical import Event, calendar, escape, fold
 from tests.public_pages.conftest import SELECTED_TITLE, UNSELECTED_TITLE
 
 SEOUL = datetime.timezone(datetime.timedelta(hours=9))

@@ -1,4 +1,5 @@
-"""A small iCalendar (RFC 5545) writer for the public calendar of calls: pure, tested by
+"""A small iCalendar (RFC 5545) writer: the public calendar of calls (public_pages) and each
+expert's private file of presentation slots (evaluations.services.rounds); pure, tested by
 tests/public_pages/test_ical.py.
 
 Lines end in CRLF and are folded at 75 octets (never inside a UTF-8 character); text is
@@ -20,6 +21,8 @@ class Event:
     end: datetime.date | datetime.datetime | None = None  # a date: the last day (inclusive)
     description: str = ""
     url: str = ""
+    location: str = ""
+    busy: bool = False  # a meeting that takes the time (OPAQUE), not a notice (TRANSPARENT)
 
 
 def escape(text: str) -> str:
@@ -62,9 +65,11 @@ def _event_lines(event: Event, stamp: str) -> list[str]:
     lines.append(f"SUMMARY:{escape(event.summary)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape(event.description)}")
+    if event.location:
+        lines.append(f"LOCATION:{escape(event.location)}")
     if event.url:
         lines.append(f"URL:{event.url}")
-    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines += ["TRANSP:OPAQUE" if event.busy else "TRANSP:TRANSPARENT", "END:VEVENT"]
     return lines
 
 

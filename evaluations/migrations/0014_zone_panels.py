@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0010_verbose_names'),
+        ('evaluations', '0013_presentation_slots'),
         ('programmes', '0014_call_zones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
