@@ -102,3 +102,12 @@ def josa(value) -> str:
     resolved = particles.resolve(str(value))
     # Only Hangul particles replace the invisible marks: safe text stays safe.
     return mark_safe(resolved) if isinstance(value, SafeData) else resolved  # noqa: S308
+
+
+@register.filter
+def page_links(page):
+    """The page numbers a pagination bar shows: the first, the last and three on each side of the
+    current one, `None` where numbers are left out (a loop of a few items, not one per page)."""
+    paginator = page.paginator
+    return [None if n == paginator.ELLIPSIS else n
+            for n in paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)]

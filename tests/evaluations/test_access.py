@@ -70,7 +70,7 @@ pytestmark = pytest.mark.django_db
 PANEL_ACTIONS = {"panel_assign", "panel_unassign", "panel_reopen", "panel_chair",
                  "panel_override"}  # the panel page's, one URL each
 OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", "objection_assign"}
-POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
+POST_ONLY = {"declare", "score", "comment", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
              "quality_rules", "quality_exclude", *OBJECTION_ACTIONS}
 GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each

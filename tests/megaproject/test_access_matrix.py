@@ -228,7 +228,7 @@ EXPECTED = {
     "evaluations:reviewers [POST]": "login 400 404 403 404 404 404 403 403",
     "evaluations:reviewers_remove": "405 405 405 405 405 405 405 405 405",
     "evaluations:reviewers_remove [POST]": "login 404 404 403 404 404 404 403 403",
-    "evaluations:panel_result": "405 405 405 405 405 405 405 405 405",
+    "evaluations:panel_result": "login 403 403 403 403 403 403 200 200",
     "evaluations:panel_result [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:consulting": "login 200 404 200 404 404 404 200 200",
     "evaluations:feedback": "login 403 404 403 404 404 404 200 200",
@@ -355,6 +355,9 @@ EXPECTED = {
     "public:notice_edit": "login 403 403 403 403 403 403 200 200",
     **{f"public:notice_{action}": "405 405 405 405 405 405 405 405 405" for action in ("publish", "pin")},
     **{f"public:notice_{action} [POST]": "login 403 403 403 403 403 403 302 302" for action in ("publish", "pin")},
+    # --- boards --- (a proposal's selection decision on its own page, opened from the selection board)
+    "funding:select": "login 403 403 403 403 403 403 200 200",
+    "funding:select [POST]": "login 403 403 403 403 403 403 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -491,6 +494,8 @@ PAYLOADS = {
     "projects:plan_endorse": lambda w: {},
     "projects:plan_return": lambda w: {"comment": "지방비 분담 근거를 보완해 주십시오."},
     "projects:plan_approve": lambda w: {"confirm": "yes"},
+    # --- boards ---
+    "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -587,6 +592,8 @@ FILL = {
     "projects:plan": lambda w: {"pk": w.plan.pk},
     **{f"projects:round_{action}": lambda w: {"pk": w.stage_evaluation.round_id} for action in ROUND_ACTIONS},
     **{f"projects:plan_{action}": lambda w: {"pk": w.plan.pk} for action in PLAN_ACTIONS},
+    # --- boards ---
+    "funding:select": lambda w: {"pk": w.eligible.pk},
 }
 
 
