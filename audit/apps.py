@@ -17,3 +17,11 @@ class AuditConfig(AppConfig):
         from .admin import replace_logentry_admin
 
         replace_logentry_admin()
+
+        # An audit event written in this process moves the data version at once.
+        from django.db.models.signals import post_save
+
+        from .models import AuditEvent
+        from .version import forget_data_version
+
+        post_save.connect(forget_data_version, sender=AuditEvent, dispatch_uid="audit-data-version")

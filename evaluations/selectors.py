@@ -1,10 +1,16 @@
 """Reads shared by the evaluation pages: the ranking board, progress, the pool."""
 
+from dataclasses import dataclass
+
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.utils.translation import get_language
 
 from accounts.models import Role, User
-from proposals.models import BudgetLine, Proposal
+from audit.version import data_version
+from programmes.models import localized
+from proposals.models import BudgetLine, Proposal, ProposalState
 
 from .models import Assignment, AssignmentKind, CommentRating, Objection, Score, Scoresheet, ScoresheetState
 from .services.aggregation import Criterion, ProposalResult, Sheet, aggregate, aggregate_zoned, rank, zone_ranks
@@ -178,6 +184,96 @@ def zone_ranking(*, call, cooperation_type: str = "", normalised: bool = False) 
         {"place": places[r.proposal_id], "overall": overall[r.proposal_id], "proposal": shown[r.proposal_id],
          "score": r.normalised_trimmed if normalised else r.trimmed_mean} for r in per_zone[z.pk]]}
         for z in zones]
+
+
+def board_figures(*, proposal) -> dict:
+    """A board row's figures for one proposal, on the page that decides it: its place on the
+    board, its aggregated result and its national request over the pilot years."""
+    criteria = list(proposal.call.criteria.all())
+    crits = [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
+    result = call_results(call=proposal.call, criteria=crits).get(proposal.pk) or ProposalResult(proposal_id=proposal.pk)
+    national = (BudgetLine.objects.filter(proposal=proposal, year__lt=proposal.call.year + proposal.call.pilot_years)
+                .aggregate(total=Sum("national_won"))["total"])
+    return {"rank": rank_of(proposal=proposal, criteria=criteria), "result": result, "national_pilot": national,
+            "points": [(c.name, c.weight, result.by_criterion.get(c.pk)) for c in criteria]}
+
+
+# --- The boards' pages: plain values, cached per data version ------------------------------------
+
+BOARD_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class BoardProposal:
+    """What a board row shows of a proposal: plain values, so a page of them is cached cheaply."""
+
+    pk: int
+    title_ko: str
+    title_en: str
+    region: str
+    cooperation: str
+    state: str
+    assigned: int
+    national_pilot: int | None
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ko, self.title_en)
+
+    @property
+    def state_label(self) -> str:
+        return ProposalState(self.state).label
+
+
+def board_page(*, call, cooperation_type: str = "", normalised: bool = False, page=1, extra=None) -> dict:
+    """One page of the ranking board (BOARD_PAGE_SIZE rows, ranked among all) as plain values:
+    {"rows", "criteria", "page"}. Built once per data version (audit.version: every score, panel,
+    selection and decision writes an audit event), language and filter, then read from the
+    process's cache. `extra`: (name, function(rows, call) → None) a higher app adds its columns with,
+    inside the same cached entry (the selection board: decisions and notes)."""
+    number = _page_number(page)
+    name, add = extra or ("", None)
+    key = "board:{}:{}:{}:{}:{}:{}:{}".format(call.pk, cooperation_type or "-", int(normalised), number,
+                                              get_language() or "ko", name, data_version())
+    cache = caches["figures"]
+    cached = cache.get(key)
+    if cached is None:
+        cached = _board_page(call=call, cooperation_type=cooperation_type, normalised=normalised, number=number)
+        if add is not None:
+            add(cached["rows"], call)
+        cache.set(key, cached, BOARD_CACHE_SECONDS)
+    # The page object is rebuilt over a range: the paginator needs only the count.
+    board_page_ = Paginator(range(cached["count"]), BOARD_PAGE_SIZE).get_page(cached["number"])
+    # `key`: the rendered table may be cached under it too (it names everything the rows depend on).
+    return {"rows": cached["rows"], "criteria": cached["criteria"], "page": board_page_, "key": key}
+
+
+def _page_number(page) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _board_page(*, call, cooperation_type: str, normalised: bool, number: int) -> dict:
+    board = ranking_board(call=call, cooperation_type=cooperation_type, normalised=normalised, page=number)
+    rows = []
+    for row in board["rows"]:
+        p, r = row["proposal"], row["result"]
+        rows.append({
+            "rank": row["rank"], "score": row["score"],
+            "proposal": BoardProposal(pk=p.pk, title_ko=p.title_ko, title_en=p.title_en, region=str(p.lead_region),
+                                      cooperation=p.get_cooperation_type_display(), state=p.state,
+                                      assigned=p.assigned, national_pilot=p.national_pilot),
+            "points": [points for _c, points in row["criteria"]],
+            "mean": r.mean, "trimmed_mean": r.trimmed_mean, "std": r.std, "normalised": r.normalised_trimmed,
+            "disagreement": r.disagreement, "evaluators": r.evaluators,
+            "comment": row["panel"].consensus_comment if row["panel"] else "",
+            "reason": row["panel"].decision_reason if row["panel"] else "",
+        })
+    criteria = [(c.pk, c.name, c.weight) for c in board["criteria"]]
+    return {"rows": rows, "criteria": criteria, "count": board["page"].paginator.count,
+            "number": board["page"].number}
 
 
 def progress(*, call, round: int = 1) -> dict:

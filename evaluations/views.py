@@ -558,22 +558,25 @@ def auto_assign(request, pk):
 
 @login_required
 def ranking(request, pk):
+    """The figures first, one page of the ranking at a time (cached per data version); each row's
+    panel comment on its own page."""
     require(request.user, "evaluations.view_ranking")
     call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
     ctype = request.GET.get("type", "")
     if ctype not in CooperationType.values:
         ctype = ""
     normalised = request.GET.get("normalised") == "1"
-    board = selectors.ranking_board(call=call, cooperation_type=ctype, normalised=normalised,
-                                    page=request.GET.get("page", 1))
+    board = selectors.board_page(call=call, cooperation_type=ctype, normalised=normalised,
+                                 page=request.GET.get("page", 1))
     return render(request, "evaluations/ranking.html", {
         "call": call, "board": board, "page": board["page"], "type": ctype, "types": TYPE_CHOICES, "normalised": normalised,
+        "row_query": _board_query(type=ctype, normalised="1" if normalised else "", page=board["page"].number),
         "trim_from": TRIM_FROM, "disagreement_range": DISAGREEMENT_RANGE, "tie_rule": TIE_BREAK_RULE,
         "rounds": selectors.rounds_board(call=call) if call.has_two_rounds else None,
     })
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def shortlist_take(request, pk):
     """Staff take the presentation round's shortlist from the written round (confirmed first)."""
@@ -591,14 +594,44 @@ def shortlist_take(request, pk):
 @require_POST
 @login_required
 def panel_result_edit(request, pk):
+    """The panel's consensus comment and the reason for the decision on one proposal, on a page of
+    its own (opened from the ranking board, back to the same page of it)."""
     require(request.user, "evaluations.manage_panels")
     proposal = proposal_for(user=request.user, pk=pk)
-    form = PanelResultForm(request.POST)
-    if form.is_valid():
-        PanelResult.objects.update_or_create(proposal=proposal, defaults={**form.cleaned_data,
-                                                                          "updated_by": request.user})
-        messages.success(request, _("The panel's comment was saved."))
-    return redirect("evaluations:ranking", pk=proposal.call_id)
+    back = _ranking_url(request, proposal)
+    current = PanelResult.objects.filter(proposal=proposal).first()
+    initial = {"consensus_comment": current.consensus_comment, "decision_reason": current.decision_reason} if current else {}
+    form = PanelResultForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.panel_result_save(actor=request.user, proposal=proposal, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The panel's comment was saved."))
+                return redirect(back)
+        status = 400
+    return render(request, "evaluations/panel_result.html", {
+        "proposal": proposal, "form": form, "back": back, "figures": selectors.board_figures(proposal=proposal),
+    }, status=status)
+
+
+def _board_query(**params) -> str:
+    """The board's filter and page, for a row's link (the decision page leads back to them)."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"?{query}" if query else ""
+
+
+def _ranking_url(request, proposal) -> str:
+    """The ranking board on the page and filters the comment was opened from."""
+    query = {k: v for k, v in (("type", request.GET.get("type", "")), ("normalised", request.GET.get("normalised", "")),
+                               ("page", request.GET.get("page", "")))
+             if (k == "type" and v in CooperationType.values) or (k == "normalised" and v == "1")
+             or (k == "page" and v.isdigit())}
+    url = reverse("evaluations:ranking", args=[proposal.call_id])
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required

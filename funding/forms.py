@@ -50,3 +50,19 @@ class DecisionForm(forms.Form):
     def obligations(self) -> dict:
         """{(region id, year): local funds} as the service takes them."""
         return {cell: v for cell, v in self.amounts.items() if cell[0] is not None}
+
+
+class SelectionForm(forms.Form):
+    """One proposal's selection decision, on its own page (funding.services.selection_decide)."""
+
+    ACTIONS = [("select", _("Select")), ("reserve", _("Put on the reserve list")), ("not_select", _("Do not select"))]
+
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, strip=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The regions will read it."))
+
+    def __init__(self, *args, state: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if state == "reserve":  # a reserve proposal is selected or not; it is already on the list
+            self.fields["action"].choices = [c for c in self.ACTIONS if c[0] != "reserve"]

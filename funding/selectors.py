@@ -4,7 +4,7 @@ every write is in funding.services."""
 
 from django.db.models import Q, QuerySet, Sum
 
-from evaluations.selectors import ranking_board
+from evaluations.selectors import board_page, ranking_board
 from programmes.grids import MoneyGrid, amounts
 from programmes.models import Call
 from proposals.disclosure import disclosure_for, results_q, sees_everything
@@ -44,6 +44,28 @@ def selection_board(*, call: Call, cooperation_type: str = "", page=None) -> dic
         row["decision"] = decisions.get(row["proposal"].pk)
         row["note"] = notes.get(row["proposal"].pk)
     return board
+
+
+def selection_page(*, call: Call, cooperation_type: str = "", page=1) -> dict:
+    """One page of the selection board as plain values, cached per data version with the ranking
+    board's page (evaluations.selectors.board_page): each row's decision state and selection
+    reason added (two queries when built, none when read from the cache)."""
+    return board_page(call=call, cooperation_type=cooperation_type, page=page, extra=("selection", _add_decisions))
+
+
+def selection_note(proposal: Proposal) -> SelectionNote | None:
+    return SelectionNote.objects.filter(proposal=proposal).select_related("decided_by").first()
+
+
+def _add_decisions(rows: list[dict], call: Call) -> None:
+    shown = [row["proposal"].pk for row in rows]
+    decisions = dict(FundingDecision.objects.filter(proposal_id__in=shown).exclude(state=D.WITHDRAWN)
+                     .order_by("version").values_list("proposal_id", "state"))
+    notes = dict(SelectionNote.objects.filter(proposal_id__in=shown).values_list("proposal_id", "reason"))
+    for row in rows:
+        state = decisions.get(row["proposal"].pk)
+        row["decision"] = str(D(state).label) if state else ""
+        row["note"] = notes.get(row["proposal"].pk, "")
 
 
 # --- A proposal's decisions -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "funding"
 
 urlpatterns = [
     path("calls/<int:pk>/selection/", views.selection_board, name="selection"),
+    path("proposals/<int:pk>/selection/", views.selection_decide, name="select"),
     path("calls/<int:pk>/letters/", views.letters_page, name="letters"),
     path("proposals/<int:pk>/", views.decision_page, name="decision"),
     path("proposals/<int:pk>/prepare/", views.decision_prepare, name="decision_prepare"),

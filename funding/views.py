@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from core import josa
-from core.forms import ConfirmForm, perform
+from core.forms import ConfirmForm, apply_errors, perform
 from core.params import parse_id, posted_id
 from core.permissions import refusal_reason, require
 from evaluations.forms import TYPE_CHOICES
+from evaluations.selectors import board_figures
 from programmes.models import CooperationType
 from programmes.money import CAP_KEY, TOTAL_KEY
 from programmes.selectors import calls_visible_to
@@ -23,35 +25,63 @@ from proposals.models import ProposalState
 from proposals.selectors import participations_of, proposal_for
 
 from . import selectors, services
-from .forms import DecisionForm
+from .forms import DecisionForm, SelectionForm
 from .models import DecisionState, LetterBatch, LetterStatus
 
 
+@require_safe
 @login_required
 def selection_board(request, pk):
+    """The figures first, one page of the ranking at a time; each row's decision on its own page."""
     require(request.user, "funding.view_board")
     call = get_object_or_404(calls_visible_to(user=request.user), pk=pk)
     ctype = request.GET.get("type", "")
     if ctype not in CooperationType.values:
         ctype = ""
-    if request.method == "POST":
-        proposal = proposal_for(user=request.user, pk=posted_id(request, "proposal"))
-        try:
-            services.selection_decide(actor=request.user, proposal=proposal, action=request.POST.get("action", ""),
-                                      reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, josa.format(
-                _("“%(title)s” is now “%(state)s”."), title=proposal.title_ko,
-                state=ProposalState(proposal_for(user=request.user, pk=proposal.pk).state).label))
-        # Back to the same page of the board (the form posts to the URL with its query string).
-        return redirect(f"{request.path}?{urlencode({'type': ctype, 'page': request.GET.get('page', 1)})}")
-    board = selectors.selection_board(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))
+    board = selectors.selection_page(call=call, cooperation_type=ctype, page=request.GET.get("page", 1))
     return render(request, "funding/selection_board.html", {
         "call": call, "board": board, "page": board["page"], "envelope": selectors.envelope_status(call),
-        "type": ctype, "types": TYPE_CHOICES, "states": ProposalState,
+        "type": ctype, "types": TYPE_CHOICES,
+        "row_query": "?" + urlencode({"type": ctype, "page": board["page"].number}),
     })
+
+
+@login_required
+def selection_decide(request, pk):
+    """One proposal's selection decision (select, reserve, not selected) with its reason; refused,
+    the page comes back with what was typed and the message at its field."""
+    require(request.user, "funding.view_board")
+    proposal = proposal_for(user=request.user, pk=pk)
+    open_to_decide = proposal.state in (ProposalState.ELIGIBLE, ProposalState.RESERVE)
+    form = SelectionForm(request.POST if request.method == "POST" else None, state=proposal.state)
+    status = 200
+    if request.method == "POST":
+        require(request.user, "proposals.decide_selection")
+        if form.is_valid():
+            try:
+                services.selection_decide(actor=request.user, proposal=proposal, action=form.cleaned_data["action"],
+                                          reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, josa.format(
+                    _("“%(title)s” is now “%(state)s”."), title=proposal.title_ko,
+                    state=ProposalState(proposal_for(user=request.user, pk=proposal.pk).state).label))
+                return redirect(_board_url(request, proposal))
+        status = 400
+    return render(request, "funding/selection_decide.html", {
+        "proposal": proposal, "form": form, "open_to_decide": open_to_decide,
+        "note": selectors.selection_note(proposal), "back": _board_url(request, proposal),
+        "figures": board_figures(proposal=proposal),
+    }, status=status)
+
+
+def _board_url(request, proposal) -> str:
+    """Back to the board, on the page and filter the decision was opened from (?back=page,type)."""
+    query = {k: v for k, v in (("type", request.GET.get("type", "")), ("page", request.GET.get("page", "")))
+             if v and (k != "type" or v in CooperationType.values) and (k != "page" or v.isdigit())}
+    url = reverse("funding:selection", args=[proposal.call_id])
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 # --- A proposal's funding decision: the page, and one view per action -----------------------------

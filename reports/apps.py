@@ -16,10 +16,3 @@ class ReportsConfig(AppConfig):
         from .services import verify_call_report
 
         register_verifier(verify_call_report, model=CallReport)  # /verify of the call result reports
-        from django.db.models.signals import post_save
-
-        from audit.models import AuditEvent
-
-        from .figures import forget_data_version
-
-        post_save.connect(forget_data_version, sender=AuditEvent, dispatch_uid="reports-data-version")

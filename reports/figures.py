@@ -25,7 +25,6 @@ them are a fixed handful of aggregates (``Facts``), whatever the number of rows.
 
 from __future__ import annotations
 
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_official
+from audit.version import data_version, forget_data_version  # noqa: F401 (the one version, re-exported)
 from core.charts import ChartData, column_chart, funnel_chart, grouped_bar_chart, table_context
 from core.templatetags.portal import eok
 from programmes.models import CallStatus, CooperationType, localized
@@ -508,29 +508,7 @@ def overdue_reports(*, user):
 CACHE_SECONDS = 300
 
 
-# The data version is read at most once per VERSION_SECONDS in each process (every logged-in page
-# asks it for the header's to-do count); an audit event written in this process forgets it at once
-# (forget_data_version, connected in apps.py), another process's within VERSION_SECONDS.
-VERSION_SECONDS = 2.0
-_version = {"value": None, "at": 0.0}
-
-
-def data_version() -> int:
-    """Changes whenever recorded data changes: every state change, decision, score and
-    field change of the programme's models writes an audit event (an index-only max)."""
-    from audit.models import AuditEvent
-
-    now = time.monotonic()
-    if _version["value"] is not None and now - _version["at"] < VERSION_SECONDS:
-        return _version["value"]
-    value = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    _version.update(value=value, at=now)
-    return value
-
-
-def forget_data_version(**kwargs) -> None:
-    """An audit event was written: the next reader asks the database."""
-    _version["value"] = None
+# The data version (audit.version: every recorded change moves it) keys the cached figures.
 
 
 def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:

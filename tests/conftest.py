@@ -95,16 +95,16 @@ def _no_cached_figures(monkeypatch):
     which a rolled-back test can repeat on SQLite)."""
     from django.core.cache import caches
 
-    from reports import figures
+    from audit import version
 
     caches["figures"].clear()
-    # Nor a data version read before. reports.figures keeps it two seconds unless an audit event is
+    # Nor a data version read before. audit.version keeps it two seconds unless an audit event is
     # written; in tests only the event forgets it, so a page's query count never depends on timing.
-    figures.forget_data_version()
-    monkeypatch.setattr(figures, "VERSION_SECONDS", float("inf"))
+    version.forget_data_version()
+    monkeypatch.setattr(version, "VERSION_SECONDS", float("inf"))
     yield
     caches["figures"].clear()
-    figures.forget_data_version()
+    version.forget_data_version()
 
 
 @pytest.fixture(autouse=True)

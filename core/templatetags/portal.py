@@ -113,3 +113,12 @@ def options(pairs, selected="") -> str:
     return format_html_join("", '<option value="{}"{}>{}</option>', (
         (value, mark_safe(" selected") if str(value) == selected and selected != "" else "", label)
         for value, label in pairs))
+
+
+@register.filter
+def page_links(page):
+    """The page numbers a pagination bar shows: the first, the last and three on each side of the
+    current one, `None` where numbers are left out (a loop of a few items, not one per page)."""
+    paginator = page.paginator
+    return [None if n == paginator.ELLIPSIS else n
+            for n in paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)]

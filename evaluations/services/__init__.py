@@ -27,6 +27,7 @@ from .panels import (  # noqa: F401
     panel_assign,
     panel_auto_confirm,
     panel_auto_plan,
+    panel_result_save,
     panel_unassign,
 )
 from .pledges import pledge_sign, pledge_signed  # noqa: F401

@@ -20,7 +20,7 @@ from programmes.models import ConflictGround
 from proposals.models import Proposal, ProposalState
 
 from .. import hooks
-from ..models import Assignment, AssignmentKind, ExpertExclusion, ExpertProfile
+from ..models import Assignment, AssignmentKind, ExpertExclusion, ExpertProfile, PanelResult
 from . import applicants, composition
 from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
@@ -354,3 +354,23 @@ def declared_text(assignment: Assignment) -> str:
 
 def declared_reason(assignment: Assignment) -> str:
     return _("Declared a conflict: %(note)s") % {"note": declared_text(assignment)}
+
+
+PANEL_RESULT_MAX = 4000  # characters of each text
+
+
+@transaction.atomic
+def panel_result_save(*, actor: User, proposal: Proposal, consensus_comment: str, decision_reason: str):
+    """The panel's consensus comment and the reason for the decision on one proposal (the ranking
+    board shows them; the audit trail keeps every change: evaluations.watched)."""
+    require(actor, "evaluations.manage_panels")
+    errors = {name: _("At most %(n)d characters.") % {"n": PANEL_RESULT_MAX}
+              for name, text in (("consensus_comment", consensus_comment), ("decision_reason", decision_reason))
+              if len(text) > PANEL_RESULT_MAX}
+    if errors:
+        raise ValidationError(errors)
+    Proposal.objects.select_for_update().only("pk").get(pk=proposal.pk)  # two staff saving at once: one after the other
+    result, _created = PanelResult.objects.update_or_create(
+        proposal=proposal, defaults={"consensus_comment": consensus_comment.strip(),
+                                     "decision_reason": decision_reason.strip(), "updated_by": actor})
+    return result

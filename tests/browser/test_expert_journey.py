@@ -38,7 +38,7 @@ def fresh_assignment(portal):
 
 def scores_in(page: Page, title: str) -> str:
     row = page.locator("#ranking-table tbody tr").filter(has_text=title)
-    return row.locator("td").nth(-3).inner_text().strip()
+    return row.locator("td.scores-in").inner_text().strip()
 
 
 def test_an_expert_declares_scores_a_draft_returns_and_submits(portal, page, fresh_assignment):

@@ -75,7 +75,7 @@ OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", 
 # The presentation round (services.rounds): the shortlist, the schedule's slot and attendance, the invitation, the
 # panel's calendar.
 ROUNDS_POST = {"shortlist_take", "presentation_slot", "presentation_attendance"}
-POST_ONLY = {"declare", "score", "comment", "panel_result", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
+POST_ONLY = {"declare", "score", "comment", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
              "quality_rules", "quality_exclude", *OBJECTION_ACTIONS, *ROUNDS_POST}
 GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment",
             "schedule", "presentation", "presentations_ics"}  # their actions post elsewhere

@@ -26,6 +26,7 @@ FILL = {
     # The decision page's actions, one URL each (POST only).
     "decision_prepare": lambda w: w["proposal"], "decision_approve": lambda w: w["proposal"],
     "decision_letter": lambda w: w["proposal"],
+    "select": lambda w: w["proposal"],  # a proposal's selection decision, opened from the board
 }
 PAYLOAD = {"op": "approve", "decision": "", "confirm": "yes", "action": "select", "reason": "이유", "proposal": ""}
 

@@ -309,7 +309,8 @@ def on_board(eligible, ministry):
 
 
 @pytest.mark.parametrize("who", ["ministry", "admin_user"])
-def test_the_selection_board_shows_staff_the_envelope_and_the_proposal(client, request, on_board, who):
+def test_the_selection_board_shows_staff_the_envelope_and_the_proposal_with_a_link_to_decide(client, request,
+                                                                                             on_board, who):
     log_in(client, request.getfixturevalue(who))
     response = client.get(reverse("funding:selection", args=[on_board.call_id]))
 
@@ -317,25 +318,52 @@ def test_the_selection_board_shows_staff_the_envelope_and_the_proposal(client, r
     assert text_of(response, "envelope-total") == "KRW 22 billion"
     assert text_of(response, "envelope-remaining") == "KRW 22 billion"
     assert on_board.title_en in text_of(response, "selection-table")
-    assert f'id="reason-{on_board.pk}"' in response.content.decode()
+    page = response.content.decode()
+    # The figures first: no form in any row, the decision opens on its own page.
+    assert f'href="{reverse("funding:select", args=[on_board.pk])}?' in page
+    assert ("<form method=\"post\"" in page, 'name="reason"' in page) == (False, False)
 
 
-def test_staff_select_on_the_board_with_a_reason(client, on_board, ministry):
+def test_staff_select_on_the_proposal_s_decision_page_and_return_to_the_board_s_page(client, on_board, ministry):
     log_in(client, ministry)
-    url = reverse("funding:selection", args=[on_board.call_id])
-    response = client.post(url, {"proposal": on_board.pk, "action": "select", "reason": "유형별 1위"}, follow=True)
+    url = reverse("funding:select", args=[on_board.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(f"{url}?type=&page=2", {"action": "select", "reason": "유형별 1위"})
 
-    assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [f"“{on_board.title_ko}” is now “Selected”."]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("funding:selection", args=[on_board.call_id]) + "?page=2"
     assert Proposal.objects.get(pk=on_board.pk).state == ProposalState.SELECTED
+    assert SelectionNote.objects.get(proposal=on_board).reason == "유형별 1위"
+
+
+def test_a_decision_without_a_reason_comes_back_with_the_message_at_the_reason_and_the_choice_kept(
+    client, on_board, ministry
+):
+    log_in(client, ministry)
+    response = client.post(reverse("funding:select", args=[on_board.pk]), {"action": "reserve", "reason": "   "})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == ["Give the reason; the regions will read it."]
+    assert response.context["form"]["action"].value() == "reserve"
+    assert Proposal.objects.get(pk=on_board.pk).state == ProposalState.ELIGIBLE
+
+
+def test_a_decided_proposal_s_page_offers_no_form(client, on_board, ministry):
+    services.selection_decide(actor=ministry, proposal=on_board, action="not_select", reason="예산 부족")
+    log_in(client, ministry)
+    response = client.get(reverse("funding:select", args=[on_board.pk]))
+    assert (response.status_code, text_of(response, "selection-note")) == (200, "예산 부족")
+    assert 'id="selection-form"' not in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["official", "partner_official", "outsider_official", "expert"])
-def test_the_selection_board_is_forbidden_to_everyone_but_staff(client, request, on_board, who):
+def test_the_selection_board_and_the_decision_page_are_forbidden_to_everyone_but_staff(client, request, on_board, who):
     log_in(client, request.getfixturevalue(who))
-    url = reverse("funding:selection", args=[on_board.call_id])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"proposal": on_board.pk, "action": "select", "reason": "x"}).status_code == 403
+    board = reverse("funding:selection", args=[on_board.call_id])
+    decide = reverse("funding:select", args=[on_board.pk])
+    assert client.get(board).status_code == 403
+    assert client.get(decide).status_code in (403, 404)
+    assert client.post(decide, {"action": "select", "reason": "x"}).status_code in (403, 404)
     assert Proposal.objects.get(pk=on_board.pk).state == ProposalState.ELIGIBLE
 
 

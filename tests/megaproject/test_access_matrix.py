@@ -230,7 +230,7 @@ EXPECTED = {
     "evaluations:reviewers [POST]": "login 400 404 403 404 404 404 403 403",
     "evaluations:reviewers_remove": "405 405 405 405 405 405 405 405 405",
     "evaluations:reviewers_remove [POST]": "login 404 404 403 404 404 404 403 403",
-    "evaluations:panel_result": "405 405 405 405 405 405 405 405 405",
+    "evaluations:panel_result": "login 403 403 403 403 403 403 200 200",
     "evaluations:panel_result [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:consulting": "login 200 404 200 404 404 404 200 200",
     "evaluations:feedback": "login 403 404 403 404 404 404 200 200",
@@ -425,6 +425,9 @@ EXPECTED = {
     "evaluations:presentation_attendance": "405 405 405 405 405 405 405 405 405",
     "evaluations:presentation_attendance [POST]": "login 403 403 403 403 403 403 302 302",
     "evaluations:presentations_ics": "login 403 403 403 200 200 200 403 403",
+    # --- boards --- (a proposal's selection decision on its own page, opened from the selection board)
+    "funding:select": "login 403 403 403 403 403 403 200 200",
+    "funding:select [POST]": "login 403 403 403 403 403 403 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -585,6 +588,8 @@ PAYLOADS = {
     "projects:outcome_withdraw": lambda w: {"confirm": "yes"},
     # --- zones --- (a member the world does not have: staff get a 404)
     "evaluations:zone_member": lambda w: {"action": "chair", "member": str(10**9)},
+    # --- boards ---
+    "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -707,6 +712,8 @@ FILL = {
     "projects:outcome_evidence": lambda w: {"pk": w.outcome_evidence.pk},
     # --- zones ---
     **{f"evaluations:{name}": lambda w: {"pk": w.call.pk} for name in ("zone_panels", "zone_member")},
+    # --- boards ---
+    "funding:select": lambda w: {"pk": w.eligible.pk},
 }
 
 

@@ -333,6 +333,7 @@ PAGES_SHOWING_TEXT = [
     ("owner", "api_tokens:list"), ("admin", "api_tokens:service_account"), ("admin", "api_tokens:service_accounts"),
     ("owner", "public:my_questions"), ("ministry", "public:question_queue"), ("ministry", "public:answer_question"),
     ("owner", "public:question_edit"), ("anonymous", "public:notices"), ("anonymous", "public:notice_detail"),
+    ("ministry", "funding:select"), ("ministry", "evaluations:panel_result"),
 ]
 
 
@@ -388,7 +389,7 @@ FORMS = {
     "evaluations:quality_rules": "ministry", "evaluations:quality_exclude": "ministry",
     "evaluations:feedback_rate": "ministry", "projects:good_faith": "ministry",
     "funding:decision_prepare": "ministry", "funding:decision_approve": "ministry",
-    "funding:decision_letter": "ministry", "funding:selection": "ministry", "funding:letters": "ministry",
+    "funding:decision_letter": "ministry", "funding:select": "ministry", "funding:letters": "ministry",
     "programmes:call_create": "ministry", "programmes:call_edit": "ministry", "programmes:call_status": "ministry",
     "login": "anonymous", "password_change": "owner", "password_reset": "anonymous", "profile": "owner",
     "projects:report": "owner", "projects:report_start": "owner",
@@ -441,7 +442,7 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "proposals:pdf_request": "proposals:detail",
              "proposals:consortium_invite": "proposals:step[consortium]",
              "proposals:consortium_remove": "proposals:step[consortium]",
-             "evaluations:panel_result": "evaluations:panel", "programmes:call_status": "programmes:call_detail",
+             "programmes:call_status": "programmes:call_detail",
              "evaluations:quality_rules": "evaluations:quality", "evaluations:quality_exclude": "evaluations:quality",
              "evaluations:feedback_rate": "evaluations:feedback",
              "evaluations:reviewers_remove": "evaluations:reviewers",
