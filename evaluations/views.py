@@ -576,7 +576,7 @@ def ranking(request, pk):
     })
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_POST
 @login_required
 def shortlist_take(request, pk):
     """Staff take the presentation round's shortlist from the written round (confirmed first)."""
@@ -591,7 +591,7 @@ def shortlist_take(request, pk):
     return redirect(reverse("evaluations:ranking", args=[call.pk]) + "#rounds")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def panel_result_edit(request, pk):
     """The panel's consensus comment and the reason for the decision on one proposal, on a page of

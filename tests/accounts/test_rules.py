@@ -658,6 +658,10 @@ def targets(ministry, expert, official):
         **budget_targets(ministry=ministry, gwangju=gwangju, jeonnam=jeonnam),
     }
     found.update(agreement_targets(project=found["funded project"], gwangju=gwangju, jeonnam=jeonnam))
+    from programmes.models import Guideline
+
+    found["planning guideline"] = Guideline.objects.create(call=found["open call"], phase="discovery",
+                                                           title_ko="발굴 지침", created_by=ministry)
     return found
 
 
@@ -762,3 +766,20 @@ OUTCOME_TABLE = {"official": (Y, Y, Y, N, Y, Y), "partner_official": (Y, Y, N, N
                  "ministry": (Y, N, N, Y, Y, Y), "admin_user": (Y, N, N, Y, Y, Y), "anonymous": (N, N, N, N, N, N)}
 COLUMNS = COLUMNS + OUTCOME_COLUMNS
 TABLE = {role: TABLE[role] + OUTCOME_TABLE[role] for role in TABLE}
+
+
+# --- planning and rounds --- Planning guidelines of a published call open to Gwangju and Jeonnam: staff publish
+# them and see who read them; everyone logged in reads them; the officials of the call's eligible regions
+# acknowledge them. The presentation round's shortlist, schedule and attendance: staff.
+PLANNING_COLUMNS = [
+    ("programmes.manage_guidelines", "open call"),
+    ("programmes.view_guideline", "planning guideline"),
+    ("programmes.acknowledge_guideline", "planning guideline"),
+    ("programmes.view_guideline_readers", None),
+    ("evaluations.manage_rounds", None),
+]
+PLANNING_TABLE = {"official": (N, Y, Y, N, N), "partner_official": (N, Y, Y, N, N),
+                  "outsider_official": (N, Y, N, N, N), "expert": (N, Y, N, N, N),
+                  "ministry": (Y, Y, N, Y, Y), "admin_user": (Y, Y, N, Y, Y), "anonymous": (N, N, N, N, N)}
+COLUMNS = COLUMNS + PLANNING_COLUMNS
+TABLE = {role: TABLE[role] + PLANNING_TABLE[role] for role in TABLE}

@@ -46,6 +46,7 @@ from evaluations.models import (
     ShortlistEntry,
     SuggestedField,
     UnsuitableReviewer,
+    ZonePanelMember,
 )
 from evaluations.services import consulting_comment_add, panel_auto_plan
 from programmes.models import Call, CallStatus, QualityRules
@@ -75,14 +76,16 @@ OBJECTION_ACTIONS = {"objection_review", "objection_answer", "objection_close", 
 # The presentation round (services.rounds): the shortlist, the schedule's slot and attendance, the invitation, the
 # panel's calendar.
 ROUNDS_POST = {"shortlist_take", "presentation_slot", "presentation_attendance"}
+# Zone panels (services.zones): the page and its member actions (seat, chair, remove), one URL.
+ZONE_POST = {"zone_member"}
 POST_ONLY = {"declare", "score", "comment", "feedback_rate", "reviewers_remove", *PANEL_ACTIONS,
-             "quality_rules", "quality_exclude", *OBJECTION_ACTIONS, *ROUNDS_POST}
+             "quality_rules", "quality_exclude", *OBJECTION_ACTIONS, *ROUNDS_POST, *ZONE_POST}
 GET_ONLY = {"panel", "quality", "objections", "objection_detail", "objection_attachment",
             "schedule", "presentation", "presentations_ics"}  # their actions post elsewhere
 QUALITY_ACTIONS = {"quality_rules", "quality_exclude"}  # the quality page's, one URL each
 STAFF_ONLY = {"experts", "expert_import", "expert_profile", "expert_export", "panel", "panel_result", "auto_assign", "ranking", "progress",
               "quality", *PANEL_ACTIONS, *QUALITY_ACTIONS, "objections", "objection_detail", *OBJECTION_ACTIONS,
-              *ROUNDS_POST, "schedule"}
+              *ROUNDS_POST, "schedule", "zone_panels", "zone_member"}
 OWN_LIST = {"assignments", "presentations_ics"}  # every expert has one; it must not show the world's proposals
 
 CSV = "\ufeffusername,name,email,affiliation,home_region\r\nnew-expert,새 전문가,new@example.kr,한국과학기술원,daejeon\r\n"
@@ -111,6 +114,7 @@ FILL = {
     "shortlist_take": lambda w: w.call.pk, "schedule": lambda w: w.call.pk, "presentation": lambda w: w.eligible.pk,
     "presentation_slot": lambda w: w.eligible.pk, "presentation_attendance": lambda w: w.eligible.pk,
     "presentations_ics": None,
+    "zone_panels": lambda w: w.call.pk, "zone_member": lambda w: w.call.pk,
 }
 # What a POST to each URL carries: a real change its owner could make.
 PAYLOADS = {
@@ -158,6 +162,8 @@ PAYLOADS = {
     "presentation_slot": lambda w: {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00", "place": "세종청사"},
     "presentation_attendance": lambda w: {"attendance": "attended"},
     "presentations_ics": lambda w: {},
+    "zone_panels": lambda w: {},
+    "zone_member": lambda w: {"action": "chair", "member": str(10**9)},
 }
 # Who owns each page (for the check that the same requests work for them).
 OWNER = {
@@ -173,13 +179,14 @@ WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consu
           "reviewers_remove", "presentation_slot", "presentation_attendance"}
 # progress queues reminders to a worker (test_progress_and_reminders covers it); this world's call has one round,
 # so no shortlist is taken (test_rounds covers it)
-NOT_POSTED_BY_OWNER = {"progress", "shortlist_take"}
+# nor has zones (its zone panels page shows none and confirms no plan: test_zone_panels covers them)
+NOT_POSTED_BY_OWNER = {"progress", "shortlist_take", "zone_panels", "zone_member"}
 
 NAMES = [p.name for p in evaluation_urls.urlpatterns]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
           CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
           Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField, ConfidentialityPledge, ShortlistEntry,
-          PresentationSlot]
+          PresentationSlot, ZonePanelMember]
 
 
 def url_of(world, name) -> str:
@@ -363,7 +370,8 @@ def test_the_owner_of_every_url_opens_it_and_every_write_takes_effect(settings, 
         # The quality page names a proposal only as a late submission's evidence (none in this world); the
         # pledge names only the call.
         shows_world = opens and name not in {"experts", "expert_import", "expert_profile", "expert_export",
-                                             "quality", "objection_attachment", "pledge", "presentations_ics"}
+                                             "quality", "objection_attachment", "pledge", "presentations_ics",
+                                             "zone_panels"}
         body = b"".join(get.streaming_content) if get.streaming else get.content
         results[name] = (get.status_code, shows(body, world.proposals), post and post.status_code, changed)
         wanted[name] = (200 if opens else 405, shows_world,

@@ -54,12 +54,23 @@ def two_zones(call, eligible_factory):
 
 
 def test_the_plan_maximises_affinity_to_each_zone_and_seats_each_expert_once(call, two_zones):
-    ai("ai-1"), ai("ai-2"), battery("bat-1"), battery("bat-2")
+    from evaluations.services.affinity import call_affinity
+
+    _honam, _yeongnam, proposals = two_zones
+    experts = {e.username: e for e in (ai("ai-1"), ai("ai-2"), battery("bat-1"), battery("bat-2"))}
     plan = zone_plan(call=call)
-    # AI experts score 1 per AI proposal: both in Honam (2 proposals) = 4 beats one in each zone = 3.
+    # The AI experts match the two AI proposals of Honam: both in Honam beats one in each zone.
     assert plan.problems == []
     assert members(plan) == {"호남": {"ai-1", "ai-2"}, "영남": {"bat-1", "bat-2"}}
-    assert plan.total_affinity == 4.0
+    affinity = call_affinity(call)
+    zone_proposals = {"호남": proposals[:2], "영남": proposals[2:]}
+
+    def total(seats: dict) -> float:
+        return sum(affinity.score(experts[name].pk, p.pk) for zone, names in seats.items() for name in names
+                   for p in zone_proposals[zone])
+
+    assert plan.total_affinity == pytest.approx(total(members(plan)), abs=0.01)
+    assert total(members(plan)) > total({"호남": {"ai-1", "bat-1"}, "영남": {"ai-2", "bat-2"}})
 
 
 def test_the_same_input_gives_the_same_plan(call, two_zones):
