@@ -528,5 +528,8 @@ rules.add_perm("proposals.view_all_opinions", is_staff_member)
 # Phase 3: the lead region turns its signed-off final theme into the proposal draft.
 rules.add_perm("proposals.draft_from_theme", is_official & is_theme_lead)
 
+# The lead region drops a candidate theme, with its reason, while discovery or selection is open.
+rules.add_perm("proposals.drop_theme", is_official & is_theme_lead & (theme_discovery_open | theme_selection_open))
+
 # Where every region stands in a call's planning period (the status page and its CSV): staff.
 rules.add_perm("proposals.view_planning_status", is_staff_member)

@@ -159,3 +159,29 @@ def test_the_five_2023_projects_have_agreements_in_force_accepted_by_every_party
     versions = AgreementVersion.objects.filter(agreement__project__in=projects, state=AgreementState.IN_FORCE)
     assert versions.count() == 5
     assert not versions.filter(parties__accepted_at__isnull=True).exists()
+
+
+def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
+    """Issue 17: guidelines for each phase, candidate themes of several regions (some dropped with
+    reasons), opinions gathered, and Gwangju + Jeonnam's final theme signed off by both; reseeding adds none."""
+    from programmes.models import Guideline, PlanningPhase
+    from proposals import demo as proposals_demo
+    from proposals.models import CandidateTheme, OpinionGathering, ThemeStatus
+    from proposals.planning_status import region_standings
+
+    call = Call.objects.get(year=2027)
+    assert [call.planning_start.isoformat(), call.planning_end.isoformat()] == ["2026-09-01", "2027-01-22"]
+    assert sorted(Guideline.objects.filter(call=call).values_list("phase", flat=True)) == sorted(PlanningPhase.values)
+    themes = CandidateTheme.objects.filter(call=call)
+    assert sorted(set(themes.values_list("lead_region__code", flat=True))) == ["busan", "chungnam", "gwangju"]
+    dropped = themes.filter(status=ThemeStatus.DROPPED)
+    assert dropped.count() == 2 and all(t.status_reason for t in dropped)
+    rows = {s.region.code: s for s in region_standings(call)}
+    gwangju, jeonnam = rows["gwangju"], rows["jeonnam"]
+    assert gwangju.final_theme == jeonnam.final_theme is not None and gwangju.all_signed
+    assert (gwangju.themes, gwangju.dropped, gwangju.opinions, jeonnam.opinions) == (2, 1, 1, 1)
+    assert gwangju.all_guidelines_read is False and gwangju.guidelines_read == 1
+    assert rows["chungnam"].final_theme is None and rows["chungnam"].themes == 1
+    counts = (themes.count(), OpinionGathering.objects.filter(call=call).count())
+    proposals_demo.seed_planning(call)
+    assert (CandidateTheme.objects.filter(call=call).count(), OpinionGathering.objects.filter(call=call).count()) == counts

@@ -34,8 +34,7 @@ def world(call, ministry, official, partner_official):  # noqa: F811
     guideline_acknowledge(actor=official, guideline=guideline)
     kept, dropped = [themes.theme_create(actor=official, call=call, fields={**FIELDS, "title_ko": t},
                                          partners=[jeonnam]) for t in ("뉴로모픽 소자", "AI 반도체 패키징")]
-    dropped.status, dropped.status_reason = ThemeStatus.DROPPED, "수요 부족"
-    dropped.save()
+    themes.theme_drop(actor=official, theme=dropped, reason="수요 부족")
     themes.opinion_record(actor=official, call=call, kind="meeting", held_on=call.planning_start,
                           participants="도민 40명", summary="소자 선호")
     themes.theme_select(actor=official, call=call, theme=kept, reason="역량 집중")
@@ -113,3 +112,22 @@ def test_the_planning_to_dos_read_select_and_sign_off(world, official, partner_o
     assert "proposals.select_theme" in busan
     themes.selection_sign_off(actor=partner_official, theme=world["kept"])
     assert "proposals.sign_off_selection" not in {t.kind for t in todos_for(partner_official)}
+
+
+def test_the_lead_drops_a_candidate_theme_with_a_reason_and_the_row_counts_it(call, official,  # noqa: F811
+                                                                            partner_official):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    jeonnam = Region.objects.get(code="jeonnam")
+    theme = themes.theme_create(actor=official, call=call, fields=FIELDS, partners=[jeonnam])
+    with pytest.raises(PermissionDenied):
+        themes.theme_drop(actor=partner_official, theme=theme, reason="수요 부족")
+    with pytest.raises(ValidationError) as refused:
+        themes.theme_drop(actor=official, theme=theme, reason="  ")
+    assert list(refused.value.message_dict) == ["status_reason"]
+    themes.theme_drop(actor=official, theme=theme, reason="수요 부족")
+    theme.refresh_from_db()
+    assert (theme.status, theme.status_reason) == (ThemeStatus.DROPPED, "수요 부족")
+    assert by_code(region_standings(call))["jeonnam"].dropped == 1
+    with pytest.raises(ValidationError):
+        themes.theme_drop(actor=official, theme=theme, reason="again")
