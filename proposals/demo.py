@@ -199,7 +199,7 @@ def seed() -> list[Proposal]:
 
 # The 2027 call's planning period (issue 17): candidate themes of several regions — (lead, partners,
 # Korean title, English title, industry, reason it was dropped or "") — the opinions gathered, and
-# Gwangju + Jeonnam's final theme, selected and signed off by both.
+# Chungnam + Jeonbuk's final theme, selected and signed off by both (Gwangju + Jeonnam are still choosing).
 THEMES_2027 = [
     ("gwangju", ["jeonnam"], "AI 뉴로모픽 반도체 소자 실증", "AI neuromorphic semiconductor device demonstration",
      "semiconductors", ""),
@@ -208,13 +208,17 @@ THEMES_2027 = [
     ("busan", [], "친환경 선박 자율운항 실증", "Autonomous navigation of green ships", "advanced-mobility", ""),
     ("busan", [], "해양 수소 저장·운송 소재", "Materials for storing and shipping hydrogen at sea", "hydrogen-energy",
      "원천기술 성숙도가 낮아 2027년 공모에서는 제외하고 후속 공모에서 재검토"),
-    ("chungnam", [], "차세대 수소 연료전지 부품", "Next-generation hydrogen fuel-cell parts", "hydrogen-energy", ""),
+    ("chungnam", ["jeonbuk"], "차세대 수소 연료전지 부품", "Next-generation hydrogen fuel-cell parts",
+     "hydrogen-energy", ""),
 ]
+FINAL_2027 = ("chungnam", "jeonbuk", "차세대 수소 연료전지 부품",
+              "의견수렴 결과 충남·전북 수소 산업 집적과 원천기술 성숙도가 가장 높음")
 OPINIONS_2027 = [
     ("gwangju", "meeting", "2026-11-12", "광주·전남 산학연 전문가 24명, 도민 대표 10명",
      "뉴로모픽 소자가 지역 AI 집적단지와 연계성이 높다는 의견이 다수였다."),
     ("jeonnam", "survey", "2026-11-18", "전남 도민 온라인 설문 412명", "응답자의 68%가 반도체 소자 테마를 지지했다."),
     ("busan", "meeting", "2026-11-20", "부산 해양 산업계 18명", "자율운항 실증이 항만 물류와 바로 연결된다는 의견."),
+    ("chungnam", "meeting", "2026-11-25", "충남·전북 수소 기업 15개사, 전문가 8명", "연료전지 부품 국산화 수요가 크다는 의견."),
 ]
 
 
@@ -259,9 +263,9 @@ def seed_planning(call: Call) -> None:
         if not OpinionGathering.objects.filter(call=call, region=region, held_on=day).exists() and selecting:
             themes.opinion_record(actor=_official(code), call=call, kind=kind, held_on=datetime.date.fromisoformat(day),
                                   participants=participants, summary=summary, now=_at(day, 18))
-    final = by_title[THEMES_2027[0][2]]
+    lead, partner, title, reason = FINAL_2027
+    final = by_title[title]
     if selecting and final.status == ThemeStatus.CANDIDATE:
-        themes.theme_select(actor=_official("gwangju"), call=call, theme=final,
-                            reason="의견수렴 결과 지역 AI 집적단지와의 연계성과 원천기술 성숙도가 가장 높음")
-    if selecting and final.regions.filter(region__code="jeonnam", signed_off_at__isnull=True).exists():
-        themes.selection_sign_off(actor=_official("jeonnam"), theme=final)
+        themes.theme_select(actor=_official(lead), call=call, theme=final, reason=reason)
+    if selecting and final.regions.filter(region__code=partner, signed_off_at__isnull=True).exists():
+        themes.selection_sign_off(actor=_official(partner), theme=final)

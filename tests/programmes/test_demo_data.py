@@ -163,7 +163,7 @@ def test_the_five_2023_projects_have_agreements_in_force_accepted_by_every_party
 
 def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
     """Issue 17: guidelines for each phase, candidate themes of several regions (some dropped with
-    reasons), opinions gathered, and Gwangju + Jeonnam's final theme signed off by both; reseeding adds none."""
+    reasons), opinions gathered, and Chungnam + Jeonbuk's final theme signed off by both; reseeding adds none."""
     from programmes.models import Guideline, PlanningPhase
     from proposals import demo as proposals_demo
     from proposals.models import CandidateTheme, OpinionGathering, ThemeStatus
@@ -177,11 +177,11 @@ def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
     dropped = themes.filter(status=ThemeStatus.DROPPED)
     assert dropped.count() == 2 and all(t.status_reason for t in dropped)
     rows = {s.region.code: s for s in region_standings(call)}
-    gwangju, jeonnam = rows["gwangju"], rows["jeonnam"]
-    assert gwangju.final_theme == jeonnam.final_theme is not None and gwangju.all_signed
-    assert (gwangju.themes, gwangju.dropped, gwangju.opinions, jeonnam.opinions) == (2, 1, 1, 1)
+    chungnam, jeonbuk, gwangju = rows["chungnam"], rows["jeonbuk"], rows["gwangju"]
+    assert chungnam.final_theme == jeonbuk.final_theme is not None and chungnam.all_signed and jeonbuk.signed_off
+    assert (gwangju.themes, gwangju.dropped, gwangju.opinions, rows["jeonnam"].opinions) == (2, 1, 1, 1)
+    assert gwangju.final_theme is None and gwangju.open_work(PlanningPhase.SELECTION)  # still choosing
     assert gwangju.all_guidelines_read is False and gwangju.guidelines_read == 1
-    assert rows["chungnam"].final_theme is None and rows["chungnam"].themes == 1
     counts = (themes.count(), OpinionGathering.objects.filter(call=call).count())
     proposals_demo.seed_planning(call)
     assert (CandidateTheme.objects.filter(call=call).count(), OpinionGathering.objects.filter(call=call).count()) == counts
