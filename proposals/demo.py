@@ -239,7 +239,7 @@ def seed_planning(call: Call) -> None:
         return
     discovering = _at(call.discovery_end.isoformat()) - datetime.timedelta(days=20)
     for guideline in Guideline.objects.filter(call=call, phase=PlanningPhase.DISCOVERY):
-        for code in ("gwangju", "jeonnam", "busan"):
+        for code in ("busan", "chungnam", "jeonbuk"):  # Gwangju reads it in the planning browser journey
             guideline_acknowledge(actor=_official(code), guideline=guideline)
     selecting = call.planning_phase_refusal(PlanningPhase.SELECTION) is None
     by_title = {}

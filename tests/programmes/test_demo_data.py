@@ -181,7 +181,7 @@ def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
     assert chungnam.final_theme == jeonbuk.final_theme is not None and chungnam.all_signed and jeonbuk.signed_off
     assert (gwangju.themes, gwangju.dropped, gwangju.opinions, rows["jeonnam"].opinions) == (2, 1, 1, 1)
     assert gwangju.final_theme is None and gwangju.open_work(PlanningPhase.SELECTION)  # still choosing
-    assert gwangju.all_guidelines_read is False and gwangju.guidelines_read == 1
+    assert (gwangju.guidelines_read, chungnam.guidelines_read, chungnam.all_guidelines_read) == (0, 1, False)
     counts = (themes.count(), OpinionGathering.objects.filter(call=call).count())
     proposals_demo.seed_planning(call)
     assert (CandidateTheme.objects.filter(call=call).count(), OpinionGathering.objects.filter(call=call).count()) == counts
