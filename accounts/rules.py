@@ -529,3 +529,10 @@ rules.add_perm("proposals.sign_off_selection", is_official & is_theme_participan
 rules.add_perm("proposals.view_all_opinions", is_staff_member)
 # Phase 3: the lead region turns its signed-off final theme into the proposal draft.
 rules.add_perm("proposals.draft_from_theme", is_official & is_theme_lead)
+
+# The lead region drops a candidate theme, with its reason; only while discovery or selection is open (the
+# service's window check, which knows the instant of the act).
+rules.add_perm("proposals.drop_theme", is_official & is_theme_lead)
+
+# Where every region stands in a call's planning period (the status page and its CSV): staff.
+rules.add_perm("proposals.view_planning_status", is_staff_member)

@@ -387,6 +387,10 @@ CELERY_BEAT_SCHEDULE = {
     # Delete the files of expired exports, every hour on the hour.
     "purge-expired-exports": {"task": "reports.tasks.purge_expired_exports", "schedule": crontab(minute=0)},
 }
+# Planning phases (issue 17): the regions with work left are reminded these many days before a phase closes.
+PLANNING_REMINDER_DAYS = (7, 1)
+CELERY_BEAT_SCHEDULE["remind-planning-deadlines"] = {"task": "proposals.tasks.remind_planning_deadlines",
+                                                     "schedule": crontab(hour=9, minute=30)}
 
 # --- Caches -------------------------------------------------------------------
 # Per process: cached reference data ("default") and the dashboards' figures

@@ -3,7 +3,18 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from .models import Call, CallStatus, CallZone, MatchingBasis, Programme, Region, RubricCriterion, StrategicIndustry
+from .models import (
+    PLANNING_FIELDS,
+    Call,
+    CallStatus,
+    CallZone,
+    Guideline,
+    MatchingBasis,
+    Programme,
+    Region,
+    RubricCriterion,
+    StrategicIndustry,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EOK = 100_000_000
@@ -39,7 +50,21 @@ CALLS = [
         "envelope_won": 220 * EOK,
         "cap_won": 55 * EOK,
         "dates": ("2026-10-05", "2026-12-31", "2027-01-29 18:00", "2027-02-08", "2027-03-05", "2027-03-26"),
+        # Middle-out planning (issue 17): opens, discovery closes, selection closes, planning closes.
+        "planning": ("2026-09-01", "2026-10-31", "2026-12-11", "2027-01-22"),
     },
+]
+
+# The 2027 call's planning guidelines, one per phase: (phase, Korean title, English title, text).
+GUIDELINES = [
+    ("discovery", "2027 메가프로젝트 후보 테마 발굴 지침", "2027 Mega Project: discovering candidate themes",
+     "지역의 혁신역량(연구기관, 기업, 인력, 기존 사업)을 분석하여 후보 테마기술을 발굴하십시오. 후보 주제는 "
+     "지역 단독 또는 초광역 컨소시엄으로 등록할 수 있으며, 원천기술과 실증·사업화 경로를 함께 적어 주십시오."),
+    ("selection", "2027 메가프로젝트 최종 테마 선정 지침", "2027 Mega Project: selecting the final theme",
+     "도민·전문가 의견수렴(간담회, 설문)을 거쳐 최종 테마 하나를 선정하고 선정 사유를 기록하십시오. "
+     "컨소시엄은 주관 지역이 선정하고 모든 참여 지역이 확인합니다."),
+    ("planning", "2027 메가프로젝트 테마 기획 지침", "2027 Mega Project: planning the theme",
+     "선정한 최종 테마로 제안서 초안을 작성하고 전문가 컨설팅을 받아 제출 마감 전까지 기획을 완성하십시오."),
 ]
 
 
@@ -98,6 +123,8 @@ def seed(*, actor=None) -> Programme:
                 "review_start": _date(d[3]),
                 "review_end": _date(d[4]),
                 "announcement_date": _date(d[5]),
+                **dict(zip(PLANNING_FIELDS, [_date(x) for x in spec["planning"]] if "planning" in spec
+                               else [None] * len(PLANNING_FIELDS), strict=True)),
                 "created_by": actor,
                 "updated_by": actor,
             },
@@ -111,6 +138,8 @@ def seed(*, actor=None) -> Programme:
         call.criteria.filter(order__gt=len(RUBRIC)).delete()
         if spec["year"] == 2023:
             seed_zones(call)
+        if "planning" in spec and actor is not None:
+            seed_guidelines(call=call, actor=actor)
     seed_institutions()
     return programme
 
@@ -182,6 +211,15 @@ INSTITUTIONS = [
     ("한국항공우주산업", "Korea Aerospace Industries", "KAI", "company", ""),
     ("현대모비스", "Hyundai Mobis", "", "company", ""),
 ]
+
+
+def seed_guidelines(*, call: Call, actor) -> None:
+    """The call's planning guidelines, one per phase (idempotent: a phase with one is left alone)."""
+    from .services import guideline_publish
+
+    for phase, title_ko, title_en, text in GUIDELINES:
+        if not Guideline.objects.filter(call=call, phase=phase).exists():
+            guideline_publish(actor=actor, call=call, phase=phase, title_ko=title_ko, title_en=title_en, text=text)
 
 
 def seed_institutions() -> int:

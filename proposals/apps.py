@@ -11,9 +11,10 @@ class ProposalsConfig(AppConfig):
         watched.register()  # what the audit trail watches here
         from core.todos import register
 
-        from .todos import sign_off_todos
+        from .todos import planning_todos, sign_off_todos
 
         register(sign_off_todos)  # the dashboards' to-dos (core.todos)
+        register(planning_todos)
         from core.documents.verification import register_verifier
 
         from .models import ProposalDocument

@@ -43,4 +43,5 @@ def region_themes_part(*, user, call) -> dict | None:
     can_select = user.has_perm("proposals.record_opinion") and call.eligible_regions.filter(
         pk=user.region_id).exists()
     return {"slot": "side", "template": "proposals/_call_themes.html", "themes": themes, "can_create": can_create,
-            "can_select": can_select, "call_pk": call.pk}
+            "can_select": can_select, "call_pk": call.pk,
+            "can_status": user.has_perm("proposals.view_planning_status")}

@@ -4,6 +4,7 @@ the demo obeys the same rules as users do. Idempotent: an existing proposal
 (same call and Korean title) is left as it is."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -83,6 +84,8 @@ OTHER_2023 = [
 ]
 
 PILOT_NATIONAL = [15 * EOK, 20 * EOK, 20 * EOK]  # 55억원 over 2023–2025
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _official(code: str) -> User:
@@ -190,4 +193,81 @@ def seed() -> list[Proposal]:
         # Sent to consulting during the consulting window, whatever today's date is.
         sent_at = min(timezone.now(), call_open.submission_deadline - datetime.timedelta(days=30))
         created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal, now=sent_at))
+    seed_planning(call_open)
     return created
+
+
+# The 2027 call's planning period (issue 17): candidate themes of several regions — (lead, partners,
+# Korean title, English title, industry, reason it was dropped or "") — the opinions gathered, and
+# Chungnam + Jeonbuk's final theme, selected and signed off by both (Gwangju + Jeonnam are still choosing).
+THEMES_2027 = [
+    ("gwangju", ["jeonnam"], "AI 뉴로모픽 반도체 소자 실증", "AI neuromorphic semiconductor device demonstration",
+     "semiconductors", ""),
+    ("gwangju", ["jeonnam"], "AI 데이터센터 액침냉각 소재", "Immersion cooling materials for AI data centres",
+     "artificial-intelligence", "수요기업 확보가 어려워 의견수렴 결과 후순위로 밀려 제외함"),
+    ("busan", [], "친환경 선박 자율운항 실증", "Autonomous navigation of green ships", "advanced-mobility", ""),
+    ("busan", [], "해양 수소 저장·운송 소재", "Materials for storing and shipping hydrogen at sea", "hydrogen-energy",
+     "원천기술 성숙도가 낮아 2027년 공모에서는 제외하고 후속 공모에서 재검토"),
+    ("chungnam", ["jeonbuk"], "차세대 수소 연료전지 부품", "Next-generation hydrogen fuel-cell parts",
+     "hydrogen-energy", ""),
+]
+FINAL_2027 = ("chungnam", "jeonbuk", "차세대 수소 연료전지 부품",
+              "의견수렴 결과 충남·전북 수소 산업 집적과 원천기술 성숙도가 가장 높음")
+OPINIONS_2027 = [
+    ("gwangju", "meeting", "2026-11-12", "광주·전남 산학연 전문가 24명, 도민 대표 10명",
+     "뉴로모픽 소자가 지역 AI 집적단지와 연계성이 높다는 의견이 다수였다."),
+    ("jeonnam", "survey", "2026-11-18", "전남 도민 온라인 설문 412명", "응답자의 68%가 반도체 소자 테마를 지지했다."),
+    ("busan", "meeting", "2026-11-20", "부산 해양 산업계 18명", "자율운항 실증이 항만 물류와 바로 연결된다는 의견."),
+    ("chungnam", "meeting", "2026-11-25", "충남·전북 수소 기업 15개사, 전문가 8명", "연료전지 부품 국산화 수요가 크다는 의견."),
+]
+
+
+def _at(day: str, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=SEOUL)
+
+
+def seed_planning(call: Call) -> None:
+    """Idempotent: each theme, opinion and step is added only when missing. The steps the rules allow
+    only while a phase runs (dropping, selecting, signing off) are dated inside the selection phase."""
+    from programmes.models import Guideline, PlanningPhase
+    from programmes.services import guideline_acknowledge
+
+    from .models import CandidateTheme, OpinionGathering, ThemeStatus
+    from .services import themes
+
+    if not call.has_planning_period:
+        return
+    discovering = _at(call.discovery_end.isoformat()) - datetime.timedelta(days=20)
+    for guideline in Guideline.objects.filter(call=call, phase=PlanningPhase.DISCOVERY):
+        for code in ("busan", "chungnam", "jeonbuk"):  # Gwangju reads it in the planning browser journey
+            guideline_acknowledge(actor=_official(code), guideline=guideline)
+    # The steps of the selection phase happen on its fifth-to-last day, whatever today is.
+    selecting_at = _at(call.selection_end.isoformat()) - datetime.timedelta(days=5)
+    selecting = call.planning_phase_refusal(PlanningPhase.SELECTION, now=selecting_at) is None
+    by_title = {}
+    for lead, partners, title_ko, title_en, industry, dropped in THEMES_2027:
+        theme = CandidateTheme.objects.filter(call=call, title_ko=title_ko).first()
+        if theme is None:
+            theme = themes.theme_create(
+                actor=_official(lead), call=call, now=discovering,
+                partners=list(Region.objects.filter(code__in=partners)),
+                fields={"title_ko": title_ko, "title_en": title_en,
+                        "industry": StrategicIndustry.objects.get(code=industry),
+                        "rationale": f"{title_ko}: 지역 전략산업과 혁신역량에 맞는 테마기술",
+                        "source_technology": "지역 대학·출연연 보유 원천기술", "path_to_application": "2030 실증, 2033 사업화",
+                        "capacity_institutions": "지역 거점대학, 출연연 분원", "capacity_companies": "관련 기업 20여 개사",
+                        "capacity_workforce": "석박사 연구인력 300여 명", "capacity_projects": "지역혁신 선도연구센터"})
+        if dropped and theme.status == ThemeStatus.CANDIDATE and selecting:
+            theme = themes.theme_drop(actor=_official(lead), theme=theme, reason=dropped, now=selecting_at)
+        by_title[title_ko] = theme
+    for code, kind, day, participants, summary in OPINIONS_2027:
+        region = Region.objects.get(code=code)
+        if not OpinionGathering.objects.filter(call=call, region=region, held_on=day).exists() and selecting:
+            themes.opinion_record(actor=_official(code), call=call, kind=kind, held_on=datetime.date.fromisoformat(day),
+                                  participants=participants, summary=summary, now=_at(day, 18))
+    lead, partner, title, reason = FINAL_2027
+    final = by_title[title]
+    if selecting and final.status == ThemeStatus.CANDIDATE:
+        themes.theme_select(actor=_official(lead), call=call, theme=final, reason=reason, now=selecting_at)
+    if selecting and final.regions.filter(region__code=partner, signed_off_at__isnull=True).exists():
+        themes.selection_sign_off(actor=_official(partner), theme=final, now=selecting_at)

@@ -546,3 +546,23 @@ class ThemeSelection(models.Model):
 
     def __str__(self) -> str:
         return str(self.theme)
+
+
+class PlanningReminder(models.Model):
+    """A reminder sent to a region's officials before a planning phase of a call closes, remembered so
+    that each (phase, region, lead time) is reminded once (proposals.services.reminders)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+", verbose_name=_("call"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    phase = models.CharField(_("planning phase"), max_length=20)
+    days_before = models.PositiveSmallIntegerField(_("days before the phase closes"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("planning reminder")
+        verbose_name_plural = _("planning reminders")
+        constraints = [models.UniqueConstraint(fields=["call", "region", "phase", "days_before"],
+                                               name="planning_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}:{self.region_id}:{self.phase}:D-{self.days_before}"

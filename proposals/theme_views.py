@@ -237,3 +237,36 @@ def theme_draft(request, pk):
         return redirect("proposals:theme_detail", pk=theme.pk)
     messages.success(request, _("The proposal draft was opened from the final theme."))
     return redirect("proposals:detail", pk=proposal.pk)
+
+
+# --- Where every region stands (staff) -------------------------------------------------------
+
+
+def _status_call(request, call_pk):
+    require(request.user, "proposals.view_planning_status")
+    return get_object_or_404(calls_visible_to(user=request.user).filter(planning_start__isnull=False), pk=call_pk)
+
+
+@login_required
+def planning_status(request, call_pk):
+    from .planning_status import region_standings
+
+    call = _status_call(request, call_pk)
+    return render(request, "proposals/planning_status.html", {
+        "call": call, "standings": region_standings(call), "phases": call.planning_phases(),
+        "current_phase": call.current_planning_phase()})
+
+
+@login_required
+def planning_status_csv(request, call_pk):
+    from django.http import HttpResponse
+
+    from core.spreadsheet import csv_text
+
+    from .planning_status import region_standings, standing_csv_rows
+
+    call = _status_call(request, call_pk)
+    response = HttpResponse(csv_text(standing_csv_rows(call, region_standings(call))),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="planning-status-{call.pk}.csv"'
+    return response

@@ -33,4 +33,6 @@ urlpatterns = [
     path("themes/selection/<int:call_pk>/opinion/", theme_views.opinion_add, name="opinion_add"),
     path("themes/selection/<int:call_pk>/select/", theme_views.theme_select, name="theme_select"),
     path("themes/opinions/<int:pk>/minutes/", theme_views.opinion_minutes, name="opinion_minutes"),
+    path("themes/status/<int:call_pk>/", theme_views.planning_status, name="planning_status"),
+    path("themes/status/<int:call_pk>/csv/", theme_views.planning_status_csv, name="planning_status_csv"),
 ]

@@ -6,6 +6,7 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Role, User
@@ -15,6 +16,7 @@ from evaluations.selectors import assignments_of
 from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
 from proposals.models import ProposalState
+from proposals.planning_status import region_standings
 from proposals.selectors import proposal_list
 
 from . import figures
@@ -52,7 +54,22 @@ def official_dashboard(*, user, params=None) -> dict:
         "open_calls": list(open_calls_for_region(region=user.region)[:10]),
         "colleagues": list(User.objects.filter(region=user.region, role=Role.OFFICIAL, is_active=True)
                            .exclude(pk=user.pk).order_by("username")[:10]),
+        "planning": region_planning(user=user, calls=calls),
     }
+
+
+def region_planning(*, user, calls: list) -> list[dict]:
+    """The official's region's row of "where every region stands" for each call whose planning period
+    has not ended yet and which is open to the region."""
+    today = timezone.localdate()
+    rows = []
+    for call in calls:
+        if not call.has_planning_period or call.planning_end < today:
+            continue
+        standing = region_standings(call, regions=[user.region])
+        if standing:
+            rows.append({"call": call, "s": standing[0], "phase": call.current_planning_phase()})
+    return rows
 
 
 def expert_dashboard(*, user, params=None) -> dict:

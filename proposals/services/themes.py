@@ -261,3 +261,28 @@ def proposal_from_theme(*, actor, theme: CandidateTheme):
         record(actor=actor, action=AuditAction.PLANNING, obj=proposal,
                summary=_("Proposal draft opened from the final theme: %(title)s") % {"title": theme.title_ko})
     return proposal
+
+
+def theme_drop(*, actor, theme: CandidateTheme, reason: str, now=None) -> CandidateTheme:
+    """The lead region drops one of its candidate themes (not the selected one), saying why, while theme
+    discovery or selection is open; the theme stays on record among the themes considered."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        theme = CandidateTheme.objects.select_for_update().select_related("call").get(pk=theme.pk)
+        require(actor, "proposals.drop_theme", theme)
+        refusal = theme.call.planning_phase_refusal(PlanningPhase.SELECTION, now=now)
+        if refusal is not None:
+            raise ValidationError({"status": refusal})
+        errors = {}
+        if theme.status != ThemeStatus.CANDIDATE:
+            errors["status"] = _("Only a candidate theme can be dropped.")
+        if not (reason or "").strip():
+            errors["status_reason"] = _("Say why the theme is dropped.")
+        if errors:
+            raise ValidationError(errors)
+        theme.status, theme.status_reason = ThemeStatus.DROPPED, reason.strip()
+        theme.save(update_fields=["status", "status_reason", "updated_at"])
+        record(actor=actor, action=AuditAction.PLANNING, obj=theme,
+               summary=_("Candidate theme dropped: %(title)s") % {"title": theme.title_ko},
+               before={"status": ThemeStatus.CANDIDATE}, after={"status": ThemeStatus.DROPPED})
+    return theme

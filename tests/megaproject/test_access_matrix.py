@@ -428,6 +428,10 @@ EXPECTED = {
     # --- boards --- (a proposal's selection decision on its own page, opened from the selection board)
     "funding:select": "login 403 403 403 403 403 403 200 200",
     "funding:select [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- planning2 ---
+    # Where every region stands in a call's planning period, and its CSV: staff only.
+    "proposals:planning_status": "login 403 403 403 403 403 403 200 200",
+    "proposals:planning_status_csv": "login 403 403 403 403 403 403 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -704,6 +708,8 @@ FILL = {
     "proposals:selection_sign_off": lambda w: {"pk": w.theme.pk},
     "proposals:theme_draft": lambda w: {"pk": w.theme.pk},
     "proposals:opinion_minutes": lambda w: {"pk": w.opinion.pk},
+    **{f"proposals:{name}": lambda w: {"call_pk": w.planning_call.pk} for name in ("planning_status",
+                                                                                 "planning_status_csv")},
     # --- outcomes ---
     "projects:outcomes": lambda w: {"pk": w.project.pk},
     "projects:outcome_add": lambda w: {"pk": w.project.pk},

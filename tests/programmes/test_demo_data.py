@@ -171,3 +171,29 @@ def test_the_2023_call_has_its_illustrative_zones_covering_every_eligible_region
     assert covered == sorted(r.code for r in call.eligible_regions.all())
     assert (call.zone_panel_size, call.zone_min_scorers, call.zone_normalise) == (5, 3, False)
     assert not Call.objects.get(year=2027).zones.exists()
+
+
+def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
+    """Issue 17: guidelines for each phase, candidate themes of several regions (some dropped with
+    reasons), opinions gathered, and Chungnam + Jeonbuk's final theme signed off by both; reseeding adds none."""
+    from programmes.models import Guideline, PlanningPhase
+    from proposals import demo as proposals_demo
+    from proposals.models import CandidateTheme, OpinionGathering, ThemeStatus
+    from proposals.planning_status import region_standings
+
+    call = Call.objects.get(year=2027)
+    assert [call.planning_start.isoformat(), call.planning_end.isoformat()] == ["2026-09-01", "2027-01-22"]
+    assert sorted(Guideline.objects.filter(call=call).values_list("phase", flat=True)) == sorted(PlanningPhase.values)
+    themes = CandidateTheme.objects.filter(call=call)
+    assert sorted(set(themes.values_list("lead_region__code", flat=True))) == ["busan", "chungnam", "gwangju"]
+    dropped = themes.filter(status=ThemeStatus.DROPPED)
+    assert dropped.count() == 2 and all(t.status_reason for t in dropped)
+    rows = {s.region.code: s for s in region_standings(call)}
+    chungnam, jeonbuk, gwangju = rows["chungnam"], rows["jeonbuk"], rows["gwangju"]
+    assert chungnam.final_theme == jeonbuk.final_theme is not None and chungnam.all_signed and jeonbuk.signed_off
+    assert (gwangju.themes, gwangju.dropped, gwangju.opinions, rows["jeonnam"].opinions) == (2, 1, 1, 1)
+    assert gwangju.final_theme is None and gwangju.open_work(PlanningPhase.SELECTION)  # still choosing
+    assert (gwangju.guidelines_read, chungnam.guidelines_read, chungnam.all_guidelines_read) == (0, 1, False)
+    counts = (themes.count(), OpinionGathering.objects.filter(call=call).count())
+    proposals_demo.seed_planning(call)
+    assert (CandidateTheme.objects.filter(call=call).count(), OpinionGathering.objects.filter(call=call).count()) == counts

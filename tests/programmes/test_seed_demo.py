@@ -22,6 +22,15 @@ def seed_demo() -> str:
     return out.getvalue()
 
 
+def planning_models() -> dict:
+    from programmes.models import Guideline, GuidelineAcknowledgement, GuidelineVersion
+    from proposals.models import CandidateTheme, OpinionGathering, ThemeRegion, ThemeSelection
+
+    return {"guidelines": Guideline, "guideline_versions": GuidelineVersion,
+            "guideline_reads": GuidelineAcknowledgement, "themes": CandidateTheme, "theme_regions": ThemeRegion,
+            "opinions": OpinionGathering, "selections": ThemeSelection}
+
+
 def snapshot() -> dict:
     """Counts and the key fields of everything the command writes."""
     return {
@@ -31,6 +40,8 @@ def snapshot() -> dict:
             "criteria": RubricCriterion.objects.count(),
             "expert_profiles": ExpertProfile.objects.count(),
             "call_history": Call.history.count(),
+            # The 2027 planning period (issue 17): guidelines, acknowledgements, themes, opinions, selections.
+            **{name: model.objects.count() for name, model in planning_models().items()},
         },
         "users": list(User.objects.order_by("username").values_list(
             "pk", "username", "role", "region__code", "display_name", "email", "is_staff", "is_superuser",
@@ -62,6 +73,7 @@ def snapshot() -> dict:
 def test_running_it_twice_gives_the_same_data():
     seed_demo()
     first = snapshot()
+    assert (first["counts"]["guidelines"], first["counts"]["themes"], first["counts"]["selections"]) == (3, 5, 1)
     seed_demo()
     assert snapshot() == first
 
