@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from evaluations.forms import AutoPlanForm
 from programmes.models import Call
 
 from .models import Outcome, SanctionKind
@@ -199,3 +200,10 @@ class SanctionForm(forms.Form):
     measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"required": _("Describe the measure (e.g. two years without "
                                                             "participation).")})
+
+
+class RoundPlanForm(AutoPlanForm):
+    """The automatic plan of a stage round's panels: the call plan's settings, without the
+    cooperation type (a round's projects are planned together)."""
+
+    type = None

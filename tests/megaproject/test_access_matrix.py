@@ -365,6 +365,8 @@ EXPECTED = {
     "agreements:accept": "405 405 405 405 405 405 405 405 405",
     "agreements:accept [POST]": "login 302 404 403 404 404 404 403 403",
     "agreements:download": "login 200 404 200 404 404 404 200 200",
+    # --- stagepanels --- (a stage round's automatic panel plan: staff only)
+    "projects:round_auto_assign": "login 403 403 403 403 403 403 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -604,6 +606,8 @@ FILL = {
     "agreements:prepare": lambda w: {"pk": w.project.pk},
     **{f"agreements:{name}": lambda w: {"pk": w.agreement.pk} for name in ("version", "issue", "accept")},
     "agreements:download": lambda w: {"pk": w.agreement.document.pk},
+    # --- stagepanels ---
+    "projects:round_auto_assign": lambda w: {"pk": w.stage_evaluation.round_id},
 }
 
 

@@ -421,6 +421,8 @@ FORMS = {
     "public:notice_publish": "ministry", "public:notice_pin": "ministry",
     # Grant agreements: staff prepare (the world's exists: its page) and issue; the owner accepts its place.
     "agreements:prepare": "ministry", "agreements:issue": "ministry", "agreements:accept": "owner",
+    # --- stagepanels --- a stage round's automatic plan (settings, then the confirmation of the reviewed plan)
+    "projects:round_auto_assign": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
