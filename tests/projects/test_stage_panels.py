@@ -159,3 +159,24 @@ def test_the_page_shows_the_plan_and_confirms_it(client, rnd, projects, experts,
 def test_the_page_is_staff_only(client, rnd, official):
     log_in(client, official)
     assert client.get(reverse("projects:round_auto_assign", args=[rnd.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("stage_too", [True, False])
+def test_the_coaching_bar_holds_in_the_round_s_plan_when_the_call_says_so(rnd, call, projects, experts, ministry,
+                                                                          stage_too):
+    call.coi_coached_stage = stage_too
+    call.save()
+    coach = make_expert("coach", keywords="이차전지")
+    Assignment.objects.create(kind=AssignmentKind.CONSULTING, expert=coach, proposal=projects[0].proposal,
+                              assigned_by=ministry)
+    row = {r.proposal.pk: r for r in stages.round_panel_plan(rnd=rnd, max_load=2).rows}[projects[0].proposal_id]
+    assert (coach in [e for e, _r in row.excluded]) is stage_too
+    if stage_too:
+        assert coach not in [e for e, _m in row.experts]
+
+
+def test_evaluation_loads_of_the_call_do_not_count_in_the_round(rnd, projects, experts, ministry):
+    Assignment.objects.create(kind=AssignmentKind.EVALUATION, expert=experts[0], proposal=projects[0].proposal,
+                              assigned_by=ministry)
+    plan = stages.round_panel_plan(rnd=rnd)
+    assert plan.max_load == 1 and experts[0] in [e for row in plan.rows for e, _m in row.experts]
