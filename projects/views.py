@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import User
 from core.charts import ChartData, column_chart
 from core.forms import ConfirmForm, apply_errors, perform
 from core.params import parse_id, posted_id, posted_ids
@@ -26,6 +25,7 @@ from core.templatetags.portal import eok
 from evaluations.models import ScoresheetState
 from evaluations.selectors import experts
 from evaluations.services.panels import panel_unassign
+from evaluations.views import auto_plan_page
 from programmes.models import Call, Region
 from programmes.money import TOTAL_KEY, MatchingRule
 from proposals.selectors import participations_of
@@ -500,40 +500,18 @@ def round_assign(request, pk):
 
 @login_required
 def round_auto_assign(request, pk):
-    """The optimal plan of the round's panels (the call plan's solver and rules): staff choose
-    what to optimise and the load, review each project's chosen experts, then confirm."""
+    """The optimal plan of the round's panels (the call plan's solver, rules and page flow):
+    staff choose what to optimise and the load, review each project's chosen experts, then confirm."""
     rnd = _round_of(request, pk)
     if rnd.state == RoundState.CLOSED:
         raise Http404
-    data = request.POST if request.method == "POST" else request.GET
-    form = RoundPlanForm(data if any(k in data for k in ("mode", "max_load")) else None)
-    settings_ = {"mode": "total", "max_load": None}
-    if form.is_bound and form.is_valid():
-        settings_ = {"mode": form.cleaned_data["mode"], "max_load": form.cleaned_data["max_load"]}
-    plan = None
-    if not form.is_bound or form.is_valid():
-        if request.method == "POST":
-            try:
-                created = stages.round_panels_confirm(actor=request.user, rnd=rnd,
-                                                      signature=request.POST.get("signature", ""), **settings_)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("%(n)s assignments created; the experts were told.") % {
-                    "n": len(created)})
-                return redirect("projects:round", pk=rnd.pk)
-        try:
-            plan = stages.round_panel_plan(rnd=rnd, **settings_)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-    loads = []
-    if plan is not None:
-        people = User.objects.in_bulk([k for k, v in plan.loads.items() if v])
-        loads = sorted(((people[k], v) for k, v in plan.loads.items() if v), key=lambda x: (-x[1], x[0].pk))
-    return render(request, "projects/round_auto_assign.html", {
-        "round": rnd, "plan": plan, "form": form, "settings": settings_, "loads": loads,
-        "new_count": sum(len(r.experts) for r in plan.rows) if plan else 0,
-    })
+    return auto_plan_page(
+        request, form_class=RoundPlanForm, names={"mode": "mode", "max_load": "max_load"},
+        defaults={"mode": "total", "max_load": None},
+        make_plan=lambda **kw: stages.round_panel_plan(rnd=rnd, **kw),
+        confirm=lambda **kw: stages.round_panels_confirm(actor=request.user, rnd=rnd, **kw),
+        done_url=reverse("projects:round", args=[rnd.pk]), template="projects/round_auto_assign.html",
+        context={"round": rnd})
 
 
 @require_POST
