@@ -519,41 +519,54 @@ def panel_override(request, pk):
     return redirect("evaluations:panel", pk=pk)
 
 
-@login_required
-def auto_assign(request, pk):
-    """The optimal plan of the call's panels: staff choose what to optimise and the load, review
-    the plan (affinity and reasons per chosen expert), then confirm it."""
-    call = _staff_call(request, pk)
+def auto_plan_page(request, *, form_class, names: dict, defaults: dict, make_plan, confirm, done_url: str,
+              template: str, context: dict):
+    """The automatic plan's page, for the call's panels and a stage round's (projects): the
+    settings form (`names`: the plan's setting → the form's field), the plan reviewed, then
+    confirmed by posting its signature (`confirm(signature=…, **settings)` returns what it
+    created; then to `done_url`)."""
     data = request.POST if request.method == "POST" else request.GET
-    form = AutoPlanForm(data if any(k in data for k in ("type", "mode", "max_load")) else None)
-    settings_ = {"cooperation_type": "", "mode": "total", "max_load": None}
+    form = form_class(data if any(f in data for f in names.values()) else None)
+    settings_ = dict(defaults)
     if form.is_bound and form.is_valid():
-        settings_ = {"cooperation_type": form.cleaned_data["type"], "mode": form.cleaned_data["mode"],
-                     "max_load": form.cleaned_data["max_load"]}
+        settings_ = {k: form.cleaned_data[f] for k, f in names.items()}
     plan = None
     if not form.is_bound or form.is_valid():
         if request.method == "POST":
             try:
-                created = services.panel_auto_confirm(actor=request.user, call=call,
-                                                      signature=request.POST.get("signature", ""), **settings_)
+                created = confirm(signature=request.POST.get("signature", ""), **settings_)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("%(n)s assignments created; the experts were told.") % {
                     "n": len(created)})
-                return redirect("evaluations:progress", pk=call.pk)
+                return redirect(done_url)
         try:
-            plan = services.panel_auto_plan(call=call, **settings_)
+            plan = make_plan(**settings_)
         except ValidationError as exc:
             apply_errors(form, exc)
     loads = []
     if plan is not None:
         experts = User.objects.in_bulk([k for k, v in plan.loads.items() if v])
         loads = sorted(((experts[k], v) for k, v in plan.loads.items() if v), key=lambda x: (-x[1], x[0].pk))
-    return render(request, "evaluations/auto_assign.html", {
-        "call": call, "plan": plan, "form": form, "settings": settings_, "loads": loads,
+    return render(request, template, {
+        **context, "plan": plan, "form": form, "settings": settings_, "loads": loads,
         "new_count": sum(len(r.experts) for r in plan.rows) if plan else 0,
     })
+
+
+@login_required
+def auto_assign(request, pk):
+    """The optimal plan of the call's panels: staff choose what to optimise and the load, review
+    the plan (affinity and reasons per chosen expert), then confirm it."""
+    call = _staff_call(request, pk)
+    return auto_plan_page(
+        request, form_class=AutoPlanForm, names={"cooperation_type": "type", "mode": "mode", "max_load": "max_load"},
+        defaults={"cooperation_type": "", "mode": "total", "max_load": None},
+        make_plan=lambda **kw: services.panel_auto_plan(call=call, **kw),
+        confirm=lambda **kw: services.panel_auto_confirm(actor=request.user, call=call, **kw),
+        done_url=reverse("evaluations:progress", args=[call.pk]), template="evaluations/auto_assign.html",
+        context={"call": call})
 
 
 @login_required

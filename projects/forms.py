@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import WonField
+from evaluations.forms import AutoPlanForm
 from programmes.models import Call
 
 from .models import Outcome, PatentStatus, SanctionKind
@@ -268,3 +269,10 @@ class OutcomeReviewForm(forms.Form):
 class OutcomeEvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence"), allow_empty_file=True,
                            error_messages={"required": _("Choose a file to upload.")})
+
+
+class RoundPlanForm(AutoPlanForm):
+    """The automatic plan of a stage round's panels: the call plan's settings, without the
+    cooperation type (a round's projects are planned together)."""
+
+    type = None

@@ -22,6 +22,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/assign/", views.round_assign, name="round_assign"),
     path("rounds/<int:pk>/unassign/", views.round_unassign, name="round_unassign"),
+    path("rounds/<int:pk>/auto-assign/", views.round_auto_assign, name="round_auto_assign"),
     path("rounds/<int:pk>/start/", views.round_start, name="round_start"),
     path("rounds/<int:pk>/report/", views.round_report, name="round_report"),
     path("evaluations/<int:pk>/decide/", views.evaluation_decide, name="decide"),

@@ -25,6 +25,7 @@ from core.templatetags.portal import eok
 from evaluations.models import ScoresheetState
 from evaluations.selectors import experts
 from evaluations.services.panels import panel_unassign
+from evaluations.views import auto_plan_page
 from programmes.models import Call, Region
 from programmes.money import TOTAL_KEY, MatchingRule
 from proposals.selectors import participations_of
@@ -45,6 +46,7 @@ from .forms import (
     ReportReviewForm,
     ReportSubmitForm,
     RoundOpenForm,
+    RoundPlanForm,
     SanctionForm,
     rubric_formset,
     rubric_rows,
@@ -502,6 +504,22 @@ def round_assign(request, pk):
     expert = get_object_or_404(experts(), pk=posted_id(request, "expert"))
     return _on_round(request, rnd, lambda: stages.stage_assign(actor=request.user, evaluation=evaluation, expert=expert),
                      _("%(expert)s was assigned.") % {"expert": expert})
+
+
+@login_required
+def round_auto_assign(request, pk):
+    """The optimal plan of the round's panels (the call plan's solver, rules and page flow):
+    staff choose what to optimise and the load, review each project's chosen experts, then confirm."""
+    rnd = _round_of(request, pk)
+    if rnd.state == RoundState.CLOSED:
+        raise Http404
+    return auto_plan_page(
+        request, form_class=RoundPlanForm, names={"mode": "mode", "max_load": "max_load"},
+        defaults={"mode": "total", "max_load": None},
+        make_plan=lambda **kw: stages.round_panel_plan(rnd=rnd, **kw),
+        confirm=lambda **kw: stages.round_panels_confirm(actor=request.user, rnd=rnd, **kw),
+        done_url=reverse("projects:round", args=[rnd.pk]), template="projects/round_auto_assign.html",
+        context={"round": rnd})
 
 
 @require_POST

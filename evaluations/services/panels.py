@@ -134,10 +134,13 @@ class Plan:
     max_load: int = 0  # the most evaluations one expert carries in this call after the plan
     balanced_load: int = 0  # ⌈seats ÷ eligible experts⌉: the least load that can fill the panels
     shortages: list = field(default_factory=list)  # [(PlanRow, at_load_limit: bool)]: nothing is assigned
+    kind: str = AssignmentKind.EVALUATION
+    stage_number: int | None = None  # a stage evaluation's stage (kind stage)
+    refused: list = field(default_factory=list)  # [str]: proposals the kind owner's rules refuse (hooks)
 
     @property
     def problems(self) -> list[str]:
-        out = []
+        out = list(self.refused)
         for row, at_limit in self.shortages:
             if at_limit:
                 out.append(_("%(title)s: its %(n)s conflict-free experts already carry the load limit of %(load)s "
@@ -163,6 +166,8 @@ class Plan:
     def signature(self) -> str:
         """Identifies this exact plan, so what staff confirm is what they reviewed."""
         data = [self.mode, self.max_load, [[r.proposal.pk, [e.pk for e, _m in r.experts]] for r in self.rows]]
+        if self.kind != AssignmentKind.EVALUATION:
+            data += [self.kind, self.stage_number]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
 
@@ -194,57 +199,93 @@ def _repair(call, members_now, chosen: list, options: list, room: dict, score) -
 
 def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None, mode: str = "total",
                     max_load: int | None = None) -> Plan:
-    """The optimal plan for the call's eligible proposals (see assignment_solver): each gets
-    exactly `size` active experts (existing assignments count), each expert at most
-    `max_load` evaluations in this call (existing ones count; None: the balanced load
-    ⌈seats ÷ eligible experts⌉, raised only as far as the panels need), maximising the total
-    affinity or, in the fairness mode, the weakest proposal's first. Infeasible: nothing
-    planned and `problems` says which proposals cannot be covered and why. A `max_load`
-    below the balanced load is refused (ValidationError on "max_load")."""
+    """The optimal plan for the call's eligible proposals (see `panel_plan`), each with the
+    call's panel size unless `size` is given."""
+    proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE)
+    if cooperation_type:
+        proposals = proposals.filter(cooperation_type=cooperation_type)
+    return panel_plan(call=call, proposals=proposals, kind=AssignmentKind.EVALUATION, size=size or call.panel_size,
+                      mode=mode, max_load=max_load)
+
+
+def _panels_now(proposals, kind: str, stage_number: int | None) -> dict:
+    """{proposal id: its panel's active assignments of this kind (and stage)}, in one query."""
+    if kind == AssignmentKind.EVALUATION:
+        return composition.current_panels(proposals)
+    out: dict = {}
+    for a in (Assignment.objects.filter(proposal__in=proposals, kind=kind, stage_number=stage_number,
+                                        conflict_declared=False).select_related("expert__expert_profile")):
+        out.setdefault(a.proposal_id, []).append(a)
+    return out
+
+
+def panel_plan(*, call, proposals, kind: str, size: int, stage_number: int | None = None, mode: str = "total",
+               max_load: int | None = None, subjects: dict | None = None) -> Plan:
+    """The optimal plan of the panels of `proposals` (of `call`) for `kind` — the call's
+    selection evaluation, or a funded project's evaluation at the end of stage `stage_number`
+    (`subjects`: {proposal id: the owner's object handed to its rules in `evaluations.hooks`};
+    a proposal those rules refuse gets no expert and is named in `problems`). Solved by
+    services.assignment_solver: each proposal gets exactly `size` active experts of this kind
+    (existing assignments count), each expert at most `max_load` assignments of this kind in
+    this call (and stage; existing ones count; None: the balanced load ⌈seats ÷ eligible
+    experts⌉, raised only as far as the panels need), maximising the total affinity or, in the
+    fairness mode, the weakest proposal's first. Every conflict, exclusion, unsuitability and
+    coaching bar is a hard constraint; the call's composition rules are repaired after.
+    Infeasible: nothing planned and `problems` says which proposals cannot be covered and why.
+    A `max_load` below the balanced load is refused (ValidationError on "max_load")."""
     from . import assignment_solver
     from .affinity import call_affinity
 
-    size = size or call.panel_size
     mode = mode if mode in PLAN_MODES else "total"
-    proposals = Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).select_related("industry", "call")
-    if cooperation_type:
-        proposals = proposals.filter(cooperation_type=cooperation_type)
-    proposals = list(proposals.order_by("pk").prefetch_related("participations__region", "organisations",
-                                                               coaching_assignments()))
+    stage_number = stage_number if kind == AssignmentKind.STAGE else None
+    subjects = subjects or {}
+    proposals = list(Proposal.objects.filter(pk__in=[p.pk for p in proposals]).select_related("industry", "call")
+                     .order_by("pk").prefetch_related("participations__region", "organisations",
+                                                      coaching_assignments()))
     reg = registry()
+    mine = Q(assignments__kind=kind, assignments__proposal__call=call, assignments__conflict_declared=False)
+    if stage_number is not None:
+        mine &= Q(assignments__stage_number=stage_number)
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__available=True)
         .exclude(pk__in=excluded_experts())
         .select_related("expert_profile")
         .prefetch_related("expert_profile__industries")
-        .annotate(load=Count("assignments", filter=Q(assignments__kind=AssignmentKind.EVALUATION,
-                                                     assignments__proposal__call=call,
-                                                     assignments__conflict_declared=False), distinct=True))
+        .annotate(load=Count("assignments", filter=mine, distinct=True))
         .order_by("pk")
     )
     loads = {e.pk: e.load for e in experts}
     taken, active = {}, {}
-    for a in Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__in=proposals):
+    for a in Assignment.objects.filter(kind=kind, stage_number=stage_number, proposal__in=proposals):
         # A withdrawn expert (declared conflict) is never picked again and no longer counts.
         taken.setdefault(a.proposal_id, set()).add(a.expert_id)
         if not a.conflict_declared:
             active.setdefault(a.proposal_id, set()).add(a.expert_id)
     unsuitable = applicants.blocking_entries([p.pk for p in proposals])
-    panels_now = composition.current_panels(proposals)
+    panels_now = _panels_now(proposals, kind, stage_number)
     affinity = call_affinity(call, experts=[e.pk for e in experts], proposals=[p.pk for p in proposals])
     matrix = np.zeros((len(experts), len(proposals)))
     if experts and proposals:  # rows and columns of the affinity follow ascending ids, as these lists
         matrix[:, :] = affinity.matrix
     allowed = np.zeros(matrix.shape, dtype=bool)
-    rows, need, base = [], [], []
+    rows, need, base, refused = [], [], [], []
     for j, p in enumerate(proposals):
         facts = prefetched_facts(p, reg=reg)
         row = PlanRow(proposal=p, already=len(active.get(p.pk, set())))
+        rows.append(row)
+        if kind not in ASSIGNABLE_STATES and kind != AssignmentKind.REEVALUATION:
+            try:  # the owner's rules for the whole panel (e.g. a decided stage evaluation's is closed)
+                hooks.check_assignable(kind=kind, proposal=p, stage_number=stage_number, subject=subjects.get(p.pk))
+            except ValidationError as exc:
+                refused.append(_("%(title)s: %(reason)s") % {"title": p.title, "reason": " ".join(exc.messages)})
+                need.append(0)
+                base.append(0.0)
+                continue
         already = taken.get(p.pk, set())
         for i, e in enumerate(experts):
             if e.pk in already:
                 continue
-            reasons = expert_conflicts(profile=e.expert_profile, proposal=p, facts=facts)
+            reasons = expert_conflicts(profile=e.expert_profile, proposal=p, facts=facts, kind=kind)
             if e.pk in unsuitable.get(p.pk, {}):
                 reasons = [*reasons, *applicants.unsuitable_reasons(unsuitable[p.pk][e.pk])]
             if reasons:
@@ -254,7 +295,6 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         row.available = int(allowed[:, j].sum())
         need.append(max(0, size - row.already))
         base.append(sum(affinity.score(e, p.pk) for e in active.get(p.pk, set())))
-        rows.append(row)
     seats = sum(need) + sum(loads.values())
     holding = np.array([loads[e.pk] > 0 for e in experts], dtype=bool)
     eligible = int((allowed.any(axis=1) | holding).sum()) if experts else 0  # who may take or holds a seat
@@ -272,7 +312,8 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
         if not any(s.at_load_limit for s in solution.shortages):
             break  # too few conflict-free experts somewhere: no load fills that panel
         limit += 1  # the balanced load cannot fill every panel (conflicts crowd some experts out): one more
-    plan = Plan(rows=rows, size=size, loads=loads, mode=mode, max_load=limit, balanced_load=balanced)
+    plan = Plan(rows=rows, size=size, loads=loads, mode=mode, max_load=limit, balanced_load=balanced,
+                kind=kind, stage_number=stage_number, refused=refused)
     if not solution.feasible:
         plan.shortages = [(rows[s.proposal], s.at_load_limit) for s in solution.shortages]
         for row, n in zip(rows, need, strict=True):
@@ -282,12 +323,13 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
     for panel in solution.panels:
         for i in panel:
             room[experts[i].pk] -= 1
+    chairs = kind == AssignmentKind.EVALUATION  # only a selection panel has a chair (composition.panel_set_chair)
     for j, (row, panel) in enumerate(zip(rows, solution.panels, strict=True)):
         p = row.proposal
         def score(e, p=p):
             return affinity.score(e.pk, p.pk)
         chosen = [experts[i] for i in panel]
-        if composition.has_rules(call):
+        if composition.has_rules(call) and chosen:
             options = sorted((experts[i] for i in np.flatnonzero(allowed[:, j])), key=lambda e: (-score(e), e.pk))
             chosen = _repair(call, panels_now.get(p.pk, []), chosen, options, room, score)
         chosen.sort(key=lambda e: (-score(e), e.pk))
@@ -298,8 +340,37 @@ def panel_auto_plan(*, call, cooperation_type: str = "", size: int | None = None
                        for e in chosen]
         row.affinity = [(e, score(e), affinity.reasons(e.pk, p.pk)) for e in chosen]
         row.missing = need[j] - len(chosen)
-        composition.plan_row_finish(call, row, panels_now.get(p.pk, []))
+        if chairs:
+            composition.plan_row_finish(call, row, panels_now.get(p.pk, []))
+        elif composition.has_rules(call):
+            row.composition = composition.composition_problems(call, [*panels_now.get(p.pk, []), *row.experts],
+                                                               chair_named=True)
     return plan
+
+
+def panel_plan_confirm(*, actor, call, plan: Plan, signature: str, subjects: dict | None = None) -> list[Assignment]:
+    """Create the assignments of a plan freshly made inside the caller's transaction (after it
+    locked what two people could change at once), if it is the one staff reviewed and has no
+    problem; each assignment checked by the one set of rules, the experts told."""
+    require(actor, "evaluations.manage_panels")
+    if plan.signature != signature:
+        raise ValidationError(_("The assignments changed since you reviewed them. Review the new proposal, "
+                                "then confirm again."))
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    subjects = subjects or {}
+    created = []
+    reg = registry()
+    facts = {row.proposal.pk: prefetched_facts(row.proposal, reg=reg) for row in plan.rows}
+    for row in plan.rows:
+        for expert, _m in row.experts:
+            _check_assignable(proposal=row.proposal, expert=expert, kind=plan.kind, facts=facts[row.proposal.pk],
+                              stage_number=plan.stage_number, subject=subjects.get(row.proposal.pk))
+            created.append(Assignment(kind=plan.kind, expert=expert, proposal=row.proposal, assigned_by=actor,
+                                      stage_number=plan.stage_number, is_chair=expert == row.chair))
+    created = Assignment.objects.bulk_create(created)
+    _notify_assigned(created)
+    return created
 
 
 @transaction.atomic
@@ -309,22 +380,8 @@ def panel_auto_confirm(*, actor, call, cooperation_type: str = "", signature: st
     # Lock the call's proposals so two confirmations cannot interleave.
     list(Proposal.objects.select_for_update().filter(call=call, state=ProposalState.ELIGIBLE).values_list("pk"))
     plan = panel_auto_plan(call=call, cooperation_type=cooperation_type, mode=mode, max_load=max_load)
-    if plan.signature != signature:
-        raise ValidationError(_("The assignments changed since you reviewed them. Review the new proposal, "
-                                "then confirm again."))
-    if plan.problems:
-        raise ValidationError(plan.problems)
-    created = []
-    reg = registry()
-    facts = {row.proposal.pk: prefetched_facts(row.proposal, reg=reg) for row in plan.rows}
-    for row in plan.rows:
-        for expert, _m in row.experts:
-            _check_assignable(proposal=row.proposal, expert=expert, kind=AssignmentKind.EVALUATION, facts=facts[row.proposal.pk])
-            created.append(Assignment(kind=AssignmentKind.EVALUATION, expert=expert, proposal=row.proposal,
-                                      assigned_by=actor, is_chair=expert == row.chair))
-    created = Assignment.objects.bulk_create(created)
+    created = panel_plan_confirm(actor=actor, call=call, plan=plan, signature=signature)
     record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=call, after={"assigned": [describe(a) for a in created]})
-    _notify_assigned(created)
     return created
 
 

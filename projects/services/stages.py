@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import record
+from audit.services import AuditAction, record
 from core.moves import Move, check_move, move_of
 from core.permissions import require
 from evaluations.models import Assignment, AssignmentKind, Score, ScoresheetState
@@ -111,6 +111,45 @@ def stage_assign(*, actor, evaluation: StageEvaluation, expert) -> Assignment:
         pk=evaluation.pk)
     return panel_assign(actor=actor, proposal=evaluation.project.proposal, expert=expert,
                         kind=AssignmentKind.STAGE, stage_number=evaluation.round.stage_number, subject=evaluation)
+
+
+# --- The round's panels by the optimal plan (evaluations.services.panels.panel_plan) ---------
+
+
+def round_panel_plan(*, rnd: StageRound, mode: str = "total", max_load: int | None = None):
+    """The optimal plan of the round's undecided panels: the call's plan (the same solver,
+    conflicts, exclusions, coaching bar, this app's rules for stage assignments, composition
+    rules, load and modes) for the projects' proposals, kind stage at the round's stage, each
+    panel filled to the round's panel size (existing stage assignments count, as do the
+    experts' loads in this round). Read-only: staff review it, then `round_panels_confirm`."""
+    from evaluations.services.panels import panel_plan
+
+    evaluations = list(rnd.evaluations.filter(outcome="").select_related("round", "project__proposal")
+                       .order_by("project__proposal_id"))
+    return panel_plan(call=rnd.call, proposals=[e.project.proposal for e in evaluations], kind=AssignmentKind.STAGE,
+                      stage_number=rnd.stage_number, size=rnd.panel_size, mode=mode, max_load=max_load,
+                      subjects={e.project.proposal_id: e for e in evaluations})
+
+
+@transaction.atomic
+def round_panels_confirm(*, actor, rnd: StageRound, signature: str, mode: str = "total",
+                         max_load: int | None = None) -> list[Assignment]:
+    """Assign the plan staff reviewed (`signature`): refused if anything changed since, or if
+    any panel cannot be filled (nothing assigned then); recorded and the experts told, as
+    `stage_assign` does."""
+    from evaluations.services.panels import panel_plan_confirm
+
+    require(actor, "projects.manage_stage_rounds")
+    # Lock the round and its evaluations so two confirmations (or a hand assignment) cannot interleave.
+    rnd = StageRound.objects.select_for_update().select_related("call").get(pk=rnd.pk)
+    list(StageEvaluation.objects.select_for_update().filter(round=rnd).values_list("pk"))
+    plan = round_panel_plan(rnd=rnd, mode=mode, max_load=max_load)
+    subjects = {e.project.proposal_id: e for e in rnd.evaluations.select_related("round", "project__proposal")}
+    created = panel_plan_confirm(actor=actor, call=rnd.call, plan=plan, signature=signature, subjects=subjects)
+    for assignment in created:
+        record(actor=actor, action=AuditAction.PANEL_ASSIGN, obj=assignment,
+               after={"expert": assignment.expert, "kind": assignment.kind})
+    return created
 
 
 # --- The rules of a stage assignment, registered with evaluations.hooks (apps.py) ----------

@@ -309,3 +309,14 @@ def test_the_page_refuses_a_load_below_the_balanced_one_at_the_field_and_keeps_i
     assert form_fields(response)["max_load"]["value"] == "1"
     assert response.context["plan"] is None
     assert 'id="confirm-assign"' not in response.content.decode()
+
+
+def test_a_kind_owned_by_a_higher_app_asks_its_rules_and_plans_nothing_they_refuse(call, proposals, experts):
+    """The general plan (panel_plan) for a stage evaluation: proposals without a funded project's
+    evaluation at that stage are refused by the projects app's rules (evaluations.hooks), by name."""
+    from evaluations.services.panels import panel_plan
+
+    plan = panel_plan(call=call, proposals=proposals[:2], kind=AssignmentKind.STAGE, stage_number=1, size=2)
+    assert plan.problems == [f"{p.title}: Choose the stage evaluation." for p in proposals[:2]]
+    assert [row.experts for row in plan.rows] == [[], []]
+    assert plan.signature != panel_auto_plan(call=call).signature

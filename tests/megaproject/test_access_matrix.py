@@ -432,6 +432,8 @@ EXPECTED = {
     # Where every region stands in a call's planning period, and its CSV: staff only.
     "proposals:planning_status": "login 403 403 403 403 403 403 200 200",
     "proposals:planning_status_csv": "login 403 403 403 403 403 403 200 200",
+    # --- stagepanels --- (a stage round's automatic panel plan: staff only)
+    "projects:round_auto_assign": "login 403 403 403 403 403 403 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -720,6 +722,8 @@ FILL = {
     **{f"evaluations:{name}": lambda w: {"pk": w.call.pk} for name in ("zone_panels", "zone_member")},
     # --- boards ---
     "funding:select": lambda w: {"pk": w.eligible.pk},
+    # --- stagepanels ---
+    "projects:round_auto_assign": lambda w: {"pk": w.stage_evaluation.round_id},
 }
 
 

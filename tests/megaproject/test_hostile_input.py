@@ -435,6 +435,8 @@ FORMS = {
     # --- rounds --- staff take a two-round call's shortlist from the ranking board
     "evaluations:shortlist_take": "ministry", "evaluations:presentation_slot": "ministry",
     "evaluations:presentation_attendance": "ministry",
+    # --- stagepanels --- a stage round's automatic plan (settings, then the confirmation of the reviewed plan)
+    "projects:round_auto_assign": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",

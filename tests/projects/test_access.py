@@ -50,6 +50,7 @@ FILL = {
     # The round page's and the plan page's actions, one URL each (POST only).
     **{f"round_{action}": lambda w: [w["round"]] for action in ROUND_ACTIONS},
     **{f"plan_{action}": lambda w: [w["plan"]] for action in PLAN_ACTIONS},
+    "round_auto_assign": lambda w: [w["round"]],  # the round's automatic plan (staff)
 }
 POST_ONLY = {"report_start", "condition_close", "report_part", "report_save", "report_submit", "report_accept",
              "report_return", "report_attach", *(f"round_{a}" for a in ROUND_ACTIONS),
@@ -124,7 +125,8 @@ def test_nobody_outside_the_project_gets_a_project_page_or_changes_anything(requ
     assert state() == before
 
 
-STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close", "good_faith"}
+STAFF_ONLY = {"rounds", "round_create", "round", "decide", "condition_close", "good_faith",
+              "round_auto_assign"}
 
 
 @pytest.mark.parametrize("who", ["official", "partner_official"])
