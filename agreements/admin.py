@@ -47,8 +47,8 @@ class AgreementDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(AgreementLine)
 class AgreementLineAdmin(ReadOnlyAdmin):
-    list_display = ("version", "year", "source", "region", "amount_won")
-    list_filter = ("source", "year")
+    list_display = ("version", "year", "source", "region", "category", "amount_won")
+    list_filter = ("source", "category", "year")
     list_select_related = ("version__agreement__project__proposal", "region")
 
 

@@ -4,8 +4,9 @@
 - `AgreementVersion`: version 1 is the original; each approved amendment makes the next one.
   Its life (agreements.services.lifecycle): draft → issued → in force (every party accepted)
   → superseded (a later version came into force).
-- `AgreementLine`: the money of a version, per year × region × source (national funds go to
-  the lead research institution: no region; local funds per region).
+- `AgreementLine`: the money of a version, per year × region × source × spending category
+  (national funds go to the lead research institution: no region; local funds per region; the
+  category from programmes.categories — "unclassified" for money not yet put in one).
 - `AgreementParty`: who must accept a version — the ministry, each participating region and
   the lead research institution. An acceptance is a stamp on the party row of that one
   version, so it can never count for another version.
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.documents.models import OfficialDocument
+from programmes.categories import SpendingCategory
 
 
 class Agreement(models.Model):
@@ -108,22 +110,25 @@ class AgreementLine(models.Model):
     region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", verbose_name=_("region"))
     source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    category = models.CharField(_("spending category"), max_length=20, choices=SpendingCategory.choices,
+                                default=SpendingCategory.UNCLASSIFIED)
     amount_won = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
 
     class Meta:
-        ordering = ["year", "source", "region__order"]
+        ordering = ["year", "source", "region__order", "category"]
         verbose_name = _("agreement amount")
         verbose_name_plural = _("agreement amounts")
         constraints = [
-            models.UniqueConstraint(fields=["version", "year", "source", "region"], name="one_agreement_line",
-                                    condition=models.Q(region__isnull=False)),
-            models.UniqueConstraint(fields=["version", "year", "source"], name="one_national_agreement_line",
+            models.UniqueConstraint(fields=["version", "year", "source", "region", "category"],
+                                    name="one_agreement_line_per_category", condition=models.Q(region__isnull=False)),
+            models.UniqueConstraint(fields=["version", "year", "source", "category"],
+                                    name="one_national_agreement_line_per_category",
                                     condition=models.Q(region__isnull=True)),
             models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="agreement_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.source} {self.region_id or '-'}: {self.amount_won}"
+        return f"{self.year} {self.source} {self.region_id or '-'} {self.category}: {self.amount_won}"
 
 
 class PartyKind(models.TextChoices):

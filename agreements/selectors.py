@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from programmes.categories import SpendingCategory
 from projects.models import Project
 from projects.selectors import projects_visible_to
 
@@ -99,3 +100,26 @@ def version_grid(version: AgreementVersion) -> Grid:
     for row in grid.rows:
         row.cells = grid.cells(row)
     return grid
+
+
+@dataclass
+class CategoryGrid:
+    """The version's money per year × spending category (the categories it uses, in the vocabulary's order)."""
+
+    categories: list  # (value, label)
+    rows: list  # (year, [won per category], year total)
+    totals: list  # won per category
+    total: int
+
+
+def category_grid(version: AgreementVersion) -> CategoryGrid:
+    amounts: dict[tuple[int, str], int] = {}
+    for line in version.lines.all():
+        amounts[line.year, line.category] = amounts.get((line.year, line.category), 0) + line.amount_won
+    used = {c for _y, c in amounts}
+    categories = [(c.value, c.label) for c in SpendingCategory if c.value in used]
+    years = sorted({y for y, _c in amounts})
+    rows = [(y, [amounts.get((y, c), 0) for c, _label in categories]) for y in years]
+    rows = [(y, cells, sum(cells)) for y, cells in rows]
+    totals = [sum(cells[i] for _y, cells, _t in rows) for i in range(len(categories))]
+    return CategoryGrid(categories=categories, rows=rows, totals=totals, total=sum(totals))

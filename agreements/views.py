@@ -61,7 +61,8 @@ def _version_context(request, version, *, accept_form=None) -> dict:
     document = getattr(version, "document", None) if hasattr(version, "document") else None
     return {
         "version": version, "agreement": agreement, "project": agreement.project,
-        "proposal": agreement.project.proposal, "grid": selectors.version_grid(version), "parties": parties,
+        "proposal": agreement.project.proposal, "grid": selectors.version_grid(version),
+        "categories": selectors.category_grid(version), "parties": parties,
         "versions": selectors.versions_of(agreement), "latest": latest, "document": document,
         "document_error": document.error_for(user) if document is not None else "",
         "can_issue": version.state == "draft" and user.has_perm("agreements.issue_agreement", version),
