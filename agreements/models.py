@@ -13,6 +13,8 @@
 - `AgreementDocument`: the version's signed Korean PDF, built by a worker (core.documents).
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -188,3 +190,82 @@ class AgreementDocument(OfficialDocument):
 
     def __str__(self) -> str:
         return f"{self.version.reference} (PDF)"
+
+
+class AmendmentKind(models.TextChoices):
+    ORGANISATIONS = "organisations", _("Organisations")
+    LEAD_RESEARCHER = "lead_researcher", _("The lead researcher")
+    MONEY_CATEGORIES = "money_categories", _("Moving money between spending categories")
+    MONEY_YEARS = "money_years", _("Moving money between years")
+    PERIOD = "period", _("The period")
+
+
+# The kinds that change money: each moves one amount.
+MONEY_KINDS = frozenset({AmendmentKind.MONEY_CATEGORIES, AmendmentKind.MONEY_YEARS})
+
+
+class AmendmentState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+
+
+def amendment_attachment_path(instance, filename):
+    return f"amendments/{instance.amendment.agreement_id}/{secrets.token_hex(16)}{instance.extension}"
+
+
+class Amendment(models.Model):
+    """A change to the agreement (변경 협약) the lead region's official requests, against the version in
+    force (`base_version`). Money kinds move one amount (`from_*` → `to_*`); the period kind extends the
+    last year (within the call's maximum total years); the organisations and lead-researcher kinds
+    describe the change in `description`."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments",
+                                  verbose_name=_("grant agreement"))
+    base_version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("version amended"))
+    kind = models.CharField(_("kind of change"), max_length=20, choices=AmendmentKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=AmendmentState.choices,
+                             default=AmendmentState.REQUESTED)
+    reasons = models.TextField(_("reasons"))
+    description = models.TextField(_("the change"), blank=True)
+    new_end_year = models.PositiveSmallIntegerField(_("new last year"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices, blank=True)
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    from_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    from_category = models.CharField(_("from category"), max_length=20, choices=SpendingCategory.choices,
+                                     blank=True)
+    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    to_category = models.CharField(_("to category"), max_length=20, choices=SpendingCategory.choices, blank=True)
+    amount_won = models.BigIntegerField(_("amount moved"), null=True, blank=True, validators=[MinValueValidator(1)])
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("agreement amendment")
+        verbose_name_plural = _("agreement amendments")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.get_kind_display()}"
+
+
+class AmendmentAttachment(models.Model):
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="attachments",
+                                  verbose_name=_("agreement amendment"))
+    file = models.FileField(_("file"), upload_to=amendment_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("amendment attachment")
+        verbose_name_plural = _("amendment attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

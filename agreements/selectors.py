@@ -9,7 +9,7 @@ from programmes.categories import SpendingCategory
 from projects.models import Project
 from projects.selectors import projects_visible_to
 
-from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, FundSource
+from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, Amendment, FundSource
 
 
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
@@ -123,3 +123,10 @@ def category_grid(version: AgreementVersion) -> CategoryGrid:
     rows = [(y, cells, sum(cells)) for y, cells in rows]
     totals = [sum(cells[i] for _y, cells, _t in rows) for i in range(len(categories))]
     return CategoryGrid(categories=categories, rows=rows, totals=totals, total=sum(totals))
+
+
+def amendment_for(*, user, pk: int) -> Amendment:
+    """An amendment of an agreement the user sees, else 404."""
+    return get_object_or_404(
+        Amendment.objects.select_related("agreement__project__proposal", "base_version", "region", "requested_by")
+        .filter(agreement__in=agreements_visible_to(user=user)), pk=pk)

@@ -10,4 +10,7 @@ urlpatterns = [
     path("versions/<int:pk>/issue/", views.version_issue, name="issue"),
     path("versions/<int:pk>/accept/", views.version_accept, name="accept"),
     path("documents/<int:pk>/download/", views.document_download, name="download"),
+    path("<int:pk>/amend/", views.amendment_request, name="amend"),
+    path("amendments/<int:pk>/", views.amendment_page, name="amendment"),
+    path("amendments/attachments/<int:pk>/", views.amendment_attachment, name="amendment_attachment"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,9 +15,9 @@ from core.permissions import Refused, require
 from projects.selectors import project_for
 
 from . import selectors
-from .forms import AcceptForm, PrepareForm
-from .models import Agreement, AgreementParty
-from .services import documents, lifecycle
+from .forms import AcceptForm, AmendmentForm, PrepareForm
+from .models import Agreement, AgreementParty, AmendmentAttachment
+from .services import amendments, documents, lifecycle
 
 
 @login_required
@@ -69,6 +69,9 @@ def _version_context(request, version, *, accept_form=None) -> dict:
         "can_download": document is not None and document.is_ready
         and user.has_perm("agreements.download_agreement", document),
         "accepted_count": sum(1 for p in parties if p.has_accepted),
+        "can_amend": version.state == "in_force" and version.pk == latest.pk
+        and user.has_perm("agreements.request_amendment", agreement),
+        "amendments": list(agreement.amendments.all()),
     }
 
 
@@ -126,3 +129,56 @@ def document_download(request, pk):
     document = documents.agreement_document_for_download(user=request.user, document_id=pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{document.version.reference}.pdf")
+
+
+@login_required
+def amendment_request(request, pk):
+    """The lead region's official asks for a change to the version in force."""
+    agreement = get_object_or_404(selectors.agreements_visible_to(user=request.user)
+                                  .select_related("project__proposal__call"), pk=pk)
+    require(request.user, "agreements.request_amendment", agreement)
+    version = selectors.version_in_force(agreement.project)
+    if version is None:
+        raise Http404
+    regions = [p.region for p in agreement.project.proposal.participations.select_related("region")
+               .order_by("-is_lead", "region__order")]
+    form = AmendmentForm(request.POST if request.method == "POST" else None,
+                         request.FILES if request.method == "POST" else None, version=version, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["attachments"]
+        try:
+            amendment = amendments.amendment_request(
+                actor=request.user, agreement=agreement, kind=form.cleaned_data["kind"],
+                reasons=form.cleaned_data["reasons"], description=form.cleaned_data["description"],
+                new_end_year=form.cleaned_data["new_end_year"], money=form.money(),
+                uploads=[upload] if upload else [])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("The amendment is requested: the ministry is told."))
+            return redirect("agreements:amendment", pk=amendment.pk)
+    form.mark_errors()
+    return render(request, "agreements/amendment_request.html", {
+        "agreement": agreement, "project": agreement.project, "version": version, "form": form,
+        "categories": selectors.category_grid(version), "grid": selectors.version_grid(version),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_safe
+@login_required
+def amendment_page(request, pk):
+    amendment = selectors.amendment_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_amendment", amendment)
+    return render(request, "agreements/amendment.html", {
+        "amendment": amendment, "agreement": amendment.agreement, "project": amendment.agreement.project,
+        "attachments": list(amendment.attachments.all()),
+    })
+
+
+@require_safe
+@login_required
+def amendment_attachment(request, pk):
+    attachment = get_object_or_404(AmendmentAttachment.objects.select_related("amendment"), pk=pk)
+    amendment = selectors.amendment_for(user=request.user, pk=attachment.amendment_id)
+    require(request.user, "agreements.view_amendment", amendment)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)

@@ -365,6 +365,11 @@ EXPECTED = {
     "agreements:accept": "405 405 405 405 405 405 405 405 405",
     "agreements:accept [POST]": "login 302 404 403 404 404 404 403 403",
     "agreements:download": "login 200 404 200 404 404 404 200 200",
+    # --- amend --- (the world's version is issued, not in force: the owner (the lead region) may request, but
+    # there is nothing in force to amend → 404; an amendment row and its PDF attachment are stored)
+    "agreements:amend": "login 404 404 403 404 404 404 403 403",
+    "agreements:amendment": "login 200 404 200 404 404 404 200 200",
+    "agreements:amendment_attachment": "login 200 404 200 404 404 404 200 200",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -604,6 +609,10 @@ FILL = {
     "agreements:prepare": lambda w: {"pk": w.project.pk},
     **{f"agreements:{name}": lambda w: {"pk": w.agreement.pk} for name in ("version", "issue", "accept")},
     "agreements:download": lambda w: {"pk": w.agreement.document.pk},
+    # --- amend ---
+    "agreements:amend": lambda w: {"pk": w.agreement.agreement_id},
+    "agreements:amendment": lambda w: {"pk": w.amendment.pk},
+    "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
 }
 
 
@@ -1005,4 +1014,13 @@ def agreement_world(*, project, ministry):
     document.file.save("agreement.pdf", ContentFile(PDF), save=False)
     document.status, document.size = "done", len(PDF)
     document.save()
-    return {"agreement": version}
+    from agreements.models import Amendment, AmendmentAttachment
+
+    amendment = Amendment.objects.create(agreement=version.agreement, base_version=version, kind="organisations",
+                                         reasons="참여기관 변경", description="위탁기관 추가",
+                                         requested_by=version.agreement.project.proposal.created_by)
+    attachment = AmendmentAttachment(amendment=amendment, original_name="근거.pdf", extension=".pdf", kind="PDF",
+                                     size=len(PDF), uploaded_by=amendment.requested_by)
+    attachment.file.save("근거.pdf", ContentFile(PDF), save=False)
+    attachment.save()
+    return {"agreement": version, "amendment": amendment}
