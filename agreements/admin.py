@@ -10,6 +10,7 @@ from .models import (
     AgreementVersion,
     Amendment,
     AmendmentAttachment,
+    AmendmentPolicy,
 )
 
 # Agreements change only through their lifecycle (agreements.services: permissions, acceptance bound
@@ -82,3 +83,8 @@ class AmendmentAdmin(ReadOnlyAdmin):
 @admin.register(AmendmentAttachment)
 class AmendmentAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("amendment", "original_name", "kind", "size", "uploaded_at")
+
+
+@admin.register(AmendmentPolicy)
+class AmendmentPolicyAdmin(ReadOnlyAdmin):
+    list_display = ("call", "small_pct", "small_max_won")

@@ -80,3 +80,15 @@ class AmendmentForm(forms.Form):
     def money(self) -> dict:
         data = self.cleaned_data
         return {f: data.get(f) for f in self.MONEY_FIELDS if f != "region"} | {"region_id": data.get("region")}
+
+
+class AmendmentDecisionForm(forms.Form):
+    """Staff endorse, approve, refuse or return an amendment (refusing and returning need reasons)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ("endorse", "approve", "refuse", "return")],
+                               widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Reasons for the region"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                           help_text=_("Required to refuse or return the amendment."))
+    confirm = forms.BooleanField(label=_("I have read the amendment and its reasons."),
+                                 error_messages={"required": _("Tick the confirmation box.")})

@@ -206,6 +206,31 @@ MONEY_KINDS = frozenset({AmendmentKind.MONEY_CATEGORIES, AmendmentKind.MONEY_YEA
 
 class AmendmentState(models.TextChoices):
     REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed (awaiting a second staff member)")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    RETURNED = "returned", _("Returned to the region")
+
+
+class AmendmentPolicy(models.Model):
+    """A call's thresholds for amendments: a money move of at most `small_pct` per cent of the year's total
+    and at most `small_max_won` won is small (one staff member approves); anything larger, and every
+    change of organisations, lead researcher or period, needs a second staff member. A call without a
+    row uses the defaults."""
+
+    call = models.OneToOneField("programmes.Call", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("call"))
+    small_pct = models.DecimalField(_("small change: at most this share of the year's total (%)"), max_digits=5,
+                                    decimal_places=2, default=10, validators=[MinValueValidator(0)])
+    small_max_won = models.BigIntegerField(_("small change: at most this amount (won)"), default=100_000_000,
+                                           validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("amendment policy")
+        verbose_name_plural = _("amendment policies")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.small_pct}% / {self.small_max_won}"
 
 
 def amendment_attachment_path(instance, filename):
@@ -240,6 +265,15 @@ class Amendment(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("endorsed by"))
+    endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
+    new_version = models.OneToOneField(AgreementVersion, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="amendment", verbose_name=_("new version"))
 
     class Meta:
         ordering = ["-requested_at", "-id"]

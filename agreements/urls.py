@@ -12,5 +12,6 @@ urlpatterns = [
     path("documents/<int:pk>/download/", views.document_download, name="download"),
     path("<int:pk>/amend/", views.amendment_request, name="amend"),
     path("amendments/<int:pk>/", views.amendment_page, name="amendment"),
+    path("amendments/<int:pk>/decide/", views.amendment_decide, name="amendment_decide"),
     path("amendments/attachments/<int:pk>/", views.amendment_attachment, name="amendment_attachment"),
 ]

@@ -15,7 +15,7 @@ from core.permissions import Refused, require
 from projects.selectors import project_for
 
 from . import selectors
-from .forms import AcceptForm, AmendmentForm, PrepareForm
+from .forms import AcceptForm, AmendmentDecisionForm, AmendmentForm, PrepareForm
 from .models import Agreement, AgreementParty, AmendmentAttachment
 from .services import amendments, documents, lifecycle
 
@@ -164,15 +164,54 @@ def amendment_request(request, pk):
     }, status=400 if form.is_bound and form.errors else 200)
 
 
+def _amendment_context(request, amendment, *, form=None) -> dict:
+    user = request.user
+    open_ = amendment.state in amendments.OPEN_STATES
+    small = amendments.is_small(amendment)
+    can = {
+        "endorse": open_ and amendment.state == "requested" and not small
+        and user.has_perm("agreements.endorse_amendment", amendment),
+        "approve": open_ and (small or amendment.state == "endorsed")
+        and user.has_perm("agreements.approve_amendment", amendment),
+        "refuse": open_ and user.has_perm("agreements.decide_amendment", amendment),
+    }
+    return {
+        "amendment": amendment, "agreement": amendment.agreement, "project": amendment.agreement.project,
+        "attachments": list(amendment.attachments.all()), "small": small,
+        "policy": amendments.policy_for(amendment.agreement.project.proposal.call), "can": can,
+        "can_decide": any(can.values()), "form": form or AmendmentDecisionForm(),
+        "four_eyes_wait": open_ and amendment.state == "endorsed" and amendment.endorsed_by_id == user.pk,
+    }
+
+
 @require_safe
 @login_required
 def amendment_page(request, pk):
     amendment = selectors.amendment_for(user=request.user, pk=pk)
     require(request.user, "agreements.view_amendment", amendment)
-    return render(request, "agreements/amendment.html", {
-        "amendment": amendment, "agreement": amendment.agreement, "project": amendment.agreement.project,
-        "attachments": list(amendment.attachments.all()),
-    })
+    return render(request, "agreements/amendment.html", _amendment_context(request, amendment))
+
+
+@require_POST
+@login_required
+def amendment_decide(request, pk):
+    amendment = selectors.amendment_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_amendment", amendment)
+    form = AmendmentDecisionForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            amendment = amendments.amendment_transition(actor=request.user, amendment=amendment, action=action,
+                                                        note=form.cleaned_data["note"])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("Done: the amendment is “%(state)s”.") % {
+                "state": amendment.get_state_display()})
+            return redirect("agreements:amendment", pk=pk)
+    amendment.refresh_from_db()
+    return render(request, "agreements/amendment.html", _amendment_context(request, amendment, form=form),
+                  status=400)
 
 
 @require_safe

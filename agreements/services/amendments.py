@@ -9,33 +9,43 @@ years the category stays and the call's local-matching rule (programmes.money) m
 year. Every problem is raised at the field the form shows it at.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.services import notify
 from audit.services import AuditAction, record
+from core.moves import Move, check_move, move_of
 from core.permissions import require
 from programmes.categories import SpendingCategory
 from programmes.money import TOTAL, YEARS, Cell, MatchingRule
 from projects.services.lifecycle import check_ten_year_rule
+from proposals.selectors import officials_of
 from proposals.services.attachments import validate_upload
 
 from ..models import (
     MONEY_KINDS,
     Agreement,
+    AgreementLine,
+    AgreementParty,
     AgreementState,
     AgreementVersion,
     Amendment,
     AmendmentAttachment,
     AmendmentKind,
+    AmendmentPolicy,
     AmendmentState,
     FundSource,
 )
 
 K = AmendmentKind
-OPEN_STATES = (AmendmentState.REQUESTED,)
+S = AmendmentState
+OPEN_STATES = (S.REQUESTED, S.ENDORSED)
 MONEY_FIELDS = ("source", "region", "from_year", "from_category", "to_year", "to_category", "amount_won")
 
 
@@ -168,4 +178,106 @@ def amendment_request(*, actor, agreement: Agreement, kind: str, reasons: str, d
            message=_("An amendment of the agreement for “%(title)s” is requested: %(kind)s.") % {
                "title": agreement.project.proposal.title_ko, "kind": a.get_kind_display()},
            url=f"/agreements/amendments/{a.pk}/")
+    return a
+
+
+# --- Approval: small changes by one staff member, larger ones by a second (four eyes) -------------------
+
+MOVES = {
+    "endorse": Move(gettext_lazy("Endorse"), frozenset({S.REQUESTED}), S.ENDORSED, "agreements.endorse_amendment",
+                    gettext_lazy("This amendment is “%(state)s”: only a requested one is endorsed.")),
+    "approve": Move(gettext_lazy("Approve"), frozenset({S.REQUESTED, S.ENDORSED}), S.APPROVED,
+                    "agreements.approve_amendment",
+                    gettext_lazy("This amendment is “%(state)s”: it cannot be approved now.")),
+    "refuse": Move(gettext_lazy("Refuse"), frozenset({S.REQUESTED, S.ENDORSED}), S.REFUSED,
+                   "agreements.decide_amendment",
+                   gettext_lazy("This amendment is “%(state)s”: it cannot be refused now.")),
+    "return": Move(gettext_lazy("Return to the region"), frozenset({S.REQUESTED, S.ENDORSED}), S.RETURNED,
+                   "agreements.decide_amendment",
+                   gettext_lazy("This amendment is “%(state)s”: it cannot be returned now.")),
+}
+
+
+def policy_for(call) -> AmendmentPolicy:
+    """The call's thresholds (the defaults when the call has no policy row)."""
+    return AmendmentPolicy.objects.filter(call=call).first() or AmendmentPolicy(call=call)
+
+
+def is_small(a: Amendment) -> bool:
+    """A money move within the call's thresholds (of the year the money leaves); every other kind is large."""
+    if a.kind not in MONEY_KINDS or not a.amount_won:
+        return False
+    policy = policy_for(a.agreement.project.proposal.call)
+    year_total = sum(won for (year, *_rest), won in balances(a.base_version).items() if year == a.from_year)
+    return (a.amount_won <= policy.small_max_won
+            and Decimal(a.amount_won) * 100 <= Decimal(policy.small_pct) * year_total)
+
+
+def _new_version(*, actor, a: Amendment) -> AgreementVersion:
+    """The approved amendment as the next version, issued: the lines after the money move, the new period,
+    the parties again (each must accept this version)."""
+    from .lifecycle import agreement_transition
+
+    base = AgreementVersion.objects.select_for_update().get(pk=a.base_version_id)
+    if base.state != AgreementState.IN_FORCE:
+        raise ValidationError(_("The version amended is no longer in force: the amendment cannot be applied."))
+    number = a.agreement.versions.order_by("-number").values_list("number", flat=True).first() + 1
+    version = AgreementVersion.objects.create(
+        agreement=a.agreement, number=number, state=AgreementState.DRAFT, start_year=base.start_year,
+        end_year=a.new_end_year or base.end_year, conditions=base.conditions, stage_rule=base.stage_rule,
+        prepared_by=actor)
+    AgreementLine.objects.bulk_create(
+        [AgreementLine(version=version, year=year, source=source, region_id=region, category=category, amount_won=won)
+         for (year, source, region, category), won in sorted(moved(balances(base), a).items(), key=str)])
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(version=version, kind=p.kind, region_id=p.region_id, name=p.name, order=p.order)
+         for p in base.parties.all()])
+    return agreement_transition(actor=actor, version=version, action="issue")
+
+
+def amendment_transition(*, actor, amendment: Amendment, action: str, note: str = "") -> Amendment:
+    """Endorse, approve, refuse or return an amendment. A small one (`is_small`) is approved by one staff
+    member; a larger one is endorsed by one and approved by another (the four-eyes permission refuses the
+    endorser). Refusing and returning need reasons. Approving makes the next version, issued."""
+    move = move_of(MOVES, action)
+    with transaction.atomic():
+        a = Amendment.objects.select_for_update().select_related(
+            "agreement__project__proposal__call", "base_version").get(pk=amendment.pk)
+        check_move(move, actor=actor, obj=a)
+        note = (note or "").strip()
+        if action in ("refuse", "return") and not note:
+            raise ValidationError({"note": _("Give the reasons: the region reads them.")})
+        if action == "approve" and a.state == S.REQUESTED and not is_small(a):
+            raise ValidationError(_("A large change is endorsed by one staff member and approved by another: "
+                                    "endorse it first."))
+        before = a.state
+        now = timezone.now()
+        a.state = move.target
+        fields = ["state"]
+        if action == "endorse":
+            a.endorsed_by, a.endorsed_at = actor, now
+            fields += ["endorsed_by", "endorsed_at"]
+        else:
+            a.decided_by, a.decided_at, a.decision_note = actor, now, note
+            fields += ["decided_by", "decided_at", "decision_note"]
+        if action == "approve":
+            a.new_version = _new_version(actor=actor, a=a)
+            fields.append("new_version")
+        a.save(update_fields=fields)
+        record(actor=actor, action=AuditAction.AMENDMENT_STATE, obj=a,
+               summary=_("Amendment of agreement %(ref)s: %(move)s.") % {
+                   "ref": a.base_version.reference, "move": move.label},
+               before={"state": before},
+               after={"state": a.state, "note": note or None, "small": is_small(a),
+                      "new_version": a.new_version.number if a.new_version else None})
+    title = a.agreement.project.proposal.title_ko
+    url = f"/agreements/amendments/{a.pk}/"
+    if action == "endorse":
+        notify(users=User.objects.filter(role=Role.MINISTRY, is_active=True).exclude(pk=actor.pk), url=url,
+               message=_("An amendment of the agreement for “%(title)s” is endorsed: a second staff member "
+                         "approves it.") % {"title": title})
+    else:
+        notify(users=officials_of(a.agreement.project.proposal), url=url,
+               message=_("The amendment of the agreement for “%(title)s” is %(state)s.") % {
+                   "title": title, "state": a.get_state_display()})
     return a

@@ -370,6 +370,8 @@ EXPECTED = {
     "agreements:amend": "login 404 404 403 404 404 404 403 403",
     "agreements:amendment": "login 200 404 200 404 404 404 200 200",
     "agreements:amendment_attachment": "login 200 404 200 404 404 404 200 200",
+    "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
+    "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -510,6 +512,8 @@ PAYLOADS = {
     "agreements:accept": lambda w: {"party": str(w.agreement.parties.get(kind="region",
                                                                         region=w.people["owner"].region).pk),
                                     "version": "1", "confirm": "yes"},
+    # --- amend ---
+    "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -613,6 +617,7 @@ FILL = {
     "agreements:amend": lambda w: {"pk": w.agreement.agreement_id},
     "agreements:amendment": lambda w: {"pk": w.amendment.pk},
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
+    "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
 }
 
 

@@ -421,6 +421,8 @@ FORMS = {
     "public:notice_publish": "ministry", "public:notice_pin": "ministry",
     # Grant agreements: staff prepare (the world's exists: its page) and issue; the owner accepts its place.
     "agreements:prepare": "ministry", "agreements:issue": "ministry", "agreements:accept": "owner",
+    # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
+    "agreements:amendment_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -444,7 +446,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"person_{action}": "person" for action in PERSON_ACTIONS},
              "public:question_withdraw": "public:my_questions", "public:notice_publish": "public:notice_detail",
              "public:notice_pin": "public:notice_detail",
-             "agreements:issue": "agreements:version", "agreements:accept": "agreements:version"}
+             "agreements:issue": "agreements:version", "agreements:accept": "agreements:version",
+             "agreements:amendment_decide": "agreements:amendment"}
 
 
 @pytest.fixture
