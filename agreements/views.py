@@ -221,3 +221,29 @@ def amendment_attachment(request, pk):
     amendment = selectors.amendment_for(user=request.user, pk=attachment.amendment_id)
     require(request.user, "agreements.view_amendment", amendment)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_safe
+@login_required
+def version_compare(request, pk):
+    """Two versions of an agreement side by side (by default the one before the latest and the latest)."""
+    agreement = get_object_or_404(selectors.agreements_visible_to(user=request.user)
+                                  .select_related("project__proposal"), pk=pk)
+    require(request.user, "agreements.view_agreement", agreement)
+    versions = list(agreement.versions.order_by("number"))
+    by_number = {v.number: v for v in versions}
+
+    def chosen(name, default):
+        try:
+            return by_number[int(request.GET.get(name, default))]
+        except (KeyError, ValueError, TypeError):
+            return by_number[default]
+
+    if len(versions) < 2:
+        raise Http404
+    old = chosen("old", versions[-2].number)
+    new = chosen("new", versions[-1].number)
+    return render(request, "agreements/compare.html", {
+        "agreement": agreement, "project": agreement.project, "old": old, "new": new, "versions": versions,
+        "latest": versions[-1], **selectors.compare_versions(old, new),
+    })

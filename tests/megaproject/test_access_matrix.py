@@ -372,6 +372,7 @@ EXPECTED = {
     "agreements:amendment_attachment": "login 200 404 200 404 404 404 200 200",
     "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
+    "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -618,6 +619,7 @@ FILL = {
     "agreements:amendment": lambda w: {"pk": w.amendment.pk},
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
     "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
+    "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
 }
 
 
