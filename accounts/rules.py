@@ -394,6 +394,14 @@ rules.add_perm("agreements.prepare_agreement", is_staff_member)
 rules.add_perm("agreements.issue_agreement", is_staff_member)
 rules.add_perm("agreements.accept_agreement", (is_staff_member & is_ministry_party) | (is_official & is_own_region_party))
 rules.add_perm("agreements.download_agreement", is_staff_member | is_project_official)
+# Amendments (the object: the Agreement, or the Amendment): the lead region's official requests.
+rules.add_perm("agreements.request_amendment", is_official & is_project_lead)
+rules.add_perm("agreements.view_amendment", is_staff_member | is_project_official)
+rules.add_perm("agreements.endorse_amendment", is_staff_member)
+rules.add_perm("agreements.decide_amendment", is_staff_member)  # refuse or return, with reasons
+# A small change: one staff member approves (nobody endorsed it); a larger one: anyone but its endorser.
+add_four_eyes_perm("agreements.approve_amendment", is_staff_member, "endorsed_by",
+                   _("Four eyes: the person who endorsed an amendment cannot approve it. Ask another staff member."))
 
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an
 # official's export holds their region's proposals only; experts export nothing.

@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from audit.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Agreement, AgreementDocument, AgreementLine, AgreementParty, AgreementVersion
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementLine,
+    AgreementParty,
+    AgreementVersion,
+    Amendment,
+    AmendmentAttachment,
+    AmendmentPolicy,
+)
 
 # Agreements change only through their lifecycle (agreements.services: permissions, acceptance bound
 # to the version, audit events); here they are looked at.
@@ -47,8 +56,8 @@ class AgreementDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(AgreementLine)
 class AgreementLineAdmin(ReadOnlyAdmin):
-    list_display = ("version", "year", "source", "region", "amount_won")
-    list_filter = ("source", "year")
+    list_display = ("version", "year", "source", "region", "category", "amount_won")
+    list_filter = ("source", "category", "year")
     list_select_related = ("version__agreement__project__proposal", "region")
 
 
@@ -57,3 +66,25 @@ class AgreementPartyAdmin(ReadOnlyAdmin):
     list_display = ("version", "kind", "name", "accepted_by", "accepted_at")
     list_filter = ("kind",)
     list_select_related = ("version__agreement__project__proposal", "accepted_by")
+
+
+class AmendmentAttachmentInline(ReadOnlyInline):
+    model = AmendmentAttachment
+    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "kind", "state", "requested_by", "requested_at")
+    list_filter = ("kind", "state")
+    inlines = [AmendmentAttachmentInline]
+
+
+@admin.register(AmendmentAttachment)
+class AmendmentAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("amendment", "original_name", "kind", "size", "uploaded_at")
+
+
+@admin.register(AmendmentPolicy)
+class AmendmentPolicyAdmin(ReadOnlyAdmin):
+    list_display = ("call", "small_pct", "small_max_won")

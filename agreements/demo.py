@@ -1,13 +1,17 @@
 """Demo: the five 2023 projects' agreements, back-filled — prepared from the approved funding decision by
 `ministry`, issued (its PDF built by the worker) and accepted by every party (the ministry by
 `ministry2`, each region by its official, the lead research institution by the lead region's official),
-so each is in force. Through the same services the users call. Idempotent."""
+so each is in force. Then Gyeongnam–Ulsan's amendment: Gyeongnam's official moves 150,000,000 won of the
+national funds of the project's second year into commissioned research (version 1's money came from the
+funding decision unclassified, so it leaves "unclassified"), `ministry` endorses it, `ministry2` approves it
+(a large change: four eyes), and every party accepts version 2. Through the same services the users call.
+Idempotent."""
 
 from accounts.models import User
 from projects.models import Project
 
-from .models import Agreement, AgreementState, AgreementVersion, PartyKind
-from .services import lifecycle
+from .models import Agreement, AgreementState, AgreementVersion, AmendmentKind, FundSource, PartyKind
+from .services import amendments, lifecycle
 
 
 def seed() -> int:
@@ -21,10 +25,34 @@ def seed() -> int:
                    else agreement.versions.order_by("number").first())
         if version.state == AgreementState.DRAFT:
             version = lifecycle.agreement_transition(actor=ministry, version=version, action="issue")
-        for party in version.parties.filter(accepted_at__isnull=True).select_related("region"):
-            who = (ministry2 if party.kind == PartyKind.MINISTRY
-                   else User.objects.get(username=f"official-{party.region.code}"))
-            lifecycle.agreement_accept(actor=who, party=party, version_number=version.number,
-                                       institution_signed=party.kind == PartyKind.INSTITUTION)
+        _accept_all(version, ministry2)
         done += AgreementVersion.objects.filter(pk=version.pk, state=AgreementState.IN_FORCE).exists()
+    _gyeongnam_amendment(ministry, ministry2)
     return done
+
+
+def _accept_all(version: AgreementVersion, ministry2) -> None:
+    for party in version.parties.filter(accepted_at__isnull=True).select_related("region"):
+        who = (ministry2 if party.kind == PartyKind.MINISTRY
+               else User.objects.get(username=f"official-{party.region.code}"))
+        lifecycle.agreement_accept(actor=who, party=party, version_number=version.number,
+                                   institution_signed=party.kind == PartyKind.INSTITUTION)
+
+
+def _gyeongnam_amendment(ministry, ministry2) -> None:
+    agreement = Agreement.objects.filter(project__proposal__call__programme__code="mega",
+                                         project__proposal__call__year=2023,
+                                         project__proposal__lead_region__code="gyeongnam").first()
+    if agreement is None or agreement.amendments.exists():
+        return
+    base = agreement.versions.get(state=AgreementState.IN_FORCE)
+    year = base.years[1] if len(base.years) > 1 else base.years[0]
+    amendment = amendments.amendment_request(
+        actor=User.objects.get(username="official-gyeongnam"), agreement=agreement,
+        kind=AmendmentKind.MONEY_CATEGORIES,
+        reasons="장비 구입 대신 시험평가를 전문기관에 위탁하여 수행하기 위해 장비비 일부를 위탁연구비로 변경합니다.",
+        money={"source": FundSource.NATIONAL, "region_id": None, "from_year": year, "from_category": "unclassified",
+               "to_category": "commissioned", "amount_won": 150_000_000})
+    amendments.amendment_transition(actor=ministry, amendment=amendment, action="endorse")
+    amendment = amendments.amendment_transition(actor=ministry2, amendment=amendment, action="approve")
+    _accept_all(amendment.new_version, ministry2)

@@ -1,6 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WonField
+from programmes.categories import SpendingCategory
+
+from .models import AmendmentKind, FundSource
+
 
 class PrepareForm(forms.Form):
     conditions = forms.CharField(label=_("Conditions"), required=False, max_length=5000,
@@ -17,3 +22,73 @@ class AcceptForm(forms.Form):
                                  error_messages={"required": _("Tick the confirmation box to accept.")})
     institution_signed = forms.BooleanField(
         label=_("The head of the institution has signed this version of the agreement."), required=False)
+
+
+class AmendmentForm(forms.Form):
+    """The lead region's request for a change to the agreement in force (agreements.services.amendments
+    checks it and names the offending field). The money fields count for the money kinds only."""
+
+    kind = forms.ChoiceField(label=_("Kind of change"), widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                              error_messages={"required": _("Give the reasons for the change.")})
+    description = forms.CharField(label=_("The change"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("Organisations or the lead researcher: who leaves, who joins, who "
+                                              "takes over."))
+    new_end_year = forms.IntegerField(label=_("New last year"), required=False, min_value=2000, max_value=2100,
+                                      help_text=_("The period: within the call's maximum total years."))
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    region = forms.TypedChoiceField(label=_("Region (local funds)"), required=False, coerce=int, empty_value=None)
+    from_year = forms.TypedChoiceField(label=_("From year"), required=False, coerce=int, empty_value=None)
+    from_category = forms.ChoiceField(label=_("From category"), required=False)
+    to_year = forms.TypedChoiceField(label=_("To year"), required=False, coerce=int, empty_value=None,
+                                     help_text=_("Moving money between years only."))
+    to_category = forms.ChoiceField(label=_("To category"), required=False,
+                                    help_text=_("Moving money between categories only."))
+    amount_won = WonField(label=_("Amount moved (won)"), required=False)
+    attachments = forms.FileField(label=_("Attachment (optional)"), required=False,
+                                  help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG."))
+
+    MONEY_FIELDS = ("source", "region", "from_year", "from_category", "to_year", "to_category", "amount_won")
+
+    def __init__(self, *args, version, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [("", "—")]
+        years = blank + [(y, y) for y in version.years]
+        self.fields["kind"].choices = AmendmentKind.choices
+        self.fields["source"].choices = blank + FundSource.choices
+        self.fields["region"].choices = blank + [(r.pk, r.name) for r in regions]
+        self.fields["from_year"].choices = years
+        self.fields["to_year"].choices = years
+        self.fields["from_category"].choices = blank + SpendingCategory.choices
+        self.fields["to_category"].choices = blank + [c for c in SpendingCategory.choices
+                                                      if c[0] != SpendingCategory.UNCLASSIFIED]
+        for name, field in self.fields.items():
+            if name == "kind":
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def mark_errors(self) -> None:
+        """The fields with an error are marked invalid and point at their message (the page shows it)."""
+        for name in self.errors:
+            if name in self.fields and name != "kind":
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-describedby"] = f"id_{name}_error"
+
+    def money(self) -> dict:
+        data = self.cleaned_data
+        return {f: data.get(f) for f in self.MONEY_FIELDS if f != "region"} | {"region_id": data.get("region")}
+
+
+class AmendmentDecisionForm(forms.Form):
+    """Staff endorse, approve, refuse or return an amendment (refusing and returning need reasons)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ("endorse", "approve", "refuse", "return")],
+                               widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Reasons for the region"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                           help_text=_("Required to refuse or return the amendment."))
+    confirm = forms.BooleanField(label=_("I have read the amendment and its reasons."),
+                                 error_messages={"required": _("Tick the confirmation box.")})

@@ -4,13 +4,16 @@
 - `AgreementVersion`: version 1 is the original; each approved amendment makes the next one.
   Its life (agreements.services.lifecycle): draft → issued → in force (every party accepted)
   → superseded (a later version came into force).
-- `AgreementLine`: the money of a version, per year × region × source (national funds go to
-  the lead research institution: no region; local funds per region).
+- `AgreementLine`: the money of a version, per year × region × source × spending category
+  (national funds go to the lead research institution: no region; local funds per region; the
+  category from programmes.categories — "unclassified" for money not yet put in one).
 - `AgreementParty`: who must accept a version — the ministry, each participating region and
   the lead research institution. An acceptance is a stamp on the party row of that one
   version, so it can never count for another version.
 - `AgreementDocument`: the version's signed Korean PDF, built by a worker (core.documents).
 """
+
+import secrets
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.documents.models import OfficialDocument
+from programmes.categories import SpendingCategory
 
 
 class Agreement(models.Model):
@@ -108,22 +112,25 @@ class AgreementLine(models.Model):
     region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", verbose_name=_("region"))
     source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    category = models.CharField(_("spending category"), max_length=20, choices=SpendingCategory.choices,
+                                default=SpendingCategory.UNCLASSIFIED)
     amount_won = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
 
     class Meta:
-        ordering = ["year", "source", "region__order"]
+        ordering = ["year", "source", "region__order", "category"]
         verbose_name = _("agreement amount")
         verbose_name_plural = _("agreement amounts")
         constraints = [
-            models.UniqueConstraint(fields=["version", "year", "source", "region"], name="one_agreement_line",
-                                    condition=models.Q(region__isnull=False)),
-            models.UniqueConstraint(fields=["version", "year", "source"], name="one_national_agreement_line",
+            models.UniqueConstraint(fields=["version", "year", "source", "region", "category"],
+                                    name="one_agreement_line_per_category", condition=models.Q(region__isnull=False)),
+            models.UniqueConstraint(fields=["version", "year", "source", "category"],
+                                    name="one_national_agreement_line_per_category",
                                     condition=models.Q(region__isnull=True)),
             models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="agreement_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.source} {self.region_id or '-'}: {self.amount_won}"
+        return f"{self.year} {self.source} {self.region_id or '-'} {self.category}: {self.amount_won}"
 
 
 class PartyKind(models.TextChoices):
@@ -183,3 +190,116 @@ class AgreementDocument(OfficialDocument):
 
     def __str__(self) -> str:
         return f"{self.version.reference} (PDF)"
+
+
+class AmendmentKind(models.TextChoices):
+    ORGANISATIONS = "organisations", _("Organisations")
+    LEAD_RESEARCHER = "lead_researcher", _("The lead researcher")
+    MONEY_CATEGORIES = "money_categories", _("Moving money between spending categories")
+    MONEY_YEARS = "money_years", _("Moving money between years")
+    PERIOD = "period", _("The period")
+
+
+# The kinds that change money: each moves one amount.
+MONEY_KINDS = frozenset({AmendmentKind.MONEY_CATEGORIES, AmendmentKind.MONEY_YEARS})
+
+
+class AmendmentState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed (awaiting a second staff member)")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    RETURNED = "returned", _("Returned to the region")
+
+
+class AmendmentPolicy(models.Model):
+    """A call's thresholds for amendments: a money move of at most `small_pct` per cent of the year's total
+    and at most `small_max_won` won is small (one staff member approves); anything larger, and every
+    change of organisations, lead researcher or period, needs a second staff member. A call without a
+    row uses the defaults."""
+
+    call = models.OneToOneField("programmes.Call", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("call"))
+    small_pct = models.DecimalField(_("small change: at most this share of the year's total (%)"), max_digits=5,
+                                    decimal_places=2, default=10, validators=[MinValueValidator(0)])
+    small_max_won = models.BigIntegerField(_("small change: at most this amount (won)"), default=100_000_000,
+                                           validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("amendment policy")
+        verbose_name_plural = _("amendment policies")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.small_pct}% / {self.small_max_won}"
+
+
+def amendment_attachment_path(instance, filename):
+    return f"amendments/{instance.amendment.agreement_id}/{secrets.token_hex(16)}{instance.extension}"
+
+
+class Amendment(models.Model):
+    """A change to the agreement (변경 협약) the lead region's official requests, against the version in
+    force (`base_version`). Money kinds move one amount (`from_*` → `to_*`); the period kind extends the
+    last year (within the call's maximum total years); the organisations and lead-researcher kinds
+    describe the change in `description`."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments",
+                                  verbose_name=_("grant agreement"))
+    base_version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("version amended"))
+    kind = models.CharField(_("kind of change"), max_length=20, choices=AmendmentKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=AmendmentState.choices,
+                             default=AmendmentState.REQUESTED)
+    reasons = models.TextField(_("reasons"))
+    description = models.TextField(_("the change"), blank=True)
+    new_end_year = models.PositiveSmallIntegerField(_("new last year"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices, blank=True)
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    from_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    from_category = models.CharField(_("from category"), max_length=20, choices=SpendingCategory.choices,
+                                     blank=True)
+    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    to_category = models.CharField(_("to category"), max_length=20, choices=SpendingCategory.choices, blank=True)
+    amount_won = models.BigIntegerField(_("amount moved"), null=True, blank=True, validators=[MinValueValidator(1)])
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("endorsed by"))
+    endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
+    new_version = models.OneToOneField(AgreementVersion, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="amendment", verbose_name=_("new version"))
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("agreement amendment")
+        verbose_name_plural = _("agreement amendments")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.get_kind_display()}"
+
+
+class AmendmentAttachment(models.Model):
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="attachments",
+                                  verbose_name=_("agreement amendment"))
+    file = models.FileField(_("file"), upload_to=amendment_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("amendment attachment")
+        verbose_name_plural = _("amendment attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from programmes.categories import SpendingCategory
 from projects.models import Project
 from projects.selectors import projects_visible_to
 
-from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, FundSource
+from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, Amendment, FundSource
 
 
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
@@ -99,3 +100,81 @@ def version_grid(version: AgreementVersion) -> Grid:
     for row in grid.rows:
         row.cells = grid.cells(row)
     return grid
+
+
+@dataclass
+class CategoryGrid:
+    """The version's money per year × spending category (the categories it uses, in the vocabulary's order)."""
+
+    categories: list  # (value, label)
+    rows: list  # (year, [won per category], year total)
+    totals: list  # won per category
+    total: int
+
+
+def category_grid(version: AgreementVersion) -> CategoryGrid:
+    amounts: dict[tuple[int, str], int] = {}
+    for line in version.lines.all():
+        amounts[line.year, line.category] = amounts.get((line.year, line.category), 0) + line.amount_won
+    used = {c for _y, c in amounts}
+    categories = [(c.value, c.label) for c in SpendingCategory if c.value in used]
+    years = sorted({y for y, _c in amounts})
+    rows = [(y, [amounts.get((y, c), 0) for c, _label in categories]) for y in years]
+    rows = [(y, cells, sum(cells)) for y, cells in rows]
+    totals = [sum(cells[i] for _y, cells, _t in rows) for i in range(len(categories))]
+    return CategoryGrid(categories=categories, rows=rows, totals=totals, total=sum(totals))
+
+
+def amendment_for(*, user, pk: int) -> Amendment:
+    """An amendment of an agreement the user sees, else 404."""
+    return get_object_or_404(
+        Amendment.objects.select_related("agreement__project__proposal", "base_version", "region", "requested_by")
+        .filter(agreement__in=agreements_visible_to(user=user)), pk=pk)
+
+
+@dataclass
+class CompareRow:
+    year: int
+    source: str
+    region: str
+    category: str
+    before: int
+    after: int
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def difference(self) -> int:
+        return self.after - self.before
+
+
+def compare_versions(old: AgreementVersion, new: AgreementVersion) -> dict:
+    """Two versions side by side: the money per year × region × source × category (each row marked when it
+    changed), the period, the conditions and the parties (organisations)."""
+    from programmes.categories import SpendingCategory
+
+    def amounts(version):
+        return {(ln.year, ln.source, ln.region_id, ln.category): ln.amount_won
+                for ln in version.lines.select_related("region")}
+
+    names = {ln.region_id: ln.region.name for v in (old, new) for ln in v.lines.select_related("region")
+             if ln.region_id}
+    before, after = amounts(old), amounts(new)
+    order = {c.value: i for i, c in enumerate(SpendingCategory)}
+    keys = sorted(set(before) | set(after), key=lambda k: (k[0], k[1] != FundSource.NATIONAL, names.get(k[2], ""),
+                                                          order.get(k[3], 99)))
+    rows = [CompareRow(year=y, source=FundSource(s).label, region=names.get(r, "") if r else "",
+                       category=SpendingCategory(c).label, before=before.get((y, s, r, c), 0),
+                       after=after.get((y, s, r, c), 0)) for y, s, r, c in keys]
+    parties_old = [p.name for p in old.parties.all()]
+    parties_new = [p.name for p in new.parties.all()]
+    return {
+        "rows": rows, "total_before": sum(before.values()), "total_after": sum(after.values()),
+        "total_difference": sum(after.values()) - sum(before.values()),
+        "period_changed": (old.start_year, old.end_year) != (new.start_year, new.end_year),
+        "conditions_changed": old.conditions != new.conditions,
+        "parties_old": parties_old, "parties_new": parties_new, "parties_changed": parties_old != parties_new,
+        "changed_count": sum(r.changed for r in rows),
+    }

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,9 +15,9 @@ from core.permissions import Refused, require
 from projects.selectors import project_for
 
 from . import selectors
-from .forms import AcceptForm, PrepareForm
-from .models import Agreement, AgreementParty
-from .services import documents, lifecycle
+from .forms import AcceptForm, AmendmentDecisionForm, AmendmentForm, PrepareForm
+from .models import Agreement, AgreementParty, AmendmentAttachment
+from .services import amendments, documents, lifecycle
 
 
 @login_required
@@ -61,13 +61,17 @@ def _version_context(request, version, *, accept_form=None) -> dict:
     document = getattr(version, "document", None) if hasattr(version, "document") else None
     return {
         "version": version, "agreement": agreement, "project": agreement.project,
-        "proposal": agreement.project.proposal, "grid": selectors.version_grid(version), "parties": parties,
+        "proposal": agreement.project.proposal, "grid": selectors.version_grid(version),
+        "categories": selectors.category_grid(version), "parties": parties,
         "versions": selectors.versions_of(agreement), "latest": latest, "document": document,
         "document_error": document.error_for(user) if document is not None else "",
         "can_issue": version.state == "draft" and user.has_perm("agreements.issue_agreement", version),
         "can_download": document is not None and document.is_ready
         and user.has_perm("agreements.download_agreement", document),
         "accepted_count": sum(1 for p in parties if p.has_accepted),
+        "can_amend": version.state == "in_force" and version.pk == latest.pk
+        and user.has_perm("agreements.request_amendment", agreement),
+        "amendments": list(agreement.amendments.all()),
     }
 
 
@@ -125,3 +129,121 @@ def document_download(request, pk):
     document = documents.agreement_document_for_download(user=request.user, document_id=pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{document.version.reference}.pdf")
+
+
+@login_required
+def amendment_request(request, pk):
+    """The lead region's official asks for a change to the version in force."""
+    agreement = get_object_or_404(selectors.agreements_visible_to(user=request.user)
+                                  .select_related("project__proposal__call"), pk=pk)
+    require(request.user, "agreements.request_amendment", agreement)
+    version = selectors.version_in_force(agreement.project)
+    if version is None:
+        raise Http404
+    regions = [p.region for p in agreement.project.proposal.participations.select_related("region")
+               .order_by("-is_lead", "region__order")]
+    form = AmendmentForm(request.POST if request.method == "POST" else None,
+                         request.FILES if request.method == "POST" else None, version=version, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["attachments"]
+        try:
+            amendment = amendments.amendment_request(
+                actor=request.user, agreement=agreement, kind=form.cleaned_data["kind"],
+                reasons=form.cleaned_data["reasons"], description=form.cleaned_data["description"],
+                new_end_year=form.cleaned_data["new_end_year"], money=form.money(),
+                uploads=[upload] if upload else [])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("The amendment is requested: the ministry is told."))
+            return redirect("agreements:amendment", pk=amendment.pk)
+    form.mark_errors()
+    return render(request, "agreements/amendment_request.html", {
+        "agreement": agreement, "project": agreement.project, "version": version, "form": form,
+        "categories": selectors.category_grid(version), "grid": selectors.version_grid(version),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def _amendment_context(request, amendment, *, form=None) -> dict:
+    user = request.user
+    open_ = amendment.state in amendments.OPEN_STATES
+    small = amendments.is_small(amendment)
+    can = {
+        "endorse": open_ and amendment.state == "requested" and not small
+        and user.has_perm("agreements.endorse_amendment", amendment),
+        "approve": open_ and (small or amendment.state == "endorsed")
+        and user.has_perm("agreements.approve_amendment", amendment),
+        "refuse": open_ and user.has_perm("agreements.decide_amendment", amendment),
+    }
+    return {
+        "amendment": amendment, "agreement": amendment.agreement, "project": amendment.agreement.project,
+        "attachments": list(amendment.attachments.all()), "small": small,
+        "policy": amendments.policy_for(amendment.agreement.project.proposal.call), "can": can,
+        "can_decide": any(can.values()), "form": form or AmendmentDecisionForm(),
+        "four_eyes_wait": open_ and amendment.state == "endorsed" and amendment.endorsed_by_id == user.pk,
+    }
+
+
+@require_safe
+@login_required
+def amendment_page(request, pk):
+    amendment = selectors.amendment_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_amendment", amendment)
+    return render(request, "agreements/amendment.html", _amendment_context(request, amendment))
+
+
+@require_POST
+@login_required
+def amendment_decide(request, pk):
+    amendment = selectors.amendment_for(user=request.user, pk=pk)
+    require(request.user, "agreements.view_amendment", amendment)
+    form = AmendmentDecisionForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            amendment = amendments.amendment_transition(actor=request.user, amendment=amendment, action=action,
+                                                        note=form.cleaned_data["note"])
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("Done: the amendment is “%(state)s”.") % {
+                "state": amendment.get_state_display()})
+            return redirect("agreements:amendment", pk=pk)
+    amendment.refresh_from_db()
+    return render(request, "agreements/amendment.html", _amendment_context(request, amendment, form=form),
+                  status=400)
+
+
+@require_safe
+@login_required
+def amendment_attachment(request, pk):
+    attachment = get_object_or_404(AmendmentAttachment.objects.select_related("amendment"), pk=pk)
+    amendment = selectors.amendment_for(user=request.user, pk=attachment.amendment_id)
+    require(request.user, "agreements.view_amendment", amendment)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_safe
+@login_required
+def version_compare(request, pk):
+    """Two versions of an agreement side by side (by default the one before the latest and the latest)."""
+    agreement = get_object_or_404(selectors.agreements_visible_to(user=request.user)
+                                  .select_related("project__proposal"), pk=pk)
+    require(request.user, "agreements.view_agreement", agreement)
+    versions = list(agreement.versions.order_by("number"))
+    by_number = {v.number: v for v in versions}
+
+    def chosen(name, default):
+        try:
+            return by_number[int(request.GET.get(name, default))]
+        except (KeyError, ValueError, TypeError):
+            return by_number[default]
+
+    if len(versions) < 2:
+        raise Http404
+    old = chosen("old", versions[-2].number)
+    new = chosen("new", versions[-1].number)
+    return render(request, "agreements/compare.html", {
+        "agreement": agreement, "project": agreement.project, "old": old, "new": new, "versions": versions,
+        "latest": versions[-1], **selectors.compare_versions(old, new),
+    })

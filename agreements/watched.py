@@ -2,9 +2,9 @@
 
 from audit.registry import watch
 
-from .models import Agreement, AgreementLine, AgreementParty, AgreementVersion
+from .models import Agreement, AgreementLine, AgreementParty, AgreementVersion, Amendment
 
 
 def register() -> None:
-    for model in (Agreement, AgreementVersion, AgreementLine, AgreementParty):
+    for model in (Agreement, AgreementVersion, AgreementLine, AgreementParty, Amendment):
         watch(model)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementLine, AgreementState, FundSource
 from agreements.selectors import agreements_visible_to
+from programmes.categories import SpendingCategory
 
 from .datasets import DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
 
@@ -18,11 +19,11 @@ def _rows(*, user, filters: dict) -> QuerySet:
             version__agreement__in=agreements_visible_to(user=user).values("pk"),
             version__agreement__project__proposal__in=visible_proposals(user=user, filters=filters).values("pk"))
         .order_by("version__agreement__project__proposal__call__year", "version__agreement__project__proposal_id",
-                  "version__number", "year", "source", "region__order")
+                  "version__number", "year", "source", "region__order", "category")
         .values("pk", "version__agreement__project__proposal_id", "version__agreement__project__proposal__call__year",
                 "version__agreement__project__proposal__title_ko", "version__number", "version__state",
                 "version__start_year", "version__end_year", "version__in_force_at", "year", "source",
-                "region__name_ko", "region__name_en", "amount_won")
+                "region__name_ko", "region__name_en", "category", "amount_won")
     )
 
 
@@ -47,6 +48,7 @@ register(Dataset(
         Column("year", _("Year"), INT, width=7),
         Column("source", _("Source"), value=_label("source", FundSource.choices), width=12),
         Column("region", _("Region"), value=_named("region__name"), width=12),
+        Column("category", _("Spending category"), value=_label("category", SpendingCategory.choices), width=16),
         Column("amount_won", _("Amount (won)"), WON, width=18),
         Column("version__in_force_at", _("In force since"), DATETIME, width=17),
     ),

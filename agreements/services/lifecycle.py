@@ -131,9 +131,9 @@ def agreement_prepare(*, actor, project: Project, conditions: str | None = None)
 
 
 def line_summary(version: AgreementVersion) -> dict:
-    """The version's money as {"year source region": won}, for the audit record."""
-    return {f"{ln.year} {ln.source} {ln.region_id or '-'}": ln.amount_won
-            for ln in version.lines.all().order_by("year", "source", "region_id")}
+    """The version's money as {"year source region category": won}, for the audit record."""
+    return {f"{ln.year} {ln.source} {ln.region_id or '-'} {ln.category}": ln.amount_won
+            for ln in version.lines.all().order_by("year", "source", "region_id", "category")}
 
 
 def _notify_parties(version: AgreementVersion, message: str) -> None:

@@ -53,3 +53,9 @@ def accept_all(version, *, ministry, official, partner_official) -> AgreementVer
                                institution_signed=True)
     version.refresh_from_db()
     return version
+
+
+@pytest.fixture
+def in_force(issued, ministry, official, partner_official) -> AgreementVersion:
+    """Version 1, accepted by every party: in force (what an amendment changes)."""
+    return accept_all(issued, ministry=ministry, official=official, partner_official=partner_official)

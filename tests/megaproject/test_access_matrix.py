@@ -434,6 +434,14 @@ EXPECTED = {
     "proposals:planning_status_csv": "login 403 403 403 403 403 403 200 200",
     # --- stagepanels --- (a stage round's automatic panel plan: staff only)
     "projects:round_auto_assign": "login 403 403 403 403 403 403 200 200",
+    # --- amend --- (the world's version is issued, not in force: the owner (the lead region) may request, but
+    # there is nothing in force to amend → 404; an amendment row and its PDF attachment are stored)
+    "agreements:amend": "login 404 404 403 404 404 404 403 403",
+    "agreements:amendment": "login 200 404 200 404 404 404 200 200",
+    "agreements:amendment_attachment": "login 200 404 200 404 404 404 200 200",
+    "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
+    "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
+    "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -596,6 +604,8 @@ PAYLOADS = {
     "evaluations:zone_member": lambda w: {"action": "chair", "member": str(10**9)},
     # --- boards ---
     "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
+    # --- amend ---
+    "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -724,6 +734,12 @@ FILL = {
     "funding:select": lambda w: {"pk": w.eligible.pk},
     # --- stagepanels ---
     "projects:round_auto_assign": lambda w: {"pk": w.stage_evaluation.round_id},
+    # --- amend ---
+    "agreements:amend": lambda w: {"pk": w.agreement.agreement_id},
+    "agreements:amendment": lambda w: {"pk": w.amendment.pk},
+    "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
+    "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
+    "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
 }
 
 
@@ -1194,4 +1210,13 @@ def agreement_world(*, project, ministry):
     document.file.save("agreement.pdf", ContentFile(PDF), save=False)
     document.status, document.size = "done", len(PDF)
     document.save()
-    return {"agreement": version}
+    from agreements.models import Amendment, AmendmentAttachment
+
+    amendment = Amendment.objects.create(agreement=version.agreement, base_version=version, kind="organisations",
+                                         reasons="참여기관 변경", description="위탁기관 추가",
+                                         requested_by=version.agreement.project.proposal.created_by)
+    attachment = AmendmentAttachment(amendment=amendment, original_name="근거.pdf", extension=".pdf", kind="PDF",
+                                     size=len(PDF), uploaded_by=amendment.requested_by)
+    attachment.file.save("근거.pdf", ContentFile(PDF), save=False)
+    attachment.save()
+    return {"agreement": version, "amendment": amendment}

@@ -437,6 +437,8 @@ FORMS = {
     "evaluations:presentation_attendance": "ministry",
     # --- stagepanels --- a stage round's automatic plan (settings, then the confirmation of the reviewed plan)
     "projects:round_auto_assign": "ministry",
+    # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
+    "agreements:amendment_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -470,7 +472,8 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              **{f"projects:outcome_{action}": "projects:outcomes"
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
-             "evaluations:presentation_attendance": "evaluations:schedule"}
+             "evaluations:presentation_attendance": "evaluations:schedule",
+             "agreements:amendment_decide": "agreements:amendment"}
 
 
 @pytest.fixture

@@ -197,3 +197,14 @@ def test_the_2027_call_runs_a_planning_period_every_region_can_be_followed_in():
     counts = (themes.count(), OpinionGathering.objects.filter(call=call).count())
     proposals_demo.seed_planning(call)
     assert (CandidateTheme.objects.filter(call=call).count(), OpinionGathering.objects.filter(call=call).count()) == counts
+
+
+def test_gyeongnam_ulsans_amendment_was_endorsed_by_ministry_approved_by_ministry2_and_is_in_force():
+    from agreements.models import AgreementState, Amendment, AmendmentState
+
+    amendment = Amendment.objects.get(agreement__project__proposal__lead_region__code="gyeongnam",
+                                      agreement__project__proposal__call__year=2023)
+    assert amendment.state == AmendmentState.APPROVED and amendment.to_category == "commissioned"
+    assert (amendment.endorsed_by.username, amendment.decided_by.username) == ("ministry", "ministry2")
+    assert amendment.new_version.number == 2 and amendment.new_version.state == AgreementState.IN_FORCE
+    assert amendment.new_version.lines.get(category="commissioned").amount_won == 150_000_000
