@@ -3,6 +3,7 @@ from django.contrib import admin
 from audit.admin import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 from programmes.institutions import institution_match
 
+from . import models as models_
 from .models import (
     Assignment,
     CommentAnswer,
@@ -182,3 +183,25 @@ class SuggestedFieldAdmin(ReadOnlyAdmin):
     list_display = ("proposal", "__str__", "added_by", "added_at")
     search_fields = ("proposal__title_ko", "text")
     list_select_related = ("proposal", "industry", "added_by")
+
+
+# Zone panels and the presentation round are written on the call's pages (services.zones, services.rounds).
+@admin.register(models_.ZonePanelMember)
+class ZonePanelMemberAdmin(ReadOnlyAdmin):
+    list_display = ("call", "zone", "expert", "is_chair", "added_by", "added_at")
+    search_fields = ("zone__name_ko", "expert__username")
+    list_select_related = ("call", "zone", "expert", "added_by")
+
+
+@admin.register(models_.ShortlistEntry)
+class ShortlistEntryAdmin(ReadOnlyAdmin):
+    list_display = ("call", "written_rank", "proposal", "written_score", "taken_by", "taken_at")
+    search_fields = ("proposal__title_ko",)
+    list_select_related = ("call", "proposal", "taken_by")
+
+
+@admin.register(models_.PresentationSlot)
+class PresentationSlotAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "starts_at", "ends_at", "place", "attendance", "set_by")
+    search_fields = ("proposal__title_ko", "place")
+    list_select_related = ("proposal", "set_by")

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin import PortalInline, PortalModelAdmin, PortalPermissionsMixin, ReadOnlyAdmin
 
+from . import models as models_
 from .models import (
     Call,
     HistoricalCall,
@@ -99,3 +100,34 @@ class QualityRulesAdmin(ReadOnlyAdmin):
     list_display = ("call", "max_late_submissions", "max_reopens", "max_mean_abs_z", "min_comment_length",
                     "min_average_rating", "updated_by", "updated_at")
     list_select_related = ("call", "updated_by")
+
+
+# Zones and planning guidelines are written on the call's pages (programmes.services: call_save's zones,
+# guideline_publish / guideline_revise / guideline_acknowledge); the admin shows them.
+@admin.register(models_.CallZone)
+class CallZoneAdmin(ReadOnlyAdmin):
+    list_display = ("call", "order", "name_ko", "name_en")
+    search_fields = ("name_ko", "name_en", "call__title")
+    list_select_related = ("call",)
+
+
+@admin.register(models_.Guideline)
+class GuidelineAdmin(ReadOnlyAdmin):
+    list_display = ("call", "phase", "title_ko", "created_by", "created_at")
+    list_filter = ("phase",)
+    search_fields = ("title_ko", "title_en", "call__title")
+    list_select_related = ("call", "created_by")
+
+
+@admin.register(models_.GuidelineVersion)
+class GuidelineVersionAdmin(ReadOnlyAdmin):
+    list_display = ("guideline", "number", "original_name", "published_by", "published_at")
+    search_fields = ("guideline__title_ko", "original_name")
+    list_select_related = ("guideline", "published_by")
+
+
+@admin.register(models_.GuidelineAcknowledgement)
+class GuidelineAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ("version", "region", "user", "acknowledged_at")
+    search_fields = ("version__guideline__title_ko", "region__name_ko")
+    list_select_related = ("version", "region", "user")

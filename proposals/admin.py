@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from audit.admin import PortalInline, PortalModelAdmin, ReadOnlyAdmin
 
+from . import models as models_
 from .models import (
     KPI,
     Attachment,
@@ -132,3 +133,48 @@ class ProposalDocumentAdmin(ReadOnlyAdmin):
     list_display = ("proposal", "revision", "status", "attempts", "size", "generated_at")
     list_filter = ("status",)
     search_fields = ("proposal__title_ko",)
+
+
+# Planning themes are written on the region's pages (proposals.services.themes); the admin shows them.
+@admin.register(models_.CandidateTheme)
+class CandidateThemeAdmin(ReadOnlyAdmin):
+    list_display = ("title_ko", "call", "lead_region", "status", "industry")
+    list_filter = ("status",)
+    search_fields = ("title_ko", "title_en", "lead_region__name_ko")
+    list_select_related = ("call", "lead_region", "industry")
+
+
+@admin.register(models_.ThemeRegion)
+class ThemeRegionAdmin(ReadOnlyAdmin):
+    list_display = ("theme", "region", "is_lead", "signed_off_by", "signed_off_at")
+    search_fields = ("theme__title_ko", "region__name_ko")
+    list_select_related = ("theme", "region", "signed_off_by")
+
+
+@admin.register(models_.ThemeAttachment)
+class ThemeAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("theme", "original_name", "kind", "uploaded_by", "uploaded_at")
+    search_fields = ("theme__title_ko", "original_name")
+    list_select_related = ("theme", "uploaded_by")
+
+
+@admin.register(models_.OpinionGathering)
+class OpinionGatheringAdmin(ReadOnlyAdmin):
+    list_display = ("call", "region", "kind", "held_on", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("region__name_ko", "summary")
+    list_select_related = ("call", "region", "recorded_by")
+
+
+@admin.register(models_.ThemeSelection)
+class ThemeSelectionAdmin(ReadOnlyAdmin):
+    list_display = ("theme", "selected_by", "selected_at")
+    search_fields = ("theme__title_ko", "reason")
+    list_select_related = ("theme", "selected_by")
+
+
+@admin.register(models_.PlanningReminder)
+class PlanningReminderAdmin(ReadOnlyAdmin):
+    list_display = ("call", "region", "phase", "days_before", "sent_at")
+    search_fields = ("region__name_ko",)
+    list_select_related = ("call", "region")

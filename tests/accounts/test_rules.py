@@ -527,10 +527,13 @@ TABLE = {role: TABLE[role] + AGREEMENT_TABLE[role] for role in TABLE}
 
 def agreement_targets(*, project, gwangju, jeonnam) -> dict:
     """The objects of AGREEMENT_COLUMNS, unsaved (the rules read their attributes only)."""
-    from agreements.models import Agreement, AgreementDocument, AgreementParty, AgreementVersion
+    from agreements.models import Agreement, AgreementDocument, AgreementParty, AgreementVersion, Amendment
 
-    version = AgreementVersion(agreement=Agreement(project=project), number=1)
+    agreement = Agreement(project=project)
+    version = AgreementVersion(agreement=agreement, number=1)
     return {
+        "agreement": agreement,
+        "amendment": Amendment(agreement=agreement, base_version=version),
         "agreement version": version,
         "the ministry's place": AgreementParty(version=version, kind="ministry"),
         "Gwangju's place": AgreementParty(version=version, kind="region", region=gwangju),
@@ -783,3 +786,20 @@ PLANNING_TABLE = {"official": (N, Y, Y, N, N), "partner_official": (N, Y, Y, N, 
                   "ministry": (Y, Y, N, Y, Y), "admin_user": (Y, Y, N, Y, Y), "anonymous": (N, N, N, N, N)}
 COLUMNS = COLUMNS + PLANNING_COLUMNS
 TABLE = {role: TABLE[role] + PLANNING_TABLE[role] for role in TABLE}
+
+
+# --- amend --- Amendments of the funded Gwangju (lead) + Jeonnam project's agreement: the lead region's official
+# requests; whoever sees the project reads them; staff endorse, refuse or return, and approve (an amendment nobody
+# endorsed: any staff member; the four-eyes refusal of its endorser: tests/agreements/test_amendments.py).
+AMENDMENT_COLUMNS = [
+    ("agreements.request_amendment", "agreement"),
+    ("agreements.view_amendment", "amendment"),
+    ("agreements.endorse_amendment", "amendment"),
+    ("agreements.decide_amendment", "amendment"),
+    ("agreements.approve_amendment", "amendment"),
+]
+AMENDMENT_TABLE = {"official": (Y, Y, N, N, N), "partner_official": (N, Y, N, N, N),
+                   "outsider_official": (N, N, N, N, N), "expert": (N, N, N, N, N),
+                   "ministry": (N, Y, Y, Y, Y), "admin_user": (N, Y, Y, Y, Y), "anonymous": (N, N, N, N, N)}
+COLUMNS = COLUMNS + AMENDMENT_COLUMNS
+TABLE = {role: TABLE[role] + AMENDMENT_TABLE[role] for role in TABLE}

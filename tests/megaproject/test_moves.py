@@ -32,6 +32,11 @@ TRANSITIONS = {
     "projects/services/stages.py": {"round_transition", "condition_transition"},
     "projects/services/goodfaith.py": {"good_faith_transition"},
     "public_pages/boards.py": {"question_transition"},  # a question on a call's board (a notice has no state)
+    "projects/services/outcomes.py": {"outcome_transition"},  # an outcome record: reported → confirmed / rejected
+    "agreements/services/lifecycle.py": {"agreement_transition", "_enforce"},  # _enforce: the last acceptance's move
+    "agreements/services/amendments.py": {"amendment_transition"},
+    # A candidate theme leaves "candidate" once, by selection or by being dropped: two services, no table yet.
+    "proposals/services/themes.py": {"theme_select", "theme_drop"},
 }
 
 
