@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import explain_refusal
 
+from . import consultants
 from .models import Role
 
 # --- Roles ------------------------------------------------------------------
@@ -544,3 +545,24 @@ rules.add_perm("proposals.drop_theme", is_official & is_theme_lead)
 
 # Where every region stands in a call's planning period (the status page and its CSV): staff.
 rules.add_perm("proposals.view_planning_status", is_staff_member)
+
+
+# The patent analysis of a draft grown from a final theme (phase 3; object: the proposal): staff or an
+# expert consulting on the proposal (cleared of conflicts; evaluations answers through accounts.consultants)
+# write it while the plan can change; whoever reads the proposal, and that expert, read it; the regions
+# taking part answer it.
+@rules.predicate
+def is_proposal_consultant(user, proposal):
+    return consultants.consults_on(user, proposal)
+
+
+@rules.predicate
+def grew_from_theme(user, proposal):
+    return proposal is not None and proposal.origin_theme_id is not None
+
+
+rules.add_perm("proposals.write_patent_analysis",
+               (is_staff_member | (is_expert & is_proposal_consultant)) & grew_from_theme & proposal_is_editable)
+rules.add_perm("proposals.view_patent_analysis",
+               is_staff_member | is_participating_official | (is_expert & is_proposal_consultant))
+rules.add_perm("proposals.answer_patent_analysis", is_participating_official & proposal_is_editable)

@@ -31,3 +31,9 @@ class EvaluationsConfig(AppConfig):
         # staff and the regions alike who acts next.
         call_page.register(waiting_for_consultants_part)
         page_parts.register(consultants_pending_part)
+        from accounts import consultants
+
+        from .selectors import consults_on
+
+        # The rules ask who consults on a proposal (its patent analysis is written by them or by staff).
+        consultants.register(consults_on)

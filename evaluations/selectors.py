@@ -452,3 +452,12 @@ def rounds_board(*, call) -> dict:
              "evaluators": presented[r.proposal_id].evaluators if r.proposal_id in presented else 0}
             for place, r in enumerate(rank_rounds(results), start=1)]
     return {"rows": rows, "taken": True}
+
+
+def consults_on(user, proposal) -> bool:
+    """The user is an expert consulting on the proposal who declared no conflict (accounts.consultants:
+    the rules ask it for the patent analysis)."""
+    if not getattr(user, "is_authenticated", False) or proposal is None:
+        return False
+    return Assignment.objects.filter(kind=AssignmentKind.CONSULTING, expert_id=user.pk, proposal_id=proposal.pk,
+                                     declared_at__isnull=False, conflict_declared=False).exists()

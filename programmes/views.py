@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from core.forms import apply_errors
+from core.forms import apply_errors, perform
 from core.permissions import require
 
 from . import call_page, selectors, services
@@ -98,14 +98,14 @@ def call_status(request, pk):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the confirmation box to change the call's status."))
         return redirect("programmes:call_detail", pk=call.pk)
-    try:
-        services.call_change_status(actor=request.user, call=call, status=request.POST.get("status", ""))
-    except ValueError:
-        messages.error(request, _("Unknown status."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The call's status was changed."))
+
+    def change():
+        try:
+            services.call_change_status(actor=request.user, call=call, status=request.POST.get("status", ""))
+        except ValueError:
+            raise ValidationError(_("Unknown status.")) from None
+
+    perform(request, change, _("The call's status was changed."))
     return redirect("programmes:call_detail", pk=call.pk)
 
 
@@ -197,12 +197,8 @@ def guideline_revise(request, pk):
 @login_required
 def guideline_acknowledge(request, pk):
     guideline = selectors.guideline_for(user=request.user, pk=pk)
-    try:
-        services.guideline_acknowledge(actor=request.user, guideline=guideline)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Recorded: you have read the current version."))
+    perform(request, lambda: services.guideline_acknowledge(actor=request.user, guideline=guideline),
+            _("Recorded: you have read the current version."))
     return redirect("programmes:guideline_detail", pk=guideline.pk)
 
 

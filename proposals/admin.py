@@ -178,3 +178,18 @@ class PlanningReminderAdmin(ReadOnlyAdmin):
     list_display = ("call", "region", "phase", "days_before", "sent_at")
     search_fields = ("region__name_ko",)
     list_select_related = ("call", "region")
+
+
+@admin.register(models_.PatentAnalysis)
+class PatentAnalysisAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "risk", "written_by", "written_at", "answered_at")
+    list_filter = ("risk",)
+    search_fields = ("proposal__title_ko", "landscape")
+    list_select_related = ("proposal", "written_by")
+
+
+@admin.register(models_.KeyPatent)
+class KeyPatentAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "holder", "country", "legal_status", "analysis")
+    search_fields = ("number", "title", "holder")
+    list_select_related = ("analysis",)

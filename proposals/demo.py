@@ -194,6 +194,8 @@ def seed() -> list[Proposal]:
         sent_at = min(timezone.now(), call_open.submission_deadline - datetime.timedelta(days=30))
         created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal, now=sent_at))
     seed_planning(call_open)
+    seed_busan_patents(call_open)
+    seed_origins_2023(call_2023)
     return created
 
 
@@ -271,3 +273,107 @@ def seed_planning(call: Call) -> None:
         themes.theme_select(actor=_official(lead), call=call, theme=final, reason=reason, now=selecting_at)
     if selecting and final.regions.filter(region__code=partner, signed_off_at__isnull=True).exists():
         themes.selection_sign_off(actor=_official(partner), theme=final, now=selecting_at)
+
+
+# Busan's final theme in the 2027 call: its draft on the call grew from it; staff attached a patent
+# analysis, which Busan answered (issue 17, phase 3).
+BUSAN_FINAL = ("친환경 선박 자율운항 실증", "부산 해양 모빌리티 실증 플랫폼 구축",
+               "항만 물류와 바로 연결되는 실증 수요가 가장 크다는 의견수렴 결과")
+BUSAN_PATENTS = {
+    "landscape": "자율운항 선박 특허는 한국·일본·노르웨이 조선사와 해운사가 주도하며, 충돌회피 알고리즘과 "
+                 "원격 관제 분야에 출원이 집중되어 있다.",
+    "white_spaces": "항만 내 저속 자율 접·이안, 친환경 추진계와 결합한 에너지 최적 항로 계획",
+    "risk": "medium",
+    "risk_comment": "원격 관제 통신 구조 일부가 선행 특허와 겹쳐 회피 설계가 필요하다.",
+}
+BUSAN_KEY_PATENTS = [
+    {"number": "KR 10-2345678", "title": "선박 자율운항 충돌회피 방법", "holder": "HD한국조선해양", "country": "KR",
+     "legal_status": "등록"},
+    {"number": "JP 7123456 B2", "title": "船舶の遠隔操船システム", "holder": "Mitsui O.S.K. Lines", "country": "JP",
+     "legal_status": "등록"},
+    {"number": "NO 346789 B1", "title": "Autonomous berthing of vessels", "holder": "Kongsberg Maritime",
+     "country": "NO", "legal_status": "심사 중"},
+]
+BUSAN_ANSWER = "원격 관제 통신 구조를 회피 설계하고, 저속 자율 접·이안을 1단계 핵심 목표로 계획서에 반영함"
+
+
+def seed_busan_patents(call: Call) -> None:
+    """Idempotent: Busan selects its final theme (dated inside the selection phase), its draft is linked to
+    it, staff write the patent analysis and Busan answers it."""
+    from programmes.models import PlanningPhase
+
+    from .models import CandidateTheme, PatentAnalysis, ThemeStatus
+    from .services import patents, themes
+
+    theme_title, proposal_title, reason = BUSAN_FINAL
+    theme = CandidateTheme.objects.filter(call=call, title_ko=theme_title).first()
+    proposal = Proposal.objects.filter(call=call, title_ko=proposal_title).first()
+    if theme is None or proposal is None:
+        return
+    selecting_at = _at(call.selection_end.isoformat()) - datetime.timedelta(days=5)
+    busan = _official("busan")
+    if theme.status == ThemeStatus.CANDIDATE:
+        if call.planning_phase_refusal(PlanningPhase.SELECTION, now=selecting_at) is not None:
+            return
+        themes.theme_select(actor=busan, call=call, theme=theme, reason=reason, now=selecting_at)
+    if proposal.origin_theme_id is None and not hasattr(theme, "proposal"):
+        # The demo's Busan draft predates the planning demo: it is linked to the theme it grew from.
+        proposal.origin_theme = theme
+        proposal.save(update_fields=["origin_theme"])
+    if proposal.origin_theme_id != theme.pk or not proposal.is_editable:
+        return
+    analysis = PatentAnalysis.objects.filter(proposal=proposal).first()
+    if analysis is None:
+        analysis = patents.patent_analysis_save(actor=User.objects.get(username="ministry"), proposal=proposal,
+                                                fields=BUSAN_PATENTS, patents=BUSAN_KEY_PATENTS)
+    if not analysis.is_answered:
+        patents.patent_analysis_answer(actor=busan, analysis=analysis, answer=BUSAN_ANSWER)
+
+
+# The five 2023 projects' origin: the 2023 call had no planning period in the portal, so each project's final
+# theme and its selection are written straight to the models (reasons from the regions' own plans).
+ORIGINS_2023 = {
+    "secondary-batteries": "경북·대구 이차전지 소재 기업 집적과 포항 재활용 실증 기반을 잇는 테마",
+    "advanced-mobility": "경남 항공 제조와 울산 수소 산업을 결합한 분산전기추진 항공기 테마",
+    "artificial-intelligence": "광주 AI 집적단지와 전남 반도체 인력을 잇는 뉴로모픽 소자 테마",
+    "marine-bio": "충남 서해안 해양바이오 자원과 소재 기업 수요에 맞춘 테마",
+    "advanced-bio": "전북 농생명 클러스터와 동물용 의약품 기업 수요에 맞춘 테마",
+}
+
+
+def _real_2023(call: Call, spec: dict) -> Proposal | None:
+    """One of the five real 2023 proposals, found by what does not change when the demo's 2023 proposals
+    are rebuilt: its lead region and strategic industry (and, among several, its Korean title or a
+    selected state)."""
+    from .models import ProposalState
+
+    found = list(Proposal.objects.filter(call=call, lead_region__code=spec["regions"][0],
+                                         industry__code=spec["industry"]).order_by("pk"))
+    if len(found) > 1:
+        found = ([p for p in found if p.title_ko == spec["title_ko"]]
+                 or [p for p in found if p.state in (ProposalState.SELECTED, ProposalState.FUNDED)])
+    return found[0] if len(found) == 1 else None
+
+
+def seed_origins_2023(call: Call) -> None:
+    """Idempotent: a final theme and its selection for each of the five real 2023 proposals (not yet linked)."""
+    from .models import CandidateTheme, ThemeRegion, ThemeSelection, ThemeStatus
+
+    decided_at = _at(call.submission_deadline.date().isoformat()) - datetime.timedelta(days=60)
+    for spec in PROJECTS_2023:
+        proposal = _real_2023(call, spec)
+        if proposal is None or proposal.origin_theme_id is not None:
+            continue
+        lead = _official(spec["regions"][0])
+        with transaction.atomic():
+            theme = CandidateTheme.objects.create(
+                call=call, lead_region=proposal.lead_region, status=ThemeStatus.SELECTED, title_ko=proposal.title_ko,
+                title_en=proposal.title_en, industry=proposal.industry, rationale=proposal.summary,
+                created_by=lead)
+            ThemeRegion.objects.bulk_create([
+                ThemeRegion(theme=theme, region_id=p.region_id, is_lead=p.region_id == proposal.lead_region_id,
+                            signed_off_by=_official(p.region.code), signed_off_at=decided_at)
+                for p in proposal.participations.select_related("region")])
+            ThemeSelection.objects.create(theme=theme, reason=ORIGINS_2023[spec["industry"]], selected_by=lead)
+            proposal.origin_theme = theme
+            proposal.save(update_fields=["origin_theme"])

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import MoneyInput, WonField
+from core.forms import ConfirmForm, MoneyInput, WonField
 from programmes.models import CooperationType, Region, StrategicIndustry
 
-from .models import CandidateTheme, OpinionKind, OrganisationKind, OutcomeKind, Proposal, StageKind
+from .models import CandidateTheme, InfringementRisk, OpinionKind, OrganisationKind, OutcomeKind, Proposal, StageKind
 
 
 class RevisionMixin(forms.Form):
@@ -227,3 +227,47 @@ class ThemeSelectionForm(forms.Form):
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = themes
+
+
+class ThemeDropForm(ConfirmForm):
+    """Dropping a candidate theme: the reason, and the confirmation (it cannot be undone)."""
+
+    status_reason = forms.CharField(label=_("Why the theme is dropped"), widget=forms.Textarea(attrs={"rows": 4}),
+                                    required=False, help_text=_("Kept with the theme among the themes considered."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, refusal=_("Tick the box to confirm: a dropped theme cannot be selected again."),
+                         **kwargs)
+        self.fields["confirm"].label = _("I understand that a dropped theme cannot be selected again.")
+        self.order_fields(["status_reason", "confirm"])
+
+
+class PatentAnalysisForm(forms.Form):
+    """The patent analysis of a draft (phase 3); its key patents are `KeyPatentFormSet`."""
+
+    landscape = forms.CharField(label=_("Patent landscape"), widget=forms.Textarea(attrs={"rows": 5}),
+                                required=False, help_text=_("Who holds what in this technology, and where."))
+    white_spaces = forms.CharField(label=_("White spaces"), widget=forms.Textarea(attrs={"rows": 4}),
+                                   required=False, help_text=_("Where the region can still claim new patents."))
+    risk = forms.ChoiceField(label=_("Risk of infringement"), choices=[("", "---------"), *InfringementRisk.choices],
+                             required=False)
+    risk_comment = forms.CharField(label=_("Comment on the risk"), widget=forms.Textarea(attrs={"rows": 3}),
+                                   required=False, help_text=_("Required for a medium or high risk."))
+    file = forms.FileField(label=_("File of the analysis"), required=False,
+                           help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PNG or JPEG; its content must match its type."))
+
+
+class KeyPatentForm(forms.Form):
+    number = forms.CharField(label=_("Patent number"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    holder = forms.CharField(label=_("Holder"), max_length=200, required=False)
+    country = forms.CharField(label=_("Country"), max_length=60, required=False)
+    legal_status = forms.CharField(label=_("Legal status"), max_length=60, required=False)
+
+
+KeyPatentFormSet = forms.formset_factory(KeyPatentForm, extra=2, can_delete=True)
+
+
+class PatentAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your region's answer"), widget=forms.Textarea(attrs={"rows": 4}),
+                             required=False, help_text=_("How your plan takes the patent analysis into account."))

@@ -566,3 +566,74 @@ class PlanningReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}:{self.region_id}:{self.phase}:D-{self.days_before}"
+
+
+# --- Middle-out planning, phase 3: the patent analysis of the draft (issue 17) ------------------------
+
+
+class InfringementRisk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+def patent_analysis_path(instance, filename: str) -> str:
+    return f"patents/{instance.proposal_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class PatentAnalysis(models.Model):
+    """The government side's patent analysis of a draft that grew from a final theme (phase 3): written
+    by staff or by an expert consulting on the proposal, read and answered by the region. One per
+    proposal; once the region has answered it is closed to edits (a later correction is a new
+    consulting comment, so what the region answered stays what it read)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="patent_analysis",
+                                    verbose_name=_("proposal"))
+    landscape = models.TextField(_("patent landscape"))
+    white_spaces = models.TextField(_("white spaces"), blank=True)
+    risk = models.CharField(_("risk of infringement"), max_length=10, choices=InfringementRisk.choices)
+    risk_comment = models.TextField(_("comment on the risk"), blank=True)
+    file = models.FileField(_("file"), upload_to=patent_analysis_path, max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    extension = models.CharField(_("file extension"), max_length=10, blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The region's answer: how its plan takes the analysis into account.
+    answer = models.TextField(_("the region's answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("patent analysis")
+        verbose_name_plural = _("patent analyses")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.get_risk_display()}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class KeyPatent(models.Model):
+    """A key patent of the analysis' landscape."""
+
+    analysis = models.ForeignKey(PatentAnalysis, on_delete=models.CASCADE, related_name="patents",
+                                 verbose_name=_("patent analysis"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    number = models.CharField(_("patent number"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    holder = models.CharField(_("holder"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=60, blank=True)
+    legal_status = models.CharField(_("legal status"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("key patent")
+        verbose_name_plural = _("key patents")
+
+    def __str__(self) -> str:
+        return self.number

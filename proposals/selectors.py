@@ -190,3 +190,23 @@ def theme_for(*, user, pk):
 
     return get_object_or_404(
         themes_visible_to(user=user).prefetch_related("regions__region", "attachments"), pk=pk)
+
+
+def proposal_for_patents(*, user, pk):
+    """A proposal whose patent analysis the user may read (whoever reads the proposal, and an expert
+    consulting on it, cleared of conflicts); 404 otherwise — an expert never learns of other proposals."""
+    from django.http import Http404
+
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("call", "lead_region", "origin_theme"), pk=pk)
+    if not user.has_perm("proposals.view_patent_analysis", proposal):
+        raise Http404
+    return proposal
+
+
+def patent_analysis_of(proposal):
+    """The proposal's patent analysis with its key patents, or None."""
+    from .models import PatentAnalysis
+
+    return (PatentAnalysis.objects.filter(proposal=proposal).select_related("written_by", "answered_by")
+            .prefetch_related("patents").first())

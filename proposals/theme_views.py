@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, perform
 from core.params import parse_id
 from core.permissions import require
 from programmes.models import PlanningPhase
 from programmes.selectors import calls_visible_to
 
 from . import selectors
-from .forms import CandidateThemeForm, OpinionForm, ThemeAttachmentForm, ThemeSelectionForm
+from .forms import CandidateThemeForm, OpinionForm, ThemeAttachmentForm, ThemeDropForm, ThemeSelectionForm
 from .models import OpinionGathering, ThemeStatus
 from .services import themes as services
 
@@ -72,6 +72,8 @@ def theme_detail(request, pk):
     return render(request, "proposals/theme_detail.html", {
         "theme": theme, "call": theme.call, "can_edit": request.user.has_perm("proposals.edit_theme", theme),
         "closed": theme.call.planning_phase_refusal(PlanningPhase.DISCOVERY),
+        "can_drop": theme.status == ThemeStatus.CANDIDATE and request.user.has_perm("proposals.drop_theme", theme)
+        and theme.call.planning_phase_refusal(PlanningPhase.SELECTION) is None,
         "attach_form": ThemeAttachmentForm()})
 
 
@@ -206,12 +208,8 @@ def theme_select(request, call_pk):
 @login_required
 def selection_sign_off(request, pk):
     theme = selectors.theme_for(user=request.user, pk=pk)
-    try:
-        services.selection_sign_off(actor=request.user, theme=theme)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your region signed off the final theme."))
+    perform(request, lambda: services.selection_sign_off(actor=request.user, theme=theme),
+            _("Your region signed off the final theme."))
     return redirect("proposals:selection", call_pk=theme.call_id)
 
 
@@ -230,13 +228,32 @@ def opinion_minutes(request, pk):
 def theme_draft(request, pk):
     """Phase 3: the lead region opens the proposal draft from its signed-off final theme."""
     theme = selectors.theme_for(user=request.user, pk=pk)
-    try:
-        proposal = services.proposal_from_theme(actor=request.user, theme=theme)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    opened = []
+    if not perform(request, lambda: opened.append(services.proposal_from_theme(actor=request.user, theme=theme)),
+                   _("The proposal draft was opened from the final theme.")):
         return redirect("proposals:theme_detail", pk=theme.pk)
-    messages.success(request, _("The proposal draft was opened from the final theme."))
-    return redirect("proposals:detail", pk=proposal.pk)
+    return redirect("proposals:detail", pk=opened[0].pk)
+
+
+@login_required
+def theme_drop(request, pk):
+    """The lead region drops one of its candidate themes, with the reason, on a page of its own that
+    asks for confirmation (the theme stays among the themes considered)."""
+    theme = selectors.theme_for(user=request.user, pk=pk)
+    require(request.user, "proposals.drop_theme", theme)
+    form = ThemeDropForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_drop(actor=request.user, theme=theme, reason=form.cleaned_data["status_reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The candidate theme was dropped."))
+            return redirect("proposals:theme_detail", pk=theme.pk)
+    return render(request, "proposals/theme_drop.html", {
+        "theme": theme, "call": theme.call, "form": form,
+        "refusal": theme.call.planning_phase_refusal(PlanningPhase.SELECTION)},
+        status=400 if form.errors else 200)
 
 
 # --- Where every region stands (staff) -------------------------------------------------------

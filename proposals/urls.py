@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import theme_views, views
+from . import patent_views, theme_views, views
 
 app_name = "proposals"
 
@@ -35,4 +35,10 @@ urlpatterns = [
     path("themes/opinions/<int:pk>/minutes/", theme_views.opinion_minutes, name="opinion_minutes"),
     path("themes/status/<int:call_pk>/", theme_views.planning_status, name="planning_status"),
     path("themes/status/<int:call_pk>/csv/", theme_views.planning_status_csv, name="planning_status_csv"),
+    path("themes/<int:pk>/drop/", theme_views.theme_drop, name="theme_drop"),
+    # The patent analysis of a draft grown from a final theme (phase 3)
+    path("<int:pk>/patents/", patent_views.patent_analysis, name="patents"),
+    path("<int:pk>/patents/edit/", patent_views.patent_analysis_edit, name="patents_edit"),
+    path("<int:pk>/patents/answer/", patent_views.patent_analysis_answer, name="patents_answer"),
+    path("<int:pk>/patents/file/", patent_views.patent_analysis_file, name="patents_file"),
 ]

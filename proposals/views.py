@@ -36,6 +36,7 @@ from .forms import (
 from .models import OrganisationKind, ProposalState, ProposalVersion, StageKind
 from .services import documents
 from .services.versions import compare, snapshot
+from .theme_parts import origin_part
 
 PAGE_SIZE = 25
 
@@ -172,6 +173,8 @@ def version_compare(request, pk):
     snap["current"] = snapshot(proposal)
     return render(request, "proposals/version_compare.html", {
         "proposal": proposal, "versions": versions, "a": a, "b": b, "diff": compare(snap[a], snap[b]),
+        # The origin does not change between versions: shown once, short.
+        "origin": origin_part(user=request.user, proposal=proposal, compact=True),
         "field_labels": {"title_ko": _("Title (Korean)"), "title_en": _("Title (English)"), "summary": _("Summary"),
                          "problem": _("Regional problem it solves"), "vision": _("Vision"), "goals": _("Goals")},
     })

@@ -17,7 +17,7 @@ from evaluations.models import Objection
 from evaluations.selectors import ranking_board
 from funding.models import DecisionState, FundingDecision
 from programmes.models import CooperationType, Region
-from proposals.models import ProposalState
+from proposals.models import PatentAnalysis, ProposalState
 
 PASSED = {ProposalState.ELIGIBLE, ProposalState.SELECTED, ProposalState.RESERVE, ProposalState.NOT_SELECTED,
           ProposalState.FUNDED}
@@ -104,10 +104,20 @@ def _objections(call) -> list:
                 .order_by("lodged_at", "pk"))
 
 
+def _origins(call) -> list:
+    """One line per selected proposal: the planning period's final theme it grew from (or none) and whether
+    a patent analysis was made (and answered)."""
+    selected = list(call.proposals.filter(state__in=(ProposalState.SELECTED, ProposalState.FUNDED))
+                    .select_related("lead_region", "origin_theme").order_by("lead_region__order", "pk"))
+    analyses = dict(PatentAnalysis.objects.filter(proposal__in=selected).values_list("proposal_id", "answered_at"))
+    return [{"proposal": p, "theme": p.origin_theme, "patents": p.pk in analyses,
+             "answered": analyses.get(p.pk) is not None} for p in selected]
+
+
 def report_context(call) -> dict:
     board = ranking_board(call=call)
     return {
-        "objections": _objections(call),
+        "objections": _objections(call), "origins": _origins(call),
         "call": call, "criteria": list(call.criteria.all()), "types": call.cooperation_types,
         "applicants": _applicants(call), "eligibility": _eligibility(call), "board": board,
         "funding": _funding(call), "generated_on": timezone.localdate(), "states": ProposalState,

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import AuditAction, record
+from core.moves import Move, move_of
 from core.permissions import require
 from core.uploads import validate_upload
 from programmes.models import Call, PlanningPhase, Region
@@ -202,13 +204,9 @@ def theme_select(*, actor, call: Call, theme: CandidateTheme | None, reason: str
             errors["reason"] = _("Say why this theme was selected.")
         if errors:
             raise ValidationError(errors)
-        theme.status = ThemeStatus.SELECTED
-        theme.save(update_fields=["status", "updated_at"])
+        theme_transition(actor=actor, theme=theme, action="select")
         selection = ThemeSelection.objects.create(theme=theme, reason=reason.strip(), selected_by=actor)
         theme.regions.filter(region_id=actor.region_id).update(signed_off_by=actor, signed_off_at=timezone.now())
-        record(actor=actor, action=AuditAction.PLANNING, obj=theme,
-               summary=_("Final theme selected: %(title)s") % {"title": theme.title_ko},
-               before={"status": ThemeStatus.CANDIDATE}, after={"status": ThemeStatus.SELECTED})
     return selection
 
 
@@ -274,15 +272,44 @@ def theme_drop(*, actor, theme: CandidateTheme, reason: str, now=None) -> Candid
         if refusal is not None:
             raise ValidationError({"status": refusal})
         errors = {}
-        if theme.status != ThemeStatus.CANDIDATE:
-            errors["status"] = _("Only a candidate theme can be dropped.")
+        if theme.status not in THEME_MOVES["drop"].sources:
+            errors["status"] = str(THEME_MOVES["drop"].not_now)
         if not (reason or "").strip():
             errors["status_reason"] = _("Say why the theme is dropped.")
         if errors:
             raise ValidationError(errors)
-        theme.status, theme.status_reason = ThemeStatus.DROPPED, reason.strip()
-        theme.save(update_fields=["status", "status_reason", "updated_at"])
-        record(actor=actor, action=AuditAction.PLANNING, obj=theme,
-               summary=_("Candidate theme dropped: %(title)s") % {"title": theme.title_ko},
-               before={"status": ThemeStatus.CANDIDATE}, after={"status": ThemeStatus.DROPPED})
+        return theme_transition(actor=actor, theme=theme, action="drop", reason=reason)
+
+
+# --- A candidate theme's moves: candidate → selected (the final theme) or dropped ---------------------
+#
+# The table beside the one function that writes a theme's status; theme_select and theme_drop check
+# their own phase and fields, then make their move here.
+
+THEME_MOVES = {
+    "select": Move(gettext_lazy("Select as the final theme"), frozenset({ThemeStatus.CANDIDATE}),
+                   ThemeStatus.SELECTED, "proposals.select_theme", gettext_lazy("Only a candidate theme can be selected.")),
+    "drop": Move(gettext_lazy("Drop the theme"), frozenset({ThemeStatus.CANDIDATE}), ThemeStatus.DROPPED,
+                 "proposals.drop_theme", gettext_lazy("Only a candidate theme can be dropped.")),
+}
+
+
+def theme_transition(*, actor, theme: CandidateTheme, action: str, reason: str = "") -> CandidateTheme:
+    """Make one move of the table on a theme locked by the caller (inside its transaction); a drop keeps
+    its reason on the theme. Audited with the status before and after."""
+    move = move_of(THEME_MOVES, action)
+    if theme.status not in move.sources:
+        raise ValidationError({"status": str(move.not_now)})
+    require(actor, move.permission, theme)
+    before = theme.status
+    theme.status = move.target
+    update = ["status", "updated_at"]
+    if move.target == ThemeStatus.DROPPED:
+        theme.status_reason = reason.strip()
+        update.append("status_reason")
+    theme.save(update_fields=update)
+    summary = (_("Final theme selected: %(title)s") if action == "select"
+               else _("Candidate theme dropped: %(title)s")) % {"title": theme.title_ko}
+    record(actor=actor, action=AuditAction.PLANNING, obj=theme, summary=summary,
+           before={"status": before}, after={"status": theme.status})
     return theme

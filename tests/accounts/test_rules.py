@@ -524,6 +524,49 @@ AGREEMENT_TABLE = {
 COLUMNS = COLUMNS + AGREEMENT_COLUMNS
 TABLE = {role: TABLE[role] + AGREEMENT_TABLE[role] for role in TABLE}
 
+# --- patents --- The patent analysis of a Gwangju (lead) + Jeonnam draft in consulting grown from a final theme,
+# on which the expert consults (cleared): staff and that expert write it (never on a proposal that did not grow
+# from a theme), whoever reads the proposal and that expert read it, the regions taking part answer it while
+# the plan can change (not once submitted).
+# fmt: off
+#                              write  write-no-theme  view  answer  answer-submitted
+PATENT_COLUMNS = [
+    ("proposals.write_patent_analysis", "draft grown from a theme"),
+    ("proposals.write_patent_analysis", "proposal under review"),
+    ("proposals.view_patent_analysis", "draft grown from a theme"),
+    ("proposals.answer_patent_analysis", "draft grown from a theme"),
+    ("proposals.answer_patent_analysis", "submitted proposal grown from a theme"),
+]
+PATENT_TABLE = {
+    "official":             (N,    N,             Y,    Y,      N),
+    "partner_official":     (N,    N,             Y,    Y,      N),
+    "outsider_official":    (N,    N,             N,    N,      N),
+    "expert":               (Y,    N,             Y,    N,      N),
+    "ministry":             (Y,    N,             Y,    N,      N),
+    "admin_user":           (Y,    N,             Y,    N,      N),
+    "anonymous":            (N,    N,             N,    N,      N),
+}
+# fmt: on
+COLUMNS = COLUMNS + PATENT_COLUMNS
+TABLE = {role: TABLE[role] + PATENT_TABLE[role] for role in TABLE}
+
+
+def patent_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
+    """The objects of PATENT_COLUMNS, written straight to the models."""
+    from proposals.models import CandidateTheme, ProposalState
+
+    call = CallFactory(status=CallStatus.OPEN, eligible_regions=[gwangju, jeonnam])
+    found = {}
+    for name, state in (("draft grown from a theme", ProposalState.CONSULTING),
+                        ("submitted proposal grown from a theme", ProposalState.SUBMITTED)):
+        theme = CandidateTheme.objects.create(call=call, lead_region=gwangju, status="selected", title_ko=name,
+                                              created_by=ministry)
+        found[name] = proposal = ProposalFactory(call=call, lead_region=gwangju, partners=["jeonnam"],
+                                                 created_by=ministry, state=state, origin_theme=theme)
+        Assignment.objects.create(kind=AssignmentKind.CONSULTING, expert=expert, proposal=proposal,
+                                  assigned_by=ministry, declared_at=timezone.now())
+    return found
+
 
 def agreement_targets(*, project, gwangju, jeonnam) -> dict:
     """The objects of AGREEMENT_COLUMNS, unsaved (the rules read their attributes only)."""
@@ -661,6 +704,7 @@ def targets(ministry, expert, official):
         **budget_targets(ministry=ministry, gwangju=gwangju, jeonnam=jeonnam),
     }
     found.update(agreement_targets(project=found["funded project"], gwangju=gwangju, jeonnam=jeonnam))
+    found.update(patent_targets(ministry=ministry, expert=expert, gwangju=gwangju, jeonnam=jeonnam))
     from programmes.models import Guideline
 
     found["planning guideline"] = Guideline.objects.create(call=found["open call"], phase="discovery",

@@ -442,6 +442,17 @@ EXPECTED = {
     "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
     "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
+    # --- patents --- (the consulting proposal grew from a final theme; staff wrote its patent analysis with a
+    # file: whoever reads the proposal and the cleared consulting expert read it; staff and that expert write
+    # it, the regions taking part answer it; the lead region drops its candidate theme on a page of its own)
+    "proposals:patents": "login 200 404 200 200 404 404 200 200",
+    "proposals:patents_edit": "login 403 404 403 200 404 404 200 200",
+    "proposals:patents_edit [POST]": "login 403 404 403 302 404 404 302 302",
+    "proposals:patents_answer": "405 405 405 405 405 405 405 405 405",
+    "proposals:patents_answer [POST]": "login 302 404 302 403 404 404 403 403",
+    "proposals:patents_file": "login 200 404 200 200 404 404 200 200",
+    "proposals:theme_drop": "login 200 404 403 404 404 404 403 403",
+    "proposals:theme_drop [POST]": "login 302 404 403 404 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -606,6 +617,12 @@ PAYLOADS = {
     "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
     # --- amend ---
     "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
+    # --- patents ---
+    "proposals:patents_edit": lambda w: {"landscape": "소자 구조 특허 다수", "risk": "low", "patents-TOTAL_FORMS": "1",
+                                         "patents-INITIAL_FORMS": "0", "patents-0-number": "KR 10-1234567",
+                                         "patents-0-title": "뉴로모픽 소자"},
+    "proposals:patents_answer": lambda w: {"answer": "회피 설계를 계획에 반영"},
+    "proposals:theme_drop": lambda w: {"status_reason": "수요 부족", "confirm": "on"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -740,6 +757,10 @@ FILL = {
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
     "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
     "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
+    # --- patents ---
+    **{f"proposals:{name}": lambda w: {"pk": w.in_consulting.pk} for name in ("patents", "patents_edit",
+                                                                             "patents_answer", "patents_file")},
+    "proposals:theme_drop": lambda w: {"pk": w.theme.pk},
 }
 
 
@@ -856,7 +877,28 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **planning_world(ministry=ministry, official=official),
         **outcomes_world(project=projects["project"], official=official),
         **rounds_world(eligible=eligible, ministry=ministry),
+        **patents_world(in_consulting=in_consulting, ministry=ministry, official=official),
     )
+
+
+def patents_world(*, in_consulting, ministry, official):
+    """The consulting proposal grown from Gwangju + Jeonnam's final theme (written straight to the models),
+    with staff's patent analysis and its file."""
+    from proposals.models import CandidateTheme, ThemeRegion, ThemeSelection, ThemeStatus
+    from proposals.services.patents import patent_analysis_save
+
+    final = CandidateTheme.objects.create(call=in_consulting.call, lead_region=in_consulting.lead_region,
+                                          status=ThemeStatus.SELECTED, title_ko="컨설팅 과제의 최종 테마",
+                                          created_by=official)
+    ThemeRegion.objects.bulk_create([ThemeRegion(theme=final, region_id=p.region_id, is_lead=p.is_lead)
+                                     for p in in_consulting.participations.all()])
+    ThemeSelection.objects.create(theme=final, reason="의견 수렴 결과", selected_by=official)
+    in_consulting.origin_theme = final
+    in_consulting.save(update_fields=["origin_theme"])
+    analysis = patent_analysis_save(actor=ministry, proposal=in_consulting,
+                                    fields={"landscape": "해외 기업 특허 다수", "risk": "low"},
+                                    upload=SimpleUploadedFile("특허분석.pdf", PDF))
+    return {"patent_analysis": analysis}
 
 
 def planning_world(*, ministry, official):

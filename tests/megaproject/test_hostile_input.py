@@ -439,6 +439,8 @@ FORMS = {
     "projects:round_auto_assign": "ministry",
     # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
     "agreements:amendment_decide": "ministry",
+    # --- patents --- (the world's consulting proposal, grown from a final theme)
+    "proposals:patents_edit": "ministry", "proposals:patents_answer": "owner", "proposals:theme_drop": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -473,7 +475,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
              "evaluations:presentation_attendance": "evaluations:schedule",
-             "agreements:amendment_decide": "agreements:amendment"}
+             "agreements:amendment_decide": "agreements:amendment",
+             # --- patents ---
+             "proposals:patents_answer": "proposals:patents"}
 
 
 @pytest.fixture
@@ -484,7 +488,7 @@ def editable(world, official, make_proposal):
 
 
 # The planning forms (issue 17) are filled in from the world, not from the editable draft.
-PLANNING_KEYS = ("proposals:theme_", "proposals:opinion_", "proposals:selection")
+PLANNING_KEYS = ("proposals:theme_", "proposals:opinion_", "proposals:selection", "proposals:patents")
 
 
 def form_url(world, draft, key: str) -> str:

@@ -35,8 +35,8 @@ TRANSITIONS = {
     "projects/services/outcomes.py": {"outcome_transition"},  # an outcome record: reported → confirmed / rejected
     "agreements/services/lifecycle.py": {"agreement_transition", "_enforce"},  # _enforce: the last acceptance's move
     "agreements/services/amendments.py": {"amendment_transition"},
-    # A candidate theme leaves "candidate" once, by selection or by being dropped: two services, no table yet.
-    "proposals/services/themes.py": {"theme_select", "theme_drop"},
+    # A candidate theme leaves "candidate" once, selected or dropped: THEME_MOVES beside theme_transition.
+    "proposals/services/themes.py": {"theme_transition"},
 }
 
 

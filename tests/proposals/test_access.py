@@ -93,8 +93,11 @@ FILL = {
 
 # The planning pages (proposals.theme_views) are about a call's candidate themes, not about one proposal: the
 # portal-wide matrix (tests/megaproject/test_access_matrix.py) holds their rows for every role, and
-# tests/proposals/test_themes.py, test_theme_selection.py and test_planning_status.py their rules.
-PROPOSAL_PATTERNS = [p for p in proposal_urls.urlpatterns if p.callback.__module__ != "proposals.theme_views"]
+# tests/proposals/test_themes.py, test_theme_selection.py and test_planning_status.py their rules. The patent
+# analysis pages (proposals.patent_views) let a consulting expert in and the regions only read: their rows are
+# in the portal-wide matrix too, their rules in tests/proposals/test_patents.py.
+PROPOSAL_PATTERNS = [p for p in proposal_urls.urlpatterns
+                     if p.callback.__module__ not in ("proposals.theme_views", "proposals.patent_views")]
 
 
 def endpoints() -> list[tuple[str, str | None]]:
