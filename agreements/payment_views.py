@@ -36,6 +36,8 @@ def project_money(request, pk):
     project = project_for(user=request.user, pk=pk)
     require(request.user, "agreements.view_money", project)
     agreement = Agreement.objects.filter(project=project).first()
+    if agreement is not None:
+        agreement.project = project  # one project object: its proposal's regions are read once
     context = {"project": project, "proposal": project.proposal, "agreement": agreement}
     if agreement is not None:
         money = selectors.money_of(agreement)

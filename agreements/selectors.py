@@ -270,6 +270,7 @@ def money_of(agreement: Agreement, *, today=None) -> dict:
             regions[key] = region
             rows.setdefault(key, MoneyRow(line.year, line.source, region)).agreed += line.amount_won
     for inst in instalments:
+        inst.agreement = agreement  # the rules read the project through it: no query per instalment
         row = rows.setdefault(inst.group, MoneyRow(inst.year, inst.source, inst.region))
         won = paid.get(inst.pk, 0)
         row.scheduled += inst.amount_won

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from tests/projects/conftest.py are used as arguments)
 """Payments: the schedule made from the agreement in force, edited by staff within the agreement's sums,
 disbursements never above what is unpaid, the unpaid part following an amended version, carry-over
 within the call's limit and the unspent funds, the money page and its overdue flag."""
@@ -195,8 +196,8 @@ def test_the_money_page_flags_an_overdue_instalment_in_words(client, in_force, m
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="overdue-alert"' in html
-    assert html.count("overdue-flag") == len([
-        i for i in Instalment.objects.filter(agreement=in_force.agreement, due_date__lt=datetime.date.today())])
+    assert html.count("overdue-flag") == Instalment.objects.filter(agreement=in_force.agreement,
+                                                                   due_date__lt=datetime.date.today()).count()
     assert money_of(in_force.agreement)["totals"]["paid"] == EOK
 
 
@@ -231,3 +232,48 @@ def test_overdue_instalments_are_a_to_do_of_whoever_pays_them(in_force, ministry
     assert len(kinds[ministry]) == past.filter(source=FundSource.NATIONAL).count()
     assert len(kinds[official]) == past.filter(region_id=official.region_id).count()
     assert len(kinds[partner_official]) == past.filter(region_id=partner_official.region_id).count()
+
+
+JUNK = ["", "-1", "1e309", "NaN", "99999999999999999999999999", "１２３", "<script>alert(1)</script>", "가" * 5000,
+        "2027-02-30", "\x00"]
+
+
+def test_junk_in_the_schedule_and_carry_over_forms_is_refused_at_the_field_and_saves_nothing(
+        client, in_force, ministry, official):
+    schedule(in_force, ministry)
+    agreement = in_force.agreement
+    first = instalment(agreement, in_force.start_year)
+    before = list(Instalment.objects.order_by("pk").values_list("due_date", "amount_won"))
+    log_in(client, ministry)
+    for junk in JUNK:
+        response = client.post(reverse("agreements:schedule", args=[agreement.pk]),
+                               {f"due-{first.pk}": junk, f"amount-{first.pk}": junk})
+        assert response.status_code == 400, junk
+    assert list(Instalment.objects.order_by("pk").values_list("due_date", "amount_won")) == before
+    client.logout()
+    log_in(client, official)
+    for junk in JUNK:
+        response = client.post(reverse("agreements:carry_over", args=[agreement.pk]),
+                               {"year": junk, "amount_won": junk, "reasons": junk})
+        assert response.status_code == 400, junk
+    assert not CarryOver.objects.exists()
+
+
+def test_the_money_page_makes_as_many_queries_with_many_payments_as_with_none(client, in_force, ministry, official,
+                                                                               gwangju_id):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    schedule(in_force, ministry)
+    url = reverse("agreements:project_money", args=[in_force.agreement.project_id])
+    log_in(client, official)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    none = queries()
+    for inst in Instalment.objects.filter(agreement=in_force.agreement, region_id=gwangju_id):
+        pay(official, inst, 1)
+    assert queries() == none

@@ -442,6 +442,19 @@ EXPECTED = {
     "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
     "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
+    # --- payments --- (the world's version is issued, not in force; its schedule rows are stored: a national
+    # instalment, Gwangju's local one, and a carry-over requested. The money page is read by whoever sees the
+    # project; staff may open the national instalment's payment page, a post is refused (not in force) with the
+    # reason; the schedule and the carry-over form need an agreement in force: 404 for those who may act)
+    "agreements:project_money": "login 200 404 200 404 404 404 200 200",
+    "agreements:schedule": "login 403 404 403 404 404 404 404 404",
+    "agreements:schedule_generate": "405 405 405 405 405 405 405 405 405",
+    "agreements:schedule_generate [POST]": "login 403 404 403 404 404 404 302 302",
+    "agreements:payment_record": "login 403 404 403 404 404 404 200 200",
+    "agreements:payment_record [POST]": "login 403 404 403 404 404 404 400 400",
+    "agreements:carry_over": "login 404 404 403 404 404 404 403 403",
+    "agreements:carry_over_decide": "405 405 405 405 405 405 405 405 405",
+    "agreements:carry_over_decide [POST]": "login 403 404 403 404 404 404 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -606,6 +619,10 @@ PAYLOADS = {
     "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
     # --- amend ---
     "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
+    # --- payments ---
+    "agreements:schedule_generate": lambda w: {"confirm": "yes"},
+    "agreements:payment_record": lambda w: {"paid_on": "2023-04-01", "amount_won": "1,000,000", "reference": "T-1"},
+    "agreements:carry_over_decide": lambda w: {"action": "approve", "confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -740,6 +757,12 @@ FILL = {
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
     "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
     "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
+    # --- payments ---
+    "agreements:project_money": lambda w: {"pk": w.project.pk},
+    **{f"agreements:{name}": lambda w: {"pk": w.agreement.agreement_id}
+       for name in ("schedule", "schedule_generate", "carry_over")},
+    "agreements:payment_record": lambda w: {"pk": w.national_instalment.pk},
+    "agreements:carry_over_decide": lambda w: {"pk": w.carry_over.pk},
 }
 
 
@@ -856,7 +879,27 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **planning_world(ministry=ministry, official=official),
         **outcomes_world(project=projects["project"], official=official),
         **rounds_world(eligible=eligible, ministry=ministry),
+        **payments_world(project=projects["project"], official=official),
     )
+
+
+def payments_world(*, project, official):
+    """--- payments --- The world's agreement's schedule rows, stored (its version is issued, not in force): a
+    national instalment and Gwangju's local one; and a carry-over the owner requested."""
+    import datetime
+
+    from agreements.models import Agreement, CarryOver, Instalment
+
+    agreement = Agreement.objects.get(project=project)
+    version = agreement.versions.get()
+    national = Instalment.objects.create(agreement=agreement, version=version, year=2023, source="national",
+                                         number=1, due_date=datetime.date(2023, 3, 31), amount_won=900_000_000)
+    Instalment.objects.create(agreement=agreement, version=version, year=2023, source="local",
+                              region_id=official.region_id, number=1, due_date=datetime.date(2023, 6, 30),
+                              amount_won=200_000_000)
+    carry = CarryOver.objects.create(agreement=agreement, year=2023, amount_won=100_000_000, reasons="납품 지연",
+                                     requested_by=official)
+    return {"national_instalment": national, "carry_over": carry}
 
 
 def planning_world(*, ministry, official):

@@ -439,6 +439,10 @@ FORMS = {
     "projects:round_auto_assign": "ministry",
     # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
     "agreements:amendment_decide": "ministry",
+    # --- payments --- (the world's agreement is not in force: the schedule and carry-over forms are 404 here;
+    # their hostile amounts: tests/agreements/test_payments.py)
+    "agreements:payment_record": "ministry", "agreements:schedule_generate": "ministry",
+    "agreements:carry_over_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -473,7 +477,10 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
              "evaluations:presentation_attendance": "evaluations:schedule",
-             "agreements:amendment_decide": "agreements:amendment"}
+             "agreements:amendment_decide": "agreements:amendment",
+             # --- payments ---
+             "agreements:schedule_generate": "agreements:project_money",
+             "agreements:carry_over_decide": "agreements:project_money"}
 
 
 @pytest.fixture
