@@ -270,6 +270,19 @@ def is_own_region_party(user, party):
 
 
 @rules.predicate
+def is_national_instalment(user, instalment):
+    """An instalment of national funds (the ministry pays it)."""
+    return instalment is not None and instalment.source == "national"
+
+
+@rules.predicate
+def is_own_region_instalment(user, instalment):
+    """An instalment of local funds the user's region pays."""
+    return (instalment is not None and instalment.source == "local"
+            and getattr(user, "region_id", None) is not None and instalment.region_id == user.region_id)
+
+
+@rules.predicate
 def is_session_owner(user, user_session):
     return user_session is not None and user.pk is not None and user_session.user_id == user.pk
 
@@ -404,6 +417,16 @@ rules.add_perm("agreements.decide_amendment", is_staff_member)  # refuse or retu
 add_four_eyes_perm("agreements.approve_amendment", is_staff_member, "endorsed_by",
                    _("Four eyes: the person who endorsed an amendment cannot approve it. Ask another staff member."))
 
+# Payments (the object: the Agreement, an Instalment or a CarryOver): staff set the schedule and record
+# the national payments; each region records its own local payments; the lead region asks for carry-over,
+# one staff member decides it.
+rules.add_perm("agreements.view_money", is_staff_member | is_project_official)
+rules.add_perm("agreements.edit_schedule", is_staff_member)
+rules.add_perm("agreements.record_payment", (is_staff_member & is_national_instalment)
+               | (is_official & is_project_official & is_own_region_instalment))
+rules.add_perm("agreements.request_carry_over", is_official & is_project_lead)
+rules.add_perm("agreements.decide_carry_over", is_staff_member)
+
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an
 # official's export holds their region's proposals only; experts export nothing.
 rules.add_perm("reports.view_exports", is_staff_member | is_official)
@@ -414,6 +437,7 @@ rules.add_perm("reports.export_evaluations_named", is_staff_member)
 rules.add_perm("reports.export_funding", is_staff_member | is_official)
 rules.add_perm("reports.export_annual_reports", is_staff_member | is_official)
 rules.add_perm("reports.export_agreements", is_staff_member | is_official)
+rules.add_perm("reports.export_payments", is_staff_member | is_official)
 rules.add_perm("reports.export_outcomes", is_staff_member | is_official)
 rules.add_perm("reports.download_export", is_staff_member | is_export_requester)
 rules.add_perm("reports.generate_call_report", is_staff_member)

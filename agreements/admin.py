@@ -11,6 +11,9 @@ from .models import (
     Amendment,
     AmendmentAttachment,
     AmendmentPolicy,
+    CarryOver,
+    Instalment,
+    Payment,
 )
 
 # Agreements change only through their lifecycle (agreements.services: permissions, acceptance bound
@@ -88,3 +91,30 @@ class AmendmentAttachmentAdmin(ReadOnlyAdmin):
 @admin.register(AmendmentPolicy)
 class AmendmentPolicyAdmin(ReadOnlyAdmin):
     list_display = ("call", "small_pct", "small_max_won")
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ("paid_on", "amount_won", "reference", "recorded_by", "recorded_at")
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "year", "source", "region", "number", "due_date", "amount_won")
+    list_filter = ("source", "year")
+    list_select_related = ("agreement__project__proposal", "region")
+    inlines = [PaymentInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("instalment", "paid_on", "amount_won", "reference", "recorded_by")
+    list_select_related = ("instalment__agreement__project__proposal", "recorded_by")
+    search_fields = ("reference",)
+
+
+@admin.register(CarryOver)
+class CarryOverAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "year", "amount_won", "state", "requested_by", "decided_by")
+    list_filter = ("state",)
+    list_select_related = ("agreement__project__proposal", "requested_by", "decided_by")

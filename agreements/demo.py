@@ -5,13 +5,28 @@ so each is in force. Then Gyeongnam–Ulsan's amendment: Gyeongnam's official mo
 national funds of the project's second year into commissioned research (version 1's money came from the
 funding decision unclassified, so it leaves "unclassified"), `ministry` endorses it, `ministry2` approves it
 (a large change: four eyes), and every party accepts version 2. Through the same services the users call.
+
+Payments: each project's schedule made by `ministry` from the agreement in force (the default), every instalment
+of 2023–2025 paid on its due date (national funds by `ministry`, local funds by each region's official) except
+one: Jeonbuk's second national instalment of 2025 stays unpaid, so it is overdue. One carry-over: Chungnam's lead
+official carries unspent 2023 national funds into 2024 (within the call's limit and the reported unspent funds),
+approved by `ministry2`.
 Idempotent."""
 
 from accounts.models import User
 from projects.models import Project
 
-from .models import Agreement, AgreementState, AgreementVersion, AmendmentKind, FundSource, PartyKind
-from .services import amendments, lifecycle
+from .models import (
+    Agreement,
+    AgreementState,
+    AgreementVersion,
+    AmendmentKind,
+    CarryOver,
+    FundSource,
+    Instalment,
+    PartyKind,
+)
+from .services import amendments, lifecycle, payments
 
 
 def seed() -> int:
@@ -28,6 +43,7 @@ def seed() -> int:
         _accept_all(version, ministry2)
         done += AgreementVersion.objects.filter(pk=version.pk, state=AgreementState.IN_FORCE).exists()
     _gyeongnam_amendment(ministry, ministry2)
+    _payments(ministry, ministry2)
     return done
 
 
@@ -56,3 +72,33 @@ def _gyeongnam_amendment(ministry, ministry2) -> None:
     amendments.amendment_transition(actor=ministry, amendment=amendment, action="endorse")
     amendment = amendments.amendment_transition(actor=ministry2, amendment=amendment, action="approve")
     _accept_all(amendment.new_version, ministry2)
+
+
+def _payments(ministry, ministry2) -> None:
+    agreements = (Agreement.objects.filter(project__proposal__call__programme__code="mega",
+                                           project__proposal__call__year=2023)
+                  .select_related("project__proposal__lead_region").order_by("pk"))
+    for agreement in agreements:
+        if not agreement.versions.filter(state=AgreementState.IN_FORCE).exists():
+            continue
+        if not agreement.instalments.exists():
+            payments.schedule_generate(actor=ministry, agreement=agreement)
+        lead = agreement.project.proposal.lead_region.code
+        for inst in Instalment.objects.filter(agreement=agreement, year__lte=2025).select_related("region"):
+            if inst.payments.exists() or not inst.amount_won:
+                continue
+            if lead == "jeonbuk" and inst.year == 2025 and inst.source == FundSource.NATIONAL and inst.number == 2:
+                continue  # the demo's overdue instalment
+            who = ministry if inst.source == FundSource.NATIONAL else User.objects.get(
+                username=f"official-{inst.region.code}")
+            payments.payment_record(actor=who, instalment=inst, paid_on=inst.due_date, amount_won=inst.amount_won,
+                                    reference=f"{'MSIT' if who == ministry else inst.region.code.upper()}-"
+                                              f"{inst.year}-{agreement.pk:03d}-{inst.number}")
+        if lead == "chungnam" and not CarryOver.objects.filter(agreement=agreement).exists():
+            limits = payments.carry_over_limits(agreement=agreement, year=2023)
+            amount = min(limits["cap"], limits["unspent"], 100_000_000) // 1_000_000 * 1_000_000
+            if amount:
+                carry = payments.carry_over_request(
+                    actor=User.objects.get(username="official-chungnam"), agreement=agreement, year=2023,
+                    amount_won=amount, reasons="해양바이오 시험설비 납품이 2024년 2월로 늦어져 2023년 국비 일부를 이월합니다.")
+                payments.carry_over_transition(actor=ministry2, carry_over=carry, action="approve")

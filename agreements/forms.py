@@ -92,3 +92,82 @@ class AmendmentDecisionForm(forms.Form):
                            help_text=_("Required to refuse or return the amendment."))
     confirm = forms.BooleanField(label=_("I have read the amendment and its reasons."),
                                  error_messages={"required": _("Tick the confirmation box.")})
+
+
+# --- Payments ------------------------------------------------------------------------------------------------
+
+
+def _style(form) -> None:
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.CheckboxInput | forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        if "form-control" not in field.widget.attrs.get("class", ""):
+            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
+        if name in form.errors:
+            field.widget.attrs["class"] += " is-invalid"
+            field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class PaymentForm(forms.Form):
+    """A disbursement against one instalment (agreements.services.payments.payment_record checks it)."""
+
+    paid_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"required": _("Give the date of the payment.")})
+    amount_won = WonField(label=_("Amount paid (won)"),
+                          error_messages={"required": _("Type the amount paid.")})
+    reference = forms.CharField(label=_("Reference"), max_length=100,
+                                help_text=_("The transfer number or the payment order's number."),
+                                error_messages={"required": _("Give the payment's reference (e.g. the transfer "
+                                                              "number).")})
+
+    def style(self) -> None:
+        _style(self)
+
+
+class ScheduleForm(forms.Form):
+    """The due date and amount of each instalment nothing was paid on yet (paid ones are shown, not posted)."""
+
+    def __init__(self, *args, instalments, paid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for inst in instalments:
+            locked = bool(paid.get(inst.pk))
+            due = forms.DateField(label=_("Due date"), disabled=locked, initial=inst.due_date,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+            amount = WonField(label=_("Amount (won)"), disabled=locked, initial=inst.amount_won)
+            self.fields[f"due-{inst.pk}"] = due
+            self.fields[f"amount-{inst.pk}"] = amount
+            self.rows.append(inst)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {inst.pk: (data.get(f"due-{inst.pk}"), data.get(f"amount-{inst.pk}")) for inst in self.rows
+                if not self.fields[f"due-{inst.pk}"].disabled}
+
+    def style(self) -> None:
+        _style(self)
+
+
+class CarryOverForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Carry out of the year"), coerce=int, empty_value=None,
+                                  help_text=_("The unspent national funds of this year go into the next year."))
+    amount_won = WonField(label=_("Amount (won)"), error_messages={"required": _("Type the amount to carry over.")})
+    reasons = forms.CharField(label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                              error_messages={"required": _("Give the reasons for the carry-over.")})
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "—")] + [(y, y) for y in years]
+
+    def style(self) -> None:
+        _style(self)
+
+
+class CarryOverDecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Reasons for the region"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                           help_text=_("Required to refuse."))
+    confirm = forms.BooleanField(label=_("I have checked the amount against the limits."),
+                                 error_messages={"required": _("Tick the confirmation box.")})

@@ -303,3 +303,112 @@ class AmendmentAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Payments (issue 18): the schedule, the disbursements, carry-over (agreements.services.payments) ---------
+
+
+class Instalment(models.Model):
+    """One instalment of the payment schedule: money of one year × source (× region for local funds) due on a
+    date. National funds are disbursed by the ministry to the lead research institution; local funds are paid
+    by each region. The amounts of a year × source × region add up to the agreement in force (`version`: the
+    version they were last set from). What was paid is the sum of its `Payment` rows; an instalment with a
+    payment never changes again."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments",
+                                  verbose_name=_("grant agreement"))
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("agreement version"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    number = models.PositiveSmallIntegerField(_("instalment"))
+    due_date = models.DateField(_("due date"))
+    amount_won = models.BigIntegerField(_("amount scheduled"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["agreement_id", "year", "source", "region__order", "number"]
+        verbose_name = _("payment instalment")
+        verbose_name_plural = _("payment instalments")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year", "source", "region", "number"],
+                                    name="one_local_instalment_number", condition=models.Q(region__isnull=False)),
+            models.UniqueConstraint(fields=["agreement", "year", "source", "number"],
+                                    name="one_national_instalment_number", condition=models.Q(region__isnull=True)),
+            models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="instalment_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.year} {self.source} {self.region_id or '-'} #{self.number}"
+
+    @property
+    def group(self) -> tuple:
+        return (self.year, self.source, self.region_id)
+
+
+class Payment(models.Model):
+    """A disbursement recorded against an instalment: staff for national funds, the paying region's official
+    for its local funds."""
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="payments",
+                                   verbose_name=_("payment instalment"))
+    paid_on = models.DateField(_("date paid"))
+    amount_won = models.BigIntegerField(_("amount paid"), validators=[MinValueValidator(1)])
+    reference = models.CharField(_("reference"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["instalment_id", "paid_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_won__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.instalment} {self.paid_on}: {self.amount_won}"
+
+
+class CarryOverState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class CarryOver(models.Model):
+    """The lead region's request to carry unspent national funds of `year` into the next year (이월), within
+    the call's limit (`Call.carry_over_max_pct` of the year's national funds) and the unspent amount; one staff
+    member approves or refuses it. Approved, it raises the next year's available national funds."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="carry_overs",
+                                  verbose_name=_("grant agreement"))
+    year = models.PositiveSmallIntegerField(_("from year"))
+    amount_won = models.BigIntegerField(_("amount carried over"), validators=[MinValueValidator(1)])
+    reasons = models.TextField(_("reasons"))
+    state = models.CharField(_("state"), max_length=20, choices=CarryOverState.choices,
+                             default=CarryOverState.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "year", "id"]
+        verbose_name = _("carry-over")
+        verbose_name_plural = _("carry-overs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_won__gt=0), name="carry_over_amount_positive"),
+            models.UniqueConstraint(fields=["agreement", "year"], condition=models.Q(state="requested"),
+                                    name="one_open_carry_over_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.year}→{self.year + 1}: {self.amount_won}"
+
+    @property
+    def to_year(self) -> int:
+        return self.year + 1

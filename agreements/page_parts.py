@@ -12,4 +12,5 @@ def agreement_card(*, user, project) -> dict:
     in_force = version_in_force(project) if agreement is not None else None
     return {"template": "agreements/_project_card.html", "agreement": agreement, "current": current,
             "in_force": in_force if in_force is not None and in_force != current else None,
-            "can_prepare": agreement is None and user.has_perm("agreements.prepare_agreement", project)}
+            "can_prepare": agreement is None and user.has_perm("agreements.prepare_agreement", project),
+            "can_see_money": agreement is not None and user.has_perm("agreements.view_money", project)}

@@ -178,3 +178,138 @@ def compare_versions(old: AgreementVersion, new: AgreementVersion) -> dict:
         "parties_old": parties_old, "parties_new": parties_new, "parties_changed": parties_old != parties_new,
         "changed_count": sum(r.changed for r in rows),
     }
+
+
+# --- Payments (agreements.services.payments) -------------------------------------------------------------
+
+
+def spent_of(project: Project) -> dict[tuple, int]:
+    """What the project spent, as {(year, source, region id or None for national funds): won}: today the
+    totals of the regions' parts of its submitted or accepted annual reports (projects.ReportPart). The one
+    place payments read spending from (spending by category will answer here)."""
+    from django.db.models import Sum
+
+    from projects.models import ReportPart, ReportState
+
+    rows = (ReportPart.objects.filter(report__project=project,
+                                      report__state__in=(ReportState.SUBMITTED, ReportState.ACCEPTED))
+            .values("report__year", "region_id")
+            .annotate(national=Sum("national_spent_won"), local=Sum("local_spent_won")))
+    out: dict[tuple, int] = {}
+    for row in rows:
+        key = (row["report__year"], FundSource.NATIONAL, None)
+        out[key] = out.get(key, 0) + row["national"]
+        out[row["report__year"], FundSource.LOCAL, row["region_id"]] = row["local"]
+    return out
+
+
+@dataclass
+class InstalmentRow:
+    instalment: object
+    paid: int
+    overdue: bool
+
+    @property
+    def unpaid(self) -> int:
+        return max(self.instalment.amount_won - self.paid, 0)
+
+
+@dataclass
+class MoneyRow:
+    """One year × source (× region for local funds) of the project money page."""
+
+    year: int
+    source: str
+    region: object  # None for national funds
+    agreed: int = 0
+    scheduled: int = 0
+    paid: int = 0
+    spent: int = 0
+    carried_in: int = 0
+    carried_out: int = 0
+    instalments: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return FundSource(self.source).label if self.region is None else f"{FundSource(self.source).label} · {self.region.name}"
+
+    @property
+    def available(self) -> int:
+        """The funds of the year: the agreement's, plus carried in, less carried out (national funds)."""
+        return self.agreed + self.carried_in - self.carried_out
+
+    @property
+    def overdue(self) -> list:
+        return [r for r in self.instalments if r.overdue]
+
+
+def money_of(agreement: Agreement, *, today=None) -> dict:
+    """The project money page: per year and source (local per region) the agreement's amount, the schedule,
+    what was paid and spent, carry-over in and out, each instalment flagged when overdue (its due date passed
+    in Seoul and it is not fully paid); and the carry-overs. A fixed number of queries."""
+    from django.db.models import Sum
+
+    from core.todos import seoul_today
+
+    from .models import CarryOver, CarryOverState, Instalment, Payment
+
+    today = today or seoul_today()
+    version = version_in_force(agreement.project)
+    instalments = list(Instalment.objects.filter(agreement=agreement).select_related("region")
+                       .order_by("year", "source", "region__order", "number"))
+    paid = {row["instalment_id"]: row["won"] for row in Payment.objects.filter(instalment__agreement=agreement)
+            .values("instalment_id").annotate(won=Sum("amount_won"))}
+    payments = list(Payment.objects.filter(instalment__agreement=agreement)
+                    .select_related("instalment__region", "recorded_by").order_by("-paid_on", "-id"))
+    rows: dict[tuple, MoneyRow] = {}
+    regions = {}
+    if version is not None:
+        for line in version.lines.select_related("region"):
+            region = line.region if line.source == FundSource.LOCAL else None
+            key = (line.year, line.source, region.pk if region else None)
+            regions[key] = region
+            rows.setdefault(key, MoneyRow(line.year, line.source, region)).agreed += line.amount_won
+    for inst in instalments:
+        inst.agreement = agreement  # the rules read the project through it: no query per instalment
+        row = rows.setdefault(inst.group, MoneyRow(inst.year, inst.source, inst.region))
+        won = paid.get(inst.pk, 0)
+        row.scheduled += inst.amount_won
+        row.paid += won
+        row.instalments.append(InstalmentRow(inst, won, overdue=inst.due_date < today and won < inst.amount_won))
+    for key, won in spent_of(agreement.project).items():
+        if key in rows:
+            rows[key].spent = won
+    carry_overs = list(CarryOver.objects.filter(agreement=agreement)
+                       .select_related("requested_by", "decided_by").order_by("-year", "-id"))
+    for carry in carry_overs:
+        if carry.state != CarryOverState.APPROVED:
+            continue
+        for year, attr in ((carry.year, "carried_out"), (carry.year + 1, "carried_in")):
+            row = rows.get((year, FundSource.NATIONAL, None))
+            if row is not None:
+                setattr(row, attr, getattr(row, attr) + carry.amount_won)
+    ordered = [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1] != FundSource.NATIONAL,
+                                                              rows[k].region.order if rows[k].region else 0))]
+    return {"version": version, "rows": ordered, "payments": payments, "carry_overs": carry_overs,
+            "has_schedule": bool(instalments), "today": today,
+            "overdue_count": sum(len(r.overdue) for r in ordered),
+            "totals": {k: sum(getattr(r, k) for r in ordered) for k in ("agreed", "scheduled", "paid", "spent")}}
+
+
+def overdue_instalments(*, user, today=None):
+    """Overdue instalments of the agreements the user sees that the user may record a payment for."""
+    from django.db.models import F, Q, Sum
+    from django.db.models.functions import Coalesce
+
+    from core.todos import seoul_today
+
+    from .models import Instalment
+
+    today = today or seoul_today()
+    qs = (Instalment.objects.filter(agreement__in=agreements_visible_to(user=user), due_date__lt=today,
+                                    agreement__versions__state=AgreementState.IN_FORCE)
+          .annotate(paid=Coalesce(Sum("payments__amount_won"), 0)).filter(paid__lt=F("amount_won"))
+          .select_related("agreement__project__proposal", "region").order_by("due_date", "pk"))
+    if getattr(user, "region_id", None):
+        qs = qs.filter(Q(source=FundSource.LOCAL, region_id=user.region_id))
+    return qs

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.rules import is_official, is_staff_member
 from core.todos import NORMAL, URGENT, Todo
 
-from .models import AgreementParty, AgreementState, AgreementVersion
-from .selectors import agreements_visible_to
+from .models import AgreementParty, AgreementState, AgreementVersion, FundSource
+from .selectors import agreements_visible_to, overdue_instalments
 
 
 def agreement_todos(user):
@@ -36,4 +36,15 @@ def agreement_todos(user):
             out.append(Todo(kind="agreements.issue", title=_("Issue the prepared agreement"),
                             url=reverse("agreements:version", args=[version.pk]),
                             label=version.agreement.project.proposal.title, priority=NORMAL))
+    # Overdue instalments the person pays: staff the national funds, an official their region's local funds.
+    overdue = overdue_instalments(user=user)
+    if is_staff_member(user):
+        overdue = overdue.filter(source=FundSource.NATIONAL)
+    for inst in overdue[:50]:
+        out.append(Todo(kind="agreements.overdue_payment",
+                        title=format_lazy(_("Overdue payment: {year} instalment {n} ({due})"), year=inst.year,
+                                          n=inst.number, due=inst.due_date.isoformat()),
+                        url=reverse("agreements:project_money", args=[inst.agreement.project_id])
+                        + f"#instalment-{inst.pk}",
+                        label=inst.agreement.project.proposal.title, priority=URGENT))
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import payment_views, views
 
 app_name = "agreements"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("amendments/<int:pk>/", views.amendment_page, name="amendment"),
     path("amendments/<int:pk>/decide/", views.amendment_decide, name="amendment_decide"),
     path("amendments/attachments/<int:pk>/", views.amendment_attachment, name="amendment_attachment"),
+    # Payments: the project money page, the schedule, a payment, carry-over (agreements.payment_views).
+    path("projects/<int:pk>/money/", payment_views.project_money, name="project_money"),
+    path("<int:pk>/schedule/", payment_views.schedule_edit, name="schedule"),
+    path("<int:pk>/schedule/generate/", payment_views.schedule_generate, name="schedule_generate"),
+    path("instalments/<int:pk>/pay/", payment_views.payment_record, name="payment_record"),
+    path("<int:pk>/carry-over/", payment_views.carry_over_request, name="carry_over"),
+    path("carry-overs/<int:pk>/decide/", payment_views.carry_over_decide, name="carry_over_decide"),
 ]

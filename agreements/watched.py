@@ -2,9 +2,10 @@
 
 from audit.registry import watch
 
-from .models import Agreement, AgreementLine, AgreementParty, AgreementVersion, Amendment
+from .models import Agreement, AgreementLine, AgreementParty, AgreementVersion, Amendment, CarryOver, Instalment, Payment
 
 
 def register() -> None:
-    for model in (Agreement, AgreementVersion, AgreementLine, AgreementParty, Amendment):
+    for model in (Agreement, AgreementVersion, AgreementLine, AgreementParty, Amendment, Instalment, Payment,
+                  CarryOver):
         watch(model)

@@ -66,6 +66,8 @@ class AuditAction(models.TextChoices):
     # Grant agreements and amendments (issue 18, agreements app)
     AGREEMENT_STATE = "agreement_state", _("Grant agreement prepared, issued, accepted or in force")
     AMENDMENT_STATE = "amendment_state", _("Agreement amendment requested, approved or refused")
+    PAYMENT = "payment", _("Payment schedule set or payment recorded")
+    CARRY_OVER = "carry_over", _("Carry-over requested, approved or refused")
     # Middle-out planning (issue 17): guidelines published and read, candidate themes, opinions, the selection
     PLANNING = "planning", _("Planning guideline, candidate theme or theme selection")
     # Two evaluation rounds (issue 16): the shortlist taken, presentation slots and attendance

@@ -60,6 +60,13 @@ def main_pages() -> list[Page]:
         # --- outcomes --- the outcomes dashboard of every funded project (grouped queries, constant count).
         Page("outcome_dashboard", "ministry: outcomes dashboard", "ministry", reverse("projects:outcome_dashboard")),
     ]
+    # --- payments --- the money page of the first bulk proposal's project (scheduled, paid, spent; constant queries).
+    from projects.models import Project
+
+    project = Project.objects.filter(proposal=first).first()
+    if project is not None:
+        pages.append(Page("project_money", "official: project money", official,
+                          reverse("agreements:project_money", args=[project.pk])))
     # BENCH_PAGES="ranking selection": only these (by key), e.g. while working on one page.
     only = os.environ.get("BENCH_PAGES", "").split()
     return [p for p in pages if p.key in only] if only else pages

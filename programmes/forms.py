@@ -30,7 +30,7 @@ class CallForm(forms.ModelForm):
             "programme", "title", "year", "description",
             "allows_super_regional", "allows_leap", "eligible_regions", "strategic_industries",
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
-            "min_local_matching_pct", "matching_basis", "reveal_expert_names",
+            "min_local_matching_pct", "matching_basis", "carry_over_max_pct", "reveal_expert_names",
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
@@ -59,7 +59,7 @@ class CallForm(forms.ModelForm):
         }
 
     # Settings with a sensible default may be left blank: the default applies.
-    DEFAULTED = ("panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
+    DEFAULTED = ("carry_over_max_pct", "panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
                  "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution",
                  "zone_panel_size", "zone_min_scorers", "evaluation_rounds", "written_weight", "presentation_weight")
 
@@ -86,6 +86,7 @@ class CallForm(forms.ModelForm):
                     Div("min_local_matching_pct", css_class="col-md-3"), Div("matching_basis", css_class="col-md-3"),
                     css_class="row",
                 ),
+                Div(Div("carry_over_max_pct", css_class="col-md-3"), css_class="row"),
                 "reveal_expert_names",
             ),
             Fieldset(

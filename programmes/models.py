@@ -203,6 +203,12 @@ class Call(models.Model):
     matching_basis = models.CharField(
         _("matching basis"), max_length=20, choices=MatchingBasis.choices, default=MatchingBasis.NATIONAL
     )
+    carry_over_max_pct = models.DecimalField(
+        _("carry-over limit (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Unspent national funds a project may carry into the next year, at most this share of the "
+                    "year's national funds (0: no carry-over)."),
+    )
     reveal_expert_names = models.BooleanField(
         _("show consultant names to regions"), default=False,
         help_text=_("If off, regional officials see consulting comments without the experts' names."),

@@ -10,7 +10,7 @@ from agreements.models import AgreementLine, AgreementState, FundSource
 from agreements.selectors import agreements_visible_to
 from programmes.categories import SpendingCategory
 
-from .datasets import DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
+from .datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
 
 
 def _rows(*, user, filters: dict) -> QuerySet:
@@ -51,5 +51,61 @@ register(Dataset(
         Column("category", _("Spending category"), value=_label("category", SpendingCategory.choices), width=16),
         Column("amount_won", _("Amount (won)"), WON, width=18),
         Column("version__in_force_at", _("In force since"), DATETIME, width=17),
+    ),
+))
+
+
+# --- payments --- One row per instalment of each payment schedule: year, source (national, or a region's
+# local funds), due date, scheduled, paid (the sum of its payments) and the date of the last payment, and
+# whether it is overdue (due date passed in Seoul, not fully paid). Visibility as the agreements'.
+
+
+def _instalment_rows(*, user, filters: dict) -> QuerySet:
+    from django.db.models import Max, Sum
+    from django.db.models.functions import Coalesce
+
+    from agreements.models import Instalment
+
+    return (
+        Instalment.objects.filter(
+            agreement__in=agreements_visible_to(user=user).values("pk"),
+            agreement__project__proposal__in=visible_proposals(user=user, filters=filters).values("pk"))
+        .annotate(paid=Coalesce(Sum("payments__amount_won"), 0), last_paid_on=Max("payments__paid_on"))
+        .order_by("agreement__project__proposal__call__year", "agreement__project__proposal_id", "year", "source",
+                  "region__order", "number")
+        .values("pk", "agreement__project__proposal_id", "agreement__project__proposal__call__year",
+                "agreement__project__proposal__title_ko", "year", "source", "region__name_ko", "region__name_en",
+                "number", "due_date", "amount_won", "paid", "last_paid_on")
+    )
+
+
+def _overdue(row: dict, ctx: dict) -> str:
+    from core.todos import seoul_today
+
+    if row["paid"] < row["amount_won"] and row["due_date"] < seoul_today():
+        return str(_("Overdue"))
+    return ""
+
+
+register(Dataset(
+    key="payments", label=_("Payments"),
+    description=_("One row per instalment of each payment schedule: the year, national funds or a region's local "
+                  "funds, the due date, the amount scheduled and paid, the last payment's date and whether it is "
+                  "overdue."),
+    perm="reports.export_payments", rows=_instalment_rows,
+    columns=(
+        Column("reference", _("Reference"), value=lambda r, c: (
+            f"MEGA-{r['agreement__project__proposal__call__year']}-{r['agreement__project__proposal_id']:04d}-A"),
+            width=20),
+        Column("agreement__project__proposal__title_ko", _("Project"), TEXT, width=40),
+        Column("year", _("Year"), INT, width=7),
+        Column("source", _("Source"), value=_label("source", FundSource.choices), width=12),
+        Column("region", _("Region"), value=_named("region__name"), width=12),
+        Column("number", _("Instalment"), INT, width=9),
+        Column("due_date", _("Due date"), DATE, width=12),
+        Column("amount_won", _("Amount scheduled (won)"), WON, width=18),
+        Column("paid", _("Amount paid (won)"), WON, width=18),
+        Column("last_paid_on", _("Last paid on"), DATE, width=12),
+        Column("overdue", _("Overdue"), value=_overdue, width=10),
     ),
 ))

@@ -223,6 +223,10 @@ def _enforce(*, actor, version: AgreementVersion, party: AgreementParty) -> None
                before={"state": S.IN_FORCE}, after={"state": S.SUPERSEDED})
     version.state, version.in_force_at = S.IN_FORCE, now
     version.save(update_fields=["state", "in_force_at"])
+    if previous is not None:  # an amendment's version: the unpaid part of the payment schedule follows it
+        from .payments import schedule_follow_version
+
+        schedule_follow_version(actor=actor, version=version)
     record(actor=actor, action=AuditAction.AGREEMENT_STATE, obj=version,
            summary=_("Every party accepted: agreement %(ref)s is in force.") % {"ref": version.reference},
            before={"state": S.ISSUED}, after={"state": S.IN_FORCE})

@@ -570,7 +570,15 @@ def patent_targets(*, ministry, expert, gwangju, jeonnam) -> dict:
 
 def agreement_targets(*, project, gwangju, jeonnam) -> dict:
     """The objects of AGREEMENT_COLUMNS, unsaved (the rules read their attributes only)."""
-    from agreements.models import Agreement, AgreementDocument, AgreementParty, AgreementVersion, Amendment
+    from agreements.models import (
+        Agreement,
+        AgreementDocument,
+        AgreementParty,
+        AgreementVersion,
+        Amendment,
+        CarryOver,
+        Instalment,
+    )
 
     agreement = Agreement(project=project)
     version = AgreementVersion(agreement=agreement, number=1)
@@ -583,6 +591,11 @@ def agreement_targets(*, project, gwangju, jeonnam) -> dict:
         "Jeonnam's place": AgreementParty(version=version, kind="region", region=jeonnam),
         "the lead institution's place": AgreementParty(version=version, kind="institution", region=gwangju),
         "agreement PDF": AgreementDocument(version=version),
+        # --- payments ---
+        "national instalment": Instalment(agreement=agreement, source="national"),
+        "Gwangju's local instalment": Instalment(agreement=agreement, source="local", region=gwangju),
+        "Jeonnam's local instalment": Instalment(agreement=agreement, source="local", region=jeonnam),
+        "carry-over": CarryOver(agreement=agreement, year=2023),
     }
 
 
@@ -847,3 +860,24 @@ AMENDMENT_TABLE = {"official": (Y, Y, N, N, N), "partner_official": (N, Y, N, N,
                    "ministry": (N, Y, Y, Y, Y), "admin_user": (N, Y, Y, Y, Y), "anonymous": (N, N, N, N, N)}
 COLUMNS = COLUMNS + AMENDMENT_COLUMNS
 TABLE = {role: TABLE[role] + AMENDMENT_TABLE[role] for role in TABLE}
+
+
+# --- payments --- The funded Gwangju (lead) + Jeonnam project's money: whoever sees the project reads it; staff
+# set the schedule and record national payments; each region records its own local payments; the lead region
+# asks for carry-over; staff decide it; the payments export.
+PAYMENT_COLUMNS = [
+    ("agreements.view_money", "agreement"),
+    ("agreements.edit_schedule", "agreement"),
+    ("agreements.record_payment", "national instalment"),
+    ("agreements.record_payment", "Gwangju's local instalment"),
+    ("agreements.record_payment", "Jeonnam's local instalment"),
+    ("agreements.request_carry_over", "agreement"),
+    ("agreements.decide_carry_over", "carry-over"),
+    ("reports.export_payments", None),
+]
+PAYMENT_TABLE = {"official": (Y, N, N, Y, N, Y, N, Y), "partner_official": (Y, N, N, N, Y, N, N, Y),
+                 "outsider_official": (N, N, N, N, N, N, N, Y), "expert": (N, N, N, N, N, N, N, N),
+                 "ministry": (Y, Y, Y, N, N, N, Y, Y), "admin_user": (Y, Y, Y, N, N, N, Y, Y),
+                 "anonymous": (N, N, N, N, N, N, N, N)}
+COLUMNS = COLUMNS + PAYMENT_COLUMNS
+TABLE = {role: TABLE[role] + PAYMENT_TABLE[role] for role in TABLE}

@@ -453,6 +453,19 @@ EXPECTED = {
     "proposals:patents_file": "login 200 404 200 200 404 404 200 200",
     "proposals:theme_drop": "login 200 404 403 404 404 404 403 403",
     "proposals:theme_drop [POST]": "login 302 404 403 404 404 404 403 403",
+    # --- payments --- (the world's version is issued, not in force; its schedule rows are stored: a national
+    # instalment, Gwangju's local one, and a carry-over requested. The money page is read by whoever sees the
+    # project; staff may open the national instalment's payment page, a post is refused (not in force) with the
+    # reason; the schedule and the carry-over form need an agreement in force: 404 for those who may act)
+    "agreements:project_money": "login 200 404 200 404 404 404 200 200",
+    "agreements:schedule": "login 403 404 403 404 404 404 404 404",
+    "agreements:schedule_generate": "405 405 405 405 405 405 405 405 405",
+    "agreements:schedule_generate [POST]": "login 403 404 403 404 404 404 302 302",
+    "agreements:payment_record": "login 403 404 403 404 404 404 200 200",
+    "agreements:payment_record [POST]": "login 403 404 403 404 404 404 400 400",
+    "agreements:carry_over": "login 404 404 403 404 404 404 403 403",
+    "agreements:carry_over_decide": "405 405 405 405 405 405 405 405 405",
+    "agreements:carry_over_decide [POST]": "login 403 404 403 404 404 404 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -623,6 +636,10 @@ PAYLOADS = {
                                          "patents-0-title": "뉴로모픽 소자"},
     "proposals:patents_answer": lambda w: {"answer": "회피 설계를 계획에 반영"},
     "proposals:theme_drop": lambda w: {"status_reason": "수요 부족", "confirm": "on"},
+    # --- payments ---
+    "agreements:schedule_generate": lambda w: {"confirm": "yes"},
+    "agreements:payment_record": lambda w: {"paid_on": "2023-04-01", "amount_won": "1,000,000", "reference": "T-1"},
+    "agreements:carry_over_decide": lambda w: {"action": "approve", "confirm": "yes"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -761,6 +778,12 @@ FILL = {
     **{f"proposals:{name}": lambda w: {"pk": w.in_consulting.pk} for name in ("patents", "patents_edit",
                                                                              "patents_answer", "patents_file")},
     "proposals:theme_drop": lambda w: {"pk": w.theme.pk},
+    # --- payments ---
+    "agreements:project_money": lambda w: {"pk": w.project.pk},
+    **{f"agreements:{name}": lambda w: {"pk": w.agreement.agreement_id}
+       for name in ("schedule", "schedule_generate", "carry_over")},
+    "agreements:payment_record": lambda w: {"pk": w.national_instalment.pk},
+    "agreements:carry_over_decide": lambda w: {"pk": w.carry_over.pk},
 }
 
 
@@ -878,6 +901,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **outcomes_world(project=projects["project"], official=official),
         **rounds_world(eligible=eligible, ministry=ministry),
         **patents_world(in_consulting=in_consulting, ministry=ministry, official=official),
+        **payments_world(project=projects["project"], official=official),
     )
 
 
@@ -899,6 +923,25 @@ def patents_world(*, in_consulting, ministry, official):
                                     fields={"landscape": "해외 기업 특허 다수", "risk": "low"},
                                     upload=SimpleUploadedFile("특허분석.pdf", PDF))
     return {"patent_analysis": analysis}
+
+
+def payments_world(*, project, official):
+    """--- payments --- The world's agreement's schedule rows, stored (its version is issued, not in force): a
+    national instalment and Gwangju's local one; and a carry-over the owner requested."""
+    import datetime
+
+    from agreements.models import Agreement, CarryOver, Instalment
+
+    agreement = Agreement.objects.get(project=project)
+    version = agreement.versions.get()
+    national = Instalment.objects.create(agreement=agreement, version=version, year=2023, source="national",
+                                         number=1, due_date=datetime.date(2023, 3, 31), amount_won=900_000_000)
+    Instalment.objects.create(agreement=agreement, version=version, year=2023, source="local",
+                              region_id=official.region_id, number=1, due_date=datetime.date(2023, 6, 30),
+                              amount_won=200_000_000)
+    carry = CarryOver.objects.create(agreement=agreement, year=2023, amount_won=100_000_000, reasons="납품 지연",
+                                     requested_by=official)
+    return {"national_instalment": national, "carry_over": carry}
 
 
 def planning_world(*, ministry, official):

@@ -441,6 +441,10 @@ FORMS = {
     "agreements:amendment_decide": "ministry",
     # --- patents --- (the world's consulting proposal, grown from a final theme)
     "proposals:patents_edit": "ministry", "proposals:patents_answer": "owner", "proposals:theme_drop": "owner",
+    # --- payments --- (the world's agreement is not in force: the schedule and carry-over forms are 404 here;
+    # their hostile amounts: tests/agreements/test_payments.py)
+    "agreements:payment_record": "ministry", "agreements:schedule_generate": "ministry",
+    "agreements:carry_over_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -477,7 +481,10 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:presentation_attendance": "evaluations:schedule",
              "agreements:amendment_decide": "agreements:amendment",
              # --- patents ---
-             "proposals:patents_answer": "proposals:patents"}
+             "proposals:patents_answer": "proposals:patents",
+             # --- payments ---
+             "agreements:schedule_generate": "agreements:project_money",
+             "agreements:carry_over_decide": "agreements:project_money"}
 
 
 @pytest.fixture

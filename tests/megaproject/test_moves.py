@@ -35,6 +35,7 @@ TRANSITIONS = {
     "projects/services/outcomes.py": {"outcome_transition"},  # an outcome record: reported → confirmed / rejected
     "agreements/services/lifecycle.py": {"agreement_transition", "_enforce"},  # _enforce: the last acceptance's move
     "agreements/services/amendments.py": {"amendment_transition"},
+    "agreements/services/payments.py": {"carry_over_transition"},  # a carry-over: requested → approved / refused
     # A candidate theme leaves "candidate" once, selected or dropped: THEME_MOVES beside theme_transition.
     "proposals/services/themes.py": {"theme_transition"},
 }
