@@ -544,3 +544,26 @@ rules.add_perm("proposals.drop_theme", is_official & is_theme_lead)
 
 # Where every region stands in a call's planning period (the status page and its CSV): staff.
 rules.add_perm("proposals.view_planning_status", is_staff_member)
+
+
+# --- Feasibility advice on candidate themes (issue 17, the government side) ---------------------------
+# Staff name the expert groups and assign reviews; an expert sees only the reviews assigned to them and the
+# theme only after declaring no conflict (object: an evaluations.ThemeReview); a region reads the consolidated
+# advice on its own themes (object: a proposals.CandidateTheme), staff on every theme.
+@rules.predicate
+def is_own_theme_review(user, review):
+    return review is not None and review.expert_id == user.pk
+
+
+@rules.predicate
+def theme_review_is_cleared(user, review):
+    return review is not None and review.declared_at is not None and not review.conflict_declared
+
+
+rules.add_perm("evaluations.manage_feasibility", is_staff_member)
+rules.add_perm("evaluations.list_theme_reviews", is_expert)
+rules.add_perm("evaluations.view_theme_review", is_staff_member | (is_expert & is_own_theme_review))
+rules.add_perm("evaluations.read_reviewed_theme", is_expert & is_own_theme_review & theme_review_is_cleared)
+# (a draft or returned review only: services.feasibility.MOVES)
+rules.add_perm("evaluations.write_theme_review", is_expert & is_own_theme_review & theme_review_is_cleared)
+rules.add_perm("evaluations.view_theme_advice", is_staff_member | (is_official & is_theme_participant))
