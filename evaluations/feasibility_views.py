@@ -184,6 +184,7 @@ def my_theme_reviews(request):
 
 
 def _own_review(request, pk) -> ThemeReview:
+    require(request.user, "evaluations.list_theme_reviews")  # another role: 403; another expert's review: 404
     review = get_object_or_404(
         ThemeReview.objects.select_related("theme__call", "theme__lead_region", "theme__industry"),
         pk=pk, expert=request.user)

@@ -9,7 +9,7 @@ region. The staff page, its CSV, the official's dashboard row, the to-dos and th
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,17 +81,16 @@ def region_standings(call: Call, *, regions=None) -> list[RegionStanding]:
     for r in read:
         rows[r["region_id"]].guidelines_read = r["n"]
 
-    # Candidate themes per region, and those dropped.
-    counts = (ThemeRegion.objects.filter(theme__call=call, region_id__in=ids).values("region_id")
-              .annotate(n=Count("pk"), dropped=Count("pk", filter=Q(theme__status=ThemeStatus.DROPPED))))
-    for c in counts:
-        rows[c["region_id"]].themes, rows[c["region_id"]].dropped = c["n"], c["dropped"]
-
-    # The experts' feasibility advice (proposals.advice: the app that gives it says on which themes).
-    pairs = list(ThemeRegion.objects.filter(theme__call=call, region_id__in=ids).values_list("region_id", "theme_id"))
-    advised = advice.advised_themes({theme_id for _region, theme_id in pairs})
-    for region_id, theme_id in pairs:
-        rows[region_id].advised += theme_id in advised
+    # Candidate themes per region, those dropped, and those on which the experts gave feasibility advice
+    # (proposals.advice: the app that gives it says on which themes).
+    taking_part = list(ThemeRegion.objects.filter(theme__call=call, region_id__in=ids)
+                       .values_list("region_id", "theme_id", "theme__status"))
+    advised = advice.advised_themes({theme_id for _region, theme_id, _status in taking_part})
+    for region_id, theme_id, status in taking_part:
+        row = rows[region_id]
+        row.themes += 1
+        row.dropped += status == ThemeStatus.DROPPED
+        row.advised += theme_id in advised
 
     # Opinions gathered.
     opinions = (OpinionGathering.objects.filter(call=call, region_id__in=ids).values("region_id")

@@ -439,6 +439,12 @@ FORMS = {
     "projects:round_auto_assign": "ministry",
     # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
     "agreements:amendment_decide": "ministry",
+    # --- feasibility --- staff: expert groups, assigning and returning reviews; the assigned expert: the
+    # declaration and the review
+    "evaluations:expert_groups": "ministry", "evaluations:expert_group": "ministry",
+    "evaluations:expert_group_member": "ministry", "evaluations:expert_group_assign": "ministry",
+    "evaluations:theme_reviews": "ministry", "evaluations:theme_review_return": "ministry",
+    "evaluations:theme_review_declare": "assigned_expert", "evaluations:theme_review_save": "assigned_expert",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -473,7 +479,12 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
              "evaluations:presentation_attendance": "evaluations:schedule",
-             "agreements:amendment_decide": "agreements:amendment"}
+             "agreements:amendment_decide": "agreements:amendment",
+             # --- feasibility ---
+             "evaluations:expert_group_member": "evaluations:expert_group",
+             "evaluations:expert_group_assign": "evaluations:expert_group",
+             "evaluations:theme_review_return": "evaluations:theme_reviews", "evaluations:theme_review_declare": None,
+             "evaluations:theme_review_save": "evaluations:theme_review"}
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ TRANSITIONS = {
     "agreements/services/amendments.py": {"amendment_transition"},
     # A candidate theme leaves "candidate" once, by selection or by being dropped: two services, no table yet.
     "proposals/services/themes.py": {"theme_select", "theme_drop"},
+    # --- feasibility --- a feasibility review of a candidate theme: MOVES is its table (save, submit, return)
+    "evaluations/services/feasibility.py": {"review_transition"},
 }
 
 
