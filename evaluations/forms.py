@@ -277,6 +277,7 @@ class ThemeReviewForm(forms.ModelForm):
             self.fields[f"{key}_grade"].label = label
             self.fields[f"{key}_comment"].label = _("Comment on: %(item)s") % {"item": label}
         self.fields["recommendation"].choices = [c for c in self.fields["recommendation"].choices if c[0]]
+        self.fields["reasons"].label = _("Reasons for the recommendation")
         self.fields["reasons"].help_text = _("Required: why you recommend (or not) this theme, and what should change.")
         for field in self.fields.values():
             field.required = False
