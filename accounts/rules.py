@@ -590,3 +590,26 @@ rules.add_perm("proposals.write_patent_analysis",
 rules.add_perm("proposals.view_patent_analysis",
                is_staff_member | is_participating_official | (is_expert & is_proposal_consultant))
 rules.add_perm("proposals.answer_patent_analysis", is_participating_official & proposal_is_editable)
+
+
+# --- Feasibility advice on candidate themes (issue 17, the government side) ---------------------------
+# Staff name the expert groups and assign reviews; an expert sees only the reviews assigned to them and the
+# theme only after declaring no conflict (object: an evaluations.ThemeReview); a region reads the consolidated
+# advice on its own themes (object: a proposals.CandidateTheme), staff on every theme.
+@rules.predicate
+def is_own_theme_review(user, review):
+    return review is not None and review.expert_id == user.pk
+
+
+@rules.predicate
+def theme_review_is_cleared(user, review):
+    return review is not None and review.declared_at is not None and not review.conflict_declared
+
+
+rules.add_perm("evaluations.manage_feasibility", is_staff_member)
+rules.add_perm("evaluations.list_theme_reviews", is_expert)
+rules.add_perm("evaluations.view_theme_review", is_staff_member | (is_expert & is_own_theme_review))
+rules.add_perm("evaluations.read_reviewed_theme", is_expert & is_own_theme_review & theme_review_is_cleared)
+# (a draft or returned review only: services.feasibility.MOVES)
+rules.add_perm("evaluations.write_theme_review", is_expert & is_own_theme_review & theme_review_is_cleared)
+rules.add_perm("evaluations.view_theme_advice", is_staff_member | (is_official & is_theme_participant))

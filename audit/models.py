@@ -70,6 +70,8 @@ class AuditAction(models.TextChoices):
     CARRY_OVER = "carry_over", _("Carry-over requested, approved or refused")
     # Middle-out planning (issue 17): guidelines published and read, candidate themes, opinions, the selection
     PLANNING = "planning", _("Planning guideline, candidate theme or theme selection")
+    # Middle-out planning (issue 17): expert groups, feasibility reviews of candidate themes and their advice
+    FEASIBILITY = "feasibility", _("Expert group or feasibility review of a candidate theme")
     # Two evaluation rounds (issue 16): the shortlist taken, presentation slots and attendance
     EVALUATION_ROUND = "evaluation_round", _("Presentation shortlist, slot or attendance recorded")
     # Field-level changes seen by django-auditlog

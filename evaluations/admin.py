@@ -205,3 +205,26 @@ class PresentationSlotAdmin(ReadOnlyAdmin):
     list_display = ("proposal", "starts_at", "ends_at", "place", "attendance", "set_by")
     search_fields = ("proposal__title_ko", "place")
     list_select_related = ("proposal", "set_by")
+
+
+# Expert groups and feasibility reviews are written on their pages (services.feasibility).
+@admin.register(models_.ExpertGroup)
+class ExpertGroupAdmin(ReadOnlyAdmin):
+    list_display = ("call", "name_ko", "name_en", "created_by", "created_at")
+    search_fields = ("name_ko", "name_en")
+    list_select_related = ("call", "created_by")
+
+
+@admin.register(models_.ExpertGroupMember)
+class ExpertGroupMemberAdmin(ReadOnlyAdmin):
+    list_display = ("group", "expert", "is_chair", "added_by", "added_at")
+    search_fields = ("group__name_ko", "expert__username", "expert__display_name")
+    list_select_related = ("group", "expert", "added_by")
+
+
+@admin.register(models_.ThemeReview)
+class ThemeReviewAdmin(ReadOnlyAdmin):
+    list_display = ("theme", "expert", "group", "state", "recommendation", "conflict_declared", "submitted_at")
+    list_filter = ("state", "recommendation")
+    search_fields = ("theme__title_ko", "expert__username", "expert__display_name")
+    list_select_related = ("theme", "expert", "group")

@@ -28,3 +28,14 @@ def consultants_pending_part(*, user, proposal) -> dict | None:
     if consultants_of(proposal).exists():
         return None
     return {"template": "evaluations/_consultants_pending.html", "staff": staff}
+
+
+def feasibility_part(*, user, call) -> dict | None:
+    """Staff, on a call with a planning period: the way to its expert groups and feasibility reviews."""
+    if not call.has_planning_period or not user.has_perm("evaluations.manage_feasibility"):
+        return None
+    from .models import ExpertGroup, ReviewState, ThemeReview
+
+    return {"slot": "side", "template": "evaluations/_call_feasibility.html", "call_pk": call.pk,
+            "groups": ExpertGroup.objects.filter(call=call).count(),
+            "submitted": ThemeReview.objects.filter(theme__call=call, state=ReviewState.SUBMITTED).count()}

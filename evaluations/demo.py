@@ -390,3 +390,55 @@ def _name_missing_chairs(call) -> None:
         if a.proposal_id not in chaired:
             Assignment.objects.filter(pk=a.pk).update(is_chair=True)
             chaired.add(a.proposal_id)
+
+
+# The 2027 call's feasibility advice (issue 17): the government's expert group and its reviews of candidate
+# themes — (theme title, expert, recommendation, reasons). Gwangju + Jeonnam's first theme is left for the
+# browser journey to review.
+FEASIBILITY_GROUP_2027 = ("반도체·수소 전략기술 전문가 그룹", "Semiconductor and hydrogen strategy experts",
+                          ["expert1", "expert8", "expert3"])  # the first chairs
+REVIEWS_2027 = [
+    ("차세대 수소 연료전지 부품", "expert8", "recommend", "연료전지 스택 부품의 원천기술 확보 경로가 분명하고 지역 집적도가 높다."),
+    ("차세대 수소 연료전지 부품", "expert3", "with_changes",
+     "실증 부지와 수요기업 확보 계획을 구체화하면 추천한다."),
+    ("친환경 선박 자율운항 실증", "expert1", "recommend", "항만 물류와 연계한 실증 경로가 현실적이다."),
+]
+
+
+def seed_feasibility(call, *, at) -> int:
+    """Idempotent: the group, its members and chair, and each review assigned, declared and submitted only
+    when missing — at `at` (inside the selection phase, whatever today is). Returns the reviews submitted."""
+    from accounts.models import User
+    from proposals.models import CandidateTheme, ThemeStatus
+
+    from .models import ExpertGroup, ReviewState, ThemeReview
+    from .services import feasibility
+
+    ministry = User.objects.get(username="ministry")
+    name_ko, name_en, usernames = FEASIBILITY_GROUP_2027
+    group = ExpertGroup.objects.filter(call=call, name_ko=name_ko).first() or feasibility.group_save(
+        actor=ministry, call=call, name_ko=name_ko, name_en=name_en)
+    for username in usernames:
+        expert = User.objects.get(username=username)
+        member = group.members.filter(expert=expert).first() or feasibility.group_member_add(
+            actor=ministry, group=group, expert=expert)
+        if username == usernames[0] and not member.is_chair:
+            feasibility.group_set_chair(actor=ministry, member=member)
+    done = 0
+    for title, username, recommendation, reasons in REVIEWS_2027:
+        theme = CandidateTheme.objects.filter(call=call, title_ko=title).first()
+        expert = User.objects.get(username=username)
+        review = ThemeReview.objects.filter(theme=theme, expert=expert).first() if theme else None
+        if theme is None or (review is None and theme.status != ThemeStatus.CANDIDATE):
+            continue
+        review = review or feasibility.review_assign(actor=ministry, theme=theme, expert=expert, group=group, now=at)
+        if review.declared_at is None:
+            review = feasibility.review_declare(actor=expert, review=review, conflict=False)
+        if review.state == ReviewState.DRAFT:
+            feasibility.review_transition(actor=expert, review=review, action="submit", now=at, data={
+                "feasibility_grade": 4, "originality_grade": 4 if recommendation == "recommend" else 3,
+                "regional_fit_grade": 5, "application_grade": 3 if recommendation != "recommend" else 4,
+                "feasibility_comment": "원천기술 성숙도 적정", "application_comment": "실증 일정 구체화 필요",
+                "recommendation": recommendation, "reasons": reasons})
+            done += 1
+    return done

@@ -6,7 +6,7 @@ from audit.models import AccessPurpose
 from audit.personal_data import PURPOSE_DETAIL_MAX, check_purpose
 from programmes.models import ConflictGround, CooperationType, QualityRules
 
-from .models import ObjectionRemedy, PlanSection
+from .models import FEASIBILITY_RUBRIC, ObjectionRemedy, PlanSection, ThemeReview
 
 # What the expert is asked for each ground the call has them declare (programmes.DECLARED_GROUNDS).
 GROUND_QUESTIONS = {
@@ -242,3 +242,47 @@ class PresentationSlotForm(forms.Form):
                     "class": "form-control is-invalid", "aria-invalid": "true",
                     "aria-describedby": f"{self.auto_id % name}-error"})
         return self
+
+
+# --- Feasibility reviews of candidate themes (issue 17) ------------------------------------------------
+
+
+class ExpertGroupForm(forms.Form):
+    name_ko = forms.CharField(label=_("Name (Korean)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+
+
+class ThemeDeclarationForm(forms.Form):
+    CHOICES = [("none", _("I have no conflict of interest with this candidate theme.")),
+               ("conflict", _("I have a conflict of interest and withdraw."))]
+    decision = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, label=_("Declaration"))
+    note = forms.CharField(label=_("If you have a conflict, describe it briefly"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ThemeReviewForm(forms.ModelForm):
+    """The rubric, the recommendation and its reasons; the service checks what a submission needs, so a
+    draft may be saved half written."""
+
+    class Meta:
+        model = ThemeReview
+        fields = [name for key, _label in FEASIBILITY_RUBRIC for name in (f"{key}_grade", f"{key}_comment")] + [
+            "recommendation", "reasons"]
+        widgets = {**{f"{key}_comment": forms.Textarea(attrs={"rows": 2}) for key, _label in FEASIBILITY_RUBRIC},
+                   "reasons": forms.Textarea(attrs={"rows": 5}), "recommendation": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in FEASIBILITY_RUBRIC:
+            self.fields[f"{key}_grade"].label = label
+            self.fields[f"{key}_comment"].label = _("Comment on: %(item)s") % {"item": label}
+        self.fields["recommendation"].choices = [c for c in self.fields["recommendation"].choices if c[0]]
+        self.fields["reasons"].label = _("Reasons for the recommendation")
+        self.fields["reasons"].help_text = _("Required: why you recommend (or not) this theme, and what should change.")
+        for field in self.fields.values():
+            field.required = False
+
+
+class ReviewReturnForm(forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    returned_reason = forms.CharField(label=_("Why the review is returned"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from programmes.models import RubricCriterion
+from programmes.models import RubricCriterion, localized
 
 
 class ExpertSector(models.TextChoices):
@@ -583,3 +583,146 @@ class PresentationSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+# --- Middle-out planning, phase 2: the government's expert groups and feasibility reviews (issue 17) ------
+
+
+class ExpertGroup(models.Model):
+    """A named government expert group (전문가 그룹) of a call's planning period: its members review the
+    feasibility of the regions' candidate themes; one of them chairs it."""
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="expert_groups",
+                             verbose_name=_("call"))
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call_id", "name_ko", "pk"]
+        constraints = [models.UniqueConstraint(fields=["call", "name_ko"], name="one_expert_group_name_per_call")]
+        verbose_name = _("expert group")
+        verbose_name_plural = _("expert groups")
+
+    def __str__(self) -> str:
+        return localized(self.name_ko, self.name_en)
+
+
+class ExpertGroupMember(models.Model):
+    group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE, related_name="members",
+                              verbose_name=_("expert group"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_groups",
+                               verbose_name=_("expert"))
+    is_chair = models.BooleanField(_("chair"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["group_id", "-is_chair", "expert__display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "expert"], name="one_membership_per_expert_and_group"),
+            models.UniqueConstraint(fields=["group"], condition=models.Q(is_chair=True), name="one_chair_per_group"),
+        ]
+        verbose_name = _("expert group member")
+        verbose_name_plural = _("expert group members")
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.expert}"
+
+
+class Recommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    WITH_CHANGES = "with_changes", _("Recommend with changes")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class Grade(models.IntegerChoices):
+    """A rubric item's short grade (5 best)."""
+
+    EXCELLENT = 5, _("5 – excellent")
+    GOOD = 4, _("4 – good")
+    FAIR = 3, _("3 – fair")
+    WEAK = 2, _("2 – weak")
+    POOR = 1, _("1 – poor")
+
+
+# The feasibility rubric: field prefix → label (each has `<prefix>_grade` and `<prefix>_comment`).
+FEASIBILITY_RUBRIC = (
+    ("feasibility", _("Feasibility of the strategic source research")),
+    ("originality", _("Originality")),
+    ("regional_fit", _("Regional fit")),
+    ("application", _("Path to application")),
+)
+
+
+def _grade_field():
+    return models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices, null=True, blank=True)
+
+
+class ThemeReview(models.Model):
+    """One expert's feasibility review of one candidate theme (a kind of expert assignment: the conflict
+    service decides who may take it, the expert declares before reading the theme). Moved only by
+    services.feasibility.review_transition (its table: save a draft, submit, return)."""
+
+    theme = models.ForeignKey("proposals.CandidateTheme", on_delete=models.CASCADE, related_name="feasibility_reviews",
+                              verbose_name=_("candidate theme"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="theme_reviews",
+                               verbose_name=_("expert"))
+    group = models.ForeignKey(ExpertGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews",
+                              verbose_name=_("expert group"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("assigned by"))
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    conflict_declared = models.BooleanField(_("conflict declared"), default=False)
+    conflict_note = models.TextField(_("conflict"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    feasibility_grade = _grade_field()
+    feasibility_comment = models.TextField(_("comment"), blank=True)
+    originality_grade = _grade_field()
+    originality_comment = models.TextField(_("comment"), blank=True)
+    regional_fit_grade = _grade_field()
+    regional_fit_comment = models.TextField(_("comment"), blank=True)
+    application_grade = _grade_field()
+    application_comment = models.TextField(_("comment"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["theme_id", "expert_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "expert"], name="one_review_per_expert_and_theme"),
+            models.CheckConstraint(condition=~models.Q(state="submitted") | (~models.Q(recommendation="")
+                                                                               & ~models.Q(reasons="")),
+                                   name="submitted_review_has_recommendation_and_reasons"),
+        ]
+        verbose_name = _("feasibility review")
+        verbose_name_plural = _("feasibility reviews")
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.theme_id}"
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.declared_at is not None and not self.conflict_declared
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_cleared and self.state in (ReviewState.DRAFT, ReviewState.RETURNED)
+
+    def rubric(self) -> list[dict]:
+        return [{"key": key, "label": label, "grade": getattr(self, f"{key}_grade"),
+                 "grade_display": getattr(self, f"get_{key}_grade_display")(),
+                 "comment": getattr(self, f"{key}_comment")} for key, label in FEASIBILITY_RUBRIC]

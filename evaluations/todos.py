@@ -136,3 +136,30 @@ def staff_todos(user):
                             url=reverse("evaluations:panel", args=[p.pk]), due=end_of_day(p.call.consulting_end),
                             label=p.title, priority=LOW))
     return out
+
+
+def feasibility_todos(user):
+    """An expert's feasibility reviews of candidate themes: declare, then write and submit (or rewrite a
+    returned one), due at the end of the call's selection phase; none once that phase has closed."""
+    from .models import ReviewState, ThemeReview
+
+    if not is_expert(user):
+        return []
+    out = []
+    reviews = (ThemeReview.objects.filter(expert=user, conflict_declared=False,
+                                          state__in=[ReviewState.DRAFT, ReviewState.RETURNED])
+               .select_related("theme__call", "theme__lead_region").order_by("pk"))
+    for r in reviews:
+        call = r.theme.call
+        if call.planning_phase_refusal("selection") is not None:
+            continue
+        url = reverse("evaluations:theme_review", args=[r.pk])
+        due = end_of_day(call.selection_end)
+        if r.declared_at is None:
+            out.append(Todo(kind="evaluations.theme_declare", title=_("Declare any conflict with a candidate theme"),
+                            url=url, due=due, label=call.title, priority=URGENT))
+        else:
+            title = (_("Rewrite your returned feasibility review") if r.state == ReviewState.RETURNED
+                     else _("Review the feasibility of a candidate theme"))
+            out.append(Todo(kind="evaluations.theme_review", title=title, url=url, due=due, label=r.theme.title))
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, zone_views
+from . import feasibility_views, views, zone_views
 
 app_name = "evaluations"
 
@@ -49,4 +49,15 @@ urlpatterns = [
     path("objections/<int:pk>/close/", views.objection_close, name="objection_close"),
     path("objections/<int:pk>/assign/", views.objection_assign, name="objection_assign"),
     path("objection-files/<int:pk>/", views.objection_attachment, name="objection_attachment"),
+    # Expert groups and feasibility reviews of candidate themes (issue 17)
+    path("calls/<int:pk>/expert-groups/", feasibility_views.expert_groups, name="expert_groups"),
+    path("expert-groups/<int:pk>/", feasibility_views.expert_group, name="expert_group"),
+    path("expert-groups/<int:pk>/members/", feasibility_views.expert_group_member, name="expert_group_member"),
+    path("expert-groups/<int:pk>/assign/", feasibility_views.expert_group_assign, name="expert_group_assign"),
+    path("themes/<int:pk>/reviews/", feasibility_views.theme_reviews, name="theme_reviews"),
+    path("themes/<int:pk>/reviews/return/", feasibility_views.theme_review_return, name="theme_review_return"),
+    path("theme-reviews/", feasibility_views.my_theme_reviews, name="my_theme_reviews"),
+    path("theme-reviews/<int:pk>/", feasibility_views.theme_review, name="theme_review"),
+    path("theme-reviews/<int:pk>/declare/", feasibility_views.theme_review_declare, name="theme_review_declare"),
+    path("theme-reviews/<int:pk>/save/", feasibility_views.theme_review_save, name="theme_review_save"),
 ]

@@ -146,7 +146,9 @@ def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
 
 
 @transaction.atomic
-def seed() -> list[Proposal]:
+def seed(*, feasibility=None) -> list[Proposal]:
+    """`feasibility(call, at=…)`: the government's feasibility advice on the 2027 candidate themes, given
+    before the regions select (evaluations.demo.seed_feasibility; proposals cannot import it)."""
     created = []
     call_2023 = Call.objects.get(programme__code="mega", year=2023)
     ministry = User.objects.get(username="ministry")
@@ -193,7 +195,7 @@ def seed() -> list[Proposal]:
         # Sent to consulting during the consulting window, whatever today's date is.
         sent_at = min(timezone.now(), call_open.submission_deadline - datetime.timedelta(days=30))
         created.append(services.proposal_send_to_consulting(actor=busan, proposal=proposal, now=sent_at))
-    seed_planning(call_open)
+    seed_planning(call_open, feasibility=feasibility)
     seed_busan_patents(call_open)
     seed_origins_2023(call_2023)
     return created
@@ -215,6 +217,8 @@ THEMES_2027 = [
 ]
 FINAL_2027 = ("chungnam", "jeonbuk", "차세대 수소 연료전지 부품",
               "의견수렴 결과 충남·전북 수소 산업 집적과 원천기술 성숙도가 가장 높음")
+# Why Chungnam + Jeonbuk's selection followed the experts' feasibility advice (when the demo gave it).
+FOLLOWED_2027 = "전문가 그룹 3인 중 2인이 추천하여 자문대로 선정하고, 지적된 실증 부지 확보 계획을 기획에 반영함"
 OPINIONS_2027 = [
     ("gwangju", "meeting", "2026-11-12", "광주·전남 산학연 전문가 24명, 도민 대표 10명",
      "뉴로모픽 소자가 지역 AI 집적단지와 연계성이 높다는 의견이 다수였다."),
@@ -228,7 +232,7 @@ def _at(day: str, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=SEOUL)
 
 
-def seed_planning(call: Call) -> None:
+def seed_planning(call: Call, *, feasibility=None) -> None:
     """Idempotent: each theme, opinion and step is added only when missing. The steps the rules allow
     only while a phase runs (dropping, selecting, signing off) are dated inside the selection phase."""
     from programmes.models import Guideline, PlanningPhase
@@ -267,10 +271,15 @@ def seed_planning(call: Call) -> None:
         if not OpinionGathering.objects.filter(call=call, region=region, held_on=day).exists() and selecting:
             themes.opinion_record(actor=_official(code), call=call, kind=kind, held_on=datetime.date.fromisoformat(day),
                                   participants=participants, summary=summary, now=_at(day, 18))
+    if feasibility is not None and selecting:
+        feasibility(call, at=selecting_at - datetime.timedelta(days=1))
     lead, partner, title, reason = FINAL_2027
     final = by_title[title]
     if selecting and final.status == ThemeStatus.CANDIDATE:
-        themes.theme_select(actor=_official(lead), call=call, theme=final, reason=reason, now=selecting_at)
+        advised = themes.advice_exists(call, Region.objects.get(code=lead).pk)
+        themes.theme_select(actor=_official(lead), call=call, theme=final, reason=reason, now=selecting_at,
+                            followed_advice="yes" if advised else "",
+                            advice_reason=FOLLOWED_2027 if advised else "")
     if selecting and final.regions.filter(region__code=partner, signed_off_at__isnull=True).exists():
         themes.selection_sign_off(actor=_official(partner), theme=final, now=selecting_at)
 
@@ -294,6 +303,7 @@ BUSAN_KEY_PATENTS = [
     {"number": "NO 346789 B1", "title": "Autonomous berthing of vessels", "holder": "Kongsberg Maritime",
      "country": "NO", "legal_status": "심사 중"},
 ]
+BUSAN_FOLLOWED = "자문에 따라 실증 범위를 항만 내 저속 운항으로 좁힘"
 BUSAN_ANSWER = "원격 관제 통신 구조를 회피 설계하고, 저속 자율 접·이안을 1단계 핵심 목표로 계획서에 반영함"
 
 
@@ -315,7 +325,10 @@ def seed_busan_patents(call: Call) -> None:
     if theme.status == ThemeStatus.CANDIDATE:
         if call.planning_phase_refusal(PlanningPhase.SELECTION, now=selecting_at) is not None:
             return
-        themes.theme_select(actor=busan, call=call, theme=theme, reason=reason, now=selecting_at)
+        advised = themes.advice_exists(call, busan.region_id)
+        themes.theme_select(actor=busan, call=call, theme=theme, reason=reason, now=selecting_at,
+                            followed_advice="yes" if advised else "",
+                            advice_reason=BUSAN_FOLLOWED if advised else "")
     if proposal.origin_theme_id is None and not hasattr(theme, "proposal"):
         # The demo's Busan draft predates the planning demo: it is linked to the theme it grew from.
         proposal.origin_theme = theme

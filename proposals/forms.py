@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import ConfirmForm, MoneyInput, WonField
 from programmes.models import CooperationType, Region, StrategicIndustry
 
-from .models import CandidateTheme, InfringementRisk, OpinionKind, OrganisationKind, OutcomeKind, Proposal, StageKind
+from .models import AdviceFollowed, CandidateTheme, InfringementRisk, OpinionKind, OrganisationKind, OutcomeKind, Proposal, StageKind
 
 
 class RevisionMixin(forms.Form):
@@ -224,9 +224,17 @@ class ThemeSelectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the selection"), widget=forms.Textarea(attrs={"rows": 4}),
                              required=False)
 
-    def __init__(self, *args, themes, **kwargs):
+    # Asked only when the government's feasibility advice exists (the service says so at the field).
+    followed_advice = forms.ChoiceField(label=_("Did the selection follow the experts' advice?"), required=False,
+                                        choices=AdviceFollowed.choices, widget=forms.RadioSelect)
+    advice_reason = forms.CharField(label=_("Why (not) as advised"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    required=False)
+
+    def __init__(self, *args, themes, advice: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = themes
+        if not advice:
+            del self.fields["followed_advice"], self.fields["advice_reason"]
 
 
 class ThemeDropForm(ConfirmForm):

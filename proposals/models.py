@@ -526,15 +526,22 @@ class OpinionGathering(models.Model):
         return f"{self.get_kind_display()} {self.held_on}"
 
 
+class AdviceFollowed(models.TextChoices):
+    YES = "yes", _("Followed the advice")
+    PARTLY = "partly", _("Partly followed the advice")
+    NO = "no", _("Did not follow the advice")
+
+
 class ThemeSelection(models.Model):
     """The region's (for a consortium, the lead region's) final theme of a call, with its reason; every
-    partner region signs it off. `followed_advice` and its reason wait for the government's feasibility
-    advice (a later part of issue 17): shown when advice exists."""
+    partner region signs it off. When the government's feasibility advice exists on the region's candidate
+    themes (proposals.advice), the selection says whether it followed it and why."""
 
     theme = models.OneToOneField(CandidateTheme, on_delete=models.PROTECT, related_name="selection",
                                  verbose_name=_("candidate theme"))
     reason = models.TextField(_("reason for the selection"))
-    followed_advice = models.BooleanField(_("followed the advice"), null=True, blank=True)
+    followed_advice = models.CharField(_("followed the advice"), max_length=10, choices=AdviceFollowed.choices,
+                                       blank=True, default="")
     advice_reason = models.TextField(_("why (not) as advised"), blank=True)
     selected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("selected by"))

@@ -1,6 +1,7 @@
 """Where every region stands in a call's planning period (issue 17): one row per eligible region —
-guidelines read, candidate themes and those dropped, opinions recorded, the final theme selected and
-signed off by every partner, the draft opened from it and the proposal's state.
+guidelines read, candidate themes and those dropped, the themes on which experts gave feasibility advice,
+opinions recorded, the final theme selected and signed off by every partner (and whether it followed the
+advice), the draft opened from it and the proposal's state.
 
 A constant number of queries whatever the number of regions: one per kind of row, aggregated by
 region. The staff page, its CSV, the official's dashboard row, the to-dos and the reminders read it.
@@ -8,13 +9,14 @@ region. The staff page, its CSV, the official's dashboard row, the to-dos and th
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Call, GuidelineAcknowledgement, GuidelineVersion, PlanningPhase, Region
 
-from .models import CandidateTheme, OpinionGathering, Proposal, ThemeRegion, ThemeStatus
+from . import advice
+from .models import AdviceFollowed, CandidateTheme, OpinionGathering, Proposal, ThemeRegion, ThemeStatus
 
 
 @dataclass
@@ -33,6 +35,12 @@ class RegionStanding:
     all_signed: bool = False  # every region of the final theme signed it off
     waiting_for: list = field(default_factory=list)  # regions that have not signed off yet
     proposal: Proposal | None = None
+    advised: int = 0  # candidate themes of the region on which the experts gave feasibility advice
+    followed_advice: str = ""  # the final theme's selection: followed the advice (AdviceFollowed) or ""
+
+    @property
+    def followed_advice_label(self) -> str:
+        return AdviceFollowed(self.followed_advice).label if self.followed_advice else ""
 
     @property
     def all_guidelines_read(self) -> bool:
@@ -73,11 +81,16 @@ def region_standings(call: Call, *, regions=None) -> list[RegionStanding]:
     for r in read:
         rows[r["region_id"]].guidelines_read = r["n"]
 
-    # Candidate themes per region, and those dropped.
-    counts = (ThemeRegion.objects.filter(theme__call=call, region_id__in=ids).values("region_id")
-              .annotate(n=Count("pk"), dropped=Count("pk", filter=Q(theme__status=ThemeStatus.DROPPED))))
-    for c in counts:
-        rows[c["region_id"]].themes, rows[c["region_id"]].dropped = c["n"], c["dropped"]
+    # Candidate themes per region, those dropped, and those on which the experts gave feasibility advice
+    # (proposals.advice: the app that gives it says on which themes).
+    taking_part = list(ThemeRegion.objects.filter(theme__call=call, region_id__in=ids)
+                       .values_list("region_id", "theme_id", "theme__status"))
+    advised = advice.advised_themes({theme_id for _region, theme_id, _status in taking_part})
+    for region_id, theme_id, status in taking_part:
+        row = rows[region_id]
+        row.themes += 1
+        row.dropped += status == ThemeStatus.DROPPED
+        row.advised += theme_id in advised
 
     # Opinions gathered.
     opinions = (OpinionGathering.objects.filter(call=call, region_id__in=ids).values("region_id")
@@ -105,6 +118,7 @@ def region_standings(call: Call, *, regions=None) -> list[RegionStanding]:
         row.waiting_for = [p.region for p in partners if p.signed_off_at is None]
         row.all_signed = not row.waiting_for
         row.proposal = proposals.get(theme.pk)
+        row.followed_advice = getattr(getattr(theme, "selection", None), "followed_advice", "")
     return list(rows.values())
 
 
@@ -112,7 +126,8 @@ def standing_csv_rows(call: Call, standings: list[RegionStanding]):
     """The status table as spreadsheet rows (header first), for core.spreadsheet."""
     yield [_("Region"), _("Guidelines read"), _("Guidelines"), _("Candidate themes"), _("Themes dropped"),
            _("Opinions recorded"), _("Last opinion gathered on"), _("Final theme"), _("Selected on"),
-           _("Signed off by every partner"), _("Waiting for"), _("Draft proposal"), _("Proposal state")]
+           _("Signed off by every partner"), _("Waiting for"), _("Draft proposal"), _("Proposal state"),
+           _("Themes with advice"), _("Advice followed")]
     for s in standings:
         yield [
             s.region.name, s.guidelines_read, s.guidelines, s.themes, s.dropped, s.opinions,
@@ -122,6 +137,7 @@ def standing_csv_rows(call: Call, standings: list[RegionStanding]):
             ", ".join(r.name for r in s.waiting_for),
             s.proposal.title if s.proposal else "",
             s.proposal.get_state_display() if s.proposal else "",
+            s.advised, s.followed_advice_label,
         ]
 
 

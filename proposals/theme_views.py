@@ -17,7 +17,7 @@ from core.permissions import require
 from programmes.models import PlanningPhase
 from programmes.selectors import calls_visible_to
 
-from . import selectors
+from . import advice, selectors
 from .forms import CandidateThemeForm, OpinionForm, ThemeAttachmentForm, ThemeDropForm, ThemeSelectionForm
 from .models import OpinionGathering, ThemeStatus
 from .services import themes as services
@@ -134,12 +134,15 @@ def _selection_context(request, call, *, opinion_form=None, select_form=None):
     own = selectors.themes_visible_to(user=user).filter(call=call).prefetch_related("regions__region")
     led = own.filter(lead_region_id=user.region_id, status=ThemeStatus.CANDIDATE)
     selected = next((t for t in own if t.status == ThemeStatus.SELECTED), None)
+    has_advice = services.advice_exists(call, user.region_id)
     return {
         "call": call, "themes": own, "selected": selected,
         "selection": getattr(selected, "selection", None) if selected else None,
         "opinions": OpinionGathering.objects.filter(call=call, region_id=user.region_id),
         "opinion_form": opinion_form or OpinionForm(),
-        "select_form": select_form or ThemeSelectionForm(themes=led),
+        "select_form": select_form or ThemeSelectionForm(themes=led, advice=has_advice),
+        # The experts' consolidated advice on the region's themes (evaluations, through proposals.advice).
+        "advice": advice.selection_advice(user=user, call=call, themes=list(own)),
         "can_select": selected is None and led.exists() and all(
             user.has_perm("proposals.select_theme", t) for t in led[:1]),
         "can_sign": selected is not None and user.has_perm("proposals.sign_off_selection", selected) and any(
@@ -190,11 +193,13 @@ def theme_select(request, call_pk):
     call = _planning_call(request, call_pk)
     led = selectors.themes_visible_to(user=request.user).filter(call=call, lead_region_id=request.user.region_id,
                                                                 status=ThemeStatus.CANDIDATE)
-    form = ThemeSelectionForm(request.POST, themes=led)
+    form = ThemeSelectionForm(request.POST, themes=led, advice=services.advice_exists(call, request.user.region_id))
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.theme_select(actor=request.user, call=call, theme=form.cleaned_data["theme"],
-                                  reason=form.cleaned_data["reason"])
+            services.theme_select(actor=request.user, call=call, theme=data["theme"], reason=data["reason"],
+                                  followed_advice=data.get("followed_advice", ""),
+                                  advice_reason=data.get("advice_reason", ""))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -269,9 +274,13 @@ def planning_status(request, call_pk):
     from .planning_status import region_standings
 
     call = _status_call(request, call_pk)
+    standings = region_standings(call)
+    finals = {s.final_theme.pk: s for s in standings if s.final_theme}.values()
     return render(request, "proposals/planning_status.html", {
-        "call": call, "standings": region_standings(call), "phases": call.planning_phases(),
-        "current_phase": call.current_planning_phase()})
+        "call": call, "standings": standings, "phases": call.planning_phases(),
+        "current_phase": call.current_planning_phase(),
+        "advice_given": len(advice.advised_themes(call.candidate_themes.values_list("pk", flat=True))),
+        "selections": len(finals), "advice_followed": sum(s.followed_advice in ("yes", "partly") for s in finals)})
 
 
 @login_required

@@ -4,8 +4,11 @@ Automatic: the expert's home region takes part in the proposal; and, as the call
 exclusion grounds say (programmes.ConflictGround, `Call.coi_*`), the expert works at a
 participating institution (compared through the institutions registry: a foundation and
 its university, a department and its institution are one institution), in a participating
-department, or coached the proposal (a consulting assignment on any of its versions) —
-which bars its evaluation and, unless the call says otherwise, its later stage evaluations.
+department, or coached the proposal (a consulting assignment on any of its versions, or a feasibility
+review of the candidate theme it grew from, `Proposal.origin_theme`) — which bars its evaluation and,
+unless the call says otherwise, its later stage evaluations.
+A candidate theme's feasibility review (ThemeReview) is checked on the same grounds: the theme's regions,
+and the research institutions its analysis names (one per line) as its organisations.
 The grounds the portal cannot know the expert declares on each assignment
 (services.scoring.assignment_declare)."""
 
@@ -16,13 +19,28 @@ from core import josa
 from programmes.institutions import Registry, normalise, registry
 from programmes.models import ConflictGround
 
-from ..models import Assignment, AssignmentKind
+from ..models import Assignment, AssignmentKind, ThemeReview
 
 
 def coaching_assignments() -> Prefetch:
     """Prefetch of a proposal's consulting assignments (its coaches), as `proposal.coaching`."""
     return Prefetch("assignments", to_attr="coaching",
                     queryset=Assignment.objects.filter(kind=AssignmentKind.CONSULTING, conflict_declared=False))
+
+
+def theme_reviewers() -> Prefetch:
+    """Prefetch of the feasibility reviews of a proposal's origin theme (they count as its coaches), as
+    `proposal.origin_theme.reviewers`; prefetch it with `coaching_assignments()`."""
+    return Prefetch("origin_theme__feasibility_reviews", to_attr="reviewers",
+                    queryset=ThemeReview.objects.filter(conflict_declared=False))
+
+
+def coaching_prefetches() -> tuple[Prefetch, Prefetch]:
+    """What `prefetched_facts` reads about a proposal's coaches: consultants and theme reviewers."""
+    return coaching_assignments(), theme_reviewers()
+
+
+FEASIBILITY = "feasibility"  # the `kind` of a theme review's conflict check (no coaching bar: no proposal yet)
 
 
 def _coach_bars(call, kind: str) -> bool:
@@ -78,6 +96,7 @@ def _facts(proposal, participations, organisations, coaches, reg) -> dict:
         "region_names": {p.region_id: p.region.name for p in participations},
         "organisation_names": {o.name for o in organisations},
         "organisations": [(o.name, o.institution_id) for o in organisations],
+        # The coaching bar: the proposal's consultants and the feasibility reviewers of its origin theme.
         "coach_ids": {a.expert_id for a in coaches},
         "call": proposal.call,
         "reg": reg,
@@ -86,15 +105,36 @@ def _facts(proposal, participations, organisations, coaches, reg) -> dict:
 
 def proposal_facts(proposal, *, reg: Registry | None = None) -> dict:
     """What conflict checks need about a proposal, in a few queries."""
+    coaches = list(coaching_assignments().queryset.filter(proposal=proposal))
+    if proposal.origin_theme_id:
+        coaches += list(theme_reviewers().queryset.filter(theme_id=proposal.origin_theme_id))
     return _facts(proposal, list(proposal.participations.select_related("region")), list(proposal.organisations.all()),
-                  list(coaching_assignments().queryset.filter(proposal=proposal)), reg or registry())
+                  coaches, reg or registry())
 
 
 def prefetched_facts(proposal, *, reg: Registry) -> dict:
     """proposal_facts from prefetched participations__region, organisations and
-    `coaching_assignments()` (no query)."""
+    `coaching_prefetches()` (no query)."""
+    theme = proposal.origin_theme if proposal.origin_theme_id else None
+    reviewers = theme.reviewers if theme is not None else []
     return _facts(proposal, list(proposal.participations.all()), list(proposal.organisations.all()),
-                  proposal.coaching, reg)
+                  list(proposal.coaching) + list(reviewers), reg)
+
+
+def theme_facts(theme, *, reg: Registry | None = None) -> dict:
+    """What the conflict check of a feasibility review needs about a candidate theme: its regions, and
+    the research institutions its analysis names (one per line) as its organisations."""
+    regions = list(theme.regions.select_related("region"))
+    names = {line.strip(" -·•\t") for line in (theme.capacity_institutions or "").splitlines()}
+    names = {n for n in names if n}
+    return {"region_ids": {r.region_id for r in regions}, "region_names": {r.region_id: r.region.name for r in regions},
+            "organisation_names": names, "organisations": [(n, None) for n in sorted(names)], "coach_ids": set(),
+            "call": theme.call, "reg": reg or registry()}
+
+
+def theme_conflicts(*, profile, theme, facts: dict | None = None) -> list[str]:
+    """Why this expert may not review this candidate theme's feasibility (empty: no automatic conflict)."""
+    return conflict_reasons(profile=profile, kind=FEASIBILITY, **(facts or theme_facts(theme)))
 
 
 def expert_conflicts(*, profile, proposal, facts: dict | None = None,

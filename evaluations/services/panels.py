@@ -22,7 +22,7 @@ from proposals.models import Proposal, ProposalState
 from .. import hooks
 from ..models import Assignment, AssignmentKind, ExpertExclusion, ExpertProfile, PanelResult
 from . import applicants, composition
-from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts, proposal_facts
+from .conflicts import coaching_prefetches, expert_conflicts, prefetched_facts, proposal_facts
 from .objections import check_reevaluation_assignable
 from .quality import PANEL_KINDS, check_not_excluded, excluded_experts
 
@@ -241,7 +241,7 @@ def panel_plan(*, call, proposals, kind: str, size: int, stage_number: int | Non
     subjects = subjects or {}
     proposals = list(Proposal.objects.filter(pk__in=[p.pk for p in proposals]).select_related("industry", "call")
                      .order_by("pk").prefetch_related("participations__region", "organisations",
-                                                      coaching_assignments()))
+                                                      *coaching_prefetches()))
     reg = registry()
     mine = Q(assignments__kind=kind, assignments__proposal__call=call, assignments__conflict_declared=False)
     if stage_number is not None:

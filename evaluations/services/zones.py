@@ -41,7 +41,7 @@ from proposals.models import Proposal, ProposalState
 from ..models import Assignment, AssignmentKind, ZonePanelMember
 from . import applicants, composition
 from .affinity import call_affinity
-from .conflicts import coaching_assignments, expert_conflicts, prefetched_facts
+from .conflicts import coaching_prefetches, expert_conflicts, prefetched_facts
 from .quality import check_not_excluded, excluded_experts
 
 SCALE = 1000  # affinity → integer points for CP-SAT
@@ -54,7 +54,7 @@ def zone_proposals(call) -> dict[int, list[Proposal]]:
     out: dict[int, list[Proposal]] = {zone.pk: [] for zone in call.zones.all()}
     proposals = (Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).order_by("pk")
                  .select_related("industry", "call", "lead_region")
-                 .prefetch_related("participations__region", "organisations", coaching_assignments()))
+                 .prefetch_related("participations__region", "organisations", *coaching_prefetches()))
     for p in proposals:
         zone = zone_of.get(p.lead_region_id)
         if zone is not None:

@@ -15,7 +15,9 @@ from core.permissions import require
 from core.uploads import validate_upload
 from programmes.models import Call, PlanningPhase, Region
 
+from .. import advice
 from ..models import (
+    AdviceFollowed,
     CandidateTheme,
     OpinionGathering,
     OpinionKind,
@@ -179,9 +181,12 @@ def opinion_record(*, actor, call: Call, kind: str, held_on, participants: str, 
     return gathering
 
 
-def theme_select(*, actor, call: Call, theme: CandidateTheme | None, reason: str, now=None) -> ThemeSelection:
+def theme_select(*, actor, call: Call, theme: CandidateTheme | None, reason: str, followed_advice: str = "",
+                 advice_reason: str = "", now=None) -> ThemeSelection:
     """The lead region selects its final theme among its candidate themes (one per region and call); the
-    lead's sign-off is recorded with it, every partner region signs off after."""
+    lead's sign-off is recorded with it, every partner region signs off after. When the government's
+    feasibility advice was given on any of the lead region's candidate themes of the call (proposals.advice),
+    the selection says whether it followed the advice (yes / partly / no) and why."""
     if theme is None:
         raise ValidationError({"theme": _("Choose the final theme among your candidate themes.")})
     with transaction.atomic():
@@ -202,12 +207,34 @@ def theme_select(*, actor, call: Call, theme: CandidateTheme | None, reason: str
                 "title": taken.title}
         if not (reason or "").strip():
             errors["reason"] = _("Say why this theme was selected.")
+        advice_errors, followed_advice, advice_reason = _check_advice(call, actor, followed_advice, advice_reason)
+        errors |= advice_errors
         if errors:
             raise ValidationError(errors)
         theme_transition(actor=actor, theme=theme, action="select")
-        selection = ThemeSelection.objects.create(theme=theme, reason=reason.strip(), selected_by=actor)
+        selection = ThemeSelection.objects.create(theme=theme, reason=reason.strip(), selected_by=actor,
+                                                  followed_advice=followed_advice, advice_reason=advice_reason)
         theme.regions.filter(region_id=actor.region_id).update(signed_off_by=actor, signed_off_at=timezone.now())
     return selection
+
+
+def advice_exists(call: Call, region_id) -> bool:
+    """Was feasibility advice given on a candidate theme of the call the region takes part in?"""
+    ids = CandidateTheme.objects.filter(call=call, regions__region_id=region_id).values_list("pk", flat=True)
+    return bool(advice.advised_themes(ids))
+
+
+def _check_advice(call: Call, actor, followed_advice: str, advice_reason: str) -> tuple[dict, str, str]:
+    """(errors, followed_advice, advice_reason) to store: both asked only when advice exists."""
+    if not advice_exists(call, actor.region_id):
+        return {}, "", ""
+    errors = {}
+    if followed_advice not in AdviceFollowed.values:
+        errors["followed_advice"] = _("The experts gave advice on your candidate themes: say whether the "
+                                      "selection followed it.")
+    if not (advice_reason or "").strip():
+        errors["advice_reason"] = _("Say why the selection followed the advice, or why not.")
+    return errors, followed_advice, (advice_reason or "").strip()
 
 
 def selection_sign_off(*, actor, theme: CandidateTheme, now=None) -> ThemeRegion:

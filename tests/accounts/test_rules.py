@@ -722,7 +722,29 @@ def targets(ministry, expert, official):
 
     found["planning guideline"] = Guideline.objects.create(call=found["open call"], phase="discovery",
                                                            title_ko="발굴 지침", created_by=ministry)
+    found.update(feasibility_targets(ministry=ministry, expert=expert, official=official, gwangju=gwangju,
+                                     jeonnam=jeonnam, call=found["open call"]))
     return found
+
+
+def feasibility_targets(*, ministry, expert, official, gwangju, jeonnam, call) -> dict:
+    """A Gwangju + Jeonnam candidate theme and the expert's feasibility reviews of it and of another theme."""
+    from evaluations.models import ThemeReview
+    from proposals.models import CandidateTheme, ThemeRegion
+
+    themes = []
+    for title in ("뉴로모픽 소자", "AI 반도체"):
+        theme = CandidateTheme.objects.create(call=call, lead_region=gwangju, title_ko=title, created_by=official)
+        ThemeRegion.objects.bulk_create([ThemeRegion(theme=theme, region=gwangju, is_lead=True),
+                                         ThemeRegion(theme=theme, region=jeonnam)])
+        themes.append(theme)
+    return {
+        "Gwangju + Jeonnam candidate theme": themes[0],
+        "own cleared theme review": ThemeReview.objects.create(theme=themes[0], expert=expert, assigned_by=ministry,
+                                                               declared_at=timezone.now()),
+        "own undeclared theme review": ThemeReview.objects.create(theme=themes[1], expert=expert,
+                                                                  assigned_by=ministry),
+    }
 
 
 def column_name(perm: str, target: str | None) -> str:
@@ -881,3 +903,23 @@ PAYMENT_TABLE = {"official": (Y, N, N, Y, N, Y, N, Y), "partner_official": (Y, N
                  "anonymous": (N, N, N, N, N, N, N, N)}
 COLUMNS = COLUMNS + PAYMENT_COLUMNS
 TABLE = {role: TABLE[role] + PAYMENT_TABLE[role] for role in TABLE}
+
+
+# --- feasibility --- Expert groups and feasibility reviews of candidate themes: staff manage them; an expert
+# lists their reviews, reads the theme and writes only after declaring no conflict on their own review; the
+# regions taking part in a theme (and staff) read the consolidated advice on it.
+FEASIBILITY_COLUMNS = [
+    ("evaluations.manage_feasibility", None),
+    ("evaluations.list_theme_reviews", None),
+    ("evaluations.view_theme_review", "own cleared theme review"),
+    ("evaluations.read_reviewed_theme", "own cleared theme review"),
+    ("evaluations.write_theme_review", "own cleared theme review"),
+    ("evaluations.read_reviewed_theme", "own undeclared theme review"),
+    ("evaluations.view_theme_advice", "Gwangju + Jeonnam candidate theme"),
+]
+FEASIBILITY_TABLE = {"official": (N, N, N, N, N, N, Y), "partner_official": (N, N, N, N, N, N, Y),
+                     "outsider_official": (N, N, N, N, N, N, N), "expert": (N, Y, Y, Y, Y, N, N),
+                     "ministry": (Y, N, Y, N, N, N, Y), "admin_user": (Y, N, Y, N, N, N, Y),
+                     "anonymous": (N, N, N, N, N, N, N)}
+COLUMNS = COLUMNS + FEASIBILITY_COLUMNS
+TABLE = {role: TABLE[role] + FEASIBILITY_TABLE[role] for role in TABLE}

@@ -466,6 +466,25 @@ EXPECTED = {
     "agreements:carry_over": "login 404 404 403 404 404 404 403 403",
     "agreements:carry_over_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:carry_over_decide [POST]": "login 403 404 403 404 404 404 302 302",
+    # --- feasibility --- (the planning call's expert group with the assigned expert as its chair; their
+    # feasibility review of the owner's theme, declared and in draft: returning it is refused, 400)
+    "evaluations:expert_groups": "login 403 403 403 403 403 403 200 200",
+    "evaluations:expert_groups [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:expert_group": "login 403 403 403 403 403 403 200 200",
+    "evaluations:expert_group_member": "405 405 405 405 405 405 405 405 405",
+    "evaluations:expert_group_member [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:expert_group_assign": "405 405 405 405 405 405 405 405 405",
+    "evaluations:expert_group_assign [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:theme_reviews": "login 403 403 403 403 403 403 200 200",
+    "evaluations:theme_reviews [POST]": "login 403 403 403 403 403 403 302 302",
+    "evaluations:theme_review_return": "405 405 405 405 405 405 405 405 405",
+    "evaluations:theme_review_return [POST]": "login 403 403 403 403 403 403 400 400",
+    "evaluations:my_theme_reviews": "login 403 403 403 200 200 200 403 403",
+    "evaluations:theme_review": "login 403 403 403 200 404 404 403 403",
+    "evaluations:theme_review_declare": "405 405 405 405 405 405 405 405 405",
+    "evaluations:theme_review_declare [POST]": "login 403 403 403 400 404 404 403 403",
+    "evaluations:theme_review_save": "405 405 405 405 405 405 405 405 405",
+    "evaluations:theme_review_save [POST]": "login 403 403 403 302 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -640,6 +659,15 @@ PAYLOADS = {
     "agreements:schedule_generate": lambda w: {"confirm": "yes"},
     "agreements:payment_record": lambda w: {"paid_on": "2023-04-01", "amount_won": "1,000,000", "reference": "T-1"},
     "agreements:carry_over_decide": lambda w: {"action": "approve", "confirm": "yes"},
+    # --- feasibility ---
+    "evaluations:expert_groups": lambda w: {"name_ko": "새 전문가 그룹"},
+    "evaluations:expert_group_member": lambda w: {"action": "chair", "member": str(w.group_member.pk)},
+    "evaluations:expert_group_assign": lambda w: {"confirm": "yes"},
+    "evaluations:theme_reviews": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
+    "evaluations:theme_review_return": lambda w: {"review": str(w.theme_review.pk), "returned_reason": "근거 보강"},
+    "evaluations:theme_review_declare": lambda w: {"decision": "none"},
+    "evaluations:theme_review_save": lambda w: {"feasibility_grade": "4", "recommendation": "recommend",
+                                                "reasons": "실현 가능", "action": "save"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -784,6 +812,13 @@ FILL = {
        for name in ("schedule", "schedule_generate", "carry_over")},
     "agreements:payment_record": lambda w: {"pk": w.national_instalment.pk},
     "agreements:carry_over_decide": lambda w: {"pk": w.carry_over.pk},
+    # --- feasibility ---
+    "evaluations:expert_groups": lambda w: {"pk": w.planning_call.pk},
+    **{f"evaluations:{name}": lambda w: {"pk": w.group_member.group_id} for name in (
+        "expert_group", "expert_group_member", "expert_group_assign")},
+    **{f"evaluations:{name}": lambda w: {"pk": w.theme.pk} for name in ("theme_reviews", "theme_review_return")},
+    **{f"evaluations:{name}": lambda w: {"pk": w.theme_review.pk} for name in (
+        "theme_review", "theme_review_declare", "theme_review_save")},
 }
 
 
@@ -898,6 +933,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **boards_world(call=call, official=official, ministry=ministry),
         **agreement_world(project=projects["project"], ministry=ministry),
         **planning_world(ministry=ministry, official=official),
+        **feasibility_world(ministry=ministry, expert=expert),
         **outcomes_world(project=projects["project"], official=official),
         **rounds_world(eligible=eligible, ministry=ministry),
         **patents_world(in_consulting=in_consulting, ministry=ministry, official=official),
@@ -973,6 +1009,22 @@ def planning_world(*, ministry, official):
     opinion = opinion_record(actor=official, call=planning_call, kind="meeting", held_on=today, participants="도민 40명",
                              summary="의견 요약", upload=SimpleUploadedFile("회의록.pdf", PDF))
     return {"planning_call": planning_call, "guideline": guideline, "theme": theme, "opinion": opinion}
+
+
+def feasibility_world(*, ministry, expert):
+    """The planning call's expert group chaired by the assigned expert, and their feasibility review of the
+    owner's candidate theme: declared (no conflict), in draft."""
+    from django.utils import timezone
+
+    from evaluations.models import ExpertGroup, ExpertGroupMember, ThemeReview
+    from proposals.models import CandidateTheme
+
+    theme = CandidateTheme.objects.get(title_ko="뉴로모픽 소자")
+    group = ExpertGroup.objects.create(call=theme.call, name_ko="반도체 전문가 그룹", created_by=ministry)
+    member = ExpertGroupMember.objects.create(group=group, expert=expert, is_chair=True, added_by=ministry)
+    review = ThemeReview.objects.create(theme=theme, expert=expert, group=group, assigned_by=ministry,
+                                        declared_at=timezone.now())
+    return {"group_member": member, "theme_review": review}
 
 
 def outcomes_world(*, project, official):

@@ -445,6 +445,12 @@ FORMS = {
     # their hostile amounts: tests/agreements/test_payments.py)
     "agreements:payment_record": "ministry", "agreements:schedule_generate": "ministry",
     "agreements:carry_over_decide": "ministry",
+    # --- feasibility --- staff: expert groups, assigning and returning reviews; the assigned expert: the
+    # declaration and the review
+    "evaluations:expert_groups": "ministry", "evaluations:expert_group": "ministry",
+    "evaluations:expert_group_member": "ministry", "evaluations:expert_group_assign": "ministry",
+    "evaluations:theme_reviews": "ministry", "evaluations:theme_review_return": "ministry",
+    "evaluations:theme_review_declare": "assigned_expert", "evaluations:theme_review_save": "assigned_expert",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -484,7 +490,12 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "proposals:patents_answer": "proposals:patents",
              # --- payments ---
              "agreements:schedule_generate": "agreements:project_money",
-             "agreements:carry_over_decide": "agreements:project_money"}
+             "agreements:carry_over_decide": "agreements:project_money",
+             # --- feasibility ---
+             "evaluations:expert_group_member": "evaluations:expert_group",
+             "evaluations:expert_group_assign": "evaluations:expert_group",
+             "evaluations:theme_review_return": "evaluations:theme_reviews", "evaluations:theme_review_declare": None,
+             "evaluations:theme_review_save": "evaluations:theme_review"}
 
 
 @pytest.fixture

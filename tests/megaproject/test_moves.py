@@ -38,6 +38,8 @@ TRANSITIONS = {
     "agreements/services/payments.py": {"carry_over_transition"},  # a carry-over: requested → approved / refused
     # A candidate theme leaves "candidate" once, selected or dropped: THEME_MOVES beside theme_transition.
     "proposals/services/themes.py": {"theme_transition"},
+    # --- feasibility --- a feasibility review of a candidate theme: MOVES is its table (save, submit, return)
+    "evaluations/services/feasibility.py": {"review_transition"},
 }
 
 

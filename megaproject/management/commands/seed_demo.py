@@ -27,7 +27,7 @@ class Command(BaseCommand):
             users = accounts_demo.seed()
             programmes_demo.seed(actor=users["ministry"])
             users.update(evaluations_demo.seed())
-            proposals = proposals_demo.seed()
+            proposals = proposals_demo.seed(feasibility=evaluations_demo.seed_feasibility)
             evaluations_demo.seed_panels()
             evaluations_demo.seed_quality()
             funding_demo.seed()
