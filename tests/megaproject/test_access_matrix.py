@@ -442,6 +442,10 @@ EXPECTED = {
     "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
     "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
+    # --- spending --- (a region's CSV import into its own part; the world's report is submitted: the owner's
+    # import is refused by its state, the partner may not touch the owner's part, staff import nothing)
+    "projects:spending_import": "405 405 405 405 405 405 405 405 405",
+    "projects:spending_import [POST]": "login 400 404 403 404 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -606,6 +610,9 @@ PAYLOADS = {
     "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
     # --- amend ---
     "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
+    # --- spending ---
+    "projects:spending_import": lambda w: {"part": str(own_report_part(w).pk), "file": SimpleUploadedFile(
+        "spending.csv", "연도,재원,비목,금액\n2023,국비,인건비,1000\n2023,지방비,인건비,200\n".encode())},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -740,6 +747,8 @@ FILL = {
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
     "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
     "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
+    # --- spending ---
+    "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
 }
 
 

@@ -439,6 +439,8 @@ FORMS = {
     "projects:round_auto_assign": "ministry",
     # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
     "agreements:amendment_decide": "ministry",
+    # --- spending --- (a region's CSV import; the grid and the file on an editable report: tests/projects/test_spending.py)
+    "projects:spending_import": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -473,7 +475,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
              "evaluations:presentation_attendance": "evaluations:schedule",
-             "agreements:amendment_decide": "agreements:amendment"}
+             "agreements:amendment_decide": "agreements:amendment",
+             # --- spending ---
+             "projects:spending_import": "projects:report"}
 
 
 @pytest.fixture

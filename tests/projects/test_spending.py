@@ -219,3 +219,41 @@ def test_another_region_cannot_import_into_this_part(part, official):
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied or Refused
         reports.report_part_import(actor=official, part=part, upload=upload(rows))
     assert lines_of(part) == {}
+
+
+# --- Hostile input ------------------------------------------------------------------------------------
+
+JUNK = ["", " ", "\x00", "-0", "1e309", "NaN", "99999999999999999999999", "١٢٣", "１２３", "\u202e123", "0x1F",
+        "<script>alert(1)</script>", "=1+1", "가" * 5000, "1억 2천만 3", "₩-5"]
+
+
+def test_junk_in_every_cell_of_the_grid_is_refused_at_the_cell_never_a_server_error(client, part, partner_official):
+    log_in(client, partner_official)
+    cells = [f"{s}-{c}" for s in (N, L) for c in ("personnel", "equipment", "materials", "activities",
+                                                  "commissioned", "indirect", "unclassified")]
+    for i, junk in enumerate(JUNK):
+        data = {"part": part.pk, "revision": part.revision, "narrative": junk,
+                **{cell: JUNK[(i + k) % len(JUNK)] for k, cell in enumerate(cells)}}
+        response = client.post(part_url(part.report), data)
+        assert response.status_code in (302, 400), junk
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    part.refresh_from_db()
+    assert all(line.amount_won >= 0 for line in SpendingLine.objects.filter(part=part))
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"\x00\x00\x00", "연도,재원,비목,금액\n".encode() + b"2023,\x00,x,1\n", b"\xef\xbb\xbf\n\n\n",
+    "연도,재원,비목,금액\n2023,국비,인건비,99999999999999999999999\n".encode(),
+    "연도,재원,비목,금액\n2023,국비,인건비,1e309\n2023,국비,인건비,NaN\n".encode(),
+    "연도,재원,비목,금액,적요\n2023,국비,인건비,1,<script>alert(1)</script>\n".encode(),
+    ('연도,재원,비목,금액\n' + '2023,국비,인건비,"999,999,999,999,999"\n' * 10).encode(),
+    b"a,b\n1,2\n", b"PK\x03\x04 not a zip",
+])
+def test_a_hostile_file_is_refused_with_a_reason_and_nothing_saved(client, part, partner_official, body):
+    log_in(client, partner_official)
+    name = "x.xlsx" if body.startswith(b"PK") else "x.csv"
+    response = client.post(part_url(part.report, "spending_import"),
+                           {"part": part.pk, "file": SimpleUploadedFile(name, body, content_type="text/csv")})
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert lines_of(part) == {}
