@@ -109,7 +109,7 @@ class ReportPartForm(forms.Form):
     def of(cls, part, amounts: dict) -> "ReportPartForm":
         """The form of a part as saved."""
         return cls(initial={"narrative": part.narrative, "revision": part.revision,
-                            **{spending.cell_key(s, c): v for (s, c), v in amounts.items()}})
+                            **{spending.cell_key(s, c): f"{v:,}" for (s, c), v in amounts.items()}})
 
     def spending(self) -> dict:
         """{(source, category): won} as the service takes it."""

@@ -35,6 +35,9 @@ def test_a_region_fills_the_grid_an_indirect_share_over_the_limit_is_refused_at_
 
     log_in(page, portal, "official-jeonbuk")
     page.goto(url)
+    cells = page.locator("#spending-grid input.money-input")
+    for i in range(cells.count()):  # the demo filled this part: start from an empty grid
+        cells.nth(i).fill("")
     page.fill("#id_national-personnel", "4억")
     page.fill("#id_national-materials", "100,000,000")
     page.fill("#id_national-indirect", "2억")  # 40 % of the other costs: over every limit
