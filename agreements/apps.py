@@ -25,7 +25,8 @@ class AgreementsConfig(AppConfig):
         from projects import hooks
 
         from .page_parts import agreement_card
-        from .selectors import agreement_in_force
+        from .selectors import agreement_in_force, equipment_approved
 
         hooks.register_page_part(agreement_card)  # the agreement's card on the project's workspace
         hooks.register_agreement_check(agreement_in_force)  # what opens payments and spending later
+        hooks.register_equipment_approval(equipment_approved)  # the spending rules' equipment check

@@ -9,7 +9,7 @@ from programmes.categories import SpendingCategory
 from projects.models import Project
 from projects.selectors import projects_visible_to
 
-from .models import Agreement, AgreementParty, AgreementState, AgreementVersion, Amendment, FundSource
+from .models import Agreement, AgreementLine, AgreementParty, AgreementState, AgreementVersion, Amendment, FundSource
 
 
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
@@ -36,6 +36,14 @@ def agreement_in_force(project: Project) -> bool:
     """Every party accepted a version of the project's agreement, and one is in force: what opens a
     project's payments and spending (registered in projects.hooks as its agreement check)."""
     return AgreementVersion.objects.filter(agreement__project=project, state=AgreementState.IN_FORCE).exists()
+
+
+def equipment_approved(project: Project, year: int) -> bool:
+    """The version in force approves equipment for `year`: a line of that year in the equipment
+    category with money on it (registered in projects.hooks for the spending rules)."""
+    return AgreementLine.objects.filter(
+        version__agreement__project=project, version__state=AgreementState.IN_FORCE, year=year,
+        category=SpendingCategory.EQUIPMENT, amount_won__gt=0).exists()
 
 
 def current_version(agreement: Agreement) -> AgreementVersion | None:

@@ -26,9 +26,10 @@ def zip_is_reasonable(z: zipfile.ZipFile) -> bool:
     return all(m.file_size <= ZIP_MAX_RATIO * max(m.compress_size, 1) or m.file_size < 1024 * 1024 for m in members)
 
 
-def read_rows(upload) -> list[tuple[int, dict]]:
+def read_rows(upload, *, encodings=("utf-8-sig",)) -> list[tuple[int, dict]]:
     """(line number in the file, row) for each non-blank data row. A file that cannot be
-    read (not UTF-8, not a workbook, a zip bomb, too large) is a ValidationError."""
+    read (not in one of `encodings`, tried in order; not a workbook, a zip bomb, too large) is a
+    ValidationError."""
     name = (upload.name or "").lower()
     if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(_("The file is larger than %(limit)s MB.") % {
@@ -41,10 +42,19 @@ def read_rows(upload) -> list[tuple[int, dict]]:
         return [(line, {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(r) if i < len(header)})
                 for line, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
     if name.endswith(".csv"):
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(_("The file is not UTF-8 text: save the CSV as UTF-8.")) from None
+        data, text = upload.read(), None
+        for encoding in encodings:
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            if len(encodings) > 1:
+                raise ValidationError(_("The file is neither UTF-8 nor CP949 text: save the CSV as UTF-8."))
+            raise ValidationError(_("The file is not UTF-8 text: save the CSV as UTF-8."))
+        if "\x00" in text:
+            raise ValidationError(_("The CSV file could not be read (%(error)s).") % {"error": "NUL"})
         reader = csv.DictReader(io.StringIO(text))
         # The reader skips blank lines; its line_num keeps the file's real line numbers.
         try:

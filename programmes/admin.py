@@ -87,7 +87,8 @@ class HistoricalCallAdmin(ReadOnlyAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(PortalModelAdmin):
-    list_display = ("name_ko", "name_en", "kind", "parent")
+    # The approved indirect-cost rate (간접비 고시비율) is entered here, per institution.
+    list_display = ("name_ko", "name_en", "kind", "parent", "indirect_rate_pct")
     list_filter = ("kind",)
     search_fields = ("name_ko", "name_en", "aliases")
     list_select_related = ("parent",)

@@ -1,6 +1,7 @@
 """Demo data for programmes and calls: the real 2023 call and an open call."""
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .models import (
@@ -226,9 +227,12 @@ def seed_institutions() -> int:
     """Idempotent: the registry's demo entries, parents after their children's lookup."""
     from .models import Institution
 
+    # Approved indirect-cost rates (간접비 고시비율) for the research bodies; companies' are not recorded.
+    rates = {"university": Decimal("22.00"), "foundation": Decimal("22.00"), "institute": Decimal("17.50")}
     by_name = {}
     for ko, en, aliases, kind, parent in INSTITUTIONS:
         inst, _created = Institution.objects.update_or_create(name_ko=ko, defaults={
-            "name_en": en, "aliases": aliases, "kind": kind, "parent": by_name.get(parent)})
+            "name_en": en, "aliases": aliases, "kind": kind, "parent": by_name.get(parent),
+            "indirect_rate_pct": rates.get(kind)})
         by_name[ko] = inst
     return len(by_name)

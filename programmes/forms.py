@@ -30,7 +30,8 @@ class CallForm(forms.ModelForm):
             "programme", "title", "year", "description",
             "allows_super_regional", "allows_leap", "eligible_regions", "strategic_industries",
             "envelope_won", "cap_won", "pilot_years", "max_total_years",
-            "min_local_matching_pct", "matching_basis", "carry_over_max_pct", "reveal_expert_names",
+            "min_local_matching_pct", "matching_basis", "carry_over_max_pct", "indirect_cap_pct",
+            "equipment_threshold_won", "reveal_expert_names",
             "panel_size", "score_comment_min_length", "reveal_panel_names", "objection_days",
             "unsuitable_reviewers_max", "panel_min_industry", "panel_min_academia", "panel_min_research",
             "panel_max_per_institution", "panel_chair_required", "experts_require_second_factor",
@@ -56,12 +57,14 @@ class CallForm(forms.ModelForm):
             "presentation_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "envelope_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
             "cap_won": forms.NumberInput(attrs={"step": 1, "min": 1}),
+            "equipment_threshold_won": forms.NumberInput(attrs={"step": 1, "min": 0}),
         }
 
     # Settings with a sensible default may be left blank: the default applies.
     DEFAULTED = ("carry_over_max_pct", "panel_size", "score_comment_min_length", "objection_days", "unsuitable_reviewers_max",
                  "panel_min_industry", "panel_min_academia", "panel_min_research", "panel_max_per_institution",
-                 "zone_panel_size", "zone_min_scorers", "evaluation_rounds", "written_weight", "presentation_weight")
+                 "zone_panel_size", "zone_min_scorers", "evaluation_rounds", "written_weight", "presentation_weight",
+                 "indirect_cap_pct", "equipment_threshold_won")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +90,8 @@ class CallForm(forms.ModelForm):
                     css_class="row",
                 ),
                 Div(Div("carry_over_max_pct", css_class="col-md-3"), css_class="row"),
+                Div(Div("indirect_cap_pct", css_class="col-md-6"), Div("equipment_threshold_won", css_class="col-md-6"),
+                    css_class="row"),
                 "reveal_expert_names",
             ),
             Fieldset(

@@ -209,6 +209,19 @@ class Call(models.Model):
         help_text=_("Unspent national funds a project may carry into the next year, at most this share of the "
                     "year's national funds (0: no carry-over)."),
     )
+    # Spending in the annual reports (projects.services.spending): the indirect costs never above this
+    # share of the other costs, whatever an institution's approved rate; an equipment line above the
+    # threshold only if the agreement in force approves equipment for that year.
+    indirect_cap_pct = models.DecimalField(
+        _("indirect costs cap (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Indirect costs may be at most this share of a region's other costs, per source and year, "
+                    "even where an institution's approved rate is higher."),
+    )
+    equipment_threshold_won = models.BigIntegerField(
+        _("equipment threshold (KRW)"), default=30_000_000, validators=[MinValueValidator(0)],
+        help_text=_("Equipment spending above this amount needs equipment approved in the agreement for that year."),
+    )
     reveal_expert_names = models.BooleanField(
         _("show consultant names to regions"), default=False,
         help_text=_("If off, regional officials see consulting comments without the experts' names."),
@@ -682,6 +695,11 @@ class Institution(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("belongs to"),
         help_text=_("A foundation's university, a department's institution."))
+    # 간접비 고시비율: the indirect-cost rate approved for the institution (projects.services.spending).
+    indirect_rate_pct = models.DecimalField(
+        _("approved indirect-cost rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("간접비 고시비율. Blank: not recorded (the call's cap applies)."))
 
     class Meta:
         ordering = ["name_ko"]

@@ -14,6 +14,7 @@ from .models import (
     ProjectStage,
     ReportPart,
     Sanction,
+    SpendingLine,
     StageEvaluation,
     StagePlan,
     StageReport,
@@ -132,3 +133,12 @@ class OutcomeRecordAdmin(ReadOnlyAdmin):
     search_fields = ("project__proposal__title_ko", "title", "doi", "application_number")
     list_select_related = ("project__proposal", "region", "entered_by")
     inlines = [OutcomeEvidenceInline]
+
+
+@admin.register(SpendingLine)
+class SpendingLineAdmin(ReadOnlyAdmin):
+    # Written on the annual report page (projects.services.reports.report_part_save, the CSV import).
+    list_display = ("part", "source", "category", "amount_won")
+    list_filter = ("source", "category", "part__report__year")
+    search_fields = ("part__report__project__proposal__title_ko",)
+    list_select_related = ("part__report", "part__region")

@@ -11,9 +11,10 @@ from accounts.models import User
 from evaluations.models import ScoresheetState
 from evaluations.services import assignment_declare, scoresheet_save
 from funding.models import DecisionState, FundingDecision
+from programmes.categories import SpendingCategory
 from programmes.models import Call
 
-from .models import Outcome, Project, ReportState, RoundState, StageRound
+from .models import Outcome, Project, ReportState, RoundState, SpendingSource, StageRound
 from .services import documents, lifecycle, reports, stages
 
 ROUND_TITLE = "2023년 선정과제 1단계(시범사업) 종료 단계평가"
@@ -28,6 +29,24 @@ def _official(region):
     return User.objects.get(username=f"official-{region.code}")
 
 
+# Realistic shares of a year's spending: personnel about 40 %, indirect costs 10 % of the whole (about
+# 11 % of the other costs, within every demo institution's approved rate and the call's 20 % cap);
+# equipment kept at the call's threshold (the demo agreements approve no equipment).
+SHARES = ((SpendingCategory.PERSONNEL, 40), (SpendingCategory.EQUIPMENT, 8), (SpendingCategory.ACTIVITIES, 12),
+          (SpendingCategory.COMMISSIONED, 15), (SpendingCategory.INDIRECT, 10))
+EQUIPMENT_AT_MOST = 30_000_000
+
+
+def by_category(source: str, total: int) -> dict:
+    """`total` won split over the categories by SHARES, the rest (about 15 %) to materials; exact."""
+    amounts = {}
+    for category, pct in SHARES:
+        amount = total * pct // 100
+        amounts[(source, category)] = min(amount, EQUIPMENT_AT_MOST) if category == SpendingCategory.EQUIPMENT else amount
+    amounts[(source, SpendingCategory.MATERIALS)] = total - sum(amounts.values())
+    return amounts
+
+
 def _fill_and_submit(report, project, *, submit=True):
     proposal = project.proposal
     budget = {(b.region_id, b.year): b for b in proposal.budget_lines.filter(year=report.year)}
@@ -35,8 +54,8 @@ def _fill_and_submit(report, project, *, submit=True):
         line = budget.get((part.region_id, report.year))
         reports.report_part_save(
             actor=_official(part.region), part=part,
-            national_spent=int(line.national_won * 0.93) if line else 0,
-            local_spent=int(line.local_won * 0.96) if line else 0,
+            spending={**by_category(SpendingSource.NATIONAL, int(line.national_won * 0.93) if line else 0),
+                      **by_category(SpendingSource.LOCAL, int(line.local_won * 0.96) if line else 0)},
             narrative=f"{part.region.name}: {NARRATIVE[report.year]}")
     lead = _official(proposal.lead_region)
     step = report.year - project.start_year + 1  # 1, 2, 3 within the pilot

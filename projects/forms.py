@@ -6,11 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import WonField
+from core.forms import MoneyInput, WonField
 from evaluations.forms import AutoPlanForm
+from programmes.categories import SpendingCategory
 from programmes.models import Call
 
-from .models import Outcome, PatentStatus, SanctionKind
+from .models import Outcome, PatentStatus, SanctionKind, SpendingSource
+from .services import spending
 from .services.outcomes import KIND_FIELDS
 from .services.stages import DEFAULT_RUBRIC
 
@@ -88,18 +90,45 @@ ConditionFormSet = forms.formset_factory(ConditionRowForm, extra=3)
 
 
 class ReportPartForm(forms.Form):
-    """A region's part: its spending and narrative, and the revision the page was based on."""
+    """A region's part: its spending by source and category — a grid of core.forms.WonField cells named
+    `<source>-<category>` (services.spending.cell_key) — its narrative, and the revision the page was
+    based on. A bound form shows back what was typed."""
 
-    national = forms.CharField(required=False, strip=False)
-    local = forms.CharField(required=False, strip=False)
     narrative = forms.CharField(required=False, strip=False)
     revision = forms.CharField(required=False, strip=False)
 
-    TYPED = ("national", "local", "narrative", "revision")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in spending.CATEGORIES:
+            for source in spending.SOURCES:
+                self.fields[spending.cell_key(source, category)] = WonField(
+                    label=f"{SpendingCategory(category).label} · {SpendingSource(source).label}", required=False,
+                    widget=MoneyInput(attrs={"data-kind": source}))
 
-    def typed(self, part) -> dict:
-        """What was typed into the part's form, to show it back."""
-        return {"pk": part.pk, **{name: self.data.get(name, "") for name in self.TYPED}}
+    @classmethod
+    def of(cls, part, amounts: dict) -> "ReportPartForm":
+        """The form of a part as saved."""
+        return cls(initial={"narrative": part.narrative, "revision": part.revision,
+                            **{spending.cell_key(s, c): f"{v:,}" for (s, c), v in amounts.items()}})
+
+    def spending(self) -> dict:
+        """{(source, category): won} as the service takes it."""
+        return {(s, c): self.cleaned_data.get(spending.cell_key(s, c))
+                for s in spending.SOURCES for c in spending.CATEGORIES}
+
+    def has_changed_from(self, part) -> bool:
+        """What was typed differs from the part as saved (after is_valid)."""
+        if self.data.get("narrative", "").strip() != part.narrative:
+            return True
+        saved = {(line.source, line.category): line.amount_won for line in part.spending_lines.all()}
+        # An unreadable cell is missing from cleaned_data: -1, a change.
+        return any((self.cleaned_data.get(spending.cell_key(s, c), -1) or 0) != saved.get((s, c), 0)
+                   for s in spending.SOURCES for c in spending.CATEGORIES)
+
+    def grid(self) -> list[tuple]:
+        """The grid's rows: (category label, [bound field per source])."""
+        return [(SpendingCategory(c).label, [self[spending.cell_key(s, c)] for s in spending.SOURCES])
+                for c in spending.CATEGORIES]
 
 
 class ReportAttachForm(ReportPartForm):
@@ -107,6 +136,12 @@ class ReportAttachForm(ReportPartForm):
 
     file = forms.FileField(allow_empty_file=True,  # the upload check says what is wrong with an empty file
                            error_messages={"required": _("Choose a file to upload.")})
+
+
+class SpendingImportForm(forms.Form):
+    file = forms.FileField(label=_("Accounting export (CSV or XLSX)"), allow_empty_file=True,
+                           error_messages={"required": _("Choose a file to upload.")},
+                           help_text=_("Columns 연도, 재원, 비목, 금액 and optionally 적요; UTF-8 or CP949."))
 
 
 class ReportForm(forms.Form):

@@ -33,6 +33,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.documents.models import DocumentStatus, OfficialDocument
 from evaluations.models import Assignment, AssignmentKind
+from programmes.categories import SpendingCategory
 from programmes.models import RubricCriterion
 from proposals.models import OutcomeKind  # noqa: F401  (the outcome types live with the KPIs that count them)
 
@@ -182,6 +183,35 @@ class ReportPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.region}"
+
+
+class SpendingSource(models.TextChoices):
+    NATIONAL = "national", _("National funds")
+    LOCAL = "local", _("Local funds")
+
+
+class SpendingLine(models.Model):
+    """What a region spent in the report's year from one source in one spending category
+    (programmes.categories). The part's `national_spent_won` / `local_spent_won` are the sums of its
+    lines, written by the one service that writes both (projects.services.spending.spending_save)."""
+
+    part = models.ForeignKey(ReportPart, on_delete=models.CASCADE, related_name="spending_lines",
+                             verbose_name=_("region's part of a report"))
+    source = models.CharField(_("source"), max_length=20, choices=SpendingSource.choices)
+    category = models.CharField(_("spending category"), max_length=20, choices=SpendingCategory.choices)
+    amount_won = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["part_id", "source", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "source", "category"], name="one_spending_line_per_category"),
+            models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="spending_line_not_negative"),
+        ]
+        verbose_name = _("spending line")
+        verbose_name_plural = _("spending lines")
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.source} {self.category}: {self.amount_won}"
 
 
 class KPIResult(models.Model):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/reports/<int:year>/accept/", views.report_accept, name="report_accept"),
     path("<int:pk>/reports/<int:year>/return/", views.report_return, name="report_return"),
     path("<int:pk>/reports/<int:year>/attach/", views.report_attach, name="report_attach"),
+    path("<int:pk>/reports/<int:year>/spending-import/", views.spending_import, name="spending_import"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("conditions/<int:pk>/close/", views.condition_close, name="condition_close"),
     path("rounds/", views.round_list, name="rounds"),

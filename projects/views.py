@@ -26,6 +26,7 @@ from evaluations.models import ScoresheetState
 from evaluations.selectors import experts
 from evaluations.services.panels import panel_unassign
 from evaluations.views import auto_plan_page
+from programmes.categories import SpendingCategory
 from programmes.models import Call, Region
 from programmes.money import TOTAL_KEY, MatchingRule
 from proposals.selectors import participations_of
@@ -48,6 +49,7 @@ from .forms import (
     RoundOpenForm,
     RoundPlanForm,
     SanctionForm,
+    SpendingImportForm,
     rubric_formset,
     rubric_rows,
 )
@@ -65,7 +67,7 @@ from .models import (
     StageReport,
     StageRound,
 )
-from .services import goodfaith, lifecycle, outcomes, plans, reports, stages
+from .services import goodfaith, lifecycle, outcomes, plans, reports, spending, stages
 
 PAGE_SIZE = 20
 
@@ -203,20 +205,27 @@ def report_start(request, pk):
     return redirect("projects:report", pk=pk, year=year)
 
 
-def _report_context(request, report, *, part_data=None, report_data=None, stale_part=None, stale_report=False):
+def _spending_rows(amounts: dict) -> list[tuple]:
+    """A saved part's spending for reading: (category label, national, local, total) per category."""
+    return [(SpendingCategory(c).label, *(amounts.get((s, c), 0) for s in spending.SOURCES),
+             sum(amounts.get((s, c), 0) for s in spending.SOURCES)) for c in spending.CATEGORIES]
+
+
+def _report_context(request, report, *, part_form=None, part_pk=None, stale_part=None, stale_report=False,
+                    report_data=None, spending_import=None):
+    """The report page. `part_form`: the bound form of part `part_pk` as posted (what was typed stays)."""
     user = request.user
     project = report.project
     stage = next((s for s in project.stages.all() if report.year in s.year_list), None)
-    parts = list(report.parts.select_related("region", "updated_by"))
+    parts = list(report.parts.select_related("region", "updated_by").prefetch_related("spending_lines"))
     attachments = list(report.attachments.select_related("region"))
     for part in parts:
         part.can_edit = report.is_editable and user.has_perm("projects.edit_report_part", part)
         part.files = [a for a in attachments if a.region_id == part.region_id]
-        if part_data is not None and part.pk == part_data["pk"]:
-            part.form = part_data
-        else:
-            part.form = {"national": part.national_spent_won, "local": part.local_spent_won,
-                         "narrative": part.narrative, "revision": part.revision}
+        amounts = spending.amounts_of(part)
+        part.spending_rows = _spending_rows(amounts)
+        if part.can_edit:
+            part.form = part_form if part_form is not None and part.pk == part_pk else ReportPartForm.of(part, amounts)
         part.stale = stale_part == part.pk
     results = list(report.kpi_results.select_related("kpi"))
     index = (stage.number if stage else 1) - 1
@@ -247,6 +256,9 @@ def _report_context(request, report, *, part_data=None, report_data=None, stale_
         "revision": report_data["revision"] if report_data is not None else report.revision,
         "stale_report": stale_report, "overdue": report.is_overdue(timezone.localdate()),
         "own_part": next((p for p in parts if p.can_edit), None),
+        "matching_pct": project.proposal.call.min_local_matching_pct,
+        "matching_basis": project.proposal.call.matching_basis,
+        "spending_import": spending_import, "import_form": SpendingImportForm(),
     }
 
 
@@ -273,21 +285,26 @@ def report_page(request, pk, year):
     return render(request, "projects/report.html", _report_context(request, report))
 
 
-@require_POST
-@login_required
-def report_part_save(request, pk, year):
-    """A region saves its own part."""
-    report = _report_of(request, pk, year)
+def _own_part(request, report):
     part_id = posted_id(request, "part")
     if part_id is None:
         raise Http404
-    part = get_object_or_404(report.parts, pk=part_id)
+    return get_object_or_404(report.parts, pk=part_id)
+
+
+@require_POST
+@login_required
+def report_part_save(request, pk, year):
+    """A region saves its own part: the spending grid and the narrative. A refused amount is shown at
+    its cell with everything typed kept."""
+    report = _report_of(request, pk, year)
+    part = _own_part(request, report)
     form = ReportPartForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            reports.report_part_save(actor=request.user, part=part, national_spent=d["national"],
-                                     local_spent=d["local"], narrative=d["narrative"], revision=d["revision"])
+            reports.report_part_save(actor=request.user, part=part, spending=form.spending(),
+                                     narrative=d["narrative"], revision=d["revision"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -295,11 +312,46 @@ def report_part_save(request, pk, year):
             return _back_to(report)
     _show_errors(request, form)
     report.refresh_from_db()
-    typed = form.typed(part)
     # Based on an older revision: show the saved version beside what was typed.
-    stale = part.pk if typed["revision"] != str(report.parts.get(pk=part.pk).revision) else None
+    stale = part.pk if form.data.get("revision", "") != str(report.parts.get(pk=part.pk).revision) else None
     return render(request, "projects/report.html",
-                  _report_context(request, report, part_data=typed, stale_part=stale), status=400)
+                  _report_context(request, report, part_form=form, part_pk=part.pk, stale_part=stale), status=400)
+
+
+@require_POST
+@login_required
+def spending_import(request, pk, year):
+    """A region replaces its part's spending from an accounting export; the page shows the row report
+    (and, when the sums break a rule, the grid with the imported sums and the problem at its cell)."""
+    report = _report_of(request, pk, year)
+    part = _own_part(request, report)
+    form = SpendingImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        try:
+            result = reports.report_part_import(actor=request.user, part=part, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc, field="file")
+    if result is not None and result.saved:
+        messages.success(request, _("%(n)s rows imported: your region's spending was replaced.") % {
+            "n": len(result.rows)})
+        return _back_to(report)
+    grid = None
+    if result is None:
+        _show_errors(request, form)
+    elif result.refused:
+        messages.error(request, _("Nothing was imported: %(n)s rows were refused (see the row report).") % {
+            "n": len(result.refused)})
+    else:
+        messages.error(request, _("Nothing was imported: the file's sums break the spending rules (see the grid)."))
+        if result.amounts:
+            grid = ReportPartForm({"narrative": part.narrative, "revision": part.revision,
+                                   **{spending.cell_key(s, c): f"{v:,}" for (s, c), v in result.amounts.items()}})
+            grid.is_valid()
+            apply_errors(grid, ValidationError(result.problems))
+    report.refresh_from_db()
+    return render(request, "projects/report.html", _report_context(
+        request, report, part_form=grid, part_pk=part.pk, spending_import=result), status=400)
 
 
 @require_POST
@@ -377,21 +429,22 @@ def report_attach(request, pk, year):
     region typed into its part (not yet saved) stays on the page."""
     report = _report_of(request, pk, year)
     form = ReportAttachForm(request.POST, request.FILES)
-    if not form.is_valid():
+    part = report.parts.filter(region_id=request.user.region_id).first()
+    typed = part is not None and "narrative" in request.POST
+    if not form.is_valid() and "file" in form.errors:
         _show_errors(request, form)
         return _back_to(report)
-    part = report.parts.filter(region_id=request.user.region_id).first()
-    typed = form.typed(part) if part is not None and "narrative" in request.POST else None
     try:
         reports.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
     except ValidationError as exc:
-        apply_errors(form, exc)
+        apply_errors(form, exc, field="file")
         _show_errors(request, form)
-        return render(request, "projects/report.html", _report_context(request, report, part_data=typed), status=400)
+        return render(request, "projects/report.html", _report_context(
+            request, report, part_form=form if typed else None, part_pk=part.pk if part else None), status=400)
     messages.success(request, _("The file was attached."))
-    if typed is not None and (typed["narrative"].strip() != part.narrative or typed["national"] != str(
-            part.national_spent_won) or typed["local"] != str(part.local_spent_won)):
-        return render(request, "projects/report.html", _report_context(request, report, part_data=typed))
+    if typed and form.has_changed_from(part):
+        return render(request, "projects/report.html",
+                      _report_context(request, report, part_form=form, part_pk=part.pk))
     return _back_to(report)
 
 

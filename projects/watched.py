@@ -14,6 +14,7 @@ from .models import (
     ProjectStage,
     ReportPart,
     Sanction,
+    SpendingLine,
     StageEvaluation,
     StagePlan,
     StageRound,
@@ -21,6 +22,6 @@ from .models import (
 
 
 def register() -> None:
-    for model in (Project, ProjectStage, AnnualReport, ReportPart, KPIResult, StageRound, StageEvaluation, Condition,
+    for model in (Project, ProjectStage, AnnualReport, ReportPart, SpendingLine, KPIResult, StageRound, StageEvaluation, Condition,
                   StagePlan, PlanYear, GoodFaithReview, Sanction, OutcomeRecord, OutcomeEvidence):
         watch(model)

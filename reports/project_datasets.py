@@ -9,7 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from projects.models import OutcomeKind, OutcomeRecord, OutcomeState, PatentStatus, ReportPart, ReportState
+from programmes.categories import SpendingCategory
+from projects.models import (
+    OutcomeKind,
+    OutcomeRecord,
+    OutcomeState,
+    PatentStatus,
+    ReportPart,
+    ReportState,
+    SpendingLine,
+    SpendingSource,
+)
 
 from .datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
 
@@ -49,6 +59,40 @@ register(Dataset(
         Column("report__submitted_at", _("Submitted"), DATETIME, width=17),
         Column("national_spent_won", _("National funds spent (won)"), WON, width=18),
         Column("local_spent_won", _("Local funds spent (won)"), WON, width=18),
+    ),
+))
+
+
+# --- spending by category ---
+
+
+def _spending_rows(*, user, filters: dict) -> QuerySet:
+    return (
+        SpendingLine.objects.filter(part__report__project__proposal__in=visible_proposals(user=user, filters=filters)
+                                    .values("pk"))
+        .order_by("part__report__project__proposal__call__year", "part__report__project__proposal_id",
+                  "part__report__year", "part__region__order", "source", "category")
+        .values("pk", "part__report__project__proposal_id", "part__report__project__proposal__call__year",
+                "part__report__project__proposal__title_ko", "part__region__name_ko", "part__region__name_en",
+                "part__report__year", "part__report__state", "source", "category", "amount_won")
+    )
+
+
+register(Dataset(
+    key="spending", label=_("Spending by category"),
+    description=_("One row per region, year, source and spending category of the annual reports: what each "
+                  "region reported spent (the rows of a part add up to its national and local totals)."),
+    perm="reports.export_annual_reports", rows=_spending_rows,
+    columns=(
+        Column("part__report__project__proposal_id", _("Proposal no."), INT, width=9),
+        Column("part__report__project__proposal__call__year", _("Call year"), INT, width=9),
+        Column("part__report__project__proposal__title_ko", _("Project"), TEXT, width=40),
+        Column("region", _("Region"), value=_named("part__region__name"), width=12),
+        Column("part__report__year", _("Year"), INT, width=8),
+        Column("state", _("State"), value=_label("part__report__state", ReportState.choices), width=14),
+        Column("source", _("Source"), value=_label("source", SpendingSource.choices), width=10),
+        Column("category", _("Spending category"), value=_label("category", SpendingCategory.choices), width=16),
+        Column("amount_won", _("Amount (won)"), WON, width=18),
     ),
 ))
 

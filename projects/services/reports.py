@@ -20,6 +20,7 @@ from core import josa
 from core.money_input import parse_won
 from core.moves import Move, check_move, move_of
 from core.permissions import require
+from programmes.categories import SpendingCategory
 
 from ..models import (
     AnnualReport,
@@ -29,8 +30,10 @@ from ..models import (
     ReportAttachment,
     ReportPart,
     ReportState,
+    SpendingSource,
 )
 from . import outcomes
+from . import spending as spending_rules
 
 
 def report_due_on(year: int) -> datetime.date:
@@ -118,29 +121,59 @@ def _stale(revision, current) -> bool:
 
 
 @transaction.atomic
-def report_part_save(*, actor, part: ReportPart, national_spent, local_spent, narrative: str,
-                     revision=None) -> ReportPart:
-    """A region saves its own part. A save based on an older revision is refused."""
-    part = ReportPart.objects.select_for_update().select_related("report__project__proposal").get(pk=part.pk)
+def report_part_save(*, actor, part: ReportPart, narrative: str, spending: dict | None = None,
+                     national_spent=None, local_spent=None, revision=None) -> ReportPart:
+    """A region saves its own part: its spending by source and category (`spending`, {(source,
+    category): amount as typed}, see services.spending) and its narrative. Without `spending`, the
+    two totals `national_spent` / `local_spent` are saved as "unclassified" lines (what a part held
+    before categories). The spending rules (services.spending.spending_problems) refuse at the cell; a save
+    based on an older revision is refused. Nothing is half-saved."""
+    part = ReportPart.objects.select_for_update().select_related(
+        "report__project__proposal__call").get(pk=part.pk)
     require(actor, "projects.edit_report_part", part)
     report = _locked(part.report)
+    part.report = report
     _check_editable(report)
     if _stale(revision, part.revision):
         raise ValidationError(_("Someone else saved this part meanwhile. Your text is kept below; compare it "
                                 "with the saved version and save again."))
     errors = {}
-    national = _amount(national_spent, "national_spent_won", errors)
-    local = _amount(local_spent, "local_spent_won", errors)
+    if spending is None:
+        amounts = {(SpendingSource.NATIONAL, SpendingCategory.UNCLASSIFIED):
+                   _amount(national_spent, "national_spent_won", errors),
+                   (SpendingSource.LOCAL, SpendingCategory.UNCLASSIFIED):
+                   _amount(local_spent, "local_spent_won", errors)}
+    else:
+        amounts, errors = spending_rules.read_amounts(spending)
     if len(narrative or "") > 20000:
         errors["narrative"] = _("At most 20,000 characters.")
     if errors:
         raise ValidationError(errors)
-    part.national_spent_won, part.local_spent_won = national, local
+    problems = spending_rules.spending_problems(part=part, amounts=amounts)
+    if problems:
+        raise ValidationError(problems)
+    spending_rules.write_lines(part, amounts)
     part.narrative = (narrative or "").strip()
     part.updated_by = actor
     part.revision += 1
     part.save()
     return part
+
+
+def report_part_import(*, actor, part: ReportPart, upload) -> spending_rules.SpendingImport:
+    """A region replaces its part's spending with a year's spending read from an accounting export
+    (services.spending.read_import). All or nothing: when a row is refused, or the sums break a rule,
+    nothing is saved and the returned row report says why; else the sums are saved through
+    `report_part_save` (the narrative kept)."""
+    require(actor, "projects.edit_report_part", part)
+    _check_editable(part.report)
+    result = spending_rules.read_import(part=part, upload=upload)
+    if result.refused or result.problems:
+        return result
+    part = report_part_save(actor=actor, part=part, narrative=part.narrative,
+                            spending={key: str(amount) for key, amount in result.amounts.items()})
+    result.saved = True
+    return result
 
 
 @transaction.atomic

@@ -485,6 +485,10 @@ EXPECTED = {
     "evaluations:theme_review_declare [POST]": "login 403 403 403 400 404 404 403 403",
     "evaluations:theme_review_save": "405 405 405 405 405 405 405 405 405",
     "evaluations:theme_review_save [POST]": "login 403 403 403 302 404 404 403 403",
+    # --- spending --- (a region's CSV import into its own part; the world's report is submitted: the owner's
+    # import is refused by its state, the partner may not touch the owner's part, staff import nothing)
+    "projects:spending_import": "405 405 405 405 405 405 405 405 405",
+    "projects:spending_import [POST]": "login 400 404 403 404 404 404 403 403",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -668,6 +672,9 @@ PAYLOADS = {
     "evaluations:theme_review_declare": lambda w: {"decision": "none"},
     "evaluations:theme_review_save": lambda w: {"feasibility_grade": "4", "recommendation": "recommend",
                                                 "reasons": "실현 가능", "action": "save"},
+    # --- spending ---
+    "projects:spending_import": lambda w: {"part": str(own_report_part(w).pk), "file": SimpleUploadedFile(
+        "spending.csv", "연도,재원,비목,금액\n2023,국비,인건비,1000\n2023,지방비,인건비,200\n".encode())},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -819,6 +826,8 @@ FILL = {
     **{f"evaluations:{name}": lambda w: {"pk": w.theme.pk} for name in ("theme_reviews", "theme_review_return")},
     **{f"evaluations:{name}": lambda w: {"pk": w.theme_review.pk} for name in (
         "theme_review", "theme_review_declare", "theme_review_save")},
+    # --- spending ---
+    "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
 }
 
 

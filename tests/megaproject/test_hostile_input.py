@@ -451,6 +451,8 @@ FORMS = {
     "evaluations:expert_group_member": "ministry", "evaluations:expert_group_assign": "ministry",
     "evaluations:theme_reviews": "ministry", "evaluations:theme_review_return": "ministry",
     "evaluations:theme_review_declare": "assigned_expert", "evaluations:theme_review_save": "assigned_expert",
+    # --- spending --- (a region's CSV import; the grid and the file on an editable report: tests/projects/test_spending.py)
+    "projects:spending_import": "owner",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -495,7 +497,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:expert_group_member": "evaluations:expert_group",
              "evaluations:expert_group_assign": "evaluations:expert_group",
              "evaluations:theme_review_return": "evaluations:theme_reviews", "evaluations:theme_review_declare": None,
-             "evaluations:theme_review_save": "evaluations:theme_review"}
+             "evaluations:theme_review_save": "evaluations:theme_review",
+             # --- spending ---
+             "projects:spending_import": "projects:report"}
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from projects.models import (
     ReportAttachment,
     ReportPart,
     ReportStatus,
+    SpendingLine,
     StageEvaluation,
     StagePlan,
     StageReport,
@@ -47,18 +48,20 @@ FILL = {
     # The report page's actions, one URL each (POST only).
     **{f"report_{action}": lambda w: [w["project"], YEAR]
        for action in ("part", "save", "submit", "accept", "return", "attach")},
+    "spending_import": lambda w: [w["project"], YEAR],
     # The round page's and the plan page's actions, one URL each (POST only).
     **{f"round_{action}": lambda w: [w["round"]] for action in ROUND_ACTIONS},
     **{f"plan_{action}": lambda w: [w["plan"]] for action in PLAN_ACTIONS},
     "round_auto_assign": lambda w: [w["round"]],  # the round's automatic plan (staff)
 }
 POST_ONLY = {"report_start", "condition_close", "report_part", "report_save", "report_submit", "report_accept",
-             "report_return", "report_attach", *(f"round_{a}" for a in ROUND_ACTIONS),
+             "report_return", "report_attach", "spending_import", *(f"round_{a}" for a in ROUND_ACTIONS),
              *(f"plan_{a}" for a in PLAN_ACTIONS)}
 # Every operation the pages accept, in one payload (whatever a POST would try).
 PAYLOAD = {"op": "accept", "action": "grade", "year": YEAR + 1, "evidence": "증빙", "comment": "의견", "confirm": "yes",
            "outcome": Outcome.TERMINATE, "reason": "이유", "wind_down_on": "2026-01-01", "national": "1",
-           "local": "1", "narrative": "x", "call": "", "stage_number": 2, "title": "t", "envelope_won": 1}
+           "local": "1", "national-personnel": "1", "local-indirect": "1", "narrative": "x", "call": "",
+           "stage_number": 2, "title": "t", "envelope_won": 1}
 
 
 @pytest.fixture
@@ -83,6 +86,7 @@ def state() -> list:
     return [
         list(AnnualReport.objects.order_by("pk").values_list("pk", "year", "state", "narrative", "review_comment")),
         list(ReportPart.objects.order_by("pk").values_list("pk", "national_spent_won", "narrative")),
+        list(SpendingLine.objects.order_by("pk").values_list("pk", "source", "category", "amount_won")),
         list(ReportAttachment.objects.order_by("pk").values_list("pk")),
         list(Condition.objects.order_by("pk").values_list("pk", "state", "evidence")),
         list(StageRound.objects.order_by("pk").values_list("pk", "state")),

@@ -62,3 +62,24 @@ def test_another_region_s_official_exports_nothing_and_the_partner_everything(cl
                                                                                 partner_official):
     assert csv_rows(body_of(export(client, outsider_official, "csv")))[1:] == []
     assert len(csv_rows(body_of(export(client, partner_official, "csv")))[1:]) == 4
+
+
+# --- spending by category ---
+
+
+def test_the_spending_export_has_one_row_per_category_adding_up_to_the_totals(client, ministry, reported):
+    gwangju = reported.reports.get(year=2027).parts.get(region__code="gwangju")
+    reports.report_part_save(actor=official_of(gwangju.region), part=gwangju, narrative="광주 추진 실적", spending={
+        ("national", "personnel"): "1,000,000,000", ("national", "indirect"): "200,000,000",
+        ("national", "materials"): "500,000,000", ("local", "personnel"): "400,000,000"})
+    log_in(client, ministry)
+    rows = csv_rows(body_of(client.get(reverse("reports:export", args=["spending", "csv"]))))
+    header, data = rows[0], rows[1:]
+    got = {(r[header.index("Year")], r[header.index("Region")], r[header.index("Source")],
+            r[header.index("Spending category")]): int(r[header.index("Amount (won)")]) for r in data}
+    assert got == {("2027", "Gwangju", "National funds", "Personnel"): 1_000_000_000,
+                   ("2027", "Gwangju", "National funds", "Indirect costs"): 200_000_000,
+                   ("2027", "Gwangju", "National funds", "Materials"): 500_000_000,
+                   ("2027", "Gwangju", "Local funds", "Personnel"): 400_000_000}
+    gwangju.refresh_from_db()
+    assert sum(v for k, v in got.items() if k[2] == "National funds") == gwangju.national_spent_won

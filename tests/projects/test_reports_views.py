@@ -48,13 +48,13 @@ def test_each_region_edits_only_its_own_part(client, report, partner_official, g
     editable = [p.region_id for p in response.context["parts"] if p.can_edit]
     assert editable == [jeonnam_id]
     own = part_of(report, jeonnam_id)
-    client.post(action_url(report, "part"), {"part": own.pk, "national": "800000000", "local": "200000000",
+    client.post(action_url(report, "part"), {"part": own.pk, "national-personnel": "800000000", "local-personnel": "200000000",
                                              "narrative": "전남 실적", "revision": own.revision})
     own.refresh_from_db()
     assert (own.national_spent_won, own.narrative) == (800_000_000, "전남 실적")
     lead_part = part_of(report, gwangju_id)
-    response = client.post(action_url(report, "part"), {"part": lead_part.pk, "national": "1",
-                                                        "local": "1", "narrative": "x", "revision": lead_part.revision})
+    response = client.post(action_url(report, "part"), {"part": lead_part.pk, "national-personnel": "1",
+                                                        "local-personnel": "1", "narrative": "x", "revision": lead_part.revision})
     assert response.status_code == 403
     lead_part.refresh_from_db()
     assert lead_part.narrative == ""
@@ -63,7 +63,7 @@ def test_each_region_edits_only_its_own_part(client, report, partner_official, g
 def test_a_saved_part_goes_back_to_the_page_with_a_message(client, report, partner_official, jeonnam_id):
     own = part_of(report, jeonnam_id)
     log_in(client, partner_official)
-    response = client.post(action_url(report, "part"), {"part": own.pk, "national": "1,000", "local": "0",
+    response = client.post(action_url(report, "part"), {"part": own.pk, "national-personnel": "1,000", "local-personnel": "200",
                                                         "narrative": "전남 실적", "revision": own.revision},
                            follow=True)
     assert response.redirect_chain == [(report_url(report), 302)]
@@ -78,7 +78,7 @@ def test_a_stale_save_keeps_the_typed_text_and_shows_the_saved_one(client, repor
     reports.report_part_save(actor=partner_official, part=part, national_spent=1, local_spent=1,
                              narrative="먼저 저장된 글")
     log_in(client, partner_official)
-    response = client.post(action_url(report, "part"), {"part": part.pk, "national": "5", "local": "5",
+    response = client.post(action_url(report, "part"), {"part": part.pk, "national-personnel": "5", "local-personnel": "5",
                                                         "narrative": "내가 쓰던 글", "revision": old_revision})
     assert response.status_code == 400
     assert "Someone else saved this part meanwhile" in " ".join(messages_of(response))
@@ -91,12 +91,12 @@ def test_a_stale_save_keeps_the_typed_text_and_shows_the_saved_one(client, repor
 def test_wrong_figures_in_a_part_are_shown_with_what_was_typed(client, report, partner_official, jeonnam_id):
     part = part_of(report, jeonnam_id)
     log_in(client, partner_official)
-    response = client.post(action_url(report, "part"), {"part": part.pk, "national": "-1", "local": "많이",
+    response = client.post(action_url(report, "part"), {"part": part.pk, "national-personnel": "-1", "local-personnel": "많이",
                                                         "narrative": "쓰던 글", "revision": part.revision})
     assert response.status_code == 400
-    assert messages_of(response) == ["Amounts cannot be negative. Enter a whole number of won."]
+    assert messages_of(response) == ["Amounts cannot be negative. Type an amount in won, e.g. 1,000,000 or 1억 2천만."]
     fields = form_fields(response)
-    assert (fields["national"]["value"], fields["local"]["value"]) == ("-1", "많이")
+    assert (fields["national-personnel"]["value"], fields["local-personnel"]["value"]) == ("-1", "많이")
     assert "쓰던 글</textarea>" in response.content.decode()
     part.refresh_from_db()
     assert (part.national_spent_won, part.narrative) == (0, "")
@@ -109,7 +109,7 @@ def test_a_refused_attachment_keeps_the_typed_text(client, report, partner_offic
     part = part_of(report, jeonnam_id)
     log_in(client, partner_official)
     bad = SimpleUploadedFile("evil.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
-    response = client.post(action_url(report, "attach"), {"part": part.pk, "national": "7", "local": "3",
+    response = client.post(action_url(report, "attach"), {"part": part.pk, "national-personnel": "7", "local-personnel": "3",
                                                            "narrative": "아직 저장하지 않은 글",
                                                            "revision": part.revision, "file": bad})
     assert response.status_code == 400
@@ -121,7 +121,7 @@ def test_an_accepted_attachment_keeps_the_unsaved_text_on_the_page(client, repor
     part = part_of(report, jeonnam_id)
     log_in(client, partner_official)
     response = client.post(action_url(report, "attach"), {
-        "part": part.pk, "national": "0", "local": "0", "narrative": "저장 전 글",
+        "part": part.pk, "national-personnel": "0", "local-personnel": "0", "narrative": "저장 전 글",
         "revision": part.revision, "file": SimpleUploadedFile("실적.pdf", PDF, content_type="application/pdf")})
     assert response.status_code == 200
     assert "저장 전 글</textarea>" in response.content.decode()
@@ -311,7 +311,7 @@ def test_the_page_takes_no_post_of_its_own(client, report, official):
 def test_a_part_id_that_is_not_a_number_is_a_404(client, report, partner_official, part):
     log_in(client, partner_official)
     before = state_of(report)
-    response = client.post(action_url(report, "part"), {"part": part, "national": "1", "local": "1",
+    response = client.post(action_url(report, "part"), {"part": part, "national-personnel": "1", "local-personnel": "1",
                                                         "narrative": "x", "revision": "1"})
     assert response.status_code == 404
     assert state_of(report) == before
@@ -326,7 +326,7 @@ def test_a_part_of_another_report_is_a_404(client, report, make_project, partner
     other = reports.report_open(actor=official, project=make_project(title_ko="다른 과제"), year=YEAR)
     foreign = part_of(other, jeonnam_id)
     log_in(client, partner_official)
-    response = client.post(action_url(report, "part"), {"part": foreign.pk, "national": "1", "local": "1",
+    response = client.post(action_url(report, "part"), {"part": foreign.pk, "national-personnel": "1", "local-personnel": "1",
                                                         "narrative": "남의 보고서", "revision": foreign.revision})
     assert response.status_code == 404
     foreign.refresh_from_db()
