@@ -803,3 +803,11 @@ AMENDMENT_TABLE = {"official": (Y, Y, N, N, N), "partner_official": (N, Y, N, N,
                    "ministry": (N, Y, Y, Y, Y), "admin_user": (N, Y, Y, Y, Y), "anonymous": (N, N, N, N, N)}
 COLUMNS = COLUMNS + AMENDMENT_COLUMNS
 TABLE = {role: TABLE[role] + AMENDMENT_TABLE[role] for role in TABLE}
+
+
+# --- scenarios --- Cut-line scenarios of a call (build, compare, turn into prepared decisions): staff only.
+SCENARIO_COLUMNS = [("funding.manage_scenarios", None)]
+SCENARIO_TABLE = {"official": (N,), "partner_official": (N,), "outsider_official": (N,), "expert": (N,),
+                  "ministry": (Y,), "admin_user": (Y,), "anonymous": (N,)}
+COLUMNS = COLUMNS + SCENARIO_COLUMNS
+TABLE = {role: TABLE[role] + SCENARIO_TABLE[role] for role in TABLE}

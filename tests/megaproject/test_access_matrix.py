@@ -442,6 +442,16 @@ EXPECTED = {
     "agreements:amendment_decide": "405 405 405 405 405 405 405 405 405",
     "agreements:amendment_decide [POST]": "login 403 404 403 404 404 404 302 302",  # staff endorse it
     "agreements:compare": "login 404 404 404 404 404 404 404 404",  # one version: nothing to compare
+    # --- scenarios --- (cut-line scenarios of the world's call: staff only; the world's scenario selects nothing,
+    # so turning it into decisions is refused with its reason, back to its page; the comparison without the two
+    # scenarios asked for is a 404)
+    "funding:scenarios": "login 403 403 403 403 403 403 200 200",
+    "funding:scenarios [POST]": "login 403 403 403 403 403 403 302 302",
+    "funding:scenario_compare": "login 403 403 403 403 403 403 404 404",
+    "funding:scenario": "login 403 403 403 403 403 403 200 200",
+    "funding:scenario [POST]": "login 403 403 403 403 403 403 302 302",
+    "funding:scenario_decide": "405 405 405 405 405 405 405 405 405",
+    "funding:scenario_decide [POST]": "login 403 403 403 403 403 403 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -606,6 +616,10 @@ PAYLOADS = {
     "funding:select": lambda w: {"action": "reserve", "reason": "예비 1순위"},
     # --- amend ---
     "agreements:amendment_decide": lambda w: {"action": "endorse", "confirm": "yes"},
+    # --- scenarios ---
+    "funding:scenarios": lambda w: {"name": "대안 시나리오", "top": "", "notes": ""},
+    "funding:scenario": lambda w: {"name": "예산 내 상위 5개", "notes": "메모"},
+    "funding:scenario_decide": lambda w: {"confirm": "on"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -740,6 +754,9 @@ FILL = {
     "agreements:amendment_attachment": lambda w: {"pk": w.amendment.attachments.get().pk},
     "agreements:amendment_decide": lambda w: {"pk": w.amendment.pk},
     "agreements:compare": lambda w: {"pk": w.agreement.agreement_id},
+    # --- scenarios ---
+    **{f"funding:{name}": lambda w: {"pk": w.call.pk} for name in ("scenarios", "scenario_compare")},
+    **{f"funding:{name}": lambda w: {"pk": w.scenario.pk} for name in ("scenario", "scenario_decide")},
 }
 
 
@@ -856,7 +873,15 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **planning_world(ministry=ministry, official=official),
         **outcomes_world(project=projects["project"], official=official),
         **rounds_world(eligible=eligible, ministry=ministry),
+        **scenarios_world(call=call, ministry=ministry),
     )
+
+
+def scenarios_world(*, call, ministry):
+    """A cut-line scenario of the world's call (no line: it selects nothing)."""
+    from funding.models import Scenario
+
+    return {"scenario": Scenario.objects.create(call=call, name="예산 내 상위 5개", created_by=ministry)}
 
 
 def planning_world(*, ministry, official):

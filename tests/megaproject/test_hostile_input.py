@@ -439,6 +439,8 @@ FORMS = {
     "projects:round_auto_assign": "ministry",
     # --- amend --- (the request form: tests/agreements/test_amendments.py, on an agreement in force)
     "agreements:amendment_decide": "ministry",
+    # --- scenarios --- staff start a scenario from the ranking, save it, turn it into decisions
+    "funding:scenarios": "ministry", "funding:scenario": "ministry", "funding:scenario_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -473,7 +475,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
                 for action in ("add", "evidence_add", "review", "withdraw")},
              "evaluations:shortlist_take": "evaluations:ranking", "evaluations:presentation_slot": "evaluations:schedule",
              "evaluations:presentation_attendance": "evaluations:schedule",
-             "agreements:amendment_decide": "agreements:amendment"}
+             "agreements:amendment_decide": "agreements:amendment",
+             # --- scenarios ---
+             "funding:scenario_decide": "funding:scenario"}
 
 
 @pytest.fixture
