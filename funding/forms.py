@@ -99,7 +99,7 @@ class ScenarioForm(forms.Form):
             self.fields[f"choice-{pid}"] = forms.ChoiceField(label=_("Choice"), choices=ScenarioChoice.choices,
                                                              initial=row["choice"])
             self.fields[f"amount-{pid}"] = WonField(label=_("National funding (pilot)"), required=False,
-                                                    initial=row["amount"])
+                                                    initial=f"{row['amount']:,}")
 
     def lines(self) -> dict:
         """{proposal id: (choice, amount or None)}: an amount equal to the request (or blank) is no override."""
