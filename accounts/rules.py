@@ -364,6 +364,7 @@ rules.add_perm("funding.prepare", is_staff_member)
 add_four_eyes_perm("funding.approve", is_staff_member, "prepared_by",
                    _("Four eyes: the person who prepared a decision cannot approve it. Ask another staff member."))
 rules.add_perm("funding.generate_letters", is_staff_member)
+rules.add_perm("funding.manage_scenarios", is_staff_member)  # cut-line scenarios (issue 16)
 rules.add_perm("funding.view_decision", is_staff_member | (is_official & decision_of_own_region & decision_is_told))
 rules.add_perm("funding.download_letter", is_staff_member | (is_official & letter_of_own_region & letter_is_told))
 

@@ -74,6 +74,8 @@ class AuditAction(models.TextChoices):
     FEASIBILITY = "feasibility", _("Expert group or feasibility review of a candidate theme")
     # Two evaluation rounds (issue 16): the shortlist taken, presentation slots and attendance
     EVALUATION_ROUND = "evaluation_round", _("Presentation shortlist, slot or attendance recorded")
+    # Cut-line scenarios (issue 16): a funding scenario saved or turned into prepared decisions
+    FUNDING_SCENARIO = "funding_scenario", _("Funding scenario saved or turned into decisions")
     # Field-level changes seen by django-auditlog
     CREATED = "created", _("Record created")
     CHANGED = "changed", _("Record changed")

@@ -99,9 +99,11 @@ def _ranked(call, results: dict, crits: list[Criterion], submitted_at: dict, nor
     return ordered
 
 
-def ranking_order(*, call, criteria=None, cooperation_type: str = "", normalised: bool = False) -> list[ProposalResult]:
+def ranking_order(*, call, criteria=None, cooperation_type: str = "", normalised: bool = False,
+                  final: bool = False) -> list[ProposalResult]:
     """The results of every evaluated proposal of the call (of one cooperation type if given), in
-    ranking order: the ranking board's rows. `criteria`: the call's rubric rows, if already read."""
+    ranking order: the ranking board's rows. `criteria`: the call's rubric rows, if already read.
+    `final`: a two-round call's final order (final_order) instead of the written round's."""
     criteria = list(call.criteria.all()) if criteria is None else criteria
     crits = [Criterion(id=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria]
     results = call_results(call=call, criteria=crits)
@@ -110,7 +112,8 @@ def ranking_order(*, call, criteria=None, cooperation_type: str = "", normalised
     if cooperation_type:
         evaluated = evaluated.filter(cooperation_type=cooperation_type)
     submitted_at = dict(evaluated.order_by().values_list("pk", "submitted_at"))
-    return _ranked(call, results, crits, submitted_at, normalised)
+    ordered = _ranked(call, results, crits, submitted_at, normalised)
+    return final_order(call=call, ordered=ordered)[0] if final else ordered
 
 
 def rank_of(*, proposal, criteria=None, normalised: bool = False) -> int | None:
@@ -121,11 +124,17 @@ def rank_of(*, proposal, criteria=None, normalised: bool = False) -> int | None:
                 None)
 
 
-def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None) -> dict:
+def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False, page=None,
+                  final: bool = False) -> dict:
     """Every evaluated proposal of the call in ranking order; with `page` (a page number), one
-    page of BOARD_PAGE_SIZE rows, ranked among all (the board's `page` is then the Page)."""
+    page of BOARD_PAGE_SIZE rows, ranked among all (the board's `page` is then the Page).
+    `final`: in a two-round call's final order, each row with its final score (`final`, a
+    RoundsResult or None)."""
     criteria = list(call.criteria.all())
     ordered = ranking_order(call=call, criteria=criteria, cooperation_type=cooperation_type, normalised=normalised)
+    finals = {}
+    if final:
+        ordered, finals = final_order(call=call, ordered=ordered)
     board_page, offset = None, 0
     if page is not None:
         board_page = Paginator(ordered, BOARD_PAGE_SIZE).get_page(page)
@@ -153,7 +162,7 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
             "rank": position if r.evaluators else None, "proposal": p, "result": r,
             "criteria": [(c, r.by_criterion.get(c.pk)) for c in criteria],
             "score": r.score(normalised=normalised, by_confidence=call.weight_by_confidence),
-            "panel": panel.get(p.pk),
+            "panel": panel.get(p.pk), "final": finals.get(p.pk),
         })
     return {"rows": rows, "criteria": criteria, "page": board_page}
 
@@ -225,20 +234,23 @@ class BoardProposal:
         return ProposalState(self.state).label
 
 
-def board_page(*, call, cooperation_type: str = "", normalised: bool = False, page=1, extra=None) -> dict:
+def board_page(*, call, cooperation_type: str = "", normalised: bool = False, page=1, extra=None,
+               final: bool = False) -> dict:
     """One page of the ranking board (BOARD_PAGE_SIZE rows, ranked among all) as plain values:
     {"rows", "criteria", "page"}. Built once per data version (audit.version: every score, panel,
     selection and decision writes an audit event), language and filter, then read from the
     process's cache. `extra`: (name, function(rows, call) → None) a higher app adds its columns with,
-    inside the same cached entry (the selection board: decisions and notes)."""
+    inside the same cached entry (the selection board: decisions and notes). `final`: a two-round
+    call's final order (ranking_board)."""
     number = _page_number(page)
     name, add = extra or ("", None)
-    key = "board:{}:{}:{}:{}:{}:{}:{}".format(call.pk, cooperation_type or "-", int(normalised), number,
-                                              get_language() or "ko", name, data_version())
+    key = "board:{}:{}:{}:{}:{}:{}:{}:{}".format(call.pk, cooperation_type or "-", int(normalised), number,
+                                                 get_language() or "ko", name, int(final), data_version())
     cache = caches["figures"]
     cached = cache.get(key)
     if cached is None:
-        cached = _board_page(call=call, cooperation_type=cooperation_type, normalised=normalised, number=number)
+        cached = _board_page(call=call, cooperation_type=cooperation_type, normalised=normalised, number=number,
+                             final=final)
         if add is not None:
             add(cached["rows"], call)
         cache.set(key, cached, BOARD_CACHE_SECONDS)
@@ -255,12 +267,15 @@ def _page_number(page) -> int:
         return 1
 
 
-def _board_page(*, call, cooperation_type: str, normalised: bool, number: int) -> dict:
-    board = ranking_board(call=call, cooperation_type=cooperation_type, normalised=normalised, page=number)
+def _board_page(*, call, cooperation_type: str, normalised: bool, number: int, final: bool = False) -> dict:
+    board = ranking_board(call=call, cooperation_type=cooperation_type, normalised=normalised, page=number,
+                          final=final)
     rows = []
     for row in board["rows"]:
-        p, r = row["proposal"], row["result"]
+        p, r, f = row["proposal"], row["result"], row.get("final")
         rows.append({
+            "final": f.combined if f else None, "written": f.written if f else None,
+            "presentation": f.presentation if f else None,
             "rank": row["rank"], "score": row["score"],
             "proposal": BoardProposal(pk=p.pk, title_ko=p.title_ko, title_en=p.title_en, region=str(p.lead_region),
                                       cooperation=p.get_cooperation_type_display(), state=p.state,
@@ -427,15 +442,11 @@ def waiting_for_consultants(*, call):
 # --- Two rounds -------------------------------------------------------------------------------
 
 
-def rounds_board(*, call) -> dict:
-    """A two-round call's shortlist with each proposal's written score (as taken), presentation
-    score and combined score, best first (aggregation.rank_rounds); empty before it is taken."""
-    from .models import ShortlistEntry
+def _rounds_results(call, entries) -> tuple[list, dict]:
+    """The shortlisted proposals' RoundsResults best first (aggregation.rank_rounds), and the
+    presentation round's aggregated results by proposal id."""
     from .services.aggregation import RoundsResult, combine_rounds, rank_rounds
 
-    entries = list(ShortlistEntry.objects.filter(call=call).select_related("proposal__lead_region"))
-    if not entries:
-        return {"rows": [], "taken": False}
     by_confidence = call.weight_by_confidence
     presented = aggregate(submitted_sheets(call=call, round=2), criteria_of(call))
     results = []
@@ -447,10 +458,22 @@ def rounds_board(*, call) -> dict:
                                     presentation=presentation,
                                     combined=combine_rounds(written, presentation, written_weight=call.written_weight,
                                                             presentation_weight=call.presentation_weight)))
+    return rank_rounds(results), presented
+
+
+def rounds_board(*, call) -> dict:
+    """A two-round call's shortlist with each proposal's written score (as taken), presentation
+    score and combined score, best first (aggregation.rank_rounds); empty before it is taken."""
+    from .models import ShortlistEntry
+
+    entries = list(ShortlistEntry.objects.filter(call=call).select_related("proposal__lead_region"))
+    if not entries:
+        return {"rows": [], "taken": False}
+    ranked, presented = _rounds_results(call, entries)
     proposals = {e.proposal_id: e.proposal for e in entries}
     rows = [{"rank": place if r.combined is not None else None, "proposal": proposals[r.proposal_id], "result": r,
              "evaluators": presented[r.proposal_id].evaluators if r.proposal_id in presented else 0}
-            for place, r in enumerate(rank_rounds(results), start=1)]
+            for place, r in enumerate(ranked, start=1)]
     return {"rows": rows, "taken": True}
 
 
@@ -461,3 +484,23 @@ def consults_on(user, proposal) -> bool:
         return False
     return Assignment.objects.filter(kind=AssignmentKind.CONSULTING, expert_id=user.pk, proposal_id=proposal.pk,
                                      declared_at__isnull=False, conflict_declared=False).exists()
+
+
+def final_order(*, call, ordered: list[ProposalResult]) -> tuple[list[ProposalResult], dict]:
+    """A two-round call's final order of `ordered` (the written round's ranking, ranking_order):
+    the shortlisted proposals first, by their final score (a × written + b × presentation) ÷ 100
+    (aggregation.combine_rounds, ties as rank_rounds breaks them), then the proposals not
+    shortlisted in their written order. With it, {proposal id: RoundsResult} of the shortlisted.
+    A one-round call, or one whose shortlist is not taken yet: `ordered` as it is."""
+    from .models import ShortlistEntry
+
+    if not call.has_two_rounds:
+        return ordered, {}
+    entries = list(ShortlistEntry.objects.filter(call=call))
+    if not entries:
+        return ordered, {}
+    ranked, _presented = _rounds_results(call, entries)
+    by_id = {r.proposal_id: r for r in ordered}
+    first = [by_id[r.proposal_id] for r in ranked if r.proposal_id in by_id]
+    shortlisted = {r.proposal_id for r in ranked}
+    return first + [r for r in ordered if r.proposal_id not in shortlisted], {r.proposal_id: r for r in ranked}

@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from audit.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import AwardLetter, FundingDecision, FundingYear, LetterBatch, LocalObligation, SelectionNote
+from .models import (
+    AwardLetter,
+    FundingDecision,
+    FundingYear,
+    LetterBatch,
+    LocalObligation,
+    Scenario,
+    ScenarioLine,
+    SelectionNote,
+)
 
 # Selection and money change only through the selection board and the four-eyes
 # pages (their rules and audit events); here they are looked at.
@@ -67,3 +76,27 @@ class LetterBatchAdmin(ReadOnlyAdmin):
     list_select_related = ("call", "requested_by")
     search_fields = ("call__title",)
     date_hierarchy = "requested_at"
+
+
+class ScenarioLineInline(ReadOnlyInline):
+    model = ScenarioLine
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(ReadOnlyAdmin):
+    """Cut-line scenarios: built on their own pages (funding.services.scenarios), looked at here."""
+
+    list_display = ("name", "call", "created_by", "updated_at", "decided_at")
+    list_filter = ("call",)
+    search_fields = ("name", "notes")
+    list_select_related = ("call", "created_by")
+    date_hierarchy = "created_at"
+    inlines = [ScenarioLineInline]
+
+
+@admin.register(ScenarioLine)
+class ScenarioLineAdmin(ReadOnlyAdmin):
+    list_display = ("scenario", "proposal", "choice", "amount_won")
+    list_filter = ("choice",)
+    search_fields = ("scenario__name", "proposal__title_ko")
+    list_select_related = ("scenario", "proposal")

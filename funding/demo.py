@@ -1,15 +1,16 @@
 """Demo: the five real 2023 projects selected and funded (55억원 national over
 2023–2025, local funds as planned, ≥ 20%), with their award letters; the other
 2023 proposals not selected. Through the same services staff use (four eyes:
-`ministry` prepares, `ministry2` approves). Idempotent."""
+`ministry` prepares, `ministry2` approves). Two cut-line scenarios of the 2023 call,
+built from its ranking whatever its proposals (`seed_scenarios`). Idempotent."""
 
 from accounts.models import User
 from programmes.models import Call
 from proposals.demo import PROJECTS_2023
 from proposals.models import Proposal, ProposalState
 
-from . import services
-from .models import DecisionState
+from . import selectors, services
+from .models import DecisionState, Scenario, ScenarioChoice
 
 
 def seed() -> int:
@@ -47,4 +48,27 @@ def seed() -> int:
 
     for letter in AwardLetter.objects.filter(decision__proposal__call=call).exclude(status=LetterStatus.DONE):
         services.letter_request(actor=ministry2, decision=letter.decision, language=letter.language)
+    seed_scenarios(call, ministry)
     return funded
+
+
+TOP = "예산 내 상위 5개"
+ALTERNATIVE = "대안: 상위 6개, 국비 10% 감액"
+
+
+def seed_scenarios(call: Call, ministry: User) -> None:
+    """The call's two scenarios, from its ranking (funding.selectors.call_ranking): the best five
+    within the envelope, and an alternative that takes the sixth too with every request cut by
+    10 %. Written once: a scenario already there is left as staff may have changed it."""
+    ranking = selectors.call_ranking(call)
+    if not ranking:
+        return
+    if not Scenario.objects.filter(call=call, name=TOP).exists():
+        services.scenario_create(actor=ministry, call=call, name=TOP, top=min(5, len(ranking)), ranking=ranking,
+                                 notes="순위표 상위 과제부터 총 예산 한도 안에서 선정한 기준안.")
+    if not Scenario.objects.filter(call=call, name=ALTERNATIVE).exists():
+        scenario = services.scenario_create(actor=ministry, call=call, name=ALTERNATIVE, top=0, ranking=ranking)
+        lines = {r["proposal_id"]: (ScenarioChoice.SELECT, r["requested"] * 9 // 10) for r in ranking[:6]}
+        lines.update({r["proposal_id"]: (ScenarioChoice.RESERVE, None) for r in ranking[6:8]})
+        services.scenario_save(actor=ministry, scenario=scenario, name=ALTERNATIVE, ranking=ranking, lines=lines,
+                               notes="한 과제를 더 지원하고 모든 과제의 국비를 10% 줄이는 안. 예비 2개.")

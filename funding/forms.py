@@ -5,9 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MAX_WON
+from core.forms import MAX_WON, WonField
 from core.money_input import parse_won as read_won
 from programmes.grids import input_name
+
+from .models import ScenarioChoice
 
 
 def parse_won(raw: str) -> int:
@@ -66,3 +68,49 @@ class SelectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if state == "reserve":  # a reserve proposal is selected or not; it is already on the list
             self.fields["action"].choices = [c for c in self.ACTIONS if c[0] != "reserve"]
+
+
+# --- Cut-line scenarios ------------------------------------------------------------------------
+
+
+class ScenarioCreateForm(forms.Form):
+    """A new scenario of the call, prefilled from its ranking (funding.services.scenario_create)."""
+
+    name = forms.CharField(label=_("Scenario name"), max_length=120, strip=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, strip=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    top = forms.IntegerField(label=_("Select the top N within the envelope"), required=False, min_value=0,
+                             max_value=100000, help_text=_("Blank: as many as the envelope holds, down the ranking."))
+
+
+class ScenarioForm(forms.Form):
+    """A scenario's name, notes and, per ranked proposal, its choice (`choice-<id>`) and national
+    funding over the pilot years (`amount-<id>`; the request unless changed)."""
+
+    name = forms.CharField(label=_("Scenario name"), max_length=120, strip=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, strip=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            pid = row["proposal_id"]
+            self.fields[f"choice-{pid}"] = forms.ChoiceField(label=_("Choice"), choices=ScenarioChoice.choices,
+                                                             initial=row["choice"])
+            self.fields[f"amount-{pid}"] = WonField(label=_("National funding (pilot)"), required=False,
+                                                    initial=f"{row['amount']:,}")
+
+    def lines(self) -> dict:
+        """{proposal id: (choice, amount or None)}: an amount equal to the request (or blank) is no override."""
+        out = {}
+        for row in self.rows:
+            pid = row["proposal_id"]
+            amount = self.cleaned_data.get(f"amount-{pid}")
+            out[pid] = (self.cleaned_data[f"choice-{pid}"], None if amount in (None, row["requested"]) else amount)
+        return out
+
+    def bound_rows(self) -> list[dict]:
+        """The rows with their two fields, for the template."""
+        return [{**row, "choice_field": self[f"choice-{row['proposal_id']}"],
+                 "amount_field": self[f"amount-{row['proposal_id']}"]} for row in self.rows]

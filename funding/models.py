@@ -162,3 +162,65 @@ class LetterBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk} of {self.call}"
+
+
+# --- Cut-line scenarios ------------------------------------------------------------------------
+
+
+class Scenario(models.Model):
+    """A named "what if" at the call's funding cut line: which ranked proposals would be selected,
+    put on reserve or left out, and with how much national funding. A scenario never changes a
+    decision by itself: staff turn one into *prepared* decisions (funding.services.scenarios),
+    which another staff member still approves."""
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="funding_scenarios",
+                             verbose_name=_("call"))
+    name = models.CharField(_("name"), max_length=120)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("turned into decisions by"))
+    decided_at = models.DateTimeField(_("turned into decisions at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["call", "name"], name="one_scenario_name_per_call")]
+        verbose_name = _("funding scenario")
+        verbose_name_plural = _("funding scenarios")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScenarioChoice(models.TextChoices):
+    SELECT = "select", _("Select")
+    RESERVE = "reserve", _("Reserve")
+    NONE = "none", _("Not selected")
+
+
+class ScenarioLine(models.Model):
+    """One ranked proposal in a scenario: its choice and, when it differs from the request, the
+    national funding over the pilot years the scenario gives it."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="lines",
+                                 verbose_name=_("funding scenario"))
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("proposal"))
+    choice = models.CharField(_("choice"), max_length=10, choices=ScenarioChoice.choices, default=ScenarioChoice.NONE)
+    amount_won = models.BigIntegerField(_("national funding (override)"), null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["scenario_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "proposal"], name="one_line_per_scenario_proposal"),
+            models.CheckConstraint(condition=models.Q(amount_won__gte=0), name="scenario_amount_not_negative"),
+        ]
+        verbose_name = _("scenario line")
+        verbose_name_plural = _("scenario lines")
+
+    def __str__(self) -> str:
+        return f"{self.scenario}: {self.proposal_id} {self.choice}"

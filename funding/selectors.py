@@ -4,11 +4,11 @@ every write is in funding.services."""
 
 from django.db.models import Q, QuerySet, Sum
 
-from evaluations.selectors import board_page, ranking_board
+from evaluations.selectors import board_page, ranking_board, ranking_order
 from programmes.grids import MoneyGrid, amounts
 from programmes.models import Call
 from proposals.disclosure import disclosure_for, results_q, sees_everything
-from proposals.models import Proposal
+from proposals.models import BudgetLine, Proposal
 from proposals.selectors import participations_of, proposals_visible_to
 
 from .models import AwardLetter, DecisionState, FundingDecision, LetterBatch, LetterStatus, SelectionNote
@@ -48,9 +48,37 @@ def selection_board(*, call: Call, cooperation_type: str = "", page=None) -> dic
 
 def selection_page(*, call: Call, cooperation_type: str = "", page=1) -> dict:
     """One page of the selection board as plain values, cached per data version with the ranking
-    board's page (evaluations.selectors.board_page): each row's decision state and selection
-    reason added (two queries when built, none when read from the cache)."""
-    return board_page(call=call, cooperation_type=cooperation_type, page=page, extra=("selection", _add_decisions))
+    board's page (evaluations.selectors.board_page), in the call's final order (a two-round call:
+    by the final score): each row's decision state, selection reason and running total added
+    (three queries when built, none when read from the cache)."""
+    return board_page(call=call, cooperation_type=cooperation_type, page=page, extra=("selection", _add_decisions),
+                      final=True)
+
+
+def requested_national(call: Call) -> dict[int, int]:
+    """{proposal id: national funding requested over the pilot years} of the call's proposals, from
+    their budget plans (the boards' "national request (pilot)"; one query)."""
+    return dict(BudgetLine.objects.filter(proposal__call=call, year__lt=call.year + call.pilot_years)
+                .order_by().values("proposal").annotate(total=Sum("national_won")).values_list("proposal", "total"))
+
+
+def call_ranking(call: Call) -> list[dict]:
+    """The call's scored proposals down its final ranking (evaluations.selectors.ranking_order,
+    final: a two-round call by the final score, the proposals not shortlisted below): each with
+    its place, its national request over the pilot years and the running total of the requests
+    from the top down to it, and whether that total is over the call's envelope. The first row
+    over it is where the cut line is drawn (`cut`)."""
+    ordered = [r for r in ranking_order(call=call, final=True) if r.evaluators]
+    requested = requested_national(call)
+    rows, cumulative, cut_drawn = [], 0, False
+    for place, result in enumerate(ordered, start=1):
+        amount = requested.get(result.proposal_id) or 0
+        cumulative += amount
+        over = cumulative > call.envelope_won
+        rows.append({"proposal_id": result.proposal_id, "rank": place, "requested": amount,
+                     "cumulative": cumulative, "over": over, "cut": over and not cut_drawn})
+        cut_drawn = cut_drawn or over
+    return rows
 
 
 def selection_note(proposal: Proposal) -> SelectionNote | None:
@@ -62,10 +90,15 @@ def _add_decisions(rows: list[dict], call: Call) -> None:
     decisions = dict(FundingDecision.objects.filter(proposal_id__in=shown).exclude(state=D.WITHDRAWN)
                      .order_by("version").values_list("proposal_id", "state"))
     notes = dict(SelectionNote.objects.filter(proposal_id__in=shown).values_list("proposal_id", "reason"))
+    running = {r["proposal_id"]: r for r in call_ranking(call)}
     for row in rows:
         state = decisions.get(row["proposal"].pk)
         row["decision"] = str(D(state).label) if state else ""
         row["note"] = notes.get(row["proposal"].pk, "")
+        place = running.get(row["proposal"].pk)
+        row["cumulative"] = place["cumulative"] if place else None
+        row["over"] = bool(place and place["over"])
+        row["cut"] = bool(place and place["cut"])
 
 
 # --- A proposal's decisions -------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from proposals.models import ProposalState
 from proposals.selectors import participations_of, proposal_for
 
 from . import selectors, services
-from .forms import DecisionForm, SelectionForm
-from .models import DecisionState, LetterBatch, LetterStatus
+from .forms import DecisionForm, ScenarioCreateForm, ScenarioForm, SelectionForm
+from .models import DecisionState, LetterBatch, LetterStatus, Scenario
 
 
 @require_safe
@@ -243,3 +243,108 @@ def letter_retry(request, pk):
         raise PermissionDenied from exc
     messages.success(request, _("The letter is being built again."))
     return redirect("funding:letters", pk=letter.decision.proposal.call_id)
+
+
+# --- Cut-line scenarios (staff only) -------------------------------------------------------------
+
+
+def _call_for_scenarios(request, pk):
+    require(request.user, "funding.manage_scenarios")
+    return get_object_or_404(calls_visible_to(user=request.user), pk=pk)
+
+
+def _scenario_of(request, pk) -> Scenario:
+    require(request.user, "funding.manage_scenarios")
+    return get_object_or_404(Scenario.objects.filter(call__in=calls_visible_to(user=request.user))
+                             .select_related("call", "created_by", "decided_by"), pk=pk)
+
+
+@login_required
+def scenarios(request, pk):
+    """The call's scenarios with their totals; a new one is started from the ranking ("top N
+    within the envelope"); two of them are chosen to compare."""
+    call = _call_for_scenarios(request, pk)
+    ranking = selectors.call_ranking(call)
+    form = ScenarioCreateForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                scenario = services.scenario_create(actor=request.user, call=call, name=form.cleaned_data["name"],
+                                                    notes=form.cleaned_data["notes"], top=form.cleaned_data["top"],
+                                                    ranking=ranking)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Scenario created from the ranking. Change the choices and amounts, "
+                                            "then save."))
+                return redirect("funding:scenario", pk=scenario.pk)
+        status = 400
+    listed = [(s, services.scenario_figures(s, ranking))
+              for s in call.funding_scenarios.select_related("created_by", "decided_by").prefetch_related("lines")]
+    return render(request, "funding/scenarios.html", {
+        "call": call, "form": form, "scenarios": listed, "ranked": len(ranking),
+        "envelope": selectors.envelope_status(call),
+    }, status=status)
+
+
+@login_required
+def scenario(request, pk):
+    """One scenario: every ranked proposal's choice and amount, the remaining envelope, the cap and
+    matching checks (recomputed on the page while typing; the server checks again on save)."""
+    scenario = _scenario_of(request, pk)
+    ranking = selectors.call_ranking(scenario.call)
+    figures = services.scenario_figures(scenario, ranking)
+    form = ScenarioForm(request.POST if request.method == "POST" else None, rows=figures["rows"],
+                        initial={"name": scenario.name, "notes": scenario.notes})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.scenario_save(actor=request.user, scenario=scenario, name=form.cleaned_data["name"],
+                                       notes=form.cleaned_data["notes"], lines=form.lines(), ranking=ranking)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Scenario saved. Nothing was decided."))
+                return redirect("funding:scenario", pk=scenario.pk)
+        status = 400
+    return render(request, "funding/scenario.html", {
+        "scenario": scenario, "call": scenario.call, "figures": figures, "form": form, "rows": form.bound_rows(),
+        "can_decide": figures["can_decide"] and request.user.has_perm("funding.prepare"),
+        "others": scenario.call.funding_scenarios.exclude(pk=scenario.pk),
+    }, status=status)
+
+
+@require_POST
+@login_required
+def scenario_decide(request, pk):
+    """Turn the scenario into prepared decisions (all or none), once the box is ticked; another
+    staff member approves each of them on its decision page."""
+    scenario = _scenario_of(request, pk)
+    require(request.user, "funding.prepare")
+    form = ConfirmForm(request.POST, refusal=_("Tick the confirmation box to turn the scenario into decisions."))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("funding:scenario", pk=pk)
+    perform(request, lambda: services.scenario_decide(actor=request.user, scenario=scenario,
+                                                      ranking=selectors.call_ranking(scenario.call)),
+            _("Decisions prepared from the scenario. Another staff member must approve each of them."))
+    return redirect("funding:scenario", pk=pk)
+
+
+@require_safe
+@login_required
+def scenario_compare(request, pk):
+    """Two scenarios of the call side by side, every difference marked in words."""
+    call = _call_for_scenarios(request, pk)
+    chosen = [get_object_or_404(call.funding_scenarios, pk=parse_id(request.GET.get(k, "")) or 0) for k in "ab"]
+    ranking = selectors.call_ranking(call)
+    a, b = (services.scenario_figures(s, ranking) for s in chosen)
+    rows = [{"a": ra, "b": rb, "differs": (ra["choice"], ra["amount"] if ra["choice"] == "select" else None)
+             != (rb["choice"], rb["amount"] if rb["choice"] == "select" else None)}
+            for ra, rb in zip(a["rows"], b["rows"], strict=True)]
+    return render(request, "funding/scenario_compare.html", {
+        "call": call, "first": chosen[0], "second": chosen[1], "a": a, "b": b, "rows": rows,
+        "differences": sum(r["differs"] for r in rows),
+    })

@@ -20,4 +20,5 @@ from .letters import (  # noqa: F401
     letters_batch,
     notify_regions,
 )
+from .scenarios import line_plan, scenario_create, scenario_decide, scenario_figures, scenario_save  # noqa: F401, E402
 from .selection import SELECTION_ACTIONS, selection_decide  # noqa: F401

@@ -923,3 +923,11 @@ FEASIBILITY_TABLE = {"official": (N, N, N, N, N, N, Y), "partner_official": (N, 
                      "anonymous": (N, N, N, N, N, N, N)}
 COLUMNS = COLUMNS + FEASIBILITY_COLUMNS
 TABLE = {role: TABLE[role] + FEASIBILITY_TABLE[role] for role in TABLE}
+
+
+# --- scenarios --- Cut-line scenarios of a call (build, compare, turn into prepared decisions): staff only.
+SCENARIO_COLUMNS = [("funding.manage_scenarios", None)]
+SCENARIO_TABLE = {"official": (N,), "partner_official": (N,), "outsider_official": (N,), "expert": (N,),
+                  "ministry": (Y,), "admin_user": (Y,), "anonymous": (N,)}
+COLUMNS = COLUMNS + SCENARIO_COLUMNS
+TABLE = {role: TABLE[role] + SCENARIO_TABLE[role] for role in TABLE}

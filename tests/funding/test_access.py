@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from funding import services
 from funding import urls as funding_urls
-from funding.models import AwardLetter, FundingDecision, LetterBatch, SelectionNote
+from funding.models import AwardLetter, FundingDecision, LetterBatch, Scenario, ScenarioLine, SelectionNote
 from tests.funding.conftest import announce
 from tests.login import log_in
 
@@ -27,8 +27,12 @@ FILL = {
     "decision_prepare": lambda w: w["proposal"], "decision_approve": lambda w: w["proposal"],
     "decision_letter": lambda w: w["proposal"],
     "select": lambda w: w["proposal"],  # a proposal's selection decision, opened from the board
+    # Cut-line scenarios (staff only): the call's list and comparison, a scenario and its "turn into decisions".
+    "scenarios": lambda w: w["call"], "scenario_compare": lambda w: w["call"],
+    "scenario": lambda w: w["scenario"], "scenario_decide": lambda w: w["scenario"],
 }
-PAYLOAD = {"op": "approve", "decision": "", "confirm": "yes", "action": "select", "reason": "이유", "proposal": ""}
+PAYLOAD = {"op": "approve", "decision": "", "confirm": "yes", "action": "select", "reason": "이유", "proposal": "",
+           "name": "몰래 만든 시나리오", "top": "3"}
 
 
 @pytest.fixture
@@ -37,8 +41,9 @@ def world(letter, ministry, django_capture_on_commit_callbacks, build_letter):
         batch = services.letters_batch(actor=ministry, call=letter.decision.proposal.call)
     letter = build_letter(AwardLetter.objects.get(pk=letter.pk))  # the batch asked for it again
     proposal = letter.decision.proposal
+    scenario = Scenario.objects.create(call=proposal.call, name="예산 내 상위 5개", created_by=ministry)
     return {"call": proposal.call_id, "proposal": proposal.pk, "letter": letter.pk, "batch": batch.pk,
-            "decision": letter.decision_id}
+            "decision": letter.decision_id, "scenario": scenario.pk}
 
 
 def state() -> list:
@@ -47,6 +52,8 @@ def state() -> list:
         list(AwardLetter.objects.order_by("pk").values_list("pk", "status", "attempts", "checksum")),
         list(LetterBatch.objects.order_by("pk").values_list("pk")),
         list(SelectionNote.objects.order_by("pk").values_list("pk", "reason")),
+        list(Scenario.objects.order_by("pk").values_list("pk", "name", "notes", "decided_at")),
+        list(ScenarioLine.objects.order_by("pk").values_list("pk", "choice", "amount_won")),
     ]
 
 

@@ -489,6 +489,16 @@ EXPECTED = {
     # import is refused by its state, the partner may not touch the owner's part, staff import nothing)
     "projects:spending_import": "405 405 405 405 405 405 405 405 405",
     "projects:spending_import [POST]": "login 400 404 403 404 404 404 403 403",
+    # --- scenarios --- (cut-line scenarios of the world's call: staff only; the world's scenario selects nothing,
+    # so turning it into decisions is refused with its reason, back to its page; the comparison without the two
+    # scenarios asked for is a 404)
+    "funding:scenarios": "login 403 403 403 403 403 403 200 200",
+    "funding:scenarios [POST]": "login 403 403 403 403 403 403 302 302",
+    "funding:scenario_compare": "login 403 403 403 403 403 403 404 404",
+    "funding:scenario": "login 403 403 403 403 403 403 200 200",
+    "funding:scenario [POST]": "login 403 403 403 403 403 403 302 302",
+    "funding:scenario_decide": "405 405 405 405 405 405 405 405 405",
+    "funding:scenario_decide [POST]": "login 403 403 403 403 403 403 302 302",
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -675,6 +685,10 @@ PAYLOADS = {
     # --- spending ---
     "projects:spending_import": lambda w: {"part": str(own_report_part(w).pk), "file": SimpleUploadedFile(
         "spending.csv", "연도,재원,비목,금액\n2023,국비,인건비,1000\n2023,지방비,인건비,200\n".encode())},
+    # --- scenarios ---
+    "funding:scenarios": lambda w: {"name": "대안 시나리오", "top": "", "notes": ""},
+    "funding:scenario": lambda w: {"name": "예산 내 상위 5개", "notes": "메모"},
+    "funding:scenario_decide": lambda w: {"confirm": "on"},
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -828,6 +842,9 @@ FILL = {
         "theme_review", "theme_review_declare", "theme_review_save")},
     # --- spending ---
     "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
+    # --- scenarios ---
+    **{f"funding:{name}": lambda w: {"pk": w.call.pk} for name in ("scenarios", "scenario_compare")},
+    **{f"funding:{name}": lambda w: {"pk": w.scenario.pk} for name in ("scenario", "scenario_decide")},
 }
 
 
@@ -947,6 +964,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **rounds_world(eligible=eligible, ministry=ministry),
         **patents_world(in_consulting=in_consulting, ministry=ministry, official=official),
         **payments_world(project=projects["project"], official=official),
+        **scenarios_world(call=call, ministry=ministry),
     )
 
 
@@ -987,6 +1005,13 @@ def payments_world(*, project, official):
     carry = CarryOver.objects.create(agreement=agreement, year=2023, amount_won=100_000_000, reasons="납품 지연",
                                      requested_by=official)
     return {"national_instalment": national, "carry_over": carry}
+
+
+def scenarios_world(*, call, ministry):
+    """A cut-line scenario of the world's call (no line: it selects nothing)."""
+    from funding.models import Scenario
+
+    return {"scenario": Scenario.objects.create(call=call, name="예산 내 상위 5개", created_by=ministry)}
 
 
 def planning_world(*, ministry, official):

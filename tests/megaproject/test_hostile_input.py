@@ -453,6 +453,8 @@ FORMS = {
     "evaluations:theme_review_declare": "assigned_expert", "evaluations:theme_review_save": "assigned_expert",
     # --- spending --- (a region's CSV import; the grid and the file on an editable report: tests/projects/test_spending.py)
     "projects:spending_import": "owner",
+    # --- scenarios --- staff start a scenario from the ranking, save it, turn it into decisions
+    "funding:scenarios": "ministry", "funding:scenario": "ministry", "funding:scenario_decide": "ministry",
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -499,7 +501,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:theme_review_return": "evaluations:theme_reviews", "evaluations:theme_review_declare": None,
              "evaluations:theme_review_save": "evaluations:theme_review",
              # --- spending ---
-             "projects:spending_import": "projects:report"}
+             "projects:spending_import": "projects:report",
+             # --- scenarios ---
+             "funding:scenario_decide": "funding:scenario"}
 
 
 @pytest.fixture
