@@ -18,6 +18,7 @@ from proposals.services import (
     proposal_withdraw,
 )
 from proposals.services.versions import snapshot
+from tests.clock import at
 from tests.proposals.conftest import sign_all
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,6 @@ def test_withdrawing_after_the_deadline_is_refused(complete_proposal, official, 
     with pytest.raises(ValidationError) as exc:
         proposal_withdraw(actor=official, proposal=proposal,
                           now=call.submission_deadline + datetime.timedelta(seconds=1))
-    assert exc.value.messages == ["The submission deadline has passed (2027-01-29 18:00:00, Korea time)."]
+    assert exc.value.messages == [f"The submission deadline has passed ({at(2027, 1, 29, 18):%Y-%m-%d %H:%M:%S}, Korea time)."]
     proposal.refresh_from_db()
     assert (proposal.state, proposal.events.count()) == (state, 0)
