@@ -34,11 +34,11 @@ run: setup
 
 ## Set up and run the whole test suite (lint, migrations check, pytest) on PYTEST_WORKERS processes
 ## (pytest-xdist): each has its own test database, task queue, Celery workers and media folder; the
-## Chromium journeys, the fault tests and the production check run one after another on one of them
-## (tests/conftest.py, SERIAL). PYTEST_WORKERS=0 runs everything in one process.
+## Chromium journeys run one after another on one of them (tests/conftest.py, SERIAL), each other
+## module as a whole on either. PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 test: setup-dev lint
-	.venv/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
+	.venv/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
 
 lint:
 	.venv/bin/ruff check .

@@ -49,9 +49,12 @@ if XDIST_WORKER:
     os.environ["MEDIA_ROOT"] = str(WORKER_MEDIA_ROOT)
 
 # Run one after another on a single xdist worker, never beside each other: the Chromium journeys
-# and the tests that start whole sets of processes (workers killed, Redis restarted, the production
-# topology). The other worker goes on with everything else meanwhile.
-SERIAL = ("tests/browser/", "tests/megaproject/test_faults.py", "tests/megaproject/test_prod_check.py")
+# (one Chromium and one live server at a time). The other worker goes on with everything else
+# meanwhile. The tests that start whole sets of processes (tests/megaproject/test_faults.py: its own
+# Redis and workers on free ports; test_prod_check.py: the production topology on free ports, its
+# own database) need no one else's processes: each is a group of its own like any module, so
+# either worker takes it and the browser group alone is the long one.
+SERIAL = ("tests/browser/",)
 
 
 def pytest_configure(config):
@@ -59,15 +62,28 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+# The longest groups, measured (a minute or more each): under `make test` (--dist loadgroup
+# --no-loadscope-reorder) xdist hands out whole groups in the order of the collection, so these go
+# first. Otherwise xdist would order the groups by their number of tests and leave these one- or
+# two-test modules to the end, one worker finishing its last one while the other waits.
+LONGEST_FIRST = ("serial", "tests/megaproject/test_access_matrix.py", "tests/megaproject/test_hostile_input.py",
+                 "tests/api/test_schema_fuzz.py", "tests/megaproject/test_prod_check.py",
+                 "tests/megaproject/test_faults.py")
+
+
 def pytest_collection_modifyitems(config, items):
     """Under xdist's loadgroup, a module's tests stay together (as --dist loadfile would keep them)
-    and the SERIAL ones share one group."""
+    and the SERIAL ones share one group; in a distributed run the LONGEST_FIRST groups lead."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
+    groups = {}
     for item in items:
         module = item.nodeid.split("::")[0]
-        group = "serial" if module.startswith(SERIAL) else module
-        item.add_marker(pytest.mark.xdist_group(group))
+        groups[item.nodeid] = "serial" if module.startswith(SERIAL) else module
+        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    if getattr(config.option, "dist", "no") != "no":
+        rank = {group: n for n, group in enumerate(LONGEST_FIRST)}
+        items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable: the rest keep their order
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -15,6 +15,8 @@ from accounts.models import Role, User
 from evaluations.models import ExpertProfile
 from programmes.models import Call, CallStatus, MatchingBasis, Programme, Region, RubricCriterion, StrategicIndustry
 
+from .clock import at, on
+
 SEOUL = ZoneInfo("Asia/Seoul")
 EOK = 100_000_000
 PASSWORD = "correct-horse-battery-staple"
@@ -121,7 +123,7 @@ class ProgrammeFactory(DjangoModelFactory):
 
 
 class CallFactory(DjangoModelFactory):
-    """An open 2027 call whose timeline runs forward and whose rubric sums to 100.
+    """An open call (the 2027 one as written, tests/clock.py) whose timeline runs forward and whose rubric sums to 100.
 
     `eligible_regions=[...]` defaults to every region, `criteria=[weights]` to
     DEFAULT_WEIGHTS (`criteria=[]` for none).
@@ -132,8 +134,8 @@ class CallFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
-    title = factory.Sequence(lambda n: f"2027년 메가프로젝트 공모 {n}")
-    year = 2027
+    title = factory.Sequence(lambda n: f"{on(2027, 1, 29).year}년 메가프로젝트 공모 {n}")
+    year = factory.LazyFunction(lambda: on(2027, 1, 29).year)
     status = CallStatus.OPEN
     description = "전문가 컨설팅을 거쳐 제안서를 제출하십시오."
     envelope_won = 220 * EOK
@@ -142,12 +144,13 @@ class CallFactory(DjangoModelFactory):
     max_total_years = 10
     min_local_matching_pct = Decimal("20.00")
     matching_basis = MatchingBasis.NATIONAL
-    consulting_start = datetime.date(2026, 10, 5)
-    consulting_end = datetime.date(2026, 12, 31)
-    submission_deadline = datetime.datetime(2027, 1, 29, 18, 0, tzinfo=SEOUL)
-    review_start = datetime.date(2027, 2, 8)
-    review_end = datetime.date(2027, 3, 5)
-    announcement_date = datetime.date(2027, 3, 26)
+    # As written for REFERENCE_TODAY, moved to today (tests/clock.py): consulting is open, the deadline ahead.
+    consulting_start = factory.LazyFunction(lambda: on(2026, 10, 5))
+    consulting_end = factory.LazyFunction(lambda: on(2026, 12, 31))
+    submission_deadline = factory.LazyFunction(lambda: at(2027, 1, 29, 18, 0))
+    review_start = factory.LazyFunction(lambda: on(2027, 2, 8))
+    review_end = factory.LazyFunction(lambda: on(2027, 3, 5))
+    announcement_date = factory.LazyFunction(lambda: on(2027, 3, 26))
 
     @factory.post_generation
     def eligible_regions(self, create, extracted, **kwargs):

@@ -52,6 +52,7 @@ from evaluations.services import consulting_comment_add, panel_auto_plan
 from programmes.models import Call, CallStatus, QualityRules
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting
+from tests.clock import at, on
 from tests.evaluations.conftest import (
     COMMENT,
     NO_GROUNDS,
@@ -159,7 +160,8 @@ PAYLOADS = {
     "shortlist_take": lambda w: {"confirm": "on"},
     "schedule": lambda w: {},
     "presentation": lambda w: {},
-    "presentation_slot": lambda w: {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00", "place": "세종청사"},
+    "presentation_slot": lambda w: {"starts_at": f"{at(2027, 3, 12, 10):%Y-%m-%dT%H:%M}",
+                                    "ends_at": f"{at(2027, 3, 12, 11):%Y-%m-%dT%H:%M}", "place": "세종청사"},
     "presentation_attendance": lambda w: {"attendance": "attended"},
     "presentations_ics": lambda w: {},
     "zone_panels": lambda w: {},
@@ -223,7 +225,7 @@ def world(call, ministry, official, partner_official, expert, make_proposal, bef
     own_entry = UnsuitableReviewer.objects.create(proposal=in_consulting, name="홍길동", reason="공동연구 중",
                                                   named_by=official)
     # The eligible proposal is invited to present (its presentation started an hour ago).
-    call.presentation_start, call.presentation_end = datetime.date(2027, 3, 10), datetime.date(2027, 3, 20)
+    call.presentation_start, call.presentation_end = on(2027, 3, 10), on(2027, 3, 20)
     call.save()
     ShortlistEntry.objects.create(call=call, proposal=eligible, written_rank=1, written_score=80, taken_by=ministry)
     PresentationSlot.objects.create(proposal=eligible, starts_at=timezone.now() - datetime.timedelta(hours=1),

@@ -14,6 +14,7 @@ from evaluations.models import AssignmentKind, ConsultingComment, Scoresheet, Sc
 from evaluations.services import consulting_comment_add, scoresheet_save
 from programmes.models import Call
 from proposals.services import proposal_send_to_consulting
+from tests.clock import at, on
 from tests.evaluations.conftest import assign, clear, make_expert, score_values
 from tests.login import log_in
 from tests.proposals.conftest import messages_of
@@ -26,6 +27,10 @@ TEXT = "지역 문제와 기술 목표의 연결이 약합니다. 보완하세�
 
 def seoul(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=SEOUL)
+
+
+def ko(day: datetime.date) -> str:
+    return f"{day.year}. {day.month}. {day.day}."
 
 
 @pytest.fixture
@@ -56,10 +61,10 @@ def test_a_comment_outside_the_consulting_window_is_refused_with_its_dates(consu
     after = seoul(end.year, end.month, end.day) + datetime.timedelta(days=1)  # 00:00 in Seoul, still 12-31 in UTC
     with pytest.raises(ValidationError) as refused:
         comment(consultant, after)
-    assert refused.value.messages == ["It is not the consulting period (2026-10-05 – 2026-12-31)."]
+    assert refused.value.messages == [f"It is not the consulting period ({on(2026, 10, 5)} – {on(2026, 12, 31)})."]
     with translation.override("ko"), pytest.raises(ValidationError) as refused:
-        comment(consultant, seoul(2026, 10, 4, 23, 0))
-    assert refused.value.messages == ["컨설팅 기간(2026. 10. 5. ~ 2026. 12. 31.)이 아닙니다."]
+        comment(consultant, at(2026, 10, 4, 23, 0))
+    assert refused.value.messages == [f"컨설팅 기간({ko(on(2026, 10, 5))} ~ {ko(on(2026, 12, 31))})이 아닙니다."]
     assert ConsultingComment.objects.count() == 0
 
 
@@ -76,17 +81,17 @@ def test_the_consulting_page_shows_the_refusal(client, consultant):
 def test_scores_are_submitted_within_the_review_window_only(cleared):
     call = cleared.proposal.call
     values = score_values(call, [8, 7, 6, 5, 4])
-    before = seoul(2027, 2, 7, 23, 59)  # the window opens on 2027-02-08
+    before = at(2027, 2, 7, 23, 59)  # the window opens on 2027-02-08 (as written)
     with pytest.raises(ValidationError) as refused:
         scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, now=before, confidence=2)
-    assert refused.value.messages == ["It is not the review period (2027-02-08 – 2027-03-05)."]
+    assert refused.value.messages == [f"It is not the review period ({on(2027, 2, 8)} – {on(2027, 3, 5)})."]
     with translation.override("ko"), pytest.raises(ValidationError) as refused:
         scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, confidence=2,
-                        now=seoul(2027, 3, 6, 0, 0))
-    assert refused.value.messages == ["평가 기간(2027. 2. 8. ~ 2027. 3. 5.)이 아닙니다."]
+                        now=at(2027, 3, 6, 0, 0))
+    assert refused.value.messages == [f"평가 기간({ko(on(2027, 2, 8))} ~ {ko(on(2027, 3, 5))})이 아닙니다."]
     assert not Scoresheet.objects.filter(state=ScoresheetState.SUBMITTED).exists()
     # A draft is kept at any time; the submission on the window's last evening (Korea time) is taken.
     scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, now=before)
     sheet = scoresheet_save(actor=cleared.expert, assignment=cleared, values=values, submit=True, confidence=2,
-                            now=seoul(2027, 3, 5, 23, 59))
+                            now=at(2027, 3, 5, 23, 59))
     assert sheet.state == ScoresheetState.SUBMITTED

@@ -2,7 +2,7 @@
 places at once, the invitation told to the region and the panel (the one disclosure before the
 results), each member's private iCalendar file, attendance by staff.
 
-Presentation round 2027-03-10 – 2027-03-20 (Korea time); A and B shortlisted, C not.
+Presentation round 2027-03-10 – 2027-03-20 (Korea time, as written: tests/clock.py); A and B shortlisted, C not.
 """
 
 import datetime
@@ -17,19 +17,31 @@ from audit.models import AuditAction, AuditEvent
 from evaluations.models import Attendance, PresentationSlot
 from evaluations.services import panel_assign, presentations_calendar, shortlist_take, slot_attendance, slot_set
 from proposals.disclosure import disclosure_for, presentation_invitation_shown
+from tests.clock import at as written_at
+from tests.clock import on
 from tests.evaluations.conftest import make_expert, sheet_in_db
-from tests.factories import SEOUL, CallFactory
+from tests.factories import CallFactory
 from tests.login import log_in
 from tests.proposals.conftest import messages_of, text_of
 
 pytestmark = pytest.mark.django_db
 
 ROUNDS = {"evaluation_rounds": 2, "written_weight": 40, "presentation_weight": 60, "shortlist_size": 2,
-          "presentation_start": datetime.date(2027, 3, 10), "presentation_end": datetime.date(2027, 3, 20)}
+          "presentation_start": on(2027, 3, 10), "presentation_end": on(2027, 3, 20)}
 
 
 def at(day, hour, minute=0):
-    return datetime.datetime(2027, 3, day, hour, minute, tzinfo=SEOUL)
+    return written_at(2027, 3, day, hour, minute)
+
+
+def local(day, hour, minute=0) -> str:
+    """The moment as a form field or the page shows it (Korea time)."""
+    return f"{at(day, hour, minute):%Y-%m-%dT%H:%M}"
+
+
+def utc(day, hour, minute=0) -> str:
+    """The moment as a calendar file writes it."""
+    return f"{at(day, hour, minute).astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}"
 
 
 @pytest.fixture
@@ -73,8 +85,8 @@ def test_a_slot_outside_the_round_or_without_a_place_is_refused_at_its_field(sho
                  place="")
     assert refused.value.message_dict == {
         "place": ["Give a place or an online link."],
-        "starts_at": ["It is not the presentation round (2027-03-10 – 2027-03-20)."],
-        "ends_at": ["It is not the presentation round (2027-03-10 – 2027-03-20)."]}
+        "starts_at": [f"It is not the presentation round ({on(2027, 3, 10)} – {on(2027, 3, 20)})."],
+        "ends_at": [f"It is not the presentation round ({on(2027, 3, 10)} – {on(2027, 3, 20)})."]}
     with pytest.raises(ValidationError) as refused:
         slot_set(actor=ministry, proposal=shortlisted["A"], starts_at=at(12, 11), ends_at=at(12, 10),
                  online_link="https://meet.example.kr/a")
@@ -128,7 +140,7 @@ def test_the_region_sees_its_invitation_but_no_score_or_place(client, shortliste
     page = client.get(reverse("evaluations:presentation", args=[proposal.pk]))
     assert page.status_code == 200
     invitation = text_of(page, "invitation")
-    assert "https://meet.example.kr/a" in invitation and "2027-03-12 10:00" in invitation
+    assert "https://meet.example.kr/a" in invitation and local(12, 10).replace("T", " ") in invitation
     body = page.content.decode()
     assert "90" not in body.replace("https://meet.example.kr/a", "")  # the written score (90) is not there
     assert client.get(reverse("evaluations:ranking", args=[proposal.call_id])).status_code == 403
@@ -165,7 +177,7 @@ def test_each_member_downloads_a_private_calendar_of_their_slots(client, shortli
              online_link="https://meet.example.kr/b")
     events = events_of(presentations_calendar(expert=member))
     assert [(e["DTSTART"], e["DTEND"], e["TRANSP"]) for e in events] == [
-        ("20270312T010000Z", "20270312T014000Z", "OPAQUE"), ("20270313T050000Z", "20270313T054000Z", "OPAQUE")]
+        (utc(12, 10), utc(12, 10, 40), "OPAQUE"), (utc(13, 14), utc(13, 14, 40), "OPAQUE")]
     assert events[0]["LOCATION"] == "세종청사\\, 6동\\; 회의실"
     assert events[1]["URL"] == "https://meet.example.kr/b"
     assert events[0]["SUMMARY"].startswith("Presentation: ")
@@ -186,12 +198,12 @@ def test_the_schedule_page_keeps_what_was_typed_and_marks_the_field(client, shor
     log_in(client, ministry)
     proposal = shortlisted["A"]
     url = reverse("evaluations:presentation_slot", args=[proposal.pk])
-    response = client.post(url, {"starts_at": "2027-03-25T10:00", "ends_at": "2027-03-25T11:00", "place": "회의실"})
+    response = client.post(url, {"starts_at": local(25, 10), "ends_at": local(25, 11), "place": "회의실"})
     assert response.status_code == 400
     assert text_of(response, f"slot-{proposal.pk}-starts_at-error") == (
-        "It is not the presentation round (2027-03-10 – 2027-03-20).")
+        f"It is not the presentation round ({on(2027, 3, 10)} – {on(2027, 3, 20)}).")
     assert 'value="회의실"' in response.content.decode()
-    response = client.post(url, {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00", "place": "회의실"},
+    response = client.post(url, {"starts_at": local(12, 10), "ends_at": local(12, 11), "place": "회의실"},
                            follow=True)
     assert messages_of(response) == ["The presentation was scheduled; the region and the panel were told."]
     assert PresentationSlot.objects.get(proposal=proposal).starts_at == at(12, 10)

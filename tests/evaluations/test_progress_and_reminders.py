@@ -21,13 +21,14 @@ from evaluations.selectors import progress
 from evaluations.services import assignment_declare, scoresheet_save, unsubmitted_evaluations
 from evaluations.tasks import remind_all_calls_under_review, remind_unsubmitted
 from programmes.models import CallStatus
+from tests.clock import on
 from tests.evaluations.conftest import assign, clear, make_expert, score_values, scored, sheet_in_db
 from tests.factories import CallFactory
 from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
-REMINDER = "Reminder: %(n)s scoresheet(s) of “%(call)s” are not submitted yet; the review closes on 2027-03-05."
+REMINDER = f"Reminder: %(n)s scoresheet(s) of “%(call)s” are not submitted yet; the review closes on {on(2027, 3, 5)}."
 
 
 @pytest.fixture

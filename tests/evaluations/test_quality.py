@@ -8,7 +8,6 @@ opposite ways (10s and 0s), so each sits exactly one call standard deviation fro
 consensus: mean |z| = 1.00.
 """
 
-import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from evaluations.services.aggregation import Criterion, Sheet, aggregate, consen
 from evaluations.services.quality import comment_rate, expert_exclude, quality_record, quality_rules_save
 from programmes.models import CallStatus, QualityRules
 from proposals.models import Participation
+from tests.clock import at
 from tests.evaluations.conftest import COMMENT, assign, make_expert, sheet_in_db
 from tests.factories import region
 from tests.login import log_in
@@ -29,8 +29,8 @@ from tests.login import log_in
 pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
-LAST_MINUTE = datetime.datetime(2027, 3, 5, 23, 59, 59, tzinfo=SEOUL)
-NEXT_DAY = datetime.datetime(2027, 3, 6, 0, 0, 0, tzinfo=SEOUL)
+LAST_MINUTE = at(2027, 3, 5, 23, 59, 59)  # as written: tests/clock.py
+NEXT_DAY = at(2027, 3, 6, 0, 0, 0)
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_unhelpful_comments_flag_below_the_minimum_rating(two_panels, ministry, 
 
 def test_the_default_rules_flag_the_late_expert_with_the_evidence(two_panels):
     flags = record_of(two_panels["call"], two_panels["a"]).flags
-    assert [(f.rule, f.evidence) for f in flags] == [("late", "1 late (allowed 0): Proposal Q (2027-03-06 00:00)")]
+    assert [(f.rule, f.evidence) for f in flags] == [("late", f"1 late (allowed 0): Proposal Q ({NEXT_DAY:%Y-%m-%d %H:%M})")]
 
 
 @pytest.mark.parametrize(("field", "value"), [("max_mean_abs_z", "0.05"), ("max_mean_abs_z", "9"),
@@ -185,7 +185,7 @@ def test_the_page_lists_the_flagged_expert_first_with_the_evidence(client, minis
     response = client.get(reverse("evaluations:quality", args=[two_panels["call"].pk]))
     rows = [r for r, _form in response.context["rows"]]
     assert ([r.expert.username for r in rows], response.context["flagged"]) == (["judge-a", "judge-b"], 1)
-    assert "Proposal Q (2027-03-06 00:00)" in response.content.decode()
+    assert f"Proposal Q ({NEXT_DAY:%Y-%m-%d %H:%M})" in response.content.decode()
 
 
 def test_officials_and_experts_cannot_open_the_page(client, official, two_panels):

@@ -1,10 +1,9 @@
 """Two evaluation rounds: written review, shortlist, presentation, combined score.
 
 The call's rubric is one criterion (weight 100, scored 0–10): an evaluator's total is 10 × score.
-Written 40 %, presentation 60 %, presentation round 2027-03-10 – 2027-03-20.
+Written 40 %, presentation 60 %, presentation round 2027-03-10 – 2027-03-20 (as written: tests/clock.py).
 """
 
-import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,15 +14,16 @@ from evaluations.models import Assignment, EvaluationRound, ShortlistEntry
 from evaluations.selectors import progress, rounds_board
 from evaluations.services import panel_assign, scoresheet_save, shortlist_take
 from evaluations.services.aggregation import RoundsResult, combine_rounds, rank_rounds
+from tests.clock import at, on
 from tests.evaluations.conftest import COMMENT, clear, make_expert, pledge, sheet_in_db
-from tests.factories import SEOUL, CallFactory
+from tests.factories import CallFactory
 from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
 pytestmark = pytest.mark.django_db
 
 TWO_ROUNDS = {"evaluation_rounds": 2, "written_weight": 40, "presentation_weight": 60, "shortlist_size": 2,
-              "presentation_start": datetime.date(2027, 3, 10), "presentation_end": datetime.date(2027, 3, 20)}
+              "presentation_start": on(2027, 3, 10), "presentation_end": on(2027, 3, 20)}
 
 
 # --- The combined score (pure) -------------------------------------------------------------------
@@ -57,7 +57,7 @@ def test_weights_not_adding_up_to_100_are_refused_at_the_field(ministry):
 
 def test_the_presentation_round_comes_after_the_written_one_with_a_shortlist(ministry):
     call = CallFactory.build(**{**TWO_ROUNDS, "shortlist_size": None,
-                                "presentation_start": datetime.date(2027, 3, 1)})
+                                "presentation_start": on(2027, 3, 1)})
     with pytest.raises(ValidationError) as refused:
         call.clean()
     assert refused.value.message_dict == {
@@ -72,8 +72,8 @@ def test_the_call_form_keeps_what_was_typed_when_the_weights_are_refused(client,
     data = {f: getattr(call, f) for f in CallForm.Meta.fields if f not in ("eligible_regions", "strategic_industries")}
     data.update(programme=call.programme_id, eligible_regions=[r.pk for r in call.eligible_regions.all()],
                 evaluation_rounds=2, written_weight=45, presentation_weight=45, shortlist_size=3,
-                presentation_start="2027-03-10", presentation_end="2027-03-20",
-                submission_deadline="2027-01-29T18:00")
+                presentation_start=on(2027, 3, 10).isoformat(), presentation_end=on(2027, 3, 20).isoformat(),
+                submission_deadline=f"{at(2027, 1, 29, 18):%Y-%m-%dT%H:%M}")
     data = {k: v for k, v in data.items() if v not in (None, False)}
     form = CallForm(data, instance=call)
     assert not form.is_valid()
@@ -161,12 +161,12 @@ def test_presentation_scores_are_submitted_within_the_presentation_dates_and_com
         seats[name] = clear(panel_assign(actor=ministry, proposal=written[name], expert=judge, round=2))
     pledge(judge, two_round_call)
     criterion = two_round_call.criteria.get()
-    in_written_round = datetime.datetime(2027, 2, 10, 10, 0, tzinfo=SEOUL)
+    in_written_round = at(2027, 2, 10, 10, 0)
     with pytest.raises(ValidationError) as refused:
         scoresheet_save(actor=judge, assignment=seats["A"], values={criterion.pk: ("6", COMMENT)}, submit=True,
                         confidence=2, now=in_written_round)
-    assert refused.value.messages == ["It is not the presentation round (2027-03-10 – 2027-03-20)."]
-    presenting = datetime.datetime(2027, 3, 12, 14, 0, tzinfo=SEOUL)
+    assert refused.value.messages == [f"It is not the presentation round ({on(2027, 3, 10)} – {on(2027, 3, 20)})."]
+    presenting = at(2027, 3, 12, 14, 0)
     for name, score in (("A", "6"), ("B", "9")):
         scoresheet_save(actor=judge, assignment=seats[name], values={criterion.pk: (score, COMMENT)}, submit=True,
                         confidence=2, now=presenting)
@@ -206,5 +206,5 @@ def test_the_call_page_states_its_rounds(client, two_round_call, call, ministry)
     from tests.proposals.conftest import text_of
 
     assert text_of(page, "call-rounds") == (
-        "Written, then presentationWritten 40%, presentation 60%; the best 2 present, 2027-03-10 – 2027-03-20")
+        f"Written, then presentationWritten 40%, presentation 60%; the best 2 present, {on(2027, 3, 10)} – {on(2027, 3, 20)}")
     assert text_of(client.get(reverse("programmes:call_detail", args=[call.pk])), "call-rounds") == "One round"

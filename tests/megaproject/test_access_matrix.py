@@ -24,6 +24,7 @@ To see the table as it is now (to add a row for a new URL):
 ACCESS_MATRIX_PRINT=1 .venv/bin/pytest tests/megaproject/test_access_matrix.py -q -s
 """
 
+import functools
 import os
 from types import SimpleNamespace
 
@@ -32,7 +33,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
@@ -48,6 +49,7 @@ from programmes.models import CallStatus
 from proposals.services import attachment_add, proposal_send_to_consulting
 from proposals.views import STEP_KEYS
 from tests.api.tokens import bearer, token_for
+from tests.clock import at
 from tests.evaluations.conftest import NO_GROUNDS, assign, clear, criteria_of, fill, make_eligible, make_expert
 from tests.factories import CallFactory
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
@@ -606,7 +608,8 @@ PAYLOADS = {
     "evaluations:feedback_rate": lambda w: {"scoresheet": str(10**9), "value": "4"},
     "evaluations:panel_chair": lambda w: {"assignment": str(w.evaluation.pk)},
     "evaluations:shortlist_take": lambda w: {"confirm": "on"},
-    "evaluations:presentation_slot": lambda w: {"starts_at": "2027-03-12T10:00", "ends_at": "2027-03-12T11:00",
+    "evaluations:presentation_slot": lambda w: {"starts_at": f"{at(2027, 3, 12, 10):%Y-%m-%dT%H:%M}",
+                                                "ends_at": f"{at(2027, 3, 12, 11):%Y-%m-%dT%H:%M}",
                                                 "place": "정부세종청사"},
     "evaluations:presentation_attendance": lambda w: {"attendance": "attended"},
     "evaluations:panel_override": lambda w: {"unsuitable": str(10**9), "reason": "대체 불가"},
@@ -1220,10 +1223,32 @@ def reports_world(*, call, ministry, official):
 ACTIVITY = {"accounts.UserSession": ("last_seen_at", "session_key")}
 
 
+def state_columns(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in ACTIVITY.get(model._meta.label, ())]
+
+
 def db_state() -> dict:
-    return {model._meta.label: list(model.objects.order_by("pk").values(
-                *[f.attname for f in model._meta.concrete_fields if f.name not in ACTIVITY.get(model._meta.label, ())]))
+    """Every row of every table of APPS (the ACTIVITY columns aside): equal before and after a request
+    only if it wrote nothing there. On PostgreSQL the server compares the rows: one digest per table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(state_digest_sql())
+            return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+    return {model._meta.label: list(model.objects.order_by("pk").values(*[f.attname for f in state_columns(model)]))
             for app in APPS for model in apps.get_app_config(app).get_models()}
+
+
+@functools.cache
+def state_digest_sql() -> str:
+    """One query: per table, its row count and the md5 of its rows as text, in the order of the pk."""
+    quote = connection.ops.quote_name
+    selects = []
+    for app in APPS:
+        for model in apps.get_app_config(app).get_models():
+            row = ", ".join(f"t.{quote(f.column)}" for f in state_columns(model))
+            selects.append(f"SELECT '{model._meta.label}', count(*), md5(coalesce(string_agg(ROW({row})::text, "
+                           f"'|' ORDER BY t.{quote(model._meta.pk.column)}), '')) FROM {quote(model._meta.db_table)} t")
+    return " UNION ALL ".join(selects)
 
 
 def outcome(response, url: str) -> str:

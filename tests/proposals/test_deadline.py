@@ -11,6 +11,7 @@ from django.utils import timezone
 from programmes.models import Call, CallStatus
 from proposals.models import Proposal, ProposalState
 from proposals.services import proposal_send_to_consulting, proposal_submit
+from tests.clock import at
 from tests.login import log_in
 from tests.proposals.conftest import messages_of
 
@@ -29,23 +30,23 @@ def test_submitting_one_second_after_the_deadline_is_refused_with_the_deadline_i
 ):
     with pytest.raises(ValidationError) as exc:
         proposal_submit(actor=official, proposal=complete_proposal, now=call.submission_deadline + SECOND)
-    assert exc.value.messages == ["The submission deadline has passed (2027-01-29 18:00:00, Korea time)."]
+    assert exc.value.messages == [f"The submission deadline has passed ({at(2027, 1, 29, 18):%Y-%m-%d %H:%M:%S}, Korea time)."]
     complete_proposal.refresh_from_db()
     assert (complete_proposal.state, complete_proposal.submitted_at, complete_proposal.versions.count()) == (
         ProposalState.DRAFT, None, 0)
 
 
 def test_a_deadline_stored_in_utc_is_shown_in_korea_time_even_across_midnight(complete_proposal, official, call):
-    deadline = datetime.datetime(2027, 1, 29, 23, 30, 15, tzinfo=datetime.UTC)  # 2027-01-30 08:30:15 in Seoul
+    deadline = at(2027, 1, 29, 23, 30, 15, tzinfo=datetime.UTC)  # 2027-01-30 08:30:15 in Seoul (as written)
     Call.objects.filter(pk=call.pk).update(submission_deadline=deadline)
     with pytest.raises(ValidationError) as exc:
         proposal_submit(actor=official, proposal=complete_proposal, now=deadline + SECOND)
-    assert exc.value.messages == ["The submission deadline has passed (2027-01-30 08:30:15, Korea time)."]
+    assert exc.value.messages == [f"The submission deadline has passed ({at(2027, 1, 30, 8, 30, 15):%Y-%m-%d %H:%M:%S}, Korea time)."]
 
 
 def test_the_deadline_is_compared_as_an_instant_whatever_the_time_zone_of_now(complete_proposal, official, call):
     # 18:00 in Seoul is 09:00 UTC: a UTC `now` of 09:00:00 is on time.
-    now = datetime.datetime(2027, 1, 29, 9, 0, tzinfo=datetime.UTC)
+    now = at(2027, 1, 29, 9, 0, tzinfo=datetime.UTC)
     assert now == call.submission_deadline.astimezone(ZoneInfo("UTC"))
     proposal = proposal_submit(actor=official, proposal=complete_proposal, now=now)
     assert proposal.state == ProposalState.SUBMITTED
@@ -54,7 +55,7 @@ def test_the_deadline_is_compared_as_an_instant_whatever_the_time_zone_of_now(co
 def test_sending_to_consulting_after_the_deadline_is_refused(complete_proposal, official, call):
     with pytest.raises(ValidationError) as exc:
         proposal_send_to_consulting(actor=official, proposal=complete_proposal, now=call.submission_deadline + SECOND)
-    assert exc.value.messages == ["The submission deadline has passed (2027-01-29 18:00:00, Korea time)."]
+    assert exc.value.messages == [f"The submission deadline has passed ({at(2027, 1, 29, 18):%Y-%m-%d %H:%M:%S}, Korea time)."]
 
 
 @pytest.mark.parametrize("status", [CallStatus.DRAFT, CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.ANNOUNCED])

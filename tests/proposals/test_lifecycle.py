@@ -18,6 +18,7 @@ from proposals.services import (
     proposal_withdraw,
 )
 from proposals.services.versions import snapshot
+from tests.clock import at, on
 from tests.proposals.conftest import sign_all
 
 pytestmark = pytest.mark.django_db
@@ -196,10 +197,11 @@ def test_sending_to_consulting_freezes_version_1_with_the_snapshot_of_the_plan(
         1, VersionKind.CONSULTING, complete_proposal.revision, official)
     assert version.snapshot == expected
     assert version.snapshot["summary"] == complete_proposal.summary
+    y = on(2027, 1, 29).year  # the call's year: 2027 as written (tests/clock.py)
     assert [(b["region"], b["year"], b["national"], b["local"]) for b in version.snapshot["budget"]] == [
-        ("gwangju", 2027, 900_000_000, 200_000_000), ("jeonnam", 2027, 900_000_000, 200_000_000),
-        ("gwangju", 2028, 900_000_000, 200_000_000), ("jeonnam", 2028, 900_000_000, 200_000_000),
-        ("gwangju", 2029, 900_000_000, 200_000_000), ("jeonnam", 2029, 900_000_000, 200_000_000),
+        ("gwangju", y, 900_000_000, 200_000_000), ("jeonnam", y, 900_000_000, 200_000_000),
+        ("gwangju", y + 1, 900_000_000, 200_000_000), ("jeonnam", y + 1, 900_000_000, 200_000_000),
+        ("gwangju", y + 2, 900_000_000, 200_000_000), ("jeonnam", y + 2, 900_000_000, 200_000_000),
     ]
 
 
@@ -248,6 +250,6 @@ def test_withdrawing_after_the_deadline_is_refused(complete_proposal, official, 
     with pytest.raises(ValidationError) as exc:
         proposal_withdraw(actor=official, proposal=proposal,
                           now=call.submission_deadline + datetime.timedelta(seconds=1))
-    assert exc.value.messages == ["The submission deadline has passed (2027-01-29 18:00:00, Korea time)."]
+    assert exc.value.messages == [f"The submission deadline has passed ({at(2027, 1, 29, 18):%Y-%m-%d %H:%M:%S}, Korea time)."]
     proposal.refresh_from_db()
     assert (proposal.state, proposal.events.count()) == (state, 0)

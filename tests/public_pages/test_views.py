@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from programmes.models import CallStatus
 from programmes.services import call_change_status
+from tests.clock import at
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_the_call_notice_shows_rules_in_eok_the_rubric_and_the_timeline_in_korea
     assert response.status_code == 200
     assert "22,000,000,000원 (220억원)" in text and "(55억원)" in text
     assert "초광역 협력형" in text and "지역혁신 도약형" in text
-    assert "2027-01-29 18:00" in text  # the deadline as Seoul reads it
+    assert f"{at(2027, 1, 29, 18):%Y-%m-%d %H:%M}" in text  # the deadline as Seoul reads it
     assert [c.name_ko for c in call.criteria.all()][0] in text
     assert "로그인" in text
 
