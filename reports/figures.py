@@ -531,5 +531,7 @@ def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:
             "state_counts": facts.state_counts,
         }
         cache.set(key, data, CACHE_SECONDS)
-    return data
+    # `figures_key`: the rendered figures may be cached under it too (it names everything they show:
+    # the scope, the filter, the language and the data version).
+    return {**data, "figures_key": key}
 
