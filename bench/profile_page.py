@@ -7,8 +7,7 @@ SQL queries, and optionally cProfile's top functions. For work on one page betwe
 
 Pages by key (bench/pages.py) plus `dashboard_official` and `dashboard_expert` (the dashboard of
 the bench official and the first bench expert), `proposal_detail_staff` (the measured proposal as
-ministry staff), `project` (the project page of the first bulk
-proposal, as ministry staff) and `baseline` (the bare Django page of bench/baseline_urls.py, run
+ministry staff) and `baseline` (the bare Django page of bench/baseline_urls.py, run
 through the same middleware with that URL configuration). The database must hold bench/seed.py's
 data. Each person logs in through the real log-in form (bench/queries.py). The figures are this
 process's CPU (time.process_time) and wall time per request, in rounds where the pages take turns
@@ -53,9 +52,6 @@ def extra_pages() -> list[Page]:
              Page("dashboard_expert", "expert: dashboard", "bench-expert-000", reverse("dashboard")),
              Page("proposal_detail_staff", "ministry: proposal detail", "ministry",
                   reverse("proposals:detail", args=[first.pk]))]
-    project = getattr(first, "project", None)
-    if project is not None:
-        pages.append(Page("project", "ministry: project page", "ministry", reverse("projects:detail", args=[project.pk])))
     return pages
 
 
