@@ -157,10 +157,13 @@ def with_plan(proposal: Proposal) -> Proposal:
 
 def plan_cache_key(proposal: Proposal, language: str) -> str:
     """The key the proposal page's rendered plan (overview, KPIs, roadmap, links, organisations,
-    the budget grid and the attachments) is cached under: the proposal, its edit revision and last change, the language,
-    and the data version (audit.version: any recorded change anywhere, a region's name included).
-    The plan reads the same for everyone who may open the page (proposals_visible_to decides that
-    first); nothing of the evaluation or the results is in it."""
+    the budget grid and the attachments) and its newest events are cached under: the proposal,
+    its edit revision and last change, the language, and the data version (audit.version: any
+    recorded change anywhere, a region's name included). The plan reads the same for everyone
+    who may open the page (proposals_visible_to decides that first); nothing of the evaluation
+    or the results is in it (the events are sealed per reader after the cache, by
+    disclosure.visible_events). Every event comes with an edit (a new revision) or a recorded
+    move or sign-off (a new data version)."""
     return "proposal-plan:{}:{}:{}:{}:{}".format(proposal.pk, proposal.revision, proposal.updated_at.timestamp(),
                                                    language or "ko", data_version())
 

@@ -123,8 +123,9 @@ PLAN_CACHE_SECONDS = 300
 
 def _plan_part(proposal, participations) -> dict:
     """The plan, the budget grid and the attachments of the proposal page as HTML ({"plan",
-    "attachments"}): from the cache, or read (one query per section) and rendered. The same for
-    every reader of the page (nothing in it is sealed)."""
+    "attachments"}) and the newest events ("events", before disclosure.visible_events picks what the
+    reader may see): from the cache, or read (one query per section) and rendered. The HTML is the same
+    for every reader of the page (nothing in it is sealed)."""
     cache = caches["figures"]
     key = selectors.plan_cache_key(proposal, get_language())
     part = cache.get(key)
@@ -133,7 +134,8 @@ def _plan_part(proposal, participations) -> dict:
         part = {"plan": render_to_string("proposals/_detail_plan.html", {
                     "snapshot": snapshot(proposal), "budget": selectors.budget_summary(proposal, participations),
                     **_labels()}),
-                "attachments": render_to_string("proposals/_detail_attachments.html", {"proposal": proposal})}
+                "attachments": render_to_string("proposals/_detail_attachments.html", {"proposal": proposal}),
+                "events": list(proposal.events.select_related("actor")[:30])}
         cache.set(key, part, PLAN_CACHE_SECONDS)
     return part
 
@@ -146,19 +148,19 @@ def proposal_detail(request, pk):
         selectors.with_plan(proposal)
     participations = selectors.participations_of(proposal)
     items = services.checklist(proposal) if proposal.is_editable else []
+    plan_part = _plan_part(proposal, participations)
     return render(request, "proposals/proposal_detail.html", {
         "proposal": proposal,
         "shown": disclosure.disclosure_for(user=request.user, proposal=proposal),
         "participations": participations,
         "moves": _without_submit(services.available_moves(user=request.user, proposal=proposal)),
         "versions": list(proposal.versions.all()),
-        "events": disclosure.visible_events(user=request.user, proposal=proposal,
-                                            events=list(proposal.events.select_related("actor")[:30])),
+        "events": disclosure.visible_events(user=request.user, proposal=proposal, events=plan_part["events"]),
         "checklist": items,
         "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
         "submit_panel": _submit_panel(request.user, proposal, items),
         "parts": page_parts.parts_for(user=request.user, proposal=proposal),
-        "plan_part": _plan_part(proposal, participations),
+        "plan_part": plan_part,
         "reason_form": ReasonForm(),
         "my_participation": next((p for p in participations if p.region_id == request.user.region_id), None),
         "can_pdf": request.user.has_perm(documents.PERMISSION, proposal),
