@@ -32,6 +32,7 @@ BASELINE = Page("baseline", "baseline: bare Django, 50-row table", "", "/")
 def main_pages() -> list[Page]:
     from evaluations.models import Assignment, AssignmentKind
     from programmes.models import Call
+    from projects.models import Project
     from proposals.models import Proposal
 
     from .seed import MARK
@@ -60,11 +61,11 @@ def main_pages() -> list[Page]:
         # --- outcomes --- the outcomes dashboard of every funded project (grouped queries, constant count).
         Page("outcome_dashboard", "ministry: outcomes dashboard", "ministry", reverse("projects:outcome_dashboard")),
     ]
-    # --- payments --- the money page of the first bulk proposal's project (scheduled, paid, spent; constant queries).
-    from projects.models import Project
-
+    # --- perf / payments --- the first bulk proposal's funded project (bench/seed.py --projects: 2,000 at
+    # 10,000): its page, and its money page (scheduled, paid, spent; constant queries).
     project = Project.objects.filter(proposal=first).first()
     if project is not None:
+        pages.append(Page("project", "ministry: project page", "ministry", reverse("projects:detail", args=[project.pk])))
         pages.append(Page("project_money", "official: project money", official,
                           reverse("agreements:project_money", args=[project.pk])))
     # BENCH_PAGES="ranking selection": only these (by key), e.g. while working on one page.

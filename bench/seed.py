@@ -1,6 +1,6 @@
 """Bulk data for the page benchmark (issue 8), on top of the demo data.
 
-    python bench/seed.py --proposals 10000
+    python bench/seed.py --proposals 10000 [--projects 2000]
 
 At 10,000 proposals (everything scales with --proposals): the demo's two calls
 (2023 announced, 2027 open) get 5,000 proposals each, every one with its
@@ -12,6 +12,13 @@ KPIs, organisations, a linked project and two events; 500 experts
 and an approved v2, 400 with an approved v1 and a revised v2 awaiting the
 second pair of eyes). No bulk proposal is eligible or selected on the 2023
 call: the demo seed (run again by bench/letters.py) acts on those.
+
+Funded projects (issue 18), at --projects (default: a fifth of --proposals, 2,000 at 10,000): a
+project with its running pilot stage and six outcome records (a paper, a patent, a technology
+transfer, a start-up, jobs, a follow-on investment; five confirmed, one awaiting review) for each
+of that many 2023 bulk proposals: the funded ones first, then the other evaluated ones (a bench
+project needs its proposal, not a decision: the outcomes dashboard and the project page read the
+projects). Added on their own when the proposals are there without them (no reseeding).
 
 Idempotent: skips when the bulk data is already there with the same counts;
 refuses (exit 3) when it is there with other counts (drop the database).
@@ -53,6 +60,7 @@ from evaluations.models import (  # noqa: E402
 )
 from funding.models import DecisionState, FundingDecision, FundingYear, LocalObligation, SelectionNote  # noqa: E402
 from programmes.models import Call, CooperationType, Region, StrategicIndustry  # noqa: E402
+from projects.models import Project  # noqa: E402
 from proposals.models import (  # noqa: E402
     KPI,
     BudgetLine,
@@ -259,6 +267,56 @@ def seed(n: int) -> dict:
     return counts()
 
 
+OUTCOMES_PER_PROJECT = 6
+
+
+def project_count() -> int:
+    return Project.objects.filter(proposal__title_en__startswith=MARK).count()
+
+
+def seed_projects(n_projects: int) -> int:
+    """`n_projects` funded projects of bulk 2023 proposals, each with its pilot stage and outcomes."""
+    from projects.models import OutcomeKind, OutcomeRecord, OutcomeState, PatentStatus, ProjectStage, StageState
+
+    call23 = Call.objects.get(programme__code="mega", year=2023)
+    evaluated = (Proposal.objects.filter(call=call23, title_en__startswith=MARK,
+                                         assignments__kind=AssignmentKind.EVALUATION).distinct()
+                 .select_related("lead_region"))
+    # Funded first, then by id (the page the bench measures is the first bulk proposal's: funded).
+    chosen = sorted(evaluated, key=lambda p: (p.state != ProposalState.FUNDED, p.pk))[:n_projects]
+    if len(chosen) < n_projects:
+        raise SystemExit(f"--projects {n_projects}: only {len(chosen)} evaluated bulk proposals (raise --proposals)")
+    officials = {u.region_id: u for u in User.objects.filter(username__startswith="bench-official-")}
+    projects = _bulk(Project, [Project(proposal=p, start_year=call23.year) for p in chosen])
+    _bulk(ProjectStage, [ProjectStage(project=pr, number=1, start_year=call23.year, years=call23.pilot_years,
+                                      goals="원천기술 확보", state=StageState.RUNNING) for pr in projects])
+    now = timezone.now()
+    ministry = User.objects.get(username="ministry")
+    records = []
+    for i, (pr, p) in enumerate(zip(projects, chosen, strict=True)):
+        region, by = p.lead_region_id, officials[p.lead_region_id]
+        year = call23.year + i % 3
+        common = {"project": pr, "region_id": region, "year": year, "entered_by": by,
+                  "state": OutcomeState.CONFIRMED, "reviewed_by": ministry, "reviewed_at": now}
+        day = datetime.date(year, 1 + i % 12, 1 + i % 28)
+        records += [
+            OutcomeRecord(kind=OutcomeKind.PAPER, occurred_on=day, title=f"{THEMES[i % len(THEMES)]} 연구 {i:05d}",
+                          journal="벤치 학회지", doi=f"10.9999/bench.{i:05d}", indexed=i % 2 == 0, **common),
+            OutcomeRecord(kind=OutcomeKind.PATENT, occurred_on=day, title=f"벤치 특허 {i:05d}", country="KR",
+                          application_number=f"10-{year}-{i:07d}", applicants="벤치 혁신대학교", inventors="홍길동",
+                          patent_status=PatentStatus.APPLIED, **common),
+            OutcomeRecord(kind=OutcomeKind.TRANSFER, occurred_on=day, partner="(주)벤치테크",
+                          amount_won=(1 + i % 5) * 10_000_000, **common),
+            OutcomeRecord(kind=OutcomeKind.STARTUP, occurred_on=day, title=f"(주)벤치 {i:05d}", count=1, **common),
+            OutcomeRecord(kind=OutcomeKind.JOBS, occurred_on=day, count=3 + i % 7, **common),
+            OutcomeRecord(kind=OutcomeKind.INVESTMENT, occurred_on=day, partner="벤치 벤처캐피탈",
+                          amount_won=(1 + i % 4) * EOK,
+                          **{**common, "state": OutcomeState.REPORTED, "reviewed_by": None, "reviewed_at": None}),
+        ]
+    _bulk(OutcomeRecord, records)
+    return len(projects)
+
+
 def sign_pledges() -> None:
     """Every bench expert has signed the confidentiality pledge of both calls (evaluations asks it
     before any proposal content): the scoresheet page is measured, not the pledge's redirect."""
@@ -301,7 +359,11 @@ def _snapshot(p: Proposal, s: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=10_000)
-    n = parser.parse_args().proposals
+    parser.add_argument("--projects", type=int, default=None,
+                        help="funded projects with outcomes (default: a fifth of --proposals)")
+    args = parser.parse_args()
+    n = args.proposals
+    n_projects = n // 5 if args.projects is None else args.projects
     if not settings.IS_POSTGRES:
         raise SystemExit("bench/seed.py needs DATABASE_URL pointing at PostgreSQL")
     settings.ALLOW_DEMO_DATA = True  # a bench database, never a production one
@@ -311,7 +373,17 @@ def main() -> None:
     if all(have[k] == v for k, v in want.items()):
         fit_envelope()
         sign_pledges()
-        print(f"bench data already there: {have}")
+        if project_count() == 0 and n_projects:
+            with transaction.atomic():
+                made = seed_projects(n_projects)
+            analyse()
+            print(f"bench data already there: {have}; added {made} projects with outcomes")
+        elif project_count() not in (0, n_projects):
+            print(f"bench data has {project_count()} projects, wanted {n_projects}: run with BENCH_RESET=1",
+                  file=sys.stderr)
+            raise SystemExit(3)
+        else:
+            print(f"bench data already there: {have}, {project_count()} projects")
         return
     if have["proposals"]:
         print(f"bench data has other counts ({have}, wanted {want}): run with BENCH_RESET=1", file=sys.stderr)
@@ -321,13 +393,20 @@ def main() -> None:
     with transaction.atomic():
         got = seed(n)
         sign_pledges()
-    # Fresh statistics, or the planner guesses a handful of rows where there are thousands.
+        got["projects"] = seed_projects(n_projects) if n_projects else 0
+    analyse()
+    print(f"seeded in {time.perf_counter() - started:.0f} s: {got}")
+
+
+def analyse() -> None:
+    """Fresh statistics, or the planner guesses a handful of rows where there are thousands."""
+    from projects.models import OutcomeRecord, ProjectStage
+
     with connection.cursor() as cursor:
         for model in (Proposal, Participation, Stage, KPI, BudgetLine, LinkedProject, Organisation, ProposalEvent,
                       ProposalVersion, User, ExpertProfile, Assignment, Scoresheet, Score, PanelResult, SelectionNote,
-                      FundingDecision, FundingYear, LocalObligation):
+                      FundingDecision, FundingYear, LocalObligation, Project, ProjectStage, OutcomeRecord):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-    print(f"seeded in {time.perf_counter() - started:.0f} s: {got}")
 
 
 if __name__ == "__main__":

@@ -235,10 +235,34 @@ def outcome_filters(params) -> dict:
     return {k: (params.get(k) or "").strip() for k in OUTCOME_FILTERS}
 
 
+# The outcomes dashboard's figures, per process (settings.CACHES["figures"]), keyed by the data version.
+OUTCOME_CACHE_SECONDS = 300
+
+
 def outcome_dashboard(*, user, year="", region="", industry="", call=""):
-    """The outcomes the user sees (rejected ones left out), filtered, as four querysets: the totals
-    (a dict), per region of the reporting region, per strategic industry and per project, each
-    ONE grouped query whatever the number of projects."""
+    """The outcomes the user sees (rejected ones left out), filtered, as the totals (a dict) and lists
+    of rows per region of the reporting region, per strategic industry and per project, each ONE
+    grouped query whatever the number of projects. Worked out once per person, filter and data
+    version (audit.version: every outcome entered or reviewed moves it), then read from the
+    process's cache: at 2,000 projects each grouping reads every record."""
+    import hashlib
+
+    from django.core.cache import caches
+
+    from audit.version import data_version
+
+    cache = caches["figures"]
+    typed = hashlib.sha256(repr((year, region, industry, call)).encode()).hexdigest()[:24]  # typed by the user
+    key = f"outcomes:{user.pk}:{typed}:{data_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {name: value if name == "totals" else list(value) for name, value in _outcome_dashboard(
+            user=user, year=year, region=region, industry=industry, call=call).items()}
+        cache.set(key, figures, OUTCOME_CACHE_SECONDS)
+    return figures
+
+
+def _outcome_dashboard(*, user, year="", region="", industry="", call=""):
     qs = outcomes_visible_to(user=user).exclude(state=OutcomeState.REJECTED)
     if year.isdigit():
         qs = qs.filter(year=int(year))

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.rules import is_official, is_staff_member
+from audit.version import data_version
 from core.choices import label_of
 from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
@@ -110,28 +111,61 @@ def proposal_for(*, user, pk: int) -> Proposal:
     )
 
 
-def proposal_page(*, user, pk: int) -> Proposal:
-    """proposal_for with every section of the plan read at once (one query per kind of row),
-    for the detail page: snapshot(), checklist() and the budget grid then reuse them."""
+def _plan_lookups() -> list:
+    """The sections of the plan (snapshot(), checklist() and the budget grid read them)."""
     from django.db.models import Prefetch
 
-    from .models import BudgetLine, Organisation, ProposalDocument, ProposalVersion
+    from .models import BudgetLine, Organisation
+
+    return ["stages", "kpis", "linked_projects", "attachments",
+            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("region")),
+            Prefetch("organisations", queryset=Organisation.objects.select_related("region"))]
+
+
+def proposal_page(*, user, pk: int, plan: bool = True) -> Proposal:
+    """proposal_for with every section of the plan read at once (one query per kind of row),
+    for the detail page: snapshot(), checklist() and the budget grid then reuse them.
+    plan=False: without the plan's sections (the page found its plan in the cache; with_plan
+    reads them when it did not)."""
+    from django.db.models import Prefetch
+
+    from .models import ProposalDocument, ProposalVersion
 
     # "project" (the funded project, if any) is shown by the page's template.
     qs = proposals_visible_to(user=user).select_related(
-        "call", "call__programme", "lead_region", "industry", "project"
+        "call", "lead_region", "industry", "project"
     ).prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("region", "signed_off_by")),
-        "stages", "kpis", "linked_projects", "attachments",
-        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("region")),
-        Prefetch("organisations", queryset=Organisation.objects.select_related("region")),
-        Prefetch("versions", queryset=ProposalVersion.objects.select_related("created_by").defer("snapshot")),
+        # The page shows each region and when it signed off (who signed: the PDF, which reads its own).
+        Prefetch("participations", queryset=Participation.objects.select_related("region")),
+        Prefetch("versions", queryset=ProposalVersion.objects.defer("snapshot")),
+        *(_plan_lookups() if plan else []),
     )
     # Whether the current revision has its PDF (services.documents.current_pdf): most have none,
     # and then the page reads no documents at all.
     qs = qs.annotate(current_pdf_id=Subquery(
         ProposalDocument.objects.filter(proposal=OuterRef("pk"), revision=OuterRef("revision")).values("pk")[:1]))
     return get_object_or_404(qs, pk=pk)
+
+
+def with_plan(proposal: Proposal) -> Proposal:
+    """The plan's sections of a proposal read by proposal_page(plan=False), one query per kind of row."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([proposal], *_plan_lookups())
+    return proposal
+
+
+def plan_cache_key(proposal: Proposal, language: str) -> str:
+    """The key the proposal page's rendered plan (overview, KPIs, roadmap, links, organisations,
+    the budget grid and the attachments) and its newest events are cached under: the proposal,
+    its edit revision and last change, the language, and the data version (audit.version: any
+    recorded change anywhere, a region's name included). The plan reads the same for everyone
+    who may open the page (proposals_visible_to decides that first); nothing of the evaluation
+    or the results is in it (the events are sealed per reader after the cache, by
+    disclosure.visible_events). Every event comes with an edit (a new revision) or a recorded
+    move or sign-off (a new data version)."""
+    return "proposal-plan:{}:{}:{}:{}:{}".format(proposal.pk, proposal.revision, proposal.updated_at.timestamp(),
+                                                   language or "ko", data_version())
 
 
 def prefetched(proposal: Proposal, name: str, *related):

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -115,24 +117,51 @@ def proposal_create(request):
 # --- Detail, versions, comparison -----------------------------------------------------
 
 
+# The proposal page's rendered plan, per process (settings.CACHES["figures"]), keyed by
+# selectors.plan_cache_key: the data version in the key shows any change at once.
+PLAN_CACHE_SECONDS = 300
+
+
+def _plan_part(proposal, participations) -> dict:
+    """The plan, the budget grid and the attachments of the proposal page as HTML ({"plan",
+    "attachments"}) and the newest events ("events", before disclosure.visible_events picks what the
+    reader may see): from the cache, or read (one query per section) and rendered. The HTML is the same
+    for every reader of the page (nothing in it is sealed)."""
+    cache = caches["figures"]
+    key = selectors.plan_cache_key(proposal, get_language())
+    part = cache.get(key)
+    if part is None:
+        selectors.with_plan(proposal)
+        part = {"plan": render_to_string("proposals/_detail_plan.html", {
+                    "snapshot": snapshot(proposal), "budget": selectors.budget_summary(proposal, participations),
+                    **_labels()}),
+                "attachments": render_to_string("proposals/_detail_attachments.html", {"proposal": proposal}),
+                "events": list(proposal.events.select_related("actor")[:30])}
+        cache.set(key, part, PLAN_CACHE_SECONDS)
+    return part
+
+
 @login_required
 def proposal_detail(request, pk):
-    proposal = selectors.proposal_page(user=request.user, pk=pk)
+    proposal = selectors.proposal_page(user=request.user, pk=pk, plan=False)
+    if proposal.is_editable:
+        # The checklist and the submit panel read every section while the plan is being written.
+        selectors.with_plan(proposal)
     participations = selectors.participations_of(proposal)
+    items = services.checklist(proposal) if proposal.is_editable else []
+    plan_part = _plan_part(proposal, participations)
     return render(request, "proposals/proposal_detail.html", {
         "proposal": proposal,
         "shown": disclosure.disclosure_for(user=request.user, proposal=proposal),
         "participations": participations,
         "moves": _without_submit(services.available_moves(user=request.user, proposal=proposal)),
         "versions": list(proposal.versions.all()),
-        "events": disclosure.visible_events(user=request.user, proposal=proposal,
-                                            events=list(proposal.events.select_related("actor")[:30])),
-        "checklist": (items := services.checklist(proposal)),
+        "events": disclosure.visible_events(user=request.user, proposal=proposal, events=plan_part["events"]),
+        "checklist": items,
         "checklist_done": sum(1 for i in items if i.done), "checklist_total": len(items),
         "submit_panel": _submit_panel(request.user, proposal, items),
         "parts": page_parts.parts_for(user=request.user, proposal=proposal),
-        "snapshot": snapshot(proposal),
-        "budget": selectors.budget_summary(proposal, participations),
+        "plan_part": plan_part,
         "reason_form": ReasonForm(),
         "my_participation": next((p for p in participations if p.region_id == request.user.region_id), None),
         "can_pdf": request.user.has_perm(documents.PERMISSION, proposal),

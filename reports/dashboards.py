@@ -5,6 +5,7 @@ The dashboards sit in the reports layer: they read every domain app below it."""
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.core.cache import caches
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from programmes.models import CallStatus
 from programmes.selectors import calls_visible_to, open_calls_for_region
 from proposals.models import ProposalState
 from proposals.planning_status import region_standings
-from proposals.selectors import proposal_list
+from proposals.selectors import LIST_COLUMNS, list_rows, proposal_list
 
 from . import figures
 from .todo_list import todo_count, todo_rows
@@ -49,7 +50,8 @@ def official_dashboard(*, user, params=None) -> dict:
     calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
     return {
         **dashboard_figures(user=user, params=params or {}, calls=calls),
-        "proposals": list(proposal_list(user=user)[:10]),
+        # Plain rows as the proposal list shows them (the state as the region may know it).
+        "proposals": list_rows(proposal_list(user=user).values(*LIST_COLUMNS)[:10]),
         "region": user.region,
         "open_calls": list(open_calls_for_region(region=user.region)[:10]),
         "colleagues": list(User.objects.filter(region=user.region, role=Role.OFFICIAL, is_active=True)
@@ -60,15 +62,23 @@ def official_dashboard(*, user, params=None) -> dict:
 
 def region_planning(*, user, calls: list) -> list[dict]:
     """The official's region's row of "where every region stands" for each call whose planning period
-    has not ended yet and which is open to the region."""
+    has not ended yet and which is open to the region. Worked out once per region, calls, day,
+    language and data version (audit.version: every recorded change moves it), then read from the
+    process's cache."""
     today = timezone.localdate()
-    rows = []
-    for call in calls:
-        if not call.has_planning_period or call.planning_end < today:
-            continue
-        standing = region_standings(call, regions=[user.region])
-        if standing:
-            rows.append({"call": call, "s": standing[0], "phase": call.current_planning_phase()})
+    cache = caches["figures"]
+    key = "planning:{}:{}:{}:{}:{}".format(user.region_id or "-", ",".join(str(c.pk) for c in calls), today.isoformat(),
+                                           get_language() or "ko", figures.data_version())
+    rows = cache.get(key)
+    if rows is None:
+        rows = []
+        for call in calls:
+            if not call.has_planning_period or call.planning_end < today:
+                continue
+            standing = region_standings(call, regions=[user.region])
+            if standing:
+                rows.append({"call": call, "s": standing[0], "phase": call.current_planning_phase()})
+        cache.set(key, rows, figures.CACHE_SECONDS)
     return rows
 
 

@@ -493,14 +493,29 @@ def figure_panels(facts: Facts) -> list[dict]:
 
 
 def overdue_reports(*, user):
-    """Overdue annual reports from the projects app, or None when that app offers none (yet)."""
+    """Overdue annual reports from the projects app, or None when that app offers none (yet): rows
+    as the dashboards show them, worked out once per person, day, language and data version
+    (audit.version: every report, project and decision change moves it), then read from the cache."""
     if not apps.is_installed("projects"):
         return None
     try:
         from projects.selectors import overdue_reports as projects_overdue
     except ImportError:
         return None
-    return list(projects_overdue(user))
+    from django.core.cache import caches
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    cache = caches["figures"]
+    key = "overdue:{}:{}:{}:{}:{}:{}".format(user.pk, user.role, user.region_id or "-", timezone.localdate().isoformat(),
+                                             get_language() or "ko", data_version())
+    rows = cache.get(key)
+    if rows is None:
+        rows = [{"get_absolute_url": r.get_absolute_url(), "project": {"title": r.project.title}, "year": r.year,
+                 "due_on": r.due_on, "get_state_display": r.get_state_display(), "pk": r.pk}
+                for r in projects_overdue(user)]
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
 
 
 # --- Caching ---------------------------------------------------------------------------------
@@ -531,5 +546,7 @@ def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:
             "state_counts": facts.state_counts,
         }
         cache.set(key, data, CACHE_SECONDS)
-    return data
+    # `figures_key`: the rendered figures may be cached under it too (it names everything they show:
+    # the scope, the filter, the language and the data version).
+    return {**data, "figures_key": key}
 
