@@ -1,4 +1,5 @@
-"""Demo experts: eight profiles across regions and fields."""
+"""Demo experts: eight hand-written profiles and a generated pool (EXPERT_POOL) large enough for
+the 2023 call's zone panels, each with fields and keywords so the affinity means something."""
 
 import datetime
 
@@ -22,6 +23,56 @@ SECTORS = {"expert1": "academia", "expert2": "research", "expert3": "academia", 
            "expert5": "academia", "expert6": "research", "expert7": "academia", "expert8": "research"}
 
 
+# The generated pool (expert9 … expert42): where they work (affiliation, home region, sector), drawn
+# in turn from the institutions registry so the panel mix and the one-per-institution rule bite.
+POOL_INSTITUTIONS = [
+    ("서울대학교", "seoul", "academia"), ("한국전자통신연구원", "daejeon", "research"),
+    ("포항공과대학교", "gyeongbuk", "academia"), ("한국생명공학연구원", "daejeon", "research"),
+    ("에코프로비엠", "chungbuk", "industry"), ("광주과학기술원", "gwangju", "academia"),
+    ("한국해양과학기술원", "busan", "research"), ("울산과학기술원", "ulsan", "academia"),
+    ("한국항공우주산업", "gyeongnam", "industry"), ("전남대학교", "gwangju", "academia"),
+    ("한국에너지기술연구원", "daejeon", "research"), ("충남대학교", "daejeon", "academia"),
+    ("한국광기술원", "gwangju", "research"), ("계명대학교", "daegu", "academia"),
+    ("현대모비스", "seoul", "industry"), ("안전성평가연구소", "daejeon", "research"),
+    ("창원대학교", "gyeongnam", "academia"),
+]
+# Keywords per strategic industry: an expert's keywords are two of their first field's and one of the second's.
+FIELD_KEYWORDS = {
+    "secondary-batteries": ["양극재", "전고체 전지", "폐배터리 재활용", "리튬 소재"],
+    "advanced-mobility": ["자율주행", "수소 파워트레인", "도심항공교통", "분산전기추진"],
+    "artificial-intelligence": ["딥러닝", "초거대 언어모델", "영상 인식", "뉴로모픽"],
+    "marine-bio": ["해양 미생물", "미세조류", "해양 소재", "해양바이오 플랫폼"],
+    "advanced-bio": ["백신", "세포치료제", "동물용 의약품", "바이오 공정"],
+    "hydrogen-energy": ["수전해", "그린수소", "연료전지", "부생수소"],
+    "smart-manufacturing": ["디지털 트윈", "스마트공장", "제조 AI", "정밀가공"],
+    "digital-health": ["의료 빅데이터", "디지털 치료제", "원격의료", "의료기기"],
+    "semiconductors": ["전력반도체", "차세대 소자", "반도체 공정", "패키징"],
+    "robotics": ["협동로봇", "의료 로봇", "물류 자동화", "로봇 제어"],
+    "aerospace": ["초소형 위성", "항공기 구조", "추진기관", "선박 추진"],
+    "agri-food-tech": ["스마트팜", "기능성 사료", "작물 육종", "식품 소재"],
+}
+SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
+GIVEN_NAMES = ["서준", "하윤", "도현", "지민", "예준", "수빈", "시우", "지유", "주원", "채원", "건우", "민서",
+               "현우", "서윤", "우진", "다은", "선우"]
+TITLES = {"academia": "교수", "research": "박사", "industry": "수석연구원"}
+POOL_SIZE = 34
+
+
+def expert_pool() -> list[tuple]:
+    """The generated experts, as EXPERTS rows plus their sector (deterministic)."""
+    fields = list(FIELD_KEYWORDS)
+    rows = []
+    for i in range(POOL_SIZE):
+        affiliation, region, sector = POOL_INSTITUTIONS[i % len(POOL_INSTITUTIONS)]
+        first, second = fields[i % len(fields)], fields[(i * 5 + 3) % len(fields)]
+        if second == first:
+            second = fields[(i + 1) % len(fields)]
+        name = f"{SURNAMES[i % len(SURNAMES)]}{GIVEN_NAMES[(i * 7) % len(GIVEN_NAMES)]} {TITLES[sector]}"
+        keywords = ", ".join([*FIELD_KEYWORDS[first][i % 2::2], FIELD_KEYWORDS[second][i % 4]])
+        rows.append((f"expert{9 + i}", name, affiliation, region, [first, second], keywords, sector))
+    return rows
+
+
 def seed() -> dict:
     from programmes.institutions import institution_match, registry
 
@@ -31,7 +82,9 @@ def seed() -> dict:
     users = {}
     regions = {r.code: r for r in Region.objects.all()}
     industries = {i.code: i for i in StrategicIndustry.objects.all()}
-    for username, name, affiliation, region, fields, keywords in EXPERTS:
+    pool = expert_pool()
+    sectors = {**SECTORS, **{row[0]: row[6] for row in pool}}
+    for username, name, affiliation, region, fields, keywords in [*EXPERTS, *(row[:6] for row in pool)]:
         user = _user(
             username, role=Role.EXPERT, display_name=name, email=f"{username}@megaproject.local",
             region=None, is_staff=False, is_superuser=False,
@@ -41,7 +94,7 @@ def seed() -> dict:
             defaults={
                 "affiliation": affiliation, "institution": institution_match(affiliation, reg=reg),
                 "home_region": regions[region], "keywords": keywords,
-                "contact_email": user.email, "available": True, "sector": SECTORS.get(username, ""),
+                "contact_email": user.email, "available": True, "sector": sectors.get(username, ""),
             },
         )
         profile.industries.set([industries[c] for c in fields])
@@ -51,8 +104,11 @@ def seed() -> dict:
 
 # --- Consulting, panels and scores on the 2023 call -----------------------------------
 
-# The experts who coach the 2023 proposals (Daejeon: no 2023 proposal's region); they never sit on its panels.
-CONSULTING_GROUP = ["expert1", "expert2"]
+# The consulting group (컨설팅단) of the 2023 call: two Daejeon experts and a Seoul one, who together
+# coached every proposal (each one all proposals outside their home region). Coached or from its
+# region, each is barred from every 2023 proposal, so the zone plan never seats them: the group
+# and the panels are disjoint by the plan's own hard constraints.
+CONSULTING_GROUP = ["expert1", "expert2", "expert9"]
 
 CONSULTING_COMMENTS = [
     ("overview", "지역 문제 정의가 포괄적입니다. 지역 산업 생태계의 구체적 병목을 수치로 제시하십시오."),
@@ -62,11 +118,22 @@ CONSULTING_COMMENTS = [
 ]
 
 
-def _score_profile(selected: bool, expert_index: int, criterion_index: int) -> str:
-    """Deterministic demo scores (0–10): the selected projects score higher."""
-    base = 8.6 if selected else 6.8
+def _score_profile(base: float, expert_index: int, criterion_index: int) -> str:
+    """Deterministic demo scores (0–10) around the proposal's base."""
     wobble = ((expert_index * 7 + criterion_index * 3) % 9 - 4) / 10  # −0.4 … +0.4
     return f"{min(10.0, base + wobble):.1f}"
+
+
+def _base(title: str, selected: bool, round: int = 1) -> float:
+    """Where a proposal's scores centre: the five selected projects high in both rounds (8.6, then
+    8.8 at the presentation); the illustrative ones spread over 6.2–7.6 by their place in the
+    spec list, a little lower at the presentation."""
+    from proposals.demo import OTHER_2023
+
+    if selected:
+        return 8.6 if round == 1 else 8.8
+    index = next((i for i, spec in enumerate(OTHER_2023) if spec["title_ko"] == title), 0)
+    return 6.2 + ((index * 7) % 15) / 10 - (0.2 if round == 2 else 0)
 
 
 def seed_panels() -> int:
@@ -88,6 +155,7 @@ def seed_panels() -> int:
         PanelResult,
     )
     from .services import assignment_declare, panel_auto_confirm, panel_auto_plan, scoresheet_save
+    from .services.zones import zone_plan, zone_plan_confirm
 
     call = Call.objects.get(programme__code="mega", year=2023)
     ministry = User.objects.get(username="ministry")
@@ -104,12 +172,12 @@ def seed_panels() -> int:
         rnd = ConsultingRound.objects.create(proposal=proposal, version=version, number=1,
                                              closed_at=timezone.now())
         region_ids = set(proposal.participations.values_list("region_id", flat=True))
-        consultants = [e for e in experts if e.expert_profile.home_region_id not in region_ids][:2]
+        consultants = [e for e in experts if e.expert_profile.home_region_id not in region_ids]
         lead = User.objects.filter(username=f"official-{proposal.lead_region.code}").first()
         for i, expert in enumerate(consultants):
             a = Assignment.objects.create(kind=AssignmentKind.CONSULTING, expert=expert, proposal=proposal,
                                           assigned_by=ministry, declared_at=timezone.now())
-            for section, text in CONSULTING_COMMENTS[i * 2:(i + 1) * 2]:
+            for section, text in (CONSULTING_COMMENTS * 2)[(i * 2) % 4:(i * 2) % 4 + 2]:
                 c = ConsultingComment.objects.create(round=rnd, assignment=a, section=section, text=text)
                 if lead:
                     CommentAnswer.objects.create(comment=c, author=lead,
@@ -118,10 +186,16 @@ def seed_panels() -> int:
     # The regions' reviewer lists, written before the panels were formed (records).
     _seed_reviewer_lists(call, proposals)
 
-    # Evaluation panels, through the same automatic assignment staff use (never a coach of the proposal).
+    # The written round's panels: one panel of five per zone, placed by the optimal plan staff use
+    # (a coach of a proposal, or a member with any other conflict on it, sits that one out), or
+    # per-proposal panels by the automatic plan on a call without zones.
     if not Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call).exists():
-        plan = panel_auto_plan(call=call)
-        panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
+        if call.zones.exists():
+            plan = zone_plan(call=call)
+            zone_plan_confirm(actor=ministry, call=call, signature=plan.signature)
+        else:
+            plan = panel_auto_plan(call=call)
+            panel_auto_confirm(actor=ministry, call=call, signature=plan.signature)
     _name_missing_chairs(call)
     # Every expert of the call signed its confidentiality pledge before reading anything.
     for expert in User.objects.filter(assignments__proposal__call=call).distinct():
@@ -132,8 +206,8 @@ def seed_panels() -> int:
     # The panels scored within the call's review window (Korea time), whatever today's date is.
     in_review = timezone.make_aware(datetime.datetime.combine(call.review_start, datetime.time(10, 0)))
     count = 0
-    for index, a in enumerate(Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call)
-                              .select_related("expert", "proposal").order_by("pk")):
+    for index, a in enumerate(Assignment.objects.filter(kind=AssignmentKind.EVALUATION, proposal__call=call,
+                                                        round=1).select_related("expert", "proposal").order_by("pk")):
         if a.declared_at is None:
             assignment_declare(actor=a.expert, assignment=a, conflict=False)
             a.refresh_from_db()
@@ -141,8 +215,9 @@ def seed_panels() -> int:
         if sheet is not None and sheet.is_locked:
             continue
         selected = a.proposal.title_ko in selected_titles
+        base = _base(a.proposal.title_ko, selected)
         values = {
-            c.pk: (_score_profile(selected, index, ci),
+            c.pk: (_score_profile(base, index, ci),
                    f"{c.name_ko} 측면에서 계획의 타당성과 실행 가능성을 검토하였으며 전반적으로 "
                    f"{'우수' if selected else '보통'} 수준으로 판단됩니다.")
             for ci, c in enumerate(criteria)
@@ -209,6 +284,8 @@ def seed_quality() -> int:
     import datetime
     from zoneinfo import ZoneInfo
 
+    from django.utils import timezone
+
     from accounts.models import User
     from programmes.models import Call, QualityRules
     from proposals.demo import PROJECTS_2023
@@ -229,7 +306,7 @@ def seed_quality() -> int:
         return 0
     ministry = User.objects.get(username="ministry")
     sheets = list(Scoresheet.objects.filter(assignment__kind=AssignmentKind.EVALUATION, assignment__proposal__call=call,
-                                            state=ScoresheetState.SUBMITTED)
+                                            assignment__round=1, state=ScoresheetState.SUBMITTED)
                   .select_related("assignment__expert", "assignment__proposal__lead_region").order_by("pk"))
     if not sheets:
         return 0
@@ -252,7 +329,9 @@ def seed_quality() -> int:
             s.submitted_at = datetime.datetime(2023, 4, 3 + i, 9, 30, tzinfo=seoul)
             ScoresheetEvent.objects.create(scoresheet=s, actor=ministry, action="reopened",
                                            reason="근거 서술이 점수와 맞지 않아 재작성을 요청함.")
-    Scoresheet.objects.bulk_update(sheets, ["submitted_at"])
+    for s in mine:  # its scores changed: a new `updated_at` tells the results cache (selectors.call_results)
+        s.updated_at = timezone.now()
+    Scoresheet.objects.bulk_update(sheets, ["submitted_at", "updated_at"])
     # Ratings: each lead region rates its proposal's comments; staff rate the outlier's.
     for s in sheets:
         lead = User.objects.filter(username=f"official-{s.assignment.proposal.lead_region.code}").first()
@@ -263,6 +342,98 @@ def seed_quality() -> int:
         CommentRating.objects.update_or_create(scoresheet=s, rater=ministry, defaults={"value": 1})
     expert_exclude(actor=ministry, expert=outlier, call=call, reason=QUALITY_EXCLUSION_REASON)
     return len(mine)
+
+
+# --- The presentation round of the 2023 call --------------------------------------------------
+
+PRESENTATION_PLACE = "한국연구재단 대전청사 대회의실"
+# Two days of presentations, five a day, an hour each (Korea time).
+PRESENTATION_DAYS = ["2023-04-05", "2023-04-06"]
+PRESENTATION_HOURS = [10, 11, 13, 14, 15]
+
+
+def seed_rounds() -> int:
+    """The 2023 call's second round, after the written one was scored (and the quality record
+    written): staff take the shortlist from the written ranking; each shortlisted proposal's
+    presentation panel is its zone panel's members who scored it in writing (the expert excluded
+    for quality aside); staff set the slots and record attendance; the panels score in the
+    presentation dates. All through the services staff and experts use. Idempotent; returns the
+    presentation scoresheets submitted by this run."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import User
+    from programmes.models import Call
+    from proposals.demo import PROJECTS_2023
+
+    from .models import (
+        Assignment,
+        AssignmentKind,
+        Attendance,
+        EvaluationRound,
+        PresentationSlot,
+        ShortlistEntry,
+        ZonePanelMember,
+    )
+    from .services import assignment_declare, panel_assign, scoresheet_save
+    from .services.quality import excluded_experts
+    from .services.rounds import shortlist_take, slot_attendance, slot_set
+
+    call = Call.objects.filter(programme__code="mega", year=2023).first()
+    if call is None or not call.has_two_rounds:
+        return 0
+    ministry = User.objects.get(username="ministry")
+    if not ShortlistEntry.objects.filter(call=call).exists():
+        shortlist_take(actor=ministry, call=call)
+    shortlist = list(ShortlistEntry.objects.filter(call=call).select_related("proposal").order_by("written_rank"))
+    excluded = set(excluded_experts().values_list("expert_id", flat=True))
+    zone_of = call.zone_by_region()
+    members: dict = {}
+    for m in ZonePanelMember.objects.filter(call=call).select_related("expert").order_by("expert_id"):
+        members.setdefault(m.zone_id, []).append(m.expert)
+    seoul = ZoneInfo("Asia/Seoul")
+    for place, entry in enumerate(shortlist):
+        proposal = entry.proposal
+        written = set(Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.EVALUATION, round=1,
+                                                conflict_declared=False).values_list("expert_id", flat=True))
+        seated = set(Assignment.objects.filter(proposal=proposal, kind=AssignmentKind.EVALUATION,
+                                               round=EvaluationRound.PRESENTATION).values_list("expert_id", flat=True))
+        zone = zone_of.get(proposal.lead_region_id)
+        for expert in members.get(zone.pk if zone else None, []):
+            if expert.pk in written and expert.pk not in excluded and expert.pk not in seated:
+                panel_assign(actor=ministry, proposal=proposal, expert=expert, round=EvaluationRound.PRESENTATION)
+        if not PresentationSlot.objects.filter(proposal=proposal).exists():
+            day = datetime.date.fromisoformat(PRESENTATION_DAYS[place // len(PRESENTATION_HOURS)])
+            starts = datetime.datetime.combine(day, datetime.time(PRESENTATION_HOURS[place % len(PRESENTATION_HOURS)]),
+                                               tzinfo=seoul)
+            slot_set(actor=ministry, proposal=proposal, starts_at=starts, ends_at=starts + datetime.timedelta(minutes=50),
+                     place=PRESENTATION_PLACE)
+    for slot in PresentationSlot.objects.filter(proposal__call=call, attendance=""):
+        slot_attendance(actor=ministry, slot=slot, attendance=Attendance.ATTENDED)
+
+    selected_titles = {p["title_ko"] for p in PROJECTS_2023}
+    criteria = list(call.criteria.all())
+    slots = {s.proposal_id: s for s in PresentationSlot.objects.filter(proposal__call=call)}
+    count = 0
+    for index, a in enumerate(Assignment.objects.filter(
+            kind=AssignmentKind.EVALUATION, proposal__call=call, round=EvaluationRound.PRESENTATION)
+            .select_related("expert", "proposal").order_by("pk")):
+        if a.declared_at is None:
+            a = assignment_declare(actor=a.expert, assignment=a, conflict=False)
+        sheet = getattr(a, "scoresheet", None)
+        if sheet is not None and sheet.is_locked:
+            continue
+        selected = a.proposal.title_ko in selected_titles
+        base = _base(a.proposal.title_ko, selected, round=2)
+        values = {c.pk: (_score_profile(base, index + 3, ci),
+                         f"발표와 질의응답에서 {c.name_ko}에 대한 설명이 "
+                         f"{'구체적이고 설득력 있었습니다' if selected else '제안서 수준에 머물렀습니다'}.")
+                  for ci, c in enumerate(criteria)}
+        scoresheet_save(actor=a.expert, assignment=a, values=values, submit=True,
+                        now=slots[a.proposal_id].ends_at, confidence=(3, 2, 3, 2, 1)[index % 5],
+                        overall_comment="발표평가에서 실행 계획과 지자체 추진 의지를 중심으로 평가하였습니다.")
+        count += 1
+    return count
 
 
 # --- Objections on the 2023 call ---------------------------------------------------------------
@@ -294,7 +465,7 @@ def seed_objections() -> int:
     from programmes.models import Call
     from proposals.models import Proposal, ProposalState
 
-    from .models import AssignmentKind, Objection, ObjectionRemedy
+    from .models import AssignmentKind, ConfidentialityPledge, Objection, ObjectionRemedy
     from .services import (
         assignment_declare,
         objection_dismiss,
@@ -331,6 +502,9 @@ def seed_objections() -> int:
                          reevaluation_deadline=timezone.localdate() + datetime.timedelta(days=21))
         panel = [panel_assign(actor=ministry, proposal=proposal, expert=expert, kind=AssignmentKind.REEVALUATION)
                  for expert in reevaluation_candidates(proposal)[:3]]
+        for a in panel:  # the new panel signs the call's pledge before reading anything, as every panel did
+            ConfidentialityPledge.objects.get_or_create(expert=a.expert, call=call,
+                                                        defaults={"signed_name": a.expert.display_name})
         if panel:
             first = assignment_declare(actor=panel[0].expert, assignment=panel[0], conflict=False)
             values = {c.pk: ("7.5", f"{c.name_ko} 측면에서 원 평가의 지적을 다시 검토하였으며 계획의 타당성은 "

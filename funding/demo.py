@@ -5,6 +5,7 @@
 built from its ranking whatever its proposals (`seed_scenarios`). Idempotent."""
 
 from accounts.models import User
+from evaluations.models import ShortlistEntry
 from programmes.models import Call
 from proposals.demo import PROJECTS_2023
 from proposals.models import Proposal, ProposalState
@@ -24,9 +25,11 @@ def seed() -> int:
             if proposal.title_ko in selected:
                 services.selection_decide(actor=ministry, proposal=proposal, action="select",
                                           reason="권역별 심층평가 결과 유형별 상위 과제")
-            else:
+            else:  # two rounds (evaluations.demo.seed_rounds): presented and ranked lower, or not shortlisted
+                presented = ShortlistEntry.objects.filter(proposal=proposal).exists()
                 services.selection_decide(actor=ministry, proposal=proposal, action="not_select",
-                                          reason="권역별 심층평가 결과 선정 기준 점수 미달")
+                                          reason="권역별 발표평가 결과 최종 점수 선정 기준 미달" if presented
+                                          else "권역별 서면평가 결과 발표평가 대상 미포함")
             proposal.refresh_from_db()
         if proposal.state != ProposalState.SELECTED:
             continue

@@ -158,15 +158,25 @@ ZONES_2023 = [
 
 
 def seed_zones(call) -> None:
-    """The 2023 call's zones, zone panels of five with at least three scorers each. The demo's
-    2023 panels were formed per proposal before zones existed, so its scores stay normalised
-    across the whole call; the ranking board shows the ranking per zone (idempotent)."""
+    """The 2023 call's zones, one panel of five per zone (each proposal keeps at least three
+    scorers), scores normalised within the zone; two rounds as in 2023: a written review, then a
+    presentation of the best ten, weighed 40/60 (idempotent; a plain update, as the call's settings
+    then were)."""
     by_code = {r.code: r for r in Region.objects.all()}
     for order, (ko, en, codes) in enumerate(ZONES_2023, start=1):
         zone, _ = CallZone.objects.update_or_create(call=call, order=order, defaults={"name_ko": ko, "name_en": en})
         zone.regions.set([by_code[c] for c in codes])
     call.zones.filter(order__gt=len(ZONES_2023)).delete()
-    Call.objects.filter(pk=call.pk).update(zone_panel_size=5, zone_min_scorers=3, zone_normalise=False)
+    Call.objects.filter(pk=call.pk).update(**EVALUATION_2023)
+
+
+# The 2023 call's evaluation settings: zone panels and the two rounds (presentations after the
+# written review closed on 31 March, before the announcement on 20 April).
+EVALUATION_2023 = {
+    "zone_panel_size": 5, "zone_min_scorers": 3, "zone_normalise": True,
+    "evaluation_rounds": 2, "written_weight": 40, "presentation_weight": 60, "shortlist_size": 10,
+    "presentation_start": datetime.date(2023, 4, 5), "presentation_end": datetime.date(2023, 4, 7),
+}
 
 
 # The institutions registry: (Korean name, English name, aliases, kind, parent's Korean name).

@@ -58,30 +58,102 @@ PROJECTS_2023 = [
     },
 ]
 
-# Other 2023 proposals that were evaluated but not selected (27 were submitted).
-OTHER_2023 = [
-    {
-        "regions": ["busan"], "industry": "marine-bio", "selected": False,
-        "title_ko": "해양 미세조류 기반 고부가 바이오소재 생산기술 개발",
-        "title_en": "High-value biomaterials from marine microalgae",
-        "links": [("해양바이오 소재 실증", "해양수산부")],
-        "orgs": {"busan": [("부경대학교", "university"), ("한국해양과학기술원", "institute")]},
-    },
-    {
-        "regions": ["ulsan"], "industry": "hydrogen-energy", "selected": False,
-        "title_ko": "부생수소 기반 수소 모빌리티 실증 플랫폼 구축",
-        "title_en": "By-product hydrogen mobility demonstration platform",
-        "links": [("수소도시 조성", "국토교통부")],
-        "orgs": {"ulsan": [("울산대학교", "university"), ("울산테크노파크", "institute")]},
-    },
-    {
-        "regions": ["daegu", "gyeongnam"], "industry": "smart-manufacturing", "selected": False,
-        "title_ko": "제조 AI 기반 초광역 스마트공장 고도화 기술 개발",
-        "title_en": "Manufacturing-AI smart factories across regions",
-        "links": [("스마트제조 혁신", "중소벤처기업부")],
-        "orgs": {"daegu": [("계명대학교", "university")], "gyeongnam": [("창원대학교", "university")]},
-    },
+# The other 22 of the call's 27 proposals: evaluated, not selected. The programme's sources name
+# only the five selected projects, so these are ILLUSTRATIVE, marked so in their titles. One compact
+# row each, expanded by `_illustrative`: (lead and partner regions, strategic industry, the
+# technology, what it is applied to (Korean), English title, national funding asked over the pilot
+# in 억원, local funds as % of it).
+ILLUSTRATIVE_MARK = ("(예시)", "(illustrative)")
+ILLUSTRATIVE_2023 = [
+    (["busan"], "marine-bio", "해양 미세조류", "고부가 바이오소재 생산", "High-value biomaterials from marine microalgae",
+     48, 25),
+    (["ulsan"], "hydrogen-energy", "부생수소", "수소 모빌리티 실증 플랫폼", "By-product hydrogen mobility demonstration "
+     "platform", 52, 30),
+    (["daegu", "gyeongnam"], "smart-manufacturing", "제조 AI", "초광역 스마트공장 고도화",
+     "Manufacturing-AI smart factories across regions", 55, 20),
+    (["seoul"], "digital-health", "의료 빅데이터", "만성질환 디지털 치료제", "Digital therapeutics for chronic disease "
+     "from medical big data", 50, 22),
+    (["seoul", "gyeonggi"], "artificial-intelligence", "초거대 언어모델", "공공 행정 지능형 서비스",
+     "Large language models for public administration services", 55, 20),
+    (["incheon"], "advanced-bio", "세포·유전자 치료제", "바이오의약품 연속 생산 공정", "Continuous manufacturing of "
+     "cell and gene therapies", 54, 25),
+    (["gyeonggi"], "semiconductors", "차세대 전력반도체", "전기차 인버터 모듈", "Next-generation power semiconductors "
+     "for electric-vehicle inverters", 55, 21),
+    (["daejeon"], "aerospace", "초소형 위성", "군집 위성 지구관측 서비스", "Earth observation by micro-satellite "
+     "constellations", 46, 24),
+    (["daejeon", "sejong"], "robotics", "협동로봇", "스마트 물류 자동화", "Collaborative robots for smart logistics", 44,
+     20),
+    (["sejong"], "advanced-mobility", "자율주행 셔틀", "행정도시 대중교통 실증", "Autonomous shuttles for public transport "
+     "in the administrative city", 38, 30),
+    (["chungbuk"], "secondary-batteries", "전고체 전지", "차세대 배터리 소재 양산", "Mass production of materials for "
+     "all-solid-state batteries", 55, 23),
+    (["chungbuk", "chungnam"], "digital-health", "K-바이오 헬스", "오송·천안 의료기기 실증",
+     "Medical device demonstration across Osong and Cheonan", 42, 20),
+    (["gwangju"], "hydrogen-energy", "그린수소", "에너지 자립형 산업단지", "Green hydrogen for energy-independent "
+     "industrial parks", 50, 26),
+    (["jeonnam"], "secondary-batteries", "이차전지 리튬 소재", "광양만권 소재 재활용 클러스터",
+     "Lithium battery materials recycling cluster in Gwangyang Bay", 53, 22),
+    (["jeonbuk"], "advanced-mobility", "상용차 수소 파워트레인", "친환경 상용차 전환", "Hydrogen powertrains for "
+     "greener commercial vehicles", 47, 20),
+    (["gyeongbuk"], "advanced-bio", "백신 플랫폼", "안동 바이오 생산 거점", "Vaccine platform for the Andong "
+     "bio-production hub", 51, 25),
+    (["daegu"], "robotics", "의료 로봇", "정밀 수술 보조 시스템", "Medical robots assisting precision surgery", 45, 20),
+    (["busan", "ulsan"], "aerospace", "친환경 선박 추진", "조선·해양 탄소중립 전환", "Green ship propulsion for a "
+     "carbon-neutral shipbuilding industry", 55, 21),
+    (["gyeongnam"], "smart-manufacturing", "디지털 트윈", "방산·원전 부품 정밀가공", "Digital twins for precision "
+     "machining of defence and nuclear parts", 49, 24),
+    (["gangwon"], "digital-health", "디지털 헬스 데이터", "고령친화 원격의료 서비스", "Digital health data for "
+     "age-friendly telemedicine", 40, 28),
+    (["gangwon", "jeju"], "agri-food-tech", "스마트팜 기후적응", "고랭지·도서 지역 작물 생산", "Climate-adaptive smart "
+     "farms for highland and island crops", 43, 20),
+    (["jeju"], "hydrogen-energy", "해상풍력 연계 수소", "탄소중립 섬 에너지 전환", "Offshore-wind hydrogen for a "
+     "carbon-neutral island", 46, 25),
 ]
+
+# The institutions each region's part of an illustrative proposal names (from programmes.demo's registry).
+REGION_ORGS = {
+    "seoul": [("서울대학교", "university")], "busan": [("부경대학교", "university"), ("한국해양과학기술원", "institute")],
+    "daegu": [("계명대학교", "university")], "incheon": [("인하대학교", "university")],
+    "gwangju": [("광주과학기술원", "university")], "daejeon": [("한국과학기술원", "university")],
+    "ulsan": [("울산대학교", "university"), ("울산테크노파크", "institute")], "sejong": [("고려대학교 세종캠퍼스", "university")],
+    "gyeonggi": [("성균관대학교", "university"), ("현대모비스", "company")],
+    "gangwon": [("강원대학교", "university")],
+    "chungbuk": [("충북대학교", "university")], "chungnam": [("충남대학교", "university")],
+    "jeonbuk": [("전북대학교", "university")], "jeonnam": [("순천대학교", "university")],
+    "gyeongbuk": [("경북대학교", "university")], "gyeongnam": [("창원대학교", "university")],
+    "jeju": [("제주대학교", "university"), ("한국에너지기술연구원", "institute")],
+}
+LINKS_BY_INDUSTRY = {
+    "marine-bio": ("해양바이오 소재 실증", "해양수산부"), "hydrogen-energy": ("수소도시 조성", "국토교통부"),
+    "smart-manufacturing": ("스마트제조 혁신", "중소벤처기업부"), "digital-health": ("디지털 헬스케어 실증", "보건복지부"),
+    "artificial-intelligence": ("인공지능 산업융합", "과학기술정보통신부"), "advanced-bio": ("바이오 소부장", "산업통상자원부"),
+    "semiconductors": ("차세대 지능형 반도체", "산업통상자원부"), "aerospace": ("우주산업 클러스터", "과학기술정보통신부"),
+    "robotics": ("로봇산업 선도 프로젝트", "산업통상자원부"), "advanced-mobility": ("자율주행 규제자유특구", "중소벤처기업부"),
+    "secondary-batteries": ("이차전지 특화단지", "산업통상자원부"), "agri-food-tech": ("스마트팜 혁신밸리", "농림축산식품부"),
+}
+
+
+def _illustrative(row) -> dict:
+    """One illustrative proposal's spec from its compact row: title, summary and goals in words built
+    from the technology and its application, the budget from the amount asked."""
+    regions, industry, tech, application, title_en, national_eok, local_pct = row
+    return {
+        "regions": regions, "industry": industry, "illustrative": True,
+        "title_ko": f"{tech} 기반 {application} 기술 개발 {ILLUSTRATIVE_MARK[0]}",
+        "title_en": f"{title_en} {ILLUSTRATIVE_MARK[1]}",
+        "summary": (f"{tech} 원천기술을 확보하고 {application}에 적용하여, 지역 전략산업의 중장기 기술 자립과 "
+                    f"기업 성장을 이끈다."),
+        "goals": f"{tech} 핵심기술 국산화, {application} 실증 및 사업화, 지역 전문인력 양성",
+        "links": [LINKS_BY_INDUSTRY[industry]],
+        "orgs": {code: REGION_ORGS[code] for code in regions},
+        # National funding per year over the pilot (30 : 35 : 35), local funds a share of it.
+        "national": [national_eok * EOK * 30 // 100, national_eok * EOK * 35 // 100,
+                     national_eok * EOK - national_eok * EOK * 65 // 100],
+        "local_pct": local_pct,
+    }
+
+
+OTHER_2023 = [_illustrative(row) for row in ILLUSTRATIVE_2023]
 
 PILOT_NATIONAL = [15 * EOK, 20 * EOK, 20 * EOK]  # 55억원 over 2023–2025
 
@@ -97,7 +169,7 @@ def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
     p = services.proposal_save_overview(actor=lead, proposal=proposal, expected_revision=0, data={
         "title_ko": spec["title_ko"], "title_en": spec["title_en"],
         "industry": StrategicIndustry.objects.get(code=spec["industry"]),
-        "summary": f"{spec['title_ko']}을(를) 통해 지역 전략산업의 중장기 기술 자립을 달성한다.",
+        "summary": spec.get("summary") or f"{spec['title_ko']}을(를) 통해 지역 전략산업의 중장기 기술 자립을 달성한다.",
         "problem": "단기(3년 이하) 사업 위주의 지원으로 자생적 산업 생태계가 형성되지 못한 문제를 해결한다.",
         "cooperation_type": proposal.cooperation_type,
     })
@@ -110,7 +182,7 @@ def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
     p = services.proposal_save_goals(
         actor=lead, proposal=p, expected_revision=0,
         vision="지역 주도 혁신성장을 이끄는 세계 수준의 전략산업 거점",
-        goals="10년 내 핵심기술 자립, 기업 유치 및 고용 창출, 지역 인재 양성",
+        goals=spec.get("goals") or "10년 내 핵심기술 자립, 기업 유치 및 고용 창출, 지역 인재 양성",
         kpis=[{"name": "특허 출원", "unit": "건", "baseline": 0, "targets": [20, 50, 100], "counts_outcome": "patent"},
               {"name": "기술이전", "unit": "건", "baseline": 0, "targets": [2, 10, 25], "counts_outcome": "transfer"}],
     )
@@ -119,12 +191,13 @@ def _fill(proposal: Proposal, spec: dict, lead: User, now) -> Proposal:
         for name, ministry in spec["links"]
     ])
     share = len(spec["regions"])
+    local_pct = spec.get("local_pct", 25)
     for code in spec["regions"]:
         region = Region.objects.get(code=code)
         official = _official(code)
         lines = {
-            call.year + i: (amount // share, amount // share // 4, 0)  # local = 25% of national
-            for i, amount in enumerate(PILOT_NATIONAL)
+            call.year + i: (amount // share, amount // share * local_pct // 100, 0)  # local: 25% unless the spec says
+            for i, amount in enumerate(spec.get("national", PILOT_NATIONAL))
         }
         p = services.proposal_save_budget(actor=official, proposal=p, region=region, expected_revision=0, lines=lines)
         p = services.proposal_save_organisations(

@@ -15,11 +15,12 @@ from accounts.models import Role, User
 from evaluations.models import ExpertProfile
 from programmes.models import Call, CallStatus
 
+EXPERTS = [f"expert{n}" for n in range(1, 43)]  # eight hand-written, 34 generated (issue 16)
 DEMO_USERNAMES = [
-    "admin", "ministry", "ministry2",
-    *(f"expert{n}" for n in range(1, 9)),
+    "admin", "ministry", "ministry2", *EXPERTS,
     *(f"official-{code}" for code in
-      ["gyeongbuk", "daegu", "gyeongnam", "ulsan", "gwangju", "jeonnam", "chungnam", "jeonbuk", "busan"]),
+      ["gyeongbuk", "daegu", "gyeongnam", "ulsan", "gwangju", "jeonnam", "chungnam", "jeonbuk", "busan",
+       "seoul", "incheon", "gyeonggi", "daejeon", "sejong", "chungbuk", "gangwon", "jeju"]),
 ]
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -70,7 +71,7 @@ def test_every_demo_account_exists_and_authenticates_with_demo1234():
 def test_the_demo_accounts_have_the_roles_the_readme_lists():
     roles = dict(User.objects.values_list("username", "role"))
     assert (roles["admin"], roles["ministry"], roles["ministry2"]) == (Role.ADMIN, Role.MINISTRY, Role.MINISTRY)
-    assert {roles[f"expert{n}"] for n in range(1, 9)} == {Role.EXPERT}
+    assert {roles[username] for username in EXPERTS} == {Role.EXPERT}
     officials = dict(User.objects.filter(role=Role.OFFICIAL).values_list("username", "region__code"))
     assert officials == {username: username.removeprefix("official-")
                          for username in DEMO_USERNAMES if username.startswith("official-")}
@@ -80,11 +81,13 @@ def test_only_the_admin_account_can_use_the_django_admin():
     assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["admin"]
 
 
-def test_the_demo_pool_has_eight_available_experts_with_two_fields_each():
+def test_the_demo_pool_has_42_available_experts_with_two_fields_keywords_and_a_sector_each():
     profiles = ExpertProfile.objects.select_related("user", "home_region").order_by("user__username")
-    assert [p.user.username for p in profiles] == [f"expert{n}" for n in range(1, 9)]
-    assert [(p.available, p.industries.count()) for p in profiles] == [(True, 2)] * 8
+    assert sorted(p.user.username for p in profiles) == sorted(EXPERTS)
+    assert [(p.available, p.industries.count(), bool(p.keywords), bool(p.sector)) for p in profiles] == [
+        (True, 2, True, True)] * 42
     assert profiles.get(user__username="expert5").home_region.code == "busan"
+    assert {p.sector for p in profiles} == {"academia", "research", "industry"}
 
 
 # --- Integrity of the 2023 panels (issue 15) --------------------------------------------------
@@ -98,22 +101,62 @@ def test_no_coach_sits_on_a_panel_of_a_proposal_they_coached():
     assert (len(coached) > 0, len(judged) > 0, coached & judged) == (True, True, set())
 
 
-def test_the_2023_consulting_group_and_panels_are_disjoint_full_and_conflict_free():
-    from evaluations.models import Assignment, AssignmentKind
+def test_the_2023_consulting_group_and_the_zone_panels_are_disjoint_full_and_conflict_free():
+    """Issue 16: one panel of five per zone, placed by the optimal plan, with a chair; every member
+    scores the zone's proposals but those they are conflicted on (they sit those out); each
+    proposal keeps the call's minimum scorers; the consulting group sits on no panel."""
+    from evaluations.models import Assignment, AssignmentKind, ZonePanelMember
     from evaluations.services import expert_conflicts
 
     call = Call.objects.get(year=2023)
     of_call = Assignment.objects.filter(proposal__call=call).select_related("expert__expert_profile", "proposal")
     consultants = {a.expert.username for a in of_call if a.kind == AssignmentKind.CONSULTING}
     panels = [a for a in of_call if a.kind == AssignmentKind.EVALUATION]
-    assert consultants == {"expert1", "expert2"}
+    members = list(ZonePanelMember.objects.filter(call=call).select_related("expert"))
+    assert consultants == {"expert1", "expert2", "expert9"}
     assert consultants & {a.expert.username for a in panels} == set()
+    assert consultants & {m.expert.username for m in members} == set()
+    per_zone = {}
+    for m in members:
+        per_zone.setdefault(m.zone_id, []).append(m)
+    assert sorted(len(ms) for ms in per_zone.values()) == [5] * 6
+    assert [sum(m.is_chair for m in ms) for ms in per_zone.values()] == [1] * 6
+    zone_of = call.zone_by_region()
+    seated = {(m.zone_id, m.expert_id) for m in members}
+    written = [a for a in panels if a.round == 1]
+    assert all((zone_of[a.proposal.lead_region_id].pk, a.expert_id) in seated for a in written)
     per_proposal = {}
-    for a in panels:
+    for a in written:
         per_proposal[a.proposal_id] = per_proposal.get(a.proposal_id, 0) + 1
-    assert set(per_proposal.values()) == {call.panel_size}
+    assert len(per_proposal) == 27
+    assert set(per_proposal.values()) <= set(range(call.zone_min_scorers, call.zone_panel_size + 1))
+    assert min(per_proposal.values()) < call.zone_panel_size  # someone sat one out
     assert [(a.expert.username, expert_conflicts(profile=a.expert.expert_profile, proposal=a.proposal))
             for a in panels if expert_conflicts(profile=a.expert.expert_profile, proposal=a.proposal)] == []
+
+
+def test_the_2023_call_ran_a_written_and_a_presentation_round_and_the_five_real_projects_came_first():
+    """Issue 16: written round 40 %, presentation 60 %; the best ten of the written round presented
+    (a slot each, attended) to their zone panel, and the five selected projects lead the final ranking."""
+    from evaluations.models import Assignment, PresentationSlot, Scoresheet, ScoresheetState, ShortlistEntry
+    from evaluations.selectors import rounds_board
+    from proposals.demo import PROJECTS_2023
+
+    call = Call.objects.get(year=2023)
+    assert (call.evaluation_rounds, call.written_weight, call.presentation_weight, call.shortlist_size) == (
+        2, 40, 60, 10)
+    shortlist = ShortlistEntry.objects.filter(call=call)
+    assert shortlist.count() == 10
+    slots = PresentationSlot.objects.filter(proposal__call=call)
+    assert sorted(slots.values_list("proposal_id", flat=True)) == sorted(shortlist.values_list("proposal_id",
+                                                                                                flat=True))
+    assert set(slots.values_list("attendance", flat=True)) == {"attended"}
+    seats = Assignment.objects.filter(proposal__call=call, round=2)
+    assert seats.count() > 0 and not seats.exclude(scoresheet__state=ScoresheetState.SUBMITTED).exists()
+    assert Scoresheet.objects.filter(assignment__in=seats).count() == seats.count()
+    board = rounds_board(call=call)
+    top = [row["proposal"].title_ko for row in board["rows"][:5]]
+    assert sorted(top) == sorted(p["title_ko"] for p in PROJECTS_2023)
 
 
 def test_the_demo_registry_knows_kaist_and_the_snu_foundation_and_matches_the_experts():
@@ -169,7 +212,7 @@ def test_the_2023_call_has_its_illustrative_zones_covering_every_eligible_region
     assert zones == [(ko, sorted(codes)) for ko, _en, codes in ZONES_2023]
     covered = sorted(code for _ko, codes in zones for code in codes)
     assert covered == sorted(r.code for r in call.eligible_regions.all())
-    assert (call.zone_panel_size, call.zone_min_scorers, call.zone_normalise) == (5, 3, False)
+    assert (call.zone_panel_size, call.zone_min_scorers, call.zone_normalise) == (5, 3, True)
     assert not Call.objects.get(year=2027).zones.exists()
 
 

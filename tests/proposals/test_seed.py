@@ -45,11 +45,7 @@ def regions_of(proposal) -> list[str]:
     return list(proposal.participations.values_list("region__code", flat=True))
 
 
-OTHER_2023 = [
-    ("해양 미세조류 기반 고부가 바이오소재 생산기술 개발", CooperationType.LEAP, ["busan"]),
-    ("부생수소 기반 수소 모빌리티 실증 플랫폼 구축", CooperationType.LEAP, ["ulsan"]),
-    ("제조 AI 기반 초광역 스마트공장 고도화 기술 개발", CooperationType.SUPER_REGIONAL, ["daegu", "gyeongnam"]),
-]
+ZONE_COUNTS = {"수도권": 4, "충청권": 6, "호남권": 5, "대경권": 4, "동남권": 5, "강원·제주": 3}
 
 
 def test_the_five_2023_proposals_were_funded(seeded):
@@ -63,10 +59,32 @@ def test_the_five_2023_proposals_were_funded(seeded):
     ]
 
 
-def test_three_other_2023_proposals_were_evaluated_beside_them(seeded):
-    others = Proposal.objects.filter(call__year=2023).exclude(title_ko__in=TITLES_2023).order_by("pk")
-    assert [(p.title_ko, p.state, p.cooperation_type, regions_of(p)) for p in others] == [
-        (title, ProposalState.NOT_SELECTED, ctype, regions) for title, ctype, regions in OTHER_2023]
+def test_twenty_two_illustrative_2023_proposals_marked_as_such_were_evaluated_beside_them(seeded):
+    """The call's 27 proposals (issue 16): the 22 the sources do not name are generated from compact
+    rows, marked illustrative in both titles, spread over every region and most strategic industries."""
+    from proposals.demo import ILLUSTRATIVE_2023
+
+    others = list(Proposal.objects.filter(call__year=2023).exclude(title_ko__in=TITLES_2023).order_by("pk"))
+    assert [(p.state, regions_of(p), p.industry.code) for p in others] == [
+        (ProposalState.NOT_SELECTED, row[0], row[1]) for row in ILLUSTRATIVE_2023]
+    assert all(p.title_ko.endswith("(예시)") and p.title_en.endswith("(illustrative)") for p in others)
+    assert all(p.summary and p.goals for p in others)
+    every_region = {code for p in Proposal.objects.filter(call__year=2023) for code in regions_of(p)}
+    assert len(every_region) == 17
+    assert len({p.industry_id for p in others}) >= 10
+
+
+def test_the_2023_proposals_spread_over_the_zones_and_ask_at_most_the_cap(seeded):
+    from programmes.models import Call
+
+    call = Call.objects.get(year=2023)
+    zone_of = call.zone_by_region()
+    counts = {}
+    for p in Proposal.objects.filter(call=call):
+        counts[zone_of[p.lead_region_id].name_ko] = counts.get(zone_of[p.lead_region_id].name_ko, 0) + 1
+        national = sum(BudgetLine.objects.filter(proposal=p).values_list("national_won", flat=True))
+        assert 0 < national <= call.cap_won
+    assert counts == ZONE_COUNTS
 
 
 def test_every_region_of_a_2023_proposal_signed_off_the_revision_that_was_submitted(seeded):
@@ -110,4 +128,4 @@ def test_running_seed_demo_again_creates_nothing_new(seeded, settings):
     call_command("seed_demo", stdout=out)
     assert everything() == first
     assert "0 new proposals" in out.getvalue()
-    assert "9 new proposals" in seeded
+    assert "28 new proposals" in seeded  # the 27 of the 2023 call (issue 16) and the 2027 draft

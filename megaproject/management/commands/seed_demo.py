@@ -30,6 +30,7 @@ class Command(BaseCommand):
             proposals = proposals_demo.seed(feasibility=evaluations_demo.seed_feasibility)
             evaluations_demo.seed_panels()
             evaluations_demo.seed_quality()
+            evaluations_demo.seed_rounds()  # after the written round's record: shortlist, presentations
             funding_demo.seed()
             evaluations_demo.seed_objections()  # after the results: the regions object, staff answer
             projects_demo.seed()
