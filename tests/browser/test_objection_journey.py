@@ -48,7 +48,9 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
 
     call = Call.objects.get(programme__code="mega", year=2023)
     Call.objects.filter(pk=call.pk).update(announced_at=timezone.now())
-    proposal = Proposal.objects.get(call=call, lead_region__code="daegu", state=ProposalState.NOT_SELECTED)
+    # Daegu's super-regional proposal with Gyeongnam (the demo has a Daegu-only one not selected too).
+    proposal = Proposal.objects.get(call=call, lead_region__code="daegu", state=ProposalState.NOT_SELECTED,
+                                    participations__region__code="gyeongnam")
     assert not Objection.objects.filter(proposal=proposal).exists(), "the demo leaves Daegu's result unobjected"
     page = new_context().new_page()
 
@@ -98,7 +100,8 @@ def test_a_region_objects_staff_uphold_it_and_a_new_panel_re_evaluates(portal, n
     assert (objection.state, objection.answered_by.username) == (ObjectionState.UPHELD, "ministry")
 
     # 3. The new panel: a conflict-free expert who was not on the original panel (one joined the pool above).
-    candidate = reevaluation_candidates(proposal)[0]
+    # (the expert who joined the pool: new to the call, so the pledge comes first)
+    candidate = next(c for c in reevaluation_candidates(proposal) if c.username == "expert-reeval")
     assert candidate.pk not in original_panel_ids(proposal)
     page.select_option("#reeval-expert", str(candidate.pk))
     with page.expect_navigation():
