@@ -373,7 +373,7 @@ BUSAN_KEY_PATENTS = [
      "legal_status": "등록"},
     {"number": "JP 7123456 B2", "title": "船舶の遠隔操船システム", "holder": "Mitsui O.S.K. Lines", "country": "JP",
      "legal_status": "등록"},
-    {"number": "NO 346789 B1", "title": "Autonomous berthing of vessels", "holder": "Kongsberg Maritime",
+    {"number": "NO 346789 B1", "title": "선박 자율 접안 방법", "holder": "Kongsberg Maritime",
      "country": "NO", "legal_status": "심사 중"},
 ]
 BUSAN_FOLLOWED = "자문에 따라 실증 범위를 항만 내 저속 운항으로 좁힘"

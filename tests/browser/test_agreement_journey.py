@@ -48,7 +48,7 @@ def accept(page, button: str, *, signed: bool = False) -> None:
 
 
 def test_staff_issue_the_agreement_both_regions_accept_and_its_pdf_downloads(agreements_media, new_context):
-    from agreements.models import Agreement, AgreementDocument, AgreementState, AgreementVersion, Amendment
+    from agreements.models import Agreement, AgreementDocument, AgreementState, AgreementVersion, Amendment, Instalment, Payment
     from projects.models import Project
 
     portal = agreements_media
@@ -58,6 +58,8 @@ def test_staff_issue_the_agreement_both_regions_accept_and_its_pdf_downloads(agr
     partner = ({"gyeongnam", "ulsan"} - {lead}).pop()
     AgreementDocument.objects.filter(version__agreement__project=project).delete()
     Amendment.objects.filter(agreement__project=project).delete()  # the demo's amendment holds its versions
+    Payment.objects.filter(instalment__agreement__project=project).delete()  # the demo's payments hold the schedule
+    Instalment.objects.filter(agreement__project=project).delete()
     Agreement.objects.filter(project=project).delete()
     page = new_context().new_page()
 

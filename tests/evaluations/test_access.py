@@ -184,7 +184,11 @@ WRITES = {"expert_import", "declare", "score", "comment", "panel_result", "consu
 # nor has zones (its zone panels page shows none and confirms no plan: test_zone_panels covers them)
 NOT_POSTED_BY_OWNER = {"progress", "shortlist_take", "zone_panels", "zone_member"}
 
-NAMES = [p.name for p in evaluation_urls.urlpatterns]
+# The feasibility pages (evaluations.feasibility_views: expert groups and reviews of a call's candidate themes,
+# not of a proposal): the portal-wide matrix (tests/megaproject/test_access_matrix.py) holds their rows for every
+# role, tests/evaluations/test_feasibility.py their rules.
+PATTERNS = [p for p in evaluation_urls.urlpatterns if p.callback.__module__ != "evaluations.feasibility_views"]
+NAMES = [p.name for p in PATTERNS]
 MODELS = [User, ExpertProfile, Assignment, Scoresheet, Score, ScoresheetEvent, ConsultingRound, ConsultingComment,
           CommentAnswer, PanelResult, Notification, Proposal, Call, CommentRating, ExpertExclusion, QualityRules,
           Objection, ObjectionAttachment, UnsuitableReviewer, SuggestedField, ConfidentialityPledge, ShortlistEntry,
@@ -307,9 +311,9 @@ def test_every_url_of_the_evaluations_app_is_in_the_matrix():
     names = set(NAMES)
     assert len(NAMES) == len(names)
     assert set(FILL) == set(PAYLOADS) == set(OWNER) == names
-    assert {param for p in evaluation_urls.urlpatterns for param in p.pattern.converters} == {"pk"}
+    assert {param for p in PATTERNS for param in p.pattern.converters} == {"pk"}
     assert {name for name, fill_in in FILL.items() if fill_in is None} == {
-        p.name for p in evaluation_urls.urlpatterns if not p.pattern.converters}
+        p.name for p in PATTERNS if not p.pattern.converters}
     assert names >= POST_ONLY | GET_ONLY | STAFF_ONLY | OWN_LIST | WRITES | NOT_POSTED_BY_OWNER
 
 

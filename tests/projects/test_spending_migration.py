@@ -17,7 +17,8 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_totals_move_to_unclassified_lines_with_the_sums_unchanged(report, gwangju_id, jeonnam_id):
+def test_existing_totals_move_to_unclassified_lines_with_the_sums_unchanged(reference_data, report, gwangju_id,
+                                                                            jeonnam_id):
     try:
         apps = migrate(BEFORE)
         ReportPart = apps.get_model("projects", "ReportPart")
