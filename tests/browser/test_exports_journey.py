@@ -66,6 +66,7 @@ def test_admin_exports_the_filtered_list_and_builds_the_call_report(report_media
     # A larger export than the page may stream: prepared in the background, then downloaded.
     settings.EXPORT_SYNC_MAX_ROWS = 3
     page.click("#export-funding-xlsx")
+    expect(page.locator("#start-export")).to_be_visible()
     check_accessibility(page, "exports-large")
     page.click("#start-export")
     expect(page.locator("#job-download")).to_be_visible(timeout=60_000)

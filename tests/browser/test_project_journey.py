@@ -137,6 +137,7 @@ def test_a_region_reports_staff_accept_and_run_the_stage_evaluation_to_a_decisio
     expect(page.locator(f"#results-{evaluation.pk}")).to_be_visible()
     expect(page.locator(f"#results-{evaluation.pk}")).not_to_contain_text(str(candidate))
     page.click(f"#decide-{evaluation.pk}")
+    expect(page.locator("#id_reason")).to_be_visible()
     check_accessibility(page, "project-journey-09-decide")
     page.check(f"input[name='outcome'][value='{Outcome.CONDITIONS}']")
     page.fill("#id_panel_comment", "시범사업 목표를 대체로 달성하였으나 기업 유치 실적 보완이 필요함.")

@@ -90,6 +90,8 @@ def test_a_ministry_member_creates_a_token_with_a_code_and_sees_it_once(portal, 
     check_accessibility(page, "api-token-list-en")
     photograph(page, "api-token-list-en")
     page.click("#new-token")
+    expect(page.locator("h1")).to_have_text("Create a token")
+    expect(page.locator("#id_code")).to_be_visible()
     photograph(page, "api-token-form-en")
 
 
