@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.forms import apply_errors, perform
 from core.permissions import Refused, refusal_reason, require
 from programmes.models import Call
+from projects.models import AnnualReport, ReportState
 
 from . import selectors
 from .forms import (
@@ -269,8 +270,8 @@ def settlement_list(request):
         agreements = (Agreement.objects.filter(project__proposal__call=call)
                       .select_related("project__proposal__lead_region").order_by("project__proposal__title_ko"))
         settled = {(s.agreement_id, s.year): s for s in Settlement.objects.filter(agreement__in=agreements)}
-        reported = set(agreements.values_list("pk", "project__reports__year").filter(
-            project__reports__state="accepted"))
+        reported = set(AnnualReport.objects.filter(project__agreement__in=agreements, state=ReportState.ACCEPTED)
+                       .values_list("project__agreement", "year"))
         for agreement in agreements:
             years = sorted({y for a, y in reported if a == agreement.pk} | {y for a, y in settled if a == agreement.pk})
             for year in years:
