@@ -510,6 +510,14 @@ class SettlementItem(models.Model):
         return f"{self.settlement} {self.source} {self.category}: {self.amount_won}"
 
 
+# The timeline's names of the steps, read in the reader's language (the stored `label` is the writer's).
+SETTLEMENT_STEP_LABELS = {
+    "open": _("Opened"), "item_remove": _("Disallowed item taken back"), "propose": _("Propose to the region"),
+    "accept": _("Accept"), "dispute": _("Dispute"), "confirm": _("Confirm"), "close": _("Close (repaid in full)"),
+    "repayment": _("Repayment recorded"), "sanction": _("Sanction decided"),
+}
+
+
 class SettlementStep(models.Model):
     """One step of the settlement's timeline: who did what, when (with the region's or staff's text)."""
 
@@ -529,6 +537,10 @@ class SettlementStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement} {self.action}"
+
+    @property
+    def shown_label(self) -> str:
+        return str(SETTLEMENT_STEP_LABELS.get(self.action, self.label))
 
 
 class SettlementRepayment(models.Model):
