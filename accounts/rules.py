@@ -209,7 +209,8 @@ def letter_is_told(user, letter):
 
 def _proposal_of(obj):
     for path in ("proposal", "project.proposal", "report.project.proposal", "evaluation.project.proposal",
-                 "agreement.project.proposal", "version.agreement.project.proposal"):
+                 "agreement.project.proposal", "version.agreement.project.proposal",
+                 "settlement.agreement.project.proposal"):
         target = obj
         for attr in path.split("."):
             target = getattr(target, attr, None)
@@ -280,6 +281,12 @@ def is_own_region_instalment(user, instalment):
     """An instalment of local funds the user's region pays."""
     return (instalment is not None and instalment.source == "local"
             and getattr(user, "region_id", None) is not None and instalment.region_id == user.region_id)
+
+
+@rules.predicate
+def settlement_is_shown(user, settlement):
+    """A settlement the region is shown: proposed to it at least once (a draft stays with staff)."""
+    return settlement is not None and getattr(settlement, "state", "draft") != "draft"
 
 
 @rules.predicate
@@ -427,6 +434,18 @@ rules.add_perm("agreements.record_payment", (is_staff_member & is_national_insta
                | (is_official & is_project_official & is_own_region_instalment))
 rules.add_perm("agreements.request_carry_over", is_official & is_project_lead)
 rules.add_perm("agreements.decide_carry_over", is_staff_member)
+# Year-end settlement (the object: the Agreement, or the Settlement; a SettlementDocument to download): staff open
+# it, mark disallowed items and propose it; the lead region's official accepts or disputes it; a second staff
+# member confirms it (four eyes: never the one who proposed it); staff record repayments and sanctions. The
+# project's officials see it once proposed, never the draft.
+rules.add_perm("agreements.view_settlement", is_staff_member | (is_project_official & settlement_is_shown))
+rules.add_perm("agreements.list_settlements", is_staff_member)
+rules.add_perm("agreements.edit_settlement", is_staff_member)
+rules.add_perm("agreements.answer_settlement", is_official & is_project_lead & settlement_is_shown)
+add_four_eyes_perm("agreements.confirm_settlement", is_staff_member, "proposed_by",
+                   _("Four eyes: the person who proposed a settlement cannot confirm it. Ask another staff member."))
+rules.add_perm("agreements.record_recovery", is_staff_member)
+rules.add_perm("agreements.download_settlement", is_staff_member | is_project_official)
 
 # Exports and reports. Each dataset applies the pages' visibility selectors, so an
 # official's export holds their region's proposals only; experts export nothing.

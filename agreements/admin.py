@@ -14,6 +14,12 @@ from .models import (
     CarryOver,
     Instalment,
     Payment,
+    Settlement,
+    SettlementDocument,
+    SettlementItem,
+    SettlementRepayment,
+    SettlementSanction,
+    SettlementStep,
 )
 
 # Agreements change only through their lifecycle (agreements.services: permissions, acceptance bound
@@ -118,3 +124,55 @@ class CarryOverAdmin(ReadOnlyAdmin):
     list_display = ("agreement", "year", "amount_won", "state", "requested_by", "decided_by")
     list_filter = ("state",)
     list_select_related = ("agreement__project__proposal", "requested_by", "decided_by")
+
+
+# --- Year-end settlement (agreements.services.settlement) ---
+
+
+class SettlementItemInline(ReadOnlyInline):
+    model = SettlementItem
+    fields = ("source", "region", "category", "amount_won", "reason", "added_by")
+
+
+class SettlementStepInline(ReadOnlyInline):
+    model = SettlementStep
+    fields = ("action", "label", "note", "actor", "at")
+
+
+@admin.register(Settlement)
+class SettlementAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "year", "state", "national_due_won", "local_due_won", "proposed_by", "confirmed_by")
+    list_filter = ("state", "year")
+    list_select_related = ("agreement__project__proposal", "proposed_by", "confirmed_by")
+    inlines = [SettlementItemInline, SettlementStepInline]
+
+
+@admin.register(SettlementItem)
+class SettlementItemAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "source", "region", "category", "amount_won", "added_by")
+    list_select_related = ("settlement__agreement__project__proposal", "region", "added_by")
+
+
+@admin.register(SettlementStep)
+class SettlementStepAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "action", "actor", "at")
+    list_select_related = ("settlement__agreement__project__proposal", "actor")
+
+
+@admin.register(SettlementRepayment)
+class SettlementRepaymentAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "source", "paid_on", "amount_won", "reference", "recorded_by")
+    list_select_related = ("settlement__agreement__project__proposal", "recorded_by")
+
+
+@admin.register(SettlementSanction)
+class SettlementSanctionAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "year", "amount_won", "recorded_by", "recorded_at")
+    list_select_related = ("settlement__agreement__project__proposal", "recorded_by")
+
+
+@admin.register(SettlementDocument)
+class SettlementDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "kind", "status", "verification_code", "generated_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("settlement__agreement__project__proposal",)

@@ -22,6 +22,10 @@ class AgreementsConfig(AppConfig):
         from .services.documents import verify_agreement
 
         register_verifier(verify_agreement, model=AgreementDocument)  # /verify of the agreements' PDFs
+        from .models import SettlementDocument
+        from .services.documents import verify_settlement
+
+        register_verifier(verify_settlement, model=SettlementDocument)  # /verify of the settlement PDFs
         from projects import hooks
 
         from .page_parts import agreement_card

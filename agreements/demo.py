@@ -11,6 +11,11 @@ of 2023–2025 paid on its due date (national funds by `ministry`, local funds b
 one: Jeonbuk's second national instalment of 2025 stays unpaid, so it is overdue. One carry-over: Chungnam's lead
 official carries unspent 2023 national funds into 2024 (within the call's limit and the reported unspent funds),
 approved by `ministry2`.
+
+Settlement (정산): Chungnam's 2023 (its report accepted, part of its national funds carried into 2024) is settled —
+`ministry` opens it and marks one disallowed item (national materials without a tax invoice), proposes it, Chungnam's
+official accepts, `ministry2` confirms it (four eyes; the statement and the repayment notice built by the worker),
+and `ministry` records the repayment in full (closed).
 Idempotent."""
 
 from accounts.models import User
@@ -25,8 +30,11 @@ from .models import (
     FundSource,
     Instalment,
     PartyKind,
+    Settlement,
+    SettlementState,
 )
 from .services import amendments, lifecycle, payments
+from .services import settlement as settlement_service
 
 
 def seed() -> int:
@@ -44,6 +52,7 @@ def seed() -> int:
         done += AgreementVersion.objects.filter(pk=version.pk, state=AgreementState.IN_FORCE).exists()
     _gyeongnam_amendment(ministry, ministry2)
     _payments(ministry, ministry2)
+    _settlement(ministry, ministry2)
     return done
 
 
@@ -102,3 +111,42 @@ def _payments(ministry, ministry2) -> None:
                     actor=User.objects.get(username="official-chungnam"), agreement=agreement, year=2023,
                     amount_won=amount, reasons="해양바이오 시험설비 납품이 2024년 2월로 늦어져 2023년 국비 일부를 이월합니다.")
                 payments.carry_over_transition(actor=ministry2, carry_over=carry, action="approve")
+
+
+DISALLOWED_REASON = ("재료비 중 시약 구입 1건(12,000,000원)은 세금계산서와 검수 기록이 없어 집행을 인정하지 않습니다. "
+                     "「국가연구개발사업 연구개발비 사용 기준」에 따라 반환 대상입니다.")
+
+
+def _settlement(ministry, ministry2) -> None:
+    import datetime
+
+    from core.todos import seoul_today
+
+    agreement = (Agreement.objects.filter(project__proposal__call__programme__code="mega",
+                                          project__proposal__call__year=2023,
+                                          project__proposal__lead_region__code="chungnam")
+                 .select_related("project__proposal").first())
+    if agreement is None or not agreement.project.reports.filter(year=2023, state="accepted").exists():
+        return
+    settlement = Settlement.objects.filter(agreement=agreement, year=2023).first()
+    if settlement is None:
+        settlement = settlement_service.settlement_open(actor=ministry, agreement=agreement, year=2023)
+        settlement_service.item_add(actor=ministry, settlement=settlement, source=FundSource.NATIONAL,
+                                    category="materials", amount_won=12_000_000, reason=DISALLOWED_REASON)
+    if settlement.state == SettlementState.DRAFT:
+        settlement = settlement_service.settlement_propose(actor=ministry, settlement=settlement)
+    if settlement.state == SettlementState.PROPOSED:
+        settlement = settlement_service.settlement_answer(
+            actor=User.objects.get(username="official-chungnam"), settlement=settlement, accept=True,
+            reasons="불인정 사유를 확인하였으며 반환하겠습니다.")
+    if settlement.state == SettlementState.ACCEPTED:
+        settlement = settlement_service.settlement_confirm(actor=ministry2, settlement=settlement)
+    if settlement.state == SettlementState.CONFIRMED:
+        national, local = settlement_service.repaid_of(settlement)
+        paid_on = min(datetime.date(2024, 6, 28), seoul_today())
+        for source, due, repaid in ((FundSource.NATIONAL, settlement.national_due_won, national),
+                                    (FundSource.LOCAL, settlement.local_due_won, local)):
+            if due > repaid:
+                settlement_service.recovery_record(actor=ministry, settlement=settlement, source=source,
+                                                   paid_on=paid_on, amount_won=due - repaid,
+                                                   reference=f"국고반환-2023-{agreement.pk:03d}")

@@ -171,3 +171,71 @@ class CarryOverDecisionForm(forms.Form):
                            help_text=_("Required to refuse."))
     confirm = forms.BooleanField(label=_("I have checked the amount against the limits."),
                                  error_messages={"required": _("Tick the confirmation box.")})
+
+
+# --- Year-end settlement (agreements.services.settlement checks every field and names the offending one) ------
+
+
+class SettlementItemForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=FundSource.choices,
+                               error_messages={"required": _("Choose the source of the funds.")})
+    region = forms.ChoiceField(label=_("Region (local funds)"), required=False)
+    category = forms.ChoiceField(label=_("Spending category"), choices=SpendingCategory.choices,
+                                 error_messages={"required": _("Choose the spending category.")})
+    amount_won = WonField(label=_("Amount disallowed (won)"), error_messages={"required": _("Type the amount disallowed.")})
+    reason = forms.CharField(label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reasons the region reads for this item.")})
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, prefix="item", **kwargs)
+        self.fields["region"].choices = [("", "—")] + [(str(r.pk), r.name) for r in regions]
+
+    def style(self) -> None:
+        _style(self)
+
+
+class SettlementItemRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Why the item is taken back"), max_length=2000,
+                             error_messages={"required": _("Say why the item is taken back.")})
+
+
+class SettlementMoveForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("propose", "accept", "dispute", "confirm")],
+                               widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Reasons (required to dispute)"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    confirm = forms.BooleanField(label=_("I have checked the figures and the items."),
+                                 error_messages={"required": _("Tick the confirmation box.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="move", **kwargs)
+
+
+class RepaymentForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=FundSource.choices,
+                               error_messages={"required": _("Choose the source of the funds returned.")})
+    paid_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"required": _("Give the date of the repayment.")})
+    amount_won = WonField(label=_("Amount repaid (won)"), error_messages={"required": _("Type the amount repaid.")})
+    reference = forms.CharField(label=_("Reference"), max_length=100,
+                                error_messages={"required": _("Give the repayment's reference (e.g. the transfer "
+                                                              "number).")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="repay", **kwargs)
+
+    def style(self) -> None:
+        _style(self)
+
+
+class SettlementSanctionForm(forms.Form):
+    amount_won = WonField(label=_("Reduction of next year's national funds (won)"),
+                          error_messages={"required": _("Type the reduction of next year's national funds.")})
+    reasons = forms.CharField(label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Give the reasons for the sanction.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="sanction", **kwargs)
+
+    def style(self) -> None:
+        _style(self)

@@ -412,3 +412,207 @@ class CarryOver(models.Model):
     @property
     def to_year(self) -> int:
         return self.year + 1
+
+
+# --- Year-end settlement (정산, issue 18): agreements.services.settlement, docs/settlement.md -------------
+
+
+class SettlementState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("settlement state", "Draft")
+    PROPOSED = "proposed", _("Proposed to the region")
+    DISPUTED = "disputed", _("Disputed by the region")
+    ACCEPTED = "accepted", _("Accepted by the region")
+    CONFIRMED = "confirmed", _("Confirmed (repayment due)")
+    CLOSED = "closed", _("Closed")
+
+
+class Settlement(models.Model):
+    """The settlement of one project year: staff open it once the year's annual report is accepted, mark the
+    disallowed items, propose it to the lead region; the region accepts or disputes (back to staff); a second
+    staff member confirms it (four eyes: not the one who proposed it). The amounts are fixed when proposed
+    (`*_due_won`); repayments are recorded until the amount due is paid in full (closed)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="settlements",
+                                  verbose_name=_("grant agreement"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=20, choices=SettlementState.choices,
+                             default=SettlementState.DRAFT)
+    national_due_won = models.BigIntegerField(_("national funds to return"), default=0,
+                                              validators=[MinValueValidator(0)])
+    local_due_won = models.BigIntegerField(_("local funds to return"), default=0, validators=[MinValueValidator(0)])
+    due_on = models.DateField(_("repayment due date"), null=True, blank=True)
+    answer_text = models.TextField(_("the region's answer"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("opened by"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "year"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="one_settlement_per_year"),
+            models.CheckConstraint(condition=models.Q(national_due_won__gte=0, local_due_won__gte=0),
+                                   name="settlement_due_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.year}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.agreement.reference}-S{self.year}"
+
+    @property
+    def amount_due_won(self) -> int:
+        return self.national_due_won + self.local_due_won
+
+    @property
+    def is_editable(self) -> bool:
+        """Staff change the items while it is a draft or disputed."""
+        return self.state in (SettlementState.DRAFT, SettlementState.DISPUTED)
+
+
+class SettlementItem(models.Model):
+    """A disallowed item (불인정 금액): spending of the year staff do not recognise, with the reasons. Local funds
+    name the region that spent them (returned to that region's account)."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="items",
+                                   verbose_name=_("settlement"))
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    category = models.CharField(_("spending category"), max_length=20, choices=SpendingCategory.choices)
+    amount_won = models.BigIntegerField(_("amount disallowed"), validators=[MinValueValidator(1)])
+    reason = models.TextField(_("reasons"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement_id", "id"]
+        verbose_name = _("disallowed item")
+        verbose_name_plural = _("disallowed items")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_won__gt=0),
+                                              name="settlement_item_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.source} {self.category}: {self.amount_won}"
+
+
+# The timeline's names of the steps, read in the reader's language (the stored `label` is the writer's).
+SETTLEMENT_STEP_LABELS = {
+    "open": _("Opened"), "item_remove": _("Disallowed item taken back"), "propose": _("Propose to the region"),
+    "accept": _("Accept"), "dispute": _("Dispute"), "confirm": _("Confirm"), "close": _("Close (repaid in full)"),
+    "repayment": _("Repayment recorded"), "sanction": _("Sanction decided"),
+}
+
+
+class SettlementStep(models.Model):
+    """One step of the settlement's timeline: who did what, when (with the region's or staff's text)."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="steps",
+                                   verbose_name=_("settlement"))
+    action = models.CharField(_("step"), max_length=20)
+    label = models.CharField(_("step"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement_id", "at", "id"]
+        verbose_name = _("settlement step")
+        verbose_name_plural = _("settlement steps")
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.action}"
+
+    @property
+    def shown_label(self) -> str:
+        return str(SETTLEMENT_STEP_LABELS.get(self.action, self.label))
+
+
+class SettlementRepayment(models.Model):
+    """Money returned against a confirmed settlement (recovery): national funds to the ministry's account, local
+    funds to the region's. Never more than is still due for the source."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="repayments",
+                                   verbose_name=_("settlement"))
+    source = models.CharField(_("source"), max_length=20, choices=FundSource.choices)
+    paid_on = models.DateField(_("date paid"))
+    amount_won = models.BigIntegerField(_("amount repaid"), validators=[MinValueValidator(1)])
+    reference = models.CharField(_("reference"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement_id", "paid_on", "id"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_won__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} {self.paid_on}: {self.amount_won}"
+
+
+class SettlementSanction(models.Model):
+    """A decision taken on a confirmed settlement: the next year's national funding reduced by `amount_won`, with
+    the reasons. Its own record (projects.Sanction belongs to a stage evaluation's good-faith review)."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="sanctions",
+                                   verbose_name=_("settlement"))
+    year = models.PositiveSmallIntegerField(_("year reduced"))
+    amount_won = models.BigIntegerField(_("reduction of national funds"), validators=[MinValueValidator(1)])
+    reasons = models.TextField(_("reasons"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement_id", "recorded_at"]
+        verbose_name = _("settlement sanction")
+        verbose_name_plural = _("settlement sanctions")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_won__gt=0), name="sanction_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} → {self.year}: −{self.amount_won}"
+
+
+class SettlementDocumentKind(models.TextChoices):
+    STATEMENT = "statement", _("Settlement statement")
+    NOTICE = "notice", _("Repayment notice")
+
+
+class SettlementDocument(OfficialDocument):
+    """The settlement statement (정산 결과서) and, when money is due, the repayment notice (반환 통지서): one row per
+    settlement × kind (the key makes the task idempotent), built by a worker when the settlement is confirmed."""
+
+    upload_dir = "settlements/"
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="documents",
+                                   verbose_name=_("settlement"))
+    kind = models.CharField(_("kind"), max_length=20, choices=SettlementDocumentKind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+
+    class Meta:
+        ordering = ["settlement_id", "kind"]
+        verbose_name = _("settlement document")
+        verbose_name_plural = _("settlement documents")
+        constraints = [models.UniqueConstraint(fields=["settlement", "kind"], name="one_settlement_document_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement.reference} {self.kind} (PDF)"

@@ -56,8 +56,32 @@ def project_money(request, pk):
             "can_edit_schedule": can_edit and money["has_schedule"],
             "can_carry_over": in_force and user.has_perm("agreements.request_carry_over", agreement),
             "decision_form": CarryOverDecisionForm(),
+            "settlement_years": _settlement_years(user, agreement, money["version"]),
+            "can_list_settlements": user.has_perm("agreements.list_settlements"),
         }
     return render(request, "agreements/money.html", context)
+
+
+def _settlement_years(user, agreement, version) -> list[dict]:
+    """The years of the agreement in force with their settlement, as the person may see them: staff every
+    year (to open one), the regions the settlements proposed to them."""
+    from .models import Settlement
+
+    if version is None:
+        return []
+    settled = {s.year: s for s in Settlement.objects.filter(agreement=agreement)}
+    staff = user.has_perm("agreements.edit_settlement", agreement)
+    rows = []
+    for year in version.years:
+        settlement = settled.get(year)
+        if settlement is None and not staff:
+            continue
+        if settlement is not None:
+            settlement.agreement = agreement
+            if not user.has_perm("agreements.view_settlement", settlement):
+                continue
+        rows.append({"year": year, "settlement": settlement})
+    return rows
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.rules import is_official, is_staff_member
 from core.todos import NORMAL, URGENT, Todo
 
-from .models import AgreementParty, AgreementState, AgreementVersion, FundSource
+from .models import AgreementParty, AgreementState, AgreementVersion, FundSource, Settlement, SettlementState
 from .selectors import agreements_visible_to, overdue_instalments
 
 
@@ -47,4 +47,20 @@ def agreement_todos(user):
                         url=reverse("agreements:project_money", args=[inst.agreement.project_id])
                         + f"#instalment-{inst.pk}",
                         label=inst.agreement.project.proposal.title, priority=URGENT))
+    # Settlements: the lead region answers a proposed one; a second staff member confirms an accepted one.
+    waiting = (Settlement.objects.filter(agreement__in=visible,
+                                         state__in=(SettlementState.PROPOSED, SettlementState.ACCEPTED))
+               .select_related("agreement__project__proposal").order_by("pk"))
+    for settlement in waiting:
+        url = reverse("agreements:settlement", args=[settlement.agreement_id, settlement.year])
+        label = settlement.agreement.project.proposal.title
+        if settlement.state == SettlementState.PROPOSED and user.has_perm("agreements.answer_settlement", settlement):
+            out.append(Todo(kind="agreements.answer_settlement",
+                            title=format_lazy(_("Answer the settlement of {year}"), year=settlement.year),
+                            url=url, label=label, priority=URGENT))
+        elif (settlement.state == SettlementState.ACCEPTED
+              and user.has_perm("agreements.confirm_settlement", settlement)):
+            out.append(Todo(kind="agreements.confirm_settlement",
+                            title=format_lazy(_("Confirm the settlement of {year}"), year=settlement.year),
+                            url=url, label=label, priority=NORMAL))
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import payment_views, views
+from . import payment_views, settlement_views, views
 
 app_name = "agreements"
 
@@ -22,4 +22,15 @@ urlpatterns = [
     path("instalments/<int:pk>/pay/", payment_views.payment_record, name="payment_record"),
     path("<int:pk>/carry-over/", payment_views.carry_over_request, name="carry_over"),
     path("carry-overs/<int:pk>/decide/", payment_views.carry_over_decide, name="carry_over_decide"),
+    # Year-end settlement (agreements.settlement_views): per agreement × year, and the staff list per call.
+    path("settlements/", settlement_views.settlement_list, name="settlements"),
+    path("<int:pk>/settlements/<int:year>/", settlement_views.settlement_page, name="settlement"),
+    path("<int:pk>/settlements/<int:year>/open/", settlement_views.settlement_open, name="settlement_open"),
+    path("settlements/<int:pk>/items/", settlement_views.settlement_item_add, name="settlement_item_add"),
+    path("settlement-items/<int:pk>/remove/", settlement_views.settlement_item_remove, name="settlement_item_remove"),
+    path("settlements/<int:pk>/move/", settlement_views.settlement_move, name="settlement_move"),
+    path("settlements/<int:pk>/repayments/", settlement_views.settlement_repayment, name="settlement_repayment"),
+    path("settlements/<int:pk>/sanctions/", settlement_views.settlement_sanction, name="settlement_sanction"),
+    path("settlement-documents/<int:pk>/download/", settlement_views.settlement_download,
+         name="settlement_download"),
 ]

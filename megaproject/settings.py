@@ -263,6 +263,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # With DEBUG off it must be the public https:// address: a letter or a mail pointing at
 # localhost or plain http is useless to its reader.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
+# The account national funds are returned to, printed on a settlement's repayment notice (반환 통지서).
+SETTLEMENT_REPAYMENT_ACCOUNT = env.str("SETTLEMENT_REPAYMENT_ACCOUNT", default="")
 
 
 def _is_local(host: str) -> bool:

@@ -66,3 +66,71 @@ def verify_agreement(code: str) -> Verified | None:
         return None
     return Verified("agreements/verify_agreement.html", {
         "document": document, "version": document.version, "proposal": document.version.agreement.project.proposal})
+
+
+# --- Settlement (정산): the statement and the repayment notice ---------------------------------------------
+
+
+def _enqueue_settlement(document_id: int) -> None:
+    from ..tasks import generate_settlement_document
+
+    generate_settlement_document.delay(document_id=document_id)
+
+
+def settlement_documents_request(*, actor, settlement) -> list:
+    """Asked for by the confirm move (inside its transaction): the statement always, the repayment notice when
+    money is due."""
+    from ..models import SettlementDocument, SettlementDocumentKind
+
+    kinds = [SettlementDocumentKind.STATEMENT]
+    if settlement.amount_due_won:
+        kinds.append(SettlementDocumentKind.NOTICE)
+    return [request_document(SettlementDocument, settlement=settlement, kind=kind, requested_by=actor,
+                             enqueue=_enqueue_settlement) for kind in kinds]
+
+
+def settlement_html(document) -> str:
+    from ..models import Settlement
+    from .settlement import repayment_account, settlement_figures
+
+    with translation.override("ko"):
+        settlement = Settlement.objects.select_related(
+            "agreement__project__proposal__call__programme", "agreement__project__proposal__lead_region",
+            "proposed_by", "confirmed_by", "answered_by").get(pk=document.settlement_id)
+        figures = settlement_figures(settlement)
+        context = {"settlement": settlement, "agreement": settlement.agreement,
+                   "proposal": settlement.agreement.project.proposal, "figures": figures,
+                   "items": list(settlement.items.select_related("region")), "account": repayment_account(),
+                   "generated_on": timezone.localdate(), "seal": document_seal(document)}
+        template = ("agreements/settlement_notice_pdf.html" if document.kind == "notice"
+                    else "agreements/settlement_pdf.html")
+        return render_to_string(template, context)
+
+
+def settlement_document_build(*, document_id: int):
+    from ..models import SettlementDocument
+
+    return build_document(
+        SettlementDocument, document_id, html=settlement_html,
+        select_related=("settlement__agreement__project__proposal__call",),
+        name=lambda d, checksum: f"settlements/{d.settlement.reference}-{d.kind}-{checksum[:12]}.pdf")
+
+
+def settlement_document_for_download(*, user, document_id: int):
+    from ..models import SettlementDocument
+
+    return document_for_download(SettlementDocument.objects.select_related("settlement__agreement__project__proposal"),
+                                 document_id, user=user, perm="agreements.download_settlement")
+
+
+def verify_settlement(code: str) -> Verified | None:
+    """The public verification of a settlement PDF by its code: which project, year and document."""
+    from ..models import SettlementDocument
+
+    document = (SettlementDocument.objects.select_related("settlement__agreement__project__proposal")
+                .filter(verification_code=code, status=DocumentStatus.DONE).first())
+    if document is None:
+        return None
+    return Verified("agreements/verify_settlement.html", {
+        "document": document, "settlement": document.settlement,
+        "proposal": document.settlement.agreement.project.proposal})

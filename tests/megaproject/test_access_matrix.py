@@ -498,6 +498,27 @@ EXPECTED = {
     "funding:scenarios [POST]": "login 403 403 403 403 403 403 302 302",
     "funding:scenario_compare": "login 403 403 403 403 403 403 404 404",
     "funding:scenario": "login 403 403 403 403 403 403 200 200",
+    # --- settlement --- (the world's 2023 settlement, written straight to the models: proposed to the owner (the
+    # lead region) with a national item; its statement asked for, not built. The regions of the project read it,
+    # the owner accepts it (a partner may not answer: 403); staff only list, open (it exists: told, back to its
+    # page), add items (refused while proposed: 400), record repayments and sanctions (refused until confirmed: 400);
+    # the PDF not ready yet is a 403 to those who may download it)
+    "agreements:settlements": "login 403 403 403 403 403 403 200 200",
+    "agreements:settlement": "login 200 404 200 404 404 404 200 200",
+    "agreements:settlement_open": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_open [POST]": "login 403 404 403 404 404 404 302 302",
+    "agreements:settlement_item_add": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_item_add [POST]": "login 403 404 403 404 404 404 400 400",
+    "agreements:settlement_item_remove": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_item_remove [POST]": "login 403 404 403 404 404 404 302 302",
+    "agreements:settlement_move": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_move [POST]": "login 302 404 403 404 404 404 403 403",
+    "agreements:settlement_repayment": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_repayment [POST]": "login 403 404 403 404 404 404 400 400",
+    "agreements:settlement_sanction": "405 405 405 405 405 405 405 405 405",
+    "agreements:settlement_sanction [POST]": "login 403 404 403 404 404 404 400 400",
+    "agreements:settlement_download": "login 403 404 403 404 404 404 403 403",
+    # --- end settlement ---
     "funding:scenario [POST]": "login 403 403 403 403 403 403 302 302",
     "funding:scenario_decide": "405 405 405 405 405 405 405 405 405",
     "funding:scenario_decide [POST]": "login 403 403 403 403 403 403 302 302",
@@ -676,6 +697,15 @@ PAYLOADS = {
     "agreements:schedule_generate": lambda w: {"confirm": "yes"},
     "agreements:payment_record": lambda w: {"paid_on": "2023-04-01", "amount_won": "1,000,000", "reference": "T-1"},
     "agreements:carry_over_decide": lambda w: {"action": "approve", "confirm": "yes"},
+    # --- settlement ---
+    "agreements:settlement_item_add": lambda w: {"item-source": "national", "item-category": "personnel",
+                                                 "item-amount_won": "1,000,000", "item-reason": "증빙 누락"},
+    "agreements:settlement_item_remove": lambda w: {"reason": "증빙 확인"},
+    "agreements:settlement_move": lambda w: {"move-action": "accept", "move-confirm": "on"},
+    "agreements:settlement_repayment": lambda w: {"repay-source": "national", "repay-paid_on": "2024-03-02",
+                                                  "repay-amount_won": "1,000,000", "repay-reference": "R-1"},
+    "agreements:settlement_sanction": lambda w: {"sanction-amount_won": "1,000,000", "sanction-reasons": "반복"},
+    # --- end settlement ---
     # --- feasibility ---
     "evaluations:expert_groups": lambda w: {"name_ko": "새 전문가 그룹"},
     "evaluations:expert_group_member": lambda w: {"action": "chair", "member": str(w.group_member.pk)},
@@ -845,6 +875,14 @@ FILL = {
         "theme_review", "theme_review_declare", "theme_review_save")},
     # --- spending ---
     "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
+    # --- settlement ---
+    **{f"agreements:{name}": lambda w: {"pk": w.agreement.agreement_id, "year": 2023}
+       for name in ("settlement", "settlement_open")},
+    **{f"agreements:settlement_{name}": lambda w: {"pk": w.settlement.pk}
+       for name in ("item_add", "move", "repayment", "sanction")},
+    "agreements:settlement_item_remove": lambda w: {"pk": w.settlement_item.pk},
+    "agreements:settlement_download": lambda w: {"pk": w.settlement_document.pk},
+    # --- end settlement ---
     # --- scenarios ---
     **{f"funding:{name}": lambda w: {"pk": w.call.pk} for name in ("scenarios", "scenario_compare")},
     **{f"funding:{name}": lambda w: {"pk": w.scenario.pk} for name in ("scenario", "scenario_decide")},
@@ -967,6 +1005,7 @@ def world(call, letter, ministry, ministry2, admin_user, official, partner_offic
         **rounds_world(eligible=eligible, ministry=ministry),
         **patents_world(in_consulting=in_consulting, ministry=ministry, official=official),
         **payments_world(project=projects["project"], official=official),
+        **settlement_world(project=projects["project"], ministry=ministry),  # --- settlement ---
         **scenarios_world(call=call, ministry=ministry),
     )
 
@@ -1008,6 +1047,25 @@ def payments_world(*, project, official):
     carry = CarryOver.objects.create(agreement=agreement, year=2023, amount_won=100_000_000, reasons="납품 지연",
                                      requested_by=official)
     return {"national_instalment": national, "carry_over": carry}
+
+
+# --- settlement ---
+def settlement_world(*, project, ministry):
+    """The world's 2023 settlement, written straight to the models (its agreement is not in force): proposed to
+    the owner by `ministry`, with one national item, and its statement asked for (not built)."""
+    from django.utils import timezone
+
+    from agreements.models import Agreement, Settlement, SettlementDocument, SettlementItem
+
+    agreement = Agreement.objects.get(project=project)
+    settlement = Settlement.objects.create(agreement=agreement, year=2023, state="proposed", opened_by=ministry,
+                                           proposed_by=ministry, proposed_at=timezone.now(),
+                                           national_due_won=10_000_000)
+    item = SettlementItem.objects.create(settlement=settlement, source="national", category="personnel",
+                                         amount_won=10_000_000, reason="증빙 누락", added_by=ministry)
+    document = SettlementDocument.objects.create(settlement=settlement, kind="statement", requested_by=ministry)
+    return {"settlement": settlement, "settlement_item": item, "settlement_document": document}
+# --- end settlement ---
 
 
 def scenarios_world(*, call, ministry):

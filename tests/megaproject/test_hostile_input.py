@@ -455,6 +455,12 @@ FORMS = {
     "projects:spending_import": "owner",
     # --- scenarios --- staff start a scenario from the ranking, save it, turn it into decisions
     "funding:scenarios": "ministry", "funding:scenario": "ministry", "funding:scenario_decide": "ministry",
+    # --- settlement --- (the world's settlement is proposed: staff's items and repayments are refused by its state,
+    # the owner answers it; the full flow's hostile amounts: tests/agreements/test_settlement.py)
+    "agreements:settlement_item_add": "ministry", "agreements:settlement_item_remove": "ministry",
+    "agreements:settlement_move": "owner", "agreements:settlement_repayment": "ministry",
+    "agreements:settlement_sanction": "ministry",
+    # --- end settlement ---
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
@@ -495,6 +501,10 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              # --- payments ---
              "agreements:schedule_generate": "agreements:project_money",
              "agreements:carry_over_decide": "agreements:project_money",
+             # --- settlement ---
+             **{f"agreements:settlement_{name}": "agreements:settlement"
+                for name in ("item_add", "item_remove", "move", "repayment", "sanction")},
+             # --- end settlement ---
              # --- feasibility ---
              "evaluations:expert_group_member": "evaluations:expert_group",
              "evaluations:expert_group_assign": "evaluations:expert_group",

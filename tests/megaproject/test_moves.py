@@ -36,6 +36,8 @@ TRANSITIONS = {
     "agreements/services/lifecycle.py": {"agreement_transition", "_enforce"},  # _enforce: the last acceptance's move
     "agreements/services/amendments.py": {"amendment_transition"},
     "agreements/services/payments.py": {"carry_over_transition"},  # a carry-over: requested → approved / refused
+    # --- settlement --- a year's settlement: SETTLEMENT_MOVES (propose, accept, dispute, confirm, close)
+    "agreements/services/settlement.py": {"settlement_transition"},
     # A candidate theme leaves "candidate" once, selected or dropped: THEME_MOVES beside theme_transition.
     "proposals/services/themes.py": {"theme_transition"},
     # --- feasibility --- a feasibility review of a candidate theme: MOVES is its table (save, submit, return)
