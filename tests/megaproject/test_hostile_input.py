@@ -455,6 +455,9 @@ FORMS = {
     "projects:spending_import": "owner",
     # --- scenarios --- staff start a scenario from the ranking, save it, turn it into decisions
     "funding:scenarios": "ministry", "funding:scenario": "ministry", "funding:scenario_decide": "ministry",
+    # --- money --- staff change a call's amendment thresholds
+    "agreements:amendment_policy": "ministry",
+    # --- end money ---
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",
