@@ -31,7 +31,6 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     selected,
 )
 
-
 # The first year's spending by category (the same totals as the second year's: 17억 national, 3.9억 local
 # per region); the indirect costs are 2억 of 15억 other national costs (13.33 %, under the call's 20 % cap).
 BY_CATEGORY = {("national", "personnel"): "1,000,000,000", ("national", "materials"): "500,000,000",
