@@ -9,6 +9,7 @@ builds it (services.documents.stage_report_build) and read with pdftotext.
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from evaluations.services import assignment_declare, scoresheet_save
 from projects.models import Outcome, Project, StageReport
@@ -103,7 +104,8 @@ def test_the_pdf_shows_each_regions_spending_by_source_and_category_with_the_ind
     text = pdf_text(built.file.path)
     flat = compact(text)
     year1, year2 = decided.stage.year_list[:2]
-    regions = [p.region.name for p in decided.project.proposal.participations.select_related("region")]
+    with translation.override("ko"):  # the PDF is in Korean, whatever the reader's language
+        regions = [p.region.name for p in decided.project.proposal.participations.select_related("region")]
     assert compact("비목별 집행") in flat or compact("Spending by category") in flat
     for region in regions:  # one grid per region and reported year
         for year in (year1, year2):
