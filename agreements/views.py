@@ -270,6 +270,7 @@ def amendment_policy(request, pk):
             return redirect("agreements:amendment_policy", pk=call.pk)
     form.style()
     return render(request, "agreements/amendment_policy.html", {
-        "call": call, "policy": current, "is_default": current.pk is None, "form": form,
+        "call": call, "policy": current, "pct": policies.pct_text(current.small_pct),
+        "is_default": current.pk is None, "form": form,
         "history": policies.policy_history(call),
     }, status=400 if form.is_bound and form.errors else 200)

@@ -20,8 +20,13 @@ MAX_PCT = Decimal(100)
 MAX_WON = 10**15
 
 
+def pct_text(value) -> str:
+    """A share as people write it: "7.5", "10" (never "7.50" or "1E+1")."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _values(policy: AmendmentPolicy) -> dict:
-    return {"small_pct": f"{Decimal(policy.small_pct).normalize():f}", "small_max_won": int(policy.small_max_won)}
+    return {"small_pct": pct_text(policy.small_pct), "small_max_won": int(policy.small_max_won)}
 
 
 def amendment_policy_save(*, actor, call, small_pct, small_max_won) -> AmendmentPolicy:

@@ -79,7 +79,8 @@ def test_the_page_saves_keeps_what_was_typed_on_error_and_lists_the_changes(clie
     policy = AmendmentPolicy.objects.get(call=call)
     assert policy.small_pct == Decimal("7.5") and policy.small_max_won == 300_000_000
     body = client.get(url).content.decode()
-    assert 'id="policy-history"' in body and "7.5%" in body and 'id="policy-default"' not in body
+    assert 'id="policy-history"' in body and 'id="policy-default"' not in body
+    assert '<dd class="col-sm-6" id="policy-pct">7.5%</dd>' in body  # as typed, not "7.50%"
     # The call page shows the thresholds and leads to the page.
     body = client.get(reverse("programmes:call_detail", args=[call.pk])).content.decode()
     assert 'id="call-amendment-policy-link"' in body and url in body
