@@ -421,6 +421,8 @@ rules.add_perm("agreements.request_amendment", is_official & is_project_lead)
 rules.add_perm("agreements.view_amendment", is_staff_member | is_project_official)
 rules.add_perm("agreements.endorse_amendment", is_staff_member)
 rules.add_perm("agreements.decide_amendment", is_staff_member)  # refuse or return, with reasons
+# A call's amendment thresholds (AmendmentPolicy; the object: the Call): staff read and change them.
+rules.add_perm("agreements.change_amendment_policy", is_staff_member)
 # A small change: one staff member approves (nobody endorsed it); a larger one: anyone but its endorser.
 add_four_eyes_perm("agreements.approve_amendment", is_staff_member, "endorsed_by",
                    _("Four eyes: the person who endorsed an amendment cannot approve it. Ask another staff member."))

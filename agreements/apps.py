@@ -34,3 +34,8 @@ class AgreementsConfig(AppConfig):
         hooks.register_page_part(agreement_card)  # the agreement's card on the project's workspace
         hooks.register_agreement_check(agreement_in_force)  # what opens payments and spending later
         hooks.register_equipment_approval(equipment_approved)  # the spending rules' equipment check
+        from programmes import call_page
+
+        from .call_parts import amendment_policy_part
+
+        call_page.register(amendment_policy_part)  # staff: the call's amendment thresholds

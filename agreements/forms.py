@@ -239,3 +239,20 @@ class SettlementSanctionForm(forms.Form):
 
     def style(self) -> None:
         _style(self)
+
+
+class AmendmentPolicyForm(forms.Form):
+    """A call's amendment thresholds (agreements.services.policies checks them and names the field)."""
+
+    small_pct = forms.DecimalField(
+        label=_("Small change: at most this share of the year's total (%)"), max_digits=5, decimal_places=2,
+        min_value=0, max_value=100,
+        error_messages={"required": _("Type the share of the year's total a small change may move (0 to 100 %).")},
+        help_text=_("Of the year the money leaves, all sources and regions together; 0 makes every change large."))
+    small_max_won = WonField(
+        label=_("Small change: at most this amount (won)"),
+        error_messages={"required": _("Type the largest amount a small change may move (won).")},
+        help_text=_("Both limits must hold for one staff member to approve; a larger change needs a second."))
+
+    def style(self) -> None:
+        _style(self)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.documents.models import OfficialDocument
+from core.upload_holders import UploadHolder
 from programmes.categories import SpendingCategory
 
 
@@ -284,25 +285,22 @@ class Amendment(models.Model):
         return f"{self.agreement} · {self.get_kind_display()}"
 
 
-class AmendmentAttachment(models.Model):
+class AmendmentAttachment(UploadHolder):
+    """A file with an amendment request (the common fields: core's UploadHolder). Its table was made with
+    a 32-bit size and no verbose names on the extension and the time: kept as they are."""
+
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="attachments",
                                   verbose_name=_("agreement amendment"))
     file = models.FileField(_("file"), upload_to=amendment_attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
     extension = models.CharField(max_length=10)
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("amendment attachment")
         verbose_name_plural = _("amendment attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # --- Payments (issue 18): the schedule, the disbursements, carry-over (agreements.services.payments) ---------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/compare/", views.version_compare, name="compare"),
     path("amendments/<int:pk>/", views.amendment_page, name="amendment"),
     path("amendments/<int:pk>/decide/", views.amendment_decide, name="amendment_decide"),
+    path("calls/<int:pk>/amendment-policy/", views.amendment_policy, name="amendment_policy"),
     path("amendments/attachments/<int:pk>/", views.amendment_attachment, name="amendment_attachment"),
     # Payments: the project money page, the schedule, a payment, carry-over (agreements.payment_views).
     path("projects/<int:pk>/money/", payment_views.project_money, name="project_money"),

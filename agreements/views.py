@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.forms import ConfirmForm, apply_errors, perform
 from core.permissions import Refused, require
+from programmes.selectors import call_detail
 from projects.selectors import project_for
 
 from . import selectors
-from .forms import AcceptForm, AmendmentDecisionForm, AmendmentForm, PrepareForm
+from .forms import AcceptForm, AmendmentDecisionForm, AmendmentForm, AmendmentPolicyForm, PrepareForm
 from .models import Agreement, AgreementParty, AmendmentAttachment
-from .services import amendments, documents, lifecycle
+from .services import amendments, documents, lifecycle, policies
 
 
 @login_required
@@ -180,6 +181,8 @@ def _amendment_context(request, amendment, *, form=None) -> dict:
         "attachments": list(amendment.attachments.all()), "small": small,
         "policy": amendments.policy_for(amendment.agreement.project.proposal.call), "can": can,
         "can_decide": any(can.values()), "form": form or AmendmentDecisionForm(),
+        "can_see_policy": user.has_perm("agreements.change_amendment_policy",
+                                        amendment.agreement.project.proposal.call),
         "four_eyes_wait": open_ and amendment.state == "endorsed" and amendment.endorsed_by_id == user.pk,
     }
 
@@ -247,3 +250,27 @@ def version_compare(request, pk):
         "agreement": agreement, "project": agreement.project, "old": old, "new": new, "versions": versions,
         "latest": versions[-1], **selectors.compare_versions(old, new),
     })
+
+
+@login_required
+def amendment_policy(request, pk):
+    """A call's amendment thresholds: staff read and change them; the changes so far, who and when."""
+    call = call_detail(user=request.user, pk=pk)
+    require(request.user, "agreements.change_amendment_policy", call)
+    current = amendments.policy_for(call)
+    form = AmendmentPolicyForm(request.POST if request.method == "POST" else None,
+                               initial={"small_pct": current.small_pct, "small_max_won": current.small_max_won})
+    if request.method == "POST" and form.is_valid():
+        try:
+            policies.amendment_policy_save(actor=request.user, call=call, **form.cleaned_data)
+        except (ValidationError, Refused) as exc:
+            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("The amendment thresholds are saved."))
+            return redirect("agreements:amendment_policy", pk=call.pk)
+    form.style()
+    return render(request, "agreements/amendment_policy.html", {
+        "call": call, "policy": current, "pct": policies.pct_text(current.small_pct),
+        "is_default": current.pk is None, "form": form,
+        "history": policies.policy_history(call),
+    }, status=400 if form.is_bound and form.errors else 200)

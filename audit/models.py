@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     PAYMENT = "payment", _("Payment schedule set or payment recorded")
     CARRY_OVER = "carry_over", _("Carry-over requested, approved or refused")
     SETTLEMENT = "settlement", _("Year-end settlement opened, proposed, answered, confirmed, repaid or sanctioned")
+    AMENDMENT_POLICY = "amendment_policy", _("Amendment thresholds of a call changed")
     # Middle-out planning (issue 17): guidelines published and read, candidate themes, opinions, the selection
     PLANNING = "planning", _("Planning guideline, candidate theme or theme selection")
     # Middle-out planning (issue 17): expert groups, feasibility reviews of candidate themes and their advice

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.upload_holders import UploadHolder
 from programmes.models import RubricCriterion, localized
 
 
@@ -414,23 +415,17 @@ def objection_attachment_path(instance, filename: str) -> str:
     return f"objections/{instance.objection.proposal_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class ObjectionAttachment(models.Model):
+class ObjectionAttachment(UploadHolder):
+    """A file with an objection (the common fields: core's UploadHolder)."""
+
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("objection"))
     file = models.FileField(upload_to=objection_attachment_path, max_length=300, verbose_name=_("file"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("objection attachment")
         verbose_name_plural = _("objection attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class UnsuitableReviewer(models.Model):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.documents.models import DocumentStatus, OfficialDocument
+from core.upload_holders import UploadHolder
 from evaluations.models import Assignment, AssignmentKind
 from programmes.categories import SpendingCategory
 from programmes.models import RubricCriterion
@@ -235,24 +236,21 @@ def report_attachment_path(instance, filename):
     return f"reports/{instance.report.project_id}/{secrets.token_hex(16)}.{instance.extension}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(UploadHolder):
+    """A region's file on an annual report (name, extension without its dot, size, who and when: core's
+    UploadHolder)."""
+
+    DOTTED_EXTENSION = False
+
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=pgettext_lazy("model field", "annual report"))
     region = models.ForeignKey("programmes.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     file = models.FileField(upload_to=report_attachment_path, max_length=300, verbose_name=_("file"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # --- Stage evaluations --------------------------------------------------------------
@@ -672,21 +670,16 @@ def outcome_evidence_path(instance, filename):
     return f"outcomes/{instance.record.project_id}/{secrets.token_hex(16)}.{instance.extension}"
 
 
-class OutcomeEvidence(models.Model):
+class OutcomeEvidence(UploadHolder):
+    """A file backing an outcome record (the common fields: core's UploadHolder; extension without its dot)."""
+
+    DOTTED_EXTENSION = False
+
     record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="evidence",
                                verbose_name=_("outcome"))
     file = models.FileField(upload_to=outcome_evidence_path, max_length=300, verbose_name=_("file"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("outcome evidence")
         verbose_name_plural = _("outcome evidence")
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.documents.models import OfficialDocument
+from core.upload_holders import UploadHolder
 from programmes.models import Call, CooperationType, Region, StrategicIndustry, localized
 
 
@@ -296,24 +297,18 @@ def attachment_path(instance, filename: str) -> str:
     return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class Attachment(models.Model):
+class Attachment(UploadHolder):
+    """A file of a proposal's plan (the common fields: core's UploadHolder)."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal"))
     file = models.FileField(upload_to=attachment_path, max_length=300, verbose_name=_("file"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
-    size = models.PositiveBigIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class VersionKind(models.TextChoices):
@@ -464,28 +459,19 @@ def theme_attachment_path(instance, filename: str) -> str:
     return f"themes/{instance.theme_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class ThemeAttachment(models.Model):
-    """A file backing a candidate theme's innovation-capacity analysis."""
+class ThemeAttachment(UploadHolder):
+    """A file backing a candidate theme's innovation-capacity analysis (the common fields: core's UploadHolder)."""
 
     theme = models.ForeignKey(CandidateTheme, on_delete=models.CASCADE, related_name="attachments",
                               verbose_name=_("candidate theme"))
     file = models.FileField(upload_to=theme_attachment_path, max_length=300, verbose_name=_("file"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=10, verbose_name=_("file extension"))
     kind = models.CharField(_("file type"), max_length=20)
-    size = models.PositiveBigIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("theme attachment")
         verbose_name_plural = _("theme attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # --- Middle-out planning, phase 2: opinions gathered and the final theme selected (issue 17) ----------

@@ -163,9 +163,8 @@ def amendment_request(*, actor, agreement: Agreement, kind: str, reasons: str, d
         a.full_clean(exclude=["agreement", "base_version", "requested_by", "region"])
         a.save()
         for upload, name, ext, file_kind in checked:
-            att = AmendmentAttachment(amendment=a, original_name=name, extension=ext, kind=file_kind,
-                                      size=upload.size, uploaded_by=actor)
-            att.file.save(name, upload, save=False)
+            att = AmendmentAttachment(amendment=a, kind=file_kind, uploaded_by=actor)
+            att.take(upload, name=name, ext=ext)
             att.save()
         record(actor=actor, action=AuditAction.AMENDMENT_STATE, obj=a,
                summary=_("Amendment of agreement %(ref)s requested: %(kind)s.") % {

@@ -127,9 +127,8 @@ def objection_lodge(*, actor, proposal: Proposal, grounds: str, uploads=(), now=
     try:
         # Slow I/O outside the transaction: the files first, then the rows.
         for upload, (name, ext, kind) in checked:
-            attachment = ObjectionAttachment(objection=objection, original_name=name, extension=ext, kind=kind,
-                                             size=upload.size, uploaded_by=actor)
-            attachment.file.save(name, upload, save=False)
+            attachment = ObjectionAttachment(objection=objection, kind=kind, uploaded_by=actor)
+            attachment.take(upload, name=name, ext=ext)
             files.append(attachment)
         with transaction.atomic():
             locked = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)

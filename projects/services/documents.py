@@ -40,6 +40,7 @@ def report_context(evaluation: StageEvaluation) -> dict:
     from core.charts import ChartData, column_chart
     from evaluations.models import ScoresheetState
 
+    from .spending import spending_grids
     from .stages import round_criteria, round_results
 
     evaluation = StageEvaluation.objects.select_related(
@@ -71,6 +72,7 @@ def report_context(evaluation: StageEvaluation) -> dict:
         "evaluators": panel.count(),
         "submitted": panel.filter(scoresheet__state=ScoresheetState.SUBMITTED).count(),
         "conditions": list(evaluation.conditions.all()),
+        "spending": spending_grids(project, years=stage.year_list),
         "planned_total": sum(r.planned_total for r in rows),
         "spent_total": sum(r.spent_total or 0 for r in rows),
         "generated_on": timezone.localdate(),

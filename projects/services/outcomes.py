@@ -262,9 +262,8 @@ def evidence_add(*, actor, record_: OutcomeRecord, upload) -> OutcomeEvidence:
 
     require(actor, "projects.edit_outcome", record_)
     name, ext, _kind = validate_upload(upload)
-    evidence = OutcomeEvidence(record=record_, original_name=name, extension=ext.lstrip("."), size=upload.size,
-                               uploaded_by=actor)
-    evidence.file.save(name, upload, save=False)
+    evidence = OutcomeEvidence(record=record_, uploaded_by=actor)
+    evidence.take(upload, name=name, ext=ext)
     try:
         with transaction.atomic():
             rec = OutcomeRecord.objects.select_for_update().get(pk=record_.pk)

@@ -383,9 +383,8 @@ def attachment_add(*, actor, report: AnnualReport, upload) -> ReportAttachment:
     require(actor, "projects.edit_report_part", part)
     _check_editable(report)
     name, ext, _kind = validate_upload(upload)
-    attachment = ReportAttachment(report=report, region_id=actor.region_id, original_name=name,
-                                  extension=ext.lstrip("."), size=upload.size, uploaded_by=actor)
-    attachment.file.save(name, upload, save=False)
+    attachment = ReportAttachment(report=report, region_id=actor.region_id, uploaded_by=actor)
+    attachment.take(upload, name=name, ext=ext)
     try:
         with transaction.atomic():
             _check_editable(_locked(report))

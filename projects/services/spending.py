@@ -152,6 +152,61 @@ def amounts_of(part: ReportPart) -> dict:
     return {(line.source, line.category): line.amount_won for line in part.spending_lines.all()}
 
 
+def indirect_share(amounts: dict, source: str | None = None) -> Decimal | None:
+    """The indirect costs as a share (%) of the other costs — of one source, or of both (None): the
+    measure the rule limits. None when there are no other costs."""
+    sources = SOURCES if source is None else [source]
+    indirect = sum(amounts.get((s, SpendingCategory.INDIRECT)) or 0 for s in sources)
+    base = sum(amounts.get((s, c)) or 0 for s in sources for c in CATEGORIES if c != SpendingCategory.INDIRECT)
+    if not base:
+        return None
+    return (Decimal(indirect) * 100 / base).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+@dataclass
+class SpendingGrid:
+    """A region's reported spending of one year, per source × category, for reading (the stage report's PDF)."""
+
+    year: int
+    region: object
+    rows: list  # (category label, national, local, total), unclassified only when it holds money
+    national: int
+    local: int
+    shares: dict  # source or "total" → indirect share (%) or None
+    limit: IndirectLimit
+
+    @property
+    def total(self) -> int:
+        return self.national + self.local
+
+
+def spending_grids(project, *, years) -> list[SpendingGrid]:
+    """Each region's spending grid in the submitted or accepted annual reports of `years`, by year and
+    the regions' order (three queries, and one per part for its institutions' rate)."""
+    from ..figures import REPORTED_STATES
+
+    parts = (ReportPart.objects.filter(report__project=project, report__state__in=REPORTED_STATES,
+                                       report__year__in=list(years))
+             .select_related("report__project__proposal__call", "region").prefetch_related("spending_lines")
+             .order_by("report__year", "region__order"))
+    grids = []
+    for part in parts:
+        amounts = amounts_of(part)
+        rows = []
+        for c in CATEGORIES:
+            national, local = (amounts.get((s, c)) or 0 for s in SOURCES)
+            if c == SpendingCategory.UNCLASSIFIED and not (national or local):
+                continue
+            rows.append((SpendingCategory(c).label, national, local, national + local))
+        grids.append(SpendingGrid(
+            year=part.report.year, region=part.region, rows=rows, national=part.national_spent_won,
+            local=part.local_spent_won, limit=indirect_limit(part),
+            shares={SpendingSource.NATIONAL.value: indirect_share(amounts, SpendingSource.NATIONAL),
+                    SpendingSource.LOCAL.value: indirect_share(amounts, SpendingSource.LOCAL),
+                    "total": indirect_share(amounts)}))
+    return grids
+
+
 # --- Import from an accounting export ----------------------------------------------------
 
 COLUMNS = {  # the header as written in the file (lower case) → what it is

@@ -20,11 +20,10 @@ def _touch(actor, proposal: Proposal) -> None:
 def attachment_add(*, actor, proposal: Proposal, upload, description: str = "") -> Attachment:
     require(actor, "proposals.edit_proposal", proposal)
     name, ext, kind = validate_upload(upload)
-    attachment = Attachment(proposal=proposal, original_name=name, extension=ext, kind=kind, size=upload.size,
-                            description=description[:200], uploaded_by=actor)
+    attachment = Attachment(proposal=proposal, kind=kind, description=description[:200], uploaded_by=actor)
     # Store the file first (slow I/O outside the transaction), then the row;
     # an attachment is part of the plan, so it clears the sign-offs like any edit.
-    attachment.file.save(name, upload, save=False)
+    attachment.take(upload, name=name, ext=ext)
     try:
         with transaction.atomic():
             locked = Proposal.objects.select_for_update().get(pk=proposal.pk)

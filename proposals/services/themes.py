@@ -113,9 +113,8 @@ def theme_attachment_add(*, actor, theme: CandidateTheme, upload, description: s
         name, ext, kind = validate_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
-    attachment = ThemeAttachment(theme=theme, original_name=name, extension=ext, kind=kind, size=upload.size,
-                                 description=(description or "")[:200], uploaded_by=actor)
-    attachment.file.save(name, upload, save=False)
+    attachment = ThemeAttachment(theme=theme, kind=kind, description=(description or "")[:200], uploaded_by=actor)
+    attachment.take(upload, name=name, ext=ext)
     try:
         with transaction.atomic():
             locked = CandidateTheme.objects.select_for_update().get(pk=theme.pk)
@@ -124,7 +123,7 @@ def theme_attachment_add(*, actor, theme: CandidateTheme, upload, description: s
             record(actor=actor, action=AuditAction.PLANNING, obj=locked,
                    summary=_("File added to a candidate theme: %(name)s") % {"name": name})
     except Exception:
-        attachment.file.delete(save=False)
+        attachment.discard_file()
         raise
     return attachment
 

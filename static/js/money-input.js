@@ -115,8 +115,19 @@
     if (all) { all.textContent = won(grand); }
     var compact = document.getElementById("live-totals");  // on a phone, where the total column scrolls away
     if (compact) {
-      compact.textContent = TEXT.totals + won(sums.national) + " · " + TEXT.local + won(sums.local) + " · " +
-        TEXT.other + won(sums.other) + " · " + TEXT.all + won(grand);
+      // One unbreakable piece per total ("지방비 0원" never splits over two lines); "other" only where the
+      // grid has other sources (the spending grid has none).
+      var pieces = [TEXT.totals + won(sums.national), TEXT.local + won(sums.local)];
+      if (document.getElementById("sum-other")) { pieces.push(TEXT.other + won(sums.other)); }
+      pieces.push(TEXT.all + won(grand));
+      compact.textContent = "";
+      pieces.forEach(function (text, i) {
+        if (i) { compact.appendChild(document.createTextNode(" · ")); }
+        var span = document.createElement("span");
+        span.className = "live-total";
+        span.textContent = text;
+        compact.appendChild(span);
+      });
     }
     var note = document.getElementById("live-matching");
     if (note) {

@@ -522,6 +522,10 @@ EXPECTED = {
     "funding:scenario [POST]": "login 403 403 403 403 403 403 302 302",
     "funding:scenario_decide": "405 405 405 405 405 405 405 405 405",
     "funding:scenario_decide [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- money --- (a call's amendment thresholds: staff read and change them, everyone else is refused)
+    "agreements:amendment_policy": "login 403 403 403 403 403 403 200 200",
+    "agreements:amendment_policy [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- end money ---
 }
 
 # --- The read API: statuses per role, each person with a token of their own (all scopes) ---------------
@@ -722,6 +726,9 @@ PAYLOADS = {
     "funding:scenarios": lambda w: {"name": "대안 시나리오", "top": "", "notes": ""},
     "funding:scenario": lambda w: {"name": "예산 내 상위 5개", "notes": "메모"},
     "funding:scenario_decide": lambda w: {"confirm": "on"},
+    # --- money ---
+    "agreements:amendment_policy": lambda w: {"small_pct": "5", "small_max_won": "5천만"},
+    # --- end money ---
 }
 
 # The URL parameters of each pattern, filled in from the world.
@@ -886,6 +893,9 @@ FILL = {
     # --- scenarios ---
     **{f"funding:{name}": lambda w: {"pk": w.call.pk} for name in ("scenarios", "scenario_compare")},
     **{f"funding:{name}": lambda w: {"pk": w.scenario.pk} for name in ("scenario", "scenario_decide")},
+    # --- money ---
+    "agreements:amendment_policy": lambda w: {"pk": w.call.pk},
+    # --- end money ---
 }
 
 

@@ -461,6 +461,9 @@ FORMS = {
     "agreements:settlement_move": "owner", "agreements:settlement_repayment": "ministry",
     "agreements:settlement_sanction": "ministry",
     # --- end settlement ---
+    # --- money --- staff change a call's amendment thresholds
+    "agreements:amendment_policy": "ministry",
+    # --- end money ---
 }
 # The form's page, when the form posts to a URL of its own.
 FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment": "evaluations:assignment",

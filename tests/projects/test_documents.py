@@ -9,6 +9,7 @@ builds it (services.documents.stage_report_build) and read with pdftotext.
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from evaluations.services import assignment_declare, scoresheet_save
 from projects.models import Outcome, Project, StageReport
@@ -31,11 +32,17 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
     selected,
 )
 
+# The first year's spending by category (the same totals as the second year's: 17억 national, 3.9억 local
+# per region); the indirect costs are 2억 of 15억 other national costs (13.33 %, under the call's 20 % cap).
+BY_CATEGORY = {("national", "personnel"): "1,000,000,000", ("national", "materials"): "500,000,000",
+               ("national", "indirect"): "200,000,000", ("local", "personnel"): "300,000,000",
+               ("local", "activities"): "90,000,000"}
 
-def _fill(report, project, *, national, local):
+
+def _fill(report, project, *, national, local, spending=None):
     for part in report.parts.select_related("region"):
         reports.report_part_save(actor=official_of(part.region), part=part, national_spent=national,
-                                 local_spent=local, narrative=f"{part.region.name} 추진 실적")
+                                 local_spent=local, spending=spending, narrative=f"{part.region.name} 추진 실적")
     lead = official_of(project.proposal.lead_region)
     values = {r.pk: ("17", "") for r in report.kpi_results.all()}
     reports.report_save(actor=lead, report=report, narrative="연차 추진 실적", kpi_values=values)
@@ -45,9 +52,9 @@ def _fill(report, project, *, national, local):
 @pytest.fixture
 def decided(approved, ministry, ministry2):  # noqa: F811
     project = Project.objects.get(proposal=approved.proposal)
-    for year in project.stages.get(number=1).year_list[:2]:
+    for index, year in enumerate(project.stages.get(number=1).year_list[:2]):
         report = open_report_row(project, year)
-        _fill(report, project, national=1_700_000_000, local=390_000_000)
+        _fill(report, project, national=1_700_000_000, local=390_000_000, spending=None if index else BY_CATEGORY)
         reports.report_review(actor=ministry, report=report, accept=True)
     rnd = stages.round_open(actor=ministry, call=approved.proposal.call, stage_number=1, title="1단계 종료 단계평가",
                             year=project.stages.get(number=1).end_year, envelope_won=10**11)
@@ -91,6 +98,27 @@ def test_the_pdf_holds_the_kpi_table_the_budget_the_scores_and_the_outcome(built
     assert compact(Outcome.CONDITIONS.label) in text or "조건부" in text
     assert "사업화전략보완" in text and "2030-03-31" in text
     assert "stage-a" not in text and "전문가" not in text
+
+
+def test_the_pdf_shows_each_regions_spending_by_source_and_category_with_the_indirect_share(built, decided):
+    text = pdf_text(built.file.path)
+    flat = compact(text)
+    year1, year2 = decided.stage.year_list[:2]
+    with translation.override("ko"):  # the PDF is in Korean, whatever the reader's language
+        regions = [p.region.name for p in decided.project.proposal.participations.select_related("region")]
+    assert compact("비목별 집행") in flat or compact("Spending by category") in flat
+    for region in regions:  # one grid per region and reported year
+        for year in (year1, year2):
+            assert compact(f"{region} {year}") in flat or f"{region}의{year}" in flat, (region, year)
+    # Year 1 by category: personnel 10억 national + 3억 local; indirect 2억; the totals per source and both.
+    assert "1,300,000,000" in flat and "200,000,000" in flat and "90,000,000" in flat
+    assert "1,700,000,000" in flat and "390,000,000" in flat and "2,090,000,000" in flat
+    # The indirect share of the other costs: 2억 / 15억 national = 13.33 %, local none, both 2억 / 18.9억.
+    assert "13.33%" in flat and "0.00%" in flat and "10.58%" in flat
+    # The limit: the call's cap (the regions' institutions have no approved rate in the registry here).
+    assert "20%" in flat
+    # Year 2 was reported as totals: its money is "unclassified" (shown since it holds money).
+    assert compact("미분류") in flat or compact("Unclassified") in flat
 
 
 def test_the_chart_is_drawn_as_vectors_and_a_korean_font_is_embedded(built):
