@@ -58,35 +58,61 @@ def line_plan(proposal: Proposal, amount: int) -> tuple[dict, dict]:
 # --- The scenario's figures and checks ----------------------------------------------------------
 
 
-def scenario_figures(scenario: Scenario, ranking: list[dict]) -> dict:
+# The scenario page shows the ranking from the top down to the envelope cut line (or the last
+# proposal the scenario chooses, if further down) and this many rows below it; "show more" adds
+# WINDOW_STEP at a time. Chosen rows further down are listed after the window. The totals are over
+# every ranked proposal whatever is shown.
+WINDOW_BELOW = 20
+WINDOW_STEP = 50
+
+
+def scenario_window(ranking: list[dict], lines: dict, *, below: int = WINDOW_BELOW) -> tuple[int, list[int]]:
+    """What the scenario page shows of the call's `ranking` (call_ranking) for the scenario's
+    `lines` ({proposal id: ScenarioLine}): (n, further) — the first n rows (down to the cut line
+    and `below` rows more), and the ids of the rows after them that the scenario selects, reserves
+    or gives an amount, so that every choice stays in sight and can be changed."""
+    cut = next((i for i, r in enumerate(ranking) if r["cut"]), len(ranking))
+    n = min(len(ranking), cut + max(0, below))
+    further = [r["proposal_id"] for r in ranking[n:]
+               if (line := lines.get(r["proposal_id"])) is not None
+               and (line.choice != C.NONE or line.amount_won is not None)]
+    return n, further
+
+
+def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> dict:
     """The scenario over the call's ranking (funding.selectors.call_ranking): a row per ranked
     proposal with its choice, amount, the call's rules' problems when selected, and the totals —
     national funding selected, what approved decisions of other proposals already commit, the
     envelope remaining, and whether the scenario is over it or breaks a rule (then it cannot be
-    turned into decisions)."""
+    turned into decisions). `shown`: the ids of the rows a page shows; only those and the selected
+    ones are read in full (a row's "proposal" is None otherwise; the totals are over every row)."""
     call = scenario.call
     lines = {line.proposal_id: line for line in scenario.lines.all()}
-    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=[r["proposal_id"] for r in ranking])
+    wanted = [r["proposal_id"] for r in ranking] if shown is None else [
+        r["proposal_id"] for r in ranking
+        if r["proposal_id"] in shown or ((line := lines.get(r["proposal_id"])) is not None and line.choice == C.SELECT)]
+    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=wanted)
                  .select_related("lead_region", "call").prefetch_related("budget_lines")}
     approved = dict(FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED)
                     .values_list("proposal_id", "national_total_won"))
     rows, selected_total, selected_ids = [], 0, set()
     for r in ranking:
-        proposal = proposals[r["proposal_id"]]
-        line = lines.get(proposal.pk)
+        pid = r["proposal_id"]
+        proposal = proposals.get(pid)
+        line = lines.get(pid)
         choice = line.choice if line else C.NONE
         amount = line.amount_won if line and line.amount_won is not None else r["requested"]
         problems = []
         if choice == C.SELECT:
             selected_total += amount
-            selected_ids.add(proposal.pk)
-            if proposal.pk not in approved:  # an approved decision stands as it is
+            selected_ids.add(pid)
+            if pid not in approved:  # an approved decision stands as it is
                 years, obligations = line_plan(proposal, amount)
                 problems = list(dict.fromkeys(decision_problems(proposal=proposal, years=years,
                                                                 obligations=obligations).values()))
         rows.append({**r, "proposal": proposal, "choice": choice, "choice_label": str(C(choice).label), "amount": amount,
                      "overridden": bool(line and line.amount_won is not None), "problems": problems,
-                     "approved": approved.get(proposal.pk)})
+                     "approved": approved.get(pid)})
     committed_elsewhere = sum(v for pid, v in approved.items() if pid not in selected_ids)
     remaining = call.envelope_won - committed_elsewhere - selected_total
     broken = sum(1 for row in rows if row["problems"])
