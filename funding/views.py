@@ -294,25 +294,22 @@ def scenario(request, pk):
     matching checks (recomputed on the page while typing; the server checks again on save)."""
     scenario = _scenario_of(request, pk)
     ranking = selectors.call_ranking(scenario.call)
-    # A window of the ranking (services.scenario_window): down to the cut line and `below` rows more,
-    # then the rows further down the scenario chooses; the form covers what is shown (saving leaves the
-    # other lines as they are), the totals every row. The POST names the window its form showed.
-    below = parse_id((request.POST if request.method == "POST" else request.GET).get("below", ""))
-    below = services.WINDOW_BELOW if below is None else min(below, len(ranking))
-    n, further = services.scenario_window(ranking, {line.proposal_id: line for line in scenario.lines.all()},
-                                          below=below)
-    shown = {r["proposal_id"] for r in ranking[:n]} | set(further)
+    # A window of the ranking around the cut line (services.scenario_window); the form covers what is
+    # shown (saving leaves the other lines as they are), the totals every row. The POST names the window
+    # its form showed.
+    source = request.POST if request.method == "POST" else request.GET
+    above, below = (services.WINDOW if (v := parse_id(source.get(k, ""))) is None else min(v, len(ranking))
+                    for k in ("above", "below"))
+    start, end = services.scenario_window(ranking, above=above, below=below)
+    shown = {r["proposal_id"] for r in ranking[start:end]}
     figures = services.scenario_figures(scenario, ranking, shown=shown)
-    rows, hidden = [], {"total": 0, "count": 0, "approved": 0}
-    for place, row in enumerate(figures["rows"]):
-        if row["proposal_id"] in shown:
-            rows.append({**row, "further": place >= n})
-        elif row["choice"] == "select":  # not shown: what the page's running figures add to the shown rows
+    rows = figures["rows"][start:end]
+    hidden = {"total": 0, "count": 0, "approved": 0}
+    for row in figures["rows"][:start] + figures["rows"][end:]:
+        if row["choice"] == "select":  # not shown: what the page's running figures add to the shown rows
             hidden["total"] += row["amount"]
             hidden["count"] += 1
             hidden["approved"] += row["approved"] or 0
-    if rows and rows[-1]["further"]:
-        next(r for r in rows if r["further"])["first_further"] = True
     form = ScenarioForm(request.POST if request.method == "POST" else None, rows=rows,
                         initial={"name": scenario.name, "notes": scenario.notes})
     status = 200
@@ -329,8 +326,9 @@ def scenario(request, pk):
         status = 400
     return render(request, "funding/scenario.html", {
         "scenario": scenario, "call": scenario.call, "figures": figures, "form": form, "rows": form.bound_rows(),
-        "window": {"shown": n, "ranked": len(ranking), "further": len(further), "below": below,
-                   "more": below + services.WINDOW_STEP if n < len(ranking) else None},
+        "window": {"first": start + 1, "last": end, "ranked": len(ranking), "above": above, "below": below,
+                   "more_above": above + services.WINDOW_STEP if start > 0 else None,
+                   "more_below": below + services.WINDOW_STEP if end < len(ranking) else None},
         "hidden": hidden,
         "can_decide": figures["can_decide"] and request.user.has_perm("funding.prepare"),
         "others": scenario.call.funding_scenarios.exclude(pk=scenario.pk),

@@ -21,7 +21,7 @@ from .letters import (  # noqa: F401
     notify_regions,
 )
 from .scenarios import (  # noqa: F401, E402
-    WINDOW_BELOW,
+    WINDOW,
     WINDOW_STEP,
     line_plan,
     scenario_create,

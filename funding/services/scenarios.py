@@ -58,25 +58,21 @@ def line_plan(proposal: Proposal, amount: int) -> tuple[dict, dict]:
 # --- The scenario's figures and checks ----------------------------------------------------------
 
 
-# The scenario page shows the ranking from the top down to the envelope cut line (or the last
-# proposal the scenario chooses, if further down) and this many rows below it; "show more" adds
-# WINDOW_STEP at a time. Chosen rows further down are listed after the window. The totals are over
-# every ranked proposal whatever is shown.
-WINDOW_BELOW = 20
+# The scenario page shows a window of the ranking around the envelope cut line: WINDOW rows above
+# it and WINDOW from it down ("show more" widens either side by WINDOW_STEP). Rows outside the window
+# keep their choices; the totals and the envelope count every ranked proposal whatever is shown.
+WINDOW = 20
 WINDOW_STEP = 50
 
 
-def scenario_window(ranking: list[dict], lines: dict, *, below: int = WINDOW_BELOW) -> tuple[int, list[int]]:
-    """What the scenario page shows of the call's `ranking` (call_ranking) for the scenario's
-    `lines` ({proposal id: ScenarioLine}): (n, further) — the first n rows (down to the cut line
-    and `below` rows more), and the ids of the rows after them that the scenario selects, reserves
-    or gives an amount, so that every choice stays in sight and can be changed."""
-    cut = next((i for i, r in enumerate(ranking) if r["cut"]), len(ranking))
-    n = min(len(ranking), cut + max(0, below))
-    further = [r["proposal_id"] for r in ranking[n:]
-               if (line := lines.get(r["proposal_id"])) is not None
-               and (line.choice != C.NONE or line.amount_won is not None)]
-    return n, further
+def scenario_window(ranking: list[dict], *, above: int = WINDOW, below: int = WINDOW) -> tuple[int, int]:
+    """The rows [start, end) of the call's `ranking` (call_ranking) the scenario page shows: `above`
+    rows above the cut line and `below` rows from it down; without a cut line (every request fits)
+    the top `above` + `below` rows."""
+    cut = next((i for i, r in enumerate(ranking) if r["cut"]), None)
+    if cut is None:
+        return 0, min(len(ranking), max(0, above) + max(0, below))
+    return max(0, cut - max(0, above)), min(len(ranking), cut + max(0, below))
 
 
 def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> dict:
@@ -84,13 +80,13 @@ def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> 
     proposal with its choice, amount, the call's rules' problems when selected, and the totals —
     national funding selected, what approved decisions of other proposals already commit, the
     envelope remaining, and whether the scenario is over it or breaks a rule (then it cannot be
-    turned into decisions). `shown`: the ids of the rows a page shows; only those and the selected
-    ones are read in full (a row's "proposal" is None otherwise; the totals are over every row)."""
+    turned into decisions). `shown`: the ids of the rows a page shows; only those are read in full and
+    checked against the call's rules (a row's "proposal" is None otherwise and `broken` counts the shown
+    rows; the totals are over every row; turning into decisions checks every row again)."""
     call = scenario.call
     lines = {line.proposal_id: line for line in scenario.lines.all()}
     wanted = [r["proposal_id"] for r in ranking] if shown is None else [
-        r["proposal_id"] for r in ranking
-        if r["proposal_id"] in shown or ((line := lines.get(r["proposal_id"])) is not None and line.choice == C.SELECT)]
+        r["proposal_id"] for r in ranking if r["proposal_id"] in shown]
     proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=wanted)
                  .select_related("lead_region", "call").prefetch_related("budget_lines")}
     approved = dict(FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED)
@@ -106,7 +102,7 @@ def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> 
         if choice == C.SELECT:
             selected_total += amount
             selected_ids.add(pid)
-            if pid not in approved:  # an approved decision stands as it is
+            if pid not in approved and proposal is not None:  # an approved decision stands as it is
                 years, obligations = line_plan(proposal, amount)
                 problems = list(dict.fromkeys(decision_problems(proposal=proposal, years=years,
                                                                 obligations=obligations).values()))

@@ -289,12 +289,7 @@ def test_regions_and_experts_are_refused_the_scenario_pages(client, call, five, 
 # --- At scale: a window of the ranking around the cut line (issue 16) ------------------------------
 
 
-class Line:
-    def __init__(self, choice, amount_won=None):
-        self.choice, self.amount_won = choice, amount_won
-
-
-def test_at_hundreds_of_proposals_the_page_shows_the_ranking_down_to_the_cut_line_and_the_chosen_rows_below():
+def test_at_hundreds_of_proposals_the_page_shows_a_window_around_the_cut_line():
     # 400 proposals asking 10 each against an envelope of 1,234: the 124th passes it.
     rows, cumulative = [], 0
     for place in range(1, 401):
@@ -302,16 +297,12 @@ def test_at_hundreds_of_proposals_the_page_shows_the_ranking_down_to_the_cut_lin
         rows.append({"proposal_id": 1000 + place, "rank": place, "requested": 10, "cumulative": cumulative,
                      "over": cumulative > 1234, "cut": cumulative > 1234 and cumulative - 10 <= 1234})
     assert [r["rank"] for r in rows if r["cut"]] == [124]
-    lines = {1000 + place: Line(ScenarioChoice.SELECT) for place in range(1, 124)}
-    lines[1300] = Line(ScenarioChoice.RESERVE)  # rank 300: far below the window, still shown
-    lines[1350] = Line(ScenarioChoice.NONE, amount_won=5)  # an amount typed on a row not selected
-    lines[1360] = Line(ScenarioChoice.NONE)
-    shown, further = services.scenario_window(rows, lines)
-    assert (shown, further) == (123 + services.WINDOW_BELOW, [1300, 1350])
-    assert services.scenario_window(rows, lines, below=1000) == (400, [])
-    assert services.scenario_window(rows, lines, below=0)[0] == 123
-    # No cut line (everything fits): the window is the whole ranking's top and the rows below it.
-    assert services.scenario_window(rows[:100], {}, below=5) == (100, [])
+    w = services.WINDOW
+    assert services.scenario_window(rows) == (123 - w, 123 + w)  # ranks 104–143
+    assert services.scenario_window(rows, above=1000, below=5) == (0, 128)
+    assert services.scenario_window(rows, above=0, below=1000) == (123, 400)
+    # No cut line (every request fits): the top of the ranking.
+    assert services.scenario_window(rows[:100]) == (0, 2 * w)
 
 
 def test_the_scenario_page_shows_a_window_and_its_totals_and_saving_count_every_row(client, call, five, ministry):
@@ -322,25 +313,24 @@ def test_the_scenario_page_shows_a_window_and_its_totals_and_saving_count_every_
                            lines={five["D"].pk: (ScenarioChoice.SELECT, 30 * EOK)}, ranking=ranking(call))
     log_in(client, ministry)
     url = reverse("funding:scenario", args=[scenario.pk])
-    page = client.get(url, {"below": "1"})
+    page = client.get(url, {"above": "1", "below": "1"})
     html = page.content.decode()
     assert page.status_code == 200
-    shown = [row["proposal_id"] for row in page.context["rows"]]
-    assert shown == [five["A"].pk, five["B"].pk, five["D"].pk]  # down to the cut line, one more, then D
-    assert [row["further"] for row in page.context["rows"]] == [False, False, True]
-    assert 'id="scenario-further"' in html and 'id="scenario-show-more"' in html and "?below=51" in html
-    assert f'name="choice-{five["C"].pk}"' not in html and f'name="choice-{five["D"].pk}"' in html
-    # The totals are over every row: A's 54억 and D's 30억.
+    assert [row["proposal_id"] for row in page.context["rows"]] == [five["A"].pk, five["B"].pk]
+    assert 'id="scenario-show-more"' in html and "?above=1&amp;below=51" in html
+    assert 'id="scenario-show-above"' not in html  # the window starts at the top
+    assert f'name="choice-{five["D"].pk}"' not in html and f'name="choice-{five["A"].pk}"' in html
+    # The totals are over every row: A's 54억 and D's 30억, D outside the window.
     assert page.context["figures"]["total"] == 84 * EOK and page.context["figures"]["selected"] == 2
-    assert 'data-hidden-total="0"' in html  # every selected row is on the page
-    # Saving the window changes its rows only: C and E keep their lines, D its amount.
-    response = client.post(url, {"name": "안", "below": "1", f"choice-{five['A'].pk}": "select",
-                                 f"choice-{five['B'].pk}": "reserve", f"choice-{five['D'].pk}": "select",
-                                 f"amount-{five['D'].pk}": "30억"})
+    assert f'data-hidden-total="{30 * EOK}" data-hidden-count="1"' in html
+    assert "1 selected proposal outside them" in html
+    # Saving the window changes its rows only: D keeps its choice and amount, C and E theirs.
+    response = client.post(url, {"name": "안", "above": "1", "below": "1", f"choice-{five['A'].pk}": "select",
+                                 f"choice-{five['B'].pk}": "reserve"})
     assert response.status_code == 302
     lines = {line.proposal_id: (line.choice, line.amount_won) for line in scenario.lines.all()}
     assert lines[five["B"].pk] == (ScenarioChoice.RESERVE, None)
     assert lines[five["D"].pk] == (ScenarioChoice.SELECT, 30 * EOK)
     assert lines[five["C"].pk] == lines[five["E"].pk] == (ScenarioChoice.NONE, None)
     # Show more: the whole ranking of five.
-    assert len(client.get(url, {"below": "51"}).context["rows"]) == 5
+    assert len(client.get(url, {"above": "1", "below": "51"}).context["rows"]) == 5
