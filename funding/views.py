@@ -298,9 +298,9 @@ def scenario(request, pk):
     # shown (saving leaves the other lines as they are), the totals every row. The POST names the window
     # its form showed.
     source = request.POST if request.method == "POST" else request.GET
-    above, below = (services.WINDOW if (v := parse_id(source.get(k, ""))) is None else min(v, len(ranking))
-                    for k in ("above", "below"))
-    start, end = services.scenario_window(ranking, above=above, below=below)
+    asked = [None if (v := parse_id(source.get(k, ""))) is None else min(v, len(ranking)) for k in ("above", "below")]
+    start, end = services.scenario_window(ranking, above=asked[0], below=asked[1])
+    above, below = (services.WINDOW if v is None else v for v in asked)
     shown = {r["proposal_id"] for r in ranking[start:end]}
     figures = services.scenario_figures(scenario, ranking, shown=shown)
     rows = figures["rows"][start:end]
@@ -327,6 +327,7 @@ def scenario(request, pk):
     return render(request, "funding/scenario.html", {
         "scenario": scenario, "call": scenario.call, "figures": figures, "form": form, "rows": form.bound_rows(),
         "window": {"first": start + 1, "last": end, "ranked": len(ranking), "above": above, "below": below,
+                   "asked": any(v is not None for v in asked),
                    "more_above": above + services.WINDOW_STEP if start > 0 else None,
                    "more_below": below + services.WINDOW_STEP if end < len(ranking) else None},
         "hidden": hidden,

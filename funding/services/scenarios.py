@@ -61,14 +61,20 @@ def line_plan(proposal: Proposal, amount: int) -> tuple[dict, dict]:
 # The scenario page shows a window of the ranking around the envelope cut line: WINDOW rows above
 # it and WINDOW from it down ("show more" widens either side by WINDOW_STEP). Rows outside the window
 # keep their choices; the totals and the envelope count every ranked proposal whatever is shown.
+# A ranking of at most WINDOW_SMALL proposals is shown whole unless a window is asked for.
 WINDOW = 20
 WINDOW_STEP = 50
+WINDOW_SMALL = 100
 
 
-def scenario_window(ranking: list[dict], *, above: int = WINDOW, below: int = WINDOW) -> tuple[int, int]:
+def scenario_window(ranking: list[dict], *, above: int | None = None, below: int | None = None) -> tuple[int, int]:
     """The rows [start, end) of the call's `ranking` (call_ranking) the scenario page shows: `above`
-    rows above the cut line and `below` rows from it down; without a cut line (every request fits)
-    the top `above` + `below` rows."""
+    rows above the cut line and `below` rows from it down (WINDOW each unless given); without a cut
+    line (every request fits) the top `above` + `below` rows. A small ranking (WINDOW_SMALL) is
+    shown whole when neither is given."""
+    if above is None and below is None and len(ranking) <= WINDOW_SMALL:
+        return 0, len(ranking)
+    above, below = (WINDOW if v is None else v for v in (above, below))
     cut = next((i for i, r in enumerate(ranking) if r["cut"]), None)
     if cut is None:
         return 0, min(len(ranking), max(0, above) + max(0, below))

@@ -301,8 +301,9 @@ def test_at_hundreds_of_proposals_the_page_shows_a_window_around_the_cut_line():
     assert services.scenario_window(rows) == (123 - w, 123 + w)  # ranks 104–143
     assert services.scenario_window(rows, above=1000, below=5) == (0, 128)
     assert services.scenario_window(rows, above=0, below=1000) == (123, 400)
-    # No cut line (every request fits): the top of the ranking.
-    assert services.scenario_window(rows[:100]) == (0, 2 * w)
+    # No cut line (every request fits): the top of the ranking; a small ranking whole unless asked.
+    assert services.scenario_window(rows[:100], above=5, below=5) == (0, 10)
+    assert services.scenario_window(rows[:100]) == (0, 100)
 
 
 def test_the_scenario_page_shows_a_window_and_its_totals_and_saving_count_every_row(client, call, five, ministry):
