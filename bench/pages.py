@@ -68,6 +68,9 @@ def main_pages() -> list[Page]:
         pages.append(Page("project", "ministry: project page", "ministry", reverse("projects:detail", args=[project.pk])))
         pages.append(Page("project_money", "official: project money", official,
                           reverse("agreements:project_money", args=[project.pk])))
+        # --- speed --- the project's outcomes page (its six records; constant queries).
+        pages.append(Page("project_outcomes", "official: project outcomes", official,
+                          reverse("projects:outcomes", args=[project.pk])))
     # BENCH_PAGES="ranking selection": only these (by key), e.g. while working on one page.
     only = os.environ.get("BENCH_PAGES", "").split()
     return [p for p in pages if p.key in only] if only else pages

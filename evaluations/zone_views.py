@@ -36,7 +36,9 @@ def zone_panels(request, pk):
             return redirect("evaluations:zone_panels", pk=call.pk)
     zones = list(call.zones.all())
     plan = zone_services.zone_plan(call=call) if zones else None
-    by_zone = zone_services.zone_proposals(call) if zones else {}
+    # What each zone's panel evaluates or evaluated: the eligible proposals, and once the selection is
+    # made those selected, on reserve, not selected or funded (they are no longer "eligible").
+    by_zone = zone_services.zone_proposals(call, evaluated=True) if zones else {}
     seated = {}
     for m in ZonePanelMember.objects.filter(call=call).select_related("expert__expert_profile"):
         seated.setdefault(m.zone_id, []).append(m)
@@ -50,7 +52,7 @@ def zone_panels(request, pk):
         "zones": [{"zone": z, "members": seated.get(z.pk, []), "proposals": by_zone.get(z.pk, []),
                    "planned": planned.get(z.pk),
                    "scoring": [(p, planned[z.pk].scorers.get(p.pk), planned[z.pk].sit_outs.get(p.pk, []))
-                               for p in by_zone.get(z.pk, [])] if z.pk in planned else []} for z in zones],
+                               for p in planned[z.pk].proposals] if z.pk in planned else []} for z in zones],
         "new_count": sum(len(r.new_members) for r in plan.rows) if plan else 0,
     }, status=400 if request.method == "POST" else 200)
 

@@ -294,8 +294,23 @@ def scenario(request, pk):
     matching checks (recomputed on the page while typing; the server checks again on save)."""
     scenario = _scenario_of(request, pk)
     ranking = selectors.call_ranking(scenario.call)
-    figures = services.scenario_figures(scenario, ranking)
-    form = ScenarioForm(request.POST if request.method == "POST" else None, rows=figures["rows"],
+    # A window of the ranking around the cut line (services.scenario_window); the form covers what is
+    # shown (saving leaves the other lines as they are), the totals every row. The POST names the window
+    # its form showed.
+    source = request.POST if request.method == "POST" else request.GET
+    asked = [None if (v := parse_id(source.get(k, ""))) is None else min(v, len(ranking)) for k in ("above", "below")]
+    start, end = services.scenario_window(ranking, above=asked[0], below=asked[1])
+    above, below = (services.WINDOW if v is None else v for v in asked)
+    shown = {r["proposal_id"] for r in ranking[start:end]}
+    figures = services.scenario_figures(scenario, ranking, shown=shown)
+    rows = figures["rows"][start:end]
+    hidden = {"total": 0, "count": 0, "approved": 0}
+    for row in figures["rows"][:start] + figures["rows"][end:]:
+        if row["choice"] == "select":  # not shown: what the page's running figures add to the shown rows
+            hidden["total"] += row["amount"]
+            hidden["count"] += 1
+            hidden["approved"] += row["approved"] or 0
+    form = ScenarioForm(request.POST if request.method == "POST" else None, rows=rows,
                         initial={"name": scenario.name, "notes": scenario.notes})
     status = 200
     if request.method == "POST":
@@ -311,6 +326,11 @@ def scenario(request, pk):
         status = 400
     return render(request, "funding/scenario.html", {
         "scenario": scenario, "call": scenario.call, "figures": figures, "form": form, "rows": form.bound_rows(),
+        "window": {"first": start + 1, "last": end, "ranked": len(ranking), "above": above, "below": below,
+                   "asked": any(v is not None for v in asked),
+                   "more_above": above + services.WINDOW_STEP if start > 0 else None,
+                   "more_below": below + services.WINDOW_STEP if end < len(ranking) else None},
+        "hidden": hidden,
         "can_decide": figures["can_decide"] and request.user.has_perm("funding.prepare"),
         "others": scenario.call.funding_scenarios.exclude(pk=scenario.pk),
     }, status=status)

@@ -56,10 +56,11 @@ class YearRow:
         return round(100 * self.spent_total / self.planned_total, 1)
 
 
-def funding_rows(project: Project, *, years=None, region_ids=()) -> list[YearRow]:
-    """One row per year of the project's stages (four queries whatever the size); each row's
-    `local_cells` are those of the regions of `region_ids`."""
-    stages = list(project.stages.all())
+def funding_rows(project: Project, *, years=None, region_ids=(), stages=None) -> list[YearRow]:
+    """One row per year of the project's stages (four queries whatever the size, five without
+    `stages`, the project's stages already read); each row's `local_cells` are those of the regions
+    of `region_ids`."""
+    stages = list(project.stages.all()) if stages is None else stages
     rows = {y: YearRow(year=y, stage=s.number) for s in stages for y in s.year_list}
     decision_filter = {"decision__proposal_id": project.proposal_id, "decision__state": DecisionState.APPROVED}
     for fy in FundingYear.objects.filter(**decision_filter):
@@ -102,9 +103,10 @@ class KPIRow:
             return None
 
 
-def kpi_rows(project: Project, *, stage=None) -> list[KPIRow]:
+def kpi_rows(project: Project, *, stage=None, kpis=None) -> list[KPIRow]:
     """Each KPI with the stage's target (KPI.targets is one value per roadmap stage)
-    and the latest reported value within the stage's years (or ever, without a stage)."""
+    and the latest reported value within the stage's years (or ever, without a stage).
+    `kpis`: the proposal's KPIs when already read."""
     from .models import KPIResult
 
     number = stage.number if stage is not None else None
@@ -116,7 +118,7 @@ def kpi_rows(project: Project, *, stage=None) -> list[KPIRow]:
     for r in results.select_related("report").order_by("report__year"):
         latest[r.kpi_id] = (r.achieved, r.report.year)
     rows = []
-    for kpi in project.proposal.kpis.all():
+    for kpi in (project.proposal.kpis.all() if kpis is None else kpis):
         targets = kpi.targets or []
         index = (number or 1) - 1
         target = targets[index] if 0 <= index < len(targets) else None

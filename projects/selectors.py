@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.rules import is_official, is_staff_member
+from audit.version import data_version
 from core.params import parse_id
 from programmes.grids import MoneyGrid, amounts
 from proposals.disclosure import results_q
@@ -98,6 +99,15 @@ def report_for(*, user, project_pk: int, year: int) -> AnnualReport:
     project = project_for(user=user, pk=project_pk)
     return get_object_or_404(AnnualReport.objects.select_related("project__proposal__call", "submitted_by",
                                                                  "reviewed_by"), project=project, year=year)
+
+
+def page_cache_key(project: Project, language: str) -> str:
+    """The key the project's workspace page keeps what it shows every reader under (projects.views):
+    the project, its status, the language and the data version (audit.version: every recorded
+    change anywhere — a report, a stage evaluation, a plan, a decision, a region's name — moves it).
+    Who may open the page is decided before (projects_visible_to); what depends on the reader is
+    added after the cache."""
+    return "project-page:{}:{}:{}:{}".format(project.pk, project.status, language or "ko", data_version())
 
 
 def evaluations_of(project: Project) -> list[StageEvaluation]:

@@ -7,12 +7,14 @@ import importlib.util
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -26,6 +28,7 @@ from evaluations.models import ScoresheetState
 from evaluations.selectors import experts
 from evaluations.services.panels import panel_unassign
 from evaluations.views import auto_plan_page
+from funding.models import AwardLetter
 from programmes.categories import SpendingCategory
 from programmes.models import Call, Region
 from programmes.money import TOTAL_KEY, MatchingRule
@@ -118,36 +121,33 @@ def _timeline(project, stage_list, evaluations, rows) -> TimelineData:
     )
 
 
-@require_safe
-@login_required
-def project_detail(request, pk):
-    project = selectors.project_for(user=request.user, pk=pk)
-    require(request.user, "projects.view_project", project)
+# The workspace page's parts that read the same for every reader (timeline, plan and KPIs, money,
+# the reports' and evaluations' rows, approved decisions), per process (settings.CACHES["figures"]),
+# keyed by selectors.page_cache_key: the data version in the key shows any recorded change at once.
+PAGE_CACHE_SECONDS = 300
+
+
+def _page_part(project) -> dict:
+    """What the project's workspace page shows every reader who may open it (projects_visible_to
+    decided that first): from the cache, or read (one query per section, whatever the number of
+    stages, reports or evaluations) and the charts rendered. What depends on the reader (the
+    buttons and forms their permissions allow, the stage reports and award letters, whose builds
+    leave no audit record, the higher apps' cards) is added after the cache by project_detail."""
+    cache = caches["figures"]
+    key = selectors.page_cache_key(project, get_language())
+    part = cache.get(key)
+    if part is not None:
+        return part
     proposal = project.proposal
     participations = participations_of(proposal)
     stage_list = list(project.stages.all())
     current_stage = stage_list[-1] if stage_list else None
-    rows = funding_rows(project, region_ids=[p.region_id for p in participations])
+    rows = funding_rows(project, region_ids=[p.region_id for p in participations], stages=stage_list)
     evaluations = selectors.evaluations_of(project)
-    today = timezone.localdate()
-    existing = {r.year: r for r in project.reports.all()}
-    can_start = request.user.has_perm("projects.edit_report", project) or request.user.has_perm(
-        "projects.review_report")
-    report_rows = []
-    for year in reports.report_years(project):
-        report = existing.get(year)
-        report_rows.append({"year": year, "report": report, "overdue": report is not None and report.is_overdue(today),
-                            "due_on": report.due_on if report else reports.report_due_on(year),
-                            "can_start": report is None and can_start and project.is_running and year <= today.year})
-    decisions = list(proposal.funding_decisions.filter(state="approved").prefetch_related("letters"))
-    stage_reports = {r.evaluation_id: r for r in StageReport.objects.filter(evaluation__project=project)}
     plan_list = list(project.plans.all())
     plans_by_eval = {p.evaluation_id: p for p in plan_list}
     for e in evaluations:
         e.plan_link = plans_by_eval.get(e.pk)
-        e.stage_report = stage_reports.get(e.pk)
-        e.can_download = e.stage_report is not None and e.stage_report.status == "done" and request.user.has_perm(
-            "projects.download_stage_report", e.stage_report)
     timeline = _timeline(project, stage_list, evaluations, rows)
     funding_chart = column_chart(ChartData(
         title=_("Funding per year: planned and spent"), category_heading=_("Year"),
@@ -155,20 +155,61 @@ def project_detail(request, pk):
         categories=[str(r.year) for r in rows], series=[_("Planned"), _("Spent")],
         values=[[r.planned_total, r.spent_total] for r in rows], value_format=eok), id_prefix="funding",
         empty_text=_("No funding planned yet."))
-    return render(request, "projects/project_detail.html", {
-        "project": project, "proposal": proposal, "participations": participations, "stages": stage_list,
-        "current_stage": current_stage, "roadmap": list(proposal.stages.all()),
-        "kpis": kpi_rows(project, stage=current_stage), "all_kpis": list(proposal.kpis.all()),
-        "rows": rows, "report_rows": report_rows, "decisions": decisions, "evaluations": evaluations,
-        "plans": plan_list, "timeline": timeline_svg(timeline), "funding_chart": funding_chart, "timeline_data": timeline,
+    kpis = list(proposal.kpis.all())
+    part = {
+        "participations": participations, "stages": stage_list, "current_stage": current_stage,
+        "roadmap": list(proposal.stages.all()), "kpis": kpi_rows(project, stage=current_stage, kpis=kpis),
+        "all_kpis": kpis, "rows": rows, "evaluations": evaluations, "plans": plan_list,
+        "timeline": timeline_svg(timeline), "funding_chart": funding_chart, "timeline_data": timeline,
         "years_used": lifecycle.total_years(project, stages=stage_list),
-        "max_years": proposal.call.max_total_years,
         "totals": {"national_planned": sum(r.national_planned for r in rows),
                    "local_planned": sum(r.local_planned_total for r in rows),
                    "spent": sum(r.spent_total or 0 for r in rows)},
-        "can_close_conditions": request.user.has_perm("projects.close_condition"),
         "funding_cols": 2 * len(participations) + 3,
-        "page_parts": hooks.page_parts(user=request.user, project=project),
+        "report_years": reports.report_years(project, stages=stage_list),
+        "reports": {r.year: r for r in project.reports.all()},
+        "decisions": list(proposal.funding_decisions.filter(state="approved")),
+    }
+    cache.set(key, part, PAGE_CACHE_SECONDS)
+    return part
+
+
+@require_safe
+@login_required
+def project_detail(request, pk):
+    project = selectors.project_for(user=request.user, pk=pk)
+    require(request.user, "projects.view_project", project)
+    proposal = project.proposal
+    part = _page_part(project)  # a copy: what is set on its rows below stays with this request
+    user = request.user
+    today = timezone.localdate()
+    can_start = user.has_perm("projects.edit_report", project) or user.has_perm("projects.review_report")
+    report_rows = []
+    for year in part["report_years"]:
+        report = part["reports"].get(year)
+        report_rows.append({"year": year, "report": report, "overdue": report is not None and report.is_overdue(today),
+                            "due_on": report.due_on if report else reports.report_due_on(year),
+                            "can_start": report is None and can_start and project.is_running and year <= today.year})
+    # Built by workers (no audit record, so no new data version): read for every request.
+    evaluations = part["evaluations"]
+    stage_reports = ({r.evaluation_id: r for r in StageReport.objects.filter(evaluation__project=project)}
+                     if evaluations else {})
+    for e in evaluations:
+        e.stage_report = stage_reports.get(e.pk)
+        e.can_download = e.stage_report is not None and e.stage_report.status == "done" and user.has_perm(
+            "projects.download_stage_report", e.stage_report)
+    decisions = part["decisions"]
+    letters = {}
+    if decisions:
+        for letter in AwardLetter.objects.filter(decision__in=[d.pk for d in decisions]):
+            letters.setdefault(letter.decision_id, []).append(letter)
+    for d in decisions:
+        d.letter_list = letters.get(d.pk, [])
+    return render(request, "projects/project_detail.html", {
+        **part, "project": project, "proposal": proposal, "report_rows": report_rows,
+        "max_years": proposal.call.max_total_years,
+        "can_close_conditions": user.has_perm("projects.close_condition"),
+        "page_parts": hooks.page_parts(user=user, project=project),
     })
 
 

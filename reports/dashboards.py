@@ -47,17 +47,38 @@ def dashboard_figures(*, user, params, calls: list) -> dict:
 
 
 def official_dashboard(*, user, params=None) -> dict:
-    calls = list(calls_visible_to(user=user).order_by("-year", "-id"))
+    mine = official_rows(user=user)
+    calls = mine["calls"]
     return {
         **dashboard_figures(user=user, params=params or {}, calls=calls),
-        # Plain rows as the proposal list shows them (the state as the region may know it).
-        "proposals": list_rows(proposal_list(user=user).values(*LIST_COLUMNS)[:10]),
-        "region": user.region,
-        "open_calls": list(open_calls_for_region(region=user.region)[:10]),
-        "colleagues": list(User.objects.filter(region=user.region, role=Role.OFFICIAL, is_active=True)
-                           .exclude(pk=user.pk).order_by("username")[:10]),
+        "proposals": mine["proposals"], "region": mine["region"], "open_calls": mine["open_calls"],
+        "colleagues": mine["colleagues"],
         "planning": region_planning(user=user, calls=calls),
     }
+
+
+def official_rows(*, user) -> dict:
+    """The official's own lists — the calls they may see, their newest proposals as plain rows (the
+    state as the region may know it, as the proposal list shows it), their region, its open calls and
+    colleagues: read once per person, region, language and data version (audit.version: every recorded
+    change, a call's status or a proposal's move included, moves it), then read from the process's
+    cache for at most CACHE_SECONDS."""
+    cache = caches["figures"]
+    key = "official-rows:{}:{}:{}:{}".format(user.pk, user.region_id or "-", get_language() or "ko",
+                                             figures.data_version())
+    rows = cache.get(key)
+    if rows is None:
+        region = user.region
+        rows = {
+            "calls": list(calls_visible_to(user=user).order_by("-year", "-id")),
+            "proposals": list_rows(proposal_list(user=user).values(*LIST_COLUMNS)[:10]),
+            "region": region,
+            "open_calls": list(open_calls_for_region(region=region)[:10]),
+            "colleagues": list(User.objects.filter(region=region, role=Role.OFFICIAL, is_active=True)
+                               .exclude(pk=user.pk).order_by("username")[:10]),
+        }
+        cache.set(key, rows, figures.CACHE_SECONDS)
+    return rows
 
 
 def region_planning(*, user, calls: list) -> list[dict]:

@@ -26,6 +26,7 @@ them are a fixed handful of aggregates (``Facts``), whatever the number of rows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -536,17 +537,59 @@ def cached_dashboard(scope: Scope, *, calls: list, language: str) -> dict:
     key = "dashboard:{}:{}:{}:{}:{}:{}".format(
         language, scope.region_id or "-", scope.call_id or "-", scope.year or "-", data_version(),
         ",".join(str(c.pk) for c in calls))
+
+    def build() -> dict:
+        facts = Facts(scope, calls=calls)
+        small = {"progress_call": facts.progress_call if not scope.is_regional else None,
+                 "state_counts": facts.state_counts}
+        large = {"key_figures": key_figures(facts), "panels": figure_panels(facts)}
+        cache.set_many({key: small, f"{key}:panels": large}, CACHE_SECONDS)
+        return {**small, **large}
+
     data = cache.get(key)
     if data is None:
-        facts = Facts(scope, calls=calls)
-        data = {
-            "key_figures": key_figures(facts),
-            "panels": figure_panels(facts),
-            "progress_call": facts.progress_call if not scope.is_regional else None,
-            "state_counts": facts.state_counts,
-        }
-        cache.set(key, data, CACHE_SECONDS)
+        data = build()
+        charts = {"key_figures": data["key_figures"], "panels": data["panels"]}
+    else:
+        # The key figures and the charts (a chart of every project of a region is large) are read back
+        # only when the page renders them: the rendered figures are usually cached under figures_key.
+        loaded = {}
+
+        def charts_part(name):
+            if not loaded:
+                loaded.update(cache.get(f"{key}:panels") or build())
+            return loaded[name]
+
+        charts = {"key_figures": Deferred(lambda: charts_part("key_figures")),
+                  "panels": Deferred(lambda: charts_part("panels"))}
     # `figures_key`: the rendered figures may be cached under it too (it names everything they show:
     # the scope, the filter, the language and the data version).
-    return {**data, "figures_key": key}
+    return {"progress_call": data["progress_call"], "state_counts": data["state_counts"], **charts,
+            "figures_key": key}
+
+
+class Deferred(Sequence):
+    """A list read only when something looks into it (a template that finds its part cached does not)."""
+
+    def __init__(self, load):
+        self._load, self._value = load, None
+
+    def _list(self) -> list:
+        if self._value is None:
+            self._value = list(self._load())
+        return self._value
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __eq__(self, other) -> bool:
+        return self._list() == (other._list() if isinstance(other, Deferred) else other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Deferred({self._list()!r})"
 

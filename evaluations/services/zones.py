@@ -48,11 +48,21 @@ SCALE = 1000  # affinity → integer points for CP-SAT
 TIME_LIMIT_SECONDS = 10.0
 
 
-def zone_proposals(call) -> dict[int, list[Proposal]]:
-    """{zone id: the zone's eligible proposals by number} (a proposal's zone is its lead region's)."""
+# A proposal in one of these states passed the eligibility check and so was (or is being) evaluated:
+# still eligible while the panels score it, then selected, on reserve, not selected or funded.
+EVALUATED_STATES = (ProposalState.ELIGIBLE, ProposalState.SELECTED, ProposalState.RESERVE,
+                    ProposalState.NOT_SELECTED, ProposalState.FUNDED)
+
+
+def zone_proposals(call, *, evaluated: bool = False) -> dict[int, list[Proposal]]:
+    """{zone id: the zone's eligible proposals by number} (a proposal's zone is its lead region's).
+    evaluated=True: every proposal the zone's panel evaluated, also those decided since (selected,
+    on reserve, not selected, funded) — what the zone panels page counts once the selection is made;
+    the plan and the assignments work on the eligible ones only."""
     zone_of = call.zone_by_region()
     out: dict[int, list[Proposal]] = {zone.pk: [] for zone in call.zones.all()}
-    proposals = (Proposal.objects.filter(call=call, state=ProposalState.ELIGIBLE).order_by("pk")
+    states = EVALUATED_STATES if evaluated else (ProposalState.ELIGIBLE,)
+    proposals = (Proposal.objects.filter(call=call, state__in=states).order_by("pk")
                  .select_related("industry", "call", "lead_region")
                  .prefetch_related("participations__region", "organisations", *coaching_prefetches()))
     for p in proposals:

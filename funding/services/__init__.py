@@ -20,5 +20,14 @@ from .letters import (  # noqa: F401
     letters_batch,
     notify_regions,
 )
-from .scenarios import line_plan, scenario_create, scenario_decide, scenario_figures, scenario_save  # noqa: F401, E402
+from .scenarios import (  # noqa: F401, E402
+    WINDOW,
+    WINDOW_STEP,
+    line_plan,
+    scenario_create,
+    scenario_decide,
+    scenario_figures,
+    scenario_save,
+    scenario_window,
+)
 from .selection import SELECTION_ACTIONS, selection_decide  # noqa: F401

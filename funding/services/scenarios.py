@@ -58,35 +58,63 @@ def line_plan(proposal: Proposal, amount: int) -> tuple[dict, dict]:
 # --- The scenario's figures and checks ----------------------------------------------------------
 
 
-def scenario_figures(scenario: Scenario, ranking: list[dict]) -> dict:
+# The scenario page shows a window of the ranking around the envelope cut line: WINDOW rows above
+# it and WINDOW from it down ("show more" widens either side by WINDOW_STEP). Rows outside the window
+# keep their choices; the totals and the envelope count every ranked proposal whatever is shown.
+# A ranking of at most WINDOW_SMALL proposals is shown whole unless a window is asked for.
+WINDOW = 20
+WINDOW_STEP = 50
+WINDOW_SMALL = 100
+
+
+def scenario_window(ranking: list[dict], *, above: int | None = None, below: int | None = None) -> tuple[int, int]:
+    """The rows [start, end) of the call's `ranking` (call_ranking) the scenario page shows: `above`
+    rows above the cut line and `below` rows from it down (WINDOW each unless given); without a cut
+    line (every request fits) the top `above` + `below` rows. A small ranking (WINDOW_SMALL) is
+    shown whole when neither is given."""
+    if above is None and below is None and len(ranking) <= WINDOW_SMALL:
+        return 0, len(ranking)
+    above, below = (WINDOW if v is None else v for v in (above, below))
+    cut = next((i for i, r in enumerate(ranking) if r["cut"]), None)
+    if cut is None:
+        return 0, min(len(ranking), max(0, above) + max(0, below))
+    return max(0, cut - max(0, above)), min(len(ranking), cut + max(0, below))
+
+
+def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> dict:
     """The scenario over the call's ranking (funding.selectors.call_ranking): a row per ranked
     proposal with its choice, amount, the call's rules' problems when selected, and the totals —
     national funding selected, what approved decisions of other proposals already commit, the
     envelope remaining, and whether the scenario is over it or breaks a rule (then it cannot be
-    turned into decisions)."""
+    turned into decisions). `shown`: the ids of the rows a page shows; only those are read in full and
+    checked against the call's rules (a row's "proposal" is None otherwise and `broken` counts the shown
+    rows; the totals are over every row; turning into decisions checks every row again)."""
     call = scenario.call
     lines = {line.proposal_id: line for line in scenario.lines.all()}
-    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=[r["proposal_id"] for r in ranking])
+    wanted = [r["proposal_id"] for r in ranking] if shown is None else [
+        r["proposal_id"] for r in ranking if r["proposal_id"] in shown]
+    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=wanted)
                  .select_related("lead_region", "call").prefetch_related("budget_lines")}
     approved = dict(FundingDecision.objects.filter(proposal__call=call, state=DecisionState.APPROVED)
                     .values_list("proposal_id", "national_total_won"))
     rows, selected_total, selected_ids = [], 0, set()
     for r in ranking:
-        proposal = proposals[r["proposal_id"]]
-        line = lines.get(proposal.pk)
+        pid = r["proposal_id"]
+        proposal = proposals.get(pid)
+        line = lines.get(pid)
         choice = line.choice if line else C.NONE
         amount = line.amount_won if line and line.amount_won is not None else r["requested"]
         problems = []
         if choice == C.SELECT:
             selected_total += amount
-            selected_ids.add(proposal.pk)
-            if proposal.pk not in approved:  # an approved decision stands as it is
+            selected_ids.add(pid)
+            if pid not in approved and proposal is not None:  # an approved decision stands as it is
                 years, obligations = line_plan(proposal, amount)
                 problems = list(dict.fromkeys(decision_problems(proposal=proposal, years=years,
                                                                 obligations=obligations).values()))
         rows.append({**r, "proposal": proposal, "choice": choice, "choice_label": str(C(choice).label), "amount": amount,
                      "overridden": bool(line and line.amount_won is not None), "problems": problems,
-                     "approved": approved.get(proposal.pk)})
+                     "approved": approved.get(pid)})
     committed_elsewhere = sum(v for pid, v in approved.items() if pid not in selected_ids)
     remaining = call.envelope_won - committed_elsewhere - selected_total
     broken = sum(1 for row in rows if row["problems"])

@@ -41,10 +41,11 @@ def report_due_on(year: int) -> datetime.date:
     return datetime.date(year + 1, 3, 1) - datetime.timedelta(days=1)
 
 
-def report_years(project: Project) -> list[int]:
+def report_years(project: Project, *, stages=None) -> list[int]:
     """Years a report can exist for: every year of the project's stages that has
-    started, and none after a terminated project's wind-down."""
-    years = [y for s in project.stages.all() for y in s.year_list]
+    started, and none after a terminated project's wind-down. `stages`: the project's
+    stages when already read."""
+    years = [y for s in (project.stages.all() if stages is None else stages) for y in s.year_list]
     if project.status != ProjectStatus.ACTIVE and project.wind_down_on:
         years = [y for y in years if y <= project.wind_down_on.year]
     return years

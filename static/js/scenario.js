@@ -33,8 +33,14 @@
     return trim(won / 1e8) + "억원";
   }
 
+  // The rows of the ranking the page does not show (a window around the cut line): their selected
+  // total, count and approved amounts, as the server added them up.
+  var hiddenTotal = parseInt(form.dataset.hiddenTotal, 10) || 0;
+  var hiddenCount = parseInt(form.dataset.hiddenCount, 10) || 0;
+  var hiddenApproved = parseInt(form.dataset.hiddenApproved, 10) || 0;
+
   function recompute() {
-    var total = 0, count = 0, approvedSelected = 0;
+    var total = hiddenTotal, count = hiddenCount, approvedSelected = hiddenApproved;
     form.querySelectorAll("tr.scenario-row").forEach(function (row) {
       var choice = row.querySelector(".js-choice").value;
       var amount = parse(row.querySelector(".js-amount").value);

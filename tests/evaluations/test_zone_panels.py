@@ -244,3 +244,27 @@ def test_a_call_without_zones_shows_the_empty_state(client, call, ministry):
     assert page.status_code == 200 and page.context["plan"] is None
     assert reverse("evaluations:zone_panels", args=[call.pk]) not in client.get(
         reverse("programmes:call_detail", args=[call.pk])).content.decode()
+
+
+def test_once_the_selection_is_made_each_zone_counts_the_proposals_its_panel_evaluated(client, call, ministry,
+                                                                                     two_zones):
+    """Selected, not selected, on reserve or funded proposals were evaluated: the page counts them
+    (it said "0 eligible proposals" for the decided 2023 call); a withdrawn one was never evaluated."""
+    from django.urls import reverse
+
+    from proposals.models import Proposal, ProposalState
+    from tests.login import log_in
+
+    honam, yeongnam, proposals = two_zones
+    Proposal.objects.filter(pk=proposals[0].pk).update(state=ProposalState.SELECTED)
+    Proposal.objects.filter(pk=proposals[1].pk).update(state=ProposalState.NOT_SELECTED)
+    Proposal.objects.filter(pk=proposals[2].pk).update(state=ProposalState.WITHDRAWN)
+    log_in(client, ministry)
+    page = client.get(reverse("evaluations:zone_panels", args=[call.pk]))
+    assert page.status_code == 200
+    counts = {z["zone"].pk: len(z["proposals"]) for z in page.context["zones"]}
+    assert counts == {honam.pk: 2, yeongnam.pk: 0}
+    html = page.content.decode()
+    assert "2 eligible proposals" in html and "0 eligible proposals" in html
+    # The plan works on the eligible proposals only: none are left, so there is nothing to seat.
+    assert page.context["plan"].rows == [] and page.context["new_count"] == 0

@@ -284,3 +284,54 @@ def test_regions_and_experts_are_refused_the_scenario_pages(client, call, five, 
         for url in (reverse("funding:scenarios", args=[call.pk]), reverse("funding:scenario", args=[scenario.pk])):
             assert client.get(url).status_code == 403
         client.logout()
+
+
+# --- At scale: a window of the ranking around the cut line (issue 16) ------------------------------
+
+
+def test_at_hundreds_of_proposals_the_page_shows_a_window_around_the_cut_line():
+    # 400 proposals asking 10 each against an envelope of 1,234: the 124th passes it.
+    rows, cumulative = [], 0
+    for place in range(1, 401):
+        cumulative += 10
+        rows.append({"proposal_id": 1000 + place, "rank": place, "requested": 10, "cumulative": cumulative,
+                     "over": cumulative > 1234, "cut": cumulative > 1234 and cumulative - 10 <= 1234})
+    assert [r["rank"] for r in rows if r["cut"]] == [124]
+    w = services.WINDOW
+    assert services.scenario_window(rows) == (123 - w, 123 + w)  # ranks 104–143
+    assert services.scenario_window(rows, above=1000, below=5) == (0, 128)
+    assert services.scenario_window(rows, above=0, below=1000) == (123, 400)
+    # No cut line (every request fits): the top of the ranking; a small ranking whole unless asked.
+    assert services.scenario_window(rows[:100], above=5, below=5) == (0, 10)
+    assert services.scenario_window(rows[:100]) == (0, 100)
+
+
+def test_the_scenario_page_shows_a_window_and_its_totals_and_saving_count_every_row(client, call, five, ministry):
+    call.envelope_won = 100 * EOK  # A (54억) fits, B passes it: the cut line above B
+    call.save(update_fields=["envelope_won"])
+    scenario = services.scenario_create(actor=ministry, call=call, name="안", ranking=ranking(call))
+    services.scenario_save(actor=ministry, scenario=scenario, name="안", notes="",
+                           lines={five["D"].pk: (ScenarioChoice.SELECT, 30 * EOK)}, ranking=ranking(call))
+    log_in(client, ministry)
+    url = reverse("funding:scenario", args=[scenario.pk])
+    page = client.get(url, {"above": "1", "below": "1"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert [row["proposal_id"] for row in page.context["rows"]] == [five["A"].pk, five["B"].pk]
+    assert 'id="scenario-show-more"' in html and "?above=1&amp;below=51" in html
+    assert 'id="scenario-show-above"' not in html  # the window starts at the top
+    assert f'name="choice-{five["D"].pk}"' not in html and f'name="choice-{five["A"].pk}"' in html
+    # The totals are over every row: A's 54억 and D's 30억, D outside the window.
+    assert page.context["figures"]["total"] == 84 * EOK and page.context["figures"]["selected"] == 2
+    assert f'data-hidden-total="{30 * EOK}" data-hidden-count="1"' in html
+    assert "1 selected proposal outside them" in html
+    # Saving the window changes its rows only: D keeps its choice and amount, C and E theirs.
+    response = client.post(url, {"name": "안", "above": "1", "below": "1", f"choice-{five['A'].pk}": "select",
+                                 f"choice-{five['B'].pk}": "reserve"})
+    assert response.status_code == 302
+    lines = {line.proposal_id: (line.choice, line.amount_won) for line in scenario.lines.all()}
+    assert lines[five["B"].pk] == (ScenarioChoice.RESERVE, None)
+    assert lines[five["D"].pk] == (ScenarioChoice.SELECT, 30 * EOK)
+    assert lines[five["C"].pk] == lines[five["E"].pk] == (ScenarioChoice.NONE, None)
+    # Show more: the whole ranking of five.
+    assert len(client.get(url, {"above": "1", "below": "51"}).context["rows"]) == 5
