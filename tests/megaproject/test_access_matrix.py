@@ -381,11 +381,12 @@ EXPECTED = {
     # none; staff read every theme but only regions edit them (while discovery is open, as here).
     "proposals:theme_list": "login 200 200 200 403 403 403 200 200",
     "proposals:theme_create": "login 200 200 200 403 403 403 403 403",
-    "proposals:theme_detail": "login 200 404 200 404 404 404 200 200",
+    # (the assigned expert reviews the theme, pledged and declared: they read it and its files — block themes)
+    "proposals:theme_detail": "login 200 404 200 200 404 404 200 200",
     "proposals:theme_edit": "login 200 404 200 404 404 404 403 403",
     "proposals:theme_attach": "405 405 405 405 405 405 405 405 405",
     "proposals:theme_attach [POST]": "login 302 404 302 404 404 404 403 403",
-    "proposals:theme_attachment": "login 200 404 200 404 404 404 200 200",
+    "proposals:theme_attachment": "login 200 404 200 200 404 404 200 200",
     # Theme selection (phase 2): officials of eligible regions record opinions; the lead region selects
     # among its own candidate themes (another region has none to choose: 400); partners sign off.
     "proposals:selection": "login 200 200 200 403 403 403 403 403",
@@ -487,6 +488,13 @@ EXPECTED = {
     "evaluations:theme_review_declare [POST]": "login 403 403 403 400 404 404 403 403",
     "evaluations:theme_review_save": "405 405 405 405 405 405 405 405 405",
     "evaluations:theme_review_save [POST]": "login 403 403 403 302 404 404 403 403",
+    # --- themes --- (the review's own pledge page: its expert only, here already signed; staff unassign the
+    # world's draft review with a reason)
+    "evaluations:theme_review_pledge": "login 403 403 403 200 404 404 403 403",
+    "evaluations:theme_review_pledge [POST]": "login 403 403 403 200 404 404 403 403",
+    "evaluations:theme_review_unassign": "405 405 405 405 405 405 405 405 405",
+    "evaluations:theme_review_unassign [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- end themes ---
     # --- spending --- (a region's CSV import into its own part; the world's report is submitted: the owner's
     # import is refused by its state, the partner may not touch the owner's part, staff import nothing)
     "projects:spending_import": "405 405 405 405 405 405 405 405 405",
@@ -683,6 +691,10 @@ PAYLOADS = {
     "evaluations:theme_reviews": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
     "evaluations:theme_review_return": lambda w: {"review": str(w.theme_review.pk), "returned_reason": "근거 보강"},
     "evaluations:theme_review_declare": lambda w: {"decision": "none"},
+    # --- themes ---
+    "evaluations:theme_review_pledge": lambda w: {"agree": "on", "signed_name": "전문가"},
+    "evaluations:theme_review_unassign": lambda w: {"review": str(w.theme_review.pk), "unassigned_reason": "일정 불가"},
+    # --- end themes ---
     "evaluations:theme_review_save": lambda w: {"feasibility_grade": "4", "recommendation": "recommend",
                                                 "reasons": "실현 가능", "action": "save"},
     # --- spending ---
@@ -843,6 +855,10 @@ FILL = {
     **{f"evaluations:{name}": lambda w: {"pk": w.theme.pk} for name in ("theme_reviews", "theme_review_return")},
     **{f"evaluations:{name}": lambda w: {"pk": w.theme_review.pk} for name in (
         "theme_review", "theme_review_declare", "theme_review_save")},
+    # --- themes ---
+    "evaluations:theme_review_unassign": lambda w: {"pk": w.theme.pk},
+    "evaluations:theme_review_pledge": lambda w: {"pk": w.theme_review.pk},
+    # --- end themes ---
     # --- spending ---
     "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
     # --- scenarios ---
@@ -1050,10 +1066,10 @@ def planning_world(*, ministry, official):
 
 def feasibility_world(*, ministry, expert):
     """The planning call's expert group chaired by the assigned expert, and their feasibility review of the
-    owner's candidate theme: declared (no conflict), in draft."""
+    owner's candidate theme: pledged, declared (no conflict), in draft."""
     from django.utils import timezone
 
-    from evaluations.models import ExpertGroup, ExpertGroupMember, ThemeReview
+    from evaluations.models import ConfidentialityPledge, ExpertGroup, ExpertGroupMember, ThemeReview
     from proposals.models import CandidateTheme
 
     theme = CandidateTheme.objects.get(title_ko="뉴로모픽 소자")
@@ -1061,6 +1077,10 @@ def feasibility_world(*, ministry, expert):
     member = ExpertGroupMember.objects.create(group=group, expert=expert, is_chair=True, added_by=ministry)
     review = ThemeReview.objects.create(theme=theme, expert=expert, group=group, assigned_by=ministry,
                                         declared_at=timezone.now())
+    # --- themes --- the review's confidentiality pledge, signed (before the declaration)
+    ConfidentialityPledge.objects.create(expert=expert, call=theme.call, theme_review=review,
+                                         signed_name=expert.display_name)
+    # --- end themes ---
     return {"group_member": member, "theme_review": review}
 
 
