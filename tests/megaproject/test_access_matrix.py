@@ -381,11 +381,12 @@ EXPECTED = {
     # none; staff read every theme but only regions edit them (while discovery is open, as here).
     "proposals:theme_list": "login 200 200 200 403 403 403 200 200",
     "proposals:theme_create": "login 200 200 200 403 403 403 403 403",
-    # (the assigned expert reviews the theme, pledged and declared: they read it and its files — block themes)
+    # (the assigned expert reviews the theme, pledged and declared: they read it and its files, and are refused
+    # the regions' acts on it with a 403 — block themes)
     "proposals:theme_detail": "login 200 404 200 200 404 404 200 200",
-    "proposals:theme_edit": "login 200 404 200 404 404 404 403 403",
+    "proposals:theme_edit": "login 200 404 200 403 404 404 403 403",
     "proposals:theme_attach": "405 405 405 405 405 405 405 405 405",
-    "proposals:theme_attach [POST]": "login 302 404 302 404 404 404 403 403",
+    "proposals:theme_attach [POST]": "login 302 404 302 403 404 404 403 403",
     "proposals:theme_attachment": "login 200 404 200 200 404 404 200 200",
     # Theme selection (phase 2): officials of eligible regions record opinions; the lead region selects
     # among its own candidate themes (another region has none to choose: 400); partners sign off.
@@ -395,12 +396,12 @@ EXPECTED = {
     "proposals:theme_select": "405 405 405 405 405 405 405 405 405",
     "proposals:theme_select [POST]": "login 302 400 400 403 403 403 403 403",
     "proposals:selection_sign_off": "405 405 405 405 405 405 405 405 405",
-    "proposals:selection_sign_off [POST]": "login 302 404 302 404 404 404 403 403",
+    "proposals:selection_sign_off [POST]": "login 302 404 302 403 404 404 403 403",
     "proposals:opinion_minutes": "login 200 404 404 404 404 404 200 200",
     # The final theme becomes the proposal draft (phase 3): the lead region only (here the theme is not
     # selected yet: the owner is told so on the theme's page).
     "proposals:theme_draft": "405 405 405 405 405 405 405 405 405",
-    "proposals:theme_draft [POST]": "login 302 404 403 404 404 404 403 403",
+    "proposals:theme_draft [POST]": "login 302 404 403 403 404 404 403 403",
     # --- outcomes ---
     # A project's outcomes: whoever sees the project reads them and their evidence; a participating region
     # reports (the world's outcome is the owner's: the partner may not attach to it or withdraw it); staff review.
@@ -454,8 +455,8 @@ EXPECTED = {
     "proposals:patents_answer": "405 405 405 405 405 405 405 405 405",
     "proposals:patents_answer [POST]": "login 302 404 302 403 404 404 403 403",
     "proposals:patents_file": "login 200 404 200 200 404 404 200 200",
-    "proposals:theme_drop": "login 200 404 403 404 404 404 403 403",
-    "proposals:theme_drop [POST]": "login 302 404 403 404 404 404 403 403",
+    "proposals:theme_drop": "login 200 404 403 403 404 404 403 403",
+    "proposals:theme_drop [POST]": "login 302 404 403 403 404 404 403 403",
     # --- payments --- (the world's version is issued, not in force; its schedule rows are stored: a national
     # instalment, Gwangju's local one, and a carry-over requested. The money page is read by whoever sees the
     # project; staff may open the national instalment's payment page, a post is refused (not in force) with the
