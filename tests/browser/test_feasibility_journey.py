@@ -1,8 +1,9 @@
 """The government's feasibility advice in the browser (issue 17, phase 2), on the demo's 2027 call.
 
 Ministry staff open the call's expert groups and ask expert1 (of the demo's group) to review Gwangju +
-Jeonnam's candidate theme; expert1 signs the review's confidentiality pledge, declares no conflict and recommends it with changes; Gwangju reads the
-consolidated advice on its selection page and selects the theme, recording that it followed the advice.
+Jeonnam's candidate theme; expert1 signs the review's confidentiality pledge, declares no conflict and
+recommends it with changes; Gwangju reads the consolidated advice on its selection page and selects the theme,
+recording that it followed the advice.
 Every page is checked with axe-core and photographed; the review and the selection also at 360 px.
 """
 
