@@ -625,7 +625,8 @@ def is_own_theme_review(user, review):
 
 @rules.predicate
 def theme_review_is_cleared(user, review):
-    return review is not None and review.declared_at is not None and not review.conflict_declared
+    # the pledge bound to the review signed, no conflict declared, not unassigned (ThemeReview.is_cleared)
+    return review is not None and review.is_cleared
 
 
 rules.add_perm("evaluations.manage_feasibility", is_staff_member)

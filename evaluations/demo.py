@@ -199,7 +199,7 @@ def seed_panels() -> int:
     _name_missing_chairs(call)
     # Every expert of the call signed its confidentiality pledge before reading anything.
     for expert in User.objects.filter(assignments__proposal__call=call).distinct():
-        ConfidentialityPledge.objects.get_or_create(expert=expert, call=call,
+        ConfidentialityPledge.objects.get_or_create(expert=expert, call=call, theme_review=None,
                                                     defaults={"signed_name": expert.display_name})
 
     criteria = list(call.criteria.all())
@@ -503,7 +503,7 @@ def seed_objections() -> int:
         panel = [panel_assign(actor=ministry, proposal=proposal, expert=expert, kind=AssignmentKind.REEVALUATION)
                  for expert in reevaluation_candidates(proposal)[:3]]
         for a in panel:  # the new panel signs the call's pledge before reading anything, as every panel did
-            ConfidentialityPledge.objects.get_or_create(expert=a.expert, call=call,
+            ConfidentialityPledge.objects.get_or_create(expert=a.expert, call=call, theme_review=None,
                                                         defaults={"signed_name": a.expert.display_name})
         if panel:
             first = assignment_declare(actor=panel[0].expert, assignment=panel[0], conflict=False)
@@ -587,6 +587,7 @@ def seed_feasibility(call, *, at) -> int:
 
     from .models import ExpertGroup, ReviewState, ThemeReview
     from .services import feasibility
+    from .services.pledges import review_pledge_sign
 
     ministry = User.objects.get(username="ministry")
     name_ko, name_en, usernames = FEASIBILITY_GROUP_2027
@@ -606,6 +607,9 @@ def seed_feasibility(call, *, at) -> int:
         if theme is None or (review is None and theme.status != ThemeStatus.CANDIDATE):
             continue
         review = review or feasibility.review_assign(actor=ministry, theme=theme, expert=expert, group=group, now=at)
+        if not review.is_pledged:  # the pledge bound to the review comes before anything of the theme
+            review_pledge_sign(actor=expert, review=review, signed_name=expert.display_name, agree=True)
+            review.refresh_from_db()
         if review.declared_at is None:
             review = feasibility.review_declare(actor=expert, review=review, conflict=False)
         if review.state == ReviewState.DRAFT:

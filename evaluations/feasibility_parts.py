@@ -28,9 +28,20 @@ def origin_advice(*, user, proposal) -> dict | None:
     return {"template": "evaluations/_theme_advice.html", "advice": advice} if advice else None
 
 
+def reviewed_theme_ids(user):
+    """The candidate themes the expert reviews and may read now (proposals' theme selector asks): the pledge bound
+    to the review signed, no conflict declared, not unassigned."""
+    from .models import ReviewState, ThemeReview
+
+    return (ThemeReview.objects.filter(expert=user, pledge__isnull=False, declared_at__isnull=False,
+                                       conflict_declared=False).exclude(state=ReviewState.UNASSIGNED)
+            .values("theme_id"))
+
+
 def register() -> None:
     from proposals import advice, page_parts
 
     advice.register("advised_themes", advised_theme_ids)
     advice.register("selection_advice", selection_advice)
+    advice.register("reviewed_themes", reviewed_theme_ids)
     page_parts.register_origin_advice(origin_advice)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +21,10 @@ from core.permissions import require
 from programmes.selectors import calls_visible_to
 from proposals.models import CandidateTheme
 
-from .forms import ExpertGroupForm, ReviewReturnForm, ThemeDeclarationForm, ThemeReviewForm
+from .forms import ExpertGroupForm, PledgeForm, ReviewReturnForm, ReviewUnassignForm, ThemeDeclarationForm, ThemeReviewForm
 from .models import ExpertGroup, ExpertGroupMember, ReviewState, ThemeReview
 from .services import feasibility as services
+from .services.pledges import pledge_text, review_pledge_sign
 
 
 def _planning_call(request, pk):
@@ -51,7 +53,8 @@ def expert_groups(request, pk):
     groups = (ExpertGroup.objects.filter(call=call).annotate(n=Count("members", distinct=True))
               .prefetch_related("members__expert"))
     themes = (CandidateTheme.objects.filter(call=call).select_related("lead_region").order_by("lead_region__order", "pk")
-              .annotate(assigned=Count("feasibility_reviews", filter=Q(feasibility_reviews__conflict_declared=False)),
+              .annotate(assigned=Count("feasibility_reviews", filter=Q(feasibility_reviews__conflict_declared=False)
+                                                        & ~Q(feasibility_reviews__state=ReviewState.UNASSIGNED)),
                         submitted=Count("feasibility_reviews",
                                         filter=Q(feasibility_reviews__state=ReviewState.SUBMITTED))))
     page = Paginator(themes, 25).get_page(request.GET.get("page"))
@@ -125,14 +128,14 @@ def _staff_theme(request, pk) -> CandidateTheme:
     return get_object_or_404(CandidateTheme.objects.select_related("call", "lead_region"), pk=pk)
 
 
-def _theme_reviews_page(request, theme, *, return_form=None, status=200):
-    reviews = list(theme.feasibility_reviews.select_related("expert", "group").order_by("assigned_at", "pk"))
+def _theme_reviews_page(request, theme, *, return_form=None, unassign_form=None, status=200):
+    reviews = list(theme.feasibility_reviews.select_related("expert", "group", "pledge").order_by("assigned_at", "pk"))
     taken = {r.expert_id for r in reviews}
     pool = (User.objects.filter(role=Role.EXPERT, is_active=True, expert_profile__isnull=False).exclude(pk__in=taken)
             .select_related("expert_profile").order_by("display_name", "pk"))
     return render(request, "evaluations/theme_reviews.html", {
         "theme": theme, "call": theme.call, "reviews": reviews, "pool": pool,
-        "return_form": return_form or ReviewReturnForm(),
+        "return_form": return_form or ReviewReturnForm(), "unassign_form": unassign_form or ReviewUnassignForm(),
         "advice": {"advice": services.consolidated_advice([theme], show_names=True)},
         "refusal": theme.call.planning_phase_refusal("selection")}, status=status)
 
@@ -171,13 +174,34 @@ def theme_review_return(request, pk):
     return _theme_reviews_page(request, theme, return_form=form, status=400)
 
 
+@require_POST
+@login_required
+def theme_review_unassign(request, pk):
+    """Staff take a review that is not submitted off its expert, with the reason (the expert is told)."""
+    theme = _staff_theme(request, pk)
+    form = ReviewUnassignForm(request.POST)
+    if form.is_valid():
+        review = get_object_or_404(ThemeReview.objects.select_related("expert"), theme=theme,
+                                   pk=form.cleaned_data["review"])
+        try:
+            services.review_transition(actor=request.user, review=review, action="unassign",
+                                       reason=form.cleaned_data["unassigned_reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc, field="unassigned_reason")
+        else:
+            messages.success(request, _("%(expert)s was unassigned from the review and told.") % {
+                "expert": review.expert})
+            return redirect("evaluations:theme_reviews", pk=theme.pk)
+    return _theme_reviews_page(request, theme, unassign_form=form, status=400)
+
+
 # --- The expert's side ---------------------------------------------------------------------------------
 
 
 @login_required
 def my_theme_reviews(request):
     require(request.user, "evaluations.list_theme_reviews")
-    qs = (ThemeReview.objects.filter(expert=request.user).select_related("theme__call", "theme__lead_region")
+    qs = (ThemeReview.objects.filter(expert=request.user).select_related("theme__call", "theme__lead_region", "pledge")
           .order_by("-theme__call__year", "theme__lead_region__order", "pk"))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "evaluations/my_theme_reviews.html", {"page": page})
@@ -186,16 +210,25 @@ def my_theme_reviews(request):
 def _own_review(request, pk) -> ThemeReview:
     require(request.user, "evaluations.list_theme_reviews")  # another role: 403; another expert's review: 404
     review = get_object_or_404(
-        ThemeReview.objects.select_related("theme__call", "theme__lead_region", "theme__industry"),
+        ThemeReview.objects.select_related("theme__call", "theme__lead_region", "theme__industry", "pledge"),
         pk=pk, expert=request.user)
     require(request.user, "evaluations.view_theme_review", review)
     return review
+
+
+def _pledge_missing(review):
+    """The way to the review's confidentiality pledge while it is unsigned (else None): nothing of the theme
+    before it — not even the names the declaration asks about."""
+    if review.is_pledged or review.state == ReviewState.UNASSIGNED:
+        return None
+    return redirect("evaluations:theme_review_pledge", pk=review.pk)
 
 
 def _review_page(request, review, *, form=None, declaration_form=None, status=200):
     cleared = request.user.has_perm("evaluations.read_reviewed_theme", review)
     return render(request, "evaluations/theme_review.html", {
         "review": review, "theme": review.theme, "call": review.theme.call, "cleared": cleared,
+        "attachments": review.theme.attachments.all() if cleared else [],
         "regions": [r.region for r in review.theme.regions.select_related("region")],
         "declaration_form": declaration_form or ThemeDeclarationForm(),
         "form": (form or ThemeReviewForm(instance=review)) if cleared else None,
@@ -205,13 +238,41 @@ def _review_page(request, review, *, form=None, declaration_form=None, status=20
 
 @login_required
 def theme_review(request, pk):
-    return _review_page(request, _own_review(request, pk))
+    review = _own_review(request, pk)
+    if (to_pledge := _pledge_missing(review)) is not None:
+        messages.info(request, _("Sign the confidentiality pledge for this review before you read the theme."))
+        return to_pledge
+    return _review_page(request, review)
+
+
+@login_required
+def theme_review_pledge(request, pk):
+    """The confidentiality pledge bound to one of the expert's feasibility reviews (the same text handling and
+    form as a call's pledge); once signed, on to the review."""
+    review = _own_review(request, pk)
+    form = PledgeForm(request.POST or None)
+    signed = review.pledge if review.is_pledged else None
+    if request.method == "POST" and signed is None and form.is_valid():
+        try:
+            review_pledge_sign(actor=request.user, review=review, signed_name=form.cleaned_data["signed_name"],
+                               agree=form.cleaned_data["agree"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pledge signed. Declare any conflict of interest, then read the theme."))
+            return redirect("evaluations:theme_review", pk=review.pk)
+    return render(request, "evaluations/pledge.html", {
+        "call": review.theme.call, "review": review, "form": form, "signed": signed,
+        "next": reverse("evaluations:theme_review", args=[review.pk]), "text": pledge_text("theme_review")},
+        status=400 if form.errors else 200)
 
 
 @require_POST
 @login_required
 def theme_review_declare(request, pk):
     review = _own_review(request, pk)
+    if (to_pledge := _pledge_missing(review)) is not None:
+        return to_pledge
     form = ThemeDeclarationForm(request.POST)
     if form.is_valid():
         conflict = form.cleaned_data["decision"] == "conflict"

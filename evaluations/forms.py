@@ -283,6 +283,12 @@ class ThemeReviewForm(forms.ModelForm):
             field.required = False
 
 
+class ReviewUnassignForm(forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    unassigned_reason = forms.CharField(label=_("Why the review is unassigned"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))  # required by the service
+
+
 class ReviewReturnForm(forms.Form):
     review = forms.IntegerField(widget=forms.HiddenInput)
     returned_reason = forms.CharField(label=_("Why the review is returned"), widget=forms.Textarea(attrs={"rows": 2}))

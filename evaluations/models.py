@@ -10,6 +10,7 @@ criterion, saved as a draft, then submitted and locked.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -142,17 +143,21 @@ class Assignment(models.Model):
 class ConfidentialityPledge(models.Model):
     """The expert's signed confidentiality pledge (보안서약) for one call: signed once, before
     any proposal content of the call is shown to them; separate from each assignment's
-    conflict declaration."""
+    conflict declaration. A pledge bound to a feasibility review (`theme_review`) covers that review
+    only: signed before the candidate theme is shown (services.pledges, one text per scope)."""
 
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges",
                                verbose_name=_("expert"))
     call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="pledges",
                              verbose_name=_("call"))
+    theme_review = models.OneToOneField("ThemeReview", on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="pledge", verbose_name=_("feasibility review"))
     signed_name = models.CharField(_("signed by (name)"), max_length=100)
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["expert", "call"], name="one_pledge_per_expert_and_call")]
+        constraints = [models.UniqueConstraint(fields=["expert", "call"], condition=models.Q(theme_review__isnull=True),
+                                               name="one_pledge_per_expert_and_call")]
         verbose_name = _("confidentiality pledge")
         verbose_name_plural = _("confidentiality pledges")
 
@@ -638,6 +643,7 @@ class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for changes")
+    UNASSIGNED = "unassigned", _("Unassigned by ministry staff")
 
 
 class Grade(models.IntegerChoices):
@@ -693,6 +699,8 @@ class ThemeReview(models.Model):
     reasons = models.TextField(_("reasons"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     returned_reason = models.TextField(_("why it was returned"), blank=True)
+    unassigned_reason = models.TextField(_("why it was unassigned"), blank=True)
+    unassigned_at = models.DateTimeField(_("unassigned at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -711,7 +719,17 @@ class ThemeReview(models.Model):
 
     @property
     def is_cleared(self) -> bool:
-        return self.declared_at is not None and not self.conflict_declared
+        """Pledged, declared no conflict and still assigned: the theme may be shown."""
+        return (self.declared_at is not None and not self.conflict_declared and self.is_pledged
+                and self.state != ReviewState.UNASSIGNED)
+
+    @property
+    def is_pledged(self) -> bool:
+        """The confidentiality pledge bound to this review is signed."""
+        try:
+            return self.pledge is not None
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def is_editable(self) -> bool:

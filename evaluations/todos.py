@@ -67,7 +67,7 @@ def expert_todos(user):
     live = [a for a in mine if (a.kind == AssignmentKind.CONSULTING and a.proposal.state == ProposalState.CONSULTING)
             or (a.kind in SCORED and getattr(getattr(a, "scoresheet", None), "state", None) != ScoresheetState.SUBMITTED
                 and _scoring_open(a))]
-    pledged = set(ConfidentialityPledge.objects.filter(expert=user).values_list("call_id", flat=True))
+    pledged = set(ConfidentialityPledge.objects.filter(expert=user, theme_review__isnull=True).values_list("call_id", flat=True))
     out, calls_to_pledge = [], {}
     for a in live:
         call = a.proposal.call
@@ -148,14 +148,18 @@ def feasibility_todos(user):
     out = []
     reviews = (ThemeReview.objects.filter(expert=user, conflict_declared=False,
                                           state__in=[ReviewState.DRAFT, ReviewState.RETURNED])
-               .select_related("theme__call", "theme__lead_region").order_by("pk"))
+               .select_related("theme__call", "theme__lead_region", "pledge").order_by("pk"))
     for r in reviews:
         call = r.theme.call
         if call.planning_phase_refusal("selection") is not None:
             continue
         url = reverse("evaluations:theme_review", args=[r.pk])
         due = end_of_day(call.selection_end)
-        if r.declared_at is None:
+        if not r.is_pledged:
+            out.append(Todo(kind="evaluations.theme_pledge", title=_("Sign the confidentiality pledge"),
+                            url=reverse("evaluations:theme_review_pledge", args=[r.pk]), due=due, label=call.title,
+                            priority=URGENT))
+        elif r.declared_at is None:
             out.append(Todo(kind="evaluations.theme_declare", title=_("Declare any conflict with a candidate theme"),
                             url=url, due=due, label=call.title, priority=URGENT))
         else:

@@ -58,6 +58,8 @@ urlpatterns = [
     path("themes/<int:pk>/reviews/return/", feasibility_views.theme_review_return, name="theme_review_return"),
     path("theme-reviews/", feasibility_views.my_theme_reviews, name="my_theme_reviews"),
     path("theme-reviews/<int:pk>/", feasibility_views.theme_review, name="theme_review"),
+    path("themes/<int:pk>/reviews/unassign/", feasibility_views.theme_review_unassign, name="theme_review_unassign"),
+    path("theme-reviews/<int:pk>/pledge/", feasibility_views.theme_review_pledge, name="theme_review_pledge"),
     path("theme-reviews/<int:pk>/declare/", feasibility_views.theme_review_declare, name="theme_review_declare"),
     path("theme-reviews/<int:pk>/save/", feasibility_views.theme_review_save, name="theme_review_save"),
 ]

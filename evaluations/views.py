@@ -405,7 +405,7 @@ def pledge(request, pk):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         next_url = ""
-    signed = ConfidentialityPledge.objects.filter(expert=request.user, call=call).first()
+    signed = ConfidentialityPledge.objects.filter(expert=request.user, call=call, theme_review__isnull=True).first()
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and signed is None and form.is_valid():
         try:
@@ -417,7 +417,7 @@ def pledge(request, pk):
             messages.success(request, _("Pledge signed. You can now read the proposals of this call."))
             return redirect(next_url or "evaluations:assignments")
     return render(request, "evaluations/pledge.html", {"call": call, "form": form, "signed": signed,
-                                                       "next": next_url},
+                                                       "next": next_url, "text": services.pledge_text("call")},
                   status=400 if form.errors else 200)
 
 

@@ -5,7 +5,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from accounts.rules import is_official, is_staff_member
+from accounts.rules import is_expert, is_official, is_staff_member
 from audit.version import data_version
 from core.choices import label_of
 from core.params import parse_id
@@ -207,7 +207,10 @@ def budget_summary(proposal: Proposal, participations) -> dict:
 
 
 def themes_visible_to(*, user):
-    """Staff see every candidate theme; an official the themes their region takes part in; anyone else none."""
+    """Staff see every candidate theme; an official the themes their region takes part in; an expert the themes
+    they review, once they signed the review's pledge and declared no conflict (and while it is theirs: the
+    evaluations app answers through `advice.reviewed_themes`); anyone else none."""
+    from . import advice
     from .models import CandidateTheme, ThemeRegion
 
     qs = CandidateTheme.objects.select_related("call", "lead_region", "industry")
@@ -215,6 +218,8 @@ def themes_visible_to(*, user):
         return qs
     if is_official(user):
         return qs.filter(pk__in=ThemeRegion.objects.filter(region_id=user.region_id).values("theme_id"))
+    if is_expert(user) and (reviewed := advice.reviewed_themes(user)) is not None:
+        return qs.filter(pk__in=reviewed)
     return qs.none()
 
 

@@ -30,7 +30,7 @@ from .panels import (  # noqa: F401
     panel_result_save,
     panel_unassign,
 )
-from .pledges import pledge_sign, pledge_signed  # noqa: F401
+from .pledges import pledge_sign, pledge_signed, pledge_text, review_pledge_sign  # noqa: F401
 from .rounds import (  # noqa: F401
     check_round_assignable,
     presentations_calendar,

@@ -19,7 +19,7 @@ from core import josa
 from programmes.institutions import Registry, normalise, registry
 from programmes.models import ConflictGround
 
-from ..models import Assignment, AssignmentKind, ThemeReview
+from ..models import Assignment, AssignmentKind, ReviewState, ThemeReview
 
 
 def coaching_assignments() -> Prefetch:
@@ -32,7 +32,7 @@ def theme_reviewers() -> Prefetch:
     """Prefetch of the feasibility reviews of a proposal's origin theme (they count as its coaches), as
     `proposal.origin_theme.reviewers`; prefetch it with `coaching_assignments()`."""
     return Prefetch("origin_theme__feasibility_reviews", to_attr="reviewers",
-                    queryset=ThemeReview.objects.filter(conflict_declared=False))
+                    queryset=ThemeReview.objects.filter(conflict_declared=False).exclude(state=ReviewState.UNASSIGNED))
 
 
 def coaching_prefetches() -> tuple[Prefetch, Prefetch]:

@@ -154,6 +154,9 @@ def review_assign(*, actor, theme: CandidateTheme, expert: User, group: ExpertGr
         if reasons:
             raise ValidationError({"expert": _("%(expert)s may not review this theme: %(reasons)s") % {
                 "expert": expert, "reasons": " ".join(reasons)}})
+        if ThemeReview.objects.filter(theme=theme, expert=expert, state=ReviewState.UNASSIGNED).exists():
+            raise ValidationError({"expert": _("%(expert)s was unassigned from this theme and is not asked again.") % {
+                "expert": expert}})
         if ThemeReview.objects.filter(theme=theme, expert=expert).exists():
             raise ValidationError({"expert": _("%(expert)s is already assigned to this theme.") % {"expert": expert}})
         review = ThemeReview.objects.create(theme=theme, expert=expert, group=group, assigned_by=actor)
@@ -226,6 +229,10 @@ def review_declare(*, actor, review: ThemeReview, conflict: bool, note: str = ""
     review = ThemeReview.objects.select_for_update().select_related("theme__call").get(pk=review.pk)
     if review.expert_id != actor.pk:
         raise PermissionDenied
+    if review.state == ReviewState.UNASSIGNED:
+        raise ValidationError(_("This review was unassigned by ministry staff."))
+    if not review.is_pledged:
+        raise ValidationError(_("Sign the confidentiality pledge for this review first."))
     if review.declared_at is not None:
         raise ValidationError(_("You already made your declaration for this assignment."))
     if conflict and not (note or "").strip():
@@ -249,6 +256,8 @@ MOVES = {
     "save": ({ReviewState.DRAFT, ReviewState.RETURNED}, None, "evaluations.write_theme_review"),
     "submit": ({ReviewState.DRAFT, ReviewState.RETURNED}, ReviewState.SUBMITTED, "evaluations.write_theme_review"),
     "return": ({ReviewState.SUBMITTED}, ReviewState.RETURNED, "evaluations.manage_feasibility"),
+    # staff take a review that is not submitted off its expert, with the reason (a submitted one is advice given)
+    "unassign": ({ReviewState.DRAFT, ReviewState.RETURNED}, ReviewState.UNASSIGNED, "evaluations.manage_feasibility"),
 }
 TEXT_FIELDS = [f"{key}_comment" for key, _label in FEASIBILITY_RUBRIC] + ["reasons"]
 GRADE_FIELDS = [f"{key}_grade" for key, _label in FEASIBILITY_RUBRIC]
@@ -297,6 +306,9 @@ def review_transition(*, actor, review: ThemeReview, action: str, data: dict | N
     sources, target, perm = MOVES[action]
     review = ThemeReview.objects.select_for_update().select_related("theme__call", "expert").get(pk=review.pk)
     require(actor, perm, review)
+    if action == "unassign" and review.state == ReviewState.SUBMITTED:
+        raise ValidationError(_("A submitted review cannot be unassigned: its advice was given. Return it first if "
+                                "it must change."))
     if review.state not in sources:
         raise ValidationError(_("This review cannot be changed now: it is “%(state)s”.") % {
             "state": review.get_state_display()})
@@ -306,6 +318,10 @@ def review_transition(*, actor, review: ThemeReview, action: str, data: dict | N
         if not (reason or "").strip():
             raise ValidationError({"returned_reason": _("Say why the review is returned.")})
         review.returned_reason = reason.strip()
+    elif action == "unassign":
+        if not (reason or "").strip():
+            raise ValidationError({"unassigned_reason": _("Say why the review is unassigned.")})
+        review.unassigned_reason, review.unassigned_at = reason.strip(), timezone.now()
     else:
         values, errors = _clean_review(data or {}, submit=action == "submit")
         if errors:
@@ -321,13 +337,20 @@ def review_transition(*, actor, review: ThemeReview, action: str, data: dict | N
         record(actor=actor, action=AuditAction.FEASIBILITY, obj=review.theme,
                summary=_("Feasibility review of “%(title)s” by %(expert)s: %(action)s") % {
                    "title": review.theme.title_ko, "expert": review.expert, "action": action},
-               before={"state": before}, after={"state": review.state, "reason": review.returned_reason})
+               before={"state": before},
+               after={"state": review.state, "reason": review.unassigned_reason if action == "unassign"
+                      else review.returned_reason})
     if action == "submit":
         _notify_advice(review)
     elif action == "return":
         notify(users=[review.expert], url=f"/evaluations/theme-reviews/{review.pk}/",
                message=_("Your feasibility review of “%(title)s” was returned: %(reason)s") % {
                    "title": review.theme.title_ko, "reason": review.returned_reason})
+    elif action == "unassign":
+        notify(users=[review.expert], url="/evaluations/theme-reviews/",
+               message=_("You were unassigned from the feasibility review of a candidate theme of the call "
+                         "“%(call)s”: %(reason)s") % {"call": review.theme.call.title,
+                                                      "reason": review.unassigned_reason})
     return review
 
 

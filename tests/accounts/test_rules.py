@@ -729,7 +729,7 @@ def targets(ministry, expert, official):
 
 def feasibility_targets(*, ministry, expert, official, gwangju, jeonnam, call) -> dict:
     """A Gwangju + Jeonnam candidate theme and the expert's feasibility reviews of it and of another theme."""
-    from evaluations.models import ThemeReview
+    from evaluations.models import ConfidentialityPledge, ThemeReview
     from proposals.models import CandidateTheme, ThemeRegion
 
     themes = []
@@ -738,10 +738,11 @@ def feasibility_targets(*, ministry, expert, official, gwangju, jeonnam, call) -
         ThemeRegion.objects.bulk_create([ThemeRegion(theme=theme, region=gwangju, is_lead=True),
                                          ThemeRegion(theme=theme, region=jeonnam)])
         themes.append(theme)
+    cleared = ThemeReview.objects.create(theme=themes[0], expert=expert, assigned_by=ministry, declared_at=timezone.now())
+    ConfidentialityPledge.objects.create(expert=expert, call=call, theme_review=cleared, signed_name=expert.display_name)
     return {
         "Gwangju + Jeonnam candidate theme": themes[0],
-        "own cleared theme review": ThemeReview.objects.create(theme=themes[0], expert=expert, assigned_by=ministry,
-                                                               declared_at=timezone.now()),
+        "own cleared theme review": ThemeReview.objects.get(pk=cleared.pk),
         "own undeclared theme review": ThemeReview.objects.create(theme=themes[1], expert=expert,
                                                                   assigned_by=ministry),
     }

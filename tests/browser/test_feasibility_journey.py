@@ -1,8 +1,9 @@
 """The government's feasibility advice in the browser (issue 17, phase 2), on the demo's 2027 call.
 
 Ministry staff open the call's expert groups and ask expert1 (of the demo's group) to review Gwangju +
-Jeonnam's candidate theme; expert1 declares no conflict and recommends it with changes; Gwangju reads the
-consolidated advice on its selection page and selects the theme, recording that it followed the advice.
+Jeonnam's candidate theme; expert1 signs the review's confidentiality pledge, declares no conflict and
+recommends it with changes; Gwangju reads the consolidated advice on its selection page and selects the theme,
+recording that it followed the advice.
 Every page is checked with axe-core and photographed; the review and the selection also at 360 px.
 """
 
@@ -49,13 +50,16 @@ def test_an_expert_recommends_gwangju_s_theme_with_changes_and_gwangju_selects_i
     check_accessibility(page, "feasibility-03-theme-reviews")
     page.click("#logout-button")
 
-    # expert1: the declaration first, then the review, recommended with changes.
+    # expert1: the pledge and the declaration first, then the review, recommended with changes.
     page.wait_for_url(re.compile(r"/accounts/login/"))
     log_in(page, portal, "expert1")
     review = ThemeReview.objects.get(theme=theme, expert=expert)
     page.goto(f"{portal}/evaluations/theme-reviews/")
     click(page, f"a[href='/evaluations/theme-reviews/{review.pk}/']")
     expect(page.locator("body")).not_to_contain_text("지역 대학·출연연 보유 원천기술")
+    page.check("#id_agree")  # the confidentiality pledge bound to the review comes first
+    page.fill("#id_signed_name", expert.display_name)
+    click(page, "#pledge-submit")
     page.check("input[name='decision'][value='none']")
     click(page, "#theme-declare")
     expect(page.locator("body")).to_contain_text("지역 대학·출연연 보유 원천기술")

@@ -17,6 +17,7 @@ from evaluations.models import ExpertGroupMember, Recommendation, ReviewState, T
 from evaluations.services import feasibility
 from evaluations.services.conflicts import proposal_facts
 from evaluations.services.panels import panel_auto_plan
+from evaluations.services.pledges import review_pledge_sign
 from programmes.models import Region
 from proposals.planning_status import region_standings, standing_csv_rows
 from proposals.services import themes
@@ -62,8 +63,13 @@ def group(ministry, call):
     return group
 
 
+def pledged(review, expert):
+    review_pledge_sign(actor=expert, review=review, signed_name=expert.display_name, agree=True)
+    return ThemeReview.objects.get(pk=review.pk)
+
+
 def cleared(review, expert):
-    return feasibility.review_declare(actor=expert, review=review, conflict=False)
+    return feasibility.review_declare(actor=expert, review=pledged(review, expert), conflict=False)
 
 
 def submitted(theme, expert, ministry, **changes):
@@ -106,7 +112,7 @@ def test_assigning_the_group_leaves_out_the_conflicted_member_and_says_why(minis
 
 def test_the_expert_sees_the_theme_only_after_declaring_no_conflict(client, ministry, theme):
     expert = make_expert("reader")
-    review = feasibility.review_assign(actor=ministry, theme=theme, expert=expert)
+    review = pledged(feasibility.review_assign(actor=ministry, theme=theme, expert=expert), expert)
     log_in(client, expert)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("evaluations:theme_review", args=[review.pk])).content.decode()
@@ -183,12 +189,16 @@ def test_without_advice_the_selection_asks_nothing_about_it(theme, official):
     assert (selection.followed_advice, selection.advice_reason) == ("", "")
 
 
-def test_the_experts_to_do_asks_to_declare_then_to_review_by_the_end_of_the_selection_phase(ministry, theme):
+def test_the_experts_to_do_asks_to_pledge_then_declare_then_review_by_the_end_of_the_selection_phase(
+        ministry, theme):
     expert = make_expert("todo")
     review = feasibility.review_assign(actor=ministry, theme=theme, expert=expert)
     kinds = [t.kind for t in todos_for(expert) if t.kind.startswith("evaluations.theme")]
+    assert kinds == ["evaluations.theme_pledge"]
+    pledged(review, expert)
+    kinds = [t.kind for t in todos_for(expert) if t.kind.startswith("evaluations.theme")]
     assert kinds == ["evaluations.theme_declare"]
-    cleared(review, expert)
+    feasibility.review_declare(actor=expert, review=ThemeReview.objects.get(pk=review.pk), conflict=False)
     todo = next(t for t in todos_for(expert) if t.kind == "evaluations.theme_review")
     assert todo.due.astimezone(SEOUL).date() == theme.call.selection_end
 

@@ -381,11 +381,13 @@ EXPECTED = {
     # none; staff read every theme but only regions edit them (while discovery is open, as here).
     "proposals:theme_list": "login 200 200 200 403 403 403 200 200",
     "proposals:theme_create": "login 200 200 200 403 403 403 403 403",
-    "proposals:theme_detail": "login 200 404 200 404 404 404 200 200",
-    "proposals:theme_edit": "login 200 404 200 404 404 404 403 403",
+    # (the assigned expert reviews the theme, pledged and declared: they read it and its files, and are refused
+    # the regions' acts on it with a 403 — block themes)
+    "proposals:theme_detail": "login 200 404 200 200 404 404 200 200",
+    "proposals:theme_edit": "login 200 404 200 403 404 404 403 403",
     "proposals:theme_attach": "405 405 405 405 405 405 405 405 405",
-    "proposals:theme_attach [POST]": "login 302 404 302 404 404 404 403 403",
-    "proposals:theme_attachment": "login 200 404 200 404 404 404 200 200",
+    "proposals:theme_attach [POST]": "login 302 404 302 403 404 404 403 403",
+    "proposals:theme_attachment": "login 200 404 200 200 404 404 200 200",
     # Theme selection (phase 2): officials of eligible regions record opinions; the lead region selects
     # among its own candidate themes (another region has none to choose: 400); partners sign off.
     "proposals:selection": "login 200 200 200 403 403 403 403 403",
@@ -394,12 +396,12 @@ EXPECTED = {
     "proposals:theme_select": "405 405 405 405 405 405 405 405 405",
     "proposals:theme_select [POST]": "login 302 400 400 403 403 403 403 403",
     "proposals:selection_sign_off": "405 405 405 405 405 405 405 405 405",
-    "proposals:selection_sign_off [POST]": "login 302 404 302 404 404 404 403 403",
+    "proposals:selection_sign_off [POST]": "login 302 404 302 403 404 404 403 403",
     "proposals:opinion_minutes": "login 200 404 404 404 404 404 200 200",
     # The final theme becomes the proposal draft (phase 3): the lead region only (here the theme is not
     # selected yet: the owner is told so on the theme's page).
     "proposals:theme_draft": "405 405 405 405 405 405 405 405 405",
-    "proposals:theme_draft [POST]": "login 302 404 403 404 404 404 403 403",
+    "proposals:theme_draft [POST]": "login 302 404 403 403 404 404 403 403",
     # --- outcomes ---
     # A project's outcomes: whoever sees the project reads them and their evidence; a participating region
     # reports (the world's outcome is the owner's: the partner may not attach to it or withdraw it); staff review.
@@ -453,8 +455,8 @@ EXPECTED = {
     "proposals:patents_answer": "405 405 405 405 405 405 405 405 405",
     "proposals:patents_answer [POST]": "login 302 404 302 403 404 404 403 403",
     "proposals:patents_file": "login 200 404 200 200 404 404 200 200",
-    "proposals:theme_drop": "login 200 404 403 404 404 404 403 403",
-    "proposals:theme_drop [POST]": "login 302 404 403 404 404 404 403 403",
+    "proposals:theme_drop": "login 200 404 403 403 404 404 403 403",
+    "proposals:theme_drop [POST]": "login 302 404 403 403 404 404 403 403",
     # --- payments --- (the world's version is issued, not in force; its schedule rows are stored: a national
     # instalment, Gwangju's local one, and a carry-over requested. The money page is read by whoever sees the
     # project; staff may open the national instalment's payment page, a post is refused (not in force) with the
@@ -487,6 +489,13 @@ EXPECTED = {
     "evaluations:theme_review_declare [POST]": "login 403 403 403 400 404 404 403 403",
     "evaluations:theme_review_save": "405 405 405 405 405 405 405 405 405",
     "evaluations:theme_review_save [POST]": "login 403 403 403 302 404 404 403 403",
+    # --- themes --- (the review's own pledge page: its expert only, here already signed; staff unassign the
+    # world's draft review with a reason)
+    "evaluations:theme_review_pledge": "login 403 403 403 200 404 404 403 403",
+    "evaluations:theme_review_pledge [POST]": "login 403 403 403 200 404 404 403 403",
+    "evaluations:theme_review_unassign": "405 405 405 405 405 405 405 405 405",
+    "evaluations:theme_review_unassign [POST]": "login 403 403 403 403 403 403 302 302",
+    # --- end themes ---
     # --- spending --- (a region's CSV import into its own part; the world's report is submitted: the owner's
     # import is refused by its state, the partner may not touch the owner's part, staff import nothing)
     "projects:spending_import": "405 405 405 405 405 405 405 405 405",
@@ -717,6 +726,10 @@ PAYLOADS = {
     "evaluations:theme_reviews": lambda w: {"expert": str(w.people["unassigned_expert"].pk)},
     "evaluations:theme_review_return": lambda w: {"review": str(w.theme_review.pk), "returned_reason": "근거 보강"},
     "evaluations:theme_review_declare": lambda w: {"decision": "none"},
+    # --- themes ---
+    "evaluations:theme_review_pledge": lambda w: {"agree": "on", "signed_name": "전문가"},
+    "evaluations:theme_review_unassign": lambda w: {"review": str(w.theme_review.pk), "unassigned_reason": "일정 불가"},
+    # --- end themes ---
     "evaluations:theme_review_save": lambda w: {"feasibility_grade": "4", "recommendation": "recommend",
                                                 "reasons": "실현 가능", "action": "save"},
     # --- spending ---
@@ -880,6 +893,10 @@ FILL = {
     **{f"evaluations:{name}": lambda w: {"pk": w.theme.pk} for name in ("theme_reviews", "theme_review_return")},
     **{f"evaluations:{name}": lambda w: {"pk": w.theme_review.pk} for name in (
         "theme_review", "theme_review_declare", "theme_review_save")},
+    # --- themes ---
+    "evaluations:theme_review_unassign": lambda w: {"pk": w.theme.pk},
+    "evaluations:theme_review_pledge": lambda w: {"pk": w.theme_review.pk},
+    # --- end themes ---
     # --- spending ---
     "projects:spending_import": lambda w: {"pk": w.project.pk, "year": 2023},
     # --- settlement ---
@@ -1118,10 +1135,10 @@ def planning_world(*, ministry, official):
 
 def feasibility_world(*, ministry, expert):
     """The planning call's expert group chaired by the assigned expert, and their feasibility review of the
-    owner's candidate theme: declared (no conflict), in draft."""
+    owner's candidate theme: pledged, declared (no conflict), in draft."""
     from django.utils import timezone
 
-    from evaluations.models import ExpertGroup, ExpertGroupMember, ThemeReview
+    from evaluations.models import ConfidentialityPledge, ExpertGroup, ExpertGroupMember, ThemeReview
     from proposals.models import CandidateTheme
 
     theme = CandidateTheme.objects.get(title_ko="뉴로모픽 소자")
@@ -1129,6 +1146,10 @@ def feasibility_world(*, ministry, expert):
     member = ExpertGroupMember.objects.create(group=group, expert=expert, is_chair=True, added_by=ministry)
     review = ThemeReview.objects.create(theme=theme, expert=expert, group=group, assigned_by=ministry,
                                         declared_at=timezone.now())
+    # --- themes --- the review's confidentiality pledge, signed (before the declaration)
+    ConfidentialityPledge.objects.create(expert=expert, call=theme.call, theme_review=review,
+                                         signed_name=expert.display_name)
+    # --- end themes ---
     return {"group_member": member, "theme_review": review}
 
 

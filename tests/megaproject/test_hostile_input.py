@@ -451,6 +451,9 @@ FORMS = {
     "evaluations:expert_group_member": "ministry", "evaluations:expert_group_assign": "ministry",
     "evaluations:theme_reviews": "ministry", "evaluations:theme_review_return": "ministry",
     "evaluations:theme_review_declare": "assigned_expert", "evaluations:theme_review_save": "assigned_expert",
+    # --- themes --- staff unassign a review; the expert's pledge bound to a review
+    "evaluations:theme_review_unassign": "ministry", "evaluations:theme_review_pledge": "assigned_expert",
+    # --- end themes ---
     # --- spending --- (a region's CSV import; the grid and the file on an editable report: tests/projects/test_spending.py)
     "projects:spending_import": "owner",
     # --- scenarios --- staff start a scenario from the ranking, save it, turn it into decisions
@@ -513,6 +516,9 @@ FORM_PAGE = {"evaluations:score": "evaluations:assignment", "evaluations:comment
              "evaluations:expert_group_assign": "evaluations:expert_group",
              "evaluations:theme_review_return": "evaluations:theme_reviews", "evaluations:theme_review_declare": None,
              "evaluations:theme_review_save": "evaluations:theme_review",
+             # --- themes ---
+             "evaluations:theme_review_unassign": "evaluations:theme_reviews",
+             # --- end themes ---
              # --- spending ---
              "projects:spending_import": "projects:report",
              # --- scenarios ---
