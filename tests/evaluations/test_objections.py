@@ -5,7 +5,8 @@ apart from the original round) or a corrected decision; the region is told.
 
 The world: the Gwangju + Jeonnam proposal, scored by two experts (totals 60 and 40), not
 selected; the call's results announced on 2027-03-26 at 10:00 KST, so the period's last
-day is 2027-04-09 and its deadline 2027-04-09 23:59:59 KST.
+day is 2027-04-09 and its deadline 2027-04-09 23:59:59 KST (dates as written, moved to today's
+timeline by tests/clock.py).
 """
 
 import datetime
@@ -42,6 +43,7 @@ from evaluations.signals import objection_answered
 from programmes.models import Call, CallStatus
 from proposals.models import Proposal, ProposalState
 from proposals.services.lifecycle import proposal_transition
+from tests.clock import at, on
 from tests.evaluations.conftest import clear, make_expert, score_values, scored, submit_scores
 from tests.login import log_in
 from tests.proposals.conftest import PDF
@@ -49,8 +51,10 @@ from tests.proposals.conftest import PDF
 pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
-ANNOUNCED = datetime.datetime(2027, 3, 26, 10, 0, tzinfo=SEOUL)
-DEADLINE = datetime.datetime(2027, 4, 9, 23, 59, 59, tzinfo=SEOUL)
+ANNOUNCED = at(2027, 3, 26, 10, 0)  # as written: tests/clock.py
+DEADLINE = at(2027, 4, 9, 23, 59, 59)
+LAST_DAY = on(2027, 4, 9)
+REEVALUATION_DEADLINE = on(2027, 5, 7)
 SECOND = datetime.timedelta(seconds=1)
 GROUNDS = "평가위원 1인의 점수가 다른 위원과 현저히 달라 재평가를 요청합니다."
 
@@ -76,7 +80,7 @@ def lodged(rejected, official):
 @pytest.fixture
 def upheld(lodged, ministry):
     return objection_uphold(actor=ministry, objection=lodged, answer="평가 편차가 확인되어 재평가합니다.",
-                            remedy=ObjectionRemedy.RE_EVALUATION, reevaluation_deadline=datetime.date(2027, 5, 7),
+                            remedy=ObjectionRemedy.RE_EVALUATION, reevaluation_deadline=REEVALUATION_DEADLINE,
                             now=DEADLINE)
 
 
@@ -100,14 +104,14 @@ def field_errors(exc: ValidationError) -> dict:
 def test_the_period_runs_to_the_end_of_its_last_day_in_korea_time(rejected):
     window = objection_window(rejected.call)
     assert (window.announced_on, window.last_day, window.deadline) == (
-        datetime.date(2027, 3, 26), datetime.date(2027, 4, 9), DEADLINE)
+        ANNOUNCED.date(), LAST_DAY, DEADLINE)
     assert (window.days_left(DEADLINE - datetime.timedelta(days=3)), window.days_left(DEADLINE),
             window.days_left(DEADLINE + SECOND)) == (3, 0, -1)
 
 
 def test_a_call_announced_before_the_time_was_recorded_counts_from_its_announcement_date(rejected):
     Call.objects.filter(pk=rejected.call_id).update(announced_at=None)
-    assert objection_window(Call.objects.get(pk=rejected.call_id)).last_day == datetime.date(2027, 4, 9)
+    assert objection_window(Call.objects.get(pk=rejected.call_id)).last_day == LAST_DAY
 
 
 def test_there_is_no_period_before_the_announcement(eligible_proposal):
@@ -130,7 +134,7 @@ def test_an_objection_is_accepted_up_to_the_last_second_of_the_period(rejected, 
     else:
         with pytest.raises(ValidationError) as refused:
             objection_lodge(actor=official, proposal=rejected, grounds=GROUNDS, now=now)
-        assert refused.value.messages == ["The objection period ended on 2027-04-09 23:59:59 (Korea time)."]
+        assert refused.value.messages == [f"The objection period ended on {LAST_DAY} 23:59:59 (Korea time)."]
     assert Objection.objects.filter(proposal=rejected).count() == (1 if accepted else 0)
 
 
@@ -144,7 +148,7 @@ def test_the_page_refuses_a_late_objection_with_a_frozen_clock_and_keeps_the_tex
     assert Objection.objects.filter(proposal=rejected).exists() == (status == 302)
     if status == 400:
         assert GROUNDS in response.content.decode()
-        assert "The objection period ended on 2027-04-09 23:59:59 (Korea time)." in response.content.decode()
+        assert f"The objection period ended on {LAST_DAY} 23:59:59 (Korea time)." in response.content.decode()
 
 
 # --- Lodging: what is refused ----------------------------------------------------------------
@@ -314,10 +318,10 @@ def test_re_evaluation_scores_are_kept_apart_and_shown_beside_the_original(uphel
 def test_re_evaluation_scoring_closes_after_its_deadline(upheld, ministry):
     a = clear(panel_assign(actor=ministry, proposal=upheld.proposal, expert=make_expert("fresh"),
                            kind=AssignmentKind.REEVALUATION))
-    late = datetime.datetime(2027, 5, 8, 0, 0, tzinfo=SEOUL)
+    late = at(2027, 5, 8, 0, 0)
     with mock.patch("django.utils.timezone.now", return_value=late), pytest.raises(ValidationError) as refused:
         scoresheet_save(actor=a.expert, assignment=a, values=score_values(upheld.proposal.call, [9] * 5))
-    assert refused.value.messages == ["The re-evaluation's scoring window closed on 2027-05-07."]
+    assert refused.value.messages == [f"The re-evaluation's scoring window closed on {REEVALUATION_DEADLINE}."]
 
 
 def test_closing_the_re_evaluation_needs_a_submitted_sheet_and_a_result(upheld, ministry):
@@ -345,7 +349,7 @@ def test_the_region_sees_the_deadline_and_d_day_on_the_feedback_and_objection_pa
     for response in (feedback, page):
         body = response.content.decode()
         assert response.status_code == 200
-        assert "2027-04-09 23:59:59" in body and "D-2" in body
+        assert f"{LAST_DAY} 23:59:59" in body and "D-2" in body
     assert 'id="objection-form"' in page.content.decode()
 
 
@@ -404,7 +408,7 @@ def test_staff_uphold_form_the_new_panel_and_see_both_rounds(client, lodged, min
     log_in(client, ministry)
     response = client.post(reverse("evaluations:objection_answer", args=[lodged.pk]), {
         "action": "uphold", "answer": "재평가합니다.", "remedy": "re_evaluation",
-        "reevaluation_deadline": "2027-05-07", "confirm": "on"})
+        "reevaluation_deadline": str(REEVALUATION_DEADLINE), "confirm": "on"})
     assert response.status_code == 302
     page = client.get(reverse("evaluations:objection_detail", args=[lodged.pk]))
     candidates = {e.username for e in page.context["candidates"]}

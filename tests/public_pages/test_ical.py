@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.ical import Event, calendar, escape, fold
+from tests.clock import at
 from tests.public_pages.conftest import SELECTED_TITLE, UNSELECTED_TITLE
 
 SEOUL = datetime.timezone(datetime.timedelta(hours=9))
@@ -55,6 +56,8 @@ def test_the_feed_has_every_published_call_s_phases_and_no_applicant(public_worl
     assert sorted(uids) == sorted(f"call-{call.pk}-{k}@testserver" for k in
                                   ("consulting", "deadline", "review", "announcement"))
     assert unfolded.count("BEGIN:VEVENT") == unfolded.count("DTSTAMP:") == 4
-    assert "DTSTART:20270129T090000Z" in unfolded  # 18:00 in Seoul
+    # The factory's deadline, 2027-01-29 18:00 in Seoul as written (tests/clock.py), in UTC.
+    deadline = at(2027, 1, 29, 18, 0).astimezone(datetime.UTC)
+    assert f"DTSTART:{deadline:%Y%m%dT%H%M%S}Z" in unfolded
     for secret in (SELECTED_TITLE, UNSELECTED_TITLE, public_world["draft"].title, "발표평가", "presentation"):
         assert secret not in unfolded
