@@ -711,6 +711,7 @@ PAYLOADS = {
     "agreements:payment_record": lambda w: {"paid_on": "2023-04-01", "amount_won": "1,000,000", "reference": "T-1"},
     "agreements:carry_over_decide": lambda w: {"action": "approve", "confirm": "yes"},
     # --- settlement ---
+    "agreements:settlement_open": lambda w: {},
     "agreements:settlement_item_add": lambda w: {"item-source": "national", "item-category": "personnel",
                                                  "item-amount_won": "1,000,000", "item-reason": "증빙 누락"},
     "agreements:settlement_item_remove": lambda w: {"reason": "증빙 확인"},
