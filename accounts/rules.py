@@ -570,17 +570,11 @@ rules.add_perm("proposals.edit_theme", is_official & is_theme_participant & them
 rules.add_perm("proposals.manage_theme_regions", is_official & is_theme_lead & theme_discovery_open)
 
 
-@rules.predicate
-def theme_selection_open(user, theme):
-    from programmes.models import PlanningPhase
-
-    return theme is not None and theme.call.planning_phase_refusal(PlanningPhase.SELECTION) is None
-
-
-# Phase 2: the lead region selects the final theme, every partner region signs it off (while selection is open).
+# Phase 2: the lead region selects the final theme, every partner region signs it off; only while selection
+# is open (the service's window check, which knows the instant of the act, as for dropping a theme).
 rules.add_perm("proposals.record_opinion", is_official)
-rules.add_perm("proposals.select_theme", is_official & is_theme_lead & theme_selection_open)
-rules.add_perm("proposals.sign_off_selection", is_official & is_theme_participant & theme_selection_open)
+rules.add_perm("proposals.select_theme", is_official & is_theme_lead)
+rules.add_perm("proposals.sign_off_selection", is_official & is_theme_participant)
 rules.add_perm("proposals.view_all_opinions", is_staff_member)
 # Phase 3: the lead region turns its signed-off final theme into the proposal draft.
 rules.add_perm("proposals.draft_from_theme", is_official & is_theme_lead)

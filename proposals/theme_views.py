@@ -135,6 +135,7 @@ def _selection_context(request, call, *, opinion_form=None, select_form=None):
     led = own.filter(lead_region_id=user.region_id, status=ThemeStatus.CANDIDATE)
     selected = next((t for t in own if t.status == ThemeStatus.SELECTED), None)
     has_advice = services.advice_exists(call, user.region_id)
+    refusal = call.planning_phase_refusal(PlanningPhase.SELECTION)
     return {
         "call": call, "themes": own, "selected": selected,
         "selection": getattr(selected, "selection", None) if selected else None,
@@ -143,11 +144,12 @@ def _selection_context(request, call, *, opinion_form=None, select_form=None):
         "select_form": select_form or ThemeSelectionForm(themes=led, advice=has_advice),
         # The experts' consolidated advice on the region's themes (evaluations, through proposals.advice).
         "advice": advice.selection_advice(user=user, call=call, themes=list(own)),
-        "can_select": selected is None and led.exists() and all(
+        "can_select": refusal is None and selected is None and led.exists() and all(
             user.has_perm("proposals.select_theme", t) for t in led[:1]),
-        "can_sign": selected is not None and user.has_perm("proposals.sign_off_selection", selected) and any(
+        "can_sign": refusal is None and selected is not None and user.has_perm("proposals.sign_off_selection",
+                                                                               selected) and any(
             r.region_id == user.region_id and r.signed_off_at is None for r in selected.regions.all()),
-        "refusal": call.planning_phase_refusal(PlanningPhase.SELECTION),
+        "refusal": refusal,
         "can_draft": selected is not None and user.has_perm("proposals.draft_from_theme", selected) and all(
             r.signed_off_at for r in selected.regions.all()),
     }

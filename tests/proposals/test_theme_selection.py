@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.models import Region
-from proposals.models import OpinionGathering, ThemeStatus
+from programmes.models import PlanningPhase, Region
+from proposals.models import CandidateTheme, OpinionGathering, ThemeStatus
 from proposals.services import themes
 from tests.factories import CallFactory
 from tests.login import log_in
@@ -117,6 +117,30 @@ def test_after_selection_closes_nothing_can_be_selected(official, call, two_them
     with pytest.raises(ValidationError):
         themes.opinion_record(actor=official, call=call, kind="meeting", held_on=datetime.date(2026, 11, 1),
                               participants="x", summary="y", now=after)
+    # The window is the service's, at the instant of the act (the rule says who, not when).
+    with pytest.raises(ValidationError) as refused:
+        themes.theme_select(actor=official, call=call, theme=two_themes[0], reason="늦은 선택", now=after)
+    assert refused.value.messages == [call.planning_phase_refusal(PlanningPhase.SELECTION, now=after)]
+    assert official.has_perm("proposals.select_theme", two_themes[0])
+    assert not CandidateTheme.objects.filter(pk=two_themes[0].pk, status=ThemeStatus.SELECTED).exists()
+
+
+def test_once_selection_closed_the_page_offers_no_selection(client, official):
+    today = timezone.localdate()
+
+    def day(n):
+        return today + datetime.timedelta(days=n)
+
+    call = CallFactory(planning_start=day(-60), discovery_end=day(-30), selection_end=day(-2), planning_end=day(30),
+                       consulting_start=day(-60), consulting_end=day(35),
+                       submission_deadline=datetime.datetime.combine(day(40), datetime.time(18), tzinfo=SEOUL),
+                       review_start=day(45), review_end=day(50), announcement_date=day(60))
+    discovering = datetime.datetime.combine(day(-40), datetime.time(10), tzinfo=SEOUL)
+    theme = themes.theme_create(actor=official, call=call, fields=FIELDS, partners=[], now=discovering)
+    english(client, official)
+    html = client.get(reverse("proposals:selection", args=[call.pk])).content.decode()
+    assert 'id="selection-closed"' in html and 'id="theme-select"' not in html
+    assert official.has_perm("proposals.select_theme", theme)  # who may; the window says when
 
 
 def test_another_region_cannot_open_the_selection_page_of_a_call_it_is_not_eligible_for(client, outsider_official,
