@@ -9,13 +9,32 @@ from programmes.categories import SpendingCategory
 from projects.models import Project
 from projects.selectors import projects_visible_to
 
-from .models import Agreement, AgreementLine, AgreementParty, AgreementState, AgreementVersion, Amendment, FundSource
+from .models import (
+    Agreement,
+    AgreementLine,
+    AgreementParty,
+    AgreementState,
+    AgreementVersion,
+    Amendment,
+    FundSource,
+    Settlement,
+    SettlementState,
+)
 
 
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
     """The agreements of the projects the user sees (projects' own visibility: staff all, an official
     their region's projects once their call's results are announced, experts none)."""
     return Agreement.objects.filter(project__in=projects_visible_to(user=user).values("pk"))
+
+
+def settlements_visible_to(*, user) -> QuerySet[Settlement]:
+    """The year-end settlements the user may read: those of the agreements they see; a draft stays with staff
+    (the rule agreements.view_settlement says the same of one settlement)."""
+    settlements = Settlement.objects.filter(agreement__in=agreements_visible_to(user=user).values("pk"))
+    if not user.has_perm("agreements.list_settlements"):
+        settlements = settlements.exclude(state=SettlementState.DRAFT)
+    return settlements
 
 
 def version_for(*, user, pk: int) -> AgreementVersion:

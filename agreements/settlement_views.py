@@ -36,7 +36,7 @@ def _agreement(request, pk) -> Agreement:
 def _settlement(request, pk) -> Settlement:
     """A settlement the user may see, else 404 (a draft is staff's only)."""
     settlement = get_object_or_404(
-        Settlement.objects.filter(agreement__in=selectors.agreements_visible_to(user=request.user))
+        selectors.settlements_visible_to(user=request.user)
         .select_related("agreement__project__proposal__call", "agreement__project__proposal__lead_region"), pk=pk)
     if not request.user.has_perm("agreements.view_settlement", settlement):
         raise Http404

@@ -3,11 +3,12 @@ agreement version — year, source (national, or local funds of a region) — wi
 period. Visibility: the agreements of the projects the user sees (agreements.selectors), narrowed by the
 proposal list's filters."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementLine, AgreementState, FundSource
-from agreements.selectors import agreements_visible_to
+from agreements.models import AgreementLine, AgreementState, FundSource, SettlementItem, SettlementRepayment, SettlementState
+from agreements.selectors import agreements_visible_to, settlements_visible_to
 from programmes.categories import SpendingCategory
 
 from .datasets import DATE, DATETIME, INT, TEXT, WON, Column, Dataset, _label, _named, register, visible_proposals
@@ -107,5 +108,52 @@ register(Dataset(
         Column("paid", _("Amount paid (won)"), WON, width=18),
         Column("last_paid_on", _("Last paid on"), DATE, width=12),
         Column("overdue", _("Overdue"), value=_overdue, width=10),
+    ),
+))
+
+
+# --- settlements --- One row per year-end settlement (정산): the project year, its state, the amounts to return
+# (national funds to the ministry, local funds to the regions), the disallowed total, what was repaid, the due
+# date and when it was proposed, confirmed and closed. Visibility: agreements.selectors.settlements_visible_to
+# (a draft stays with staff).
+
+
+def _settlement_rows(*, user, filters: dict) -> QuerySet:
+    def total(model, field="amount_won"):
+        return Coalesce(Subquery(model.objects.filter(settlement=OuterRef("pk")).values("settlement")
+                                 .annotate(t=Sum(field)).values("t")[:1]), 0)
+
+    return (
+        settlements_visible_to(user=user)
+        .filter(agreement__project__proposal__in=visible_proposals(user=user, filters=filters).values("pk"))
+        .annotate(disallowed=total(SettlementItem), repaid=total(SettlementRepayment))
+        .order_by("agreement__project__proposal__call__year", "agreement__project__proposal_id", "year")
+        .values("pk", "agreement__project__proposal_id", "agreement__project__proposal__call__year",
+                "agreement__project__proposal__title_ko", "year", "state", "national_due_won", "local_due_won",
+                "disallowed", "repaid", "due_on", "proposed_at", "confirmed_at", "closed_at")
+    )
+
+
+register(Dataset(
+    key="settlements", label=_("Year-end settlements"),
+    description=_("One row per year-end settlement of a project year: its state, the national and local funds to "
+                  "return, the disallowed total, the amount repaid, the repayment due date and when it was "
+                  "proposed, confirmed and closed."),
+    perm="reports.export_settlements", rows=_settlement_rows,
+    columns=(
+        Column("reference", _("Reference"), value=lambda r, c: (
+            f"MEGA-{r['agreement__project__proposal__call__year']}-{r['agreement__project__proposal_id']:04d}-A"),
+            width=20),
+        Column("agreement__project__proposal__title_ko", _("Project"), TEXT, width=40),
+        Column("year", _("Year"), INT, width=7),
+        Column("state", _("State"), value=_label("state", SettlementState.choices), width=14),
+        Column("national_due_won", _("National funds to return (won)"), WON, width=18),
+        Column("local_due_won", _("Local funds to return (won)"), WON, width=18),
+        Column("disallowed", _("Disallowed (won)"), WON, width=18),
+        Column("repaid", _("Repaid (won)"), WON, width=18),
+        Column("due_on", _("Repayment due date"), DATE, width=12),
+        Column("proposed_at", _("Proposed at"), DATETIME, width=17),
+        Column("confirmed_at", _("Confirmed at"), DATETIME, width=17),
+        Column("closed_at", _("Closed at"), DATETIME, width=17),
     ),
 ))

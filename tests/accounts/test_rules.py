@@ -897,11 +897,12 @@ PAYMENT_COLUMNS = [
     ("agreements.request_carry_over", "agreement"),
     ("agreements.decide_carry_over", "carry-over"),
     ("reports.export_payments", None),
+    ("reports.export_settlements", None),
 ]
-PAYMENT_TABLE = {"official": (Y, N, N, Y, N, Y, N, Y), "partner_official": (Y, N, N, N, Y, N, N, Y),
-                 "outsider_official": (N, N, N, N, N, N, N, Y), "expert": (N, N, N, N, N, N, N, N),
-                 "ministry": (Y, Y, Y, N, N, N, Y, Y), "admin_user": (Y, Y, Y, N, N, N, Y, Y),
-                 "anonymous": (N, N, N, N, N, N, N, N)}
+PAYMENT_TABLE = {"official": (Y, N, N, Y, N, Y, N, Y, Y), "partner_official": (Y, N, N, N, Y, N, N, Y, Y),
+                 "outsider_official": (N, N, N, N, N, N, N, Y, Y), "expert": (N, N, N, N, N, N, N, N, N),
+                 "ministry": (Y, Y, Y, N, N, N, Y, Y, Y), "admin_user": (Y, Y, Y, N, N, N, Y, Y, Y),
+                 "anonymous": (N, N, N, N, N, N, N, N, N)}
 COLUMNS = COLUMNS + PAYMENT_COLUMNS
 TABLE = {role: TABLE[role] + PAYMENT_TABLE[role] for role in TABLE}
 
