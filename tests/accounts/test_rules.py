@@ -907,6 +907,20 @@ COLUMNS = COLUMNS + PAYMENT_COLUMNS
 TABLE = {role: TABLE[role] + PAYMENT_TABLE[role] for role in TABLE}
 
 
+# --- settlement --- Year-end settlements (the agreement's, before any is opened: no draft is shown to the
+# regions) and a call's amendment thresholds: staff.
+SETTLEMENT_COLUMNS = [(perm, "agreement") for perm in (
+    "agreements.view_settlement", "agreements.edit_settlement", "agreements.answer_settlement",
+    "agreements.confirm_settlement", "agreements.record_recovery", "agreements.download_settlement")] + [
+    ("agreements.list_settlements", None), ("agreements.change_amendment_policy", None)]
+SETTLEMENT_TABLE = {"official": (N, N, N, N, N, Y, N, N), "partner_official": (N, N, N, N, N, Y, N, N),
+                    "outsider_official": (N,) * 8, "expert": (N,) * 8,
+                    "ministry": (Y, Y, N, Y, Y, Y, Y, Y), "admin_user": (Y, Y, N, Y, Y, Y, Y, Y),
+                    "anonymous": (N,) * 8}
+COLUMNS = COLUMNS + SETTLEMENT_COLUMNS
+TABLE = {role: TABLE[role] + SETTLEMENT_TABLE[role] for role in TABLE}
+
+
 # --- feasibility --- Expert groups and feasibility reviews of candidate themes: staff manage them; an expert
 # lists their reviews, reads the theme and writes only after declaring no conflict on their own review; the
 # regions taking part in a theme (and staff) read the consolidated advice on it.
