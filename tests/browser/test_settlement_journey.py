@@ -79,9 +79,14 @@ def test_staff_settle_a_year_the_region_accepts_and_a_second_staff_member_confir
     move(page, "move-confirm")
     settlement.refresh_from_db()
     assert settlement.state == SettlementState.CONFIRMED and settlement.amount_due_won > 0
-    page.reload()
-    expect(page.locator("#download-statement")).to_be_visible(timeout=60_000)
-    expect(page.locator("#download-notice")).to_be_visible(timeout=60_000)
+    # The worker builds both PDFs; the page shows their links once built (reloaded as a person would).
+    for _attempt in range(60):
+        page.reload()
+        if page.locator("#download-statement").count() and page.locator("#download-notice").count():
+            break
+        page.wait_for_timeout(1_000)
+    expect(page.locator("#download-statement")).to_be_visible()
+    expect(page.locator("#download-notice")).to_be_visible()
     check_accessibility(page, "settlement-journey-04-confirmed")
     for kind in ("statement", "notice"):
         with page.expect_download() as download:
