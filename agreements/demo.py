@@ -12,10 +12,11 @@ one: Jeonbuk's second national instalment of 2025 stays unpaid, so it is overdue
 official carries unspent 2023 national funds into 2024 (within the call's limit and the reported unspent funds),
 approved by `ministry2`.
 
-Settlement (정산): Chungnam's 2023 (its report accepted, part of its national funds carried into 2024) is settled —
-`ministry` opens it and marks one disallowed item (national materials without a tax invoice), proposes it, Chungnam's
-official accepts, `ministry2` confirms it (four eyes; the statement and the repayment notice built by the worker),
-and `ministry` records the repayment in full (closed).
+Settlement (정산): every project's 2023 and 2024 (their reports accepted) are settled — `ministry` opens and
+proposes each, the lead region's official accepts, `ministry2` confirms (four eyes; the statement, and the repayment
+notice when money is due, built by the worker), and `ministry` records whatever is due as repaid in full by the end
+of June of the next year (closed). Chungnam's 2023 (part of its national funds carried into 2024) carries one
+disallowed item (national materials without a tax invoice).
 Idempotent."""
 
 from accounts.models import User
@@ -118,35 +119,46 @@ DISALLOWED_REASON = ("재료비 중 시약 구입 1건(12,000,000원)은 세금�
 
 
 def _settlement(ministry, ministry2) -> None:
+    """Every 2023 project's 2023 and 2024 settled (their reports are accepted); Chungnam's 2023 carries the
+    disallowed item. Whatever a settlement finds due is repaid in full by the end of June of the next year."""
+    agreements = (Agreement.objects.filter(project__proposal__call__programme__code="mega",
+                                           project__proposal__call__year=2023)
+                  .select_related("project__proposal__lead_region").order_by("pk"))
+    for agreement in agreements:
+        lead = agreement.project.proposal.lead_region.code
+        for year in (2023, 2024):
+            _settle_year(agreement, year, ministry, ministry2, disallowed=lead == "chungnam" and year == 2023)
+
+
+def _settle_year(agreement: Agreement, year: int, ministry, ministry2, *, disallowed: bool) -> None:
     import datetime
 
     from core.todos import seoul_today
 
-    agreement = (Agreement.objects.filter(project__proposal__call__programme__code="mega",
-                                          project__proposal__call__year=2023,
-                                          project__proposal__lead_region__code="chungnam")
-                 .select_related("project__proposal").first())
-    if agreement is None or not agreement.project.reports.filter(year=2023, state="accepted").exists():
+    if not agreement.versions.filter(state=AgreementState.IN_FORCE).exists() or \
+            not agreement.project.reports.filter(year=year, state="accepted").exists():
         return
-    settlement = Settlement.objects.filter(agreement=agreement, year=2023).first()
+    official = User.objects.get(username=f"official-{agreement.project.proposal.lead_region.code}")
+    settlement = Settlement.objects.filter(agreement=agreement, year=year).first()
     if settlement is None:
-        settlement = settlement_service.settlement_open(actor=ministry, agreement=agreement, year=2023)
-        settlement_service.item_add(actor=ministry, settlement=settlement, source=FundSource.NATIONAL,
-                                    category="materials", amount_won=12_000_000, reason=DISALLOWED_REASON)
+        settlement = settlement_service.settlement_open(actor=ministry, agreement=agreement, year=year)
+        if disallowed:
+            settlement_service.item_add(actor=ministry, settlement=settlement, source=FundSource.NATIONAL,
+                                        category="materials", amount_won=12_000_000, reason=DISALLOWED_REASON)
     if settlement.state == SettlementState.DRAFT:
         settlement = settlement_service.settlement_propose(actor=ministry, settlement=settlement)
     if settlement.state == SettlementState.PROPOSED:
         settlement = settlement_service.settlement_answer(
-            actor=User.objects.get(username="official-chungnam"), settlement=settlement, accept=True,
-            reasons="불인정 사유를 확인하였으며 반환하겠습니다.")
+            actor=official, settlement=settlement, accept=True,
+            reasons="불인정 사유를 확인하였으며 반환하겠습니다." if disallowed else "정산 결과를 확인하였습니다.")
     if settlement.state == SettlementState.ACCEPTED:
         settlement = settlement_service.settlement_confirm(actor=ministry2, settlement=settlement)
     if settlement.state == SettlementState.CONFIRMED:
         national, local = settlement_service.repaid_of(settlement)
-        paid_on = min(datetime.date(2024, 6, 28), seoul_today())
+        paid_on = min(datetime.date(year + 1, 6, 28), seoul_today())
         for source, due, repaid in ((FundSource.NATIONAL, settlement.national_due_won, national),
                                     (FundSource.LOCAL, settlement.local_due_won, local)):
             if due > repaid:
                 settlement_service.recovery_record(actor=ministry, settlement=settlement, source=source,
                                                    paid_on=paid_on, amount_won=due - repaid,
-                                                   reference=f"국고반환-2023-{agreement.pk:03d}")
+                                                   reference=f"국고반환-{year}-{agreement.pk:03d}")
