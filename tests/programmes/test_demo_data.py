@@ -1,19 +1,19 @@
-"""What `manage.py seed_demo` loads (README "Demo accounts"), seeded once for the module.
+"""What `manage.py seed_demo` loads (README "Demo accounts"), seeded once per test process (the `demo` fixture).
 
 The tests only read; each one still runs in its own transaction, rolled back.
 """
 
-from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
 from accounts.models import Role, User
 from evaluations.models import ExpertProfile
 from programmes.models import Call, CallStatus
+from tests.demo_snapshot import demo_data
 
 EXPERTS = [f"expert{n}" for n in range(1, 43)]  # eight hand-written, 34 generated (issue 16)
 DEMO_USERNAMES = [
@@ -27,14 +27,14 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once in a transaction that is rolled back after the module."""
+    """The demo data, in a transaction that is rolled back after the module: seeded by the first module of the
+    test process that asks, put back from its snapshot for the next ones (tests/demo_snapshot.py)."""
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_HASHER, ALLOW_DEMO_DATA=True),
         transaction.atomic(),
     ):
-        call_command("seed_demo", stdout=StringIO())
-        yield
+        yield demo_data(settings, "rolled-back")  # what seed_demo printed
         transaction.set_rollback(True)
 
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from evaluations.models import ExpertProfile
 from programmes.models import Call, RubricCriterion
+from tests.programmes.test_demo_data import demo  # noqa: F401  (the demo, seeded once per test process)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,7 @@ def snapshot() -> dict:
     }
 
 
-def test_running_it_twice_gives_the_same_data():
-    seed_demo()
+def test_running_it_twice_gives_the_same_data(demo):  # noqa: F811
     first = snapshot()
     # 2027: three guidelines, five candidate themes, Chungnam + Jeonbuk's and Busan's selections; 2023: each of
     # the five real projects' final theme and its selection (their origin)
@@ -80,8 +80,7 @@ def test_running_it_twice_gives_the_same_data():
     assert snapshot() == first
 
 
-def test_a_second_run_keeps_a_changed_password():
-    seed_demo()
+def test_a_second_run_keeps_a_changed_password(demo):  # noqa: F811
     user = User.objects.get(username="official-gwangju")
     user.set_password("changed-by-the-user-2027")
     user.save()
@@ -91,6 +90,7 @@ def test_a_second_run_keeps_a_changed_password():
 
 def test_it_is_refused_when_demo_data_is_not_allowed(settings):
     settings.ALLOW_DEMO_DATA = False
+    before = User.objects.count()
     with pytest.raises(CommandError, match="demo1234"):
         seed_demo()
-    assert User.objects.count() == 0
+    assert User.objects.count() == before  # nothing written

@@ -10,13 +10,13 @@ from django.urls import reverse
 from accounts.models import User
 from proposals.models import CandidateTheme, KeyPatent, PatentAnalysis, Proposal, ThemeSelection
 from tests.login import log_in
+from tests.programmes.test_demo_data import demo  # noqa: F401  (the demo, seeded once per test process)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_the_demo_has_busan_s_answered_patent_analysis_and_the_2023_origins(settings, client):
     settings.ALLOW_DEMO_DATA = True
-    call_command("seed_demo", stdout=StringIO())
     busan = Proposal.objects.get(call__year=2027, title_ko="부산 해양 모빌리티 실증 플랫폼 구축")
     assert busan.origin_theme.title_ko == "친환경 선박 자율운항 실증"
     analysis = PatentAnalysis.objects.get(proposal=busan)

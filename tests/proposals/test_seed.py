@@ -21,6 +21,7 @@ from proposals.models import (
     Stage,
     VersionKind,
 )
+from tests.programmes.test_demo_data import demo  # noqa: F401  (the demo, seeded once per test process)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,9 @@ TITLES_2023 = [
 
 
 @pytest.fixture
-def seeded(settings):
-    settings.ALLOW_DEMO_DATA = True
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(demo):  # noqa: F811
+    """What seed_demo printed; the demo itself is seeded once per test process (tests/demo_snapshot.py)."""
+    return demo
 
 
 def regions_of(proposal) -> list[str]:
@@ -123,6 +122,7 @@ def everything() -> dict:
 
 
 def test_running_seed_demo_again_creates_nothing_new(seeded, settings):
+    settings.ALLOW_DEMO_DATA = True
     first = everything()
     out = StringIO()
     call_command("seed_demo", stdout=out)
