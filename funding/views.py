@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from proposals.selectors import participations_of, proposal_for
 from . import selectors, services
 from .forms import DecisionForm, ScenarioCreateForm, ScenarioForm, SelectionForm
 from .models import DecisionState, LetterBatch, LetterStatus, Scenario
+
+COMPARE_PAGE = 50  # rows per page when the compare page lists only the differences
 
 
 @require_safe
@@ -356,15 +359,35 @@ def scenario_decide(request, pk):
 @require_safe
 @login_required
 def scenario_compare(request, pk):
-    """Two scenarios of the call side by side, every difference marked in words."""
+    """Two scenarios of the call side by side, every difference marked in words. A long ranking shows
+    the window around the cut line the scenario page shows (with "show more"), or only the rows that
+    differ, a page at a time; the difference count and each scenario's totals cover every row."""
     call = _call_for_scenarios(request, pk)
     chosen = [get_object_or_404(call.funding_scenarios, pk=parse_id(request.GET.get(k, "")) or 0) for k in "ab"]
     ranking = selectors.call_ranking(call)
-    a, b = (services.scenario_figures(s, ranking) for s in chosen)
-    rows = [{"a": ra, "b": rb, "differs": (ra["choice"], ra["amount"] if ra["choice"] == "select" else None)
-             != (rb["choice"], rb["amount"] if rb["choice"] == "select" else None)}
-            for ra, rb in zip(a["rows"], b["rows"], strict=True)]
+    differing = services.scenario_differences(*chosen, ranking)
+    only = request.GET.get("only") == "differences"
+    asked = [None if (v := parse_id(request.GET.get(k, ""))) is None else min(v, len(ranking)) for k in ("above", "below")]
+    above, below = (services.WINDOW if v is None else v for v in asked)
+    window, page_obj = None, None
+    if only:
+        page_obj = Paginator(differing, COMPARE_PAGE).get_page(request.GET.get("page"))
+        places = list(page_obj.object_list)
+    else:
+        start, end = services.scenario_window(ranking, above=asked[0], below=asked[1])
+        places = range(start, end)
+        outside = sum(1 for i in differing if not start <= i < end)
+        window = {"first": start + 1, "last": end, "ranked": len(ranking), "above": above, "below": below,
+                  "whole": start == 0 and end == len(ranking), "outside": outside,
+                  "more_above": above + services.WINDOW_STEP if start > 0 else None,
+                  "more_below": below + services.WINDOW_STEP if end < len(ranking) else None}
+    shown = {ranking[i]["proposal_id"] for i in places}
+    a, b = (services.scenario_figures(s, ranking, shown=shown) for s in chosen)
+    differs = set(differing)
+    rows = [{"a": a["rows"][i], "b": b["rows"][i], "differs": i in differs} for i in places]
     return render(request, "funding/scenario_compare.html", {
         "call": call, "first": chosen[0], "second": chosen[1], "a": a, "b": b, "rows": rows,
-        "differences": sum(r["differs"] for r in rows),
+        "differences": len(differing), "only": only, "window": window, "page_obj": page_obj,
+        "small": len(ranking) <= services.WINDOW_SMALL,
+        "pair": urlencode({"a": chosen[0].pk, "b": chosen[1].pk}),
     })

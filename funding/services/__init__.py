@@ -22,10 +22,12 @@ from .letters import (  # noqa: F401
 )
 from .scenarios import (  # noqa: F401, E402
     WINDOW,
+    WINDOW_SMALL,
     WINDOW_STEP,
     line_plan,
     scenario_create,
     scenario_decide,
+    scenario_differences,
     scenario_figures,
     scenario_save,
     scenario_window,

@@ -81,6 +81,22 @@ def scenario_window(ranking: list[dict], *, above: int | None = None, below: int
     return max(0, cut - max(0, above)), min(len(ranking), cut + max(0, below))
 
 
+def scenario_differences(first: Scenario, second: Scenario, ranking: list[dict]) -> list[int]:
+    """The places (indexes into `ranking`) where two scenarios differ: the choice, or the amount of a
+    selected proposal (its request unless changed). Reads the two scenarios' lines only, so the compare
+    page counts every difference of a long ranking while it shows a window of it."""
+    def choices(scenario):
+        lines = {pid: (choice, amount) for pid, choice, amount in
+                     scenario.lines.values_list("proposal_id", "choice", "amount_won")}
+        out = []
+        for r in ranking:
+            choice, amount = lines.get(r["proposal_id"], (C.NONE, None))
+            out.append((choice, (r["requested"] if amount is None else amount) if choice == C.SELECT else None))
+        return out
+
+    return [i for i, (a, b) in enumerate(zip(choices(first), choices(second), strict=True)) if a != b]
+
+
 def scenario_figures(scenario: Scenario, ranking: list[dict], *, shown=None) -> dict:
     """The scenario over the call's ranking (funding.selectors.call_ranking): a row per ranked
     proposal with its choice, amount, the call's rules' problems when selected, and the totals —

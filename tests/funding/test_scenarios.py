@@ -335,3 +335,43 @@ def test_the_scenario_page_shows_a_window_and_its_totals_and_saving_count_every_
     assert lines[five["C"].pk] == lines[five["E"].pk] == (ScenarioChoice.NONE, None)
     # Show more: the whole ranking of five.
     assert len(client.get(url, {"above": "1", "below": "51"}).context["rows"]) == 5
+
+
+def test_scenario_differences_count_choices_and_the_amounts_of_selected_proposals_only(call, five, ministry):
+    rank = ranking(call)
+    first = services.scenario_create(actor=ministry, call=call, name="가", top=2, ranking=rank)  # A, B
+    second = services.scenario_create(actor=ministry, call=call, name="나", top=2, ranking=rank)
+    assert services.scenario_differences(first, second, rank) == []
+    # B's amount typed as its own request, C reserved, and D's amount changed while not selected: no difference.
+    services.scenario_save(actor=ministry, scenario=second, name="나", notes="", ranking=rank, lines={
+        five["B"].pk: (ScenarioChoice.SELECT, rank[1]["requested"]), five["C"].pk: (ScenarioChoice.RESERVE, None),
+        five["D"].pk: (ScenarioChoice.NONE, 10 * EOK)})
+    assert services.scenario_differences(first, second, rank) == [2]  # C only
+    services.scenario_save(actor=ministry, scenario=second, name="나", notes="", ranking=rank,
+                           lines={five["A"].pk: (ScenarioChoice.SELECT, 40 * EOK)})
+    assert services.scenario_differences(first, second, rank) == [0, 2]
+
+
+def test_the_compare_page_shows_the_window_or_only_the_differences_and_counts_every_row(client, call, five, ministry):
+    call.envelope_won = 100 * EOK  # the cut line above B
+    call.save(update_fields=["envelope_won"])
+    rank = ranking(call)
+    first = services.scenario_create(actor=ministry, call=call, name="가", ranking=rank)  # A
+    second = services.scenario_create(actor=ministry, call=call, name="나", ranking=rank)
+    services.scenario_save(actor=ministry, scenario=second, name="나", notes="", ranking=rank,
+                           lines={five["E"].pk: (ScenarioChoice.SELECT, 20 * EOK)})  # far below the line
+    log_in(client, ministry)
+    url = reverse("funding:scenario_compare", args=[call.pk])
+    pair = {"a": first.pk, "b": second.pk}
+    page = client.get(url, {**pair, "above": "1", "below": "1"})
+    html = page.content.decode()
+    assert [r["a"]["proposal_id"] for r in page.context["rows"]] == [five["A"].pk, five["B"].pk]
+    assert "1 proposal differs between the two scenarios" in html  # E, outside the window
+    assert "1 difference lies outside them." in html and 'id="compare-show-more"' in html
+    assert page.context["b"]["total"] == 54 * EOK + 20 * EOK  # every row counted
+    only = client.get(url, {**pair, "only": "differences"})
+    assert [(r["a"]["proposal_id"], r["differs"]) for r in only.context["rows"]] == [(five["E"].pk, True)]
+    assert 'id="compare-only-differences"' in only.content.decode()
+    # The same scenario twice: nothing differs, and the page says so instead of an empty table.
+    same = client.get(url, {"a": first.pk, "b": first.pk, "only": "differences"})
+    assert same.context["rows"] == [] and "The two scenarios choose alike." in same.content.decode()
