@@ -318,7 +318,8 @@ def zone_member_remove(*, actor, member: ZonePanelMember) -> None:
     once they submitted scores or commented on one)."""
     require(actor, "evaluations.manage_panels")
     member = ZonePanelMember.objects.select_for_update().select_related("zone", "expert").get(pk=member.pk)
-    proposals = zone_proposals(member.call).get(member.zone_id, [])
+    # Every proposal the panel evaluated, decided ones too: a score given stays given after the selection.
+    proposals = zone_proposals(member.call, evaluated=True).get(member.zone_id, [])
     assignments = list(Assignment.objects.filter(expert=member.expert, kind=AssignmentKind.EVALUATION,
                                                  proposal__in=proposals).select_related("scoresheet"))
     for a in assignments:

@@ -182,6 +182,24 @@ def test_by_hand_a_member_gets_the_zone_proposals_they_may_score_and_members_sta
     assert not Assignment.objects.filter(expert=experts["bat"]).exists()
 
 
+def test_a_member_who_scored_stays_on_the_panel_after_the_selection_too(call, ministry, two_zones):
+    """Once the call is decided its proposals are no longer eligible; the scores still count."""
+    from django.utils import timezone
+
+    from evaluations.models import Scoresheet, ScoresheetState
+    from proposals.models import Proposal, ProposalState
+
+    honam, _yeongnam, (p1, p2, _p3) = two_zones
+    member = zone_member_add(actor=ministry, zone=honam, expert=ai("ai-1"))
+    assignment = Assignment.objects.get(expert=member.expert, proposal=p1)
+    Scoresheet.objects.create(assignment=assignment, state=ScoresheetState.SUBMITTED, submitted_at=timezone.now())
+    Proposal.objects.filter(pk__in=[p1.pk, p2.pk]).update(state=ProposalState.SELECTED)
+    with pytest.raises(ValidationError, match="already scored a proposal of this zone"):
+        zone_member_remove(actor=ministry, member=member)
+    assert ZonePanelMember.objects.filter(pk=member.pk).exists()
+    assert Assignment.objects.filter(expert=member.expert).count() == 2
+
+
 def test_by_hand_an_expert_sits_on_one_zone_panel_and_a_full_panel_takes_no_one(call, ministry, two_zones):
     honam, yeongnam, _proposals = two_zones
     a, b, c = ai("ai-1"), ai("ai-2"), ai("ai-3")
