@@ -94,6 +94,12 @@ def test_staff_build_compare_and_turn_a_scenario_into_decisions_that_another_app
     expect(page.locator("#difference-count")).to_be_visible()
     expect(page.locator("#compare-table tr.differs").first).to_contain_text(korean("Differs"))
     check_accessibility(page, "scenarios-03-compare")
+    # Only the rows that differ, every one of them marked.
+    with page.expect_navigation():
+        page.click("#compare-only-differences")
+    expect(page.locator("#compare-table tbody tr").first).to_be_visible()
+    assert page.locator("#compare-table tbody tr").count() == page.locator("#compare-table tr.differs").count()
+    check_accessibility(page, "scenarios-03b-compare-differences")
 
     # The first turned into decisions: prepared, not approved.
     page.goto(f"{portal}/funding/scenarios/{first.pk}/")
