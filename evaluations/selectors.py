@@ -170,9 +170,28 @@ def ranking_board(*, call, cooperation_type: str = "", normalised: bool = False,
 ZONE_RANKING_ROWS = 20  # per zone on the board; the full order is the overall ranking
 
 
+def per_data_version(name: str, build, *parts):
+    """`build()` once per data version (audit.version) and `parts`, then from the process's figures
+    cache: what a board shows beside its table (zones, rounds) is read as often as the table."""
+    key = ":".join(str(p) for p in (name, *parts, data_version()))
+    cache = caches["figures"]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, BOARD_CACHE_SECONDS)
+    return value
+
+
 def zone_ranking(*, call, cooperation_type: str = "", normalised: bool = False) -> list[dict]:
     """The ranking within each zone of the call ([] without zones): per zone, its proposals in the
-    overall ranking's order with their place in the zone and overall (the first ZONE_RANKING_ROWS)."""
+    overall ranking's order with their place in the zone and overall (the first ZONE_RANKING_ROWS).
+    Cached per data version."""
+    return per_data_version("zones", lambda: _zone_ranking(call=call, cooperation_type=cooperation_type,
+                                                           normalised=normalised),
+                            call.pk, cooperation_type or "-", int(normalised))
+
+
+def _zone_ranking(*, call, cooperation_type: str, normalised: bool) -> list[dict]:
     zones = list(call.zones.all())
     if not zones:
         return []
@@ -463,7 +482,12 @@ def _rounds_results(call, entries) -> tuple[list, dict]:
 
 def rounds_board(*, call) -> dict:
     """A two-round call's shortlist with each proposal's written score (as taken), presentation
-    score and combined score, best first (aggregation.rank_rounds); empty before it is taken."""
+    score and combined score, best first (aggregation.rank_rounds); empty before it is taken.
+    Cached per data version."""
+    return per_data_version("rounds", lambda: _rounds_board(call=call), call.pk)
+
+
+def _rounds_board(*, call) -> dict:
     from .models import ShortlistEntry
 
     entries = list(ShortlistEntry.objects.filter(call=call).select_related("proposal__lead_region"))

@@ -16,14 +16,12 @@ on a machine so busy that an operation's share ends before MAX_EXAMPLES cases, i
 had MIN_EXAMPLES, or the run fails saying so.
 """
 
-import io
 import time
 from collections import defaultdict
 
 import pytest
 import requests
 import schemathesis
-from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -38,6 +36,7 @@ from schemathesis.core.failures import FailureGroup
 
 from programmes.models import CallStatus
 from tests.api.tokens import token_for
+from tests.demo_snapshot import demo_data
 from tests.factories import AdminFactory, CallFactory, ExpertFactory, MinistryFactory, OfficialFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,7 +55,7 @@ def world(live_server, settings, reference_data):
     # Each token makes hundreds of requests a minute here: the per-token rate limit would answer
     # most of them 429 and leave the operations untested (a 429 fails the run below).
     settings.API_RATE_LIMIT_PER_MINUTE = 1_000_000
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_data(settings, "committed")  # seeded once per test process (tests/demo_snapshot.py)
     from programmes.models import Call, Region
 
     present = set(Call.objects.values_list("status", flat=True))

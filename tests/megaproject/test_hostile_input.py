@@ -618,19 +618,25 @@ def test_a_posted_part_that_is_not_an_id_of_the_report_is_a_404_never_a_500(sett
     assert results == dict.fromkeys(results, (404, True))
 
 
-@pytest.mark.parametrize("action", ["part", "save", "submit", "accept", "return", "attach"])
-def test_junk_in_every_field_of_a_report_action_is_never_a_server_error(settings, world, action):
-    """Each action posted to with junk everywhere: a refusal (or, for staff, the move), never a 500."""
-    who = "ministry" if action in ("accept", "return") else "owner"
-    client = browser(settings, world.people[who], raise_request_exception=False)
+REPORT_ACTIONS = ["part", "save", "submit", "accept", "return", "attach"]
+
+
+def test_junk_in_every_field_of_a_report_action_is_never_a_server_error(settings, world):
+    """Each action posted to with junk everywhere: a refusal (or, for staff, the move), never a 500.
+    One world for every action: each post is rolled back before the next."""
     junk = {name: ["1", "abc"] for name in ("part", "national", "local", "narrative", "revision", "confirm",
                                           "comment", "file", "op")}
     kpis = {f"{kind}-{pk}": "1e309" for kind in ("kpi", "note")
             for pk in world.project.reports.get(year=2023).kpi_results.values_list("pk", flat=True)}
-    with transaction.atomic():
-        response = client.post(url_of(world, f"projects:report_{action}"), {**junk, **kpis})
-        transaction.set_rollback(True)
-    assert response.status_code in (302, 400, 403, 404)
+    statuses = {}
+    for action in REPORT_ACTIONS:
+        who = "ministry" if action in ("accept", "return") else "owner"
+        client = browser(settings, world.people[who], raise_request_exception=False)
+        with transaction.atomic():
+            statuses[action] = client.post(url_of(world, f"projects:report_{action}"), {**junk, **kpis}).status_code
+            transaction.set_rollback(True)
+    assert {a: code in (302, 400, 403, 404) for a, code in statuses.items()} == dict.fromkeys(REPORT_ACTIONS, True), \
+        statuses
 
 
 # --- The split actions (panel, funding decision, stage round, plan): posted ids are the page's own or nothing ---
@@ -639,11 +645,10 @@ ROUND_IDS = {"round_assign": ("evaluation", "expert"), "round_unassign": ("assig
              "round_report": ("evaluation",)}
 
 
-@pytest.mark.parametrize("action", sorted(ROUND_IDS))
-def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(settings, world, action):
+def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(settings, world):
     """The split round views read every posted id through core.params.posted_id: anything but the id
     of one of the round's evaluations or assignments, or of an expert, is "no such object"; nothing
-    changes."""
+    changes. Every action, on one world."""
     rnd = world.stage_evaluation.round
     valid = {"evaluation": str(world.stage_evaluation.pk), "expert": str(world.people["unassigned_expert"].pk),
              "assignment": str(rnd.assignments.first().pk)}
@@ -651,11 +656,12 @@ def test_a_posted_id_that_is_not_one_of_the_round_s_is_a_404_never_a_500(setting
                "assignment": str(world.evaluation.pk)}  # the call's evaluation, not the round's
     client = browser(settings, world.people["ministry"], raise_request_exception=False)
     results = {}
-    for name in ROUND_IDS[action]:
-        for bad in [*BAD_IDS, foreign[name]]:
-            before = db_state()
-            response = client.post(url_of(world, f"projects:{action}"), {**valid, name: bad})
-            results[(name, bad)] = (response.status_code, db_state() == before)
+    for action in sorted(ROUND_IDS):
+        for name in ROUND_IDS[action]:
+            for bad in [*BAD_IDS, foreign[name]]:
+                before = db_state()
+                response = client.post(url_of(world, f"projects:{action}"), {**valid, name: bad})
+                results[(action, name, bad)] = (response.status_code, db_state() == before)
     assert results == dict.fromkeys(results, (404, True))
 
 
@@ -663,75 +669,78 @@ PANEL_IDS = {"panel_assign": "expert", "panel_unassign": "assignment", "panel_re
              "panel_chair": "assignment", "panel_override": "unsuitable"}
 
 
-@pytest.mark.parametrize("action", sorted(PANEL_IDS))
-def test_a_posted_id_that_is_not_one_of_the_proposal_s_panel_is_a_404_never_a_500(settings, world, action):
+def test_a_posted_id_that_is_not_one_of_the_proposal_s_panel_is_a_404_never_a_500(settings, world):
     """The split panel views read the posted expert, assignment or scoresheet through
     core.params.posted_id: anything but the id of an expert, or of the proposal's own
-    assignment or scoresheet, is "no such object"; nothing changes."""
+    assignment or scoresheet, is "no such object"; nothing changes. Every action, on one world."""
     foreign = {"expert": str(world.people["owner"].pk),  # not an expert
                "assignment": str(world.consulting.pk),  # another proposal's
                "scoresheet": str(10**9), "unsuitable": str(10**9)}
-    name = PANEL_IDS[action]
     client = browser(settings, world.people["ministry"], raise_request_exception=False)
     results = {}
-    for bad in [*BAD_IDS, foreign[name]]:
-        before = db_state()
-        response = client.post(url_of(world, f"evaluations:{action}"), {name: bad, "kind": "evaluation",
-                                                                        "reason": "의견 보완 요청"})
-        results[bad] = (response.status_code, db_state() == before)
+    for action, name in sorted(PANEL_IDS.items()):
+        for bad in [*BAD_IDS, foreign[name]]:
+            before = db_state()
+            response = client.post(url_of(world, f"evaluations:{action}"), {name: bad, "kind": "evaluation",
+                                                                            "reason": "의견 보완 요청"})
+            results[(action, bad)] = (response.status_code, db_state() == before)
     assert results == dict.fromkeys(results, (404, True))
 
 
-@pytest.mark.parametrize("action", ["approve", "letter"])
-def test_a_posted_decision_that_is_not_one_of_the_proposal_s_is_a_404_never_a_500(settings, world, action):
+def test_a_posted_decision_that_is_not_one_of_the_proposal_s_is_a_404_never_a_500(settings, world):
     """The split decision views read the posted decision through core.params.posted_id."""
     client = browser(settings, world.people["ministry"], raise_request_exception=False)
     results = {}
-    for bad in [*BAD_IDS, str(10**9)]:
-        before = db_state()
-        response = client.post(url_of(world, f"funding:decision_{action}"),
-                               {"decision": bad, "confirm": "yes", "language": "en"})
-        results[bad] = (response.status_code, db_state() == before)
+    for action in ("approve", "letter"):
+        for bad in [*BAD_IDS, str(10**9)]:
+            before = db_state()
+            response = client.post(url_of(world, f"funding:decision_{action}"),
+                                   {"decision": bad, "confirm": "yes", "language": "en"})
+            results[(action, bad)] = (response.status_code, db_state() == before)
     assert results == dict.fromkeys(results, (404, True))
 
 
-@pytest.mark.parametrize("action", [*(f"round_{a}" for a in ROUND_ACTIONS), *(f"plan_{a}" for a in PLAN_ACTIONS)])
-def test_junk_in_every_field_of_a_round_or_plan_action_is_never_a_server_error(settings, world, action):
+def test_junk_in_every_field_of_a_round_or_plan_action_is_never_a_server_error(settings, world):
     """Each action posted to with junk everywhere (two values per field, one of them not a number):
-    a refusal, a form shown back or the move, never a 500."""
-    who = "owner" if action in ("plan_save", "plan_submit") else "ministry"
-    client = browser(settings, world.people[who], raise_request_exception=False)
+    a refusal, a form shown back or the move, never a 500. One world: each post is rolled back."""
+    actions = [*(f"round_{a}" for a in ROUND_ACTIONS), *(f"plan_{a}" for a in PLAN_ACTIONS)]
     cells = [f"{kind}-{world.people['owner'].region_id}-{year}" for kind in ("national", "local")
              for year in world.plan.year_list]
     junk = {name: ["1", "abc"] for name in ("evaluation", "expert", "assignment", "confirm", "comment", "goals",
                                           "years", "revision", "op", *cells)}
-    with transaction.atomic():
-        response = client.post(url_of(world, f"projects:{action}"), junk)
-        transaction.set_rollback(True)
-    assert response.status_code in (302, 400, 403, 404)
+    statuses = {}
+    for action in actions:
+        who = "owner" if action in ("plan_save", "plan_submit") else "ministry"
+        client = browser(settings, world.people[who], raise_request_exception=False)
+        with transaction.atomic():
+            statuses[action] = client.post(url_of(world, f"projects:{action}"), junk).status_code
+            transaction.set_rollback(True)
+    assert {a: code in (302, 400, 403, 404) for a, code in statuses.items()} == dict.fromkeys(actions, True), statuses
 
 
 # --- Numbers that str.isdigit() accepts and int() refuses ----------------------------------------------
 
 
-@pytest.mark.parametrize("number", ["²", "¹²", "①", "٣", "１"])
-def test_a_digit_int_cannot_read_in_a_number_parameter_is_never_a_500(settings, world, editable, number):
+def test_a_digit_int_cannot_read_in_a_number_parameter_is_never_a_500(settings, world, editable):
     """"²".isdigit() is true yet int("²") fails: every number read from a request goes through
-    core.params, so such a value is "no such number", not a server error."""
+    core.params, so such a value is "no such number", not a server error. Every number on one world."""
     client = browser(settings, world.people["owner"], raise_request_exception=False)
-    requests = {
-        "create?call": client.get(reverse("proposals:create"), {"call": number}),
-        "compare?a": client.get(url_of(world, "proposals:compare"), {"a": number, "b": number}),
-        "sign_off revision": client.post(url_of(world, "proposals:sign_off"), {"revision": number}),
-        "goals expected_revision": client.post(form_url(world, editable, "proposals:step[goals]"),
-                                               {"expected_revision": number, "vision": "x", "goals": "y"}),
-        "round_create call": browser(settings, world.people["ministry"], raise_request_exception=False).get(
-            reverse("projects:round_create"), {"call": number, "stage_number": number}),
-        "proposal list call": client.get(reverse("proposals:list"), {"call": number}),
-        "project list call, stage": client.get(reverse("projects:list"), {"call": number, "stage": number}),
-        "call list year": client.get(reverse("programmes:call_list"), {"year": number}),
-    }
-    assert {name: r.status_code < 500 for name, r in requests.items()} == dict.fromkeys(requests, True)
+    staff = browser(settings, world.people["ministry"], raise_request_exception=False)
+    statuses = {}
+    for number in ["²", "¹²", "①", "٣", "１"]:
+        requests = {
+            "create?call": client.get(reverse("proposals:create"), {"call": number}),
+            "compare?a": client.get(url_of(world, "proposals:compare"), {"a": number, "b": number}),
+            "sign_off revision": client.post(url_of(world, "proposals:sign_off"), {"revision": number}),
+            "goals expected_revision": client.post(form_url(world, editable, "proposals:step[goals]"),
+                                                   {"expected_revision": number, "vision": "x", "goals": "y"}),
+            "round_create call": staff.get(reverse("projects:round_create"), {"call": number, "stage_number": number}),
+            "proposal list call": client.get(reverse("proposals:list"), {"call": number}),
+            "project list call, stage": client.get(reverse("projects:list"), {"call": number, "stage": number}),
+            "call list year": client.get(reverse("programmes:call_list"), {"year": number}),
+        }
+        statuses.update({(number, name): r.status_code for name, r in requests.items()})
+    assert {key: code < 500 for key, code in statuses.items()} == dict.fromkeys(statuses, True), statuses
 
 
 # --- What was typed survives, what was saved stays -----------------------------------------------
@@ -846,19 +855,21 @@ SEALED_PROBES = ["funded", "FUNDED", " funded", "funded ", "Funded", "selected",
                  "eligible", "funded' OR '1'='1", "under_review' OR 1=1 --", "pstate-funded", "%", "state", "-state"]
 
 
-@pytest.mark.parametrize("value", SEALED_PROBES)
-def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(settings, world, value):
+def test_a_tampered_state_filter_or_sort_never_tells_a_region_a_sealed_result(settings, world):
+    """Every probe on one world (they only read)."""
     client = browser(settings, world.people["owner"])
     export = reverse("reports:export", kwargs={"dataset": "proposals", "fmt": "csv"})
-    for params in ({"state": value}, {"sort": value}, {"state": value, "sort": "-state"}):
-        listed = client.get(reverse("proposals:list"), params)
-        assert listed.status_code == 200
-        shown = {p["id"]: p["shown_state"] for p in listed.context["page"].object_list}
-        assert shown.get(world.funded.pk) in (None, "under_review")
-        exported = client.get(export, params)
-        assert exported.status_code == 200
-        rows = list(csv.reader(io.StringIO(body_of(exported).lstrip("\ufeff"))))
-        assert {r[rows[0].index("State")] for r in rows[1:] if r[0] == str(world.funded.pk)} <= {"Under review"}
+    for value in SEALED_PROBES:
+        for params in ({"state": value}, {"sort": value}, {"state": value, "sort": "-state"}):
+            listed = client.get(reverse("proposals:list"), params)
+            assert listed.status_code == 200, params
+            shown = {p["id"]: p["shown_state"] for p in listed.context["page"].object_list}
+            assert shown.get(world.funded.pk) in (None, "under_review"), params
+            exported = client.get(export, params)
+            assert exported.status_code == 200, params
+            rows = list(csv.reader(io.StringIO(body_of(exported).lstrip("\ufeff"))))
+            assert {r[rows[0].index("State")] for r in rows[1:] if r[0] == str(world.funded.pk)} <= {
+                "Under review"}, params
     # Only the exact sealed value finds it, as "under review".
     found = client.get(reverse("proposals:list"), {"state": "under_review"}).context["page"].object_list
     assert world.funded.pk in {p["id"] for p in found}
