@@ -6,6 +6,7 @@ region's officials see a settlement once proposed; a draft, or another region's 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -256,7 +257,7 @@ def service_documents():
 def settlement_list(request):
     """Staff: the settlements of a call (the latest call with agreements by default), filtered by state."""
     require(request.user, "agreements.list_settlements")
-    calls = list(Call.objects.filter(proposals__project__agreement__isnull=False).distinct().order_by("-year", "-pk"))
+    calls = list(Call.objects.filter(Exists(Agreement.objects.filter(project__proposal__call=OuterRef("pk")))).order_by("-year", "-pk"))
     try:
         call_pk = int(request.GET.get("call") or (calls[0].pk if calls else 0))
     except ValueError:

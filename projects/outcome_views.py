@@ -4,12 +4,16 @@ projects.services.outcomes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,7 +24,7 @@ from programmes.models import Call, Region, StrategicIndustry, localized
 
 from . import selectors
 from .forms import OutcomeEvidenceForm, OutcomeForm, OutcomeReviewForm
-from .models import OutcomeEvidence, OutcomeKind, OutcomeState
+from .models import OutcomeEvidence, OutcomeKind, OutcomeState, Project
 from .services import lifecycle, outcomes
 
 PAGE_SIZE = 25
@@ -157,6 +161,24 @@ def outcome_dashboard(request):
     region's. Each grouping is one query (projects.selectors.outcome_dashboard)."""
     require(request.user, "projects.view_outcome_dashboard")
     f = selectors.outcome_filters(request.GET)
+    # The body (totals, chart, tables) is rendered once per person, filter, page, language and data version.
+    key = "{}:{}:{}".format(selectors.outcome_dashboard_key(user=request.user, **f), request.GET.get("page", "1"),
+                            get_language())
+    cache = caches["figures"]
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("projects/_outcome_dashboard_body.html",
+                                {"filtered": any(f.values()), **_outcome_body(request, f)}, request)
+        cache.set(key, body, selectors.OUTCOME_CACHE_SECONDS)
+    return render(request, "projects/outcome_dashboard.html", {
+        "f": f, "filtered": any(f.values()), "body": body,
+        "region_choices": Region.objects.all(), "industry_choices": StrategicIndustry.objects.all(),
+        "call_choices": Call.objects.filter(Exists(Project.objects.filter(proposal__call=OuterRef("pk")))).order_by("-year"),
+        "years": range(timezone.localdate().year, 2019, -1),
+    })
+
+
+def _outcome_body(request, f) -> dict:
     figures = selectors.outcome_dashboard(user=request.user, **f)
     regions = [{**r, "name": _named(r, "region__name")} for r in figures["by_region"]]
     industries = [{**r, "name": _named(r, "project__proposal__industry__name")} for r in figures["by_industry"]]
@@ -170,10 +192,4 @@ def outcome_dashboard(request):
         series=[_("Papers"), _("Patents"), _("Technology transfers"), _("Start-ups")],
         values=[[r["papers"], r["patents"], r["transfers"], r["startups"] or 0] for r in regions]),
         id_prefix="outcomes-region", empty_text=_("No outcomes reported yet."))
-    return render(request, "projects/outcome_dashboard.html", {
-        "f": f, "filtered": any(f.values()), "totals": figures["totals"], "regions": regions,
-        "industries": industries, "page": page, "chart": chart,
-        "region_choices": Region.objects.all(), "industry_choices": StrategicIndustry.objects.all(),
-        "call_choices": Call.objects.filter(proposals__project__isnull=False).distinct().order_by("-year"),
-        "years": range(timezone.localdate().year, 2019, -1),
-    })
+    return {"totals": figures["totals"], "regions": regions, "industries": industries, "page": page, "chart": chart}

@@ -249,21 +249,27 @@ def outcome_filters(params) -> dict:
 OUTCOME_CACHE_SECONDS = 300
 
 
+def outcome_dashboard_key(*, user, year="", region="", industry="", call="") -> str:
+    """What the outcomes dashboard's figures depend on: the person (what they see), the filters and the
+    data version. The page's rendered body is cached under it too (projects.outcome_views)."""
+    import hashlib
+
+    from audit.version import data_version
+
+    typed = hashlib.sha256(repr((year, region, industry, call)).encode()).hexdigest()[:24]  # typed by the user
+    return f"outcomes:{user.pk}:{typed}:{data_version()}"
+
+
 def outcome_dashboard(*, user, year="", region="", industry="", call=""):
     """The outcomes the user sees (rejected ones left out), filtered, as the totals (a dict) and lists
     of rows per region of the reporting region, per strategic industry and per project, each ONE
     grouped query whatever the number of projects. Worked out once per person, filter and data
     version (audit.version: every outcome entered or reviewed moves it), then read from the
     process's cache: at 2,000 projects each grouping reads every record."""
-    import hashlib
-
     from django.core.cache import caches
 
-    from audit.version import data_version
-
     cache = caches["figures"]
-    typed = hashlib.sha256(repr((year, region, industry, call)).encode()).hexdigest()[:24]  # typed by the user
-    key = f"outcomes:{user.pk}:{typed}:{data_version()}"
+    key = outcome_dashboard_key(user=user, year=year, region=region, industry=industry, call=call)
     figures = cache.get(key)
     if figures is None:
         figures = {name: value if name == "totals" else list(value) for name, value in _outcome_dashboard(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,7 +102,7 @@ def project_list(request):
     return render(request, "projects/project_list.html", {
         "page": page, "f": f, "filtered": any(f.values()),
         "statuses": ProjectStatus.choices, "regions": Region.objects.all(),
-        "calls": Call.objects.filter(proposals__project__in=qs.order_by().values("pk")).distinct().order_by("-year"),
+        "calls": Call.objects.filter(Exists(qs.order_by().filter(proposal__call=OuterRef("pk")))).order_by("-year"),
         "stage_numbers": range(1, 5), "can_rounds": request.user.has_perm("projects.manage_stage_rounds"),
     })
 
