@@ -1,5 +1,7 @@
 """Proposal pages. Views turn HTTP into service calls; no rule is decided here."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.version import data_version
 from core import josa
 from core.forms import apply_errors
 from core.params import parse_id
@@ -66,6 +69,7 @@ STEPS = [
     ("review", gettext_lazy("Review and submit")),
 ]
 STEP_KEYS = [k for k, _label in STEPS]
+LIST_CACHE_SECONDS = 300
 
 
 # --- Lists and creation -------------------------------------------------------------
@@ -76,18 +80,32 @@ def proposal_list(request):
     if not request.user.has_perm("proposals.list_proposals"):
         raise PermissionDenied
     f = selectors.list_filters(request.GET)
-    qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"], ctype=f["type"],
-                                 region=f["region"], industry=f["industry"], sort=f["sort"] or "updated")
-    page = Paginator(qs.values(*selectors.LIST_COLUMNS, "region_count"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(v for k, v in f.items() if k != "sort")
+    can_create = request.user.has_perm("proposals.create_proposal")
+    # The table (rows, pagination, empty state) is rendered once per person, query string, language and
+    # data version (every change of a proposal, and a call's announcement, writes an audit event).
+    cache = caches["figures"]
+    typed = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    key = f"proposal-list:{request.user.pk}:{typed}:{get_language()}:{data_version()}"
+    table = cache.get(key)
+    if table is None:
+        qs = selectors.proposal_list(user=request.user, search=f["q"], call=f["call"], state=f["state"],
+                                     ctype=f["type"], region=f["region"], industry=f["industry"],
+                                     sort=f["sort"] or "updated")
+        page = Paginator(qs.values(*selectors.LIST_COLUMNS, "region_count"), PAGE_SIZE).get_page(request.GET.get("page"))
+        table = render_to_string("proposals/_proposal_list_table.html", {
+            "page": page, "rows": selectors.list_rows(page.object_list), "filtered": filtered,
+            "can_create": can_create}, request)
+        cache.set(key, table, LIST_CACHE_SECONDS)
     from programmes.selectors import calls_visible_to, industries_in_order, regions_in_order
 
     return render(request, "proposals/proposal_list.html", {
-        "page": page, "rows": selectors.list_rows(page.object_list), "f": f, "filtered": any(v for k, v in f.items() if k != "sort"),
+        "table": table, "f": f, "filtered": filtered,
         "states": disclosure.state_choices(user=request.user), "types": CooperationType.choices,
         "region_options": [(r.code, r) for r in regions_in_order()],
         "industry_options": [(i.code, i) for i in industries_in_order()],
         "call_options": [(c.pk, c.year) for c in calls_visible_to(user=request.user)],
-        "can_create": request.user.has_perm("proposals.create_proposal"),
+        "can_create": can_create,
     })
 
 

@@ -37,6 +37,7 @@ from tests.funding.conftest import (  # noqa: F401  (fixtures)
 )
 from tests.login import log_in
 from tests.proposals.conftest import before_deadline  # noqa: F401
+from tests.proposals.listing import listed_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,9 @@ def csv_of(text: str) -> list[list[str]]:
 
 def listed_titles(web, user, **params) -> list[str]:
     log_in(web, user)
-    return [p["title_ko"] for p in web.get(reverse("proposals:list"), params).context["page"].object_list]
+    ids = listed_ids(web.get(reverse("proposals:list"), params))
+    shown = Proposal.objects.in_bulk(ids)
+    return [shown[pk].title_ko for pk in ids]
 
 
 # --- The proposal page, the list and its filter ----------------------------------------------------------

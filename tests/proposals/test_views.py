@@ -1,6 +1,7 @@
 """The proposal pages: list (filters, sort, pages, query count), creation, steps, versions."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import caches
@@ -27,7 +28,11 @@ LIST = reverse("proposals:list")
 
 
 def titles(response) -> list[str]:
-    return [p["title_ko"] for p in response.context["page"].object_list]
+    """The Korean titles of the proposals the list shows, in order (its table may come from the cache: the
+    rows are read from the page)."""
+    ids = [int(pk) for pk in re.findall(r'<tr><td><a href="/proposals/(\d+)/">', response.content.decode())]
+    shown = Proposal.objects.in_bulk(ids)
+    return [shown[pk].title_ko for pk in ids]
 
 
 @pytest.fixture
