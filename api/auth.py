@@ -3,6 +3,7 @@
 Each token may make API_RATE_LIMIT_PER_MINUTE requests a minute (counted in the default cache,
 Redis in production, so every web process shares the count); over it, 429 with Retry-After."""
 
+import contextlib
 import math
 import time
 
@@ -16,7 +17,7 @@ from accounts.backends import account_usable
 from accounts.throttling import client_ip
 
 from .errors import MissingScope, RateLimited
-from .models import ApiToken, digest_of
+from .models import ApiToken, digest_of, pending_uses_key
 
 WINDOW_SECONDS = 60
 
@@ -30,9 +31,34 @@ def authenticate_token(request, secret: str) -> ApiToken | None:
     token = ApiToken.objects.usable().select_related("owner").filter(digest=digest_of(secret)).first()
     if token is None or not account_usable(token.owner):
         return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=client_ip(request), use_count=F("use_count") + 1)
+    record_use(token, ip=client_ip(request))
     return token
+
+
+# A token's use is written to its row at most once per USE_WRITE_SECONDS from the same address: a script
+# polling the API would otherwise update the same row on every request (a write and a row lock per read).
+# Uses in between are counted in the shared cache (Redis in production) and added at the next write;
+# ApiToken.uses_now adds what is still pending.
+USE_WRITE_SECONDS = 60
+
+
+def record_use(token: ApiToken, *, ip: str | None, now=None) -> None:
+    now = now or timezone.now()
+    pending_key = pending_uses_key(token)
+    recent = token.last_used_at is not None and (now - token.last_used_at).total_seconds() < USE_WRITE_SECONDS
+    if recent and token.last_used_ip == ip:
+        if not cache.add(pending_key, 1, timeout=None):
+            try:
+                cache.incr(pending_key)
+            except ValueError:  # gone between add and incr
+                cache.set(pending_key, 1, timeout=None)
+        return
+    pending = cache.get(pending_key) or 0
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip,
+                                                use_count=F("use_count") + 1 + pending)
+    if pending:
+        with contextlib.suppress(ValueError):  # gone meanwhile
+            cache.decr(pending_key, pending)
 
 
 def count_request(token: ApiToken, now: float | None = None) -> None:

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,16 @@ class ApiToken(models.Model):
         return scope in self.scopes
 
     @property
+    def uses_now(self) -> int:
+        """Every use: those written to the row plus those counted since its last write (api.auth.record_use)."""
+        return self.use_count + (cache.get(pending_uses_key(self)) or 0)
+
+    @property
     def scope_labels(self) -> list[str]:
         labels = dict(Scope.choices)
         return [str(labels.get(s, s)) for s in self.scopes]
+
+
+def pending_uses_key(token) -> str:
+    """The shared cache's count of a token's uses not written to its row yet (keyed by its digest)."""
+    return f"api-uses:{token.digest[:32]}"

@@ -92,7 +92,8 @@ def test_the_list_shows_use_last_use_and_state(client, official):
     page = client.get(LIST).content.decode()
     assert "대시보드" in page and "203.0.113.9" in page
     token = ApiToken.objects.get(owner=official)
-    assert token.use_count == 2 and token.last_used_ip == "203.0.113.9" and token.state == "active"
+    assert token.uses_now == 2 and token.last_used_ip == "203.0.113.9" and token.state == "active"
+    assert "2회 사용" in page
 
 
 def test_the_form_offers_ninety_days_and_refuses_more_than_a_year(client, official):
@@ -209,3 +210,33 @@ def test_wrong_codes_lock_out_and_log_out_like_the_log_in(client, ministry, sett
     assert response.status_code == 429
     assert client.get(LIST).status_code == 302  # logged out
     assert not ApiToken.objects.exists()
+
+
+def test_a_polling_script_writes_the_token_row_once_a_minute_and_every_use_is_counted(client, official):
+    """A token's use is written to its row at most once a minute from one address (api.auth.record_use): the
+    uses between are counted in the shared cache and added at the next write; the list shows them all."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from api import auth
+
+    secret = token_for(official, name="폴링")
+    client.get(CALLS, **bearer(secret), REMOTE_ADDR="203.0.113.9")
+    with CaptureQueriesContext(connection) as seen:
+        for _ in range(3):
+            assert client.get(CALLS, **bearer(secret), REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert not [q for q in seen.captured_queries if q["sql"].startswith("UPDATE") and "api_apitoken" in q["sql"]]
+    token = ApiToken.objects.get(owner=official)
+    assert (token.use_count, token.uses_now) == (1, 4)
+    # Another address is written at once, with the uses counted meanwhile.
+    client.get(CALLS, **bearer(secret), REMOTE_ADDR="198.51.100.7")
+    token.refresh_from_db()
+    assert (token.use_count, token.uses_now, token.last_used_ip) == (5, 5, "198.51.100.7")
+    # A minute later the same address is written again.
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=token.last_used_at - datetime.timedelta(seconds=auth.USE_WRITE_SECONDS + 1))
+    client.get(CALLS, **bearer(secret), REMOTE_ADDR="198.51.100.7")
+    token.refresh_from_db()
+    assert (token.use_count, token.uses_now) == (6, 6)
