@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from audit.version import data_version
 from core.charts import ChartData, grouped_bar_chart
 from core.forms import ConfirmForm, apply_errors, perform
 from core.permissions import require
@@ -50,6 +51,7 @@ def _page(request, project, *, form=None, status=200):
         "can_review": user.has_perm("projects.review_outcome"), "form": form,
         "add_kind": add_kind if form is not None else "",
         "add_kind_label": OutcomeKind(add_kind).label if form is not None else "",
+        "version": data_version(),  # each record's details are rendered once per data version and language
     }, status=status)
 
 
