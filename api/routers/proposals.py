@@ -11,6 +11,7 @@ or sort with a 422 problem: a typo never reads as "no proposal matches".
 """
 
 import datetime
+import hashlib
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -401,7 +402,8 @@ def list_proposals(request, filters: Query[ProposalFilters]):
         industry=filters.industry,
         sort=filters.sort,
     )
-    return Mapped(qs.values(*LIST_COLUMNS), page=summaries)
+    typed = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:24]
+    return Mapped(qs.values(*LIST_COLUMNS), page=summaries, cache_key=f"api-proposals:{user.pk}:{typed}")
 
 
 @router.get("/{proposal_id}", response={200: ProposalDetail, **ERRORS}, summary="One proposal")

@@ -255,9 +255,14 @@ def test_the_list_costs_the_same_queries_for_3_and_30_proposals(client, call, mi
         assert len(response.json()["items"]) == n
         return len(ctx)
 
+    client.get(LIST, {"page_size": 1}, **bearer(secret))  # the token's use written (then at most once a minute)
     few, many = queries(3), queries(30)
-    # The token, its use, the count, the page, the page's regions: nothing per row.
+    # The token, the data version, the count, the page, the page's regions: nothing per row.
     assert few == many <= 6
+    # The same page again: from the cache (the token and the data version only).
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(client.get(LIST, {"page_size": 50}, **bearer(secret)).json()["items"]) == 30
+    assert len(ctx) <= 2
 
 
 # --- Language and refusals ---------------------------------------------------------------------------------
