@@ -34,8 +34,15 @@ PAGE_SIZE = 25
 def _page(request, project, *, form=None, status=200):
     user = request.user
     f = {"kind": request.GET.get("kind", ""), "year": request.GET.get("year", "")}
-    qs = selectors.outcomes_of(project, kind=f["kind"], year=f["year"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The project's records (with who entered and reviewed them, and their evidence) once per data version:
+    # the same for every reader of the project; what each reader may do with them is asked below.
+    cache = caches["figures"]
+    key = f"outcomes-of:{project.pk}:{f['kind'][:20]}:{f['year'][:8]}:{data_version()}"
+    records = cache.get(key)
+    if records is None:
+        records = list(selectors.outcomes_of(project, kind=f["kind"], year=f["year"]))
+        cache.set(key, records, selectors.OUTCOME_CACHE_SECONDS)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     for rec in page:
         rec.project = project  # the rules read its proposal's regions once
         rec.can_edit = rec.state != OutcomeState.CONFIRMED and user.has_perm("projects.edit_outcome", rec)
