@@ -38,6 +38,17 @@ def agreements_media(settings, tmp_path, portal, request):
     yield portal
 
 
+def forget_settlements(project, year=None) -> None:
+    """Take away the demo's settlements of the project (of one year), with their repayments and documents."""
+    from agreements.models import Settlement, SettlementDocument, SettlementRepayment
+
+    years = {} if year is None else {"year": year}
+    settlements = Settlement.objects.filter(agreement__project=project, **years)
+    SettlementRepayment.objects.filter(settlement__in=settlements).delete()
+    SettlementDocument.objects.filter(settlement__in=settlements).delete()
+    settlements.delete()
+
+
 def accept(page, button: str, *, signed: bool = False) -> None:
     item = page.locator(f"li:has(#{button})")
     if signed:
@@ -48,7 +59,15 @@ def accept(page, button: str, *, signed: bool = False) -> None:
 
 
 def test_staff_issue_the_agreement_both_regions_accept_and_its_pdf_downloads(agreements_media, new_context):
-    from agreements.models import Agreement, AgreementDocument, AgreementState, AgreementVersion, Amendment, Instalment, Payment
+    from agreements.models import (
+        Agreement,
+        AgreementDocument,
+        AgreementState,
+        AgreementVersion,
+        Amendment,
+        Instalment,
+        Payment,
+    )
     from projects.models import Project
 
     portal = agreements_media
@@ -60,6 +79,7 @@ def test_staff_issue_the_agreement_both_regions_accept_and_its_pdf_downloads(agr
     Amendment.objects.filter(agreement__project=project).delete()  # the demo's amendment holds its versions
     Payment.objects.filter(instalment__agreement__project=project).delete()  # the demo's payments hold the schedule
     Instalment.objects.filter(agreement__project=project).delete()
+    forget_settlements(project)  # the demo's settled 2023 and 2024
     Agreement.objects.filter(project=project).delete()
     page = new_context().new_page()
 

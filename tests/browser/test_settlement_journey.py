@@ -1,7 +1,7 @@
 """The year-end settlement (정산) in the browser, from the demo data.
 
-Ministry staff open a 2023 project's settlement from its money page, mark a disallowed item and propose it; the
-lead region's official accepts it; the proposer is told that a second staff member confirms (four eyes);
+Ministry staff open a 2023 project's settlement from its money page (the demo's one taken away first), mark a
+disallowed item and propose it; the lead region's official accepts it; the proposer is told that a second staff member confirms (four eyes);
 `ministry2` confirms it and the settlement statement and repayment notice download as PDFs. Every page is checked
 with axe-core and photographed into tests/artifacts/ (the settlement also at 360 px without sideways scrolling,
 and once in English).
@@ -13,7 +13,10 @@ pytest.importorskip("playwright.sync_api", reason="the playwright package is not
 
 from playwright.sync_api import expect  # noqa: E402
 
-from .test_agreement_journey import agreements_media  # noqa: E402, F401  (fixture)
+from .test_agreement_journey import (
+    agreements_media,  # noqa: E402, F401  (fixture)
+    forget_settlements,  # noqa: E402
+)
 from .test_journeys import ARTIFACTS, check_accessibility, log_in, switch_language  # noqa: E402
 from .test_project_journey import logout  # noqa: E402
 
@@ -35,6 +38,8 @@ def test_staff_settle_a_year_the_region_accepts_and_a_second_staff_member_confir
                .exclude(proposal__lead_region__code="chungnam").select_related("proposal__lead_region")
                .order_by("pk").first())
     lead = project.proposal.lead_region.code
+    # The demo settles every project's 2023 (agreements/demo.py): this journey settles that year again, from the start.
+    forget_settlements(project, 2023)
     page = new_context().new_page()
 
     # 1. Staff open the settlement from the money page, mark a disallowed item and propose it.
